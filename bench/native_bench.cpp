@@ -1,0 +1,76 @@
+// Native roofline for `npm run bench`: the same kernels built with -O3 -march=native, timed on the
+// same inputs the JS benchmark uses. Prints one JSON line: microseconds per call (median of runs).
+//   logitkit_native_bench <V> <random|peaked>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "logitkit/kernels.h"
+#include "logitkit/rng.h"
+#include "logitkit/sampler.h"
+
+namespace {
+
+// The benchmark's inputs, defined identically in bench/inputs.mjs.
+std::vector<float> make_logits(size_t n, bool peaked) {
+  std::vector<float> z(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double u1 = 1.0 - logitkit::uniform01(1, 2 * i), u2 = logitkit::uniform01(1, 2 * i + 1);
+    z[i] = static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+  }
+  if (peaked) {
+    for (float& v : z) v = v * 2.0f - 4.0f;
+    z[n / 3] = 12.0f;
+  }
+  return z;
+}
+
+template <typename F>
+double median_us(F f) {
+  std::vector<double> runs;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  for (int i = 0; i < 5; ++i) f();  // warm-up
+  while (runs.size() < 15 || (std::chrono::steady_clock::now() < deadline && runs.size() < 2000)) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    runs.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs[runs.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s <V> <random|peaked>\n", argv[0]);
+    return 2;
+  }
+  const size_t n = std::strtoul(argv[1], nullptr, 10);
+  std::vector<float> z = make_logits(n, std::strcmp(argv[2], "peaked") == 0);
+  std::vector<float> out(n), values(50);
+  std::vector<int32_t> indices(50);
+  logitkit::Sampler sampler;
+  logitkit::SamplingParams params;
+  params.temperature = 0.8;
+  params.top_p = 0.95;
+  params.seed = 1;
+  sampler.configure(params);
+  volatile float sink = 0;
+  const double softmax = median_us([&] { logitkit::softmax(z.data(), n, 1.0, out.data()); sink = out[0]; });
+  const double log_softmax = median_us([&] { logitkit::log_softmax(z.data(), n, 1.0, out.data()); sink = out[0]; });
+  const double top_k = median_us([&] { logitkit::top_k(z.data(), n, 50, indices.data(), values.data()); sink = values[0]; });
+  const double sample = median_us([&] {
+    logitkit::SampleResult r;
+    sampler.sample(z.data(), n, &r);
+    sampler.reset();
+    sink = static_cast<float>(r.logprob);
+  });
+  (void)sink;
+  std::printf("{\"softmax\":%.3f,\"logSoftmax\":%.3f,\"topK50\":%.3f,\"sample\":%.3f}\n", softmax, log_softmax, top_k, sample);
+  return 0;
+}

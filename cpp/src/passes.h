@@ -1,0 +1,13 @@
+// Building blocks shared by the kernels and the sampler (internal: not part of the C++ API).
+#pragma once
+#include <cstddef>
+
+namespace logitkit {
+
+// Writes out[i] = exp((logits[i] - max) * inv_t) and returns their sum (block-accumulated in double).
+double exp_store_sum(const float* logits, size_t n, float max, double inv_t, float* out);
+
+// Counts entries >= threshold and reports the smallest such entry (when the count is nonzero).
+size_t count_at_least(const float* logits, size_t n, float threshold, float* smallest);
+
+}  // namespace logitkit

@@ -1,0 +1,162 @@
+// softmax, log-softmax, logSumExp, entropy and argmax against float64 references.
+#include <doctest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "logitkit/kernels.h"
+#include "reference.h"
+
+using logitkit::Code;
+
+namespace {
+const float kInf = std::numeric_limits<float>::infinity();
+const size_t kSizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 255, 256, 257, 1000, 32000, 128256, 262144};
+
+// Checks SPEC.md's accuracy bounds for one input and temperature.
+void check_softmax_accuracy(const std::vector<float>& z, double t) {
+  std::vector<float> p(z.size()), lp(z.size());
+  REQUIRE(logitkit::softmax(z.data(), z.size(), t, p.data()).ok());
+  REQUIRE(logitkit::log_softmax(z.data(), z.size(), t, lp.data()).ok());
+  const std::vector<double> want = ref::softmax(z, t);
+  const double lse = ref::log_sum_exp(z, t);
+  double sum = 0, worst_rel = 0, worst_abs = 0;
+  for (size_t i = 0; i < z.size(); ++i) {
+    sum += p[i];
+    if (want[i] >= 1e-30) worst_rel = std::max(worst_rel, std::fabs(p[i] - want[i]) / want[i]);
+    const double want_lp = double(z[i]) / t - lse;
+    if (want_lp >= -80) worst_abs = std::max(worst_abs, std::fabs(lp[i] - want_lp));
+  }
+  INFO("n = " << z.size() << ", T = " << t);
+  CHECK(worst_rel <= 2e-6);
+  CHECK(std::fabs(sum - 1) <= 1e-5);
+  CHECK(worst_abs <= 1e-5);
+  double got_lse = 0;
+  REQUIRE(logitkit::log_sum_exp(z.data(), z.size(), t, &got_lse).ok());
+  CHECK(std::fabs(got_lse - lse) <= 1e-5 * std::max(1.0, std::fabs(lse)));
+}
+}  // namespace
+
+TEST_CASE("softmax reproduces the seed article's tables") {
+  const std::vector<float> z = {8, 6, 5, -1};  // Paris, London, Rome, banana
+  // The article's tables to 4 decimals (T = 1 Paris: 0.8437; the article's 0.8438 is a slip).
+  const double want[3][4] = {{0.9796, 0.0179, 0.0024, 0.0000},   // T = 0.5
+                             {0.8437, 0.1142, 0.0420, 0.0001},   // T = 1
+                             {0.6242, 0.2296, 0.1393, 0.0069}};  // T = 2
+  const double temps[3] = {0.5, 1, 2};
+  for (int t = 0; t < 3; ++t) {
+    std::vector<float> p(4);
+    REQUIRE(logitkit::softmax(z.data(), 4, temps[t], p.data()).ok());
+    const std::vector<double> exact = ref::softmax(z, temps[t]);
+    for (int i = 0; i < 4; ++i) {
+      CHECK(std::fabs(p[i] - want[t][i]) <= 0.00005);
+      CHECK(std::fabs(p[i] - exact[i]) <= 2e-6 * exact[i]);
+    }
+  }
+}
+
+TEST_CASE("softmax and log-softmax meet the accuracy bounds at every size around the vector tile") {
+  for (size_t n : kSizes) {
+    for (double t : {1.0, 0.7, 2.0}) check_softmax_accuracy(ref::normal_logits(n, 3.0, n), t);
+  }
+}
+
+TEST_CASE("large logits near exp overflow are computed stably") {
+  std::vector<float> z = ref::normal_logits(1000, 2.0, 7);
+  for (float& v : z) v += 95.0f;  // expf(95) overflows float; subtracting the max avoids it
+  check_softmax_accuracy(z, 1.0);
+  z[3] = FLT_MAX;  // the largest finite logit is legal
+  check_softmax_accuracy(z, 1.0);
+}
+
+TEST_CASE("extreme temperatures stay finite and normalised") {
+  const std::vector<float> z = ref::normal_logits(1000, 3.0, 11);
+  check_softmax_accuracy(z, 1e6);
+  std::vector<float> p(z.size());
+  REQUIRE(logitkit::softmax(z.data(), z.size(), 1e-6, p.data()).ok());
+  uint32_t top = 0;
+  REQUIRE(logitkit::argmax(z.data(), z.size(), &top).ok());
+  CHECK(p[top] == 1.0f);
+  REQUIRE(logitkit::softmax(z.data(), z.size(), 1e-45, p.data()).ok());  // 1/T overflows float
+  CHECK(p[top] == 1.0f);
+}
+
+TEST_CASE("-Infinity logits are masked tokens") {
+  std::vector<float> z = {1, -kInf, 2, -kInf, 0.5f};
+  std::vector<float> p(5), lp(5);
+  REQUIRE(logitkit::softmax(z.data(), 5, 1, p.data()).ok());
+  REQUIRE(logitkit::log_softmax(z.data(), 5, 1, lp.data()).ok());
+  CHECK(p[1] == 0.0f);
+  CHECK(p[3] == 0.0f);
+  CHECK(lp[1] == -kInf);
+  CHECK(p[0] + p[2] + p[4] == doctest::Approx(1.0).epsilon(1e-6));
+  double h = -1;
+  REQUIRE(logitkit::entropy(z.data(), 5, 1, &h).ok());
+  CHECK(std::isfinite(h));
+}
+
+TEST_CASE("temperature 0 is greedy: one-hot at the first maximum") {
+  const std::vector<float> z = {1, 3, 3, -kInf};
+  std::vector<float> p(4), lp(4);
+  REQUIRE(logitkit::softmax(z.data(), 4, 0, p.data()).ok());
+  REQUIRE(logitkit::log_softmax(z.data(), 4, 0, lp.data()).ok());
+  CHECK(p == std::vector<float>{0, 1, 0, 0});
+  CHECK(lp == std::vector<float>{-kInf, 0, -kInf, -kInf});
+  double h = -1;
+  REQUIRE(logitkit::entropy(z.data(), 4, 0, &h).ok());
+  CHECK(h == 0);
+}
+
+TEST_CASE("entropy matches the float64 definition") {
+  for (size_t n : {1, 5, 17, 1000, 32000}) {
+    const std::vector<float> z = ref::normal_logits(n, 2.0, 100 + n);
+    for (double t : {0.5, 1.0, 3.0}) {
+      const std::vector<double> p = ref::softmax(z, t);
+      double want = 0;
+      for (double v : p) want -= v > 0 ? v * std::log(v) : 0;
+      double got = 0;
+      REQUIRE(logitkit::entropy(z.data(), n, t, &got).ok());
+      CHECK(got == doctest::Approx(want).epsilon(1e-5));
+    }
+  }
+  const std::vector<float> uniform(1024, 0.25f);
+  double h = 0;
+  REQUIRE(logitkit::entropy(uniform.data(), uniform.size(), 1, &h).ok());
+  CHECK(h == doctest::Approx(std::log(1024.0)).epsilon(1e-6));
+}
+
+TEST_CASE("argmax returns the lowest index among ties") {
+  for (size_t n : kSizes) {
+    std::vector<float> z(n, -1.0f);
+    z[n / 2] = 5;
+    z[n - 1] = 5;
+    uint32_t got = 99;
+    REQUIRE(logitkit::argmax(z.data(), n, &got).ok());
+    CHECK(got == n / 2);
+  }
+}
+
+TEST_CASE("invalid rows are reported with the first offending index") {
+  for (size_t n : {1, 4, 17, 1000}) {
+    std::vector<float> z(n, 0.5f), out(n);
+    const size_t bad = n - 1;
+    z[bad] = std::numeric_limits<float>::quiet_NaN();
+    logitkit::Status s = logitkit::softmax(z.data(), n, 1, out.data());
+    CHECK(s.code == Code::kNaN);
+    CHECK(s.index == bad);
+    z[bad] = kInf;
+    s = logitkit::log_softmax(z.data(), n, 1, out.data());
+    CHECK(s.code == Code::kPositiveInf);
+    CHECK(s.index == bad);
+    std::fill(z.begin(), z.end(), -kInf);
+    uint32_t idx = 0;
+    CHECK(logitkit::argmax(z.data(), n, &idx).code == Code::kAllNegativeInf);
+  }
+  // NaN before +Infinity: the first offending index wins.
+  std::vector<float> z = {0, kInf, std::numeric_limits<float>::quiet_NaN()};
+  const logitkit::Scan scan = logitkit::scan_logits(z.data(), z.size());
+  CHECK(scan.status.code == Code::kPositiveInf);
+  CHECK(scan.status.index == 1);
+}

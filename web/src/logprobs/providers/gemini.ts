@@ -1,0 +1,73 @@
+/**
+ * Google Gemini `generateContent` / `streamGenerateContent` (with `responseLogprobs: true` and
+ * `logprobs: N`). Per candidate: `logprobsResult.chosenCandidates[j] = { token, tokenId,
+ * logProbability }` (one per decoding step) and `logprobsResult.topCandidates[j].candidates[]`
+ * (the top-N at step j, same length as chosenCandidates). The REST API uses camelCase; the Python
+ * SDK's `model_dump()` uses snake_case (`logprobs_result`, `chosen_candidates`, `top_candidates`,
+ * `log_probability`); both are read. Protobuf JSON omits empty lists, so a missing list is empty.
+ * Gemini gives no bytes. Candidates are kept apart by `index` (or their position).
+ */
+import type { ChoiceAccumulator } from '../accumulate.js';
+import { LogprobsParseError } from '../errors.js';
+import type { JsonPath } from '../path.js';
+import { expectRecord, expectString, optionalArray, readIndex, readLogprob, type JsonRecord } from '../read.js';
+import { makeAlternative, makeToken } from '../token.js';
+import type { TopLogprob } from '../types.js';
+import type { ProviderParser } from './provider.js';
+
+export const gemini: ProviderParser = {
+  id: 'gemini',
+  parse(chunks, choices) {
+    for (const chunk of chunks) parseGeminiChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+  },
+};
+
+/** A field under its camelCase or snake_case name, with the path of the name actually used. */
+function field(record: JsonRecord, path: JsonPath, camel: string, snake: string): { value: unknown; path: JsonPath } {
+  return record[camel] === undefined && record[snake] !== undefined
+    ? { value: record[snake], path: path.key(snake) }
+    : { value: record[camel], path: path.key(camel) };
+}
+
+function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+  const candidatesPath = path.key('candidates');
+  optionalArray(chunk.candidates, candidatesPath)?.forEach((value, position) => {
+    const candidatePath = candidatesPath.index(position);
+    const candidate = expectRecord(value, candidatePath);
+    const draft = choices.choice(readIndex(candidate.index, candidatePath.key('index'), position));
+    const result = field(candidate, candidatePath, 'logprobsResult', 'logprobs_result');
+    if (result.value === undefined || result.value === null) return;
+    const logprobs = expectRecord(result.value, result.path);
+
+    const chosen = field(logprobs, result.path, 'chosenCandidates', 'chosen_candidates');
+    const chosenList = optionalArray(chosen.value, chosen.path) ?? [];
+    const top = field(logprobs, result.path, 'topCandidates', 'top_candidates');
+    const topList = optionalArray(top.value, top.path);
+    if (topList !== undefined && topList.length !== chosenList.length) {
+      throw new LogprobsParseError(top.path, `expected ${chosenList.length} entries (one per chosen token), got ${topList.length}`);
+    }
+    chosenList.forEach((entry, j) => {
+      const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));
+      const { token, reading } = readCandidate(entry, chosen.path.index(j));
+      draft.tokens.push(makeToken(token, undefined, reading, alternatives));
+    });
+  });
+}
+
+function readCandidate(value: unknown, path: JsonPath) {
+  const candidate = expectRecord(value, path);
+  const logProbability = field(candidate, path, 'logProbability', 'log_probability');
+  return {
+    token: expectString(candidate.token, path.key('token')),
+    reading: readLogprob(logProbability.value, logProbability.path),
+  };
+}
+
+function readTopStep(value: unknown, path: JsonPath): TopLogprob[] {
+  const step = expectRecord(value, path);
+  const list = optionalArray(step.candidates, path.key('candidates')) ?? [];
+  return list.map((entry, i) => {
+    const { token, reading } = readCandidate(entry, path.key('candidates').index(i));
+    return makeAlternative(token, undefined, reading);
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Validating readers for untrusted JSON. Each one returns the value in the type the parsers need
+ * or throws `LogprobsParseError` naming the path; none of them ever returns a wrong number.
+ */
+import { LogprobsParseError, describe } from './errors.js';
+import type { JsonPath } from './path.js';
+
+/**
+ * OpenAI's "below top-N" sentinel. The API docs: "if it is within the top 20 most likely tokens.
+ * Otherwise, the value -9999.0 is used to signify that the token is very unlikely". vLLM uses the
+ * same value for -inf. It is never treated as a logprob.
+ */
+export const LOGPROB_SENTINEL = -9999;
+
+/**
+ * Tolerance for float rounding above zero. A logprob in (0, LOGPROB_EPSILON] is read as 0
+ * (probability 1); anything larger is an error, because log p > 0 would mean p > 1. A probability
+ * in (1, 1 + LOGPROB_EPSILON] is likewise read as 1.
+ */
+export const LOGPROB_EPSILON = 1e-5;
+
+/** What a logprob field holds after validation: a logprob, absent (`null`), or the sentinel. */
+export type LogprobReading = number | null | 'below-top-n';
+
+export type JsonRecord = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function expectRecord(value: unknown, path: JsonPath): JsonRecord {
+  if (!isRecord(value)) throw new LogprobsParseError(path, `expected an object, got ${describe(value)}`);
+  return value;
+}
+
+export function expectArray(value: unknown, path: JsonPath): readonly unknown[] {
+  if (!Array.isArray(value)) throw new LogprobsParseError(path, `expected an array, got ${describe(value)}`);
+  return value;
+}
+
+/** An array, or `undefined` when the field is missing or `null` (how APIs say "none"). */
+export function optionalArray(value: unknown, path: JsonPath): readonly unknown[] | undefined {
+  return value === undefined || value === null ? undefined : expectArray(value, path);
+}
+
+export function expectString(value: unknown, path: JsonPath): string {
+  if (typeof value !== 'string') throw new LogprobsParseError(path, `expected a string, got ${describe(value)}`);
+  return value;
+}
+
+/** A non-negative integer index; `fallback` when missing or `null`. */
+export function readIndex(value: unknown, path: JsonPath, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new LogprobsParseError(path, `expected a non-negative integer index, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * UTF-8 bytes: an array of integers 0..255, or `undefined` when missing or `null` (OpenAI sends
+ * `null` for tokens with no byte form). The validated array itself is returned, not a copy.
+ */
+export function readBytes(value: unknown, path: JsonPath): number[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new LogprobsParseError(path, `expected an array of bytes, got ${describe(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    const byte: unknown = value[i];
+    if (typeof byte !== 'number' || !Number.isInteger(byte) || byte < 0 || byte > 255) {
+      throw new LogprobsParseError(path.index(i), `expected a byte (integer 0..255), got ${describe(byte)}`);
+    }
+  }
+  return value as number[];
+}
+
+/**
+ * A logprob field. `null`/missing → `null` (absent); exactly `-9999` → `'below-top-n'`;
+ * a number <= 0 (including `-Infinity`, p = 0) → itself; (0, LOGPROB_EPSILON] → 0.
+ * Anything else — a string, NaN, +Infinity, a positive logprob — throws.
+ */
+export function readLogprob(value: unknown, path: JsonPath): LogprobReading {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number') throw new LogprobsParseError(path, `expected a logprob (a number <= 0), got ${describe(value)}`);
+  if (value === LOGPROB_SENTINEL) return 'below-top-n';
+  if (value <= 0) return value; // NaN fails every comparison and falls through to the error
+  if (value <= LOGPROB_EPSILON) return 0;
+  throw new LogprobsParseError(path, `expected a logprob (a number <= 0), got ${describe(value)}: log p > 0 would mean p > 1`);
+}
+
+/**
+ * A probability field (llama.cpp `prob`), returned as a logprob `ln p`. `null`/missing → `null`.
+ * p must be in [0, 1] (up to 1 + LOGPROB_EPSILON, read as 1); p = 0 gives `-Infinity`.
+ */
+export function readProbabilityAsLogprob(value: unknown, path: JsonPath): LogprobReading {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number') throw new LogprobsParseError(path, `expected a probability (a number in [0, 1]), got ${describe(value)}`);
+  if (value >= 0 && value <= 1) return Math.log(value);
+  if (value > 1 && value <= 1 + LOGPROB_EPSILON) return 0;
+  throw new LogprobsParseError(path, `expected a probability (a number in [0, 1]), got ${describe(value)}`);
+}
