@@ -53,13 +53,17 @@ export function finishSequence(tokens: LogprobToken[]): TokenSequence {
   return { tokens, text };
 }
 
-const ESCAPED_BYTES = /^bytes:((?:\\x[0-9a-fA-F]{2})+)$/;
+const ESCAPED_BYTES = /^(?:bytes:)?((?:\\x[0-9a-fA-F]{2})+)$/;
 
 /**
- * OpenAI's legacy Completions API writes a token that is not valid UTF-8 on its own as
- * `bytes:\xNN\xNN` (literal backslashes). Returns those bytes, or `undefined` for a normal token.
+ * OpenAI writes a token that is not valid UTF-8 on its own as escaped bytes: `bytes:\xNN\xNN` in
+ * the legacy Completions API, `\xNN\xNN` in Chat Completions and Responses (literal backslashes).
+ * Returns those bytes, or `undefined` for a normal token. Parsers call this only when the
+ * provider sent no `bytes` field (legacy Completions and Responses stream events never do), so a
+ * split emoji still decodes whole.
  */
 export function bytesFromEscapedToken(token: string): number[] | undefined {
+  if (token.length < 4 || (token.charCodeAt(0) !== 92 /* \ */ && !token.startsWith('bytes:'))) return undefined;
   const match = ESCAPED_BYTES.exec(token);
   if (match === null) return undefined;
   const hex = match[1] as string;

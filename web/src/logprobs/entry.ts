@@ -4,7 +4,9 @@
  * Responses (output_text and delta events), Ollama, llama.cpp server (`/completion`, which adds
  * `id`) and vLLM. llama.cpp with `post_sampling_probs` sends the same entry with probabilities:
  * `{ token, prob, bytes, top_probs: [{ token, prob, bytes }] }`; `PROB_ENTRY` reads that form.
+ * Without a `bytes` field, OpenAI's escaped-byte token text (`\xf0\x9f`) supplies the bytes.
  */
+import { bytesFromEscapedToken } from './bytes.js';
 import type { JsonPath } from './path.js';
 import {
   expectRecord,
@@ -41,7 +43,7 @@ export function readEntryList(value: unknown, path: JsonPath, format: EntryForma
 export function readEntry(value: unknown, path: JsonPath, format: EntryFormat = LOGPROB_ENTRY): LogprobToken {
   const entry = expectRecord(value, path);
   const token = expectString(entry.token, path.key('token'));
-  const bytes = readBytes(entry.bytes, path.key('bytes'));
+  const bytes = readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token);
   const reading = format.read(entry[format.valueKey], path.key(format.valueKey));
   const alternativesPath = path.key(format.alternativesKey);
   const list = optionalArray(entry[format.alternativesKey], alternativesPath);
@@ -54,9 +56,10 @@ export function readEntry(value: unknown, path: JsonPath, format: EntryFormat = 
 
 function readAlternative(value: unknown, path: JsonPath, format: EntryFormat): TopLogprob {
   const entry = expectRecord(value, path);
+  const token = expectString(entry.token, path.key('token'));
   return makeAlternative(
-    expectString(entry.token, path.key('token')),
-    readBytes(entry.bytes, path.key('bytes')),
+    token,
+    readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token),
     format.read(entry[format.valueKey], path.key(format.valueKey)),
   );
 }

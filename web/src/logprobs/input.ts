@@ -32,8 +32,11 @@ function chunksFromValue(value: unknown): Chunk[] {
     const chunks: Chunk[] = [];
     value.forEach((element: unknown, i) => {
       const path = JsonPath.root.index(i);
-      if (typeof element !== 'string') chunks.push({ value: element, path });
-      else if (element.trim() !== DONE) chunks.push({ value: parseJson(element, path), path });
+      if (typeof element === 'string') {
+        if (element.trim() !== DONE) chunks.push({ value: expectChunk(parseJson(element, path), path), path });
+      } else {
+        chunks.push({ value: expectChunk(element, path), path });
+      }
     });
     return chunks;
   }
@@ -41,6 +44,11 @@ function chunksFromValue(value: unknown): Chunk[] {
     JsonPath.root,
     `expected a response object, an array of stream chunks, or JSON / SSE text; got ${describe(value)}`,
   );
+}
+
+function expectChunk(value: unknown, path: JsonPath): unknown {
+  if (!isRecord(value)) throw new LogprobsParseError(path, `expected a stream chunk (an object), got ${describe(value)}`);
+  return value;
 }
 
 function chunksFromText(text: string): Chunk[] {

@@ -11,10 +11,9 @@ import type { ProviderParser } from './provider.js';
 export const ollama: ProviderParser = {
   id: 'ollama',
   parse(chunks, choices) {
-    const draft = choices.choice(0);
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
-      appendAll(draft.tokens, readEntryList(record.logprobs, chunk.path.key('logprobs')));
+      appendAll(choices.choice(0).tokens, readEntryList(record.logprobs, chunk.path.key('logprobs')));
     }
   },
 };

@@ -37,7 +37,7 @@ export const openaiResponses: ProviderParser = {
         readResponse(record, chunk.path, fromResponses);
       }
     }
-    appendAll(choices.choice(0).tokens, sawDeltaLogprobs ? fromDeltas : fromResponses);
+    if (chunks.length > 0) appendAll(choices.choice(0).tokens, sawDeltaLogprobs ? fromDeltas : fromResponses);
   },
 };
 

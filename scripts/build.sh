@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the package in place: both wasm modules (SIMD and baseline) into dist/wasm/, then the
+# TypeScript wrapper and its .d.ts types into dist/. After this, the checkout works as the package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Emscripten 3.1.6 runs its JS optimiser with the system node, which finds Debian's acorn only here.
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build/wasm -j "$jobs" --target logitkit-simd logitkit-baseline
+
+mkdir -p dist/wasm
+for flavor in simd baseline; do
+  cp build/wasm/logitkit-$flavor.mjs build/wasm/logitkit-$flavor.wasm dist/wasm/
+done
+npx tsc -p tsconfig.json
+echo "build: dist/ ready ($(du -k dist/wasm/logitkit-simd.wasm | cut -f1) KiB simd, $(du -k dist/wasm/logitkit-baseline.wasm | cut -f1) KiB baseline)"

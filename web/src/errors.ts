@@ -1,0 +1,72 @@
+/**
+ * Typed errors. Every failure logitkit reports is one of these, with a message that names the
+ * function, the argument and, where there is one, the index at fault. They extend the built-in
+ * RangeError / TypeError / Error, so `instanceof RangeError` works as the spec promises.
+ */
+
+/** A value out of its valid range: a NaN or +Infinity logit, a bad temperature, k < 1, ... */
+export class LogitkitRangeError extends RangeError {
+  override name = 'LogitkitRangeError';
+  /** The argument at fault, e.g. `"logits"` or `"options.topP"`. */
+  readonly argument: string;
+  /** The offending position within the argument, when there is one. */
+  readonly index: number | undefined;
+  constructor(message: string, argument: string, index?: number) {
+    super(message);
+    this.argument = argument;
+    this.index = index;
+  }
+}
+
+/** A value of the wrong type, or an unknown option name. */
+export class LogitkitTypeError extends TypeError {
+  override name = 'LogitkitTypeError';
+  readonly argument: string;
+  constructor(message: string, argument: string) {
+    super(message);
+    this.argument = argument;
+  }
+}
+
+/** Use of a LogitsBuffer or Sampler after dispose(), or wasm memory exhausted. */
+export class LogitkitStateError extends Error {
+  override name = 'LogitkitStateError';
+}
+
+/** Status codes returned by the C++ kernels (cpp/include/logitkit/status.h). */
+export const enum KernelCode {
+  Ok = 0,
+  NaN = 1,
+  PositiveInf = 2,
+  AllNegativeInf = 3,
+  AllBanned = 4,
+  BadToken = 5,
+  OutOfMemory = 6,
+}
+
+/** Throws the typed error for a packed kernel status (code * 2^32 + index); returns on success. */
+export function throwIfFailed(packed: number, fn: string): void {
+  if (packed === 0) return;
+  const code = Math.floor(packed / 4294967296) as KernelCode;
+  const index = packed % 4294967296;
+  switch (code) {
+    case KernelCode.NaN:
+      throw new LogitkitRangeError(`${fn}: logits[${index}] is NaN`, 'logits', index);
+    case KernelCode.PositiveInf:
+      throw new LogitkitRangeError(
+        `${fn}: logits[${index}] is +Infinity (only -Infinity, a masked token, is allowed)`, 'logits', index);
+    case KernelCode.AllNegativeInf:
+      throw new LogitkitRangeError(`${fn}: every entry of logits is -Infinity, so there is no distribution`, 'logits');
+    case KernelCode.AllBanned:
+      throw new LogitkitRangeError(
+        `${fn}: options.logitBias and the penalties leave no token with a finite logit`, 'options.logitBias');
+    case KernelCode.BadToken:
+      throw new LogitkitRangeError(
+        `${fn}: token id ${index} (from options.logitBias or the sampler's history) is outside the vocabulary`,
+        'options.logitBias', index);
+    case KernelCode.OutOfMemory:
+      throw new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
+    default:
+      throw new LogitkitStateError(`${fn}: unexpected kernel status ${packed}`);
+  }
+}

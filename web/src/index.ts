@@ -1,0 +1,11 @@
+/**
+ * logitkit: softmax, logprobs and seeded sampling for language-model logits, as C++ kernels
+ * compiled to WebAssembly (SIMD and baseline builds). Start with `const lk = await load()`.
+ */
+export { load, simdSupported, type LoadOptions } from './load.js';
+export { Logitkit, type SoftmaxOptions, type TemperatureOptions, type EntropyOptions } from './logitkit.js';
+export { LogitsBuffer } from './logits-buffer.js';
+export { Sampler, type SampleResult } from './sampler.js';
+export type { SamplingOptions } from './sampling-options.js';
+export type { Logits } from './input.js';
+export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';

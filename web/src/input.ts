@@ -1,0 +1,64 @@
+import { LogitkitRangeError, LogitkitTypeError } from './errors.js';
+import type { Heap } from './heap.js';
+import { LogitsBuffer } from './logits-buffer.js';
+
+/** What every kernel accepts as logits. */
+export type Logits = Float32Array | Float64Array | readonly number[] | LogitsBuffer;
+
+/** Logits placed in wasm memory: where they are and how many. */
+export interface PlacedLogits {
+  pointer: number;
+  length: number;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Puts logits where a kernel can read them: a LogitsBuffer of this heap as it is (zero copy),
+ * anything else copied into the `slot` scratch region. Throws a typed error naming `fn` for a
+ * wrong type, an empty row, a non-number entry, or a finite value that overflows float32.
+ * (NaN and +Infinity are found by the kernel's own validating pass, with their index.)
+ */
+export function placeLogits(heap: Heap, logits: Logits, fn: string, slot = 'logits'): PlacedLogits {
+  if (logits instanceof LogitsBuffer) {
+    if (logits.heap !== heap) {
+      throw new LogitkitTypeError(`${fn}: logits is a LogitsBuffer from another load() instance`, 'logits');
+    }
+    if (logits.length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
+    return { pointer: logits.pointer, length: logits.length };
+  }
+  const isArray = Array.isArray(logits);
+  if (!(logits instanceof Float32Array) && !(logits instanceof Float64Array) && !isArray) {
+    throw new LogitkitTypeError(
+      `${fn}: logits must be a Float32Array, Float64Array, number[] or LogitsBuffer, got ${describe(logits)}`,
+      'logits');
+  }
+  const length = logits.length;
+  if (length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
+  if (length > 0x3fffffff / 4) throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
+  const pointer = heap.region(slot, length * 4);
+  const target = heap.f32(pointer, length);
+  if (logits instanceof Float32Array) {
+    target.set(logits);
+  } else {
+    for (let i = 0; i < length; i++) {
+      const value = (logits as ArrayLike<unknown>)[i];
+      if (typeof value !== 'number') {
+        throw new LogitkitTypeError(`${fn}: logits[${i}] is ${describe(value)}, not a number`, 'logits');
+      }
+      if (Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX) {
+        throw new LogitkitRangeError(`${fn}: logits[${i}] = ${value} is beyond the float32 range`, 'logits', i);
+      }
+      target[i] = value;
+    }
+  }
+  return { pointer, length };
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,163 @@
+import { LogitkitRangeError, LogitkitTypeError, throwIfFailed } from './errors.js';
+import { Heap } from './heap.js';
+import { describe, placeLogits, type Logits, type PlacedLogits } from './input.js';
+import { LogitsBuffer } from './logits-buffer.js';
+import { integerIn, temperatureOf } from './options.js';
+import type { RawModule } from './raw-module.js';
+import { configure, drawWith, Sampler, type SampleResult } from './sampler.js';
+import { parseSamplingOptions, type SamplingOptions } from './sampling-options.js';
+
+export interface TemperatureOptions {
+  /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
+  temperature?: number;
+}
+
+export interface SoftmaxOptions extends TemperatureOptions {
+  /**
+   * Where to write the result instead of a new Float32Array: a LogitsBuffer of this instance (it
+   * may be the input itself, for in place) or a Float32Array with room for every logit. With a
+   * LogitsBuffer input and output, the call copies nothing and allocates nothing.
+   */
+  out?: LogitsBuffer | Float32Array;
+}
+
+export interface EntropyOptions extends TemperatureOptions {
+  /** Logarithm base: e (default, nats) or e.g. 2 for bits. Finite, > 0 and not 1. */
+  base?: number;
+}
+
+/** The kernels of one loaded wasm module. Create with `await load()`. */
+export class Logitkit {
+  /** True when the SIMD build runs, false for the baseline build. */
+  readonly simd: boolean;
+  private readonly heap: Heap;
+  private statelessSampler = 0;
+
+  /** @internal Use `load()`. */
+  constructor(module: RawModule, simd: boolean) {
+    this.heap = new Heap(module);
+    this.simd = simd;
+  }
+
+  /** p_i = exp(z_i / T) / sum_j exp(z_j / T), computed stably. T = 0 gives a one-hot at the argmax. */
+  softmax(logits: Logits, options?: SoftmaxOptions): Float32Array {
+    return this.elementwise('softmax', logits, options, (m, p, t, out) => m._softmax(p.pointer, p.length, t, out));
+  }
+
+  /** log p_i = z_i / T - logSumExp(z / T). T = 0 gives 0 at the argmax and -Infinity elsewhere. */
+  logSoftmax(logits: Logits, options?: SoftmaxOptions): Float32Array {
+    return this.elementwise('logSoftmax', logits, options, (m, p, t, out) => m._logSoftmax(p.pointer, p.length, t, out));
+  }
+
+  /** log sum_i exp(z_i / T), for T > 0 (it has no finite limit at T = 0). */
+  logSumExp(logits: Logits, options?: TemperatureOptions): number {
+    const t = temperatureOf(options, 'logSumExp', false);
+    return this.scalarResult('logSumExp', logits, (m, p, out) => m._logSumExp(p.pointer, p.length, t, out));
+  }
+
+  /** Index of the largest logit; the lowest index among ties. */
+  argmax(logits: Logits): number {
+    const placed = placeLogits(this.heap, logits, 'argmax');
+    const out = this.heap.region('scalar', 8);
+    throwIfFailed(this.heap.module._argmax(placed.pointer, placed.length, out), 'argmax');
+    return new Uint32Array(this.heap.buffer, out, 1)[0]!;
+  }
+
+  /** The k largest logits, sorted by value descending, ties by lower index first. k > V returns all V. */
+  topK(logits: Logits, k: number): { indices: Int32Array; values: Float32Array } {
+    integerIn(k, 1, 0x7fffffff, 'topK', 'k');
+    const placed = placeLogits(this.heap, logits, 'topK');
+    const count = Math.min(k, placed.length);
+    const indices = this.heap.region('topIndices', count * 4);
+    const values = this.heap.region('topValues', count * 4);
+    throwIfFailed(this.heap.module._topK(placed.pointer, placed.length, count, indices, values), 'topK');
+    return { indices: this.heap.i32(indices, count).slice(), values: this.heap.f32(values, count).slice() };
+  }
+
+  /** The n most probable tokens of softmax(logits / T) and their log-probabilities, most probable first. */
+  topLogprobs(logits: Logits, n: number, options?: TemperatureOptions): { indices: Int32Array; logprobs: Float32Array } {
+    integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
+    const t = temperatureOf(options, 'topLogprobs');
+    const placed = placeLogits(this.heap, logits, 'topLogprobs');
+    const count = Math.min(n, placed.length);
+    const indices = this.heap.region('topIndices', count * 4);
+    const logprobs = this.heap.region('topValues', count * 4);
+    throwIfFailed(this.heap.module._topLogprobs(placed.pointer, placed.length, count, t, indices, logprobs), 'topLogprobs');
+    return { indices: this.heap.i32(indices, count).slice(), logprobs: this.heap.f32(logprobs, count).slice() };
+  }
+
+  /** Shannon entropy of softmax(logits / T): -sum p log p, in nats, or in `base` (2 for bits). */
+  entropy(logits: Logits, options?: EntropyOptions): number {
+    const t = temperatureOf(options, 'entropy');
+    const base = options?.base;
+    if (base !== undefined && (typeof base !== 'number' || !Number.isFinite(base) || base <= 0 || base === 1)) {
+      throw new LogitkitRangeError(`entropy: options.base must be a finite number > 0 and not 1, got ${describe(base)}`, 'options.base');
+    }
+    const nats = this.scalarResult('entropy', logits, (m, p, out) => m._entropy(p.pointer, p.length, t, out));
+    return base === undefined ? nats : nats / Math.log(base);
+  }
+
+  /**
+   * Draws one token. Without `seed`, a fresh random seed is taken per call; with one, the same seed
+   * and logits always give the same token, on every build. For history-aware penalties across
+   * steps, use createSampler().
+   */
+  sample(logits: Logits, options?: SamplingOptions): SampleResult {
+    const parsed = parseSamplingOptions(options, 'sample');
+    if (this.statelessSampler === 0) {
+      this.statelessSampler = this.heap.module._samplerCreate();
+      if (this.statelessSampler === 0) throwIfFailed(6 * 4294967296, 'sample');
+    }
+    configure(this.heap, this.statelessSampler, parsed, 'sample');
+    this.heap.module._samplerReset(this.statelessSampler);
+    return drawWith(this.heap, this.statelessSampler, logits, parsed.topLogprobs, 'sample');
+  }
+
+  /** A stateful Sampler (history for penalties, a seeded stream). Dispose it when done. */
+  createSampler(options?: SamplingOptions): Sampler {
+    return new Sampler(this.heap, options);
+  }
+
+  /** n logits in wasm memory, for the zero-copy path. Dispose it when done. */
+  allocLogits(n: number): LogitsBuffer {
+    integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
+    return new LogitsBuffer(this.heap, n);
+  }
+
+  private elementwise(
+    fn: string, logits: Logits, options: SoftmaxOptions | undefined,
+    kernel: (m: RawModule, placed: PlacedLogits, t: number, out: number) => number): Float32Array {
+    const t = temperatureOf(options, fn);
+    const out = options?.out;
+    const placed = placeLogits(this.heap, logits, fn);
+    if (out instanceof LogitsBuffer) {
+      if (out.heap !== this.heap) throw new LogitkitTypeError(`${fn}: options.out is a LogitsBuffer from another load() instance`, 'options.out');
+      if (out.length < placed.length) {
+        throw new LogitkitRangeError(`${fn}: options.out holds ${out.length} values, logits has ${placed.length}`, 'options.out');
+      }
+      throwIfFailed(kernel(this.heap.module, placed, t, out.pointer), fn);
+      return out.array.length === placed.length ? out.array : out.array.subarray(0, placed.length);
+    }
+    if (out !== undefined && !(out instanceof Float32Array)) {
+      throw new LogitkitTypeError(`${fn}: options.out must be a LogitsBuffer or Float32Array, got ${describe(out)}`, 'options.out');
+    }
+    if (out && out.length < placed.length) {
+      throw new LogitkitRangeError(`${fn}: options.out holds ${out.length} values, logits has ${placed.length}`, 'options.out');
+    }
+    const result = this.heap.region('result', placed.length * 4);
+    throwIfFailed(kernel(this.heap.module, placed, t, result), fn);
+    const values = this.heap.f32(result, placed.length);
+    if (out) {
+      out.set(values);
+      return out;
+    }
+    return values.slice();
+  }
+
+  private scalarResult(fn: string, logits: Logits, kernel: (m: RawModule, placed: PlacedLogits, out: number) => number): number {
+    const placed = placeLogits(this.heap, logits, fn);
+    const out = this.heap.region('scalar', 8);
+    throwIfFailed(kernel(this.heap.module, placed, out), fn);
+    return this.heap.f64(out, 1)[0]!;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The shape of the embind module (cpp/bindings/bindings.cpp). Raw functions take wasm addresses
+ * as numbers; every one returning a number that is not an address returns a packed status.
+ */
+export interface RawModule {
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(address: number): void;
+  _softmax(logits: number, n: number, temperature: number, out: number): number;
+  _logSoftmax(logits: number, n: number, temperature: number, out: number): number;
+  _logSumExp(logits: number, n: number, temperature: number, out: number): number;
+  _entropy(logits: number, n: number, temperature: number, out: number): number;
+  _argmax(logits: number, n: number, out: number): number;
+  _topK(logits: number, n: number, k: number, indices: number, values: number): number;
+  _topLogprobs(logits: number, n: number, k: number, temperature: number, indices: number, logprobs: number): number;
+  _samplerCreate(): number;
+  _samplerDestroy(sampler: number): void;
+  _samplerConfigure(
+    sampler: number, temperature: number, topK: number, topP: number, minP: number, minTokensToKeep: number,
+    repetitionPenalty: number, presencePenalty: number, frequencyPenalty: number, penaltyLastN: number,
+    seedLow: number, seedHigh: number): void;
+  _samplerSetBias(sampler: number, tokens: number, biases: number, count: number): number;
+  _samplerSample(
+    sampler: number, logits: number, n: number, result: number, topIndices: number, topLogprobs: number,
+    topN: number): number;
+  _samplerAccept(sampler: number, token: number): number;
+  _samplerReset(sampler: number): void;
+}
+
+/** The factory an Emscripten MODULARIZE build exports. */
+export type ModuleFactory = (overrides: {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, prefix: string) => string;
+}) => Promise<RawModule>;
