@@ -1,0 +1,88 @@
+// Shared by the JS tests: both builds, float64 references and deterministic test data.
+import { load } from '../../dist/index.js';
+
+let builds;
+/** The SIMD and baseline builds, loaded once per test file. */
+export async function loadBoth() {
+  builds ??= Promise.all([load({ simd: true }), load({ simd: false })]);
+  const [simd, baseline] = await builds;
+  return { simd, baseline, both: [simd, baseline] };
+}
+
+/** mulberry32: a small seeded PRNG for test data (not the library's generator). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Normal(0, sigma) logits as a Float32Array. */
+export function normalLogits(n, sigma, seed) {
+  const next = rng(seed);
+  const z = new Float32Array(n);
+  for (let i = 0; i < n; i++) z[i] = sigma * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  return z;
+}
+
+/** softmax(z / T) in float64. */
+export function refSoftmax(z, t = 1) {
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  const p = Array.from(z, (v) => Math.exp((v - max) / t));
+  const s = p.reduce((a, b) => a + b, 0);
+  return p.map((v) => v / s);
+}
+
+export function refLogSumExp(z, t = 1) {
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  let s = 0;
+  for (const v of z) s += Math.exp((v - max) / t);
+  return max / t + Math.log(s);
+}
+
+/** Indices ordered by (value desc, index asc). */
+export function order(z) {
+  return Array.from(z, (_, i) => i).sort((a, b) => z[b] - z[a] || a - b);
+}
+
+/** Float64 reference of the kept prefix length for topK / topP / minP (SPEC.md semantics). */
+export function refKept(z, { temperature = 1, topK = 0, topP = 1, minP = 0, minTokensToKeep = 1 } = {}) {
+  const n = z.length;
+  const ord = order(z);
+  const p = refSoftmax(z, temperature);
+  const keepMin = Math.min(Math.max(minTokensToKeep, 1), n);
+  let kept = n;
+  if (topK > 0 && topK < n) kept = Math.max(topK, keepMin);
+  if (topP < 1) {
+    let mass = 0;
+    for (let j = 0; j < kept; j++) mass += p[ord[j]];
+    let cum = 0;
+    let len = kept;
+    for (let j = 0; j < kept; j++) {
+      cum += p[ord[j]];
+      if (cum >= topP * mass) { len = j + 1; break; }
+    }
+    kept = Math.min(kept, Math.max(len, keepMin));
+  }
+  if (minP > 0) {
+    let c = 0;
+    while (c < kept && p[ord[c]] >= minP * p[ord[0]]) c++;
+    if (c < kept) kept = Math.max(c, keepMin);
+  }
+  return { kept, ord, p };
+}
+
+/** Chi-square statistic of counts against expected probabilities (cells with p > 0). */
+export function chiSquare(counts, probs, draws) {
+  let chi = 0;
+  probs.forEach((p, i) => {
+    if (p > 0) chi += (counts[i] - draws * p) ** 2 / (draws * p);
+  });
+  return chi;
+}
