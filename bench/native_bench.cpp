@@ -15,7 +15,8 @@
 
 namespace {
 
-// The benchmark's inputs, defined identically in bench/inputs.mjs.
+// The benchmark's input distributions, as in bench/bench.mjs: normal(0, 1), or "peaked":
+// normal(-4, 2) with one dominant token at 12.
 std::vector<float> make_logits(size_t n, bool peaked) {
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test, in order from the kernels outwards. Expects scripts/setup.sh and scripts/build.sh first
+# (`npm test` runs all three).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+echo "== doctest, native, under AddressSanitizer and UBSan"
+bash scripts/build-native.sh
+ctest --test-dir build/native --output-on-failure
+
+echo "== doctest, compiled to wasm (SIMD and baseline), run under Node"
+cmake --build build/wasm -j "$jobs" --target logitkit_tests_wasm_simd logitkit_tests_wasm_baseline
+ctest --test-dir build/wasm --output-on-failure
+
+echo "== JS API tests (node:test)"
+node --test tests/js/
+
+if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+  echo "== browser tests (headless Chromium via playwright-core)"
+  node --test tests/browser/
+fi
