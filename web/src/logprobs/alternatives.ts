@@ -3,7 +3,7 @@
  *
  * The known set at a token's position is its `topLogprobs` entries that have a logprob, plus the
  * chosen token itself when it is not already listed (a sampled token can fall outside the top-N;
- * "already listed" compares `bytes` when both sides have them, else the token text). Entries
+ * "already listed" compares the token text, and also `bytes` when both sides have them). Entries
  * without a logprob (the `-9999` sentinel, absent values) are unknown mass, not zero.
  */
 import { checkLogprob, checkToken } from './arguments.js';
@@ -49,11 +49,11 @@ export function knownDistribution(token: LogprobToken, name = 'token'): KnownDis
   return { entries, probabilities: entries.map((e) => e.probability), listedMinimum };
 }
 
+/** Same token: equal text, and equal bytes when both sides have them (several byte tokens print as U+FFFD). */
 function sameToken(a: TopLogprob, b: TopLogprob): boolean {
-  if (a.bytes !== undefined && b.bytes !== undefined) {
-    return a.bytes.length === b.bytes.length && a.bytes.every((byte, i) => byte === b.bytes?.[i]);
-  }
-  return a.token === b.token;
+  if (a.token !== b.token) return false;
+  if (a.bytes === undefined || b.bytes === undefined) return true;
+  return a.bytes.length === b.bytes.length && a.bytes.every((byte, i) => byte === b.bytes?.[i]);
 }
 
 /**
@@ -62,7 +62,11 @@ function sameToken(a: TopLogprob, b: TopLogprob): boolean {
  * than two probabilities are known.
  */
 export function margin(token: LogprobToken): number | null {
-  const { probabilities } = knownDistribution(token);
+  return marginOf(knownDistribution(token));
+}
+
+/** `margin` from an already computed distribution. */
+export function marginOf({ probabilities }: KnownDistribution): number | null {
   if (probabilities.length < 2) return null;
   return (probabilities[0] as number) - (probabilities[1] as number);
 }

@@ -9,10 +9,16 @@ import type { LogprobToken, TokenSequence, TopLogprob } from './types.js';
 
 const encoder = new TextEncoder();
 
-/** Text of a token sequence and each token's start offset in it (UTF-16 code units). */
+/** Text of a token sequence and where each token sits in it (UTF-16 code units). */
 export interface DecodedTokens {
   text: string;
+  /** offsets[i]: where the first character token i's bytes contribute to starts. */
   offsets: number[];
+  /**
+   * ends[i]: where the last character token i's bytes contribute to ends. Tokens that share a
+   * split character overlap: for 🙂 sent as [F0 9F 99] + [82] both tokens cover the emoji.
+   */
+  ends: number[];
 }
 
 /**
@@ -21,29 +27,49 @@ export interface DecodedTokens {
  * - The concatenated bytes are decoded once as UTF-8 (invalid sequences become U+FFFD, as in
  *   `TextDecoder`), so characters split across tokens are whole.
  * - `offsets[i]` is the length of the text decoded from the bytes before token i, i.e. where
- *   token i's first complete character starts; a token that only continues a pending character
- *   gets the offset of that character.
+ *   token i's first character starts; a token that only continues a pending character gets the
+ *   offset of that character. `ends[i]` is the text length once the character holding token i's
+ *   last byte is complete.
  */
 export function decodeTokens(tokens: readonly TopLogprob[]): DecodedTokens {
   const offsets = new Array<number>(tokens.length);
+  const ends = new Array<number>(tokens.length);
   let text = '';
   if (!tokens.some((t) => t.bytes !== undefined)) {
     // No byte data anywhere: the text is the plain concatenation (same result, no codec work).
     for (let i = 0; i < tokens.length; i++) {
       offsets[i] = text.length;
       text += (tokens[i] as TopLogprob).token;
+      ends[i] = text.length;
     }
-    return { text, offsets };
+    return { text, offsets, ends };
   }
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  let continuationBytesDue = 0;
+  let firstWaiting = 0; // tokens firstWaiting..i-1 end inside a character not yet complete
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as TopLogprob;
     offsets[i] = text.length;
     const bytes = token.bytes === undefined ? encoder.encode(token.token) : Uint8Array.from(token.bytes);
     text += decoder.decode(bytes, { stream: true });
+    for (const byte of bytes) continuationBytesDue = nextDue(continuationBytesDue, byte);
+    if (continuationBytesDue === 0) {
+      for (let j = firstWaiting; j <= i; j++) ends[j] = text.length;
+      firstWaiting = i + 1;
+    }
   }
   text += decoder.decode();
-  return { text, offsets };
+  for (let j = firstWaiting; j < tokens.length; j++) ends[j] = text.length;
+  return { text, offsets, ends };
+}
+
+/** UTF-8 state: how many continuation bytes are still due after `byte`. */
+function nextDue(due: number, byte: number): number {
+  if (due > 0 && byte >= 0x80 && byte <= 0xbf) return due - 1;
+  if (byte >= 0xc0 && byte <= 0xdf) return 1;
+  if (byte >= 0xe0 && byte <= 0xef) return 2;
+  if (byte >= 0xf0 && byte <= 0xf7) return 3;
+  return 0;
 }
 
 /** Fills in every token's `offset` and returns the sequence with its rebuilt text. */

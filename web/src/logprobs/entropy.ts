@@ -19,7 +19,7 @@
  *   list covers all the mass (m = 0), and it never exceeds the true value under the assumptions.
  * m = 0 or K = 0 gives lower = upper = H_known. Results are in nats, or divided by ln(base).
  */
-import { knownDistribution } from './alternatives.js';
+import { knownDistribution, type KnownDistribution } from './alternatives.js';
 import type { LogprobToken } from './types.js';
 
 /** Default vocabulary size for the upper bound: 262144, the largest common vocabulary (Gemma 3). */
@@ -51,12 +51,17 @@ export interface EntropyEstimate {
  * @throws RangeError naming `options.vocabSize` or `options.base` when out of range.
  */
 export function entropyEstimate(token: LogprobToken, options: EntropyOptions = {}): EntropyEstimate | null {
+  return entropyOf(knownDistribution(token), options);
+}
+
+/** `entropyEstimate` from an already computed distribution. */
+export function entropyOf(distribution: KnownDistribution, options: EntropyOptions = {}): EntropyEstimate | null {
   const vocabSize = options.vocabSize ?? DEFAULT_VOCAB_SIZE;
   const base = options.base ?? Math.E;
   if (typeof base !== 'number' || !(base > 0) || base === 1 || !Number.isFinite(base)) {
     throw new RangeError(`options.base must be a finite number > 0 and != 1, got ${String(base)}`);
   }
-  const { probabilities, listedMinimum } = knownDistribution(token);
+  const { probabilities, listedMinimum } = distribution;
   const n = probabilities.length;
   if (typeof vocabSize !== 'number' || !Number.isSafeInteger(vocabSize) || vocabSize < Math.max(n, 1)) {
     throw new RangeError(`options.vocabSize must be an integer >= ${Math.max(n, 1)} (the known tokens), got ${String(vocabSize)}`);
@@ -77,8 +82,8 @@ export function entropyEstimate(token: LogprobToken, options: EntropyOptions = {
   if (tailMass > 0 && unseen > 0) {
     upper = known - tailMass * Math.log(tailMass / unseen);
     const cap = Math.max(listedMinimum, tailMass / unseen);
-    const full = Math.floor(tailMass / cap);
-    const rest = Math.max(0, tailMass - full * cap);
+    const full = Number.isFinite(cap) ? Math.floor(tailMass / cap) : 0;
+    const rest = full === 0 ? tailMass : Math.max(0, tailMass - full * cap);
     lower = Math.min(upper, known - full * xlogx(cap) - xlogx(rest));
   }
   return {

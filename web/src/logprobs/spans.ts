@@ -7,7 +7,9 @@
  * token is widened to the word(s) it touches — a word being a maximal run of non-whitespace
  * characters of the rebuilt text — so sub-word pieces ("conf" + "idence") become one span; a
  * shaky token made only of whitespace is its own span. Spans that share a token are merged.
- * Offsets are UTF-16 indices into the text rebuilt from exactly the tokens passed in.
+ * Offsets are UTF-16 indices into the text rebuilt from exactly the tokens passed in; a token
+ * covers every character its bytes contribute to (see `decodeTokens`), so a shaky half of a
+ * split emoji flags the whole emoji.
  */
 import { checkThreshold, tokensOf, type TokensInput } from './arguments.js';
 import { decodeTokens } from './bytes.js';
@@ -36,8 +38,7 @@ export interface LowConfidenceSpan {
 export function lowConfidenceSpans(tokens: TokensInput, threshold = 0.5): LowConfidenceSpan[] {
   checkThreshold(threshold, 'threshold');
   const list = tokensOf(tokens, 'tokens');
-  const { text, offsets } = decodeTokens(list);
-  const ends = tokenEnds(offsets, text.length);
+  const { text, offsets, ends } = decodeTokens(list);
   const spans: LowConfidenceSpan[] = [];
   for (let i = 0; i < list.length; i++) {
     if (!isShaky(list[i] as LogprobToken, threshold)) continue;
@@ -63,19 +64,7 @@ function isShaky(token: LogprobToken, threshold: number): boolean {
   return token.logprob !== null && Math.exp(token.logprob) < threshold;
 }
 
-/**
- * Token i covers [offsets[i], ends[i]). A token whose bytes only start a character (offset equal
- * to the next token's) shares the range of the token that completes the character.
- */
-function tokenEnds(offsets: readonly number[], textLength: number): number[] {
-  const ends = new Array<number>(offsets.length);
-  for (let i = offsets.length - 1; i >= 0; i--) {
-    const nextStart = i + 1 < offsets.length ? (offsets[i + 1] as number) : textLength;
-    ends[i] = nextStart > (offsets[i] as number) ? nextStart : (ends[i + 1] ?? textLength);
-  }
-  return ends;
-}
-
+/** Token range [tokenStart, tokenEnd) meets [start, end); an empty token range counts at its start. */
 function overlaps(tokenStart: number, tokenEnd: number, start: number, end: number): boolean {
   return tokenEnd > tokenStart ? tokenStart < end && tokenEnd > start : tokenStart >= start && tokenStart < end;
 }

@@ -3,8 +3,8 @@
  * low-confidence spans, and mean margin and entropy bounds, in one pass-friendly call.
  */
 import { checkThreshold, stableSum, tallyLogprobs, tokensOf, type TokensInput } from './arguments.js';
-import { margin } from './alternatives.js';
-import { entropyEstimate, DEFAULT_VOCAB_SIZE } from './entropy.js';
+import { knownDistribution, marginOf } from './alternatives.js';
+import { entropyOf, DEFAULT_VOCAB_SIZE } from './entropy.js';
 import { lowConfidenceSpans, type LowConfidenceSpan } from './spans.js';
 import type { LogprobToken } from './types.js';
 
@@ -69,12 +69,13 @@ export function confidenceSummary(tokens: TokensInput, options: SummaryOptions =
       if (p < threshold) lowConfidenceCount++;
       if (lowest === null || p < lowest.probability) lowest = { index, token: token.token, probability: p };
     }
-    const m = margin(token);
+    const distribution = knownDistribution(token, `tokens[${index}]`);
+    const m = marginOf(distribution);
     if (m !== null) {
       marginSum += m;
       marginCount++;
     }
-    const entropy = entropyEstimate(token, { vocabSize });
+    const entropy = entropyOf(distribution, { vocabSize });
     if (entropy !== null) {
       lowerSum += entropy.lower;
       upperSum += entropy.upper;
