@@ -12,6 +12,7 @@
 
 #include "logitkit/kernels.h"
 #include "logitkit/rng.h"
+#include "kept_set.h"
 #include "passes.h"
 #include "simd.h"
 
@@ -21,7 +22,6 @@ using namespace simd;
 namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-constexpr uint32_t kAllTies = 0xFFFFFFFFu;
 constexpr size_t kTopPFirstTry = 256;
 
 // Grows a malloc'd array to hold `need` elements. No exceptions and no abort: false on failure.
@@ -33,19 +33,6 @@ bool grow(T*& array, size_t& capacity, size_t need) {
   array = static_cast<T*>(grown);
   capacity = need;
   return true;
-}
-
-// The kept tokens: logit > threshold, or logit == threshold at an index <= last_tie_index.
-// That is exactly a prefix of the order (logit desc, index asc), with ties broken by index.
-struct KeptSet {
-  float threshold = kNegInf;
-  uint32_t last_tie_index = kAllTies;
-
-  bool contains(float z, uint32_t i) const { return z > threshold || (z == threshold && i <= last_tie_index); }
-};
-
-KeptSet prefix_of(const int32_t* sorted_indices, const float* sorted_values, size_t length) {
-  return {sorted_values[length - 1], static_cast<uint32_t>(sorted_indices[length - 1])};
 }
 
 // Clamps a patched logit: a bias can push a large logit past FLT_MAX.
@@ -60,113 +47,6 @@ float float_at_least(double x) {
   float f = static_cast<float>(x);
   if (static_cast<double>(f) < x) f = std::nextafter(f, std::numeric_limits<float>::infinity());
   return f;
-}
-
-// Ranks (value desc, index asc).
-bool ranks_before(float va, int32_t ia, float vb, int32_t ib) { return va > vb || (va == vb && ia < ib); }
-
-// Quickselect on probability mass over candidates (value, index) with weights[index]: finds the
-// shortest prefix of the order whose mass reaches `target`. Returns its length; *last is the
-// prefix's last element. Expected O(count); the arrays are permuted. count >= 1.
-size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target,
-                   KeptSet* kept) {
-  size_t lo = 0, hi = count, before_lo = 0;
-  double mass_before_lo = 0;
-  while (lo < hi) {
-    // Median of three as the pivot, moved to hi - 1.
-    const size_t mid = lo + (hi - lo) / 2;
-    size_t a = lo, b = mid, c = hi - 1;
-    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
-    if (ranks_before(val[c], idx[c], val[b], idx[b])) std::swap(b, c);
-    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
-    std::swap(val[b], val[hi - 1]);
-    std::swap(idx[b], idx[hi - 1]);
-    const float pv = val[hi - 1];
-    const int32_t pi = idx[hi - 1];
-    size_t store = lo;
-    double mass = 0;
-    for (size_t j = lo; j < hi - 1; ++j) {
-      if (ranks_before(val[j], idx[j], pv, pi)) {
-        mass += weights[idx[j]];
-        std::swap(val[j], val[store]);
-        std::swap(idx[j], idx[store]);
-        ++store;
-      }
-    }
-    std::swap(val[store], val[hi - 1]);
-    std::swap(idx[store], idx[hi - 1]);
-    if (mass_before_lo + mass >= target && store > lo) {
-      hi = store;  // the prefix ends strictly before the pivot
-    } else if (mass_before_lo + mass + weights[pi] >= target) {
-      *kept = {pv, static_cast<uint32_t>(pi)};
-      return before_lo + (store - lo) + 1;
-    } else {
-      mass_before_lo += mass + weights[pi];
-      before_lo += store - lo + 1;
-      lo = store + 1;
-    }
-  }
-  // Rounding left the target just above the total: keep every candidate.
-  *kept = KeptSet{};
-  return count;
-}
-
-struct Draw {
-  int32_t token;
-  uint32_t kept;      // kept tokens with nonzero weight
-  double kept_mass;   // sum of their weights
-};
-
-// Inverse-CDF draw over the kept tokens in index order. block_mass has room for ceil(n / kBlock).
-Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
-               double* block_mass) {
-  // Pass 1: the kept mass of each block of kBlock tokens, and how many kept tokens have weight.
-  const v128_t threshold = wasm_f32x4_splat(kept.threshold);
-  const v128_t last_tie = wasm_i32x4_splat(static_cast<int32_t>(kept.last_tie_index));
-  const v128_t zero = wasm_f32x4_splat(0);
-  const size_t blocks = (n + kBlock - 1) / kBlock;
-  double total = 0;
-  v128_t nonzero = wasm_i32x4_splat(0);
-  for (size_t b = 0; b < blocks; ++b) {
-    const size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
-    v128_t acc = wasm_f32x4_splat(0);
-    for (size_t i = begin; i < end; i += kLanes) {
-      const size_t count = std::min(kLanes, end - i);
-      const v128_t z = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
-      const v128_t w = count == kLanes ? wasm_v128_load(weights + i) : load_tail(weights + i, count, 0.0f);
-      const uint32_t base = static_cast<uint32_t>(i);
-      const v128_t index = wasm_i32x4_make(static_cast<int32_t>(base), static_cast<int32_t>(base + 1), static_cast<int32_t>(base + 2), static_cast<int32_t>(base + 3));
-      const v128_t in = wasm_v128_or(wasm_f32x4_gt(z, threshold),
-                                     wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_le(index, last_tie)));
-      const v128_t kept_w = wasm_v128_and(w, in);
-      acc = wasm_f32x4_add(acc, kept_w);
-      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
-    }
-    block_mass[b] = horizontal_sum(acc);
-    total += block_mass[b];
-  }
-  const uint32_t kept_count = static_cast<uint32_t>(wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
-                                       wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
-
-  // Pass 2: find the block where the cumulative mass passes u * total, then the token inside it.
-  const double target = u * total;
-  double cumulative = 0;
-  size_t b = 0;
-  while (b + 1 < blocks && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
-    cumulative += block_mass[b];
-    ++b;
-  }
-  // Inside the block, sum in double; if rounding leaves the target unreached, take the block's last
-  // kept token with weight (the block has one: its mass is positive or it is the last block).
-  int32_t chosen = -1;
-  for (size_t i = b * kBlock, end = std::min(n, (b + 1) * kBlock); i < end; ++i) {
-    if (weights[i] > 0 && kept.contains(logits[i], static_cast<uint32_t>(i))) {
-      chosen = static_cast<int32_t>(i);
-      cumulative += weights[i];
-      if (cumulative > target) break;
-    }
-  }
-  return {chosen, kept_count, total};
 }
 
 }  // namespace
@@ -351,20 +231,12 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
         kept_length = std::min(kept_length, std::max(length, min_keep));
         kept = prefix_of(cand_index_, cand_value_, kept_length);
       } else if (sorted < kept_length) {
-        // The nucleus is wider than the first try: select on mass over every token with weight.
+        // The nucleus is wider than the first try: select on mass without sorting.
         if (!reserve_candidates(n)) {
           undo_patches(logits);
           return {Code::kOutOfMemory, 0};
         }
-        size_t count = 0;
-        for (size_t i = 0; i < n; ++i) {
-          if (weights_[i] > 0) {
-            cand_index_[count] = static_cast<int32_t>(i);
-            cand_value_[count] = logits[i];
-            ++count;
-          }
-        }
-        kept_length = mass_select(cand_index_, cand_value_, count, weights_, target, &kept);
+        kept_length = select_mass_prefix(logits, weights_, n, total_mass, target, cand_index_, cand_value_, &kept);
         sorted = 0;  // the candidates are permuted now
       }
     }

@@ -1,0 +1,218 @@
+// Mass selection and the inverse-CDF draw over a kept prefix.
+#include "kept_set.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "simd.h"
+
+namespace logitkit {
+using namespace simd;
+
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+constexpr float kPosInf = std::numeric_limits<float>::infinity();
+
+// Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
+// The inside tokens are also gathered into idx/val (room for n), in index order.
+struct BracketScan {
+  double above_mass = 0, inside_mass = 0;
+  size_t above_count = 0, inside_count = 0;
+};
+
+BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high, int32_t* idx,
+                         float* val) {
+  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
+  BracketScan scan;
+  size_t i = 0;
+  for (; i + kLanes <= n;) {
+    const size_t end = std::min(n - n % kLanes, i + kBlock);
+    v128_t above = wasm_f32x4_splat(0), inside = above, above_count = wasm_i32x4_splat(0);
+    for (; i < end; i += kLanes) {
+      const v128_t z = wasm_v128_load(logits + i), w = wasm_v128_load(weights + i);
+      const v128_t gt = wasm_f32x4_gt(z, vhigh);
+      const v128_t in = wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt);
+      above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
+      inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
+      above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
+      if (wasm_v128_any_true(in)) {
+        for (size_t j = i; j < i + kLanes; ++j) {
+          if (logits[j] >= low && logits[j] <= high) {
+            idx[scan.inside_count] = static_cast<int32_t>(j);
+            val[scan.inside_count++] = logits[j];
+          }
+        }
+      }
+    }
+    scan.above_mass += horizontal_sum(above);
+    scan.inside_mass += horizontal_sum(inside);
+    scan.above_count += static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 0)) +
+                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 1)) +
+                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 2)) +
+                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 3));
+  }
+  for (; i < n; ++i) {
+    if (logits[i] > high) {
+      scan.above_mass += weights[i];
+      ++scan.above_count;
+    } else if (logits[i] >= low) {
+      scan.inside_mass += weights[i];
+      idx[scan.inside_count] = static_cast<int32_t>(i);
+      val[scan.inside_count++] = logits[i];
+    }
+  }
+  return scan;
+}
+
+}  // namespace
+
+size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target,
+                   KeptSet* kept) {
+  size_t lo = 0, hi = count, before_lo = 0;
+  double mass_before_lo = 0;
+  while (lo < hi) {
+    // Median of three as the pivot, moved to hi - 1.
+    const size_t mid = lo + (hi - lo) / 2;
+    size_t a = lo, b = mid, c = hi - 1;
+    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
+    if (ranks_before(val[c], idx[c], val[b], idx[b])) std::swap(b, c);
+    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
+    std::swap(val[b], val[hi - 1]);
+    std::swap(idx[b], idx[hi - 1]);
+    const float pv = val[hi - 1];
+    const int32_t pi = idx[hi - 1];
+    size_t store = lo;
+    double mass = 0;
+    for (size_t j = lo; j < hi - 1; ++j) {
+      if (ranks_before(val[j], idx[j], pv, pi)) {
+        mass += weights[idx[j]];
+        std::swap(val[j], val[store]);
+        std::swap(idx[j], idx[store]);
+        ++store;
+      }
+    }
+    std::swap(val[store], val[hi - 1]);
+    std::swap(idx[store], idx[hi - 1]);
+    if (mass_before_lo + mass >= target && store > lo) {
+      hi = store;  // the prefix ends strictly before the pivot
+    } else if (mass_before_lo + mass + weights[pi] >= target) {
+      *kept = {pv, static_cast<uint32_t>(pi)};
+      return before_lo + (store - lo) + 1;
+    } else {
+      mass_before_lo += mass + weights[pi];
+      before_lo += store - lo + 1;
+      lo = store + 1;
+    }
+  }
+  // Rounding left the target just above the total: keep every candidate.
+  *kept = KeptSet{};
+  return count;
+}
+
+size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
+                          int32_t* idx, float* val, KeptSet* kept) {
+  // 1. Estimate where the prefix ends from every stride-th token (about 2048 of them), sorted.
+  //    The sample's logits are kept in order in `val`; `idx` is free for the gather below.
+  const size_t stride = std::max<size_t>(1, n / 2048);
+  size_t samples = 0;
+  double sample_mass = 0;
+  for (size_t i = 0; i < n; i += stride) {
+    if (weights[i] > 0) {
+      idx[samples++] = static_cast<int32_t>(i);
+      sample_mass += weights[i];
+    }
+  }
+  std::sort(idx, idx + samples, [logits](int32_t a, int32_t b) { return ranks_before(logits[a], a, logits[b], b); });
+  const double sample_target = sample_mass * (target / total_mass);
+  size_t estimate = samples > 0 ? samples - 1 : 0;
+  double cumulative = 0;
+  for (size_t j = 0; j < samples; ++j) {
+    cumulative += weights[idx[j]];
+    if (cumulative >= sample_target) {
+      estimate = j;
+      break;
+    }
+  }
+  // Move the sorted sample's logits to the end of `val`, out of the gather's way (it fills
+  // idx/val from the front, and only reaches the end when nearly every token is inside).
+  float* sorted_sample = val + n - samples;
+  for (size_t j = samples; j-- > 0;) sorted_sample[j] = logits[idx[j]];
+
+  // 2. Verify a bracket of logits around the estimate in one pass; widen it until it holds the
+  //    prefix's end. The widest bracket, (-inf, +inf), always does, so this terminates. The same
+  //    pass gathers the bracket's tokens. (If a too-wide bracket's gather overwrote the sample,
+  //    the next bounds are merely poor: the verification keeps the result exact.)
+  float low = kNegInf, high = kPosInf;
+  BracketScan scan;
+  for (size_t margin = std::max<size_t>(4, samples / 64);; margin *= 4) {
+    // Read the bounds before the scan: its gather may overwrite the sorted sample.
+    high = estimate >= margin ? sorted_sample[estimate - margin] : kPosInf;
+    low = estimate + margin < samples ? sorted_sample[estimate + margin] : kNegInf;
+    const bool widest = high == kPosInf && low == kNegInf;
+    scan = scan_bracket(logits, weights, n, low, high, idx, val);
+    if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
+  }
+
+  // 3. Exact selection among the bracket's tokens only.
+  if (scan.inside_count == 0) {  // only possible through rounding at the widest bracket
+    *kept = KeptSet{};
+    return n;
+  }
+  return scan.above_count + mass_select(idx, val, scan.inside_count, weights, target - scan.above_mass, kept);
+}
+
+Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
+               double* block_mass) {
+  // Pass 1: the kept mass of each block of kBlock tokens, and how many kept tokens have weight.
+  const v128_t threshold = wasm_f32x4_splat(kept.threshold);
+  const v128_t last_tie = wasm_i32x4_splat(static_cast<int32_t>(kept.last_tie_index));
+  const v128_t zero = wasm_f32x4_splat(0);
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  double total = 0;
+  v128_t nonzero = wasm_i32x4_splat(0);
+  for (size_t b = 0; b < blocks; ++b) {
+    const size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
+    v128_t acc = wasm_f32x4_splat(0);
+    for (size_t i = begin; i < end; i += kLanes) {
+      const size_t count = std::min(kLanes, end - i);
+      const v128_t z = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
+      const v128_t w = count == kLanes ? wasm_v128_load(weights + i) : load_tail(weights + i, count, 0.0f);
+      const uint32_t base = static_cast<uint32_t>(i);
+      const v128_t index = wasm_i32x4_make(static_cast<int32_t>(base), static_cast<int32_t>(base + 1), static_cast<int32_t>(base + 2), static_cast<int32_t>(base + 3));
+      const v128_t in = wasm_v128_or(wasm_f32x4_gt(z, threshold),
+                                     wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_le(index, last_tie)));
+      const v128_t kept_w = wasm_v128_and(w, in);
+      acc = wasm_f32x4_add(acc, kept_w);
+      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
+    }
+    block_mass[b] = horizontal_sum(acc);
+    total += block_mass[b];
+  }
+  const uint32_t kept_count = static_cast<uint32_t>(wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
+                                       wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
+
+  // Pass 2: find the block where the cumulative mass passes u * total, then the token inside it.
+  const double target = u * total;
+  double cumulative = 0;
+  size_t b = 0;
+  while (b + 1 < blocks && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
+    cumulative += block_mass[b];
+    ++b;
+  }
+  // Inside the block, sum in double; if rounding leaves the target unreached, take the block's last
+  // kept token with weight (the block has one: its mass is positive or it is the last block).
+  int32_t chosen = -1;
+  for (size_t i = b * kBlock, end = std::min(n, (b + 1) * kBlock); i < end; ++i) {
+    if (weights[i] > 0 && kept.contains(logits[i], static_cast<uint32_t>(i))) {
+      chosen = static_cast<int32_t>(i);
+      cumulative += weights[i];
+      if (cumulative > target) break;
+    }
+  }
+  return {chosen, kept_count, total};
+}
+
+
+}  // namespace logitkit

@@ -1,0 +1,54 @@
+// The kept set of the sampler's filters and the passes over it (internal to the sampler).
+//
+// Every filter (top-k, top-p, min-p) keeps a prefix of one total order: logit descending, then
+// index ascending. A prefix is described by its last element, so membership is a compare, and the
+// filters compose by taking the shorter prefix.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+namespace logitkit {
+
+constexpr uint32_t kAllTies = 0xFFFFFFFFu;
+
+// The kept tokens: logit > threshold, or logit == threshold at an index <= last_tie_index.
+struct KeptSet {
+  float threshold = -std::numeric_limits<float>::infinity();
+  uint32_t last_tie_index = kAllTies;
+
+  bool contains(float z, uint32_t i) const { return z > threshold || (z == threshold && i <= last_tie_index); }
+};
+
+// The first `length` entries of candidates sorted in the order.
+inline KeptSet prefix_of(const int32_t* sorted_indices, const float* sorted_values, size_t length) {
+  return {sorted_values[length - 1], static_cast<uint32_t>(sorted_indices[length - 1])};
+}
+
+// Ranks (value desc, index asc).
+inline bool ranks_before(float va, int32_t ia, float vb, int32_t ib) {
+  return va > vb || (va == vb && ia < ib);
+}
+
+// Quickselect on probability mass over candidates (value, index) with weights[index]: finds the
+// shortest prefix of the order whose mass reaches `target`. Returns its length and sets *kept.
+// Expected O(count); the arrays are permuted. count >= 1.
+size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target, KeptSet* kept);
+
+// The top-p prefix over all n tokens when it is too wide for a sorted first try: the shortest
+// prefix whose mass reaches `target`. `idx`/`val` are scratch with room for n entries. Expected
+// O(n) with about two light passes (see kept_set.cpp). Returns the prefix length, sets *kept.
+size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
+                          int32_t* idx, float* val, KeptSet* kept);
+
+struct Draw {
+  int32_t token;
+  uint32_t kept;     // kept tokens with nonzero weight
+  double kept_mass;  // sum of their weights
+};
+
+// Inverse-CDF draw over the kept tokens in index order, u in [0, 1). block_mass has room for
+// ceil(n / 256) doubles.
+Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u, double* block_mass);
+
+}  // namespace logitkit
