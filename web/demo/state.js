@@ -1,0 +1,84 @@
+// The page state and its URL-hash form. Everything a view needs lives here, so a URL shares it.
+// Hash: #mode=paste&T=0.5&k=2&p=0.9&minp=0&seed=42&log=1&bias=[["Rome","2"]]&in=<text> ; keys at
+// their default are left out. Long inputs are stored deflate-compressed as `inz` (base64url).
+
+export const EXAMPLE_INPUT = `{
+  " Paris": 8.0,
+  " London": 6.0,
+  " Rome": 5.0,
+  " banana": -1.0
+}`;
+
+export const DEFAULTS = Object.freeze({
+  mode: 'paste',
+  input: EXAMPLE_INPUT,
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  minP: 0,
+  seed: 42,
+  /** Rows of the logit-bias editor as typed: [{ token: 'Paris' | '#3' | '3', bias: '-inf' | '2.5' }]. */
+  bias: [],
+  logScale: false,
+});
+
+const NUMERIC = { temperature: 'T', topK: 'k', topP: 'p', minP: 'minp', seed: 'seed' };
+const COMPRESS_OVER = 1500; // characters of input
+
+/** @returns {Promise<string>} the hash (without '#') for a state. */
+export async function encodeState(state) {
+  const q = new URLSearchParams();
+  if (state.mode !== DEFAULTS.mode) q.set('mode', state.mode);
+  for (const [name, key] of Object.entries(NUMERIC)) {
+    if (state[name] !== DEFAULTS[name]) q.set(key, String(state[name]));
+  }
+  if (state.logScale) q.set('log', '1');
+  if (state.bias.length > 0) q.set('bias', JSON.stringify(state.bias.map((r) => [r.token, r.bias])));
+  if (state.input !== DEFAULTS.input) {
+    const packed = state.input.length > COMPRESS_OVER ? await deflate(state.input) : null;
+    if (packed !== null) q.set('inz', packed);
+    else q.set('in', state.input);
+  }
+  return q.toString();
+}
+
+/** Reads a hash (with or without '#'); unknown or malformed keys fall back to defaults. */
+export async function decodeState(hash) {
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  const state = { ...DEFAULTS, bias: [] };
+  if (q.has('mode')) state.mode = q.get('mode');
+  for (const [name, key] of Object.entries(NUMERIC)) {
+    const raw = q.get(key);
+    if (raw !== null && raw.trim() !== '' && Number.isFinite(Number(raw))) state[name] = Number(raw);
+  }
+  state.logScale = q.get('log') === '1';
+  try {
+    const rows = JSON.parse(q.get('bias') ?? '[]');
+    if (Array.isArray(rows)) state.bias = rows.filter(Array.isArray).map(([token, bias]) => ({ token: String(token ?? ''), bias: String(bias ?? '') }));
+  } catch {
+    // A hand-edited, broken bias list: start without one.
+  }
+  if (q.has('in')) state.input = q.get('in');
+  else if (q.has('inz')) state.input = (await inflate(q.get('inz'))) ?? DEFAULTS.input;
+  return state;
+}
+
+async function deflate(text) {
+  if (typeof CompressionStream !== 'function') return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function inflate(b64) {
+  try {
+    const binary = atob(b64.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return await new Response(stream).text();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,26 @@
+// Vite config for the demo page. Built by scripts/serve.mjs (build/demo/) and usable with `npx vite web/demo`.
+// The demo is a client of the package as built: `logitkit` resolves to dist/, never to web/src/.
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+export default {
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  // Relative asset URLs: the built page works from any static host and under any sub-path.
+  base: './',
+  resolve: {
+    alias: [
+      { find: /^logitkit$/, replacement: `${dist}index.js` },
+      // For the planned API-response mode (the package's `logitkit/logprobs` subpath).
+      { find: /^logitkit\/logprobs$/, replacement: `${dist}logprobs/index.js` },
+    ],
+  },
+  build: {
+    outDir: fileURLToPath(new URL('../../build/demo/', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // .wasm must stay a separate file (fetched and streamed), never inlined as a data: URL.
+    assetsInlineLimit: 0,
+  },
+  server: { fs: { allow: [fileURLToPath(new URL('../../', import.meta.url))] } },
+};
