@@ -181,6 +181,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
     undo_patches(logits);
     return status;
   }
+  double raw_sum = -1;  // sum exp(z - raw max) of the unpatched logits, once known
   // Draw c of the seed belongs to the c-th sample() call since the last reset, greedy or not.
   const double u = uniform01(params_.seed, draws_++);
 
@@ -195,7 +196,16 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
     }
   } else {
     const double inv_t = inverse_temperature(params_.temperature);
-    const double total_mass = exp_store_sum(logits, n, cur.max, inv_t, weights_);
+    // rawLogprob needs sum exp(z - max) of the unpatched logits: with no patches, the same pass
+    // computes it (for free at T = 1).
+    double total_mass;
+    if (patch_count_ > 0) {
+      total_mass = exp_store_sum(logits, n, cur.max, inv_t, weights_);
+    } else if (inv_t == 1.0) {
+      raw_sum = total_mass = exp_store_sum(logits, n, cur.max, inv_t, weights_);
+    } else {
+      total_mass = exp_store_sum_and_raw(logits, n, cur.max, inv_t, weights_, &raw_sum);
+    }
 
     // Filters, each keeping a prefix of the order (logit desc, index asc). While the kept prefix
     // lies within the sorted candidates (kept_length <= sorted), it is read off them directly.
@@ -279,7 +289,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
 
   undo_patches(logits);
   // The token's log-probability in softmax(logits) at T = 1, before bias, penalties and filters.
-  const double raw_sum = sum_exp(logits, n, raw.max, 1.0);
+  if (raw_sum < 0) raw_sum = sum_exp(logits, n, raw.max, 1.0);
   result->raw_logprob = static_cast<double>(logits[result->token]) - raw.max - std::log(raw_sum);
   const Status accepted = accept(result->token);
   return accepted;

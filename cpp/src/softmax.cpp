@@ -1,4 +1,5 @@
 // softmax, log-softmax, logSumExp and entropy: a validating max pass, then exp passes.
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -15,29 +16,40 @@ namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 // Calls `visit(i, z, count)` for every group of 4 logits starting at i (the tail padded with
-// -Infinity, count = how many lanes are real) and sums the float vectors it returns: in float within
-// each block of kBlock logits, across blocks in double. The order is fixed, so every build agrees.
-template <typename Visit>
-double block_sum(const float* logits, size_t n, Visit visit) {
-  double total = 0;
+// -Infinity, count = how many lanes are real) and sums each of the `Sums` float vectors it returns:
+// in float within each block of kBlock logits, across blocks in double. The order is fixed, so
+// every build agrees.
+template <size_t Sums, typename Visit>
+std::array<double, Sums> block_sums(const float* logits, size_t n, Visit visit) {
+  std::array<double, Sums> total{};
   for (size_t block = 0; block < n; block += kBlock) {
     const size_t end = block + kBlock < n ? block + kBlock : n;
-    v128_t acc0 = wasm_f32x4_splat(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    std::array<v128_t, Sums> acc0, acc1;
+    acc0.fill(wasm_f32x4_splat(0));
+    acc1 = acc0;
+    const auto add = [](std::array<v128_t, Sums>& acc, const std::array<v128_t, Sums>& v) {
+      for (size_t s = 0; s < Sums; ++s) acc[s] = wasm_f32x4_add(acc[s], v[s]);
+    };
     size_t i = block;
-    for (; i + 4 * kLanes <= end; i += 4 * kLanes) {
-      acc0 = wasm_f32x4_add(acc0, visit(i, wasm_v128_load(logits + i), kLanes));
-      acc1 = wasm_f32x4_add(acc1, visit(i + 4, wasm_v128_load(logits + i + 4), kLanes));
-      acc2 = wasm_f32x4_add(acc2, visit(i + 8, wasm_v128_load(logits + i + 8), kLanes));
-      acc3 = wasm_f32x4_add(acc3, visit(i + 12, wasm_v128_load(logits + i + 12), kLanes));
+    for (; i + 2 * kLanes <= end; i += 2 * kLanes) {
+      add(acc0, visit(i, wasm_v128_load(logits + i), kLanes));
+      add(acc1, visit(i + 4, wasm_v128_load(logits + i + 4), kLanes));
     }
     for (; i < end; i += kLanes) {
       const size_t count = end - i < kLanes ? end - i : kLanes;
       const v128_t z = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
-      acc0 = wasm_f32x4_add(acc0, visit(i, z, count));
+      add(acc0, visit(i, z, count));
     }
-    total += horizontal_sum(wasm_f32x4_add(wasm_f32x4_add(acc0, acc1), wasm_f32x4_add(acc2, acc3)));
+    for (size_t s = 0; s < Sums; ++s) total[s] += horizontal_sum(wasm_f32x4_add(acc0[s], acc1[s]));
   }
   return total;
+}
+
+template <typename Visit>
+double block_sum(const float* logits, size_t n, Visit visit) {
+  return block_sums<1>(logits, n, [&](size_t i, v128_t z, size_t count) {
+    return std::array<v128_t, 1>{visit(i, z, count)};
+  })[0];
 }
 
 void scale_in_place(float* values, size_t n, float factor) {
@@ -73,6 +85,18 @@ double exp_store_sum(const float* logits, size_t n, float max, double inv_t, flo
     else store_tail(out + i, count, e);
     return e;
   });
+}
+
+double exp_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out, double* raw_sum) {
+  const ExpPass pass = exp_pass(max, inv_t), raw = exp_pass(max, 1.0);
+  const std::array<double, 2> sums = block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
+    const v128_t e = exp_of_difference(z, pass);
+    if (count == kLanes) wasm_v128_store(out + i, e);
+    else store_tail(out + i, count, e);
+    return std::array<v128_t, 2>{e, exp_of_difference(z, raw)};
+  });
+  *raw_sum = sums[1];
+  return sums[0];
 }
 
 size_t count_at_least(const float* logits, size_t n, float threshold, float* smallest) {
