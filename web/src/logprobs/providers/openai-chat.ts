@@ -7,8 +7,9 @@
 import type { ChoiceAccumulator } from '../accumulate.js';
 import { readEntryList } from '../entry.js';
 import type { JsonPath } from '../path.js';
-import { expectRecord, optionalArray, readIndex, type JsonRecord } from '../read.js';
+import { expectRecord, type JsonRecord } from '../read.js';
 import { appendAll } from '../token.js';
+import { forEachChoiceLogprobs } from './openai-choices.js';
 import type { ProviderParser } from './provider.js';
 
 export const openaiChat: ProviderParser = {
@@ -19,16 +20,7 @@ export const openaiChat: ProviderParser = {
 };
 
 export function parseChatChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
-  const choicesPath = path.key('choices');
-  const list = optionalArray(chunk.choices, choicesPath);
-  if (list === undefined) return;
-  list.forEach((value, position) => {
-    const choicePath = choicesPath.index(position);
-    const choice = expectRecord(value, choicePath);
-    const draft = choices.choice(readIndex(choice.index, choicePath.key('index'), position));
-    if (choice.logprobs === undefined || choice.logprobs === null) return;
-    const logprobsPath = choicePath.key('logprobs');
-    const logprobs = expectRecord(choice.logprobs, logprobsPath);
+  forEachChoiceLogprobs(chunk, path, choices, (draft, logprobs, logprobsPath) => {
     appendAll(draft.tokens, readEntryList(logprobs.content, logprobsPath.key('content')));
     const refusal = readEntryList(logprobs.refusal, logprobsPath.key('refusal'));
     if (refusal.length > 0) appendAll((draft.refusal ??= []), refusal);

@@ -21,6 +21,7 @@ import {
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
 import type { TopLogprob } from '../types.js';
+import { forEachChoiceLogprobs } from './openai-choices.js';
 import type { ProviderParser } from './provider.js';
 
 export const openaiCompletions: ProviderParser = {
@@ -42,17 +43,7 @@ export function isCompletionsChunk(chunk: JsonRecord): boolean {
 }
 
 export function parseCompletionsChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
-  const choicesPath = path.key('choices');
-  const list = optionalArray(chunk.choices, choicesPath);
-  if (list === undefined) return;
-  list.forEach((value, position) => {
-    const choicePath = choicesPath.index(position);
-    const choice = expectRecord(value, choicePath);
-    const draft = choices.choice(readIndex(choice.index, choicePath.key('index'), position));
-    if (choice.logprobs === undefined || choice.logprobs === null) return;
-    const logprobsPath = choicePath.key('logprobs');
-    const logprobs = expectRecord(choice.logprobs, logprobsPath);
-
+  forEachChoiceLogprobs(chunk, path, choices, (draft, logprobs, logprobsPath) => {
     const tokensPath = logprobsPath.key('tokens');
     const tokens = expectArray(logprobs.tokens, tokensPath);
     const values = parallelArray(logprobs.token_logprobs, logprobsPath.key('token_logprobs'), tokens.length, true);
