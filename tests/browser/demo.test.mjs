@@ -1,12 +1,14 @@
 // The demo page in headless Chromium: built with Vite and served by scripts/serve.mjs on a free
 // port. Checks the seed article's numbers, the filters, errors, the URL hash, keyboard use, and
-// saves screenshots (test-output/screenshots/). Only this file builds the demo (into build/demo/).
+// saves screenshots (test-output/screenshots/). build/demo/ is built once for all test files by
+// ensureDemoBuilt() (demo-build.mjs); this file only serves it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { demoOutDir, startDemoServer, startStaticServer } from '../../scripts/serve.mjs';
 import { launchBrowser, openPage } from './browser.mjs';
+import { ensureDemoBuilt } from './demo-build.mjs';
 
 const SEED = [8, 6, 5, -1];
 const shots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
@@ -17,7 +19,8 @@ let lk;
 
 before(async () => {
   assert.ok(existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url))), 'dist/ is missing: run `bash scripts/build.sh` first');
-  server = await startDemoServer({ port: 0 });
+  await ensureDemoBuilt();
+  server = await startDemoServer({ port: 0, build: false });
   browser = await launchBrowser();
   lk = await (await import('../../dist/index.js')).load();
   mkdirSync(shots, { recursive: true });

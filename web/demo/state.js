@@ -1,6 +1,9 @@
 // The page state and its URL-hash form. Everything a view needs lives here, so a URL shares it.
 // Hash: #mode=paste&T=0.5&k=2&p=0.9&minp=0&seed=42&log=1&bias=[["Rome","2"]]&in=<text> ; keys at
 // their default are left out. Long inputs are stored deflate-compressed as `inz` (base64url).
+// The "API response" mode adds: api=<response text> (apiz compressed), th=<low-confidence
+// threshold>, ch=<the provider's choice index>, seq=refusal|prompt (which token sequence).
+import API_EXAMPLE from './examples/openai-chat.json?raw';
 
 export const EXAMPLE_INPUT = `{
   " Paris": 8.0,
@@ -20,9 +23,22 @@ export const DEFAULTS = Object.freeze({
   /** Rows of the logit-bias editor as typed: [{ token: 'Paris' | '#3' | '3', bias: '-inf' | '2.5' }]. */
   bias: [],
   logScale: false,
+  /** API mode: the pasted response (JSON, stream chunk array, SSE or NDJSON text). */
+  apiInput: API_EXAMPLE,
+  /** API mode: probability below which a token is low-confidence (lowConfidenceSpans' threshold). */
+  threshold: 0.5,
+  /** API mode: the provider's index of the choice shown (the first choice when absent). */
+  choice: 0,
+  /** API mode: 'answer', or a choice's 'refusal' / 'prompt' token sequence. */
+  sequence: 'answer',
 });
 
-const NUMERIC = { temperature: 'T', topK: 'k', topP: 'p', minP: 'minp', seed: 'seed' };
+export { API_EXAMPLE };
+
+const NUMERIC = { temperature: 'T', topK: 'k', topP: 'p', minP: 'minp', seed: 'seed', threshold: 'th', choice: 'ch' };
+const SEQUENCES = ['answer', 'refusal', 'prompt'];
+/** Long texts in the hash: [state field, plain key, compressed key]. */
+const TEXTS = [['input', 'in', 'inz'], ['apiInput', 'api', 'apiz']];
 const COMPRESS_OVER = 1500; // characters of input
 
 /** @returns {Promise<string>} the hash (without '#') for a state. */
@@ -34,10 +50,12 @@ export async function encodeState(state) {
   }
   if (state.logScale) q.set('log', '1');
   if (state.bias.length > 0) q.set('bias', JSON.stringify(state.bias.map((r) => [r.token, r.bias])));
-  if (state.input !== DEFAULTS.input) {
-    const packed = state.input.length > COMPRESS_OVER ? await deflate(state.input) : null;
-    if (packed !== null) q.set('inz', packed);
-    else q.set('in', state.input);
+  if (state.sequence !== DEFAULTS.sequence) q.set('seq', state.sequence);
+  for (const [name, plain, packedKey] of TEXTS) {
+    if (state[name] === DEFAULTS[name]) continue;
+    const packed = state[name].length > COMPRESS_OVER ? await deflate(state[name]) : null;
+    if (packed !== null) q.set(packedKey, packed);
+    else q.set(plain, state[name]);
   }
   return q.toString();
 }
@@ -58,8 +76,11 @@ export async function decodeState(hash) {
   } catch {
     // A hand-edited, broken bias list: start without one.
   }
-  if (q.has('in')) state.input = q.get('in');
-  else if (q.has('inz')) state.input = (await inflate(q.get('inz'))) ?? DEFAULTS.input;
+  if (SEQUENCES.includes(q.get('seq'))) state.sequence = q.get('seq');
+  for (const [name, plain, packedKey] of TEXTS) {
+    if (q.has(plain)) state[name] = q.get(plain);
+    else if (q.has(packedKey)) state[name] = (await inflate(q.get(packedKey))) ?? DEFAULTS[name];
+  }
   return state;
 }
 

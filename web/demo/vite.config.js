@@ -11,7 +11,7 @@ export default {
   resolve: {
     alias: [
       { find: /^logitkit$/, replacement: `${dist}index.js` },
-      // For the planned API-response mode (the package's `logitkit/logprobs` subpath).
+      // The API-response mode (the package's `logitkit/logprobs` subpath).
       { find: /^logitkit\/logprobs$/, replacement: `${dist}logprobs/index.js` },
     ],
   },

@@ -1,0 +1,190 @@
+// The "API response" mode: paste what a hosted LLM API returned (any provider logitkit/logprobs
+// reads: plain JSON, a stream chunk array, SSE or NDJSON text) and see its tokens as a heatmap,
+// perplexity and the confidence summary per choice, and the low-confidence spans. Uses only the
+// public `logitkit/logprobs` API (no WebAssembly). The pasted text, threshold, choice and token
+// sequence live in the store, and so in the URL hash; the highlighted span is view-only.
+import { LogprobsParseError, lowConfidenceSpans, parseLogprobs } from 'logitkit/logprobs';
+import { choiceTable, summaryCards } from './api-summary.js';
+import { numberControl } from './controls.js';
+import { h, uid } from './dom.js';
+import { clip } from './format.js';
+import { createHeatmap } from './heatmap.js';
+import { heatLegend } from './heat-scale.js';
+import { createSpanList } from './span-list.js';
+import { API_EXAMPLE } from './state.js';
+
+const PROVIDER_NAMES = {
+  'openai-chat': 'OpenAI Chat Completions',
+  'openai-completions': 'OpenAI Completions (legacy)',
+  'openai-responses': 'OpenAI Responses',
+  gemini: 'Google Gemini',
+  ollama: 'Ollama',
+  llamacpp: 'llama.cpp server',
+  vllm: 'vLLM',
+};
+const SEQUENCE_NAMES = { answer: 'Answer', refusal: 'Refusal', prompt: 'Prompt' };
+const KEYS = ['apiInput', 'threshold', 'choice', 'sequence'];
+
+export function mountApiMode(container, { store }) {
+  const st0 = store.get();
+  let parsed = null; // the last response that parsed (parseLogprobs' result)
+  let parsedFrom = null; // the text it came from
+  let frame = 0;
+
+  // ---- input ----
+  const inputId = uid('api-input');
+  const msgId = uid('api-msg');
+  const textarea = h('textarea', {
+    id: inputId, rows: 12, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${msgId} ${inputId}-hint`,
+    value: st0.apiInput, oninput: () => store.set({ apiInput: textarea.value }),
+  });
+  const parseMsg = h('div', { id: msgId, class: 'parse-msg', role: 'status', 'aria-live': 'polite' });
+  const example = h('button', { type: 'button', class: 'secondary', onclick: () => {
+    textarea.value = API_EXAMPLE;
+    store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
+  } }, 'Load an example response');
+  const inputPanel = h('section', { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
+    h('h2', { id: `${inputId}-h` }, 'API response'),
+    h('label', { for: inputId }, 'Paste an API response with logprobs'),
+    h('p', { class: 'hint', id: `${inputId}-hint` },
+      'The body an API returned with logprobs on: OpenAI Chat Completions, Completions or Responses, Gemini, Ollama, llama.cpp or vLLM. ' +
+      'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.'),
+    textarea, parseMsg, h('div', { class: 'row' }, example));
+
+  // ---- view controls ----
+  const choiceId = uid('choice');
+  const choiceSelect = h('select', { id: choiceId, onchange: () => store.set({ choice: Number(choiceSelect.value) }) });
+  const choiceField = h('div', { class: 'select-field' }, h('label', { for: choiceId }, 'Choice'), choiceSelect);
+  const sequenceId = uid('sequence');
+  const sequenceSelect = h('select', { id: sequenceId, onchange: () => store.set({ sequence: sequenceSelect.value }) });
+  const sequenceField = h('div', { class: 'select-field' }, h('label', { for: sequenceId }, 'Sequence'), sequenceSelect);
+  const threshold = numberControl({
+    name: 'threshold', label: 'Low-confidence threshold', min: 0, max: 1, step: 0.05, slider: { min: 0.05, max: 1, step: 0.05 },
+    value: st0.threshold, hint: 'A token is low-confidence when its probability is below this (or below the top N).',
+    onChange: (v) => store.set({ threshold: v }),
+  });
+
+  // ---- results ----
+  const provider = h('p', { class: 'hint provider' });
+  const resultsError = h('div', { class: 'results-error', role: 'alert' });
+  const summary = h('div', { class: 'summary-wrap' });
+  const choices = h('div', { class: 'table-wrap' });
+  const heatmap = createHeatmap();
+  const spans = createSpanList({ onSelect: (range) => heatmap.highlight(range) });
+  const results = h('section', { class: 'panel results api-results', 'aria-labelledby': 'api-results-h' },
+    h('div', { class: 'results-head' }, h('h2', { id: 'api-results-h' }, 'Confidence'), provider),
+    h('div', { class: 'row view-controls' }, choiceField, sequenceField),
+    resultsError, summary, choices,
+    h('h3', { id: 'heatmap-h' }, 'Tokens'),
+    h('p', { class: 'hint' }, 'Hover, tap or focus a token for its probability and the alternatives; in the heatmap, ←/→ move between tokens.'),
+    heatLegend(), heatmap.element,
+    h('h3', {}, 'Low-confidence spans'),
+    threshold.element, spans.element);
+
+  container.append(h('div', { class: 'paste-layout api-layout' }, h('div', { class: 'side' }, inputPanel), results));
+
+  store.subscribe((state, change, external) => {
+    if (!KEYS.some((key) => key in change)) return;
+    if (external) {
+      if (textarea.value !== state.apiInput) textarea.value = state.apiInput;
+      threshold.setValue(state.threshold);
+    }
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(render);
+  });
+  render();
+
+  // ---- behaviour ----
+
+  /** Parses the pasted text; a failure shows inline (naming the JSON path) and keeps the last result. */
+  function reparse(input) {
+    parsedFrom = input;
+    textarea.removeAttribute('aria-invalid');
+    if (input.trim() === '') {
+      parsed = null;
+      parseMsg.className = 'parse-msg';
+      parseMsg.textContent = 'Paste a response above, or load the example.';
+      return false;
+    }
+    try {
+      const result = parseLogprobs(input);
+      if (result.choices.length === 0) throw new LogprobsParseError('$', 'the response has no choices with logprobs');
+      parsed = result;
+    } catch (e) {
+      if (!(e instanceof LogprobsParseError)) throw e;
+      parseMsg.className = 'parse-msg is-error';
+      parseMsg.dataset.path = e.path;
+      parseMsg.replaceChildren(
+        e.path === '$' ? 'The response as a whole: ' : h('span', {}, 'At ', h('code', { class: 'path' }, e.path), ': '),
+        e.problem);
+      textarea.setAttribute('aria-invalid', 'true');
+      return false;
+    }
+    const count = parsed.choices.reduce((n, c) => n + c.tokens.length, 0);
+    parseMsg.className = 'parse-msg is-ok';
+    delete parseMsg.dataset.path;
+    parseMsg.textContent = `${PROVIDER_NAMES[parsed.provider]}: ${parsed.choices.length} choice${parsed.choices.length > 1 ? 's' : ''}, ${count} token${count === 1 ? '' : 's'}.`;
+    return true;
+  }
+
+  function render() {
+    const state = store.get();
+    let fresh = true;
+    if (state.apiInput !== parsedFrom) fresh = reparse(state.apiInput);
+    results.classList.toggle('is-stale', !fresh);
+    resultsError.replaceChildren();
+    if (!parsed) {
+      results.hidden = true;
+      return;
+    }
+    results.hidden = false;
+    if (!fresh) resultsError.append(h('p', { class: 'hint' }, 'Showing the last response that parsed.'));
+    provider.textContent = PROVIDER_NAMES[parsed.provider];
+
+    const choice = parsed.choices.find((c) => c.index === state.choice) ?? parsed.choices[0];
+    const sequenceName = pickSequence(choice, state.sequence);
+    const sequence = sequenceName === 'answer' ? choice : choice[sequenceName];
+    fillSelect(choiceSelect, parsed.choices.map((c) => [String(c.index), `Choice ${c.index}: ${clip(c.text || '(no text)', 28)}`]), String(choice.index));
+    choiceField.hidden = parsed.choices.length < 2;
+    const present = Object.keys(SEQUENCE_NAMES).filter((name) => name === 'answer' || choice[name] !== undefined);
+    fillSelect(sequenceSelect, present.map((name) => [name, SEQUENCE_NAMES[name]]), sequenceName);
+    sequenceField.hidden = present.length < 2;
+
+    let found;
+    try {
+      found = lowConfidenceSpans(sequence, state.threshold);
+      threshold.setError('');
+    } catch (e) {
+      if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+      threshold.setError(e.message);
+      results.classList.add('is-stale');
+      return;
+    }
+    summary.replaceChildren(summaryCards(sequence, state.threshold));
+    choices.replaceChildren(parsed.choices.length > 1
+      ? choiceTable(parsed.choices.map((c) => (sequenceName === 'answer' ? c : { index: c.index, ...(c[sequenceName] ?? { tokens: [], text: '' }) })), choice.index)
+      : '');
+    heatmap.render(sequence.tokens, {
+      shaky: found.map((s) => [s.tokenStart, s.tokenEnd]),
+      emptyMessage: `This ${SEQUENCE_NAMES[sequenceName].toLowerCase()} has no tokens with logprobs.`,
+    });
+    spans.render(found, state.threshold);
+  }
+}
+
+/** The sequence to show: the one asked for if the choice has it, else the answer, unless the answer is empty and another is not (a refusal). */
+function pickSequence(choice, wanted) {
+  if (wanted !== 'answer' && choice[wanted] !== undefined) return wanted;
+  if (choice.tokens.length > 0) return 'answer';
+  return ['refusal', 'prompt'].find((name) => choice[name]?.tokens.length > 0) ?? 'answer';
+}
+
+/** Replaces a select's options only when they changed (so focus and screen-reader position stay). */
+function fillSelect(select, options, value) {
+  const key = JSON.stringify(options);
+  if (select.dataset.options !== key) {
+    select.replaceChildren(...options.map(([v, label]) => h('option', { value: v }, label)));
+    select.dataset.options = key;
+  }
+  select.value = value;
+}
