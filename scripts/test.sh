@@ -17,6 +17,9 @@ ctest --test-dir build/wasm --output-on-failure
 echo "== JS API tests (node:test)"
 node --test tests/js/
 
+echo "== consumer tests: the packed tarball in fresh Node, TypeScript and Vite projects"
+node --test tests/consumer/
+
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   echo "== browser tests (headless Chromium via playwright-core)"
   node --test tests/browser/

@@ -21,6 +21,7 @@ export class LogitkitRangeError extends RangeError {
 /** A value of the wrong type, or an unknown option name. */
 export class LogitkitTypeError extends TypeError {
   override name = 'LogitkitTypeError';
+  /** The argument at fault, e.g. `"logits"` or `"options.seed"`. */
   readonly argument: string;
   constructor(message: string, argument: string) {
     super(message);

@@ -2,6 +2,7 @@ import { LogitkitTypeError } from './errors.js';
 import { Logitkit } from './logitkit.js';
 import type { ModuleFactory } from './raw-module.js';
 
+/** Options of `load()`. All are optional: `await load()` picks the build and finds the .wasm itself. */
 export interface LoadOptions {
   /** Force the SIMD build (true) or the baseline build (false). Default: SIMD when the engine validates it. */
   simd?: boolean;

@@ -7,11 +7,13 @@ import type { RawModule } from './raw-module.js';
 import { configure, drawWith, Sampler, type SampleResult } from './sampler.js';
 import { parseSamplingOptions, type SamplingOptions } from './sampling-options.js';
 
+/** Options of the kernels that take only a temperature (`logSumExp`, `topLogprobs`). */
 export interface TemperatureOptions {
   /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
   temperature?: number;
 }
 
+/** Options of `softmax` and `logSoftmax`. */
 export interface SoftmaxOptions extends TemperatureOptions {
   /**
    * Where to write the result instead of a new Float32Array: a LogitsBuffer of this instance (it
@@ -21,6 +23,7 @@ export interface SoftmaxOptions extends TemperatureOptions {
   out?: LogitsBuffer | Float32Array;
 }
 
+/** Options of `entropy`. */
 export interface EntropyOptions extends TemperatureOptions {
   /** Logarithm base: e (default, nats) or e.g. 2 for bits. Finite, > 0 and not 1. */
   base?: number;

@@ -1,3 +1,5 @@
+// The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { LogitkitStateError } from './errors.js';
 import type { Heap } from './heap.js';
 
@@ -18,13 +20,16 @@ const registry =
  * Call `dispose()` when done; a disposed buffer throws LogitkitStateError on use.
  */
 export class LogitsBuffer {
+  /** @internal The heap of the instance that allocated this buffer (kernels check it is theirs). */
+  readonly heap: Heap;
   /** Number of logits. */
   readonly length: number;
   private address: number;
   private view: Float32Array;
 
   /** @internal Use `lk.allocLogits(n)`. */
-  constructor(readonly heap: Heap, length: number) {
+  constructor(heap: Heap, length: number) {
+    this.heap = heap;
     this.length = length;
     this.address = heap.alloc(length * 4, 'allocLogits');
     this.view = heap.f32(this.address, length);
@@ -44,6 +49,7 @@ export class LogitsBuffer {
     return this.address;
   }
 
+  /** Whether `dispose()` has been called; a disposed buffer throws LogitkitStateError on use. */
   get disposed(): boolean {
     return this.address === 0;
   }
@@ -56,6 +62,7 @@ export class LogitsBuffer {
     registry?.unregister(this);
   }
 
+  /** Same as `dispose()`, so `using buf = lk.allocLogits(n)` frees the buffer at the end of the scope. */
   [Symbol.dispose](): void {
     this.dispose();
   }

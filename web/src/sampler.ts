@@ -1,3 +1,5 @@
+// The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { LogitkitStateError, throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
 import { integerIn } from './options.js';
@@ -71,6 +73,7 @@ export class Sampler {
     this.heap.module._samplerReset(this.live('reset'));
   }
 
+  /** Whether `dispose()` has been called; a disposed sampler throws LogitkitStateError on use. */
   get disposed(): boolean {
     return this.handle === 0;
   }
@@ -83,6 +86,7 @@ export class Sampler {
     registry?.unregister(this);
   }
 
+  /** Same as `dispose()`, so `using sampler = lk.createSampler(options)` frees it at the end of the scope. */
   [Symbol.dispose](): void {
     this.dispose();
   }

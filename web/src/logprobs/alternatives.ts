@@ -11,10 +11,13 @@ import type { LogprobToken, TopLogprob } from './types.js';
 
 /** A token whose probability is known at the position. */
 export interface KnownEntry {
+  /** Token text as the provider sent it. */
   readonly token: string;
+  /** exp(logprob), in [0, 1]. */
   readonly probability: number;
 }
 
+/** The known part of the distribution at one position: what `knownDistribution` returns. */
 export interface KnownDistribution {
   /** The known tokens, most likely first. */
   readonly entries: KnownEntry[];
@@ -27,6 +30,13 @@ export interface KnownDistribution {
   readonly listedMinimum: number;
 }
 
+/**
+ * The tokens whose probability is known at `token`'s position, most likely first: its
+ * `topLogprobs` entries that have a logprob, plus the token itself when it is not listed (a sampled
+ * token can fall outside the top-N; "listed" compares the text, and `bytes` when both have them).
+ * Entries without a logprob (the `-9999` sentinel, absent values) are unknown mass, not zero.
+ * @throws TypeError / RangeError naming a malformed token or alternative (prefixed with `name`).
+ */
 export function knownDistribution(token: LogprobToken, name = 'token'): KnownDistribution {
   checkToken(token, name);
   const entries: KnownEntry[] = [];

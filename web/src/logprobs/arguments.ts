@@ -9,7 +9,9 @@ import type { LogprobToken } from './types.js';
 
 /** The minimum a token needs for sums and means: a logprob, optionally flagged as the sentinel. */
 export interface ScoredToken {
+  /** Natural-log probability, or `null` when unknown (skipped by sums and means). */
   readonly logprob: number | null;
+  /** True for the below-top-N sentinel: counted apart, never summed. */
   readonly belowTopN?: boolean;
 }
 

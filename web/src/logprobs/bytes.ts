@@ -11,6 +11,7 @@ const encoder = new TextEncoder();
 
 /** Text of a token sequence and where each token sits in it (UTF-16 code units). */
 export interface DecodedTokens {
+  /** The decoded text of all the tokens. */
   text: string;
   /** offsets[i]: where the first character token i's bytes contribute to starts. */
   offsets: number[];

@@ -21,6 +21,7 @@ import { checkThreshold, checkToken, itemsOf, type TokensInput } from './argumen
 import { knownDistribution } from './alternatives.js';
 import type { LogprobToken } from './types.js';
 
+/** Options of `classifyLabels`. */
 export interface ClassifyOptions {
   /** Minimum renormalised probability of the winning label, in (0, 1]. Default 0.5. */
   threshold?: number;
@@ -30,9 +31,12 @@ export interface ClassifyOptions {
   caseSensitive?: boolean;
 }
 
+/** Why `classifyLabels` answered or abstained: `confident`, or the first abstention rule that applied (above). */
 export type ClassificationReason = 'confident' | 'no-tokens' | 'no-match' | 'low-coverage' | 'tie' | 'below-threshold';
 
+/** One label's share of the first-token probability. */
 export interface LabelProbability {
+  /** The label, as given. */
   label: string;
   /** Renormalised over the labels (0 for every label when coverage is 0). */
   probability: number;
@@ -40,13 +44,17 @@ export interface LabelProbability {
   rawProbability: number;
 }
 
+/** The outcome of `classifyLabels`: a label, or an abstention with its reason. */
 export interface Classification {
   /** The chosen label, or `null` when abstaining. */
   label: string | null;
+  /** True when no label was chosen (`label` is then `null`). */
   abstained: boolean;
+  /** `confident` when a label was chosen, else the abstention rule that applied. */
   reason: ClassificationReason;
   /** One entry per label, in the order given. */
   probabilities: LabelProbability[];
+  /** Σ over labels of their raw probability: the first-token mass the labels explain, in [0, 1]. */
   coverage: number;
 }
 

@@ -25,6 +25,7 @@ import type { LogprobToken } from './types.js';
 /** Default vocabulary size for the upper bound: 262144, the largest common vocabulary (Gemma 3). */
 export const DEFAULT_VOCAB_SIZE = 262_144;
 
+/** Options of `entropyEstimate`. */
 export interface EntropyOptions {
   /** Vocabulary size V, an integer >= the number of known tokens. Default `DEFAULT_VOCAB_SIZE`. */
   vocabSize?: number;
@@ -32,10 +33,13 @@ export interface EntropyOptions {
   base?: number;
 }
 
+/** Entropy at one position from its known probabilities, with bounds for the unseen tail (formulas above). */
 export interface EntropyEstimate {
   /** = lower; see the module documentation. */
   estimate: number;
+  /** The minimum over all tails allowed by the top-N list: the tail as concentrated as possible. */
   lower: number;
+  /** The maximum: the tail spread evenly over the V − n unseen tokens. */
   upper: number;
   /** m = max(0, 1 − Σ known p). */
   tailMass: number;

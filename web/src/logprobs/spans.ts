@@ -15,13 +15,17 @@ import { checkThreshold, tokensOf, type TokensInput } from './arguments.js';
 import { decodeTokens } from './bytes.js';
 import type { LogprobToken } from './types.js';
 
+/** A stretch of the text, widened to whole words, that holds low-confidence tokens. */
 export interface LowConfidenceSpan {
   /** Start (inclusive) and end (exclusive) in the rebuilt text, UTF-16 code units. */
   start: number;
+  /** End (exclusive) in the rebuilt text, UTF-16 code units. */
   end: number;
+  /** The text of the span: `text.slice(start, end)` of the rebuilt text. */
   text: string;
   /** Tokens covered: indices `tokenStart` (inclusive) to `tokenEnd` (exclusive). */
   tokenStart: number;
+  /** Index after the last covered token (exclusive). */
   tokenEnd: number;
   /** Smallest token probability in the span (`null` if no covered token has a logprob). */
   minProbability: number | null;

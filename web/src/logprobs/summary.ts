@@ -8,6 +8,7 @@ import { entropyOf, DEFAULT_VOCAB_SIZE } from './entropy.js';
 import { lowConfidenceSpans, type LowConfidenceSpan } from './spans.js';
 import type { LogprobToken } from './types.js';
 
+/** Options of `confidenceSummary`. */
 export interface SummaryOptions {
   /** Probability below which a token is low-confidence, in (0, 1]. Default 0.5. */
   threshold?: number;
@@ -15,11 +16,15 @@ export interface SummaryOptions {
   vocabSize?: number;
 }
 
+/** The result of `confidenceSummary`; `null` fields mean no token had what the statistic needs. */
 export interface ConfidenceSummary {
+  /** Number of tokens passed in. */
   tokenCount: number;
   /** Tokens with a logprob; the others are below-top-N sentinels or absent. */
   scoredCount: number;
+  /** Tokens carrying the provider's below-top-N sentinel. */
   belowTopNCount: number;
+  /** Tokens whose logprob is absent (`null`, not the sentinel). */
   absentCount: number;
   /** Σ lp over scored tokens (`null` when none). */
   sequenceLogprob: number | null;
@@ -33,6 +38,7 @@ export interface ConfidenceSummary {
   lowest: { index: number; token: string; probability: number } | null;
   /** Tokens that are low-confidence by the `lowConfidenceSpans` rule. */
   lowConfidenceCount: number;
+  /** The same as `lowConfidenceSpans(tokens, threshold)`. */
   lowConfidenceSpans: LowConfidenceSpan[];
   /** Mean of `margin` over the positions where it is known (`null` when none). */
   meanMargin: number | null;

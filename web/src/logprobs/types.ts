@@ -39,7 +39,9 @@ export interface TopLogprob {
   token: string;
   /** UTF-8 bytes of the token, when the provider gives them (or they can be read from `token`). */
   bytes?: number[];
+  /** Natural-log probability (<= 0, `-Infinity` for p = 0), or `null` when unknown (see above). */
   logprob: number | null;
+  /** True when the provider sent its below-top-N sentinel instead of a value (`logprob` is then `null`). */
   belowTopN: boolean;
 }
 
@@ -57,6 +59,7 @@ export interface LogprobToken extends TopLogprob {
 
 /** A run of tokens and the text they decode to. */
 export interface TokenSequence {
+  /** The tokens, in order. */
   tokens: LogprobToken[];
   /**
    * The text rebuilt from the tokens: their UTF-8 bytes concatenated and decoded once, so a
@@ -80,7 +83,9 @@ export interface LogprobChoice extends TokenSequence {
 
 /** Result of `parseLogprobs`. Choices are sorted by `index`. */
 export interface ParsedLogprobs {
+  /** The provider the input came from (detected, or as given in `options.provider`). */
   provider: ProviderId;
+  /** One entry per choice / candidate, in the provider's order. */
   choices: LogprobChoice[];
 }
 
