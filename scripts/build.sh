@@ -12,6 +12,8 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
 fi
 cmake --build build/wasm -j "$jobs" --target logitkit-simd logitkit-baseline
 
+# A clean dist/: files of removed modules must not linger and ship.
+rm -rf dist
 mkdir -p dist/wasm
 for flavor in simd baseline; do
   cp build/wasm/logitkit-$flavor.mjs build/wasm/logitkit-$flavor.wasm dist/wasm/

@@ -6,7 +6,7 @@
 //
 // `threshold` (default 0.5) is the token probability below which a word is flagged.
 import { readFileSync } from 'node:fs';
-import { parseLogprobs, confidenceSummary, LogprobsParseError } from '../../dist/logprobs/index.js';
+import { parseLogprobs, confidenceSummary, LogprobsParseError } from 'logitkit/logprobs';
 
 const [file, thresholdArg = '0.5'] = process.argv.slice(2);
 if (file === undefined) {

@@ -79,3 +79,13 @@ test('a Float32Array `out` receives the result', async () => {
   assert.ok(Math.abs(out[0] - 0.843707) < 1e-6);
   assert.throws(() => lk.softmax([1, 2, 3], { out: new Float32Array(2) }), /options.out holds 2 values, logits has 3/);
 });
+
+test('load() names the URL when it does not serve WebAssembly', async () => {
+  const notWasm = new URL('../../README.md', import.meta.url);
+  await assert.rejects(load({ wasmUrl: notWasm }), (error) => {
+    assert.equal(error.name, 'LogitkitStateError');
+    assert.match(error.message, /cannot instantiate the (SIMD|baseline) WebAssembly module from .*README\.md/);
+    return true;
+  });
+  assert.equal((await load()).argmax([0, 2, 1]), 1); // and loading still works afterwards
+});

@@ -1,4 +1,4 @@
-import { LogitkitTypeError } from './errors.js';
+import { LogitkitStateError, LogitkitTypeError } from './errors.js';
 import { Logitkit } from './logitkit.js';
 import type { ModuleFactory } from './raw-module.js';
 
@@ -63,6 +63,19 @@ export async function load(options: LoadOptions = {}): Promise<Logitkit> {
 
   let wasmBinary = options.wasmBinary;
   if (wasmBinary === undefined && url.protocol === 'file:' && isNode()) wasmBinary = await readFileBytes(url);
-  const module = await factory(wasmBinary !== undefined ? { wasmBinary } : { locateFile: () => url.href });
+  let module;
+  try {
+    // The kernels never print; Emscripten's own abort chatter is replaced by the error below.
+    const quiet = { print: () => {}, printErr: () => {} };
+    module = await factory(wasmBinary !== undefined ? { ...quiet, wasmBinary } : { ...quiet, locateFile: () => url.href });
+  } catch (cause) {
+    // The usual cause: a server or bundler answered the .wasm URL with an HTML page
+    // ("expected magic word 00 61 73 6d, found 3c 21 64 6f").
+    const source = options.wasmBinary !== undefined ? 'options.wasmBinary' : url.href;
+    throw new LogitkitStateError(
+      `load: cannot instantiate the ${simd ? 'SIMD' : 'baseline'} WebAssembly module from ${source}: ${String(cause)}. ` +
+        'Check that this URL serves the .wasm file itself (Content-Type application/wasm), or pass options.wasmUrl / options.wasmBinary.',
+      { cause });
+  }
   return new Logitkit(module, simd);
 }

@@ -31,4 +31,6 @@ export interface RawModule {
 export type ModuleFactory = (overrides: {
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, prefix: string) => string;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
 }) => Promise<RawModule>;
