@@ -12,6 +12,9 @@ command -v g++      >/dev/null 2>&1 || need+=(g++)
 [ -f /usr/include/doctest/doctest.h ]      || need+=(doctest-dev)
 [ -f /usr/include/simde/wasm/simd128.h ]   || need+=(libsimde-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# clang with libFuzzer, ASan and UBSan runtimes, for the fuzz harnesses (tests/fuzz).
+command -v clang++  >/dev/null 2>&1 || need+=(clang)
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need[*]}"

@@ -14,6 +14,9 @@ echo "== doctest, compiled to wasm (SIMD and baseline), run under Node"
 cmake --build build/wasm -j "$jobs" --target logitkit_tests_wasm_simd logitkit_tests_wasm_baseline
 ctest --test-dir build/wasm --output-on-failure
 
+echo "== libFuzzer harnesses under ASan/UBSan, ${FUZZ_SECONDS:-20}s each, from the committed corpus"
+bash scripts/fuzz.sh
+
 echo "== JS API tests (node:test)"
 node --test tests/js/
 
