@@ -192,12 +192,17 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
   }
   const uint32_t kept_count = static_cast<uint32_t>(wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
                                        wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
+  size_t last_nonzero = 0;
+  for (size_t b = 0; b < blocks; ++b) {
+    if (block_mass[b] > 0) last_nonzero = b;
+  }
 
   // Pass 2: find the block where the cumulative mass passes u * total, then the token inside it.
+  // The walk stops at the last block with mass, so rounding can never land in an empty block.
   const double target = u * total;
   double cumulative = 0;
   size_t b = 0;
-  while (b + 1 < blocks && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
+  while (b < last_nonzero && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
     cumulative += block_mass[b];
     ++b;
   }
@@ -208,6 +213,44 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
     if (weights[i] > 0 && kept.contains(logits[i], static_cast<uint32_t>(i))) {
       chosen = static_cast<int32_t>(i);
       cumulative += weights[i];
+      if (cumulative > target) break;
+    }
+  }
+  return {chosen, kept_count, total};
+}
+
+Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, double* block_mass,
+               int32_t* block_start) {
+  size_t blocks = 0, last_nonzero = 0;
+  uint32_t kept_count = 0;
+  double total = 0;
+  for (size_t j = 0; j < m;) {
+    const uint32_t block = static_cast<uint32_t>(tokens[j]) / kBlock;
+    float lane[kLanes] = {0, 0, 0, 0};
+    block_start[blocks] = static_cast<int32_t>(j);
+    for (; j < m && static_cast<uint32_t>(tokens[j]) / kBlock == block; ++j) {
+      lane[static_cast<uint32_t>(tokens[j]) % kLanes] += weights[j];
+      kept_count += weights[j] > 0;
+    }
+    const float a = lane[0] + lane[1], b = lane[2] + lane[3];
+    block_mass[blocks] = static_cast<double>(a + b);
+    total += block_mass[blocks];
+    if (block_mass[blocks] > 0) last_nonzero = blocks;
+    ++blocks;
+  }
+  const double target = u * total;
+  double cumulative = 0;
+  size_t b = 0;
+  while (b < last_nonzero && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
+    cumulative += block_mass[b];
+    ++b;
+  }
+  int32_t chosen = -1;
+  const size_t end = b + 1 < blocks ? static_cast<size_t>(block_start[b + 1]) : m;
+  for (size_t j = static_cast<size_t>(block_start[b]); j < end; ++j) {
+    if (weights[j] > 0) {
+      chosen = tokens[j];
+      cumulative += weights[j];
       if (cumulative > target) break;
     }
   }

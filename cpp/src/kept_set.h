@@ -51,4 +51,11 @@ struct Draw {
 // ceil(n / 256) doubles.
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u, double* block_mass);
 
+// The same draw over an explicit list of kept tokens: `tokens` ascending, `weights` theirs. It
+// reproduces draw_kept's arithmetic exactly (float sums per block of 256 indices in 4 lanes by
+// index mod 4, then double across blocks, then a double walk inside the chosen block), so both
+// pick the same token for the same kept set, weights and u. Scratch: room for m doubles and m ints.
+Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, double* block_mass,
+               int32_t* block_start);
+
 }  // namespace logitkit

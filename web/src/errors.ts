@@ -43,6 +43,8 @@ export const enum KernelCode {
   AllBanned = 4,
   BadToken = 5,
   OutOfMemory = 6,
+  BadOption = 7,
+  BadListToken = 8,
 }
 
 /** Throws the typed error for a packed kernel status (code * 2^32 + index); returns on success. */
@@ -60,11 +62,17 @@ export function throwIfFailed(packed: number, fn: string): void {
       throw new LogitkitRangeError(`${fn}: every entry of logits is -Infinity, so there is no distribution`, 'logits');
     case KernelCode.AllBanned:
       throw new LogitkitRangeError(
-        `${fn}: options.logitBias and the penalties leave no token with a finite logit`, 'options.logitBias');
+        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize) leave no token with a finite logit`, 'options.logitBias');
     case KernelCode.BadToken:
       throw new LogitkitRangeError(
         `${fn}: token id ${index} (from options.logitBias or the sampler's history) is outside the vocabulary`,
         'options.logitBias', index);
+    case KernelCode.BadOption:
+      throw new LogitkitRangeError(`${fn}: invalid sampler configuration (item ${index})`, 'options', index);
+    case KernelCode.BadListToken:
+      throw new LogitkitRangeError(
+        `${fn}: token id ${index} (from options.allowedTokenIds, options.badWordsIds or options.drySequenceBreakers) is outside the vocabulary`,
+        'options', index);
     case KernelCode.OutOfMemory:
       throw new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
     default:

@@ -1,9 +1,26 @@
 import { LogitkitRangeError, LogitkitTypeError } from './errors.js';
 import type { Heap } from './heap.js';
+import { HalfLogitsBuffer } from './half-logits-buffer.js';
 import { LogitsBuffer } from './logits-buffer.js';
 
-/** What every kernel accepts as logits. */
-export type Logits = Float32Array | Float64Array | readonly number[] | LogitsBuffer;
+/**
+ * What every kernel accepts as logits. A Uint16Array holds float16 or bfloat16 words (say which
+ * with `{ dtype }`); a HalfLogitsBuffer carries its own dtype.
+ */
+export type Logits = Float32Array | Float64Array | Uint16Array | readonly number[] | LogitsBuffer | HalfLogitsBuffer;
+
+const DTYPE_CODE = { float16: 1, bfloat16: 2 } as const;
+
+/** Reads `options.dtype` from an options object without judging the other keys. */
+export function dtypeOf(options: unknown, fn: string): 'float32' | 'float16' | 'bfloat16' | undefined {
+  if (options === null || typeof options !== 'object') return undefined;
+  const dtype = (options as { dtype?: unknown }).dtype;
+  if (dtype === undefined) return undefined;
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') {
+    throw new LogitkitRangeError(`${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`, 'options.dtype');
+  }
+  return dtype;
+}
 
 /** Logits placed in wasm memory: where they are and how many. */
 export interface PlacedLogits {
@@ -19,7 +36,31 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * wrong type, an empty row, a non-number entry, or a finite value that overflows float32.
  * (NaN and +Infinity are found by the kernel's own validating pass, with their index.)
  */
-export function placeLogits(heap: Heap, logits: Logits, fn: string, slot = 'logits'): PlacedLogits {
+export function placeLogits(
+  heap: Heap, logits: Logits, fn: string, slot = 'logits', dtype?: 'float32' | 'float16' | 'bfloat16'): PlacedLogits {
+  if (logits instanceof HalfLogitsBuffer) {
+    if (logits.heap !== heap) {
+      throw new LogitkitTypeError(`${fn}: logits is a LogitsBuffer from another load() instance`, 'logits');
+    }
+    const pointer = heap.region(slot, logits.length * 4);
+    heap.module._convertHalf(logits.pointer, logits.length, DTYPE_CODE[logits.dtype], pointer);
+    return { pointer, length: logits.length };
+  }
+  if (logits instanceof Uint16Array) {
+    if (dtype !== 'float16' && dtype !== 'bfloat16') {
+      throw new LogitkitTypeError(
+        `${fn}: logits is a Uint16Array: pass options.dtype 'float16' or 'bfloat16' to say how to read it`, 'options.dtype');
+    }
+    const length = logits.length;
+    if (length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
+    if (length > 0x3fffffff / 4) throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
+    // The raw words go into wasm memory as they are; C++ converts them (exactly) to float32.
+    const words = heap.region(`${slot}:half`, length * 2);
+    const pointer = heap.region(slot, length * 4);
+    new Uint16Array(heap.buffer, words, length).set(logits);
+    heap.module._convertHalf(words, length, DTYPE_CODE[dtype], pointer);
+    return { pointer, length };
+  }
   if (logits instanceof LogitsBuffer) {
     if (logits.heap !== heap) {
       throw new LogitkitTypeError(`${fn}: logits is a LogitsBuffer from another load() instance`, 'logits');
@@ -30,7 +71,7 @@ export function placeLogits(heap: Heap, logits: Logits, fn: string, slot = 'logi
   const isArray = Array.isArray(logits);
   if (!(logits instanceof Float32Array) && !(logits instanceof Float64Array) && !isArray) {
     throw new LogitkitTypeError(
-      `${fn}: logits must be a Float32Array, Float64Array, number[] or LogitsBuffer, got ${describe(logits)}`,
+      `${fn}: logits must be a Float32Array, Float64Array, Uint16Array (with dtype), number[] or LogitsBuffer, got ${describe(logits)}`,
       'logits');
   }
   const length = logits.length;

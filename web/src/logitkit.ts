@@ -1,6 +1,8 @@
 import { LogitkitRangeError, LogitkitTypeError, throwIfFailed } from './errors.js';
 import { Heap } from './heap.js';
-import { describe, placeLogits, type Logits, type PlacedLogits } from './input.js';
+import { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
+import { HalfLogitsBuffer } from './half-logits-buffer.js';
+import { describe, dtypeOf, placeLogits, type Logits, type PlacedLogits } from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn, temperatureOf } from './options.js';
 import type { RawModule } from './raw-module.js';
@@ -11,6 +13,14 @@ import { parseSamplingOptions, type SamplingOptions } from './sampling-options.j
 export interface TemperatureOptions {
   /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
   temperature?: number;
+  /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
+  dtype?: 'float32' | 'float16' | 'bfloat16';
+}
+
+/** Input options for kernels without a temperature. */
+export interface InputOptions {
+  /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
+  dtype?: 'float32' | 'float16' | 'bfloat16';
 }
 
 /** Options of `softmax` and `logSoftmax`. */
@@ -55,21 +65,21 @@ export class Logitkit {
   /** log sum_i exp(z_i / T), for T > 0 (it has no finite limit at T = 0). */
   logSumExp(logits: Logits, options?: TemperatureOptions): number {
     const t = temperatureOf(options, 'logSumExp', false);
-    return this.scalarResult('logSumExp', logits, (m, p, out) => m._logSumExp(p.pointer, p.length, t, out));
+    return this.scalarResult('logSumExp', logits, (m, p, out) => m._logSumExp(p.pointer, p.length, t, out), options);
   }
 
   /** Index of the largest logit; the lowest index among ties. */
-  argmax(logits: Logits): number {
-    const placed = placeLogits(this.heap, logits, 'argmax');
+  argmax(logits: Logits, options?: InputOptions): number {
+    const placed = placeLogits(this.heap, logits, 'argmax', 'logits', dtypeOf(options, 'argmax'));
     const out = this.heap.region('scalar', 8);
     throwIfFailed(this.heap.module._argmax(placed.pointer, placed.length, out), 'argmax');
     return new Uint32Array(this.heap.buffer, out, 1)[0]!;
   }
 
   /** The k largest logits, sorted by value descending, ties by lower index first. k > V returns all V. */
-  topK(logits: Logits, k: number): { indices: Int32Array; values: Float32Array } {
+  topK(logits: Logits, k: number, options?: InputOptions): { indices: Int32Array; values: Float32Array } {
     integerIn(k, 1, 0x7fffffff, 'topK', 'k');
-    const placed = placeLogits(this.heap, logits, 'topK');
+    const placed = placeLogits(this.heap, logits, 'topK', 'logits', dtypeOf(options, 'topK'));
     const count = Math.min(k, placed.length);
     const indices = this.heap.region('topIndices', count * 4);
     const values = this.heap.region('topValues', count * 4);
@@ -81,7 +91,7 @@ export class Logitkit {
   topLogprobs(logits: Logits, n: number, options?: TemperatureOptions): { indices: Int32Array; logprobs: Float32Array } {
     integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
     const t = temperatureOf(options, 'topLogprobs');
-    const placed = placeLogits(this.heap, logits, 'topLogprobs');
+    const placed = placeLogits(this.heap, logits, 'topLogprobs', 'logits', dtypeOf(options, 'topLogprobs'));
     const count = Math.min(n, placed.length);
     const indices = this.heap.region('topIndices', count * 4);
     const logprobs = this.heap.region('topValues', count * 4);
@@ -96,7 +106,7 @@ export class Logitkit {
     if (base !== undefined && (typeof base !== 'number' || !Number.isFinite(base) || base <= 0 || base === 1)) {
       throw new LogitkitRangeError(`entropy: options.base must be a finite number > 0 and not 1, got ${describe(base)}`, 'options.base');
     }
-    const nats = this.scalarResult('entropy', logits, (m, p, out) => m._entropy(p.pointer, p.length, t, out));
+    const nats = this.scalarResult('entropy', logits, (m, p, out) => m._entropy(p.pointer, p.length, t, out), options);
     return base === undefined ? nats : nats / Math.log(base);
   }
 
@@ -113,17 +123,37 @@ export class Logitkit {
     }
     configure(this.heap, this.statelessSampler, parsed, 'sample');
     this.heap.module._samplerReset(this.statelessSampler);
-    return drawWith(this.heap, this.statelessSampler, logits, parsed.topLogprobs, 'sample');
+    return drawWith(this.heap, this.statelessSampler, logits, parsed, 'sample', parsed.dtype);
   }
 
-  /** A stateful Sampler (history for penalties, a seeded stream). Dispose it when done. */
+  /**
+   * A stateful sampler chain (history for penalties, DRY, n-grams and bad words; mirostat's mu; a
+   * seeded stream). `sampler.order` lists its stages. Dispose it when done.
+   */
   createSampler(options?: SamplingOptions): Sampler {
     return new Sampler(this.heap, options);
   }
 
-  /** n logits in wasm memory, for the zero-copy path. Dispose it when done. */
-  allocLogits(n: number): LogitsBuffer {
+  /**
+   * `rows` samplers with the same options and their own state and seeds, sampled in one call over
+   * rows x V logits (flat, row r at r * V, or an array of rows). Dispose it when done.
+   */
+  createBatchSampler(options: BatchSamplerOptions): BatchSampler {
+    return new BatchSampler(this.heap, options);
+  }
+
+  /**
+   * n logits in wasm memory, for the zero-copy path. Dispose it when done. With
+   * `{ dtype: 'float16' | 'bfloat16' }` the buffer holds raw 16-bit words (`array` is a
+   * Uint16Array), converted to float32 in C++ by each call.
+   */
+  allocLogits(n: number): LogitsBuffer;
+  allocLogits(n: number, options: { dtype: 'float16' | 'bfloat16' }): HalfLogitsBuffer;
+  allocLogits(n: number, options?: { dtype?: 'float32' | 'float16' | 'bfloat16' }): LogitsBuffer | HalfLogitsBuffer;
+  allocLogits(n: number, options?: { dtype?: 'float32' | 'float16' | 'bfloat16' }): LogitsBuffer | HalfLogitsBuffer {
     integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
+    const dtype = dtypeOf(options, 'allocLogits');
+    if (dtype === 'float16' || dtype === 'bfloat16') return new HalfLogitsBuffer(this.heap, n, dtype);
     return new LogitsBuffer(this.heap, n);
   }
 
@@ -132,7 +162,7 @@ export class Logitkit {
     kernel: (m: RawModule, placed: PlacedLogits, t: number, out: number) => number): Float32Array {
     const t = temperatureOf(options, fn);
     const out = options?.out;
-    const placed = placeLogits(this.heap, logits, fn);
+    const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
     if (out instanceof LogitsBuffer) {
       if (out.heap !== this.heap) throw new LogitkitTypeError(`${fn}: options.out is a LogitsBuffer from another load() instance`, 'options.out');
       if (out.length < placed.length) {
@@ -157,8 +187,9 @@ export class Logitkit {
     return values.slice();
   }
 
-  private scalarResult(fn: string, logits: Logits, kernel: (m: RawModule, placed: PlacedLogits, out: number) => number): number {
-    const placed = placeLogits(this.heap, logits, fn);
+  private scalarResult(fn: string, logits: Logits, kernel: (m: RawModule, placed: PlacedLogits, out: number) => number,
+    options?: unknown): number {
+    const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
     const out = this.heap.region('scalar', 8);
     throwIfFailed(kernel(this.heap.module, placed, out), fn);
     return this.heap.f64(out, 1)[0]!;

@@ -15,15 +15,22 @@ export interface RawModule {
   _topLogprobs(logits: number, n: number, k: number, temperature: number, indices: number, logprobs: number): number;
   _samplerCreate(): number;
   _samplerDestroy(sampler: number): void;
-  _samplerConfigure(
-    sampler: number, temperature: number, topK: number, topP: number, minP: number, minTokensToKeep: number,
-    repetitionPenalty: number, presencePenalty: number, frequencyPenalty: number, penaltyLastN: number,
-    seedLow: number, seedHigh: number): void;
+  _samplerConfigure(sampler: number, slots: number, order: number, orderLength: number): number;
   _samplerSetBias(sampler: number, tokens: number, biases: number, count: number): number;
+  _samplerSetAllowed(sampler: number, tokens: number, count: number): number;
+  _samplerSetSequences(sampler: number, kind: number, tokens: number, lengths: number, count: number): number;
   _samplerSample(
     sampler: number, logits: number, n: number, result: number, topIndices: number, topLogprobs: number,
-    topN: number): number;
+    topN: number, sampleTokens: number, sampleLogprobs: number, sampleCapacity: number): number;
+  _sampleRows(
+    handles: number, rows: number, logits: number, n: number, results: number, topIndices: number,
+    topLogprobs: number, topN: number, sampleTokens: number, sampleLogprobs: number, sampleCapacity: number,
+    failedRow: number): number;
   _samplerAccept(sampler: number, token: number): number;
+  _samplerClone(sampler: number): number;
+  _samplerMu(sampler: number): number;
+  _samplerHistorySize(sampler: number): number;
+  _convertHalf(input: number, n: number, dtype: number, out: number): void;
   _samplerReset(sampler: number): void;
 }
 

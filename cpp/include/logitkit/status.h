@@ -10,9 +10,11 @@ enum class Code : int32_t {
   kNaN = 1,           // logits[index] is NaN
   kPositiveInf = 2,   // logits[index] is +Infinity
   kAllNegativeInf = 3,// every logit is -Infinity: there is no distribution
-  kAllBanned = 4,     // logitBias / penalties left no token with a finite logit
+  kAllBanned = 4,     // logitBias / penalties / bans / allowed tokens left no token with a finite logit
   kBadToken = 5,      // a token id (bias key, history entry) is outside [0, n); index = that id
   kOutOfMemory = 6,   // scratch allocation failed
+  kBadOption = 7,     // an invalid sampler configuration (index: which, see sampler.cpp)
+  kBadListToken = 8,  // a token id in allowedTokens / badWords / dry breakers is outside [0, n); index = that id
 };
 
 struct Status {

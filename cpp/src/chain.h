@@ -1,0 +1,141 @@
+// The working state of one sample() call and the helpers the stages share (internal).
+//
+// Candidates are in one of two forms:
+// - prefix form (list == false): the tokens of a prefix of the total order (logit desc, index asc)
+//   of the whole vocabulary, described by `kept` (KeptSet) and its length `kept_len` (n: all).
+//   The first `sorted` tokens of the order may be known in cand_index/cand_value. Weights
+//   exp((z - max) * inv_t) of every token sit in s.weights once computed at the current scale.
+// - list form (list == true): explicit token ids in s.list (finite logits only), in index order,
+//   in the order, or neither (flags). Their logits are read from the patched row z.
+// A prefix filter whose result fits in the sorted candidates switches to the list form (cheap), so
+// the full-vocabulary passes only run while the kept set is large.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include "kept_set.h"
+#include "logitkit/sampler.h"
+
+namespace logitkit {
+
+struct Chain {
+  detail::SamplerState& s;
+  const SamplingParams& p;
+  float* z;
+  size_t n;
+  size_t min_keep;      // min_tokens_to_keep clamped to [1, n]
+  uint64_t call;        // this call's stream position
+  float max = 0;        // the largest logit among the candidates
+  double temp = 1.0;    // current temperature: 1 until the temperature stage
+  double inv_t = 1.0;   // 1 / temp (inverse_temperature)
+  bool patched = false; // a processor changed a logit
+  double raw_sum = -1;  // sum exp(z - raw max) of the unpatched row, when a pass computed it
+
+  // prefix form
+  bool list = false;
+  KeptSet kept;
+  size_t kept_len = 0;
+  size_t sorted = 0;
+  double weights_inv_t = 0;  // scale of s.weights; 0: not computed
+  double weights_total = 0;  // their block sum over all n
+  // list form
+  bool by_index = false, by_order = false;
+  double list_weights_inv_t = 0;  // scale of s.list_weights (with `max`); 0: stale
+
+  Chain(detail::SamplerState& state, float* logits, size_t count)
+      : s(state), p(state.params), z(logits), n(count) {}
+};
+
+// Float helpers.
+float float_at_least(double x);  // smallest float f with (double)f >= x
+
+// Prefix form: makes s.weights valid at the current scale (one exp pass over n).
+void ensure_weights(Chain& c);
+// List form: makes s.list_weights valid (max = list max) at the current scale.
+void ensure_list_weights(Chain& c);
+
+// Moves to the list form (no-op when already there). O(kept_len) from the sorted candidates,
+// else one pass over n.
+Status to_list(Chain& c);
+void list_sort_by_order(Chain& c);
+void list_sort_by_index(Chain& c);
+// Recomputes `max` over the list and marks its weights stale. The list must be non-empty.
+void list_changed(Chain& c);
+
+// Visits every candidate with a finite logit: visit(token, z, w) with w its weight at the current
+// scale (prefix form: index order; list form: list order). for_each_logit: visit(token, z), no weights.
+template <typename Visit>
+void for_each_candidate(Chain& c, Visit visit);
+template <typename Visit>
+void for_each_logit(Chain& c, Visit visit);
+
+// Keeps the first `length` candidates of the order (length >= 1).
+Status keep_first(Chain& c, size_t length);
+// Keeps candidates with z >= cut (a logit), or the first `min_keep` of the order if fewer remain.
+Status keep_at_least(Chain& c, double cut, size_t min_keep);
+
+struct MassStats {
+  double mass = 0;      // sum of weights (relative to max, at the current scale)
+  double weighted = 0;  // sum of w * x with x = (z - max) * inv_t
+  size_t finite = 0;    // candidates with a finite logit
+  double entropy() const;  // in nats, of the renormalised distribution
+};
+MassStats mass_stats(Chain& c);
+
+// ---- template definitions ----
+constexpr float kNegInfinity = -std::numeric_limits<float>::infinity();
+
+template <typename Visit>
+void for_each_candidate(Chain& c, Visit visit) {
+  if (c.list) {
+    ensure_list_weights(c);
+    for (size_t j = 0; j < c.s.list.size(); ++j) {
+      const int32_t t = c.s.list[j];
+      visit(t, c.z[t], c.s.list_weights[j]);
+    }
+    return;
+  }
+  ensure_weights(c);
+  for (size_t i = 0; i < c.n; ++i) {
+    const float zi = c.z[i];
+    if (zi != kNegInfinity && c.kept.contains(zi, static_cast<uint32_t>(i))) {
+      visit(static_cast<int32_t>(i), zi, c.s.weights[i]);
+    }
+  }
+}
+
+template <typename Visit>
+void for_each_logit(Chain& c, Visit visit) {
+  if (c.list) {
+    for (size_t j = 0; j < c.s.list.size(); ++j) visit(c.s.list[j], c.z[c.s.list[j]]);
+    return;
+  }
+  for (size_t i = 0; i < c.n; ++i) {
+    const float zi = c.z[i];
+    if (zi != kNegInfinity && c.kept.contains(zi, static_cast<uint32_t>(i))) visit(static_cast<int32_t>(i), zi);
+  }
+}
+
+// ---- stages (cpp/src/stages) ----
+Status apply_logit_bias(Chain& c);
+Status apply_allowed_tokens(Chain& c);
+Status apply_bad_words(Chain& c);
+Status apply_no_repeat_ngram(Chain& c);
+Status apply_penalties(Chain& c);
+Status apply_dry(Chain& c);
+// Records a patch (the original value) and writes the new logit.
+Status patch_logit(Chain& c, int32_t token, double value);
+
+Status apply_temperature(Chain& c);
+Status apply_top_k(Chain& c);
+Status apply_top_p(Chain& c);
+Status apply_min_p(Chain& c);
+Status apply_typical_p(Chain& c);
+Status apply_epsilon(Chain& c);
+Status apply_eta(Chain& c);
+Status apply_top_n_sigma(Chain& c);
+Status apply_xtc(Chain& c);
+Status apply_mirostat(Chain& c);
+
+}  // namespace logitkit

@@ -1,0 +1,633 @@
+// The sampler chain against float64 references written from each stage's reference
+// implementation (chain_reference.h): every filter alone, chains in the HF and llama.cpp orders,
+// stateful stages (mirostat's mu, history for DRY / n-grams / bad words), XTC's and Gumbel's
+// Philox draws, outputs (rank, raw top list, n distinct), clone, batches, half input, and golden
+// sequences that every build must reproduce.
+#include <doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "chain_reference.h"
+#include "logitkit/dtype.h"
+#include "logitkit/kernels.h"
+#include "logitkit/sampler.h"
+#include "logitkit/streams.h"
+#include "reference.h"
+
+using logitkit::Code;
+using logitkit::SampleResult;
+using logitkit::SamplingParams;
+using logitkit::Stage;
+
+namespace {
+
+const float kInf = std::numeric_limits<float>::infinity();
+
+struct Setup {
+  SamplingParams p;
+  std::map<int32_t, float> bias;
+  std::vector<int32_t> allowed;
+  std::vector<std::vector<int32_t>> bad_words, breakers;
+  bool llama_order = false;
+
+  void apply_to(logitkit::Sampler& s) {
+    if (llama_order) {
+      for (size_t i = 0; i < logitkit::kStageCount; ++i) p.order[i] = logitkit::kOrderLlamaCpp[i];
+      p.order_length = logitkit::kStageCount;
+    }
+    REQUIRE(s.configure(p).ok());
+    std::vector<int32_t> bt;
+    std::vector<float> bv;
+    for (auto [t, b] : bias) {
+      bt.push_back(t);
+      bv.push_back(b);
+    }
+    REQUIRE(s.set_bias(bt.data(), bv.data(), uint32_t(bt.size())).ok());
+    REQUIRE(s.set_allowed(allowed.data(), uint32_t(allowed.size())).ok());
+    for (auto kind : {logitkit::SequenceKind::kBadWords, logitkit::SequenceKind::kDryBreakers}) {
+      const auto& seqs = kind == logitkit::SequenceKind::kBadWords ? bad_words : breakers;
+      std::vector<int32_t> flat;
+      std::vector<uint32_t> lengths;
+      for (const auto& q : seqs) {
+        flat.insert(flat.end(), q.begin(), q.end());
+        lengths.push_back(uint32_t(q.size()));
+      }
+      REQUIRE(s.set_sequences(kind, flat.data(), lengths.data(), uint32_t(lengths.size())).ok());
+    }
+  }
+};
+
+// The reference chain: processors on the row, then the filters on the candidate list, in order.
+rf::List reference(const Setup& su, const std::vector<float>& z32, const std::vector<int32_t>& h, double mu, uint64_t call) {
+  const SamplingParams& p = su.p;
+  const size_t n = z32.size();
+  std::vector<double> z(z32.begin(), z32.end());
+  const Stage* order = su.llama_order ? logitkit::kOrderLlamaCpp : logitkit::kOrderHF;
+  const size_t min_keep = std::max(p.min_tokens_to_keep, 1);
+  rf::List c;
+  bool listed = false;
+  for (size_t i = 0; i < logitkit::kStageCount; ++i) {
+    const Stage st = order[i];
+    if (logitkit::is_processor(st)) {
+      switch (st) {
+        case Stage::kLogitBias: for (auto [t, b] : su.bias) z[t] += b; break;
+        case Stage::kBadWords: rf::bad_words(z, h, su.bad_words); break;
+        case Stage::kNoRepeatNgram: rf::no_repeat_ngram(z, h, size_t(p.no_repeat_ngram_size)); break;
+        case Stage::kPenalties:
+          if (p.penalty_last_n != 0) rf::penalties(z, h, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty, p.presence_penalty);
+          break;
+        case Stage::kDry:
+          rf::dry(z, h, p.dry_multiplier, p.dry_base, p.dry_allowed_length, p.dry_penalty_last_n, su.breakers);
+          break;
+        default: break;
+      }
+      continue;
+    }
+    if (!listed) {
+      listed = true;
+      for (size_t t = 0; t < n; ++t) {
+        const bool allowed = su.allowed.empty() || std::count(su.allowed.begin(), su.allowed.end(), int32_t(t)) > 0;
+        if (allowed && z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
+      }
+    }
+    switch (st) {
+      case Stage::kTemperature:
+        if (p.temperature != 1 || p.dynatemp_range > 0) rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
+        break;
+      case Stage::kTopK: rf::top_k(c, p.top_k, min_keep); break;
+      case Stage::kTopP: rf::top_p(c, p.top_p, min_keep); break;
+      case Stage::kMinP: rf::min_p(c, p.min_p, min_keep); break;
+      case Stage::kTypicalP: rf::typical(c, p.typical_p, min_keep); break;
+      case Stage::kEpsilon: rf::epsilon(c, p.epsilon_cutoff, min_keep); break;
+      case Stage::kEta: rf::eta(c, p.eta_cutoff, min_keep); break;
+      case Stage::kTopNSigma: rf::top_n_sigma(c, p.top_n_sigma); break;
+      case Stage::kXtc:
+        rf::xtc(c, p.xtc_probability, p.xtc_threshold, min_keep, logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kXtc));
+        break;
+      case Stage::kMirostat:
+        if (p.mirostat == 1) rf::mirostat_v1(c, mu, p.mirostat_m, n);
+        if (p.mirostat == 2) rf::mirostat_v2(c, mu);
+        break;
+      default: break;
+    }
+  }
+  return c;
+}
+
+struct Observed {
+  SampleResult r;
+  std::map<int32_t, double> kept;  // token -> final logprob
+  std::vector<int32_t> top;        // the whole top list
+};
+
+Observed observe(logitkit::Sampler& s, std::vector<float> z) {
+  const size_t n = z.size();
+  std::vector<int32_t> idx(n);
+  std::vector<float> lp(n);
+  Observed o;
+  const logitkit::Status st = s.sample(z.data(), n, &o.r, {idx.data(), lp.data(), uint32_t(n)});
+  REQUIRE(st.ok());
+  for (size_t j = 0; j < n; ++j) {
+    if (lp[j] != -kInf) o.kept[idx[j]] = lp[j];
+  }
+  o.top = idx;
+  return o;
+}
+
+// Same kept set, logprobs within 2e-5 of float64, the token inside, its rank in the order.
+void check(const Observed& o, rf::List ref) {
+  std::set<int32_t> want;
+  for (const rf::Cand& x : ref) want.insert(x.id);
+  std::set<int32_t> got;
+  for (auto [t, lp] : o.kept) got.insert(t);
+  CHECK(got == want);
+  if (got != want) return;
+  rf::sort_desc(ref);
+  const std::vector<double> p = rf::probs(ref);
+  for (size_t i = 0; i < ref.size(); ++i) {
+    if (p[i] > 1e-30) CHECK(std::fabs(o.kept.at(ref[i].id) - std::log(p[i])) <= 2e-5);
+    CHECK(o.top[i] == ref[i].id);  // the top list is the final distribution, most probable first
+    if (ref[i].id == o.r.token) {
+      CHECK(o.r.rank == i + 1);
+      CHECK(std::fabs(o.r.logprob - std::log(p[i])) <= 2e-5);
+    }
+  }
+  CHECK(want.count(o.r.token) == 1);
+}
+
+void run_case(Setup su, const std::vector<float>& z, const std::vector<int32_t>& history = {}) {
+  logitkit::Sampler s;
+  su.apply_to(s);
+  for (int32_t t : history) REQUIRE(s.accept(t).ok());
+  check(observe(s, z), reference(su, z, history, 2 * su.p.mirostat_tau, 0));
+}
+
+std::vector<float> fixture(size_t n, double sigma, uint64_t seed) { return ref::normal_logits(n, sigma, seed); }
+
+}  // namespace
+
+TEST_CASE("each filter alone keeps its reference set (HF order, after temperature)") {
+  for (size_t n : {7, 300, 3000}) {
+    for (double sigma : {1.0, 3.0}) {
+      const std::vector<float> z = fixture(n, sigma, 1000 + n);
+      for (double t : {1.0, 0.7}) {
+        for (int keep : {1, 3}) {
+          auto base = [&] {
+            Setup su;
+            su.p.temperature = t;
+            su.p.min_tokens_to_keep = keep;
+            su.p.seed = 11;
+            return su;
+          };
+          INFO("n=" << n << " sigma=" << sigma << " T=" << t << " min_keep=" << keep);
+          for (double v : {0.2, 0.5, 0.9, 0.99}) {
+            Setup su = base();
+            su.p.typical_p = v;
+            run_case(su, z);
+          }
+          for (double v : {1e-4, 3e-3, 0.02, 0.2}) {
+            Setup su = base();
+            su.p.epsilon_cutoff = v;
+            run_case(su, z);
+            Setup se = base();
+            se.p.eta_cutoff = v;
+            run_case(se, z);
+          }
+          for (double v : {0.5, 1.0, 2.0}) {
+            Setup su = base();
+            su.p.top_n_sigma = v;
+            run_case(su, z);
+          }
+          for (double range : {0.3, 0.9}) {
+            for (double exponent : {0.5, 1.0, 2.0}) {
+              Setup su = base();
+              su.p.dynatemp_range = range;
+              su.p.dynatemp_exponent = exponent;
+              su.p.top_k = 20;  // temperature changes the top list's logprobs, not the set: narrow it to see it
+              run_case(su, z);
+            }
+          }
+          for (double v : {0.05, 0.2}) {
+            Setup su = base();
+            su.p.top_k = 40;
+            su.p.top_p = 0.9;
+            su.p.min_p = v;
+            run_case(su, z);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("XTC fires exactly when its Philox draw (stream 1) says so, and removes the reference tokens") {
+  const std::vector<float> z = fixture(500, 3.0, 77);
+  int fired = 0;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    for (double threshold : {0.01, 0.05, 0.1}) {
+      Setup su;
+      su.p.xtc_probability = 0.5;
+      su.p.xtc_threshold = threshold;
+      su.p.seed = seed;
+      logitkit::Sampler s;
+      su.apply_to(s);
+      const Observed o = observe(s, z);
+      const rf::List ref = reference(su, z, {}, 0, 0);
+      check(o, ref);
+      fired += ref.size() < z.size();
+    }
+  }
+  CHECK(fired > 20);
+  CHECK(fired < 100);
+}
+
+TEST_CASE("chains of several filters match the reference chain, in the HF and the llama.cpp order") {
+  const std::vector<float> z = fixture(4000, 2.5, 5);
+  for (bool llama : {false, true}) {
+    for (int variant = 0; variant < 6; ++variant) {
+      Setup su;
+      su.llama_order = llama;
+      su.p.seed = 100 + variant;
+      su.p.temperature = 0.8;
+      su.p.top_k = variant % 2 ? 0 : 200;
+      su.p.top_p = 0.95;
+      su.p.min_p = 0.01;
+      su.p.typical_p = variant >= 2 ? 0.9 : 1.0;
+      su.p.epsilon_cutoff = variant == 3 ? 1e-3 : 0;
+      su.p.eta_cutoff = variant == 4 ? 1e-3 : 0;
+      su.p.top_n_sigma = variant >= 4 ? 1.5 : -1;
+      su.p.xtc_probability = variant == 5 ? 1.0 : 0;
+      su.p.xtc_threshold = 0.02;
+      su.p.min_tokens_to_keep = 2;
+      INFO("llama=" << llama << " variant=" << variant);
+      run_case(su, z);
+    }
+  }
+}
+
+TEST_CASE("mirostat v1 and v2: k / truncation from mu, mu updated by the surprise, reset to 2 tau") {
+  const std::vector<float> z = fixture(2000, 2.0, 9);
+  for (int mode : {1, 2}) {
+    Setup su;
+    su.p.mirostat = mode;
+    su.p.mirostat_tau = 3.0;
+    su.p.mirostat_eta = 0.2;
+    su.p.temperature = 0.9;
+    su.p.seed = 4;
+    logitkit::Sampler s;
+    su.apply_to(s);
+    double mu = 6.0;
+    CHECK(s.mirostat_mu() == doctest::Approx(mu));
+    for (int step = 0; step < 25; ++step) {
+      const Observed o = observe(s, z);
+      rf::List ref = reference(su, z, {}, mu, step);
+      check(o, ref);
+      rf::sort_desc(ref);
+      const std::vector<double> p = rf::probs(ref);
+      for (size_t i = 0; i < ref.size(); ++i) {
+        if (ref[i].id == o.r.token) mu -= 0.2 * (-std::log2(p[i]) - 3.0);
+      }
+      CHECK(s.mirostat_mu() == doctest::Approx(mu).epsilon(1e-6));  // float weights vs float64
+    }
+    s.reset();
+    CHECK(s.mirostat_mu() == 6.0);
+  }
+}
+
+TEST_CASE("processors: penalties, DRY, no-repeat n-gram, bad words, allowed tokens against their references") {
+  const size_t n = 64;
+  const std::vector<float> z = fixture(n, 1.5, 21);
+  // A history with repeats: a b c d a b c x a b c ...
+  std::vector<int32_t> h;
+  for (int i = 0; i < 40; ++i) h.push_back(int32_t((i * 7) % 13 + (i % 9 == 0 ? 20 : 0)));
+  for (int32_t t : {3, 10, 4, 11, 3, 10, 4}) h.push_back(t);
+  {  // the fixtures exercise the references (a DRY penalty and n-gram bans do happen)
+    std::vector<double> zz(z.begin(), z.end()), dry = zz, ngram = zz;
+    rf::dry(dry, h, 1.0, 1.75, 2, -1, {});
+    rf::no_repeat_ngram(ngram, h, 3);
+    CHECK(dry != zz);
+    CHECK(ngram != zz);
+  }
+  for (int ngram : {1, 2, 3, 4}) {
+    Setup su;
+    su.p.no_repeat_ngram_size = ngram;
+    su.p.seed = 1;
+    run_case(su, z, h);
+  }
+  for (double mult : {0.8, 2.0}) {
+    for (int allowed : {1, 2, 3}) {
+      for (int last_n : {-1, 16, 5}) {
+        for (int breakers = 0; breakers < 3; ++breakers) {
+          Setup su;
+          su.p.dry_multiplier = mult;
+          su.p.dry_base = 1.75;
+          su.p.dry_allowed_length = allowed;
+          su.p.dry_penalty_last_n = last_n;
+          su.p.seed = 2;
+          if (breakers >= 1) su.breakers.push_back({10});
+          if (breakers >= 2) su.breakers.push_back({4, 11});
+          INFO("mult=" << mult << " allowed=" << allowed << " last_n=" << last_n << " breakers=" << breakers);
+          run_case(su, z, h);
+        }
+      }
+    }
+  }
+  {
+    Setup su;
+    su.bad_words = {{5}, {4, 11}, {10, 4, 12}, {3, 10, 4, 13}, {99 % n, 1}};
+    su.p.seed = 3;
+    run_case(su, z, h);
+  }
+  {
+    Setup su;
+    su.allowed = {2, 5, 9, 33, 60};
+    su.bias = {{5, 2.0f}, {9, -kInf}};
+    su.p.repetition_penalty = 1.3;
+    su.p.presence_penalty = 0.2;
+    su.p.frequency_penalty = 0.1;
+    su.p.penalty_last_n = 20;
+    su.p.seed = 4;
+    run_case(su, z, h);
+  }
+  {
+    Setup su;  // every processor and several filters at once, llama.cpp order
+    su.llama_order = true;
+    su.bias = {{1, 1.5f}};
+    su.bad_words = {{4, 11}};
+    su.p.no_repeat_ngram_size = 3;
+    su.p.repetition_penalty = 1.2;
+    su.p.penalty_last_n = 32;
+    su.p.dry_multiplier = 0.8;
+    su.p.temperature = 0.7;
+    su.p.top_k = 30;
+    su.p.top_p = 0.9;
+    su.p.seed = 5;
+    run_case(su, z, h);
+  }
+}
+
+TEST_CASE("allowed tokens that are all banned, or out of range, are errors") {
+  std::vector<float> z = {1, 2, 3};
+  logitkit::Sampler s;
+  SamplingParams p;
+  REQUIRE(s.configure(p).ok());
+  const int32_t allowed[] = {0, 1};
+  REQUIRE(s.set_allowed(allowed, 2).ok());
+  const int32_t bias_t[] = {0, 1};
+  const float bias_v[] = {-kInf, -kInf};
+  REQUIRE(s.set_bias(bias_t, bias_v, 2).ok());
+  SampleResult r;
+  CHECK(s.sample(z.data(), 3, &r).code == Code::kAllBanned);
+  CHECK(z == std::vector<float>{1, 2, 3});
+  const int32_t far[] = {7};
+  REQUIRE(s.set_allowed(far, 1).ok());
+  REQUIRE(s.set_bias(nullptr, nullptr, 0).ok());
+  const logitkit::Status bad = s.sample(z.data(), 3, &r);
+  CHECK(bad.code == Code::kBadListToken);
+  CHECK(bad.index == 7);
+}
+
+TEST_CASE("configure rejects a bad order: a stage twice, or a processor after a filter") {
+  logitkit::Sampler s;
+  SamplingParams p;
+  p.order_length = 2;
+  p.order[0] = Stage::kTopK;
+  p.order[1] = Stage::kTopK;
+  CHECK(s.configure(p).code == Code::kBadOption);
+  p.order[1] = Stage::kPenalties;
+  CHECK(s.configure(p).code == Code::kBadOption);
+  p.order[0] = Stage::kPenalties;
+  p.order[1] = Stage::kTopK;
+  CHECK(s.configure(p).ok());
+}
+
+TEST_CASE("n distinct samples are the Gumbel top-k of the kept set with the documented Philox keys") {
+  const std::vector<float> z = fixture(1000, 2.0, 31);
+  SamplingParams p;
+  p.temperature = 0.9;
+  p.top_k = 50;
+  p.n_samples = 6;
+  p.seed = 12;
+  logitkit::Sampler s;
+  REQUIRE(s.configure(p).ok());
+  for (uint64_t call = 0; call < 5; ++call) {
+    std::vector<float> row = z;
+    std::vector<int32_t> tokens(6);
+    std::vector<float> lps(6);
+    SampleResult r;
+    REQUIRE(s.sample(row.data(), row.size(), &r, {}, {tokens.data(), lps.data(), 6}).ok());
+    CHECK(r.samples == 6);
+    CHECK(r.token == tokens[0]);
+    // Reference: keys (z - max) / T - log(-log u_i) over the top 50.
+    Setup su;
+    su.p = p;
+    rf::List ref = reference(su, z, {}, 0, call);
+    rf::sort_desc(ref);
+    std::vector<std::pair<double, int32_t>> keys;
+    for (const rf::Cand& x : ref) {
+      const double u = logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kGumbel, uint32_t(x.id));
+      keys.push_back({-((x.z - ref[0].z) - std::log(-std::log(u))), x.id});
+    }
+    std::sort(keys.begin(), keys.end());
+    for (size_t j = 0; j < 6; ++j) CHECK(tokens[j] == keys[j].second);
+    std::set<int32_t> distinct(tokens.begin(), tokens.end());
+    CHECK(distinct.size() == 6);
+  }
+}
+
+TEST_CASE("the top list can come from the raw distribution (logprobs_raw)") {
+  std::vector<float> z = fixture(300, 2.0, 41);
+  SamplingParams p;
+  p.temperature = 0.5;
+  p.top_k = 3;
+  p.logprobs_raw = true;
+  p.seed = 3;
+  logitkit::Sampler s;
+  REQUIRE(s.configure(p).ok());
+  std::vector<int32_t> idx(10), want_idx(10);
+  std::vector<float> lp(10), want_lp(10);
+  SampleResult r;
+  REQUIRE(s.sample(z.data(), z.size(), &r, {idx.data(), lp.data(), 10}).ok());
+  REQUIRE(logitkit::top_logprobs(z.data(), z.size(), 10, 1.0, want_idx.data(), want_lp.data()).ok());
+  CHECK(idx == want_idx);
+  CHECK(lp == want_lp);
+}
+
+TEST_CASE("clone: same history, mu and stream position, then independent") {
+  const std::vector<float> z = fixture(3000, 1.5, 51);
+  SamplingParams p;
+  p.temperature = 0.9;
+  p.top_p = 0.9;
+  p.repetition_penalty = 1.5;
+  p.mirostat = 2;
+  p.dry_multiplier = 0.5;
+  p.no_repeat_ngram_size = 3;
+  p.seed = 8;
+  logitkit::Sampler a;
+  REQUIRE(a.configure(p).ok());
+  for (int32_t t : {1, 2, 3, 1, 2}) REQUIRE(a.accept(t).ok());
+  std::vector<float> row = z;
+  SampleResult r;
+  for (int i = 0; i < 5; ++i) REQUIRE(a.sample(row.data(), row.size(), &r).ok());
+  logitkit::Sampler b;
+  REQUIRE(a.clone_into(&b).ok());
+  CHECK(b.mirostat_mu() == a.mirostat_mu());
+  CHECK(b.history_size() == a.history_size());
+  std::vector<int32_t> ta, tb;
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(a.sample(row.data(), row.size(), &r).ok());
+    ta.push_back(r.token);
+    REQUIRE(b.sample(row.data(), row.size(), &r).ok());
+    tb.push_back(r.token);
+  }
+  CHECK(ta == tb);
+  REQUIRE(a.accept(7).ok());  // diverge
+  REQUIRE(a.sample(row.data(), row.size(), &r).ok());
+  CHECK(a.history_size() == b.history_size() + 2);
+}
+
+TEST_CASE("sample_rows draws what each row's sampler draws alone") {
+  const size_t n = 1000, rows = 3;
+  std::vector<float> z;
+  for (size_t r = 0; r < rows; ++r) {
+    const std::vector<float> row = fixture(n, 2.0, 60 + r);
+    z.insert(z.end(), row.begin(), row.end());
+  }
+  SamplingParams p;
+  p.temperature = 0.8;
+  p.top_p = 0.9;
+  logitkit::Sampler batch[rows], alone[rows];
+  logitkit::Sampler* handles[rows];
+  for (size_t r = 0; r < rows; ++r) {
+    p.seed = 10 + r;
+    REQUIRE(batch[r].configure(p).ok());
+    REQUIRE(alone[r].configure(p).ok());
+    handles[r] = &batch[r];
+  }
+  for (int step = 0; step < 4; ++step) {
+    SampleResult results[rows];
+    uint32_t failed = 99;
+    REQUIRE(logitkit::sample_rows(handles, rows, z.data(), n, results, nullptr, nullptr, &failed).ok());
+    for (size_t r = 0; r < rows; ++r) {
+      std::vector<float> row(z.begin() + r * n, z.begin() + (r + 1) * n);
+      SampleResult one;
+      REQUIRE(alone[r].sample(row.data(), n, &one).ok());
+      CHECK(one.token == results[r].token);
+      CHECK(one.logprob == results[r].logprob);
+    }
+  }
+}
+
+TEST_CASE("float16 and bfloat16 words convert exactly") {
+  const uint16_t half[] = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
+  const float want_half[] = {1.0f, -2.0f, 65504.0f, 0x1p-24f, 0x3FFp-24f, -0.0f, kInf, -kInf, 0.333251953125f};
+  float out[9];
+  logitkit::convert_half(half, 9, logitkit::DType::kFloat16, out);
+  for (int i = 0; i < 9; ++i) CHECK(out[i] == want_half[i]);
+  CHECK(std::signbit(out[5]));
+  const uint16_t nan16 = 0x7E00;
+  logitkit::convert_half(&nan16, 1, logitkit::DType::kFloat16, out);
+  CHECK(std::isnan(out[0]));
+  const uint16_t bf[] = {0x3F80, 0xC040, 0x7F80, 0x0001, 0x4049};
+  const float want_bf[] = {1.0f, -3.0f, kInf, 0x1p-133f, 3.140625f};
+  logitkit::convert_half(bf, 5, logitkit::DType::kBFloat16, out);
+  for (int i = 0; i < 5; ++i) CHECK(out[i] == want_bf[i]);
+}
+
+TEST_CASE("golden sequences with every stage: every build (wasm SIMD, wasm baseline, native) draws the same tokens") {
+  const std::vector<float> z = ref::grid_logits(32000, 4242);
+  struct Golden {
+    bool llama;
+    int variant;
+    std::vector<int32_t> tokens;
+  };
+  auto configure = [](Setup& su, int variant) {
+    su.p.seed = 987654321 + variant;
+    su.bias = {{17, 3.0f}, {42, -kInf}};
+    su.p.repetition_penalty = 1.2;
+    su.p.presence_penalty = 0.3;
+    su.p.frequency_penalty = 0.1;
+    su.p.no_repeat_ngram_size = variant == 0 ? 2 : 0;
+    su.bad_words = {{100, 101}, {7}};
+    su.p.dry_multiplier = 0.8;
+    su.breakers = {{5}};
+    su.p.temperature = 0.8;
+    su.p.dynatemp_range = variant == 1 ? 0.3 : 0;
+    su.p.top_k = variant == 2 ? 0 : 400;
+    su.p.top_p = 0.97;
+    su.p.min_p = 0.002;
+    su.p.typical_p = variant == 3 ? 0.95 : 1;
+    su.p.epsilon_cutoff = variant == 4 ? 1e-4 : 0;
+    su.p.eta_cutoff = variant == 5 ? 1e-4 : 0;
+    su.p.top_n_sigma = variant == 6 ? 2.5 : -1;
+    su.p.xtc_probability = variant == 7 ? 0.5 : 0;
+    su.p.xtc_threshold = 0.001;
+    su.p.mirostat = variant == 8 ? 2 : variant == 9 ? 1 : 0;
+    su.p.n_samples = variant == 10 ? 3 : 1;
+  };
+  std::vector<std::vector<int32_t>> all;
+  for (bool llama : {false, true}) {
+    for (int variant = 0; variant < 11; ++variant) {
+      Setup su;
+      su.llama_order = llama;
+      configure(su, variant);
+      logitkit::Sampler s;
+      su.apply_to(s);
+      std::vector<int32_t> tokens;
+      std::vector<int32_t> dst(3);
+      std::vector<float> dlp(3);
+      for (int i = 0; i < 8; ++i) {
+        std::vector<float> row = z;
+        SampleResult r;
+        REQUIRE(s.sample(row.data(), row.size(), &r, {}, {dst.data(), dlp.data(), 3}).ok());
+        tokens.push_back(r.token);
+      }
+      all.push_back(tokens);
+    }
+  }
+  // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
+  const std::vector<std::vector<int32_t>> golden = {
+      {2860, 20805, 25583, 27847, 586, 9241, 28041, 22325},    {12190, 29865, 27577, 3489, 13749, 12977, 2448, 7183},
+      {21666, 17, 24900, 9686, 29020, 22545, 23896, 31787},    {5526, 17428, 3019, 19570, 13749, 12354, 20495, 19115},
+      {9212, 8108, 17872, 19880, 28194, 9241, 19325, 1287},    {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},
+      {17, 17, 17, 907, 17, 17, 14747, 17},                    {31087, 27981, 9484, 2553, 8631, 22842, 31084, 1650},
+      {9972, 27742, 25669, 5247, 17, 8227, 28019, 17},         {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
+      {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147},     {2860, 20805, 25583, 27847, 586, 9241, 28019, 22287},
+      {12638, 29865, 27599, 4044, 13960, 13131, 2733, 7936},   {21690, 17, 24921, 9706, 29023, 22544, 23896, 31787},
+      {5730, 17371, 3033, 19570, 13760, 12564, 20495, 18985},  {9241, 8108, 17655, 19880, 28194, 9282, 19325, 1287},
+      {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},      {29666, 24516, 13760, 17, 4044, 13602, 14279, 28041},
+      {31087, 27981, 9468, 2665, 31084, 22588, 10420, 1685},   {9972, 27742, 25669, 5034, 17, 8227, 28019, 17},
+      {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},        {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147}};
+  CHECK(all == golden);
+  if (all != golden) {
+    for (const auto& t : all) {
+      std::string line = "{";
+      for (int32_t v : t) line += std::to_string(v) + ",";
+      MESSAGE(line << "},");
+    }
+  }
+}
+
+TEST_CASE("the history stays bounded unless a stage reads all of it") {
+  SamplingParams p;
+  p.repetition_penalty = 1.1;  // penalties over 64
+  logitkit::Sampler windowed, plain, unbounded;
+  REQUIRE(windowed.configure(p).ok());
+  REQUIRE(plain.configure(SamplingParams{}).ok());
+  p.no_repeat_ngram_size = 3;  // HF reads the whole history
+  REQUIRE(unbounded.configure(p).ok());
+  for (int i = 0; i < 10000; ++i) {
+    REQUIRE(windowed.accept(i % 97).ok());
+    REQUIRE(plain.accept(i % 97).ok());
+    REQUIRE(unbounded.accept(i % 97).ok());
+  }
+  CHECK(windowed.history_size() <= 2 * 64 + 64);
+  CHECK(windowed.history_size() >= 64);
+  CHECK(plain.history_size() <= 64);
+  CHECK(unbounded.history_size() == 10000);
+}
