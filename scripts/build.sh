@@ -18,5 +18,13 @@ mkdir -p dist/wasm
 for flavor in simd baseline; do
   cp build/wasm/logitkit-$flavor.mjs build/wasm/logitkit-$flavor.wasm dist/wasm/
 done
+
+# The in-browser model (examples/model/, not part of the package): its wasm module (kernels +
+# llama2.c engine) beside its JS entry, and its wasm doctests.
+cmake --build build/wasm -j "$jobs" --target logitkit-model-simd logitkit-model-baseline logitkit_model_tests_wasm
+mkdir -p examples/model/wasm
+for flavor in simd baseline; do
+  cp build/wasm/logitkit-model-$flavor.mjs build/wasm/logitkit-model-$flavor.wasm examples/model/wasm/
+done
 npx tsc -p tsconfig.json
 echo "build: dist/ ready ($(du -k dist/wasm/logitkit-simd.wasm | cut -f1) KiB simd, $(du -k dist/wasm/logitkit-baseline.wasm | cut -f1) KiB baseline)"

@@ -16,7 +16,7 @@ import { buildDemo, demoOutDir } from '../../scripts/serve.mjs';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const lockDir = join(repo, 'build/.demo-build.lock');
 const stampFile = join(repo, 'build/.demo-build.stamp');
-const INPUTS = ['web/demo', 'dist'];
+const INPUTS = ['web/demo', 'dist', 'examples/model'];
 const WAIT_MS = 180_000;
 
 /** Resolves once build/demo/ holds a build of the current web/demo/ and dist/. */

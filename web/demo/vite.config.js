@@ -22,5 +22,7 @@ export default {
     // .wasm must stay a separate file (fetched and streamed), never inlined as a data: URL.
     assetsInlineLimit: 0,
   },
+  // The model worker is an ES module (top-level await, dynamic import of the wasm glue).
+  worker: { format: 'es' },
   server: { fs: { allow: [fileURLToPath(new URL('../../', import.meta.url))] } },
 };
