@@ -1,0 +1,71 @@
+// Text output of the benchmarks: one table per operation and the SPEC targets summary. Pure
+// formatting (returns strings); used by bench.mjs (Node) and browser-bench.mjs (Chromium results).
+
+// Per operation, the columns after logitkit SIMD: [implementation key, its operation, title].
+// logSoftmax is also compared with tf.softmax because that is the SPEC's yardstick.
+const OP_TABLES = [
+  { op: 'softmax', columns: [['baseline', 'softmax', 'baseline'], ['native', 'softmax', 'native'], ['js', 'softmax', 'JS loop'], ['tf', 'softmax', 'tf.softmax'], ['hf', 'softmax', 'transformers']] },
+  { op: 'logSoftmax', columns: [['baseline', 'logSoftmax', 'baseline'], ['native', 'logSoftmax', 'native'], ['js', 'logSoftmax', 'JS loop'], ['tf', 'softmax', 'tf.softmax'], ['tf', 'logSoftmax', 'tf.logSoftmax'], ['hf', 'logSoftmax', 'transformers']] },
+  { op: 'topK50', columns: [['baseline', 'topK50', 'baseline'], ['native', 'topK50', 'native'], ['js', 'topK50', 'JS sort'], ['tf', 'topK50', 'tf.topk']] },
+  { op: 'sample', title: 'sample { temperature: 0.8, topP: 0.95 }', columns: [['baseline', 'sample', 'baseline'], ['native', 'sample', 'native'], ['js', 'sample', 'JS sort sampler']] },
+];
+
+/** Microseconds with 3-4 significant digits. */
+export function formatUs(us) {
+  if (!Number.isFinite(us)) return 'n/a';
+  return us < 10 ? us.toFixed(2) : us < 1000 ? us.toFixed(1) : us.toFixed(0);
+}
+
+/** A plain-text table: first column left-aligned, the others right-aligned. */
+export function renderTable(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const hasImpl = (configs, key) => configs.some((c) => c.times[key] !== undefined || c.errors[key] !== undefined);
+
+/**
+ * One table per operation. Rows: input kind and V. Cells: µs per call, and in brackets that time
+ * divided by logitkit SIMD's (above 1x: logitkit SIMD is faster). Implementations absent from
+ * every configuration (e.g. transformers in the browser) get no column.
+ */
+export function renderOpTables(configs) {
+  const blocks = [];
+  for (const { op, title, columns } of OP_TABLES) {
+    const shown = columns.filter(([key]) => hasImpl(configs, key));
+    const headers = ['logits', 'V', 'SIMD µs', 'ns/elem', ...shown.map(([, , t]) => t)];
+    if (op === 'sample') headers.push('sample/softmax');
+    const rows = configs.map((c) => {
+      const simd = c.times.simd?.[op];
+      const cells = shown.map(([key, keyOp]) => {
+        const t = c.times[key]?.[keyOp];
+        return Number.isFinite(t) ? `${formatUs(t)} (${Number.isFinite(simd) ? (t / simd).toFixed(1) : '?'}x)` : 'n/a';
+      });
+      const row = [c.kind, c.V, formatUs(simd), Number.isFinite(simd) ? ((simd * 1000) / c.V).toFixed(3) : 'n/a', ...cells];
+      if (op === 'sample') row.push(Number.isFinite(simd) ? `${(simd / c.times.simd?.softmax).toFixed(2)}x` : 'n/a');
+      return row;
+    });
+    blocks.push(`${title ?? op} — µs per call (time / logitkit SIMD time)\n${renderTable(headers, rows)}`);
+  }
+  return blocks.join('\n\n');
+}
+
+/** The distinct reasons for "n/a" cells, one line each. */
+export function renderErrors(configs) {
+  const byReason = new Map();
+  for (const c of configs) {
+    for (const [what, reason] of Object.entries(c.errors)) {
+      const key = `${what}: ${reason}`;
+      if (!byReason.has(key)) byReason.set(key, []);
+      byReason.get(key).push(`${c.kind} ${c.V}`);
+    }
+  }
+  return [...byReason].map(([key, where]) => `n/a ${key} (${where.length === configs.length ? 'everywhere' : where.join(', ')})`).join('\n');
+}
+
+/** The SPEC targets summary (rows from targets.mjs evaluateTargets). */
+export function renderSummary(rows) {
+  const table = rows.map((r) => [r.target, r.at, r.measured, r.status === 'NOT MET' ? `NOT MET (${r.short.toFixed(2)}x short)` : r.status]);
+  return renderTable(['SPEC target', 'at', 'measured (worst decides)', 'status'], table);
+}
