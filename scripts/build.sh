@@ -20,8 +20,8 @@ for flavor in simd baseline; do
 done
 
 # The in-browser model (examples/model/, not part of the package): its wasm module (kernels +
-# llama2.c engine) beside its JS entry, and its wasm doctests.
-cmake --build build/wasm -j "$jobs" --target logitkit-model-simd logitkit-model-baseline logitkit_model_tests_wasm
+# llama2.c engine) beside its JS entry.
+cmake --build build/wasm -j "$jobs" --target logitkit-model-simd logitkit-model-baseline
 mkdir -p examples/model/wasm
 for flavor in simd baseline; do
   cp build/wasm/logitkit-model-$flavor.mjs build/wasm/logitkit-model-$flavor.wasm examples/model/wasm/

@@ -4,45 +4,18 @@
 // spans; the URL hash; screenshots (test-output/screenshots/api-*.png). The demo is built once for
 // all test files by ensureDemoBuilt().
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { meanLogprob, parseLogprobs, perplexity } from '../../dist/logprobs/index.js';
-import { startDemoServer } from '../../scripts/serve.mjs';
-import { launchBrowser, openPage } from './browser.mjs';
-import { ensureDemoBuilt } from './demo-build.mjs';
+import { demoSession, screenshotDir } from './demo-session.mjs';
 
-const shots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const fixtureDir = fileURLToPath(new URL('../fixtures/logprobs/', import.meta.url));
 const fixture = (name) => readFileSync(fixtureDir + name, 'utf8');
 
-let server;
-let browser;
-
-before(async () => {
-  await ensureDemoBuilt();
-  server = await startDemoServer({ port: 0, build: false });
-  browser = await launchBrowser();
-  mkdirSync(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the API mode (optionally at a hash), waits for the first heatmap; checks nothing went wrong at the end. */
-async function withPage(fn, { width = 1280, hash = '#mode=api' } = {}) {
-  const opened = await openPage(browser, server.url, { width });
-  try {
-    await opened.page.goto(server.url + hash);
-    await ready(opened.page);
-    await fn(opened.page);
-    assert.deepEqual(opened.problems, [], 'no console errors, failed or off-origin requests');
-  } finally {
-    await opened.close();
-  }
-}
+const session = demoSession({ ready });
+/** Opens the API mode (or another hash) and waits for the first heatmap. */
+const withPage = (fn, { width = 1280, hash = '#mode=api' } = {}) => session.withPage(fn, { width, hash });
 
 async function ready(page) {
   await page.waitForSelector('#status[data-ready="true"]');
@@ -163,7 +136,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       assert.match(await msg.textContent(), /^At choices\[0\]\.logprobs\.content\[2\]\.logprob: expected a logprob/);
       assert.equal(await responseBox(page).getAttribute('aria-invalid'), 'true');
       assert.match(await page.textContent('[data-mode="api"] .results-error'), /last response that parsed/);
-      await page.screenshot({ path: `${shots}api-1280-error.png`, fullPage: true });
+      await page.screenshot({ path: `${screenshotDir}api-1280-error.png`, fullPage: true });
       await responseBox(page).fill('{"choices": [');
       await page.waitForFunction(() => document.querySelector('[data-mode="api"] .parse-msg')?.textContent.startsWith('The response as a whole: invalid JSON'));
       await paste(page, fixture('openai-chat.json'), 'Café is open 🙂');
@@ -212,7 +185,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       const lit = await page.$$eval('.heat-cell.is-highlighted', (els) => els.map((e) => Number(e.dataset.tokenStart)));
       assert.ok(lit.length > 0 && lit.every((t) => t >= a && t < b), `highlighted ${lit} within [${a}, ${b})`);
       assert.ok(await page.$$eval('.heat-cell.is-shaky', (els) => els.length) > 0);
-      await page.screenshot({ path: `${shots}api-1280-spans.png`, fullPage: true });
+      await page.screenshot({ path: `${screenshotDir}api-1280-spans.png`, fullPage: true });
       await first.click();
       assert.equal(await page.locator('.heat-cell.is-highlighted').count(), 0);
       // An out-of-range threshold is the library's RangeError, next to the control.
@@ -246,7 +219,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal overflow at ${width} px`);
         const tip = await page.locator('.token-tip').boundingBox();
         assert.ok(tip.x >= 0 && tip.x + tip.width <= width, `tooltip inside the viewport at ${width} px`);
-        await page.screenshot({ path: `${shots}api-${width}.png`, fullPage: true });
+        await page.screenshot({ path: `${screenshotDir}api-${width}.png`, fullPage: true });
       }, { width });
     }
   });

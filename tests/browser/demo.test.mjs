@@ -3,46 +3,23 @@
 // saves screenshots (test-output/screenshots/). build/demo/ is built once for all test files by
 // ensureDemoBuilt() (demo-build.mjs); this file only serves it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { existsSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { demoOutDir, startDemoServer, startStaticServer } from '../../scripts/serve.mjs';
-import { launchBrowser, openPage } from './browser.mjs';
-import { ensureDemoBuilt } from './demo-build.mjs';
+import { demoOutDir, startStaticServer } from '../../scripts/serve.mjs';
+import { openPage } from './browser.mjs';
+import { demoSession, screenshotDir } from './demo-session.mjs';
 
 const SEED = [8, 6, 5, -1];
-const shots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
-let server;
-let browser;
 let lk;
+const session = demoSession({ ready });
+const withPage = session.withPage;
 
 before(async () => {
   assert.ok(existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url))), 'dist/ is missing: run `bash scripts/build.sh` first');
-  await ensureDemoBuilt();
-  server = await startDemoServer({ port: 0, build: false });
-  browser = await launchBrowser();
   lk = await (await import('../../dist/index.js')).load();
-  mkdirSync(shots, { recursive: true });
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the demo (optionally at a hash) and waits for the first render; checks nothing went wrong at the end. */
-async function withPage(fn, { width = 1280, hash = '' } = {}) {
-  const opened = await openPage(browser, server.url, { width });
-  try {
-    await opened.page.goto(server.url + hash);
-    await ready(opened.page);
-    await fn(opened.page);
-    assert.deepEqual(opened.problems, [], 'no console errors, failed or off-origin requests');
-  } finally {
-    await opened.close();
-  }
-}
 
 async function ready(page) {
   await page.waitForSelector('#status[data-ready="true"]');
@@ -81,7 +58,7 @@ describe('demo page', { timeout: 180_000 }, () => {
 
   test('the built page works under a sub-path of another host (relative asset URLs)', async () => {
     const other = await startStaticServer({ mounts: { '/some/sub/path/': demoOutDir }, port: 0 });
-    const opened = await openPage(browser, other.url);
+    const opened = await openPage(session.browser, other.url);
     try {
       const wasm = [];
       opened.page.on('response', (res) => { if (res.url().endsWith('.wasm')) wasm.push([res.url(), res.headers()['content-type']]); });
@@ -275,14 +252,14 @@ describe('demo page', { timeout: 180_000 }, () => {
       await withPage(async (page) => {
         await page.waitForSelector('[data-microseconds]');
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal overflow at ${width} px`);
-        await page.screenshot({ path: `${shots}demo-${width}.png`, fullPage: true });
+        await page.screenshot({ path: `${screenshotDir}demo-${width}.png`, fullPage: true });
       }, { width });
     }
     await withPage(async (page) => {
       await page.waitForSelector('[data-microseconds]');
       await page.getByRole('button', { name: 'Sample' }).click();
       for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step' }).click();
-      await page.screenshot({ path: `${shots}demo-1280-filters.png`, fullPage: true });
+      await page.screenshot({ path: `${screenshotDir}demo-1280-filters.png`, fullPage: true });
     }, { hash: '#T=1.5&p=0.95&log=1&bias=%5B%5B%22banana%22%2C%222%22%5D%5D' });
   });
 });

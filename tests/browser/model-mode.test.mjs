@@ -6,37 +6,25 @@
 // Node; a broken file is reported and the loaded model stays usable. Screenshots go to
 // test-output/screenshots/model-*.png. The demo is built once for all test files by ensureDemoBuilt().
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
 import { Generation, loadModelRuntime } from '../../examples/model/index.js';
 import { randomCheckpoint, randomTokenizer } from '../../examples/model/random-checkpoint.js';
-import { startDemoServer } from '../../scripts/serve.mjs';
-import { launchBrowser, openPage } from './browser.mjs';
-import { ensureDemoBuilt } from './demo-build.mjs';
+import { demoSession, screenshotDir } from './demo-session.mjs';
 
-const shots = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const DEFAULT_CHECKPOINT = readFileSync(new URL('../../examples/model/kjv-model.bin', import.meta.url));
 const DEFAULT_TOKENIZER = readFileSync(new URL('../../examples/model/kjv-tokenizer.bin', import.meta.url));
 const USER_CONFIG = { dim: 48, hiddenDim: 96, nLayers: 2, nHeads: 6, nKvHeads: 3, vocabSize: 600, seqLen: 64 };
 const USER_CHECKPOINT = Buffer.from(randomCheckpoint(USER_CONFIG, { seed: 11, scale: 0.3 }));
 const USER_TOKENIZER = Buffer.from(randomTokenizer(USER_CONFIG.vocabSize));
 
-let server;
-let browser;
 let runtime;
-
-before(async () => {
-  await ensureDemoBuilt();
-  server = await startDemoServer({ port: 0, build: false });
-  browser = await launchBrowser();
-  runtime = await loadModelRuntime();
-  mkdirSync(shots, { recursive: true });
+const session = demoSession({
+  ready: (page) => page.waitForSelector('[data-model-status="ready"]', { timeout: 30_000 }),
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
+before(async () => {
+  runtime = await loadModelRuntime();
 });
 
 /** The first `n` tokens Node generates with the same code, model and settings as the page. */
@@ -53,17 +41,7 @@ function nodeTokens(checkpoint, tokenizer, prompt, sampling, n) {
   return tokens;
 }
 
-async function withPage(fn, hash = '#mode=model') {
-  const opened = await openPage(browser, server.url);
-  try {
-    await opened.page.goto(server.url + hash);
-    await opened.page.waitForSelector('[data-model-status="ready"]', { timeout: 30_000 });
-    await fn(opened.page);
-    assert.deepEqual(opened.problems, [], 'no console errors, failed or off-origin requests');
-  } finally {
-    await opened.close();
-  }
-}
+const withPage = (fn, hash = '#mode=model') => session.withPage(fn, { hash });
 
 const generated = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.map((e) => Number(e.dataset.token)));
 const count = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.length);
@@ -97,7 +75,7 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       const text = await page.textContent('#model-output');
       assert.match(text, /^And God said/);
       assert.ok(/\b(the|and|of|unto|LORD|shall)\b/.test(text.slice('And God said'.length)), `recognisable words in ${JSON.stringify(text)}`);
-      await page.screenshot({ path: `${shots}model-default.png`, fullPage: true });
+      await page.screenshot({ path: `${screenshotDir}model-default.png`, fullPage: true });
     }, '#mode=model&T=0.8&k=40&p=0.95&seed=1234');
   });
 
@@ -149,7 +127,7 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       await waitForIdle(page);
       await waitForTokens(page, 20);
       assert.deepEqual((await generated(page)).slice(0, 20), expected);
-      await page.screenshot({ path: `${shots}model-user.png`, fullPage: true });
+      await page.screenshot({ path: `${screenshotDir}model-user.png`, fullPage: true });
 
       // A truncated tokenizer is refused with the file named; the loaded model still generates.
       await page.getByLabel('Tokenizer').setInputFiles({ name: 'tokenizer.bin', mimeType: 'application/octet-stream', buffer: USER_TOKENIZER.subarray(0, 500) });

@@ -4,6 +4,7 @@
  */
 export { load, simdSupported, type LoadOptions } from './load.js';
 export { Logitkit, type SoftmaxOptions, type TemperatureOptions, type EntropyOptions, type InputOptions } from './logitkit.js';
+export { WasmBuffer } from './wasm-buffer.js';
 export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';

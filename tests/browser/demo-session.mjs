@@ -1,0 +1,41 @@
+// One browser test file's session with the demo: before its tests, the shared demo build
+// (ensureDemoBuilt), a server on a free port and a headless Chromium; after them, both closed.
+// withPage() opens a fresh page at a hash, waits until `ready(page)` resolves, runs the test body
+// and then asserts that nothing went wrong (no console errors, failed or off-origin requests).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startDemoServer } from '../../scripts/serve.mjs';
+import { launchBrowser, openPage } from './browser.mjs';
+import { ensureDemoBuilt } from './demo-build.mjs';
+
+/** Where the browser tests save screenshots (gitignored). */
+export const screenshotDir = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+export function demoSession({ ready }) {
+  const session = { server: undefined, browser: undefined };
+  before(async () => {
+    await ensureDemoBuilt();
+    session.server = await startDemoServer({ port: 0, build: false });
+    session.browser = await launchBrowser();
+    mkdirSync(screenshotDir, { recursive: true });
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  /** Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. */
+  session.withPage = async (fn, { width = 1280, hash = '' } = {}) => {
+    const opened = await openPage(session.browser, session.server.url, { width });
+    try {
+      await opened.page.goto(session.server.url + hash);
+      await ready(opened.page);
+      await fn(opened.page);
+      assert.deepEqual(opened.problems, [], 'no console errors, failed or off-origin requests');
+    } finally {
+      await opened.close();
+    }
+  };
+  return session;
+}
