@@ -66,6 +66,17 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
   return scan;
 }
 
+// The block where the cumulative mass first exceeds `target`; *cumulative gets the mass before it.
+// The walk stops at the last block with mass, so rounding can never land in an empty block.
+size_t block_of(const double* block_mass, size_t last_nonzero, double target, double* cumulative) {
+  size_t b = 0;
+  while (b < last_nonzero && (block_mass[b] == 0 || *cumulative + block_mass[b] <= target)) {
+    *cumulative += block_mass[b];
+    ++b;
+  }
+  return b;
+}
+
 }  // namespace
 
 size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target,
@@ -198,14 +209,9 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
   }
 
   // Pass 2: find the block where the cumulative mass passes u * total, then the token inside it.
-  // The walk stops at the last block with mass, so rounding can never land in an empty block.
   const double target = u * total;
   double cumulative = 0;
-  size_t b = 0;
-  while (b < last_nonzero && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
-    cumulative += block_mass[b];
-    ++b;
-  }
+  const size_t b = block_of(block_mass, last_nonzero, target, &cumulative);
   // Inside the block, sum in double; if rounding leaves the target unreached, take the block's last
   // kept token with weight (the block has one: its mass is positive or it is the last block).
   int32_t chosen = -1;
@@ -240,11 +246,7 @@ Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, 
   }
   const double target = u * total;
   double cumulative = 0;
-  size_t b = 0;
-  while (b < last_nonzero && (block_mass[b] == 0 || cumulative + block_mass[b] <= target)) {
-    cumulative += block_mass[b];
-    ++b;
-  }
+  const size_t b = block_of(block_mass, last_nonzero, target, &cumulative);
   int32_t chosen = -1;
   const size_t end = b + 1 < blocks ? static_cast<size_t>(block_start[b + 1]) : m;
   for (size_t j = static_cast<size_t>(block_start[b]); j < end; ++j) {
