@@ -184,7 +184,12 @@ describe('demo page', { timeout: 180_000 }, () => {
       await page.getByRole('button', { name: '+ Add bias' }).click();
       await field(page, 'Token 1').fill('#4');
       await field(page, 'bias').fill('0.5');
-      await page.waitForFunction(() => location.hash.includes('k=2') && location.hash.includes('bias') && location.hash.includes('log=1'));
+      // Wait until the hash holds every edit (the last one, the bias value, lands last).
+      await page.waitForFunction(() => {
+        const q = new URLSearchParams(location.hash.slice(1));
+        return q.get('T') === '0.5' && q.get('k') === '2' && q.get('seed') === '7' && q.get('log') === '1' &&
+          q.get('bias') === '[["#4","0.5"]]';
+      });
       url = page.url();
       await page.reload();
       await ready(page);
