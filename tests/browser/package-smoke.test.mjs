@@ -67,3 +67,38 @@ test('dist/index.js runs softmax and a seeded sample in the browser, matching No
     await close();
   }
 });
+
+test('separate instances in four module Web Workers at once draw what Node draws', async () => {
+  const { load } = await import('../../dist/index.js');
+  const lk = await load();
+  const logits = logitsOf(32000, 11);
+  const seeds = [1, 2, 3, 4];
+  const inNode = seeds.map((seed) => lk.sample(logits, { temperature: 0.8, topP: 0.95, seed }).token);
+
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await page.goto(server.url);
+    const inWorkers = await page.evaluate(async ({ logits, seeds }) => {
+      // Each worker loads its own instance (its own wasm memory) and samples 50 times.
+      const source = `self.onmessage = async ({ data }) => {
+        const { load } = await import(data.entry);
+        const lk = await load();
+        const tokens = [];
+        for (let i = 0; i < 50; i++) tokens.push(lk.sample(data.logits, { temperature: 0.8, topP: 0.95, seed: data.seed }).token);
+        self.postMessage(tokens);
+      };`;
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const entry = new URL('/pkg/index.js', location.href).href;
+      return Promise.all(seeds.map((seed) => new Promise((resolve, reject) => {
+        const worker = new Worker(url, { type: 'module' });
+        worker.onmessage = ({ data }) => { worker.terminate(); resolve(data); };
+        worker.onerror = (e) => reject(new Error(e.message));
+        worker.postMessage({ entry, logits, seed });
+      })));
+    }, { logits, seeds });
+    inWorkers.forEach((tokens, w) => assert.ok(tokens.every((t) => t === inNode[w]), `worker ${w}: ${tokens.slice(0, 5)} vs ${inNode[w]}`));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
