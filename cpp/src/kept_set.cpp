@@ -183,18 +183,29 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
   const size_t blocks = (n + kBlock - 1) / kBlock;
   double total = 0;
   v128_t nonzero = wasm_i32x4_splat(0);
+  // Without a tie limit the test is z >= threshold; with one, ties past last_tie_index are out.
+  const bool tie_limit = kept.last_tie_index != kAllTies;
+  const v128_t four = wasm_i32x4_splat(4);
+  const auto kept_weights = [&](v128_t z, v128_t w, v128_t index) {
+    v128_t in = wasm_f32x4_ge(z, threshold);
+    if (tie_limit) in = wasm_v128_andnot(in, wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_gt(index, last_tie)));
+    return wasm_v128_and(w, in);
+  };
   for (size_t b = 0; b < blocks; ++b) {
     const size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
+    const size_t full_end = begin + (end - begin) / kLanes * kLanes;
     v128_t acc = wasm_f32x4_splat(0);
-    for (size_t i = begin; i < end; i += kLanes) {
-      const size_t count = std::min(kLanes, end - i);
-      const v128_t z = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
-      const v128_t w = count == kLanes ? wasm_v128_load(weights + i) : load_tail(weights + i, count, 0.0f);
-      const uint32_t base = static_cast<uint32_t>(i);
-      const v128_t index = wasm_i32x4_make(static_cast<int32_t>(base), static_cast<int32_t>(base + 1), static_cast<int32_t>(base + 2), static_cast<int32_t>(base + 3));
-      const v128_t in = wasm_v128_or(wasm_f32x4_gt(z, threshold),
-                                     wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_le(index, last_tie)));
-      const v128_t kept_w = wasm_v128_and(w, in);
+    const int32_t first = static_cast<int32_t>(begin);
+    v128_t index = wasm_i32x4_make(first, first + 1, first + 2, first + 3);
+    size_t i = begin;
+    for (; i < full_end; i += kLanes, index = wasm_i32x4_add(index, four)) {
+      const v128_t kept_w = kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
+      acc = wasm_f32x4_add(acc, kept_w);
+      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
+    }
+    if (i < end) {  // the row's last, partial vector: padded with -Infinity logits and zero weights
+      const v128_t kept_w =
+          kept_weights(load_tail(logits + i, end - i, kNegInf), load_tail(weights + i, end - i, 0.0f), index);
       acc = wasm_f32x4_add(acc, kept_w);
       nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
     }

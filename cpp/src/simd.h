@@ -108,4 +108,49 @@ inline v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
   return wasm_v128_andnot(wasm_f32x4_mul(two_r, two_n), underflow);
 }
 
+// The cheaper exp for sums and sampling weights: exp((z - max) * inv_t) with the argument formed in
+// float (XNNPACK's rr2_p5 form: magic-bias rounding, a two-constant Cody-Waite ln2, a degree-5
+// polynomial of our own minimax fit). 30 instead of 48 instructions per vector natively.
+// Accuracy: relative error <= 2.5e-7 + |x| * 1.2e-7 for x = (z - max) * inv_t, from the float
+// rounding of the argument. That is harmless where terms are summed (a sum is dominated by its
+// large terms, whose |x| is small) or drawn from (a 1e-6 relative error in a 1e-9 probability), and
+// not good enough for softmax's stored probabilities, which use exp_of_difference.
+struct FastExpPass {
+  v128_t max;    // f32x4
+  v128_t inv_t;  // f32x4, clamped to FLT_MAX so a tiny T never gives 0 * inf
+};
+
+inline FastExpPass fast_exp_pass(float max, double inv_temperature) {
+  const float inv = inv_temperature > FLT_MAX ? FLT_MAX : static_cast<float>(inv_temperature);
+  return {wasm_f32x4_splat(max), wasm_f32x4_splat(inv)};
+}
+
+inline v128_t fast_exp_of_difference(v128_t z, const FastExpPass& pass) {
+  const v128_t log2e = wasm_f32x4_splat(0x1.715476p+0f);
+  const v128_t magic_bias = wasm_f32x4_splat(0x1.8000FEp23f);  // 1.5 * 2^23 + 127
+  const v128_t minus_ln2_hi = wasm_f32x4_splat(-0x1.62E400p-1f);
+  const v128_t minus_ln2_lo = wasm_f32x4_splat(-0x1.7F7D1Cp-20f);
+  const v128_t c5 = wasm_f32x4_splat(0x1.108F66p-7f);
+  const v128_t c4 = wasm_f32x4_splat(0x1.573A5Cp-5f);
+  const v128_t c3 = wasm_f32x4_splat(0x1.555808p-3f);
+  const v128_t c2 = wasm_f32x4_splat(0x1.FFFDC6p-2f);
+  const v128_t c1 = wasm_f32x4_splat(0x1.FFFFFCp-1f);
+  const v128_t denormal_cutoff = wasm_f32x4_splat(-0x1.5D589Ep6f);  // ln(FLT_MIN)
+
+  const v128_t x = wasm_f32x4_mul(wasm_f32x4_sub(z, pass.max), pass.inv_t);
+  v128_t n = wasm_f32x4_add(wasm_f32x4_mul(x, log2e), magic_bias);
+  const v128_t scale = wasm_i32x4_shl(n, 23);  // 2^n
+  n = wasm_f32x4_sub(n, magic_bias);
+  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_hi), x);
+  t = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_lo), t);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(c5, t), c4);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), c3);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), c2);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), c1);
+  t = wasm_f32x4_mul(t, scale);
+  const v128_t result = wasm_f32x4_add(wasm_f32x4_mul(t, p), scale);
+  // x < ln(FLT_MIN), -Infinity included (its NaN intermediate is masked here), gives exactly 0.
+  return wasm_v128_andnot(result, wasm_f32x4_lt(x, denormal_cutoff));
+}
+
 }  // namespace logitkit::simd

@@ -73,8 +73,18 @@ double inverse_temperature(double temperature) {
 }
 
 double sum_exp(const float* logits, size_t n, float max, double inv_t) {
-  const ExpPass pass = exp_pass(max, inv_t);
-  return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return exp_of_difference(z, pass); });
+  const FastExpPass pass = fast_exp_pass(max, inv_t);
+  return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return fast_exp_of_difference(z, pass); });
+}
+
+double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
+  const FastExpPass pass = fast_exp_pass(max, inv_t);
+  return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
+    const v128_t e = fast_exp_of_difference(z, pass);
+    if (count == kLanes) wasm_v128_store(out + i, e);
+    else store_tail(out + i, count, e);
+    return e;
+  });
 }
 
 double exp_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
@@ -87,13 +97,13 @@ double exp_store_sum(const float* logits, size_t n, float max, double inv_t, flo
   });
 }
 
-double exp_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out, double* raw_sum) {
-  const ExpPass pass = exp_pass(max, inv_t), raw = exp_pass(max, 1.0);
+double weights_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out, double* raw_sum) {
+  const FastExpPass pass = fast_exp_pass(max, inv_t), raw = fast_exp_pass(max, 1.0);
   const std::array<double, 2> sums = block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
-    const v128_t e = exp_of_difference(z, pass);
+    const v128_t e = fast_exp_of_difference(z, pass);
     if (count == kLanes) wasm_v128_store(out + i, e);
     else store_tail(out + i, count, e);
-    return std::array<v128_t, 2>{e, exp_of_difference(z, raw)};
+    return std::array<v128_t, 2>{e, fast_exp_of_difference(z, raw)};
   });
   *raw_sum = sums[1];
   return sums[0];

@@ -67,23 +67,23 @@ Status apply_top_p(Chain& c) {
   }
   ensure_weights(c);
   const size_t first_try = std::min(c.n, std::max(kTopPFirstTry, c.min_keep));
-  if (c.sorted == 0) {
-    if (!c.s.cand_index.reserve(first_try) || !c.s.cand_value.reserve(first_try)) return {Code::kOutOfMemory, 0};
-    top_k_unchecked(c.z, c.n, first_try, c.s.cand_index.data(), c.s.cand_value.data());
-    c.sorted = first_try;
-  }
   const double mass = c.kept_len == c.n ? c.weights_total : mass_stats(c).mass;
   const double target = c.p.top_p * mass;
-  double cumulative = 0;
-  size_t length = 0;
-  for (size_t j = 0; j < std::min(c.kept_len, c.sorted); ++j) {
-    cumulative += c.s.weights[c.s.cand_index[j]];
-    if (cumulative >= target) {
-      length = j + 1;
-      break;
+  // Every weight is <= 1 (the maximum's is exactly 1), so when first_try tokens cannot reach the
+  // target the first try would fail: skip it and go straight to the wide-nucleus selection.
+  const bool hopeless = c.sorted == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
+  if (!hopeless) {
+    if (c.sorted == 0) {
+      if (!c.s.cand_index.reserve(first_try) || !c.s.cand_value.reserve(first_try)) return {Code::kOutOfMemory, 0};
+      top_k_unchecked(c.z, c.n, first_try, c.s.cand_index.data(), c.s.cand_value.data());
+      c.sorted = first_try;
+    }
+    double cumulative = 0;
+    for (size_t j = 0; j < std::min(c.kept_len, c.sorted); ++j) {
+      cumulative += c.s.weights[c.s.cand_index[j]];
+      if (cumulative >= target) return keep_first(c, std::min(c.kept_len, std::max(j + 1, c.min_keep)));
     }
   }
-  if (length > 0) return keep_first(c, std::min(c.kept_len, std::max(length, c.min_keep)));
   if (c.sorted < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
     if (!c.s.cand_index.reserve(c.n) || !c.s.cand_value.reserve(c.n)) return {Code::kOutOfMemory, 0};
