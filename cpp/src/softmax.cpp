@@ -72,12 +72,21 @@ double inverse_temperature(double temperature) {
   return inv > 1e300 ? 1e300 : inv;  // a denormal T must not give 0 * Infinity
 }
 
+// The cheaper exp needs 1/T as a float: below T = 2.9e-39 it would clamp, and a denormal logit gap
+// times FLT_MAX is not the huge argument it should be. Those temperatures take the exact exp.
+static bool fast_exp_applies(double inv_t) { return inv_t <= FLT_MAX; }
+
 double sum_exp(const float* logits, size_t n, float max, double inv_t) {
+  if (!fast_exp_applies(inv_t)) {
+    const ExpPass pass = exp_pass(max, inv_t);
+    return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return exp_of_difference(z, pass); });
+  }
   const FastExpPass pass = fast_exp_pass(max, inv_t);
   return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return fast_exp_of_difference(z, pass); });
 }
 
 double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
+  if (!fast_exp_applies(inv_t)) return exp_store_sum(logits, n, max, inv_t, out);
   const FastExpPass pass = fast_exp_pass(max, inv_t);
   return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
     const v128_t e = fast_exp_of_difference(z, pass);
@@ -98,6 +107,10 @@ double exp_store_sum(const float* logits, size_t n, float max, double inv_t, flo
 }
 
 double weights_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out, double* raw_sum) {
+  if (!fast_exp_applies(inv_t)) {
+    *raw_sum = sum_exp(logits, n, max, 1.0);
+    return exp_store_sum(logits, n, max, inv_t, out);
+  }
   const FastExpPass pass = fast_exp_pass(max, inv_t), raw = fast_exp_pass(max, 1.0);
   const std::array<double, 2> sums = block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
     const v128_t e = fast_exp_of_difference(z, pass);

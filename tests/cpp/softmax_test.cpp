@@ -83,6 +83,20 @@ TEST_CASE("extreme temperatures stay finite and normalised") {
   CHECK(p[top] == 1.0f);
 }
 
+TEST_CASE("regression (fuzz): a denormal logit gap at T = 1e-300 is a huge gap, in sums too") {
+  // 1/T overflows float: the cheap float-argument exp would see gap * FLT_MAX ~ -5e-7 and count
+  // the zeros as ties of the maximum. log-softmax of the three tied maxima must be -log 3.
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> z = {tiny, 0, tiny, 0, tiny};
+  std::vector<float> lp(z.size());
+  REQUIRE(logitkit::log_softmax(z.data(), z.size(), 1e-300, lp.data()).ok());
+  CHECK(lp[0] == doctest::Approx(-std::log(3.0)).epsilon(1e-6));
+  CHECK(lp[1] < -1e30f);
+  double lse = 0;
+  REQUIRE(logitkit::log_sum_exp(z.data(), z.size(), 1e-300, &lse).ok());
+  CHECK(std::isfinite(lse));
+}
+
 TEST_CASE("-Infinity logits are masked tokens") {
   std::vector<float> z = {1, -kInf, 2, -kInf, 0.5f};
   std::vector<float> p(5), lp(5);
