@@ -10,9 +10,9 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { load } from '../dist/index.js';
 import { KINDS, makeLogits } from './inputs.mjs';
-import { jsImplementation, logitkitImplementation } from './implementations.mjs';
+import { jsImplementation, logitkitImplementation, timeLoads } from './implementations.mjs';
 import { loadTfjs, loadTransformers } from './load-competitors.mjs';
-import { nativeTimes } from './native.mjs';
+import { addNativeTimes } from './native.mjs';
 import { renderErrors, renderOpTables, renderSummary } from './report.mjs';
 import { measureConfig } from './suite.mjs';
 import { evaluateTargets } from './targets.mjs';
@@ -31,20 +31,6 @@ function parseArgs(argv) {
   return args;
 }
 
-/** load() timings in ms. Must run first: "cold" means the first load of that build in the process. */
-async function timeLoads() {
-  const timed = async (options) => {
-    const t0 = performance.now();
-    const lk = await load(options);
-    return [lk, performance.now() - t0];
-  };
-  const [simd, simdCold] = await timed({ simd: true });
-  const [, simdWarm] = await timed({ simd: true });
-  const [baseline, baselineCold] = await timed({ simd: false });
-  const [, baselineWarm] = await timed({ simd: false });
-  return { simd, baseline, loadMs: { simdCold, simdWarm, baselineCold, baselineWarm } };
-}
-
 const wasmKiB = (file) => statSync(new URL(`../dist/wasm/${file}`, import.meta.url)).size / 1024;
 
 async function main() {
@@ -52,7 +38,7 @@ async function main() {
   const started = performance.now();
   // The machine may be shared: the 1/5/15-minute load averages say how quiet it was.
   const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const { simd, baseline, loadMs } = await timeLoads();
+  const { simd, baseline, loadMs } = await timeLoads(load);
   const sizes = { simd: wasmKiB('logitkit-simd.wasm'), baseline: wasmKiB('logitkit-baseline.wasm') };
   const [tf, hf] = [await loadTfjs(), await loadTransformers()];
   const implementations = [
@@ -76,11 +62,7 @@ async function main() {
       process.stderr.write(`[${configs.length + 1}/${total}] ${kind} V=${n}\n`);
       const z = makeLogits(n, kind);
       const config = await measureConfig({ z, kind, implementations });
-      try {
-        config.times.native = nativeTimes(n, kind);
-      } catch (error) {
-        config.errors.native = String(error.message).split('\n')[0];
-      }
+      addNativeTimes(config, n, kind);
       configs.push(config);
     }
   }

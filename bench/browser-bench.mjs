@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from '../scripts/serve.mjs';
 import { KINDS } from './inputs.mjs';
-import { nativeTimes } from './native.mjs';
+import { addNativeTimes } from './native.mjs';
 import { renderErrors, renderOpTables, renderSummary } from './report.mjs';
 import { evaluateTargets } from './targets.mjs';
 
@@ -75,11 +75,7 @@ async function main() {
       for (const n of args.sizes) {
         process.stderr.write(`[${configs.length + 1}/${total}] ${kind} V=${n}\n`);
         const config = await page.evaluate(([n, kind, timing]) => window.benchRun(n, kind, timing), [n, kind, BROWSER_TIMING]);
-        try {
-          config.times.native = nativeTimes(n, kind);
-        } catch (error) {
-          config.errors.native = String(error.message).split('\n')[0];
-        }
+        addNativeTimes(config, n, kind);
         configs.push(config);
       }
     }

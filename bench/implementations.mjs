@@ -105,3 +105,20 @@ export function transformersImplementation({ softmax, log_softmax: logSoftmax })
 export function unavailable(key, label, reason) {
   return { key, label, unavailable: reason };
 }
+
+/**
+ * load() timings in ms, for the `load` passed in (Node's or the page's import). Must run first:
+ * "cold" is the first load of each build in this process or page, "warm" a second one.
+ */
+export async function timeLoads(load) {
+  const timed = async (options) => {
+    const t0 = performance.now();
+    const lk = await load(options);
+    return [lk, performance.now() - t0];
+  };
+  const [simd, simdCold] = await timed({ simd: true });
+  const [, simdWarm] = await timed({ simd: true });
+  const [baseline, baselineCold] = await timed({ simd: false });
+  const [, baselineWarm] = await timed({ simd: false });
+  return { simd, baseline, loadMs: { simdCold, simdWarm, baselineCold, baselineWarm } };
+}

@@ -16,3 +16,13 @@ export function nativeTimes(n, kind) {
   const out = execFileSync(BINARY, [String(n), kind], { encoding: 'utf8', timeout: 120_000 });
   return JSON.parse(out);
 }
+
+/** Adds the native build's times to a measured config, or the reason they are missing. */
+export function addNativeTimes(config, n, kind) {
+  try {
+    config.times.native = nativeTimes(n, kind);
+  } catch (error) {
+    config.errors.native = String(error.message).split('\n')[0];
+  }
+  return config;
+}

@@ -5,26 +5,12 @@
 // folders mounted. The timing and inputs are the same modules the Node benchmark uses.
 import { load } from '/dist/index.js';
 import { makeLogits } from '../inputs.mjs';
-import { jsImplementation, logitkitImplementation, tfjsImplementation, unavailable } from '../implementations.mjs';
+import { jsImplementation, logitkitImplementation, tfjsImplementation, timeLoads, unavailable } from '../implementations.mjs';
 import { measureConfig } from '../suite.mjs';
 
 const log = (text) => {
   document.getElementById('log').textContent += `${text}\n`;
 };
-
-/** load() timings in ms: the first load of each build on this page is "cold". */
-async function timeLoads() {
-  const timed = async (options) => {
-    const t0 = performance.now();
-    const lk = await load(options);
-    return [lk, performance.now() - t0];
-  };
-  const [simd, simdCold] = await timed({ simd: true });
-  const [, simdWarm] = await timed({ simd: true });
-  const [baseline, baselineCold] = await timed({ simd: false });
-  const [, baselineWarm] = await timed({ simd: false });
-  return { simd, baseline, loadMs: { simdCold, simdWarm, baselineCold, baselineWarm } };
-}
 
 /** tfjs with the wasm backend, its .wasm files served from /tfjs-backend-wasm/. */
 async function setUpTfjs() {
@@ -45,7 +31,7 @@ async function setUpTfjs() {
 }
 
 async function setUp() {
-  const { simd, baseline, loadMs } = await timeLoads();
+  const { simd, baseline, loadMs } = await timeLoads(load);
   const tf = await setUpTfjs();
   const implementations = [
     logitkitImplementation(simd, 'simd', 'logitkit SIMD'),
