@@ -77,8 +77,9 @@ size_t block_of(const double* block_mass, size_t last_nonzero, double target, do
   return b;
 }
 
-}  // namespace
-
+// Quickselect on probability mass over candidates (value, index) with weights[index]: finds the
+// shortest prefix of the order whose mass reaches `target`. Returns its length and sets *kept.
+// Expected O(count); the arrays are permuted. count >= 1.
 size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target,
                    KeptSet* kept) {
   size_t lo = 0, hi = count, before_lo = 0;
@@ -121,6 +122,8 @@ size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights,
   *kept = KeptSet{};
   return count;
 }
+
+}  // namespace
 
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
                           int32_t* idx, float* val, KeptSet* kept) {

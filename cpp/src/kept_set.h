@@ -30,11 +30,6 @@ inline bool ranks_before(float va, int32_t ia, float vb, int32_t ib) {
   return va > vb || (va == vb && ia < ib);
 }
 
-// Quickselect on probability mass over candidates (value, index) with weights[index]: finds the
-// shortest prefix of the order whose mass reaches `target`. Returns its length and sets *kept.
-// Expected O(count); the arrays are permuted. count >= 1.
-size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target, KeptSet* kept);
-
 // The top-p prefix over all n tokens when it is too wide for a sorted first try: the shortest
 // prefix whose mass reaches `target`. `idx`/`val` are scratch with room for n entries. Expected
 // O(n) with about two light passes (see kept_set.cpp). Returns the prefix length, sets *kept.
