@@ -52,6 +52,9 @@ test('perplexity: certainty gives 1, probability 0 gives Infinity', () => {
   assert.equal(perplexity([0, 0, 0]), 1);
   assert.equal(perplexity([-1, -Infinity]), Infinity);
   assert.equal(sequenceLogprob([-1, -Infinity]), -Infinity);
+  // A sum below -Number.MAX_VALUE overflows to -Infinity, not NaN (found by fast-check).
+  assert.equal(sequenceLogprob([-5e292, -Number.MAX_VALUE]), -Infinity);
+  assert.equal(perplexity([-5e292, -Number.MAX_VALUE]), Infinity);
 });
 
 test('bad arguments raise TypeError / RangeError naming the argument', () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
+import './property-seed.mjs';
 import {
   parseLogprobs, LogprobsParseError, PROVIDERS, perplexity, sequenceLogprob, tokenProbabilities,
   entropyEstimate, classifyLabels, lowConfidenceSpans, decodeTokens, margin,

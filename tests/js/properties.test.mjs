@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import './property-seed.mjs';
 import { loadBoth, order } from './helpers.mjs';
 
 const { simd: lk } = await loadBoth();

@@ -116,6 +116,9 @@ export function stableSum(values: readonly number[]): number {
     const v = values[i] as number;
     if (v === -Infinity) return -Infinity;
     const t = sum + v;
+    // Past -Number.MAX_VALUE the sum is -Infinity for good (logprobs are <= 0); compensating
+    // with an infinite partial sum would give NaN.
+    if (!Number.isFinite(t)) return t;
     compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
     sum = t;
   }
