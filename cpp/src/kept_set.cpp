@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "simd.h"
@@ -16,16 +17,20 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr float kPosInf = std::numeric_limits<float>::infinity();
 
 // Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
-// The inside tokens are also gathered into idx/val (room for n), in index order.
+// The inside tokens are also gathered, in index order, into the scratch's index/value/weight.
 struct BracketScan {
   double above_mass = 0, inside_mass = 0;
   size_t above_count = 0, inside_count = 0;
 };
 
-BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high, int32_t* idx,
-                         float* val) {
+BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
+                         const MassScratch& out) {
   const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
+  int32_t* const out_index = out.index;  // locals: the stores below could alias `out` itself
+  float* const out_value = out.value;
+  float* const out_weight = out.weight;
   BracketScan scan;
+  size_t count = 0;
   size_t i = 0;
   for (; i + kLanes <= n;) {
     const size_t end = std::min(n - n % kLanes, i + kBlock);
@@ -38,11 +43,17 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
       above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
       if (wasm_v128_any_true(in)) {
-        for (size_t j = i; j < i + kLanes; ++j) {
-          if (logits[j] >= low && logits[j] <= high) {
-            idx[scan.inside_count] = static_cast<int32_t>(j);
-            val[scan.inside_count++] = logits[j];
-          }
+        // Branch-free compaction: every lane is written, and the count advances past inside
+        // lanes only. The writes stay below i + kLanes <= n, inside the scratch.
+        const uint32_t mask = static_cast<uint32_t>(wasm_i32x4_bitmask(in));
+        float zs[kLanes], ws[kLanes];
+        wasm_v128_store(zs, z);
+        wasm_v128_store(ws, w);
+        for (uint32_t lane = 0; lane < kLanes; ++lane) {
+          out_index[count] = static_cast<int32_t>(i + lane);
+          out_value[count] = zs[lane];
+          out_weight[count] = ws[lane];
+          count += (mask >> lane) & 1;
         }
       }
     }
@@ -59,10 +70,12 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       ++scan.above_count;
     } else if (logits[i] >= low) {
       scan.inside_mass += weights[i];
-      idx[scan.inside_count] = static_cast<int32_t>(i);
-      val[scan.inside_count++] = logits[i];
+      out_index[count] = static_cast<int32_t>(i);
+      out_value[count] = logits[i];
+      out_weight[count++] = weights[i];
     }
   }
+  scan.inside_count = count;
   return scan;
 }
 
@@ -77,43 +90,50 @@ size_t block_of(const double* block_mass, size_t last_nonzero, double target, do
   return b;
 }
 
-// Quickselect on probability mass over candidates (value, index) with weights[index]: finds the
+// Quickselect on probability mass over `count` candidates (index, value, weight): finds the
 // shortest prefix of the order whose mass reaches `target`. Returns its length and sets *kept.
-// Expected O(count); the arrays are permuted. count >= 1.
-size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights, double target,
-                   KeptSet* kept) {
+// Expected O(count); the arrays are permuted together. count >= 1.
+size_t mass_select(const MassScratch& c, size_t count, double target, KeptSet* kept) {
+  int32_t* idx = c.index;
+  float* val = c.value;
+  float* wgt = c.weight;
+  const auto swap_entries = [&](size_t a, size_t b) {
+    std::swap(idx[a], idx[b]);
+    std::swap(val[a], val[b]);
+    std::swap(wgt[a], wgt[b]);
+  };
   size_t lo = 0, hi = count, before_lo = 0;
   double mass_before_lo = 0;
   while (lo < hi) {
     // Median of three as the pivot, moved to hi - 1.
     const size_t mid = lo + (hi - lo) / 2;
-    size_t a = lo, b = mid, c = hi - 1;
+    size_t a = lo, b = mid, m = hi - 1;
     if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
-    if (ranks_before(val[c], idx[c], val[b], idx[b])) std::swap(b, c);
+    if (ranks_before(val[m], idx[m], val[b], idx[b])) std::swap(b, m);
     if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
-    std::swap(val[b], val[hi - 1]);
-    std::swap(idx[b], idx[hi - 1]);
+    swap_entries(b, hi - 1);
     const float pv = val[hi - 1];
     const int32_t pi = idx[hi - 1];
+    // Lomuto partition without a data-dependent branch (the comparison is a coin flip on random
+    // logits): every entry is swapped into place and `store` advances only past those before it.
     size_t store = lo;
     double mass = 0;
     for (size_t j = lo; j < hi - 1; ++j) {
-      if (ranks_before(val[j], idx[j], pv, pi)) {
-        mass += weights[idx[j]];
-        std::swap(val[j], val[store]);
-        std::swap(idx[j], idx[store]);
-        ++store;
-      }
+      // ranks_before without its short-circuit branches.
+      const size_t before = (val[j] > pv) | ((val[j] == pv) & (idx[j] < pi));
+      mass += static_cast<double>(wgt[j]) * static_cast<double>(before);
+      swap_entries(j, store);
+      store += before;
     }
-    std::swap(val[store], val[hi - 1]);
-    std::swap(idx[store], idx[hi - 1]);
+    swap_entries(store, hi - 1);
+    const double pivot_weight = wgt[store];
     if (mass_before_lo + mass >= target && store > lo) {
       hi = store;  // the prefix ends strictly before the pivot
-    } else if (mass_before_lo + mass + weights[pi] >= target) {
+    } else if (mass_before_lo + mass + pivot_weight >= target) {
       *kept = {pv, static_cast<uint32_t>(pi)};
       return before_lo + (store - lo) + 1;
     } else {
-      mass_before_lo += mass + weights[pi];
+      mass_before_lo += mass + pivot_weight;
       before_lo += store - lo + 1;
       lo = store + 1;
     }
@@ -123,49 +143,53 @@ size_t mass_select(int32_t* idx, float* val, size_t count, const float* weights,
   return count;
 }
 
+// A key whose ascending order is the total order (logit descending, then index ascending) for
+// logits that are not NaN. (-0 sorts after +0, unlike the float compare; the keys only estimate.)
+uint64_t order_key(float z, uint32_t index) {
+  uint32_t bits;
+  std::memcpy(&bits, &z, sizeof bits);
+  const uint32_t descending = (bits & 0x80000000u) != 0 ? bits : ~bits & 0x7FFFFFFFu;
+  return static_cast<uint64_t>(descending) << 32 | index;
+}
+
 }  // namespace
 
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
-                          int32_t* idx, float* val, KeptSet* kept) {
-  // 1. Estimate where the prefix ends from every stride-th token (about 2048 of them), sorted.
-  //    The sample's logits are kept in order in `val`; `idx` is free for the gather below.
-  const size_t stride = std::max<size_t>(1, n / 2048);
+                          const MassScratch& scratch, KeptSet* kept) {
+  // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
+  //    kMaxMassSamples of them), sorted by key.
+  const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
+  uint64_t* keys = scratch.sample_keys;
   size_t samples = 0;
   double sample_mass = 0;
   for (size_t i = 0; i < n; i += stride) {
     if (weights[i] > 0) {
-      idx[samples++] = static_cast<int32_t>(i);
+      keys[samples++] = order_key(logits[i], static_cast<uint32_t>(i));
       sample_mass += weights[i];
     }
   }
-  std::sort(idx, idx + samples, [logits](int32_t a, int32_t b) { return ranks_before(logits[a], a, logits[b], b); });
+  std::sort(keys, keys + samples);
+  const auto sample_index = [keys](size_t j) { return static_cast<uint32_t>(keys[j]); };
   const double sample_target = sample_mass * (target / total_mass);
   size_t estimate = samples > 0 ? samples - 1 : 0;
   double cumulative = 0;
   for (size_t j = 0; j < samples; ++j) {
-    cumulative += weights[idx[j]];
+    cumulative += weights[sample_index(j)];
     if (cumulative >= sample_target) {
       estimate = j;
       break;
     }
   }
-  // Move the sorted sample's logits to the end of `val`, out of the gather's way (it fills
-  // idx/val from the front, and only reaches the end when nearly every token is inside).
-  float* sorted_sample = val + n - samples;
-  for (size_t j = samples; j-- > 0;) sorted_sample[j] = logits[idx[j]];
 
   // 2. Verify a bracket of logits around the estimate in one pass; widen it until it holds the
   //    prefix's end. The widest bracket, (-inf, +inf), always does, so this terminates. The same
-  //    pass gathers the bracket's tokens. (If a too-wide bracket's gather overwrote the sample,
-  //    the next bounds are merely poor: the verification keeps the result exact.)
-  float low = kNegInf, high = kPosInf;
+  //    pass gathers the bracket's tokens.
   BracketScan scan;
   for (size_t margin = std::max<size_t>(4, samples / 64);; margin *= 4) {
-    // Read the bounds before the scan: its gather may overwrite the sorted sample.
-    high = estimate >= margin ? sorted_sample[estimate - margin] : kPosInf;
-    low = estimate + margin < samples ? sorted_sample[estimate + margin] : kNegInf;
+    const float high = estimate >= margin ? logits[sample_index(estimate - margin)] : kPosInf;
+    const float low = estimate + margin < samples ? logits[sample_index(estimate + margin)] : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
-    scan = scan_bracket(logits, weights, n, low, high, idx, val);
+    scan = scan_bracket(logits, weights, n, low, high, scratch);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
   }
 
@@ -174,7 +198,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     *kept = KeptSet{};
     return n;
   }
-  return scan.above_count + mass_select(idx, val, scan.inside_count, weights, target - scan.above_mass, kept);
+  return scan.above_count + mass_select(scratch, scan.inside_count, target - scan.above_mass, kept);
 }
 
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,

@@ -30,11 +30,21 @@ inline bool ranks_before(float va, int32_t ia, float vb, int32_t ib) {
   return va > vb || (va == vb && ia < ib);
 }
 
+// Scratch for select_mass_prefix: index/value/weight have room for n entries, sample_keys for
+// kMaxMassSamples.
+constexpr size_t kMaxMassSamples = 4096;
+struct MassScratch {
+  int32_t* index;
+  float* value;
+  float* weight;
+  uint64_t* sample_keys;
+};
+
 // The top-p prefix over all n tokens when it is too wide for a sorted first try: the shortest
-// prefix whose mass reaches `target`. `idx`/`val` are scratch with room for n entries. Expected
-// O(n) with about two light passes (see kept_set.cpp). Returns the prefix length, sets *kept.
+// prefix whose mass reaches `target`. Expected O(n) with about two light passes (see
+// kept_set.cpp). Returns the prefix length, sets *kept.
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
-                          int32_t* idx, float* val, KeptSet* kept);
+                          const MassScratch& scratch, KeptSet* kept);
 
 struct Draw {
   int32_t token;
