@@ -83,6 +83,17 @@ TEST_CASE("extreme temperatures stay finite and normalised") {
   CHECK(p[top] == 1.0f);
 }
 
+TEST_CASE("the exp's argument is exact at every temperature, on both sides of its double fallback") {
+  // Logits spread so that (z - max) / T covers the whole range down to p = 1e-30 and beyond,
+  // with gaps whose float difference rounds (mixed magnitudes and signs). The float path covers
+  // 1/T in [1e-30, 1e30]; outside it the argument is formed in double.
+  for (double t : {1.0, 0.8, 0.37, 3.0, 1e-3, 1e3, 1e-29, 0.99e-30, 1.01e-30, 1e29, 0.99e30, 1.01e30}) {
+    std::vector<float> z = ref::normal_logits(4099, 1.0, 23);
+    for (size_t i = 0; i < z.size(); ++i) z[i] = static_cast<float>((z[i] * 25.0 + (i % 7 == 0 ? 40.0 : 0.0)) * t);
+    check_softmax_accuracy(z, t);
+  }
+}
+
 TEST_CASE("regression (fuzz): a denormal logit gap at T = 1e-300 is a huge gap, in sums too") {
   // 1/T overflows float: the cheap float-argument exp would see gap * FLT_MAX ~ -5e-7 and count
   // the zeros as ties of the maximum. log-softmax of the three tied maxima must be -log 3.
