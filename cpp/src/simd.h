@@ -79,7 +79,7 @@ inline v128_t scaled_difference(v128_t z, v128_t max_f64, v128_t scale_f64, v128
 // argument is formed in double instead (exp_of_difference_f64, 40% slower).
 struct ExpPass {
   bool split;             // the float path above applies
-  v128_t max, neg_max;    // f32x4
+  v128_t max;             // f32x4
   v128_t log2e_inv_t;     // f32x4: log2(e) / T, only to choose n
   v128_t minus_octave_hi; // f32x4: -(T ln 2), 16 significant bits
   v128_t minus_octave_lo; // f32x4: the rest of -(T ln 2)
@@ -101,7 +101,6 @@ inline ExpPass exp_pass(float max, double inv_temperature) {
   const double octave = 0.6931471805599453 / inv_temperature;  // T ln 2
   const float hi = pass.split ? round_to_bits(octave, 16) : 0.0f;
   pass.max = wasm_f32x4_splat(max);
-  pass.neg_max = wasm_f32x4_splat(-max);
   pass.log2e_inv_t = wasm_f32x4_splat(static_cast<float>(1.4426950408889634 * inv_temperature));
   pass.minus_octave_hi = wasm_f32x4_splat(-hi);
   pass.minus_octave_lo = wasm_f32x4_splat(pass.split ? static_cast<float>(hi - octave) : 0.0f);
@@ -162,7 +161,7 @@ inline v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
   // TwoSum: s + e == z - max exactly.
   const v128_t s = wasm_f32x4_sub(z, pass.max);
   const v128_t s_minus_z = wasm_f32x4_sub(s, z);
-  const v128_t e = wasm_f32x4_add(wasm_f32x4_sub(z, wasm_f32x4_sub(s, s_minus_z)), wasm_f32x4_sub(pass.neg_max, s_minus_z));
+  const v128_t e = wasm_f32x4_sub(wasm_f32x4_sub(z, wasm_f32x4_sub(s, s_minus_z)), wasm_f32x4_add(pass.max, s_minus_z));
   const v128_t y = wasm_f32x4_mul(s, pass.log2e_inv_t);
   v128_t n = wasm_f32x4_add(y, magic_bias());
   const v128_t two_n = wasm_i32x4_shl(n, 23);
