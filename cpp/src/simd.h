@@ -19,6 +19,15 @@
 #include <simde/wasm/simd128.h>
 #endif
 
+// The wasm build without SIMD runs every 4-lane operation as scalar code; inlining the exps into
+// every pass would grow that .wasm past its 120 KiB budget for little speed, so there they are
+// out-of-line calls. Elsewhere they inline.
+#if defined(__wasm__) && !defined(__wasm_simd128__)
+#define LOGITKIT_EXP_INLINE __attribute__((noinline)) inline
+#else
+#define LOGITKIT_EXP_INLINE inline
+#endif
+
 namespace logitkit::simd {
 
 constexpr size_t kLanes = 4;
@@ -156,7 +165,7 @@ __attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, const Ex
   return wasm_v128_andnot(wasm_f32x4_mul(two_r, two_n), underflow);
 }
 
-inline v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
+LOGITKIT_EXP_INLINE v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
   if (!pass.split) return exp_of_difference_f64(z, pass);
   // TwoSum: s + e == z - max exactly.
   const v128_t s = wasm_f32x4_sub(z, pass.max);
@@ -191,7 +200,7 @@ inline FastExpPass fast_exp_pass(float max, double inv_temperature) {
   return {wasm_f32x4_splat(max), wasm_f32x4_splat(inv)};
 }
 
-inline v128_t fast_exp_of_difference(v128_t z, const FastExpPass& pass) {
+LOGITKIT_EXP_INLINE v128_t fast_exp_of_difference(v128_t z, const FastExpPass& pass) {
   const v128_t log2e = wasm_f32x4_splat(0x1.715476p+0f);
   const v128_t minus_ln2_hi = wasm_f32x4_splat(-0x1.62E400p-1f);
   const v128_t minus_ln2_lo = wasm_f32x4_splat(-0x1.7F7D1Cp-20f);
