@@ -139,11 +139,11 @@ inline v128_t magic_bias() { return wasm_f32x4_splat(0x1.8000FEp23f); }
 // The double-argument path: y = (z - max) * log2e / T in double, y = n + r, 2^r on [-0.5, 0.5] by
 // our own degree-6 minimax fit (relative error 1.0e-7 in float evaluation).
 // Not inlined: only extreme temperatures take it, and each copy would cost the .wasm ~1 KiB.
-__attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, const ExpPass& pass) {
+__attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, v128_t max_f64, v128_t scale_f64) {
   const v128_t magic = wasm_f64x2_splat(0x1.8p52);  // 1.5 * 2^52: adding it rounds to an integer
   const v128_t floor_y = wasm_f64x2_splat(-200.0);  // keeps -Infinity out of the integer trick
-  const v128_t y_low = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), pass.max_f64), pass.scale_f64), floor_y);
-  const v128_t y_high = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), pass.max_f64), pass.scale_f64), floor_y);
+  const v128_t y_low = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), max_f64), scale_f64), floor_y);
+  const v128_t y_high = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), max_f64), scale_f64), floor_y);
   const v128_t n_low = wasm_f64x2_add(y_low, magic), n_high = wasm_f64x2_add(y_high, magic);
   const v128_t n = wasm_i32x4_shuffle(n_low, n_high, 0, 2, 4, 6);  // round(y) as int32 (low words)
   const v128_t r = demote_join(wasm_f64x2_sub(y_low, wasm_f64x2_sub(n_low, magic)),
@@ -166,7 +166,9 @@ __attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, const Ex
 }
 
 LOGITKIT_EXP_INLINE v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
-  if (!pass.split) return exp_of_difference_f64(z, pass);
+  // (Fields by value: passing `pass` by address would make every store in the caller's loop
+  // possibly alias it, and reload it.)
+  if (!pass.split) return exp_of_difference_f64(z, pass.max_f64, pass.scale_f64);
   // TwoSum: s + e == z - max exactly.
   const v128_t s = wasm_f32x4_sub(z, pass.max);
   const v128_t s_minus_z = wasm_f32x4_sub(s, z);
