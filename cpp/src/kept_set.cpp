@@ -16,8 +16,27 @@ namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr float kPosInf = std::numeric_limits<float>::infinity();
 
+// A key whose ascending order is the total order (logit descending, then index ascending) for
+// logits that are not NaN: the float's bits mapped to a descending unsigned integer, then the index.
+// -0 must be passed as +0 (they tie in the order).
+uint64_t order_key(float z, uint32_t index) {
+  uint32_t bits;
+  std::memcpy(&bits, &z, sizeof bits);
+  const uint32_t descending = (bits & 0x80000000u) != 0 ? bits : ~bits & 0x7FFFFFFFu;
+  return static_cast<uint64_t>(descending) << 32 | index;
+}
+
+// The KeptSet whose last element has this key: the prefix up to and including it.
+KeptSet kept_through(uint64_t key) {
+  const uint32_t descending = static_cast<uint32_t>(key >> 32);
+  const uint32_t bits = (descending & 0x80000000u) != 0 ? descending : ~descending & 0x7FFFFFFFu;
+  float z;
+  std::memcpy(&z, &bits, sizeof z);
+  return {z, static_cast<uint32_t>(key)};
+}
+
 // Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
-// The inside tokens are also gathered, in index order, into the scratch's index/value/weight.
+// The inside tokens are also gathered, in index order, as keys and weights into the scratch.
 struct BracketScan {
   double above_mass = 0, inside_mass = 0;
   size_t above_count = 0, inside_count = 0;
@@ -25,9 +44,8 @@ struct BracketScan {
 
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
                          const MassScratch& out) {
-  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
-  int32_t* const out_index = out.index;  // locals: the stores below could alias `out` itself
-  float* const out_value = out.value;
+  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high), zero = wasm_f32x4_splat(0);
+  uint64_t* const out_key = out.key;  // locals: the stores below could alias `out` itself
   float* const out_weight = out.weight;
   BracketScan scan;
   size_t count = 0;
@@ -47,11 +65,10 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
         // lanes only. The writes stay below i + kLanes <= n, inside the scratch.
         const uint32_t mask = static_cast<uint32_t>(wasm_i32x4_bitmask(in));
         float zs[kLanes], ws[kLanes];
-        wasm_v128_store(zs, z);
+        wasm_v128_store(zs, wasm_f32x4_add(z, zero));  // -0 + 0 = +0
         wasm_v128_store(ws, w);
         for (uint32_t lane = 0; lane < kLanes; ++lane) {
-          out_index[count] = static_cast<int32_t>(i + lane);
-          out_value[count] = zs[lane];
+          out_key[count] = order_key(zs[lane], static_cast<uint32_t>(i + lane));
           out_weight[count] = ws[lane];
           count += (mask >> lane) & 1;
         }
@@ -70,8 +87,7 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       ++scan.above_count;
     } else if (logits[i] >= low) {
       scan.inside_mass += weights[i];
-      out_index[count] = static_cast<int32_t>(i);
-      out_value[count] = logits[i];
+      out_key[count] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
       out_weight[count++] = weights[i];
     }
   }
@@ -90,47 +106,55 @@ size_t block_of(const double* block_mass, size_t last_nonzero, double target, do
   return b;
 }
 
-// Quickselect on probability mass over `count` candidates (index, value, weight): finds the
-// shortest prefix of the order whose mass reaches `target`. Returns its length and sets *kept.
-// Expected O(count); the arrays are permuted together. count >= 1.
-size_t mass_select(const MassScratch& c, size_t count, double target, KeptSet* kept) {
-  int32_t* idx = c.index;
-  float* val = c.value;
-  float* wgt = c.weight;
+// The shortest prefix of `count` candidates already in the order whose mass reaches `target`.
+size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t count, double target, KeptSet* kept) {
+  double mass = 0;
+  for (size_t j = 0; j < count; ++j) {
+    mass += weight[j];
+    if (mass >= target) {
+      *kept = kept_through(key[j]);
+      return j + 1;
+    }
+  }
+  *kept = KeptSet{};  // rounding left the target just above the total: keep every candidate
+  return count;
+}
+
+// Quickselect on probability mass over `count` candidates (key, weight): finds the shortest prefix
+// of the order whose mass reaches `target`. Returns its length and sets *kept. Expected O(count);
+// the arrays are permuted together. count >= 1.
+size_t mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept) {
   const auto swap_entries = [&](size_t a, size_t b) {
-    std::swap(idx[a], idx[b]);
-    std::swap(val[a], val[b]);
-    std::swap(wgt[a], wgt[b]);
+    std::swap(key[a], key[b]);
+    std::swap(weight[a], weight[b]);
   };
   size_t lo = 0, hi = count, before_lo = 0;
   double mass_before_lo = 0;
   while (lo < hi) {
     // Median of three as the pivot, moved to hi - 1.
     const size_t mid = lo + (hi - lo) / 2;
-    size_t a = lo, b = mid, m = hi - 1;
-    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
-    if (ranks_before(val[m], idx[m], val[b], idx[b])) std::swap(b, m);
-    if (ranks_before(val[b], idx[b], val[a], idx[a])) std::swap(a, b);
+    size_t a = lo, b = mid, c = hi - 1;
+    if (key[b] < key[a]) std::swap(a, b);
+    if (key[c] < key[b]) std::swap(b, c);
+    if (key[b] < key[a]) std::swap(a, b);
     swap_entries(b, hi - 1);
-    const float pv = val[hi - 1];
-    const int32_t pi = idx[hi - 1];
+    const uint64_t pivot = key[hi - 1];
     // Lomuto partition without a data-dependent branch (the comparison is a coin flip on random
     // logits): every entry is swapped into place and `store` advances only past those before it.
     size_t store = lo;
     double mass = 0;
     for (size_t j = lo; j < hi - 1; ++j) {
-      // ranks_before without its short-circuit branches.
-      const size_t before = (val[j] > pv) | ((val[j] == pv) & (idx[j] < pi));
-      mass += static_cast<double>(wgt[j]) * static_cast<double>(before);
+      const size_t before = key[j] < pivot;
+      mass += static_cast<double>(weight[j]) * static_cast<double>(before);
       swap_entries(j, store);
       store += before;
     }
     swap_entries(store, hi - 1);
-    const double pivot_weight = wgt[store];
+    const double pivot_weight = weight[store];
     if (mass_before_lo + mass >= target && store > lo) {
       hi = store;  // the prefix ends strictly before the pivot
     } else if (mass_before_lo + mass + pivot_weight >= target) {
-      *kept = {pv, static_cast<uint32_t>(pi)};
+      *kept = kept_through(pivot);
       return before_lo + (store - lo) + 1;
     } else {
       mass_before_lo += mass + pivot_weight;
@@ -141,15 +165,6 @@ size_t mass_select(const MassScratch& c, size_t count, double target, KeptSet* k
   // Rounding left the target just above the total: keep every candidate.
   *kept = KeptSet{};
   return count;
-}
-
-// A key whose ascending order is the total order (logit descending, then index ascending) for
-// logits that are not NaN. (-0 sorts after +0, unlike the float compare; the keys only estimate.)
-uint64_t order_key(float z, uint32_t index) {
-  uint32_t bits;
-  std::memcpy(&bits, &z, sizeof bits);
-  const uint32_t descending = (bits & 0x80000000u) != 0 ? bits : ~bits & 0x7FFFFFFFu;
-  return static_cast<uint64_t>(descending) << 32 | index;
 }
 
 }  // namespace
@@ -164,7 +179,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   double sample_mass = 0;
   for (size_t i = 0; i < n; i += stride) {
     if (weights[i] > 0) {
-      keys[samples++] = order_key(logits[i], static_cast<uint32_t>(i));
+      keys[samples++] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
       sample_mass += weights[i];
     }
   }
@@ -185,9 +200,10 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   //    prefix's end. The widest bracket, (-inf, +inf), always does, so this terminates. The same
   //    pass gathers the bracket's tokens.
   BracketScan scan;
+  float low, high;
   for (size_t margin = std::max<size_t>(4, samples / 64);; margin *= 4) {
-    const float high = estimate >= margin ? logits[sample_index(estimate - margin)] : kPosInf;
-    const float low = estimate + margin < samples ? logits[sample_index(estimate + margin)] : kNegInf;
+    high = estimate >= margin ? logits[sample_index(estimate - margin)] : kPosInf;
+    low = estimate + margin < samples ? logits[sample_index(estimate + margin)] : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
     scan = scan_bracket(logits, weights, n, low, high, scratch);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
@@ -198,7 +214,13 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     *kept = KeptSet{};
     return n;
   }
-  return scan.above_count + mass_select(scratch, scan.inside_count, target - scan.above_mass, kept);
+  const double inside_target = target - scan.above_mass;
+  // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
+  // already in the order, so one cumulative walk finds the end.
+  if (low == high) {
+    return scan.above_count + mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  }
+  return scan.above_count + mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
 }
 
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,

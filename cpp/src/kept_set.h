@@ -30,12 +30,11 @@ inline bool ranks_before(float va, int32_t ia, float vb, int32_t ib) {
   return va > vb || (va == vb && ia < ib);
 }
 
-// Scratch for select_mass_prefix: index/value/weight have room for n entries, sample_keys for
+// Scratch for select_mass_prefix: key and weight have room for n entries, sample_keys for
 // kMaxMassSamples.
 constexpr size_t kMaxMassSamples = 4096;
 struct MassScratch {
-  int32_t* index;
-  float* value;
+  uint64_t* key;
   float* weight;
   uint64_t* sample_keys;
 };

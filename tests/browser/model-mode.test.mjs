@@ -43,6 +43,17 @@ function nodeTokens(checkpoint, tokenizer, prompt, sampling, n) {
 
 const withPage = (fn, hash = '#mode=model') => session.withPage(fn, { hash });
 
+/**
+ * Waits until the status says a model is loaded and its text matches `pattern`. (The text alone is
+ * not enough: "Reading random-48.bin and tokenizer.bin…" names the file before it has loaded.)
+ */
+function waitForModelStatus(page, pattern) {
+  return page.waitForFunction(({ source, flags }) => {
+    const status = document.querySelector('.model-status');
+    return status?.dataset.modelStatus === 'ready' && new RegExp(source, flags).test(status.textContent ?? '');
+  }, { source: pattern.source, flags: pattern.flags }, { timeout: 30_000 });
+}
+
 const generated = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.map((e) => Number(e.dataset.token)));
 const count = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.length);
 const waitForTokens = (page, n) => page.waitForFunction((k) => document.querySelectorAll('#model-output .gen-token[data-step]').length >= k, n, { timeout: 30_000 });
@@ -119,7 +130,7 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
     await withPage(async (page) => {
       await page.getByLabel('Checkpoint').setInputFiles({ name: 'random-48.bin', mimeType: 'application/octet-stream', buffer: USER_CHECKPOINT });
       await page.getByLabel('Tokenizer').setInputFiles({ name: 'tokenizer.bin', mimeType: 'application/octet-stream', buffer: USER_TOKENIZER });
-      await page.waitForFunction(() => /random-48\.bin/.test(document.querySelector('.model-status')?.textContent ?? ''), null, { timeout: 30_000 });
+      await waitForModelStatus(page, /random-48\.bin/);
       assert.match(await page.textContent('.model-status'), /2 layers, dim 48, 6 heads \(3 key\/value\), vocabulary 600, context 64/);
       assert.equal(await page.getAttribute('.model-status', 'data-model-status'), 'ready');
       await page.getByLabel('Speed').selectOption({ label: 'As fast as it runs' });
@@ -131,10 +142,10 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
 
       // A truncated tokenizer is refused with the file named; the loaded model still generates.
       await page.getByLabel('Tokenizer').setInputFiles({ name: 'tokenizer.bin', mimeType: 'application/octet-stream', buffer: USER_TOKENIZER.subarray(0, 500) });
-      await page.waitForFunction(() => /Not loaded/.test(document.querySelector('.model-status')?.textContent ?? ''), null, { timeout: 30_000 });
+      await waitForModelStatus(page, /Not loaded/);
       assert.match(await page.textContent('.model-status'), /tokenizer/);
       await page.getByRole('button', { name: 'Use the default model' }).click();
-      await page.waitForFunction(() => /King James/.test(document.querySelector('.model-status')?.textContent ?? ''), null, { timeout: 30_000 });
+      await waitForModelStatus(page, /King James/);
     }, '#mode=model&seed=5');
   });
 
@@ -148,7 +159,7 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
         return dt;
       }, [USER_CHECKPOINT.toString('base64'), USER_TOKENIZER.toString('base64')]);
       await page.dispatchEvent('[data-mode="model"] .drop-zone', 'drop', { dataTransfer });
-      await page.waitForFunction(() => /dropped-model\.bin/.test(document.querySelector('.model-status')?.textContent ?? ''), null, { timeout: 30_000 });
+      await waitForModelStatus(page, /dropped-model\.bin/);
       assert.match(await page.textContent('.model-status'), /vocabulary 600, context 64/);
       await page.getByRole('button', { name: 'Step' }).click();
       await waitForTokens(page, 1);

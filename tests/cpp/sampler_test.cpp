@@ -146,6 +146,36 @@ TEST_CASE("a wide nucleus is exact even when the strided estimate is misled") {
   }
 }
 
+TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 mixed with -0") {
+  // These take the wide-nucleus path with brackets of one or two logit values; +0 and -0 tie in
+  // the order (then by index), so a -0 may not sort after every +0.
+  const size_t n = 20000;
+  std::vector<std::vector<float>> rows(4, std::vector<float>(n));
+  for (size_t i = 0; i < n; ++i) {
+    rows[0][i] = 1.5f;
+    rows[1][i] = i % 3 == 0 ? 2.0f : 1.0f;
+    rows[2][i] = i % 2 == 0 ? 0.0f : -0.0f;
+    rows[3][i] = i % 5 == 0 ? -0.0f : (i % 5 == 1 ? 0.0f : (i % 5 == 2 ? 0.25f : -0.25f));
+  }
+  for (std::vector<float>& z : rows) {
+    for (double top_p : {0.2, 0.5, 0.6, 0.65, 0.66, 0.67, 0.95}) {  // 0.6-0.67: row 3 ends near its 0 group
+      SamplingParams p;
+      p.top_p = top_p;
+      p.seed = 8;
+      logitkit::Sampler s;
+      s.configure(p);
+      SampleResult r;
+      REQUIRE(s.sample(z.data(), n, &r).ok());
+      INFO("row " << (&z - rows.data()) << ", topP " << top_p);
+      CHECK(r.kept == reference_kept(z, p));
+      const std::vector<int32_t> ord = ref::order(z);
+      bool token_kept = false;
+      for (size_t j = 0; j < r.kept; ++j) token_kept |= ord[j] == r.token;
+      CHECK(token_kept);
+    }
+  }
+}
+
 TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
   const std::vector<float> z = {2.0f, 1.5f, 1.0f, 0.5f, 0.0f, -0.5f, -1.0f, -kInf, 0.25f, 1.25f};
   struct Case {

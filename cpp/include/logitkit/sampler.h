@@ -143,8 +143,9 @@ struct SamplerState {
   Buffer<double> block_mass;
   Buffer<int32_t> cand_index;  // sorted candidates (prefix form)
   Buffer<float> cand_value;
-  Buffer<float> cand_weight;      // top-p's mass selection: the gathered tokens' weights
-  Buffer<uint64_t> sample_keys;   // top-p's mass selection: the sorted sample
+  Buffer<uint64_t> mass_keys;     // top-p's mass selection: the gathered tokens' order keys,
+  Buffer<float> mass_weights;     // their weights,
+  Buffer<uint64_t> sample_keys;   // and the sorted sample
   Buffer<int32_t> list;        // explicit candidates (list form)
   Buffer<float> list_weights;
   Buffer<int32_t> aux_index;

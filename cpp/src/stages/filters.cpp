@@ -86,13 +86,11 @@ Status apply_top_p(Chain& c) {
   }
   if (c.sorted < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
-    if (!c.s.cand_index.reserve(c.n) || !c.s.cand_value.reserve(c.n) || !c.s.cand_weight.reserve(c.n) ||
-        !c.s.sample_keys.reserve(kMaxMassSamples))
+    if (!c.s.mass_keys.reserve(c.n) || !c.s.mass_weights.reserve(c.n) || !c.s.sample_keys.reserve(kMaxMassSamples))
       return {Code::kOutOfMemory, 0};
-    const MassScratch scratch{c.s.cand_index.data(), c.s.cand_value.data(), c.s.cand_weight.data(),
-                              c.s.sample_keys.data()};
+    const MassScratch scratch{c.s.mass_keys.data(), c.s.mass_weights.data(), c.s.sample_keys.data()};
     c.kept_len = select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
-    c.sorted = 0;  // the candidates are permuted now
+    c.sorted = 0;  // the sorted first try says nothing about the wider prefix
   }
   return {};
 }
