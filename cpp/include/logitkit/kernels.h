@@ -8,7 +8,7 @@
 // - Outputs have room for n floats (k for selections); out may alias logits for in-place use.
 // - Accuracy (vs float64 on the same float32 inputs, at any temperature): softmax relative error
 //   <= 2e-6 where p >= 1e-30, and sums to 1 within 1e-5; log-softmax absolute error <= 1e-5 for
-//   entries >= -80. The exp argument is formed in double (see simd.h), sums are blocked.
+//   entries >= -80. The exp argument is never rounded (see simd.h), sums are blocked.
 // - Results are bit-identical in the wasm SIMD, wasm baseline and native builds: every kernel is
 //   one source over 4-lane vectors, with a fixed reduction order and no FMA contraction.
 #pragma once
