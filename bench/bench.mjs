@@ -27,7 +27,8 @@ function parseArgs(argv) {
     else if (arg === '--no-logprobs') args.logprobs = false;
     else throw new Error(`bench: unknown argument ${arg}`);
   }
-  if (!args.sizes.every((n) => Number.isInteger(n) && n > 50)) throw new Error('bench: --sizes takes integers > 50');
+  if (!args.sizes.every((n) => Number.isInteger(n) && n > 50))
+    throw new Error('bench: --sizes takes integers > 50');
   return args;
 }
 
@@ -37,9 +38,14 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   // The machine may be shared: the 1/5/15-minute load averages say how quiet it was.
-  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const { simd, baseline, loadMs } = await timeLoads(load);
-  const sizes = { simd: wasmKiB('logitkit-simd.wasm'), baseline: wasmKiB('logitkit-baseline.wasm') };
+  const sizes = {
+    simd: wasmKiB('logitkit-simd.wasm'),
+    baseline: wasmKiB('logitkit-baseline.wasm'),
+  };
   const [tf, hf] = [await loadTfjs(), await loadTransformers()];
   const implementations = [
     logitkitImplementation(simd, 'simd', 'logitkit SIMD'),
@@ -49,11 +55,20 @@ async function main() {
     hf,
   ];
 
-  console.log(`logitkit benchmark — Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical CPUs), ${new Date().toISOString()}`);
-  for (const impl of [tf, hf]) console.log(impl.unavailable ? `n/a: ${impl.unavailable}` : `competitor: ${impl.info}`);
-  console.log(`wasm sizes: simd ${sizes.simd.toFixed(1)} KiB, baseline ${sizes.baseline.toFixed(1)} KiB`);
-  console.log(`load(): simd ${loadMs.simdCold.toFixed(1)} ms cold / ${loadMs.simdWarm.toFixed(1)} ms warm; baseline ${loadMs.baselineCold.toFixed(1)} ms cold / ${loadMs.baselineWarm.toFixed(1)} ms warm`);
-  console.log('logitkit runs on LogitsBuffers (the zero-copy path); each time is the median of several runs.\n');
+  console.log(
+    `logitkit benchmark — Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical CPUs), ${new Date().toISOString()}`,
+  );
+  for (const impl of [tf, hf])
+    console.log(impl.unavailable ? `n/a: ${impl.unavailable}` : `competitor: ${impl.info}`);
+  console.log(
+    `wasm sizes: simd ${sizes.simd.toFixed(1)} KiB, baseline ${sizes.baseline.toFixed(1)} KiB`,
+  );
+  console.log(
+    `load(): simd ${loadMs.simdCold.toFixed(1)} ms cold / ${loadMs.simdWarm.toFixed(1)} ms warm; baseline ${loadMs.baselineCold.toFixed(1)} ms cold / ${loadMs.baselineWarm.toFixed(1)} ms warm`,
+  );
+  console.log(
+    'logitkit runs on LogitsBuffers (the zero-copy path); each time is the median of several runs.\n',
+  );
 
   const configs = [];
   const total = KINDS.length * args.sizes.length;
@@ -70,17 +85,33 @@ async function main() {
   console.log(renderOpTables(configs));
   const errors = renderErrors(configs);
   if (errors) console.log(`\n${errors}`);
-  console.log('\nSPEC.md performance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:');
+  console.log(
+    '\nSPEC.md performance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:',
+  );
   console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ node: process.version, date: new Date().toISOString(), sizes, loadMs, configs }, null, 2));
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        { node: process.version, date: new Date().toISOString(), sizes, loadMs, configs },
+        null,
+        2,
+      ),
+    );
 
   const logprobsBench = new URL('./logprobs-bench.mjs', import.meta.url);
   if (args.logprobs && existsSync(logprobsBench)) {
     const { benchLogprobs } = await import(logprobsBench.href);
-    console.log('\nlogitkit/logprobs: a 10,000-token response with 20 alternatives per token (µs, median)');
+    console.log(
+      '\nlogitkit/logprobs: a 10,000-token response with 20 alternatives per token (µs, median)',
+    );
     console.table(await benchLogprobs());
   }
-  console.log(`\nbench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
+  console.log(
+    `\nbench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart} at the start, ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end`,
+  );
 }
 
 await main();

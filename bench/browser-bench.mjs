@@ -21,7 +21,14 @@ const DEFAULT_SIZES = [128256, 262144];
 // every timed batch lasts at least 5 ms (2% resolution); see timing.mjs.
 const BROWSER_TIMING = { minSampleMs: 5 };
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const path = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -32,16 +39,20 @@ function parseArgs(argv) {
     else if (arg.startsWith('--json=')) args.json = arg.slice(7);
     else throw new Error(`bench:browser: unknown argument ${arg}`);
   }
-  if (!args.sizes.every((n) => Number.isInteger(n) && n > 50)) throw new Error('bench:browser: --sizes takes integers > 50');
+  if (!args.sizes.every((n) => Number.isInteger(n) && n > 50))
+    throw new Error('bench:browser: --sizes takes integers > 50');
   return args;
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!existsSync(path('../dist/index.js'))) throw new Error('dist/ is not built: run bash scripts/build.sh (or npm run build)');
+  if (!existsSync(path('../dist/index.js')))
+    throw new Error('dist/ is not built: run bash scripts/build.sh (or npm run build)');
   const started = performance.now();
   // The machine may be shared: the 1/5/15-minute load averages say how quiet it was.
-  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const server = await startStaticServer({
     mounts: {
       '/bench/': path('.'),
@@ -54,7 +65,10 @@ async function main() {
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    page.on('console', (msg) => msg.type() === 'error' && process.stderr.write(`page console: ${msg.text()}\n`));
+    page.on(
+      'console',
+      (msg) => msg.type() === 'error' && process.stderr.write(`page console: ${msg.text()}\n`),
+    );
     await page.goto(`${server.url}bench/browser/`);
     await page.waitForFunction(() => window.benchSetup !== undefined, null, { timeout: 30_000 });
     const info = await page.evaluate(() => window.benchSetup);
@@ -63,18 +77,29 @@ async function main() {
       baseline: statSync(path('../dist/wasm/logitkit-baseline.wasm')).size / 1024,
     };
     const { loadMs } = info;
-    console.log(`logitkit browser benchmark — Chromium ${browser.version()} (headless), Node ${process.version} runner, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical CPUs), ${new Date().toISOString()}`);
+    console.log(
+      `logitkit browser benchmark — Chromium ${browser.version()} (headless), Node ${process.version} runner, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical CPUs), ${new Date().toISOString()}`,
+    );
     console.log(info.tfInfo ? `competitor: ${info.tfInfo}` : `n/a: ${info.tfError}`);
-    console.log(`page picked the ${info.simdBuild ? 'SIMD' : 'baseline'} build by default; wasm sizes: simd ${sizes.simd.toFixed(1)} KiB, baseline ${sizes.baseline.toFixed(1)} KiB`);
-    console.log(`load() in the page: simd ${loadMs.simdCold.toFixed(1)} ms cold / ${loadMs.simdWarm.toFixed(1)} ms warm; baseline ${loadMs.baselineCold.toFixed(1)} ms cold / ${loadMs.baselineWarm.toFixed(1)} ms warm (includes fetching over localhost)`);
-    console.log('native: the -O3 -march=native build in a subprocess, same inputs. Each time is the median of several runs.\n');
+    console.log(
+      `page picked the ${info.simdBuild ? 'SIMD' : 'baseline'} build by default; wasm sizes: simd ${sizes.simd.toFixed(1)} KiB, baseline ${sizes.baseline.toFixed(1)} KiB`,
+    );
+    console.log(
+      `load() in the page: simd ${loadMs.simdCold.toFixed(1)} ms cold / ${loadMs.simdWarm.toFixed(1)} ms warm; baseline ${loadMs.baselineCold.toFixed(1)} ms cold / ${loadMs.baselineWarm.toFixed(1)} ms warm (includes fetching over localhost)`,
+    );
+    console.log(
+      'native: the -O3 -march=native build in a subprocess, same inputs. Each time is the median of several runs.\n',
+    );
 
     const configs = [];
     const total = KINDS.length * args.sizes.length;
     for (const kind of KINDS) {
       for (const n of args.sizes) {
         process.stderr.write(`[${configs.length + 1}/${total}] ${kind} V=${n}\n`);
-        const config = await page.evaluate(([n, kind, timing]) => window.benchRun(n, kind, timing), [n, kind, BROWSER_TIMING]);
+        const config = await page.evaluate(
+          ([n, kind, timing]) => window.benchRun(n, kind, timing),
+          [n, kind, BROWSER_TIMING],
+        );
         addNativeTimes(config, n, kind);
         configs.push(config);
       }
@@ -83,12 +108,25 @@ async function main() {
     console.log(renderOpTables(configs));
     const errors = renderErrors(configs);
     if (errors) console.log(`\n${errors}`);
-    console.log('\nSPEC.md performance targets, here in Chromium (the SPEC states them for Node), at V = 128256 and 262144:');
+    console.log(
+      '\nSPEC.md performance targets, here in Chromium (the SPEC states them for Node), at V = 128256 and 262144:',
+    );
     console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
     if (args.json) {
-      writeFileSync(args.json, JSON.stringify({ chromium: browser.version(), date: new Date().toISOString(), sizes, loadMs, configs }, null, 2));
+      writeFileSync(
+        args.json,
+        JSON.stringify(
+          { chromium: browser.version(), date: new Date().toISOString(), sizes, loadMs, configs },
+          null,
+          2,
+        ),
+      );
     }
-    console.log(`\nbench:browser: done in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`);
+    console.log(
+      `\nbench:browser: done in ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart} at the start, ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end`,
+    );
   } finally {
     await browser.close();
     await server.close();

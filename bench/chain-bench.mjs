@@ -22,7 +22,8 @@ function logits(n, peaked, seed = 1) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const z = new Float32Array(n);
-  for (let i = 0; i < n; i++) z[i] = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  for (let i = 0; i < n; i++)
+    z[i] = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   if (peaked) {
     for (let i = 0; i < n; i++) z[i] = z[i] * 2 - 4;
     z[Math.floor(n / 3)] = 12;
@@ -51,9 +52,34 @@ function median(f, setup) {
 const CONFIGS = {
   plain: { temperature: 0.8 },
   topP: { temperature: 0.8, topP: 0.95 },
-  chain: { repetitionPenalty: 1.1, presencePenalty: 0.5, frequencyPenalty: 0.2, penaltyLastN: 64, temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 },
-  chainNoTopK: { repetitionPenalty: 1.1, presencePenalty: 0.5, frequencyPenalty: 0.2, penaltyLastN: 64, temperature: 0.8, topP: 0.95, minP: 0.05 },
-  chainLlamaCpp: { order: 'llama.cpp', repetitionPenalty: 1.1, penaltyLastN: 64, temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 },
+  chain: {
+    repetitionPenalty: 1.1,
+    presencePenalty: 0.5,
+    frequencyPenalty: 0.2,
+    penaltyLastN: 64,
+    temperature: 0.8,
+    topK: 40,
+    topP: 0.95,
+    minP: 0.05,
+  },
+  chainNoTopK: {
+    repetitionPenalty: 1.1,
+    presencePenalty: 0.5,
+    frequencyPenalty: 0.2,
+    penaltyLastN: 64,
+    temperature: 0.8,
+    topP: 0.95,
+    minP: 0.05,
+  },
+  chainLlamaCpp: {
+    order: 'llama.cpp',
+    repetitionPenalty: 1.1,
+    penaltyLastN: 64,
+    temperature: 0.8,
+    topK: 40,
+    topP: 0.95,
+    minP: 0.05,
+  },
 };
 
 const rows = [];
@@ -77,7 +103,9 @@ for (const simd of [true, false]) {
       }
       buf.dispose();
       rows.push({
-        build: simd ? 'simd' : 'baseline', V, logits: peaked ? 'peaked' : 'random',
+        build: simd ? 'simd' : 'baseline',
+        V,
+        logits: peaked ? 'peaked' : 'random',
         ...Object.fromEntries(Object.entries(us).map(([k, v]) => [`${k}_us`, +v.toFixed(1)])),
         'chain/plain': +(us.chain / us.plain).toFixed(2),
         'chain/topP': +(us.chain / us.topP).toFixed(2),
@@ -94,6 +122,8 @@ if (json) {
   const at128k = rows.filter((r) => r.V === 128256 && r.build === 'simd');
   const worst = Math.max(...at128k.map((r) => r['chain/plain']));
   if (at128k.length > 0) {
-    console.log(`full chain (penalties, temperature, topK, topP, minP) at V = 128256, SIMD: at most ${worst}x a plain draw (target <= 2x): ${worst <= 2 ? 'met' : 'MISSED'}`);
+    console.log(
+      `full chain (penalties, temperature, topK, topP, minP) at V = 128256, SIMD: at most ${worst}x a plain draw (target <= 2x): ${worst <= 2 ? 'met' : 'MISSED'}`,
+    );
   }
 }

@@ -33,7 +33,10 @@ export function topK(z, k) {
 /** softmax(z / temperature) + full sort + cumulative top-p cut + draw with uniform u in [0, 1). */
 export function sampleTopP(z, temperature, topP, u) {
   const p = new Float32Array(z.length);
-  softmax(z.map((v) => v / temperature), p);
+  softmax(
+    z.map((v) => v / temperature),
+    p,
+  );
   const idx = Array.from(p, (_, i) => i).sort((a, b) => p[b] - p[a]);
   let cum = 0;
   let cut = idx.length;

@@ -7,7 +7,9 @@ import { tfjsImplementation, transformersImplementation, unavailable } from './i
 /** The installed version of a package (read from node_modules: not every package exports package.json). */
 function versionOf(name) {
   try {
-    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+    return JSON.parse(
+      readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8'),
+    ).version;
   } catch {
     return '?';
   }
@@ -28,7 +30,11 @@ export async function loadTfjs() {
     impl.info = `@tensorflow/tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')} (${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : 'single thread'})`;
     return impl;
   } catch (error) {
-    return unavailable('tf', 'tfjs-wasm', `@tensorflow/tfjs-backend-wasm did not load: ${reason(error)}`);
+    return unavailable(
+      'tf',
+      'tfjs-wasm',
+      `@tensorflow/tfjs-backend-wasm did not load: ${reason(error)}`,
+    );
   }
 }
 
@@ -43,6 +49,10 @@ export async function loadTransformers() {
     impl.info = `@huggingface/transformers ${versionOf('@huggingface/transformers')} (pure-JS utils/maths)`;
     return impl;
   } catch (error) {
-    return unavailable('hf', 'transformers', `@huggingface/transformers did not load: ${reason(error)}`);
+    return unavailable(
+      'hf',
+      'transformers',
+      `@huggingface/transformers did not load: ${reason(error)}`,
+    );
   }
 }

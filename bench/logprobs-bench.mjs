@@ -7,16 +7,39 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
-  parseLogprobs, sequenceLogprob, meanLogprob, perplexity, tokenProbabilities, margin, entropyEstimate,
-  lowConfidenceSpans, classifyLabels, confidenceSummary,
+  parseLogprobs,
+  sequenceLogprob,
+  meanLogprob,
+  perplexity,
+  tokenProbabilities,
+  margin,
+  entropyEstimate,
+  lowConfidenceSpans,
+  classifyLabels,
+  confidenceSummary,
 } from '../dist/logprobs/index.js';
 
-const WORDS = [' the', ' model', ' token', ' probability', ' is', ' a', ' word', ',', '.', ' con', 'fidence', ' über', ' 日本', ' emoji'];
+const WORDS = [
+  ' the',
+  ' model',
+  ' token',
+  ' probability',
+  ' is',
+  ' a',
+  ' word',
+  ',',
+  '.',
+  ' con',
+  'fidence',
+  ' über',
+  ' 日本',
+  ' emoji',
+];
 
 /** A deterministic OpenAI chat response (JSON text) with `tokens` tokens and `alternatives` alternatives each. */
 export function syntheticOpenAIResponse(tokens = 10_000, alternatives = 20) {
   let state = 0x2545f491;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const content = [];
   for (let i = 0; i < tokens; i++) {
     // Alternatives: a descending set of probabilities summing to < 1; the chosen one is among them.
@@ -29,11 +52,26 @@ export function syntheticOpenAIResponse(tokens = 10_000, alternatives = 20) {
       top.push({ token, logprob: Math.log(p), bytes: [...Buffer.from(token)] });
     }
     const chosen = top[Math.floor(random() * random() * 3)];
-    content.push({ token: chosen.token, logprob: chosen.logprob, bytes: chosen.bytes, top_logprobs: top });
+    content.push({
+      token: chosen.token,
+      logprob: chosen.logprob,
+      bytes: chosen.bytes,
+      top_logprobs: top,
+    });
   }
   return JSON.stringify({
-    id: 'chatcmpl-bench', object: 'chat.completion', created: 0, model: 'bench',
-    choices: [{ index: 0, message: { role: 'assistant', content: '' }, logprobs: { content, refusal: null }, finish_reason: 'length' }],
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 0,
+    model: 'bench',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: '' },
+        logprobs: { content, refusal: null },
+        finish_reason: 'length',
+      },
+    ],
   });
 }
 
@@ -64,7 +102,9 @@ export async function benchLogprobs({ tokens = 10_000, alternatives = 20, repeat
   const choice = parseLogprobs(text).choices[0];
   const all = choice.tokens;
   return [
-    time(`JSON.parse alone (baseline, ${(text.length / 1e6).toFixed(1)} MB)`, repeats, () => JSON.parse(text)),
+    time(`JSON.parse alone (baseline, ${(text.length / 1e6).toFixed(1)} MB)`, repeats, () =>
+      JSON.parse(text),
+    ),
     time('parseLogprobs(JSON text)', repeats, () => parseLogprobs(text)),
     time('parseLogprobs(parsed object)', repeats, () => parseLogprobs(object)),
     time('sequenceLogprob', repeats, () => sequenceLogprob(choice)),
@@ -74,7 +114,9 @@ export async function benchLogprobs({ tokens = 10_000, alternatives = 20, repeat
     time('margin (every token)', repeats, () => all.forEach((t) => margin(t))),
     time('entropyEstimate (every token)', repeats, () => all.forEach((t) => entropyEstimate(t))),
     time('lowConfidenceSpans(0.5)', repeats, () => lowConfidenceSpans(choice, 0.5)),
-    time('classifyLabels (first token)', repeats, () => classifyLabels(choice, [' the', ' model', ' token'])),
+    time('classifyLabels (first token)', repeats, () =>
+      classifyLabels(choice, [' the', ' model', ' token']),
+    ),
     time('confidenceSummary', repeats, () => confidenceSummary(choice)),
   ];
 }
@@ -82,6 +124,9 @@ export async function benchLogprobs({ tokens = 10_000, alternatives = 20, repeat
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await benchLogprobs();
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`logitkit/logprobs, 10,000 tokens x 20 alternatives, median of 15 (Node ${process.versions.node})`);
-  for (const { name, microseconds } of rows) console.log(`${name.padEnd(width)}  ${String(microseconds).padStart(9)} µs`);
+  console.log(
+    `logitkit/logprobs, 10,000 tokens x 20 alternatives, median of 15 (Node ${process.versions.node})`,
+  );
+  for (const { name, microseconds } of rows)
+    console.log(`${name.padEnd(width)}  ${String(microseconds).padStart(9)} µs`);
 }

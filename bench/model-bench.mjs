@@ -9,7 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Generation, loadModelRuntime } from '../examples/model/index.js';
-import { randomCheckpoint, randomTokenizer, STORIES_15M } from '../examples/model/random-checkpoint.js';
+import {
+  randomCheckpoint,
+  randomTokenizer,
+  STORIES_15M,
+} from '../examples/model/random-checkpoint.js';
 
 function parseArgs(argv) {
   const args = { tokens: 128, json: null };
@@ -18,14 +22,18 @@ function parseArgs(argv) {
     else if (arg.startsWith('--json=')) args.json = arg.slice(7);
     else throw new Error(`model-bench: unknown argument ${arg}`);
   }
-  if (!Number.isInteger(args.tokens) || args.tokens < 8 || args.tokens > 250) throw new Error('model-bench: --tokens takes an integer in 8..250');
+  if (!Number.isInteger(args.tokens) || args.tokens < 8 || args.tokens > 250)
+    throw new Error('model-bench: --tokens takes an integer in 8..250');
   return args;
 }
 
 const MODELS = [
   {
     name: 'default (KJV)',
-    files: () => [readFileSync(new URL('../examples/model/kjv-model.bin', import.meta.url)), readFileSync(new URL('../examples/model/kjv-tokenizer.bin', import.meta.url))],
+    files: () => [
+      readFileSync(new URL('../examples/model/kjv-model.bin', import.meta.url)),
+      readFileSync(new URL('../examples/model/kjv-tokenizer.bin', import.meta.url)),
+    ],
   },
   {
     name: 'stories15M shape, random weights',
@@ -38,7 +46,12 @@ function measure(runtime, model, tokens, repeats = 3) {
   const logits = runtime.lk.allocLogits(model.vocabSize);
   const ban = { 1: -Infinity, 2: -Infinity }; // never stop early at BOS/EOS: every run is `tokens` long
   const run = () => {
-    const sampler = runtime.lk.createSampler({ temperature: 0.8, topP: 0.95, seed: 1, logitBias: ban });
+    const sampler = runtime.lk.createSampler({
+      temperature: 0.8,
+      topP: 0.95,
+      seed: 1,
+      logitBias: ban,
+    });
     const generation = new Generation(model, logits, [1]);
     const start = performance.now();
     for (let i = 0; i < tokens; i++) generation.step(sampler);
@@ -55,15 +68,23 @@ function measure(runtime, model, tokens, repeats = 3) {
 
 function parameters(c) {
   const kvDim = (c.dim / c.nHeads) * c.nKvHeads;
-  return c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) + c.dim +
-    c.nLayers * (2 * c.dim + 2 * c.dim * c.dim + 2 * kvDim * c.dim + 3 * c.hiddenDim * c.dim);
+  return (
+    c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) +
+    c.dim +
+    c.nLayers * (2 * c.dim + 2 * c.dim * c.dim + 2 * kvDim * c.dim + 3 * c.hiddenDim * c.dim)
+  );
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const runtimes = { simd: await loadModelRuntime({ simd: true }), baseline: await loadModelRuntime({ simd: false }) };
-  console.log(`model-bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0].toFixed(2)}; ` +
-    `${args.tokens} tokens from BOS per run, best of 3`);
+  const runtimes = {
+    simd: await loadModelRuntime({ simd: true }),
+    baseline: await loadModelRuntime({ simd: false }),
+  };
+  console.log(
+    `model-bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0].toFixed(2)}; ` +
+      `${args.tokens} tokens from BOS per run, best of 3`,
+  );
   const results = [];
   for (const spec of MODELS) {
     const [checkpoint, tokenizer] = spec.files();
@@ -74,16 +95,31 @@ async function main() {
       model.dispose();
     }
   }
-  const rows = results.map((r) => [r.model, r.build, `${(r.parameters / 1e6).toFixed(2)}M`, r.tokensPerSecond.toFixed(1), r.msPerToken.toFixed(3)]);
+  const rows = results.map((r) => [
+    r.model,
+    r.build,
+    `${(r.parameters / 1e6).toFixed(2)}M`,
+    r.tokensPerSecond.toFixed(1),
+    r.msPerToken.toFixed(3),
+  ]);
   const head = ['model', 'build', 'params', 'tokens/s', 'ms/token'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  for (const row of [head, widths.map((w) => '-'.repeat(w)), ...rows]) console.log(row.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '));
+  for (const row of [head, widths.map((w) => '-'.repeat(w)), ...rows])
+    console.log(
+      row.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '),
+    );
   for (const spec of MODELS) {
     const simd = results.find((r) => r.model === spec.name && r.build === 'simd');
     const base = results.find((r) => r.model === spec.name && r.build === 'baseline');
-    console.log(`${spec.name}: SIMD is ${(simd.tokensPerSecond / base.tokensPerSecond).toFixed(2)}x the baseline build`);
+    console.log(
+      `${spec.name}: SIMD is ${(simd.tokensPerSecond / base.tokensPerSecond).toFixed(2)}x the baseline build`,
+    );
   }
-  if (args.json) writeFileSync(args.json, `${JSON.stringify({ node: process.version, tokens: args.tokens, results }, null, 1)}\n`);
+  if (args.json)
+    writeFileSync(
+      args.json,
+      `${JSON.stringify({ node: process.version, tokens: args.tokens, results }, null, 1)}\n`,
+    );
 }
 
 await main();

@@ -12,7 +12,8 @@ const BINARY = fileURLToPath(new URL('../build/native/logitkit_native_bench', im
  * binary is missing or fails.
  */
 export function nativeTimes(n, kind) {
-  if (!existsSync(BINARY)) throw new Error('build/native/logitkit_native_bench is missing (bash scripts/build-native.sh)');
+  if (!existsSync(BINARY))
+    throw new Error('build/native/logitkit_native_bench is missing (bash scripts/build-native.sh)');
   const out = execFileSync(BINARY, [String(n), kind], { encoding: 'utf8', timeout: 120_000 });
   return JSON.parse(out);
 }

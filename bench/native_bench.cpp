@@ -38,7 +38,8 @@ double median_us(F f) {
   while (runs.size() < 15 || (std::chrono::steady_clock::now() < deadline && runs.size() < 2000)) {
     const auto t0 = std::chrono::steady_clock::now();
     f();
-    runs.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    runs.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(runs.begin(), runs.end());
   return runs[runs.size() / 2];
@@ -62,9 +63,18 @@ int main(int argc, char** argv) {
   params.seed = 1;
   sampler.configure(params);
   volatile float sink = 0;
-  const double softmax = median_us([&] { logitkit::softmax(z.data(), n, 1.0, out.data()); sink = out[0]; });
-  const double log_softmax = median_us([&] { logitkit::log_softmax(z.data(), n, 1.0, out.data()); sink = out[0]; });
-  const double top_k = median_us([&] { logitkit::top_k(z.data(), n, 50, indices.data(), values.data()); sink = values[0]; });
+  const double softmax = median_us([&] {
+    logitkit::softmax(z.data(), n, 1.0, out.data());
+    sink = out[0];
+  });
+  const double log_softmax = median_us([&] {
+    logitkit::log_softmax(z.data(), n, 1.0, out.data());
+    sink = out[0];
+  });
+  const double top_k = median_us([&] {
+    logitkit::top_k(z.data(), n, 50, indices.data(), values.data());
+    sink = values[0];
+  });
   const double sample = median_us([&] {
     logitkit::SampleResult r;
     sampler.sample(z.data(), n, &r);
@@ -96,13 +106,16 @@ int main(int argc, char** argv) {
   // drawn tokens do not pile up penalties on this fixed row.
   const double chain = median_us([&] {
     chain_sampler.reset();
-    for (uint32_t i = 0; i < 64; ++i) chain_sampler.accept(static_cast<int32_t>((i * 2654435761u) % n));
+    for (uint32_t i = 0; i < 64; ++i)
+      chain_sampler.accept(static_cast<int32_t>((i * 2654435761u) % n));
     logitkit::SampleResult r;
     chain_sampler.sample(z.data(), n, &r);
     sink = static_cast<float>(r.logprob);
   });
   (void)sink;
-  std::printf("{\"softmax\":%.3f,\"logSoftmax\":%.3f,\"topK50\":%.3f,\"sample\":%.3f,\"samplePlain\":%.3f,\"sampleChain\":%.3f}\n",
-              softmax, log_softmax, top_k, sample, plain, chain);
+  std::printf(
+      "{\"softmax\":%.3f,\"logSoftmax\":%.3f,\"topK50\":%.3f,\"sample\":%.3f,\"samplePlain\":%.3f,"
+      "\"sampleChain\":%.3f}\n",
+      softmax, log_softmax, top_k, sample, plain, chain);
   return 0;
 }

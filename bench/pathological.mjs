@@ -43,12 +43,17 @@ for (const [name, logits, options] of cases()) {
   reference ??= { softmax, topK, sample };
   rows.push({
     case: name,
-    'softmax µs': softmax.toFixed(1), 'x ref': (softmax / reference.softmax).toFixed(2),
-    'topK(50) µs': topK.toFixed(1), 'x ref ': (topK / reference.topK).toFixed(2),
-    'sample µs': sample.toFixed(1), 'x ref  ': (sample / reference.sample).toFixed(2),
+    'softmax µs': softmax.toFixed(1),
+    'x ref': (softmax / reference.softmax).toFixed(2),
+    'topK(50) µs': topK.toFixed(1),
+    'x ref ': (topK / reference.topK).toFixed(2),
+    'sample µs': sample.toFixed(1),
+    'x ref  ': (sample / reference.sample).toFixed(2),
   });
 }
 buf.dispose();
 out.dispose();
-console.log(`Pathological inputs at V = ${V}, logitkit ${lk.simd ? 'SIMD' : 'baseline'} (sample: temperature 0.8, topP 0.95 unless stated)`);
+console.log(
+  `Pathological inputs at V = ${V}, logitkit ${lk.simd ? 'SIMD' : 'baseline'} (sample: temperature 0.8, topP 0.95 unless stated)`,
+);
 console.table(rows);

@@ -4,10 +4,45 @@
 // Per operation, the columns after logitkit SIMD: [implementation key, its operation, title].
 // logSoftmax is also compared with tf.softmax because that is the SPEC's yardstick.
 const OP_TABLES = [
-  { op: 'softmax', columns: [['baseline', 'softmax', 'baseline'], ['native', 'softmax', 'native'], ['js', 'softmax', 'JS loop'], ['tf', 'softmax', 'tf.softmax'], ['hf', 'softmax', 'transformers']] },
-  { op: 'logSoftmax', columns: [['baseline', 'logSoftmax', 'baseline'], ['native', 'logSoftmax', 'native'], ['js', 'logSoftmax', 'JS loop'], ['tf', 'softmax', 'tf.softmax'], ['tf', 'logSoftmax', 'tf.logSoftmax'], ['hf', 'logSoftmax', 'transformers']] },
-  { op: 'topK50', columns: [['baseline', 'topK50', 'baseline'], ['native', 'topK50', 'native'], ['js', 'topK50', 'JS sort'], ['tf', 'topK50', 'tf.topk']] },
-  { op: 'sample', title: 'sample { temperature: 0.8, topP: 0.95 }', columns: [['baseline', 'sample', 'baseline'], ['native', 'sample', 'native'], ['js', 'sample', 'JS sort sampler']] },
+  {
+    op: 'softmax',
+    columns: [
+      ['baseline', 'softmax', 'baseline'],
+      ['native', 'softmax', 'native'],
+      ['js', 'softmax', 'JS loop'],
+      ['tf', 'softmax', 'tf.softmax'],
+      ['hf', 'softmax', 'transformers'],
+    ],
+  },
+  {
+    op: 'logSoftmax',
+    columns: [
+      ['baseline', 'logSoftmax', 'baseline'],
+      ['native', 'logSoftmax', 'native'],
+      ['js', 'logSoftmax', 'JS loop'],
+      ['tf', 'softmax', 'tf.softmax'],
+      ['tf', 'logSoftmax', 'tf.logSoftmax'],
+      ['hf', 'logSoftmax', 'transformers'],
+    ],
+  },
+  {
+    op: 'topK50',
+    columns: [
+      ['baseline', 'topK50', 'baseline'],
+      ['native', 'topK50', 'native'],
+      ['js', 'topK50', 'JS sort'],
+      ['tf', 'topK50', 'tf.topk'],
+    ],
+  },
+  {
+    op: 'sample',
+    title: 'sample { temperature: 0.8, topP: 0.95 }',
+    columns: [
+      ['baseline', 'sample', 'baseline'],
+      ['native', 'sample', 'native'],
+      ['js', 'sample', 'JS sort sampler'],
+    ],
+  },
 ];
 
 /** Microseconds with 3-4 significant digits. */
@@ -19,11 +54,15 @@ export function formatUs(us) {
 /** A plain-text table: first column left-aligned, the others right-aligned. */
 export function renderTable(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+      .join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const hasImpl = (configs, key) => configs.some((c) => c.times[key] !== undefined || c.errors[key] !== undefined);
+const hasImpl = (configs, key) =>
+  configs.some((c) => c.times[key] !== undefined || c.errors[key] !== undefined);
 
 /**
  * One table per operation. Rows: input kind and V. Cells: µs per call, and in brackets that time
@@ -40,13 +79,24 @@ export function renderOpTables(configs) {
       const simd = c.times.simd?.[op];
       const cells = shown.map(([key, keyOp]) => {
         const t = c.times[key]?.[keyOp];
-        return Number.isFinite(t) ? `${formatUs(t)} (${Number.isFinite(simd) ? (t / simd).toFixed(1) : '?'}x)` : 'n/a';
+        return Number.isFinite(t)
+          ? `${formatUs(t)} (${Number.isFinite(simd) ? (t / simd).toFixed(1) : '?'}x)`
+          : 'n/a';
       });
-      const row = [c.kind, c.V, formatUs(simd), Number.isFinite(simd) ? ((simd * 1000) / c.V).toFixed(3) : 'n/a', ...cells];
-      if (op === 'sample') row.push(Number.isFinite(simd) ? `${(simd / c.times.simd?.softmax).toFixed(2)}x` : 'n/a');
+      const row = [
+        c.kind,
+        c.V,
+        formatUs(simd),
+        Number.isFinite(simd) ? ((simd * 1000) / c.V).toFixed(3) : 'n/a',
+        ...cells,
+      ];
+      if (op === 'sample')
+        row.push(Number.isFinite(simd) ? `${(simd / c.times.simd?.softmax).toFixed(2)}x` : 'n/a');
       return row;
     });
-    blocks.push(`${title ?? op} — µs per call (time / logitkit SIMD time)\n${renderTable(headers, rows)}`);
+    blocks.push(
+      `${title ?? op} — µs per call (time / logitkit SIMD time)\n${renderTable(headers, rows)}`,
+    );
   }
   return blocks.join('\n\n');
 }
@@ -61,11 +111,21 @@ export function renderErrors(configs) {
       byReason.get(key).push(`${c.kind} ${c.V}`);
     }
   }
-  return [...byReason].map(([key, where]) => `n/a ${key} (${where.length === configs.length ? 'everywhere' : where.join(', ')})`).join('\n');
+  return [...byReason]
+    .map(
+      ([key, where]) =>
+        `n/a ${key} (${where.length === configs.length ? 'everywhere' : where.join(', ')})`,
+    )
+    .join('\n');
 }
 
 /** The SPEC targets summary (rows from targets.mjs evaluateTargets). */
 export function renderSummary(rows) {
-  const table = rows.map((r) => [r.target, r.at, r.measured, r.status === 'NOT MET' ? `NOT MET (${r.short.toFixed(2)}x short)` : r.status]);
+  const table = rows.map((r) => [
+    r.target,
+    r.at,
+    r.measured,
+    r.status === 'NOT MET' ? `NOT MET (${r.short.toFixed(2)}x short)` : r.status,
+  ]);
   return renderTable(['SPEC target', 'at', 'measured (worst decides)', 'status'], table);
 }

@@ -10,7 +10,9 @@ export const ROUNDS = 3;
 
 /** Timing options for one round, by vocabulary size: 1M entries take fewer samples (JS sorts take ~0.6 s). */
 export function timingFor(n, base = {}) {
-  return n > 300_000 ? { budgetMs: 100, minSamples: 2, ...base } : { budgetMs: 150, minSamples: 5, ...base };
+  return n > 300_000
+    ? { budgetMs: 100, minSamples: 2, ...base }
+    : { budgetMs: 150, minSamples: 5, ...base };
 }
 
 const reason = (error) => String(error?.message ?? error).split('\n')[0];
@@ -21,7 +23,14 @@ const reason = (error) => String(error?.message ?? error).split('\n')[0];
  * A failure (a library that did not load, or an operation that threw) becomes an entry in
  * `errors` and never stops the other measurements. `onProgress(text)` is told what runs next.
  */
-export async function measureConfig({ z, kind, implementations, timing = {}, rounds = ROUNDS, onProgress = () => {} }) {
+export async function measureConfig({
+  z,
+  kind,
+  implementations,
+  timing = {},
+  rounds = ROUNDS,
+  onProgress = () => {},
+}) {
   const result = { V: z.length, kind, times: {}, errors: {} };
   const prepared = [];
   for (const impl of implementations) {

@@ -7,15 +7,43 @@ export const TARGET_SIZES = [128256, 262144];
 // `atLeast` (bigger is better) or `atMost` (smaller is better).
 export const RATIO_TARGETS = [
   { name: 'softmax >= 5x tf.softmax', atLeast: 5, ratio: (t) => t.tf?.softmax / t.simd?.softmax },
-  { name: 'logSoftmax >= 5x tf.softmax', atLeast: 5, ratio: (t) => t.tf?.softmax / t.simd?.logSoftmax },
-  { name: 'softmax >= 20x plain JS loop', atLeast: 20, ratio: (t) => t.js?.softmax / t.simd?.softmax },
-  { name: 'logSoftmax >= 20x plain JS loop', atLeast: 20, ratio: (t) => t.js?.logSoftmax / t.simd?.logSoftmax },
-  { name: 'softmax within 1.5x native', atMost: 1.5, ratio: (t) => t.simd?.softmax / t.native?.softmax },
-  { name: 'logSoftmax within 1.5x native', atMost: 1.5, ratio: (t) => t.simd?.logSoftmax / t.native?.logSoftmax },
-  { name: 'sample >= 100x JS sort sampler', atLeast: 100, ratio: (t) => t.js?.sample / t.simd?.sample },
+  {
+    name: 'logSoftmax >= 5x tf.softmax',
+    atLeast: 5,
+    ratio: (t) => t.tf?.softmax / t.simd?.logSoftmax,
+  },
+  {
+    name: 'softmax >= 20x plain JS loop',
+    atLeast: 20,
+    ratio: (t) => t.js?.softmax / t.simd?.softmax,
+  },
+  {
+    name: 'logSoftmax >= 20x plain JS loop',
+    atLeast: 20,
+    ratio: (t) => t.js?.logSoftmax / t.simd?.logSoftmax,
+  },
+  {
+    name: 'softmax within 1.5x native',
+    atMost: 1.5,
+    ratio: (t) => t.simd?.softmax / t.native?.softmax,
+  },
+  {
+    name: 'logSoftmax within 1.5x native',
+    atMost: 1.5,
+    ratio: (t) => t.simd?.logSoftmax / t.native?.logSoftmax,
+  },
+  {
+    name: 'sample >= 100x JS sort sampler',
+    atLeast: 100,
+    ratio: (t) => t.js?.sample / t.simd?.sample,
+  },
   { name: 'sample <= 3x softmax', atMost: 3, ratio: (t) => t.simd?.sample / t.simd?.softmax },
   { name: 'topK(50) >= 5x tf.topk', atLeast: 5, ratio: (t) => t.tf?.topK50 / t.simd?.topK50 },
-  { name: 'SIMD >= 2.5x baseline (softmax)', atLeast: 2.5, ratio: (t) => t.baseline?.softmax / t.simd?.softmax },
+  {
+    name: 'SIMD >= 2.5x baseline (softmax)',
+    atLeast: 2.5,
+    ratio: (t) => t.baseline?.softmax / t.simd?.softmax,
+  },
 ];
 
 const usable = (x) => Number.isFinite(x) && x > 0;
@@ -32,10 +60,13 @@ export function shortfall(value, { atLeast, atMost }) {
 /** One summary row: status is 'MET', 'NOT MET' or 'n/a'; short is the worst shortfall (>= 1). */
 function verdict(name, at, values, bound, formatValue) {
   const present = values.filter(([, v]) => usable(v));
-  const measured = values.map(([label, v]) => `${label}${usable(v) ? formatValue(v) : 'n/a'}`).join(', ');
+  const measured = values
+    .map(([label, v]) => `${label}${usable(v) ? formatValue(v) : 'n/a'}`)
+    .join(', ');
   if (present.length === 0) return { target: name, at, measured, status: 'n/a', short: 1 };
   const short = Math.max(...present.map(([, v]) => shortfall(v, bound)));
-  const status = present.length < values.length && short === 1 ? 'n/a' : short === 1 ? 'MET' : 'NOT MET';
+  const status =
+    present.length < values.length && short === 1 ? 'n/a' : short === 1 ? 'MET' : 'NOT MET';
   return { target: name, at, measured, status, short };
 }
 
@@ -57,12 +88,36 @@ export function evaluateTargets({ configs, wasmKiB, loadMs, sizes = TARGET_SIZES
   }
   if (wasmKiB) {
     const values = Object.entries(wasmKiB).map(([build, kib]) => [`${build} `, kib]);
-    rows.push(verdict('each .wasm <= 120 KiB', '', values, { atMost: 120 }, (v) => `${v.toFixed(1)} KiB`));
+    rows.push(
+      verdict('each .wasm <= 120 KiB', '', values, { atMost: 120 }, (v) => `${v.toFixed(1)} KiB`),
+    );
   }
   if (loadMs) {
     const ms = (v) => `${v.toFixed(1)} ms`;
-    rows.push(verdict('load() <= 30 ms (cold)', '', [['simd ', loadMs.simdCold], ['baseline ', loadMs.baselineCold]], { atMost: 30 }, ms));
-    rows.push(verdict('load() <= 30 ms (warm)', '', [['simd ', loadMs.simdWarm], ['baseline ', loadMs.baselineWarm]], { atMost: 30 }, ms));
+    rows.push(
+      verdict(
+        'load() <= 30 ms (cold)',
+        '',
+        [
+          ['simd ', loadMs.simdCold],
+          ['baseline ', loadMs.baselineCold],
+        ],
+        { atMost: 30 },
+        ms,
+      ),
+    );
+    rows.push(
+      verdict(
+        'load() <= 30 ms (warm)',
+        '',
+        [
+          ['simd ', loadMs.simdWarm],
+          ['baseline ', loadMs.baselineWarm],
+        ],
+        { atMost: 30 },
+        ms,
+      ),
+    );
   }
   return rows;
 }

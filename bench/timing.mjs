@@ -7,7 +7,12 @@
 // samples and `budgetMs` has passed, or at `maxSamples`. The result is the median sample.
 // Slow calls (a JS sort over 1M entries) therefore take about (warm-up + minSamples) calls.
 
-export const DEFAULT_TIMING = Object.freeze({ budgetMs: 150, minSamples: 5, maxSamples: 400, minSampleMs: 1 });
+export const DEFAULT_TIMING = Object.freeze({
+  budgetMs: 150,
+  minSamples: 5,
+  maxSamples: 400,
+  minSampleMs: 1,
+});
 
 /** Median of a non-empty array of numbers. */
 export function median(values) {
@@ -38,7 +43,10 @@ export function measure(fn, options = {}) {
   }
   const perCall = [];
   const start = performance.now();
-  while (perCall.length < maxSamples && (perCall.length < minSamples || performance.now() - start < budgetMs)) {
+  while (
+    perCall.length < maxSamples &&
+    (perCall.length < minSamples || performance.now() - start < budgetMs)
+  ) {
     perCall.push((timeBatch(fn, batch) * 1000) / batch);
   }
   return { us: median(perCall), samples: perCall.length, batch };

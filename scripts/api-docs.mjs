@@ -19,23 +19,41 @@ const ENTRIES = [
   { specifier: 'logitkit/logprobs', file: 'dist/logprobs/index.d.ts' },
 ];
 const SECTIONS = [
-  ['function', 'Functions'], ['class', 'Classes'], ['interface', 'Interfaces'], ['type', 'Types'], ['const', 'Constants'],
+  ['function', 'Functions'],
+  ['class', 'Classes'],
+  ['interface', 'Interfaces'],
+  ['type', 'Types'],
+  ['const', 'Constants'],
 ];
 
-const program = ts.createProgram(ENTRIES.map(({ file }) => join(ROOT, file)), {
-  target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [], strict: true, noEmit: true,
-});
+const program = ts.createProgram(
+  ENTRIES.map(({ file }) => join(ROOT, file)),
+  {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: [],
+    strict: true,
+    noEmit: true,
+  },
+);
 const checker = program.getTypeChecker();
 const gaps = []; // public things without a TSDoc comment, as "entry: Name.member"
 
 /** The TSDoc of a symbol as Markdown: its text, then its block tags (@param, @throws, ...); '' if none. */
 function docOf(symbol) {
   const text = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-  const tags = symbol.getJsDocTags(checker).filter((tag) => tag.name !== 'internal').map((tag) => {
-    const body = ts.displayPartsToString(tag.text ?? []).replace(/\s+/g, ' ').trim();
-    return `- \`@${tag.name}\` ${body}`;
-  });
+  const tags = symbol
+    .getJsDocTags(checker)
+    .filter((tag) => tag.name !== 'internal')
+    .map((tag) => {
+      const body = ts
+        .displayPartsToString(tag.text ?? [])
+        .replace(/\s+/g, ' ')
+        .trim();
+      return `- \`@${tag.name}\` ${body}`;
+    });
   return [text, tags.join('\n')].filter(Boolean).join('\n\n');
 }
 
@@ -47,8 +65,13 @@ function isInternal(symbol) {
 function codeOf(node) {
   const file = node.getSourceFile();
   const column = file.getLineAndCharacterOfPosition(node.getStart()).character;
-  const lines = node.getText().replace(/^export (declare )?/, '').split('\n');
-  return lines.map((line, i) => (i === 0 ? line : line.slice(Math.min(column, line.search(/\S|$/))))).join('\n');
+  const lines = node
+    .getText()
+    .replace(/^export (declare )?/, '')
+    .split('\n');
+  return lines
+    .map((line, i) => (i === 0 ? line : line.slice(Math.min(column, line.search(/\S|$/)))))
+    .join('\n');
 }
 
 const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
@@ -61,7 +84,9 @@ function kindOf(declaration) {
   if (ts.isInterfaceDeclaration(declaration)) return 'interface';
   if (ts.isTypeAliasDeclaration(declaration)) return 'type';
   if (ts.isVariableDeclaration(declaration)) return 'const';
-  throw new Error(`api-docs: no rendering for ${ts.SyntaxKind[declaration.kind]} ${declaration.name?.getText()}`);
+  throw new Error(
+    `api-docs: no rendering for ${ts.SyntaxKind[declaration.kind]} ${declaration.name?.getText()}`,
+  );
 }
 
 function requireDoc(text, where) {
@@ -78,8 +103,13 @@ function renderInterface(symbol, where) {
     const owner = declaration.parent.name?.getText();
     const from = owner !== undefined && owner !== symbol.name ? ` (from \`${owner}\`)` : '';
     const optional = property.flags & ts.SymbolFlags.Optional ? '?' : '';
-    const type = declaration.type ? declaration.type.getText() : checker.typeToString(checker.getTypeOfSymbol(property));
-    const doc = owner === symbol.name ? requireDoc(docOf(property), `${where}.${property.name}`) : docOf(property);
+    const type = declaration.type
+      ? declaration.type.getText()
+      : checker.typeToString(checker.getTypeOfSymbol(property));
+    const doc =
+      owner === symbol.name
+        ? requireDoc(docOf(property), `${where}.${property.name}`)
+        : docOf(property);
     rows.push(`| \`${property.name}${optional}\` | \`${cell(type)}\` | ${cell(doc)}${from} |`);
   }
   if (rows.length === 0) return '';
@@ -89,7 +119,9 @@ function renderInterface(symbol, where) {
 /** A class's public members (not private, not @internal), each with its signature and TSDoc. */
 function renderClass(symbol, declaration, where) {
   const parts = [];
-  const isError = (declaration.heritageClauses ?? []).some((clause) => /Error\b/.test(clause.getText()));
+  const isError = (declaration.heritageClauses ?? []).some((clause) =>
+    /Error\b/.test(clause.getText()),
+  );
   for (const member of declaration.members) {
     const modifiers = ts.getCombinedModifierFlags(member);
     if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
@@ -102,12 +134,15 @@ function renderClass(symbol, declaration, where) {
     if (isError && name === 'name') continue;
     const doc = docOf(memberSymbol);
     if (name !== 'constructor') requireDoc(doc, `${where}.${name}`);
-    parts.push(`##### \`${symbol.name}.${name}\`\n\n${fence(codeOf(member))}${doc ? `\n\n${doc}` : ''}`);
+    parts.push(
+      `##### \`${symbol.name}.${name}\`\n\n${fence(codeOf(member))}${doc ? `\n\n${doc}` : ''}`,
+    );
   }
   return parts.join('\n\n');
 }
 
-const resolve = (symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+const resolve = (symbol) =>
+  symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 
 function renderExport(entry, exported) {
   const symbol = resolve(exported);
@@ -119,17 +154,26 @@ function renderExport(entry, exported) {
   const notes = fileNotes(declarations[0]);
   if (notes) lines.push(notes, '');
   if (kind === 'function' || kind === 'type' || kind === 'const') {
-    const code = kind === 'const'
-      ? `const ${codeOf(declarations[0])}` // the VariableDeclaration, without its `declare const`
-      : declarations.map(codeOf).join('\n');
+    const code =
+      kind === 'const'
+        ? `const ${codeOf(declarations[0])}` // the VariableDeclaration, without its `declare const`
+        : declarations.map(codeOf).join('\n');
     lines.push(fence(code), '');
     if (doc) lines.push(doc, '');
   } else {
     const declaration = declarations[0];
-    const heritage = (declaration.heritageClauses ?? []).map((clause) => clause.getText()).join(' ');
-    lines.push(fence(`${kind} ${exported.name}${declaration.typeParameters ? `<${declaration.typeParameters.map((p) => p.getText()).join(', ')}>` : ''}${heritage ? ` ${heritage}` : ''}`), '');
+    const heritage = (declaration.heritageClauses ?? [])
+      .map((clause) => clause.getText())
+      .join(' ');
+    lines.push(
+      fence(
+        `${kind} ${exported.name}${declaration.typeParameters ? `<${declaration.typeParameters.map((p) => p.getText()).join(', ')}>` : ''}${heritage ? ` ${heritage}` : ''}`,
+      ),
+      '',
+    );
     if (doc) lines.push(doc, '');
-    const body = kind === 'class' ? renderClass(symbol, declaration, where) : renderInterface(symbol, where);
+    const body =
+      kind === 'class' ? renderClass(symbol, declaration, where) : renderInterface(symbol, where);
     if (body) lines.push(body, '');
   }
   return { kind, name: exported.name, text: lines.join('\n') };
@@ -142,10 +186,16 @@ function renderExport(entry, exported) {
 function moduleDoc(file) {
   const text = file.getFullText();
   const first = file.statements[0];
-  const ranges = (ts.getLeadingCommentRanges(text, 0) ?? []).filter((r) => text.startsWith('/**', r.pos));
-  const attached = first !== undefined && !ts.isImportDeclaration(first) && !ts.isExportDeclaration(first) ? 1 : 0;
+  const ranges = (ts.getLeadingCommentRanges(text, 0) ?? []).filter((r) =>
+    text.startsWith('/**', r.pos),
+  );
+  const attached =
+    first !== undefined && !ts.isImportDeclaration(first) && !ts.isExportDeclaration(first) ? 1 : 0;
   if (ranges.length <= attached) return '';
-  const lines = text.slice(ranges[0].pos + 3, ranges[0].end - 2).split('\n').map((line) => line.replace(/^\s*\* ?/, ''));
+  const lines = text
+    .slice(ranges[0].pos + 3, ranges[0].end - 2)
+    .split('\n')
+    .map((line) => line.replace(/^\s*\* ?/, ''));
   const out = [];
   let code = [];
   let inList = false;
@@ -180,25 +230,33 @@ function fileNotes(declaration) {
 
 function renderEntry(entry) {
   const file = program.getSourceFile(join(ROOT, entry.file));
-  if (file === undefined) throw new Error(`api-docs: ${entry.file} is missing: run \`bash scripts/build.sh\` first`);
+  if (file === undefined)
+    throw new Error(`api-docs: ${entry.file} is missing: run \`bash scripts/build.sh\` first`);
   described.add(file.fileName); // its description opens the section instead
   const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(file));
   // Functions first, so a file's description lands on its main function rather than on a type.
   const order = Object.fromEntries(SECTIONS.map(([kind], i) => [kind, i]));
-  const rendered = exported.map((symbol) => ({ symbol, kind: kindOf(resolve(symbol).declarations[0]) }))
+  const rendered = exported
+    .map((symbol) => ({ symbol, kind: kindOf(resolve(symbol).declarations[0]) }))
     .sort((a, b) => order[a.kind] - order[b.kind])
     .map(({ symbol }) => renderExport(entry, symbol));
   const out = [`## \`${entry.specifier}\``, '', moduleDoc(file), ''];
-  const sections = SECTIONS.map(([kind, title]) => ({ title, items: rendered.filter((item) => item.kind === kind) }))
-    .filter(({ items }) => items.length > 0);
-  for (const { title, items } of sections) out.push(`- ${title}: ${items.map((item) => `\`${item.name}\``).join(', ')}`);
+  const sections = SECTIONS.map(([kind, title]) => ({
+    title,
+    items: rendered.filter((item) => item.kind === kind),
+  })).filter(({ items }) => items.length > 0);
+  for (const { title, items } of sections)
+    out.push(`- ${title}: ${items.map((item) => `\`${item.name}\``).join(', ')}`);
   out.push('');
-  for (const { title, items } of sections) out.push(`### ${title}`, '', ...items.map((item) => item.text));
+  for (const { title, items } of sections)
+    out.push(`### ${title}`, '', ...items.map((item) => item.text));
   return out.join('\n');
 }
 
 function generate() {
-  const toc = ENTRIES.map(({ specifier }) => `- [\`${specifier}\`](#${specifier.replace(/[^a-z]/g, '')})`);
+  const toc = ENTRIES.map(
+    ({ specifier }) => `- [\`${specifier}\`](#${specifier.replace(/[^a-z]/g, '')})`,
+  );
   const header = [
     '# logitkit API reference',
     '',
@@ -211,17 +269,26 @@ function generate() {
     ...toc,
     '',
   ];
-  return `${[...header, ...ENTRIES.map(renderEntry)].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${[...header, ...ENTRIES.map(renderEntry)]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 const markdown = generate();
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(OUTPUT, 'utf8'); } catch { /* missing: stale */ }
+  try {
+    current = readFileSync(OUTPUT, 'utf8');
+  } catch {
+    /* missing: stale */
+  }
   const problems = gaps.map((gap) => `no TSDoc comment: ${gap}`);
   if (current !== markdown) problems.push('docs/API.md is stale: run `node scripts/api-docs.mjs`');
   for (const problem of problems) console.error(`api-docs: ${problem}`);
   process.exit(problems.length > 0 ? 1 : 0);
 }
 writeFileSync(OUTPUT, markdown);
-console.log(`api-docs: wrote docs/API.md (${markdown.length} characters)${gaps.length ? `; ${gaps.length} declarations lack TSDoc:\n  ${gaps.join('\n  ')}` : ''}`);
+console.log(
+  `api-docs: wrote docs/API.md (${markdown.length} characters)${gaps.length ? `; ${gaps.length} declarations lack TSDoc:\n  ${gaps.join('\n  ')}` : ''}`,
+);

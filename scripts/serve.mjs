@@ -95,21 +95,28 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1' }
   return {
     url: `http://localhost:${actual}/`,
     port: actual,
-    close: () => new Promise((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
 /** Builds the demo (unless build: false) and serves build/demo/ at '/', plus any extra mounts. */
-export async function startDemoServer({ port = 5173, host = '127.0.0.1', build = true, mounts = {} } = {}) {
+export async function startDemoServer({
+  port = 5173,
+  host = '127.0.0.1',
+  build = true,
+  mounts = {},
+} = {}) {
   if (build) await buildDemo();
   return startStaticServer({ mounts: { '/': demoOutDir, ...mounts }, port, host });
 }
 
 async function main() {
-  const port = process.env.PORT === undefined || process.env.PORT === '' ? 5173 : Number(process.env.PORT);
+  const port =
+    process.env.PORT === undefined || process.env.PORT === '' ? 5173 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`serve: PORT must be an integer 0-65535, got "${process.env.PORT}"`);
     process.exit(1);
@@ -119,7 +126,9 @@ async function main() {
     server = await startDemoServer({ port });
   } catch (error) {
     if (error.code === 'EADDRINUSE') {
-      console.error(`serve: port ${port} is already in use. Stop the other server or choose another port: PORT=5174 npm start`);
+      console.error(
+        `serve: port ${port} is already in use. Stop the other server or choose another port: PORT=5174 npm start`,
+      );
     } else {
       console.error(`serve: ${error.message}`);
     }
@@ -131,4 +140,5 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  await main();

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
+echo "== formatting: clang-format and Prettier (scripts/format.sh to fix)"
+bash scripts/format.sh --check
+
 echo "== doctest, native, under AddressSanitizer and UBSan"
 bash scripts/build-native.sh
 ctest --test-dir build/native --output-on-failure

@@ -5,7 +5,13 @@
 // folders mounted. The timing and inputs are the same modules the Node benchmark uses.
 import { load } from '/dist/index.js';
 import { makeLogits } from '../inputs.mjs';
-import { jsImplementation, logitkitImplementation, tfjsImplementation, timeLoads, unavailable } from '../implementations.mjs';
+import {
+  jsImplementation,
+  logitkitImplementation,
+  tfjsImplementation,
+  timeLoads,
+  unavailable,
+} from '../implementations.mjs';
 import { measureConfig } from '../suite.mjs';
 
 const log = (text) => {
@@ -15,7 +21,8 @@ const log = (text) => {
 /** tfjs with the wasm backend, its .wasm files served from /tfjs-backend-wasm/. */
 async function setUpTfjs() {
   const tf = globalThis.tf;
-  if (!tf?.wasm?.setWasmPaths) return unavailable('tf', 'tfjs-wasm', 'the tfjs UMD bundles did not load');
+  if (!tf?.wasm?.setWasmPaths)
+    return unavailable('tf', 'tfjs-wasm', 'the tfjs UMD bundles did not load');
   try {
     tf.wasm.setWasmPaths('/tfjs-backend-wasm/');
     if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
@@ -26,7 +33,11 @@ async function setUpTfjs() {
     impl.info = `@tensorflow/tfjs-backend-wasm ${tf.wasm.version_wasm ?? '?'} with tfjs-core ${tf.version_core ?? '?'} (${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : 'single thread'})`;
     return impl;
   } catch (error) {
-    return unavailable('tf', 'tfjs-wasm', `tfjs-backend-wasm did not start: ${error?.message ?? error}`);
+    return unavailable(
+      'tf',
+      'tfjs-wasm',
+      `tfjs-backend-wasm did not start: ${error?.message ?? error}`,
+    );
   }
 }
 
@@ -41,10 +52,22 @@ async function setUp() {
   ];
   window.benchRun = (n, kind, timing) => {
     log(`${kind} V=${n}`);
-    return measureConfig({ z: makeLogits(n, kind), kind, implementations, timing, onProgress: log });
+    return measureConfig({
+      z: makeLogits(n, kind),
+      kind,
+      implementations,
+      timing,
+      onProgress: log,
+    });
   };
   log('ready');
-  return { loadMs, tfInfo: tf.info ?? null, tfError: tf.unavailable ?? null, simdBuild: simd.simd, userAgent: navigator.userAgent };
+  return {
+    loadMs,
+    tfInfo: tf.info ?? null,
+    tfError: tf.unavailable ?? null,
+    simdBuild: simd.simd,
+    userAgent: navigator.userAgent,
+  };
 }
 
 window.benchSetup = setUp();

@@ -25,17 +25,21 @@ T* at(uintptr_t address) {
 
 // Takes ownership of the checkpoint bytes (malloc'd by the caller), always. Returns the handle,
 // or -LoadError.
-double model_create(uintptr_t checkpoint, uint32_t checkpoint_size, uintptr_t tokenizer, uint32_t tokenizer_size) {
+double model_create(uintptr_t checkpoint, uint32_t checkpoint_size, uintptr_t tokenizer,
+                    uint32_t tokenizer_size) {
   std::unique_ptr<Model> model;
-  const LoadError e = Model::create(at<uint8_t>(checkpoint), checkpoint_size, at<const uint8_t>(tokenizer),
-                                    tokenizer_size, &model);
+  const LoadError e = Model::create(at<uint8_t>(checkpoint), checkpoint_size,
+                                    at<const uint8_t>(tokenizer), tokenizer_size, &model);
   if (e != LoadError::Ok) return -static_cast<double>(static_cast<int32_t>(e));
   return static_cast<double>(reinterpret_cast<uintptr_t>(model.release()));
 }
 
-void model_destroy(uintptr_t model) { delete at<Model>(model); }
+void model_destroy(uintptr_t model) {
+  delete at<Model>(model);
+}
 
-// Writes dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len, shared (0/1) as int32.
+// Writes dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len, shared (0/1) as
+// int32.
 void model_config(uintptr_t model, uintptr_t out) {
   const auto& c = at<Model>(model)->config();
   int32_t* o = at<int32_t>(out);
@@ -62,8 +66,10 @@ uint32_t model_max_tokens(uint32_t text_bytes) {
   return static_cast<uint32_t>(logitkit::model::Tokenizer::max_tokens(text_bytes));
 }
 
-uint32_t model_encode(uintptr_t model, uintptr_t text, uint32_t length, bool bos, bool eos, uintptr_t out) {
-  return static_cast<uint32_t>(at<Model>(model)->tokenizer().encode(at<const char>(text), length, bos, eos, at<int32_t>(out)));
+uint32_t model_encode(uintptr_t model, uintptr_t text, uint32_t length, bool bos, bool eos,
+                      uintptr_t out) {
+  return static_cast<uint32_t>(at<Model>(model)->tokenizer().encode(at<const char>(text), length,
+                                                                    bos, eos, at<int32_t>(out)));
 }
 
 // The decoded piece's address; its length goes to *length_out (uint32).

@@ -18,8 +18,8 @@ bool valid(const Config& c) {
       c.vocab_size <= 0 || c.seq_len <= 0) {
     return false;
   }
-  if (c.dim > kMaxDim || c.hidden_dim > kMaxDim * 4 || c.n_layers > kMaxLayers || c.vocab_size > kMaxVocab ||
-      c.seq_len > kMaxSeqLen) {
+  if (c.dim > kMaxDim || c.hidden_dim > kMaxDim * 4 || c.n_layers > kMaxLayers ||
+      c.vocab_size > kMaxVocab || c.seq_len > kMaxSeqLen) {
     return false;
   }
   // Heads split dim evenly, query heads share key/value heads evenly, and RoPE rotates pairs.
@@ -31,13 +31,14 @@ bool valid(const Config& c) {
 uint64_t checkpoint_bytes(const Config& c) {
   const uint64_t dim = c.dim, hidden = c.hidden_dim, layers = c.n_layers, vocab = c.vocab_size;
   const uint64_t kv_dim = static_cast<uint64_t>(c.kv_dim());
-  uint64_t floats = vocab * dim;                      // token_embedding
-  floats += layers * dim * 2;                         // rms_att, rms_ffn
+  uint64_t floats = vocab * dim;                          // token_embedding
+  floats += layers * dim * 2;                             // rms_att, rms_ffn
   floats += layers * (dim * dim * 2 + kv_dim * dim * 2);  // wq, wo, wk, wv
-  floats += layers * hidden * dim * 3;                // w1, w2, w3
-  floats += dim;                                      // rms_final
-  floats += static_cast<uint64_t>(c.seq_len) * static_cast<uint64_t>(c.head_size());  // freq_cis real + imag
-  if (!c.shared_classifier) floats += vocab * dim;    // wcls
+  floats += layers * hidden * dim * 3;                    // w1, w2, w3
+  floats += dim;                                          // rms_final
+  floats += static_cast<uint64_t>(c.seq_len) *
+            static_cast<uint64_t>(c.head_size());   // freq_cis real + imag
+  if (!c.shared_classifier) floats += vocab * dim;  // wcls
   return kHeaderBytes + floats * sizeof(float);
 }
 
@@ -77,7 +78,8 @@ LoadError parse_checkpoint(const uint8_t* data, size_t size, Checkpoint* out) {
   w.w2 = take(layers * dim * hidden);
   w.w3 = take(layers * hidden * dim);
   w.rms_final = take(dim);
-  take(static_cast<size_t>(c.seq_len) * static_cast<size_t>(c.head_size()));  // freq_cis_real + imag
+  take(static_cast<size_t>(c.seq_len) *
+       static_cast<size_t>(c.head_size()));  // freq_cis_real + imag
   w.wcls = c.shared_classifier ? w.token_embedding : take(static_cast<size_t>(c.vocab_size) * dim);
   out->config = c;
   return LoadError::Ok;

@@ -32,11 +32,11 @@ struct Config {
 // (examples/model/errors.js maps them to messages).
 enum class LoadError : int32_t {
   Ok = 0,
-  CheckpointTooSmall = 1,    // fewer than the 28 header bytes
-  CheckpointNewFormat = 2,   // llama2.c's version 1/2 export ("ak42" magic): not supported
-  CheckpointBadConfig = 3,   // a non-positive or inconsistent dimension
+  CheckpointTooSmall = 1,      // fewer than the 28 header bytes
+  CheckpointNewFormat = 2,     // llama2.c's version 1/2 export ("ak42" magic): not supported
+  CheckpointBadConfig = 3,     // a non-positive or inconsistent dimension
   CheckpointSizeMismatch = 4,  // the file is not exactly as long as its header says
-  TokenizerMalformed = 5,    // tokenizer.bin ended early or has an impossible length
+  TokenizerMalformed = 5,      // tokenizer.bin ended early or has an impossible length
   OutOfMemory = 6,
 };
 

@@ -5,8 +5,9 @@
 
 namespace logitkit::model {
 
-LoadError Model::create(uint8_t* checkpoint_bytes, size_t checkpoint_size, const uint8_t* tokenizer_bytes,
-                        size_t tokenizer_size, std::unique_ptr<Model>* out) {
+LoadError Model::create(uint8_t* checkpoint_bytes, size_t checkpoint_size,
+                        const uint8_t* tokenizer_bytes, size_t tokenizer_size,
+                        std::unique_ptr<Model>* out) {
   std::unique_ptr<Model> model(new (std::nothrow) Model());
   if (!model) {
     std::free(checkpoint_bytes);
@@ -24,6 +25,8 @@ LoadError Model::create(uint8_t* checkpoint_bytes, size_t checkpoint_size, const
   return LoadError::Ok;
 }
 
-Model::~Model() { std::free(bytes_); }
+Model::~Model() {
+  std::free(bytes_);
+}
 
 }  // namespace logitkit::model

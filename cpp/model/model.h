@@ -15,8 +15,9 @@ class Model {
  public:
   // Takes ownership of `checkpoint_bytes` (allocated with malloc; freed with free() by the
   // destructor, or right away when loading fails). The tokenizer bytes are only read.
-  static LoadError create(uint8_t* checkpoint_bytes, size_t checkpoint_size, const uint8_t* tokenizer_bytes,
-                          size_t tokenizer_size, std::unique_ptr<Model>* out);
+  static LoadError create(uint8_t* checkpoint_bytes, size_t checkpoint_size,
+                          const uint8_t* tokenizer_bytes, size_t tokenizer_size,
+                          std::unique_ptr<Model>* out);
   ~Model();
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;

@@ -19,11 +19,15 @@ float dot(const float* a, const float* b, size_t n) {
   size_t j = 0;
   for (; j + 16 <= n; j += 16) {
     acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + j), wasm_v128_load(b + j)));
-    acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(a + j + 4), wasm_v128_load(b + j + 4)));
-    acc2 = wasm_f32x4_add(acc2, wasm_f32x4_mul(wasm_v128_load(a + j + 8), wasm_v128_load(b + j + 8)));
-    acc3 = wasm_f32x4_add(acc3, wasm_f32x4_mul(wasm_v128_load(a + j + 12), wasm_v128_load(b + j + 12)));
+    acc1 =
+        wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(a + j + 4), wasm_v128_load(b + j + 4)));
+    acc2 =
+        wasm_f32x4_add(acc2, wasm_f32x4_mul(wasm_v128_load(a + j + 8), wasm_v128_load(b + j + 8)));
+    acc3 = wasm_f32x4_add(acc3,
+                          wasm_f32x4_mul(wasm_v128_load(a + j + 12), wasm_v128_load(b + j + 12)));
   }
-  for (; j + 4 <= n; j += 4) acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + j), wasm_v128_load(b + j)));
+  for (; j + 4 <= n; j += 4)
+    acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(a + j), wasm_v128_load(b + j)));
   const v128_t acc = wasm_f32x4_add(wasm_f32x4_add(acc0, acc1), wasm_f32x4_add(acc2, acc3));
   float sum = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) +
               (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
@@ -57,7 +61,8 @@ void softmax_inplace(float* x, size_t n) {
 void rope(float* q, float* k, size_t q_dim, size_t kv_dim, size_t head_size, int pos) {
   for (size_t i = 0; i < q_dim; i += 2) {
     const size_t head_dim = i % head_size;
-    const float freq = 1.0f / std::pow(10000.0f, static_cast<float>(head_dim) / static_cast<float>(head_size));
+    const float freq =
+        1.0f / std::pow(10000.0f, static_cast<float>(head_dim) / static_cast<float>(head_size));
     const float angle = static_cast<float>(pos) * freq;
     const float c = std::cos(angle), s = std::sin(angle);
     const size_t rotations = i < kv_dim ? 2 : 1;  // query always, key while i is within kv_dim

@@ -33,15 +33,18 @@ LoadError Tokenizer::load(const uint8_t* data, size_t size, int32_t vocab_size) 
   const uint8_t* p = data;
   const uint8_t* end = data + size;
   int32_t max_token_length = 0;
-  if (!read_i32(p, end, &max_token_length) || max_token_length <= 0) return LoadError::TokenizerMalformed;
+  if (!read_i32(p, end, &max_token_length) || max_token_length <= 0)
+    return LoadError::TokenizerMalformed;
   pieces_.clear();
   scores_.clear();
   pieces_.reserve(vocab_size);
   scores_.reserve(vocab_size);
   for (int32_t i = 0; i < vocab_size; ++i) {
     int32_t score_bits = 0, length = 0;
-    if (!read_i32(p, end, &score_bits) || !read_i32(p, end, &length)) return LoadError::TokenizerMalformed;
-    if (length < 0 || length > max_token_length || end - p < length) return LoadError::TokenizerMalformed;
+    if (!read_i32(p, end, &score_bits) || !read_i32(p, end, &length))
+      return LoadError::TokenizerMalformed;
+    if (length < 0 || length > max_token_length || end - p < length)
+      return LoadError::TokenizerMalformed;
     float score;
     std::memcpy(&score, &score_bits, 4);
     scores_.push_back(score);
@@ -51,14 +54,16 @@ LoadError Tokenizer::load(const uint8_t* data, size_t size, int32_t vocab_size) 
   sorted_.resize(vocab_size);
   for (int32_t i = 0; i < vocab_size; ++i) sorted_[i] = i;
   // Stable: when a piece appears twice, lookup() finds the lower id, as llama2.c's bsearch may not.
-  std::stable_sort(sorted_.begin(), sorted_.end(), [this](int32_t a, int32_t b) { return pieces_[a] < pieces_[b]; });
+  std::stable_sort(sorted_.begin(), sorted_.end(),
+                   [this](int32_t a, int32_t b) { return pieces_[a] < pieces_[b]; });
   for (int i = 0; i < 256; ++i) bytes_[i] = static_cast<char>(i);
   return LoadError::Ok;
 }
 
 int32_t Tokenizer::lookup(std::string_view piece) const {
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), piece,
-                             [this](int32_t id, std::string_view key) { return std::string_view(pieces_[id]) < key; });
+  auto it = std::lower_bound(
+      sorted_.begin(), sorted_.end(), piece,
+      [this](int32_t id, std::string_view key) { return std::string_view(pieces_[id]) < key; });
   return it != sorted_.end() && pieces_[*it] == piece ? *it : -1;
 }
 

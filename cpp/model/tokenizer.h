@@ -32,7 +32,8 @@ class Tokenizer {
 
   int32_t vocab_size() const { return static_cast<int32_t>(pieces_.size()); }
 
-  // Most ids encode() can write for `length` bytes of text (every byte a token, plus BOS, prefix, EOS).
+  // Most ids encode() can write for `length` bytes of text (every byte a token, plus BOS, prefix,
+  // EOS).
   static size_t max_tokens(size_t length) { return length + 3; }
 
   // Writes the ids of `text` to `out` (room for max_tokens(length)); returns how many.

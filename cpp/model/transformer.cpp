@@ -7,7 +7,8 @@
 
 namespace logitkit::model {
 
-Transformer::Transformer(const Checkpoint& checkpoint) : config_(checkpoint.config), w_(checkpoint.weights) {
+Transformer::Transformer(const Checkpoint& checkpoint)
+    : config_(checkpoint.config), w_(checkpoint.weights) {
   const Config& c = config_;
   const size_t cache = static_cast<size_t>(c.n_layers) * c.seq_len * c.kv_dim();
   x_.resize(c.dim);

@@ -66,18 +66,21 @@ Status to_list(Chain& c) {
   Buffer<int32_t>& list = c.s.list;
   list.clear();
   if (c.kept_len <= c.sorted) {
-    if (!list.reserve(c.kept_len) || !c.s.list_weights.reserve(c.kept_len)) return {Code::kOutOfMemory, 0};
+    if (!list.reserve(c.kept_len) || !c.s.list_weights.reserve(c.kept_len))
+      return {Code::kOutOfMemory, 0};
     for (size_t j = 0; j < c.kept_len; ++j) {
       if (c.s.cand_value[j] != kNegInfinity) list.push_back(c.s.cand_index[j]);
     }
     c.by_order = true;
     c.by_index = false;
   } else {
-    if (!list.reserve(std::min(c.kept_len, c.n)) || !c.s.list_weights.reserve(std::min(c.kept_len, c.n))) {
+    if (!list.reserve(std::min(c.kept_len, c.n)) ||
+        !c.s.list_weights.reserve(std::min(c.kept_len, c.n))) {
       return {Code::kOutOfMemory, 0};
     }
     for (size_t i = 0; i < c.n; ++i) {
-      if (c.z[i] != kNegInfinity && c.kept.contains(c.z[i], static_cast<uint32_t>(i))) list.push_back(static_cast<int32_t>(i));
+      if (c.z[i] != kNegInfinity && c.kept.contains(c.z[i], static_cast<uint32_t>(i)))
+        list.push_back(static_cast<int32_t>(i));
     }
     c.by_index = true;
     c.by_order = false;
@@ -90,7 +93,8 @@ Status to_list(Chain& c) {
 void list_sort_by_order(Chain& c) {
   if (c.by_order) return;
   const float* z = c.z;
-  std::sort(c.s.list.begin(), c.s.list.end(), [z](int32_t a, int32_t b) { return ranks_before(z[a], a, z[b], b); });
+  std::sort(c.s.list.begin(), c.s.list.end(),
+            [z](int32_t a, int32_t b) { return ranks_before(z[a], a, z[b], b); });
   c.by_order = true;
   c.by_index = c.s.list.size() <= 1;
   c.list_weights_inv_t = 0;
@@ -115,7 +119,8 @@ Status keep_first(Chain& c, size_t length) {
   }
   if (length >= c.kept_len) return {};
   if (length > c.sorted) {
-    if (!c.s.cand_index.reserve(length) || !c.s.cand_value.reserve(length)) return {Code::kOutOfMemory, 0};
+    if (!c.s.cand_index.reserve(length) || !c.s.cand_value.reserve(length))
+      return {Code::kOutOfMemory, 0};
     top_k_unchecked(c.z, c.n, length, c.s.cand_index.data(), c.s.cand_value.data());
     c.sorted = length;
   }

@@ -24,13 +24,13 @@ struct Chain {
   const SamplingParams& p;
   float* z;
   size_t n;
-  size_t min_keep;      // min_tokens_to_keep clamped to [1, n]
-  uint64_t call;        // this call's stream position
-  float max = 0;        // the largest logit among the candidates
-  double temp = 1.0;    // current temperature: 1 until the temperature stage
-  double inv_t = 1.0;   // 1 / temp (inverse_temperature)
-  bool patched = false; // a processor changed a logit
-  double raw_sum = -1;  // sum exp(z - raw max) of the unpatched row, when a pass computed it
+  size_t min_keep;       // min_tokens_to_keep clamped to [1, n]
+  uint64_t call;         // this call's stream position
+  float max = 0;         // the largest logit among the candidates
+  double temp = 1.0;     // current temperature: 1 until the temperature stage
+  double inv_t = 1.0;    // 1 / temp (inverse_temperature)
+  bool patched = false;  // a processor changed a logit
+  double raw_sum = -1;   // sum exp(z - raw max) of the unpatched row, when a pass computed it
 
   // prefix form
   bool list = false;
@@ -64,7 +64,8 @@ void list_sort_by_index(Chain& c);
 void list_changed(Chain& c);
 
 // Visits every candidate with a finite logit: visit(token, z, w) with w its weight at the current
-// scale (prefix form: index order; list form: list order). for_each_logit: visit(token, z), no weights.
+// scale (prefix form: index order; list form: list order). for_each_logit: visit(token, z), no
+// weights.
 template <typename Visit>
 void for_each_candidate(Chain& c, Visit visit);
 template <typename Visit>
@@ -76,9 +77,9 @@ Status keep_first(Chain& c, size_t length);
 Status keep_at_least(Chain& c, double cut, size_t min_keep);
 
 struct MassStats {
-  double mass = 0;      // sum of weights (relative to max, at the current scale)
-  double weighted = 0;  // sum of w * x with x = (z - max) * inv_t
-  size_t finite = 0;    // candidates with a finite logit
+  double mass = 0;         // sum of weights (relative to max, at the current scale)
+  double weighted = 0;     // sum of w * x with x = (z - max) * inv_t
+  size_t finite = 0;       // candidates with a finite logit
   double entropy() const;  // in nats, of the renormalised distribution
 };
 MassStats mass_stats(Chain& c);
@@ -113,7 +114,8 @@ void for_each_logit(Chain& c, Visit visit) {
   }
   for (size_t i = 0; i < c.n; ++i) {
     const float zi = c.z[i];
-    if (zi != kNegInfinity && c.kept.contains(zi, static_cast<uint32_t>(i))) visit(static_cast<int32_t>(i), zi);
+    if (zi != kNegInfinity && c.kept.contains(zi, static_cast<uint32_t>(i)))
+      visit(static_cast<int32_t>(i), zi);
   }
 }
 

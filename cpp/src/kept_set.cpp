@@ -17,8 +17,8 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr float kPosInf = std::numeric_limits<float>::infinity();
 
 // A key whose ascending order is the total order (logit descending, then index ascending) for
-// logits that are not NaN: the float's bits mapped to a descending unsigned integer, then the index.
-// -0 must be passed as +0 (they tie in the order).
+// logits that are not NaN: the float's bits mapped to a descending unsigned integer, then the
+// index. -0 must be passed as +0 (they tie in the order).
 uint64_t order_key(float z, uint32_t index) {
   uint32_t bits;
   std::memcpy(&bits, &z, sizeof bits);
@@ -44,7 +44,8 @@ struct BracketScan {
 
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
                          const MassScratch& out) {
-  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high), zero = wasm_f32x4_splat(0);
+  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high),
+               zero = wasm_f32x4_splat(0);
   uint64_t* const out_key = out.key;  // locals: the stores below could alias `out` itself
   float* const out_weight = out.weight;
   BracketScan scan;
@@ -107,7 +108,8 @@ size_t block_of(const double* block_mass, size_t last_nonzero, double target, do
 }
 
 // The shortest prefix of `count` candidates already in the order whose mass reaches `target`.
-size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t count, double target, KeptSet* kept) {
+size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t count, double target,
+                             KeptSet* kept) {
   double mass = 0;
   for (size_t j = 0; j < count; ++j) {
     mass += weight[j];
@@ -169,8 +171,8 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
 
 }  // namespace
 
-size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
-                          const MassScratch& scratch, KeptSet* kept) {
+size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
+                          double target, const MassScratch& scratch, KeptSet* kept) {
   // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
   //    kMaxMassSamples of them), sorted by key.
   const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
@@ -218,9 +220,11 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
   // already in the order, so one cumulative walk finds the end.
   if (low == high) {
-    return scan.above_count + mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+    return scan.above_count + mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count,
+                                                    inside_target, kept);
   }
-  return scan.above_count + mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  return scan.above_count +
+         mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
 }
 
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
@@ -237,7 +241,9 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
   const v128_t four = wasm_i32x4_splat(4);
   const auto kept_weights = [&](v128_t z, v128_t w, v128_t index) {
     v128_t in = wasm_f32x4_ge(z, threshold);
-    if (tie_limit) in = wasm_v128_andnot(in, wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_gt(index, last_tie)));
+    if (tie_limit)
+      in = wasm_v128_andnot(
+          in, wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_gt(index, last_tie)));
     return wasm_v128_and(w, in);
   };
   for (size_t b = 0; b < blocks; ++b) {
@@ -248,21 +254,23 @@ Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSe
     v128_t index = wasm_i32x4_make(first, first + 1, first + 2, first + 3);
     size_t i = begin;
     for (; i < full_end; i += kLanes, index = wasm_i32x4_add(index, four)) {
-      const v128_t kept_w = kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
+      const v128_t kept_w =
+          kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
       acc = wasm_f32x4_add(acc, kept_w);
       nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
     }
     if (i < end) {  // the row's last, partial vector: padded with -Infinity logits and zero weights
-      const v128_t kept_w =
-          kept_weights(load_tail(logits + i, end - i, kNegInf), load_tail(weights + i, end - i, 0.0f), index);
+      const v128_t kept_w = kept_weights(load_tail(logits + i, end - i, kNegInf),
+                                         load_tail(weights + i, end - i, 0.0f), index);
       acc = wasm_f32x4_add(acc, kept_w);
       nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
     }
     block_mass[b] = horizontal_sum(acc);
     total += block_mass[b];
   }
-  const uint32_t kept_count = static_cast<uint32_t>(wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
-                                       wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
+  const uint32_t kept_count = static_cast<uint32_t>(
+      wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
+      wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
   size_t last_nonzero = 0;
   for (size_t b = 0; b < blocks; ++b) {
     if (block_mass[b] > 0) last_nonzero = b;
@@ -318,6 +326,5 @@ Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, 
   }
   return {chosen, kept_count, total};
 }
-
 
 }  // namespace logitkit

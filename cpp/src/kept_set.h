@@ -17,7 +17,9 @@ struct KeptSet {
   float threshold = -std::numeric_limits<float>::infinity();
   uint32_t last_tie_index = kAllTies;
 
-  bool contains(float z, uint32_t i) const { return z > threshold || (z == threshold && i <= last_tie_index); }
+  bool contains(float z, uint32_t i) const {
+    return z > threshold || (z == threshold && i <= last_tie_index);
+  }
 };
 
 // The first `length` entries of candidates sorted in the order.
@@ -42,8 +44,8 @@ struct MassScratch {
 // The top-p prefix over all n tokens when it is too wide for a sorted first try: the shortest
 // prefix whose mass reaches `target`. Expected O(n) with about two light passes (see
 // kept_set.cpp). Returns the prefix length, sets *kept.
-size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass, double target,
-                          const MassScratch& scratch, KeptSet* kept);
+size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
+                          double target, const MassScratch& scratch, KeptSet* kept);
 
 struct Draw {
   int32_t token;
@@ -53,7 +55,8 @@ struct Draw {
 
 // Inverse-CDF draw over the kept tokens in index order, u in [0, 1). block_mass has room for
 // ceil(n / 256) doubles.
-Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u, double* block_mass);
+Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
+               double* block_mass);
 
 // The same draw over an explicit list of kept tokens: `tokens` ascending, `weights` theirs. It
 // reproduces draw_kept's arithmetic exactly (float sums per block of 256 indices in 4 lanes by

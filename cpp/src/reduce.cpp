@@ -35,19 +35,23 @@ Scan scan_logits(const float* logits, size_t n) {
     max1 = wasm_f32x4_pmax(max1, b);
     max2 = wasm_f32x4_pmax(max2, c);
     max3 = wasm_f32x4_pmax(max3, d);
-    nan_seen = wasm_v128_or(nan_seen, wasm_v128_or(wasm_v128_or(wasm_f32x4_ne(a, a), wasm_f32x4_ne(b, b)),
-                                                   wasm_v128_or(wasm_f32x4_ne(c, c), wasm_f32x4_ne(d, d))));
+    nan_seen = wasm_v128_or(nan_seen,
+                            wasm_v128_or(wasm_v128_or(wasm_f32x4_ne(a, a), wasm_f32x4_ne(b, b)),
+                                         wasm_v128_or(wasm_f32x4_ne(c, c), wasm_f32x4_ne(d, d))));
   }
   for (; i < n; i += kLanes) {
     const size_t count = n - i < kLanes ? n - i : kLanes;
-    const v128_t v = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, neg_inf);
+    const v128_t v =
+        count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, neg_inf);
     max0 = wasm_f32x4_pmax(max0, v);
     nan_seen = wasm_v128_or(nan_seen, wasm_f32x4_ne(v, v));
   }
-  const float max = horizontal_max(wasm_f32x4_pmax(wasm_f32x4_pmax(max0, max1), wasm_f32x4_pmax(max2, max3)));
+  const float max =
+      horizontal_max(wasm_f32x4_pmax(wasm_f32x4_pmax(max0, max1), wasm_f32x4_pmax(max2, max3)));
   Scan scan;
   scan.max = max;
-  if (n == 0 || wasm_v128_any_true(nan_seen) || std::isinf(max)) scan.status = locate_invalid(logits, n);
+  if (n == 0 || wasm_v128_any_true(nan_seen) || std::isinf(max))
+    scan.status = locate_invalid(logits, n);
   return scan;
 }
 

@@ -18,44 +18,61 @@ namespace logitkit {
 using namespace simd;
 
 const Stage kOrderHF[kStageCount] = {
-    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords, Stage::kNoRepeatNgram, Stage::kPenalties,
-    Stage::kDry,       Stage::kTemperature,   Stage::kTopK,     Stage::kTopP,          Stage::kMinP,
-    Stage::kTypicalP,  Stage::kEpsilon,       Stage::kEta,      Stage::kTopNSigma,     Stage::kXtc,
-    Stage::kMirostat};
+    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords,    Stage::kNoRepeatNgram,
+    Stage::kPenalties, Stage::kDry,           Stage::kTemperature, Stage::kTopK,
+    Stage::kTopP,      Stage::kMinP,          Stage::kTypicalP,    Stage::kEpsilon,
+    Stage::kEta,       Stage::kTopNSigma,     Stage::kXtc,         Stage::kMirostat};
 const Stage kOrderLlamaCpp[kStageCount] = {
-    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords, Stage::kNoRepeatNgram, Stage::kPenalties,
-    Stage::kDry,       Stage::kTopNSigma,     Stage::kTopK,     Stage::kTypicalP,      Stage::kTopP,
-    Stage::kMinP,      Stage::kEpsilon,       Stage::kEta,      Stage::kXtc,           Stage::kTemperature,
-    Stage::kMirostat};
+    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords,    Stage::kNoRepeatNgram,
+    Stage::kPenalties, Stage::kDry,           Stage::kTopNSigma,   Stage::kTopK,
+    Stage::kTypicalP,  Stage::kTopP,          Stage::kMinP,        Stage::kEpsilon,
+    Stage::kEta,       Stage::kXtc,           Stage::kTemperature, Stage::kMirostat};
 
 const char* stage_name(Stage stage) {
   static const char* const names[kStageCount] = {
-      "logitBias", "allowedTokens", "badWords", "noRepeatNgram", "penalties", "dry",       "temperature", "topK",
-      "topP",      "minP",          "typicalP", "epsilon",       "eta",       "topNSigma", "xtc",         "mirostat"};
+      "logitBias",   "allowedTokens", "badWords", "noRepeatNgram", "penalties", "dry",
+      "temperature", "topK",          "topP",     "minP",          "typicalP",  "epsilon",
+      "eta",         "topNSigma",     "xtc",      "mirostat"};
   const size_t i = static_cast<size_t>(stage);
   return i < kStageCount ? names[i] : "?";
 }
 
-bool stage_enabled(Stage stage, const SamplingParams& p, bool has_bias, bool has_allowed, bool has_bad_words) {
+bool stage_enabled(Stage stage, const SamplingParams& p, bool has_bias, bool has_allowed,
+                   bool has_bad_words) {
   switch (stage) {
-    case Stage::kLogitBias: return has_bias;
-    case Stage::kAllowedTokens: return has_allowed;
-    case Stage::kBadWords: return has_bad_words;
-    case Stage::kNoRepeatNgram: return p.no_repeat_ngram_size > 0;
+    case Stage::kLogitBias:
+      return has_bias;
+    case Stage::kAllowedTokens:
+      return has_allowed;
+    case Stage::kBadWords:
+      return has_bad_words;
+    case Stage::kNoRepeatNgram:
+      return p.no_repeat_ngram_size > 0;
     case Stage::kPenalties:
       return p.penalty_last_n != 0 &&
              (p.repetition_penalty != 1 || p.presence_penalty != 0 || p.frequency_penalty != 0);
-    case Stage::kDry: return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
-    case Stage::kTemperature: return p.temperature != 1 || p.dynatemp_range > 0;
-    case Stage::kTopK: return p.top_k > 0;
-    case Stage::kTopP: return p.top_p < 1;
-    case Stage::kMinP: return p.min_p > 0;
-    case Stage::kTypicalP: return p.typical_p < 1;
-    case Stage::kEpsilon: return p.epsilon_cutoff > 0;
-    case Stage::kEta: return p.eta_cutoff > 0;
-    case Stage::kTopNSigma: return p.top_n_sigma > 0;
-    case Stage::kXtc: return p.xtc_probability > 0 && p.xtc_threshold <= 0.5;
-    case Stage::kMirostat: return p.mirostat == 1 || p.mirostat == 2;
+    case Stage::kDry:
+      return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
+    case Stage::kTemperature:
+      return p.temperature != 1 || p.dynatemp_range > 0;
+    case Stage::kTopK:
+      return p.top_k > 0;
+    case Stage::kTopP:
+      return p.top_p < 1;
+    case Stage::kMinP:
+      return p.min_p > 0;
+    case Stage::kTypicalP:
+      return p.typical_p < 1;
+    case Stage::kEpsilon:
+      return p.epsilon_cutoff > 0;
+    case Stage::kEta:
+      return p.eta_cutoff > 0;
+    case Stage::kTopNSigma:
+      return p.top_n_sigma > 0;
+    case Stage::kXtc:
+      return p.xtc_probability > 0 && p.xtc_threshold <= 0.5;
+    case Stage::kMirostat:
+      return p.mirostat == 1 || p.mirostat == 2;
   }
   return false;
 }
@@ -75,23 +92,38 @@ const Stage* order_of(const SamplingParams& p, size_t* length) {
 
 Status run_stage(Chain& c, Stage stage) {
   switch (stage) {
-    case Stage::kLogitBias: return apply_logit_bias(c);
-    case Stage::kAllowedTokens: return apply_allowed_tokens(c);
-    case Stage::kBadWords: return apply_bad_words(c);
-    case Stage::kNoRepeatNgram: return apply_no_repeat_ngram(c);
+    case Stage::kLogitBias:
+      return apply_logit_bias(c);
+    case Stage::kAllowedTokens:
+      return apply_allowed_tokens(c);
+    case Stage::kBadWords:
+      return apply_bad_words(c);
+    case Stage::kNoRepeatNgram:
+      return apply_no_repeat_ngram(c);
     case Stage::kPenalties:
       return stage_enabled(stage, c.p, false, false, false) ? apply_penalties(c) : Status{};
-    case Stage::kDry: return apply_dry(c);
-    case Stage::kTemperature: return stage_enabled(stage, c.p, false, false, false) ? apply_temperature(c) : Status{};
-    case Stage::kTopK: return apply_top_k(c);
-    case Stage::kTopP: return apply_top_p(c);
-    case Stage::kMinP: return apply_min_p(c);
-    case Stage::kTypicalP: return apply_typical_p(c);
-    case Stage::kEpsilon: return apply_epsilon(c);
-    case Stage::kEta: return apply_eta(c);
-    case Stage::kTopNSigma: return apply_top_n_sigma(c);
-    case Stage::kXtc: return apply_xtc(c);
-    case Stage::kMirostat: return apply_mirostat(c);
+    case Stage::kDry:
+      return apply_dry(c);
+    case Stage::kTemperature:
+      return stage_enabled(stage, c.p, false, false, false) ? apply_temperature(c) : Status{};
+    case Stage::kTopK:
+      return apply_top_k(c);
+    case Stage::kTopP:
+      return apply_top_p(c);
+    case Stage::kMinP:
+      return apply_min_p(c);
+    case Stage::kTypicalP:
+      return apply_typical_p(c);
+    case Stage::kEpsilon:
+      return apply_epsilon(c);
+    case Stage::kEta:
+      return apply_eta(c);
+    case Stage::kTopNSigma:
+      return apply_top_n_sigma(c);
+    case Stage::kXtc:
+      return apply_xtc(c);
+    case Stage::kMirostat:
+      return apply_mirostat(c);
   }
   return {};
 }
@@ -121,16 +153,20 @@ size_t count_ranking_before(const float* z, size_t n, float zt, size_t t) {
   const v128_t target = wasm_f32x4_splat(zt);
   v128_t greater = wasm_i32x4_splat(0);
   size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) greater = wasm_i32x4_sub(greater, wasm_f32x4_gt(wasm_v128_load(z + i), target));
-  size_t count = static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 0)) + static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 1)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 2)) + static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 3));
+  for (; i + kLanes <= n; i += kLanes)
+    greater = wasm_i32x4_sub(greater, wasm_f32x4_gt(wasm_v128_load(z + i), target));
+  size_t count = static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 0)) +
+                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 1)) +
+                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 2)) +
+                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 3));
   for (; i < n; ++i) count += z[i] > zt;
   for (size_t j = 0; j < t; ++j) count += z[j] == zt;
   return count;
 }
 
 // The draw and every output that reads the final distribution (patched logits still in place).
-Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, const SampleList& samples) {
+Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
+                        const SampleList& samples) {
   detail::SamplerState& s = c.s;
   const double u = uniform01(c.p.seed, c.call);
   Draw drawn;
@@ -143,17 +179,21 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, cons
     ensure_list_weights(c);
     const size_t m = s.list.size();
     if (!s.aux_value.resize(m) || !s.aux_index.resize(m)) return {Code::kOutOfMemory, 0};
-    drawn = draw_list(s.list.data(), s.list_weights.data(), m, u, s.aux_value.data(), s.aux_index.data());
+    drawn = draw_list(s.list.data(), s.list_weights.data(), m, u, s.aux_value.data(),
+                      s.aux_index.data());
   }
   const double log_mass = std::log(drawn.kept_mass);
-  const auto logprob_of = [&](int32_t t) { return (static_cast<double>(c.z[t]) - c.max) * c.inv_t - log_mass; };
+  const auto logprob_of = [&](int32_t t) {
+    return (static_cast<double>(c.z[t]) - c.max) * c.inv_t - log_mass;
+  };
   result->token = drawn.token;
   result->kept = drawn.kept;
   result->samples = 0;
 
   // n distinct samples without replacement: Gumbel top-k over the kept tokens, with
   // key_i = (z_i - max) / T - log(-log u_i), u_i from stream 2 at (this call, token i).
-  const size_t want = std::min<size_t>(c.p.n_samples >= 2 ? static_cast<size_t>(c.p.n_samples) : 0, samples.capacity);
+  const size_t want = std::min<size_t>(c.p.n_samples >= 2 ? static_cast<size_t>(c.p.n_samples) : 0,
+                                       samples.capacity);
   if (want >= 2) {
     const size_t room = c.list ? s.list.size() : c.n;
     if (!s.aux_value.resize(room) || !s.aux_index.resize(room)) return {Code::kOutOfMemory, 0};
@@ -161,7 +201,8 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, cons
     const double max = c.max, inv_t = c.inv_t;
     for_each_candidate(c, [&](int32_t t, float z, float w) {
       if (w <= 0) return;
-      const double ui = uniform01_stream(c.p.seed, c.call, Stream::kGumbel, static_cast<uint32_t>(t));
+      const double ui =
+          uniform01_stream(c.p.seed, c.call, Stream::kGumbel, static_cast<uint32_t>(t));
       s.aux_value[count] = (static_cast<double>(z) - max) * inv_t - std::log(-std::log(ui));
       s.aux_index[count++] = t;
     });
@@ -192,7 +233,8 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, cons
     result->rank = static_cast<uint32_t>(before + 1);
   } else {
     // A prefix: every token ranking before a kept token is kept.
-    result->rank = static_cast<uint32_t>(count_ranking_before(c.z, c.n, zt, static_cast<size_t>(result->token)) + 1);
+    result->rank = static_cast<uint32_t>(
+        count_ranking_before(c.z, c.n, zt, static_cast<size_t>(result->token)) + 1);
   }
 
   // The top list of the final distribution: kept tokens first (most probable first), then the
@@ -203,9 +245,10 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, cons
       top_k_unchecked(c.z, c.n, top_n, top.indices, top.logprobs);
       for (size_t j = 0; j < top_n; ++j) {
         const float z = top.logprobs[j];
-        top.logprobs[j] = c.kept.contains(z, static_cast<uint32_t>(top.indices[j]))
-                              ? static_cast<float>((static_cast<double>(z) - c.max) * c.inv_t - log_mass)
-                              : kNegInfinity;
+        top.logprobs[j] =
+            c.kept.contains(z, static_cast<uint32_t>(top.indices[j]))
+                ? static_cast<float>((static_cast<double>(z) - c.max) * c.inv_t - log_mass)
+                : kNegInfinity;
       }
     } else {
       const size_t m = s.list.size();  // ascending (sorted for the draw)
@@ -218,7 +261,8 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top, cons
       }
       if (top_n > m) {
         const size_t scan = std::min(c.n, top_n + m);
-        if (!s.cand_index.reserve(scan) || !s.cand_value.reserve(scan)) return {Code::kOutOfMemory, 0};
+        if (!s.cand_index.reserve(scan) || !s.cand_value.reserve(scan))
+          return {Code::kOutOfMemory, 0};
         top_k_unchecked(c.z, c.n, scan, s.cand_index.data(), s.cand_value.data());
         size_t j = shown;
         for (size_t q = 0; q < scan && j < top_n; ++q) {
@@ -243,8 +287,10 @@ Status Sampler::configure(const SamplingParams& params) {
     const size_t stage = static_cast<size_t>(params.order[i]);
     if (stage >= kStageCount || seen[stage]) return {Code::kBadOption, static_cast<uint32_t>(i)};
     seen[stage] = true;
-    if (!is_processor(params.order[i])) filters_started = true;
-    else if (filters_started) return {Code::kBadOption, static_cast<uint32_t>(i)};
+    if (!is_processor(params.order[i]))
+      filters_started = true;
+    else if (filters_started)
+      return {Code::kBadOption, static_cast<uint32_t>(i)};
   }
   s_.params = params;
   s_.mu = 2 * params.mirostat_tau;
@@ -269,13 +315,16 @@ Status Sampler::set_allowed(const int32_t* tokens, uint32_t count) {
     return {Code::kOutOfMemory, 0};
   }
   std::sort(s_.allowed.begin(), s_.allowed.end());
-  s_.allowed.truncate(static_cast<size_t>(std::unique(s_.allowed.begin(), s_.allowed.end()) - s_.allowed.begin()));
+  s_.allowed.truncate(
+      static_cast<size_t>(std::unique(s_.allowed.begin(), s_.allowed.end()) - s_.allowed.begin()));
   return {};
 }
 
-Status Sampler::set_sequences(SequenceKind kind, const int32_t* tokens, const uint32_t* lengths, uint32_t count) {
+Status Sampler::set_sequences(SequenceKind kind, const int32_t* tokens, const uint32_t* lengths,
+                              uint32_t count) {
   Buffer<int32_t>& flat = kind == SequenceKind::kBadWords ? s_.bad_words : s_.breakers;
-  Buffer<uint32_t>& sizes = kind == SequenceKind::kBadWords ? s_.bad_word_lengths : s_.breaker_lengths;
+  Buffer<uint32_t>& sizes =
+      kind == SequenceKind::kBadWords ? s_.bad_word_lengths : s_.breaker_lengths;
   size_t total = 0;
   for (uint32_t i = 0; i < count; ++i) {
     if (lengths[i] == 0) return {Code::kBadOption, i};
@@ -296,7 +345,8 @@ size_t Sampler::active_stages(Stage* out) const {
   size_t length, count = 0;
   const Stage* order = order_of(s_.params, &length);
   for (size_t i = 0; i < length; ++i) {
-    if (stage_enabled(order[i], s_.params, !s_.bias_tokens.empty(), !s_.allowed.empty(), !s_.bad_word_lengths.empty())) {
+    if (stage_enabled(order[i], s_.params, !s_.bias_tokens.empty(), !s_.allowed.empty(),
+                      !s_.bad_word_lengths.empty())) {
       out[count++] = order[i];
     }
   }
@@ -311,7 +361,8 @@ Status Sampler::accept(int32_t token) {
   const SamplingParams& p = s_.params;
   const bool penalties = stage_enabled(Stage::kPenalties, p, false, false, false);
   const bool dry = stage_enabled(Stage::kDry, p, false, false, false);
-  const bool keep_all = p.no_repeat_ngram_size > 0 || (penalties && p.penalty_last_n < 0) || (dry && p.dry_penalty_last_n < 0);
+  const bool keep_all = p.no_repeat_ngram_size > 0 || (penalties && p.penalty_last_n < 0) ||
+                        (dry && p.dry_penalty_last_n < 0);
   size_t keep = 0;
   if (penalties) keep = std::max<size_t>(keep, static_cast<size_t>(std::max(p.penalty_last_n, 0)));
   if (dry) keep = std::max<size_t>(keep, static_cast<size_t>(std::max(p.dry_penalty_last_n, 0)));
@@ -336,16 +387,17 @@ Status Sampler::clone_into(Sampler* dst) const {
   d.params = s_.params;
   d.draws = s_.draws;
   d.mu = s_.mu;
-  if (!d.bias_tokens.assign(s_.bias_tokens) || !d.bias_values.assign(s_.bias_values) || !d.allowed.assign(s_.allowed) ||
-      !d.bad_words.assign(s_.bad_words) || !d.bad_word_lengths.assign(s_.bad_word_lengths) ||
-      !d.breakers.assign(s_.breakers) || !d.breaker_lengths.assign(s_.breaker_lengths) ||
-      !d.history.assign(s_.history)) {
+  if (!d.bias_tokens.assign(s_.bias_tokens) || !d.bias_values.assign(s_.bias_values) ||
+      !d.allowed.assign(s_.allowed) || !d.bad_words.assign(s_.bad_words) ||
+      !d.bad_word_lengths.assign(s_.bad_word_lengths) || !d.breakers.assign(s_.breakers) ||
+      !d.breaker_lengths.assign(s_.breaker_lengths) || !d.history.assign(s_.history)) {
     return {Code::kOutOfMemory, 0};
   }
   return {};
 }
 
-Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopList& top, const SampleList& samples) {
+Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopList& top,
+                       const SampleList& samples) {
   const Scan raw = scan_logits(logits, n);
   if (!raw.status.ok()) return raw.status;
   detail::SamplerState& s = s_;
@@ -395,11 +447,13 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
   return accept(result->token);
 }
 
-Status sample_rows(Sampler* const* samplers, size_t rows, float* logits, size_t n, SampleResult* results,
-                   const TopList* tops, const SampleList* samples, uint32_t* failed_row) {
+Status sample_rows(Sampler* const* samplers, size_t rows, float* logits, size_t n,
+                   SampleResult* results, const TopList* tops, const SampleList* samples,
+                   uint32_t* failed_row) {
   for (size_t r = 0; r < rows; ++r) {
-    const Status st = samplers[r]->sample(logits + r * n, n, &results[r], tops ? tops[r] : TopList{},
-                                          samples ? samples[r] : SampleList{});
+    const Status st =
+        samplers[r]->sample(logits + r * n, n, &results[r], tops ? tops[r] : TopList{},
+                            samples ? samples[r] : SampleList{});
     if (!st.ok()) {
       *failed_row = static_cast<uint32_t>(r);
       return st;

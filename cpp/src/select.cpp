@@ -15,7 +15,9 @@ class WorstFirstHeap {
  public:
   WorstFirstHeap(int32_t* indices, float* values) : idx_(indices), val_(values) {}
 
-  static bool worse(float va, int32_t ia, float vb, int32_t ib) { return va < vb || (va == vb && ia > ib); }
+  static bool worse(float va, int32_t ia, float vb, int32_t ib) {
+    return va < vb || (va == vb && ia > ib);
+  }
 
   void push(float value, int32_t index) {
     size_t child = size_++;
@@ -51,7 +53,8 @@ class WorstFirstHeap {
     for (;;) {
       size_t child = 2 * hole + 1;
       if (child >= size) break;
-      if (child + 1 < size && worse(val_[child + 1], idx_[child + 1], val_[child], idx_[child])) ++child;
+      if (child + 1 < size && worse(val_[child + 1], idx_[child + 1], val_[child], idx_[child]))
+        ++child;
       if (!worse(val_[child], idx_[child], value, index)) break;
       val_[hole] = val_[child];
       idx_[hole] = idx_[child];
@@ -68,14 +71,16 @@ class WorstFirstHeap {
 
 }  // namespace
 
-void top_k_unchecked(const float* logits, size_t n, size_t k, int32_t* out_indices, float* out_values) {
+void top_k_unchecked(const float* logits, size_t n, size_t k, int32_t* out_indices,
+                     float* out_values) {
   WorstFirstHeap heap(out_indices, out_values);
   size_t i = 0;
   for (; i < k; ++i) heap.push(logits[i], static_cast<int32_t>(i));
   // Scanning in index order, a later entry displaces the worst only when strictly greater (an equal
   // value at a higher index is worse). Whole vectors at or below the threshold are skipped.
   for (; i + kLanes <= n; i += kLanes) {
-    if (!wasm_v128_any_true(wasm_f32x4_gt(wasm_v128_load(logits + i), wasm_f32x4_splat(heap.worst_value()))))
+    if (!wasm_v128_any_true(
+            wasm_f32x4_gt(wasm_v128_load(logits + i), wasm_f32x4_splat(heap.worst_value()))))
       continue;
     for (size_t j = i; j < i + kLanes; ++j) {
       if (logits[j] > heap.worst_value()) heap.replace_root(logits[j], static_cast<int32_t>(j));
@@ -94,8 +99,8 @@ Status top_k(const float* logits, size_t n, size_t k, int32_t* out_indices, floa
   return {};
 }
 
-Status top_logprobs(const float* logits, size_t n, size_t k, double temperature, int32_t* out_indices,
-                    float* out_logprobs) {
+Status top_logprobs(const float* logits, size_t n, size_t k, double temperature,
+                    int32_t* out_indices, float* out_logprobs) {
   const Scan scan = scan_logits(logits, n);
   if (!scan.status.ok()) return scan.status;
   top_k_unchecked(logits, n, k, out_indices, out_logprobs);
@@ -106,7 +111,8 @@ Status top_logprobs(const float* logits, size_t n, size_t k, double temperature,
   const double inv_t = inverse_temperature(temperature);
   const double log_sum = std::log(sum_exp(logits, n, scan.max, inv_t));
   for (size_t j = 0; j < k; ++j) {
-    out_logprobs[j] = static_cast<float>((static_cast<double>(out_logprobs[j]) - scan.max) * inv_t - log_sum);
+    out_logprobs[j] =
+        static_cast<float>((static_cast<double>(out_logprobs[j]) - scan.max) * inv_t - log_sum);
   }
   return {};
 }

@@ -60,16 +60,23 @@ inline float horizontal_max(v128_t v) {
 }
 
 // Splits 4 float lanes into two f64x2 halves and joins two f64x2 halves back into 4 floats.
-inline v128_t promote_low(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-inline v128_t promote_high(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
+inline v128_t promote_low(v128_t v) {
+  return wasm_f64x2_promote_low_f32x4(v);
+}
+inline v128_t promote_high(v128_t v) {
+  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+}
 inline v128_t demote_join(v128_t low, v128_t high) {
-  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5);
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high),
+                            0, 1, 4, 5);
 }
 
 // (z - max) * scale - offset per lane, computed in double and rounded once to float.
 inline v128_t scaled_difference(v128_t z, v128_t max_f64, v128_t scale_f64, v128_t offset_f64) {
-  const v128_t low = wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), max_f64), scale_f64), offset_f64);
-  const v128_t high = wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), max_f64), scale_f64), offset_f64);
+  const v128_t low = wasm_f64x2_sub(
+      wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), max_f64), scale_f64), offset_f64);
+  const v128_t high = wasm_f64x2_sub(
+      wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), max_f64), scale_f64), offset_f64);
   return demote_join(low, high);
 }
 
@@ -87,21 +94,22 @@ inline v128_t scaled_difference(v128_t z, v128_t max_f64, v128_t scale_f64, v128
 // Temperatures outside [1e-30, 1e30] would overflow or lose those constants' precision; there the
 // argument is formed in double instead (exp_of_difference_f64, about a third slower).
 struct ExpPass {
-  bool split;             // the float path above applies
-  v128_t max;             // f32x4
-  v128_t log2e_inv_t;     // f32x4: log2(e) / T, only to choose n
-  v128_t minus_octave_hi; // f32x4: -(T ln 2), 16 significant bits
-  v128_t minus_octave_lo; // f32x4: the rest of -(T ln 2)
-  v128_t inv_t;           // f32x4
-  v128_t max_f64;         // f64x2, for the double path
-  v128_t scale_f64;       // f64x2: log2(e) / T, for the double path
+  bool split;              // the float path above applies
+  v128_t max;              // f32x4
+  v128_t log2e_inv_t;      // f32x4: log2(e) / T, only to choose n
+  v128_t minus_octave_hi;  // f32x4: -(T ln 2), 16 significant bits
+  v128_t minus_octave_lo;  // f32x4: the rest of -(T ln 2)
+  v128_t inv_t;            // f32x4
+  v128_t max_f64;          // f64x2, for the double path
+  v128_t scale_f64;        // f64x2: log2(e) / T, for the double path
 };
 
 // `value` rounded to `bits` significant bits.
 inline float round_to_bits(double value, int bits) {
   int exponent;
   const double mantissa = std::frexp(value, &exponent);
-  return static_cast<float>(std::ldexp(std::nearbyint(std::ldexp(mantissa, bits)), exponent - bits));
+  return static_cast<float>(
+      std::ldexp(std::nearbyint(std::ldexp(mantissa, bits)), exponent - bits));
 }
 
 inline ExpPass exp_pass(float max, double inv_temperature) {
@@ -134,23 +142,30 @@ inline v128_t exp_polynomial_q(v128_t r) {
 
 // 1.5 * 2^23 + 127: adding it to y rounds y to an integer n and leaves n + 127 in the low mantissa
 // bits, so a left shift by 23 makes the float 2^n.
-inline v128_t magic_bias() { return wasm_f32x4_splat(0x1.8000FEp23f); }
+inline v128_t magic_bias() {
+  return wasm_f32x4_splat(0x1.8000FEp23f);
+}
 
 // The double-argument path: y = (z - max) * log2e / T in double, y = n + f with n = round(y), and
 // exp(f ln 2) by the same polynomial (f ln 2 is formed in double and rounded once).
 // Not inlined: only extreme temperatures take it, and each copy would cost the .wasm ~1 KiB.
-__attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, v128_t max_f64, v128_t scale_f64) {
+__attribute__((noinline)) inline v128_t exp_of_difference_f64(v128_t z, v128_t max_f64,
+                                                              v128_t scale_f64) {
   const v128_t magic = wasm_f64x2_splat(0x1.8p52);  // 1.5 * 2^52: adding it rounds to an integer
   const v128_t floor_y = wasm_f64x2_splat(-200.0);  // keeps -Infinity out of the integer trick
   const v128_t ln2 = wasm_f64x2_splat(0.6931471805599453);
-  const v128_t y_low = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), max_f64), scale_f64), floor_y);
-  const v128_t y_high = wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), max_f64), scale_f64), floor_y);
+  const v128_t y_low =
+      wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_low(z), max_f64), scale_f64), floor_y);
+  const v128_t y_high =
+      wasm_f64x2_pmax(wasm_f64x2_mul(wasm_f64x2_sub(promote_high(z), max_f64), scale_f64), floor_y);
   const v128_t n_low = wasm_f64x2_add(y_low, magic), n_high = wasm_f64x2_add(y_high, magic);
   const v128_t n = wasm_i32x4_shuffle(n_low, n_high, 0, 2, 4, 6);  // round(y) as int32 (low words)
-  const v128_t r = demote_join(wasm_f64x2_mul(wasm_f64x2_sub(y_low, wasm_f64x2_sub(n_low, magic)), ln2),
-                               wasm_f64x2_mul(wasm_f64x2_sub(y_high, wasm_f64x2_sub(n_high, magic)), ln2));
+  const v128_t r =
+      demote_join(wasm_f64x2_mul(wasm_f64x2_sub(y_low, wasm_f64x2_sub(n_low, magic)), ln2),
+                  wasm_f64x2_mul(wasm_f64x2_sub(y_high, wasm_f64x2_sub(n_high, magic)), ln2));
   const v128_t two_n = wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
-  const v128_t result = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
+  const v128_t result =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
   return wasm_v128_andnot(result, wasm_i32x4_lt(n, wasm_i32x4_splat(-126)));
 }
 
@@ -161,7 +176,8 @@ LOGITKIT_EXP_INLINE v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
   // TwoSum: s + e == z - max exactly.
   const v128_t s = wasm_f32x4_sub(z, pass.max);
   const v128_t s_minus_z = wasm_f32x4_sub(s, z);
-  const v128_t e = wasm_f32x4_sub(wasm_f32x4_sub(z, wasm_f32x4_sub(s, s_minus_z)), wasm_f32x4_add(pass.max, s_minus_z));
+  const v128_t e = wasm_f32x4_sub(wasm_f32x4_sub(z, wasm_f32x4_sub(s, s_minus_z)),
+                                  wasm_f32x4_add(pass.max, s_minus_z));
   const v128_t y = wasm_f32x4_mul(s, pass.log2e_inv_t);
   v128_t n = wasm_f32x4_add(y, magic_bias());
   const v128_t two_n = wasm_i32x4_shl(n, 23);
@@ -169,7 +185,8 @@ LOGITKIT_EXP_INLINE v128_t exp_of_difference(v128_t z, const ExpPass& pass) {
   const v128_t reduced = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(n, pass.minus_octave_hi), s),
                                         wasm_f32x4_add(wasm_f32x4_mul(n, pass.minus_octave_lo), e));
   const v128_t r = wasm_f32x4_mul(reduced, pass.inv_t);
-  const v128_t result = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
+  const v128_t result =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
   // y < -126 (-Infinity included: its NaN intermediates are masked here) gives exactly 0.
   return wasm_v128_andnot(result, wasm_f32x4_lt(y, wasm_f32x4_splat(-126.0f)));
 }
@@ -203,7 +220,8 @@ LOGITKIT_EXP_INLINE v128_t fast_exp_of_difference(v128_t z, const FastExpPass& p
   n = wasm_f32x4_sub(n, magic_bias());
   v128_t r = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_hi), x);
   r = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_lo), r);
-  const v128_t result = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
+  const v128_t result =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
   // x < ln(FLT_MIN), -Infinity included (its NaN intermediate is masked here), gives exactly 0.
   return wasm_v128_andnot(result, wasm_f32x4_lt(x, denormal_cutoff));
 }

@@ -37,7 +37,8 @@ std::array<double, Sums> block_sums(const float* logits, size_t n, Visit visit) 
     }
     for (; i < end; i += kLanes) {
       const size_t count = end - i < kLanes ? end - i : kLanes;
-      const v128_t z = count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
+      const v128_t z =
+          count == kLanes ? wasm_v128_load(logits + i) : load_tail(logits + i, count, kNegInf);
       add(acc0, visit(i, z, count));
     }
     for (size_t s = 0; s < Sums; ++s) total[s] += horizontal_sum(wasm_f32x4_add(acc0[s], acc1[s]));
@@ -55,7 +56,8 @@ double block_sum(const float* logits, size_t n, Visit visit) {
 void scale_in_place(float* values, size_t n, float factor) {
   const v128_t f = wasm_f32x4_splat(factor);
   size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) wasm_v128_store(values + i, wasm_f32x4_mul(wasm_v128_load(values + i), f));
+  for (; i + kLanes <= n; i += kLanes)
+    wasm_v128_store(values + i, wasm_f32x4_mul(wasm_v128_load(values + i), f));
   for (; i < n; ++i) values[i] *= factor;
 }
 
@@ -74,15 +76,19 @@ double inverse_temperature(double temperature) {
 
 // The cheaper exp needs 1/T as a float: below T = 2.9e-39 it would clamp, and a denormal logit gap
 // times FLT_MAX is not the huge argument it should be. Those temperatures take the exact exp.
-static bool fast_exp_applies(double inv_t) { return inv_t <= FLT_MAX; }
+static bool fast_exp_applies(double inv_t) {
+  return inv_t <= FLT_MAX;
+}
 
 double sum_exp(const float* logits, size_t n, float max, double inv_t) {
   if (!fast_exp_applies(inv_t)) {
     const ExpPass pass = exp_pass(max, inv_t);
-    return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return exp_of_difference(z, pass); });
+    return block_sum(logits, n,
+                     [&](size_t, v128_t z, size_t) { return exp_of_difference(z, pass); });
   }
   const FastExpPass pass = fast_exp_pass(max, inv_t);
-  return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return fast_exp_of_difference(z, pass); });
+  return block_sum(logits, n,
+                   [&](size_t, v128_t z, size_t) { return fast_exp_of_difference(z, pass); });
 }
 
 double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
@@ -90,8 +96,10 @@ double weights_store_sum(const float* logits, size_t n, float max, double inv_t,
   const FastExpPass pass = fast_exp_pass(max, inv_t);
   return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
     const v128_t e = fast_exp_of_difference(z, pass);
-    if (count == kLanes) wasm_v128_store(out + i, e);
-    else store_tail(out + i, count, e);
+    if (count == kLanes)
+      wasm_v128_store(out + i, e);
+    else
+      store_tail(out + i, count, e);
     return e;
   });
 }
@@ -100,24 +108,30 @@ double exp_store_sum(const float* logits, size_t n, float max, double inv_t, flo
   const ExpPass pass = exp_pass(max, inv_t);
   return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
     const v128_t e = exp_of_difference(z, pass);
-    if (count == kLanes) wasm_v128_store(out + i, e);
-    else store_tail(out + i, count, e);
+    if (count == kLanes)
+      wasm_v128_store(out + i, e);
+    else
+      store_tail(out + i, count, e);
     return e;
   });
 }
 
-double weights_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out, double* raw_sum) {
+double weights_store_sum_and_raw(const float* logits, size_t n, float max, double inv_t, float* out,
+                                 double* raw_sum) {
   if (!fast_exp_applies(inv_t)) {
     *raw_sum = sum_exp(logits, n, max, 1.0);
     return exp_store_sum(logits, n, max, inv_t, out);
   }
   const FastExpPass pass = fast_exp_pass(max, inv_t), raw = fast_exp_pass(max, 1.0);
-  const std::array<double, 2> sums = block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
-    const v128_t e = fast_exp_of_difference(z, pass);
-    if (count == kLanes) wasm_v128_store(out + i, e);
-    else store_tail(out + i, count, e);
-    return std::array<v128_t, 2>{e, fast_exp_of_difference(z, raw)};
-  });
+  const std::array<double, 2> sums =
+      block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
+        const v128_t e = fast_exp_of_difference(z, pass);
+        if (count == kLanes)
+          wasm_v128_store(out + i, e);
+        else
+          store_tail(out + i, count, e);
+        return std::array<v128_t, 2>{e, fast_exp_of_difference(z, raw)};
+      });
   *raw_sum = sums[1];
   return sums[0];
 }
@@ -133,10 +147,12 @@ size_t count_at_least(const float* logits, size_t n, float threshold, float* sma
     count = wasm_i32x4_sub(count, keep);  // a true lane is -1
     low = wasm_f32x4_pmin(low, wasm_v128_bitselect(z, pos_inf, keep));
   }
-  size_t total = static_cast<size_t>(wasm_i32x4_extract_lane(count, 0)) + wasm_i32x4_extract_lane(count, 1) +
-                 wasm_i32x4_extract_lane(count, 2) + wasm_i32x4_extract_lane(count, 3);
-  float min = std::fmin(std::fmin(wasm_f32x4_extract_lane(low, 0), wasm_f32x4_extract_lane(low, 1)),
-                        std::fmin(wasm_f32x4_extract_lane(low, 2), wasm_f32x4_extract_lane(low, 3)));
+  size_t total = static_cast<size_t>(wasm_i32x4_extract_lane(count, 0)) +
+                 wasm_i32x4_extract_lane(count, 1) + wasm_i32x4_extract_lane(count, 2) +
+                 wasm_i32x4_extract_lane(count, 3);
+  float min =
+      std::fmin(std::fmin(wasm_f32x4_extract_lane(low, 0), wasm_f32x4_extract_lane(low, 1)),
+                std::fmin(wasm_f32x4_extract_lane(low, 2), wasm_f32x4_extract_lane(low, 3)));
   for (; i < n; ++i) {
     if (logits[i] >= threshold) {
       ++total;
@@ -169,12 +185,15 @@ Status log_softmax(const float* logits, size_t n, double temperature, float* out
   const double inv_t = inverse_temperature(temperature);
   const double log_sum = std::log(sum_exp(logits, n, scan.max, inv_t));
   // out = (z - max) / T - log(sum), in double and rounded once.
-  const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t), vlog = wasm_f64x2_splat(log_sum);
+  const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t),
+               vlog = wasm_f64x2_splat(log_sum);
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     wasm_v128_store(out + i, scaled_difference(wasm_v128_load(logits + i), vmax, vinv, vlog));
   }
-  if (i < n) store_tail(out + i, n - i, scaled_difference(load_tail(logits + i, n - i, kNegInf), vmax, vinv, vlog));
+  if (i < n)
+    store_tail(out + i, n - i,
+               scaled_difference(load_tail(logits + i, n - i, kNegInf), vmax, vinv, vlog));
   return {};
 }
 
@@ -195,7 +214,8 @@ Status entropy(const float* logits, size_t n, double temperature, double* out) {
   }
   const double inv_t = inverse_temperature(temperature);
   const ExpPass pass = exp_pass(scan.max, inv_t);
-  const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t), zero = wasm_f64x2_splat(0);
+  const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t),
+               zero = wasm_f64x2_splat(0);
   // H = log S - (sum e_i x_i) / S with e_i = exp(x_i), x_i = (z_i - max) / T <= 0. Masked tokens
   // have x = -inf and e = 0; x is clamped to -FLT_MAX so that their term is 0, not NaN.
   const v128_t lowest = wasm_f32x4_splat(-FLT_MAX);

@@ -32,7 +32,9 @@ console.log(`provider ${parsed.provider}, ${parsed.choices.length} choice(s)`);
 for (const choice of parsed.choices) {
   const s = confidenceSummary(choice, { threshold });
   console.log('');
-  console.log(`Choice ${choice.index}: ${s.tokenCount} tokens (${s.scoredCount} scored, ${s.belowTopNCount} below top-N, ${s.absentCount} absent)`);
+  console.log(
+    `Choice ${choice.index}: ${s.tokenCount} tokens (${s.scoredCount} scored, ${s.belowTopNCount} below top-N, ${s.absentCount} absent)`,
+  );
   console.log(`  text              ${quote(choice.text)}`);
   console.log(`  perplexity        ${fixed(s.perplexity)}`);
   console.log(`  mean logprob      ${fixed(s.meanLogprob)}`);
@@ -40,12 +42,21 @@ for (const choice of parsed.choices) {
   console.log(`  mean probability  ${fixed(s.meanProbability)}`);
   console.log(`  mean margin       ${fixed(s.meanMargin)}`);
   if (s.meanEntropy !== null) {
-    console.log(`  mean entropy      ${fixed(s.meanEntropy.lower)} .. ${fixed(s.meanEntropy.upper)} nats (bounds, ${s.meanEntropy.positions} positions)`);
+    console.log(
+      `  mean entropy      ${fixed(s.meanEntropy.lower)} .. ${fixed(s.meanEntropy.upper)} nats (bounds, ${s.meanEntropy.positions} positions)`,
+    );
   }
-  if (s.lowest !== null) console.log(`  least likely      ${quote(s.lowest.token)} p=${fixed(s.lowest.probability)} (token ${s.lowest.index})`);
+  if (s.lowest !== null)
+    console.log(
+      `  least likely      ${quote(s.lowest.token)} p=${fixed(s.lowest.probability)} (token ${s.lowest.index})`,
+    );
   console.log(`  low-confidence spans (p < ${threshold}): ${s.lowConfidenceSpans.length}`);
-  const lowest = [...s.lowConfidenceSpans].sort((a, b) => (a.minProbability ?? 0) - (b.minProbability ?? 0)).slice(0, 10);
+  const lowest = [...s.lowConfidenceSpans]
+    .sort((a, b) => (a.minProbability ?? 0) - (b.minProbability ?? 0))
+    .slice(0, 10);
   for (const span of lowest) {
-    console.log(`    ${quote(span.text).padEnd(16)} min p=${fixed(span.minProbability)}  joint p=${fixed(span.probability)}  chars ${span.start}-${span.end}`);
+    console.log(
+      `    ${quote(span.text).padEnd(16)} min p=${fixed(span.minProbability)}  joint p=${fixed(span.probability)}  chars ${span.start}-${span.end}`,
+    );
   }
 }

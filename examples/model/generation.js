@@ -38,9 +38,16 @@ export class Generation {
    */
   constructor(model, logits, prompt) {
     const ids = Array.from(typeof prompt === 'string' ? model.encode(prompt) : prompt);
-    if (ids.length === 0) throw new LogitkitRangeError('Generation: the prompt has no tokens (text "" still gives BOS)', 'prompt');
+    if (ids.length === 0)
+      throw new LogitkitRangeError(
+        'Generation: the prompt has no tokens (text "" still gives BOS)',
+        'prompt',
+      );
     if (ids.length >= model.config.seqLen) {
-      throw new LogitkitRangeError(`Generation: the prompt is ${ids.length} tokens; the model's context is ${model.config.seqLen}`, 'prompt');
+      throw new LogitkitRangeError(
+        `Generation: the prompt is ${ids.length} tokens; the model's context is ${model.config.seqLen}`,
+        'prompt',
+      );
     }
     this.#model = model;
     this.#logits = logits;
@@ -65,11 +72,13 @@ export class Generation {
    * @returns {GenerationStep}
    */
   step(sampler) {
-    if (this.#stop !== null) throw new LogitkitStateError(`Generation.step: generation has stopped (${this.#stop})`);
+    if (this.#stop !== null)
+      throw new LogitkitStateError(`Generation.step: generation has stopped (${this.#stop})`);
     const history = this.#history;
     if (!this.#prefilled) {
       for (const t of history) sampler.accept(t);
-      for (; this.#pos < history.length - 1; this.#pos += 1) this.#model.forward(history[this.#pos], this.#pos, this.#logits);
+      for (; this.#pos < history.length - 1; this.#pos += 1)
+        this.#model.forward(history[this.#pos], this.#pos, this.#logits);
       this.#prefilled = true;
     }
     const pos = this.#pos;

@@ -37,7 +37,13 @@ export class Model {
     module._free(out);
     /** @type {Readonly<ModelConfig>} */
     this.config = Object.freeze({
-      dim: c[0], hiddenDim: c[1], nLayers: c[2], nHeads: c[3], nKvHeads: c[4], vocabSize: c[5], seqLen: c[6],
+      dim: c[0],
+      hiddenDim: c[1],
+      nLayers: c[2],
+      nHeads: c[3],
+      nKvHeads: c[4],
+      vocabSize: c[5],
+      seqLen: c[6],
       sharedClassifier: c[7] === 1,
     });
   }
@@ -57,19 +63,37 @@ export class Model {
   forward(token, pos, logits) {
     const h = this.#live('forward');
     if (!(logits instanceof LogitsBuffer)) {
-      throw new LogitkitTypeError('model.forward: logits must be a LogitsBuffer from runtime.lk.allocLogits()', 'logits');
+      throw new LogitkitTypeError(
+        'model.forward: logits must be a LogitsBuffer from runtime.lk.allocLogits()',
+        'logits',
+      );
     }
     if (logits.heap.module !== this.#module) {
-      throw new LogitkitTypeError('model.forward: logits is a LogitsBuffer of another logitkit instance; allocate it with ' +
-        'runtime.lk.allocLogits() so the model writes into the memory the sampler reads', 'logits');
+      throw new LogitkitTypeError(
+        'model.forward: logits is a LogitsBuffer of another logitkit instance; allocate it with ' +
+          'runtime.lk.allocLogits() so the model writes into the memory the sampler reads',
+        'logits',
+      );
     }
     if (logits.length < this.config.vocabSize) {
-      throw new LogitkitRangeError(`model.forward: logits holds ${logits.length} values, the model has ${this.config.vocabSize} tokens`, 'logits');
+      throw new LogitkitRangeError(
+        `model.forward: logits holds ${logits.length} values, the model has ${this.config.vocabSize} tokens`,
+        'logits',
+      );
     }
-    if (!Number.isInteger(token) || !Number.isInteger(pos)) throw new LogitkitTypeError('model.forward: token and pos must be integers', 'token');
+    if (!Number.isInteger(token) || !Number.isInteger(pos))
+      throw new LogitkitTypeError('model.forward: token and pos must be integers', 'token');
     const status = this.#module._modelForward(h, token, pos, logits.pointer);
-    if (status === -1) throw new LogitkitRangeError(`model.forward: token ${token} is not in 0..${this.config.vocabSize - 1}`, 'token');
-    if (status === -2) throw new LogitkitRangeError(`model.forward: position ${pos} is not in 0..${this.config.seqLen - 1} (the context length)`, 'pos');
+    if (status === -1)
+      throw new LogitkitRangeError(
+        `model.forward: token ${token} is not in 0..${this.config.vocabSize - 1}`,
+        'token',
+      );
+    if (status === -2)
+      throw new LogitkitRangeError(
+        `model.forward: position ${pos} is not in 0..${this.config.seqLen - 1} (the context length)`,
+        'pos',
+      );
   }
 
   /**
@@ -80,13 +104,15 @@ export class Model {
    */
   encode(text, { bos = true, eos = false } = {}) {
     const h = this.#live('encode');
-    if (typeof text !== 'string') throw new LogitkitTypeError('model.encode: text must be a string', 'text');
+    if (typeof text !== 'string')
+      throw new LogitkitTypeError('model.encode: text must be a string', 'text');
     const bytes = utf8.encode(text);
     const m = this.#module;
     const textAt = m._malloc(Math.max(bytes.length, 1));
     const outAt = m._malloc(m._modelMaxTokens(bytes.length) * 4);
     try {
-      if (textAt === 0 || outAt === 0) throw new LogitkitStateError('model.encode: WebAssembly memory is exhausted');
+      if (textAt === 0 || outAt === 0)
+        throw new LogitkitStateError('model.encode: WebAssembly memory is exhausted');
       m.HEAPU8.set(bytes, textAt);
       const n = m._modelEncode(h, textAt, bytes.length, bos, eos, outAt);
       return new Int32Array(m.HEAPU8.buffer, outAt, n).slice();
@@ -103,12 +129,16 @@ export class Model {
    * @returns {Uint8Array}
    */
   decode(prev, token) {
-    return this.#bytes('decode', (h, lengthAt) => this.#module._modelDecode(h, prev, token, lengthAt));
+    return this.#bytes('decode', (h, lengthAt) =>
+      this.#module._modelDecode(h, prev, token, lengthAt),
+    );
   }
 
   /** The vocabulary entry of `token` as tokenizer.bin spells it (e.g. " the", "<0x0A>"). */
   piece(token) {
-    return new TextDecoder().decode(this.#bytes('piece', (h, lengthAt) => this.#module._modelPiece(h, token, lengthAt)));
+    return new TextDecoder().decode(
+      this.#bytes('piece', (h, lengthAt) => this.#module._modelPiece(h, token, lengthAt)),
+    );
   }
 
   /** Whether `dispose()` has been called. */
@@ -127,7 +157,8 @@ export class Model {
     const h = this.#live(fn);
     const m = this.#module;
     const lengthAt = m._malloc(4);
-    if (lengthAt === 0) throw new LogitkitStateError(`model.${fn}: WebAssembly memory is exhausted`);
+    if (lengthAt === 0)
+      throw new LogitkitStateError(`model.${fn}: WebAssembly memory is exhausted`);
     try {
       const at = get(h, lengthAt);
       const length = new Uint32Array(m.HEAPU8.buffer, lengthAt, 1)[0];

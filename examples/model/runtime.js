@@ -59,8 +59,12 @@ export class ModelRuntime {
 
 function bytesOf(value, name) {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  throw new LogitkitTypeError(`loadModel: ${name} must be an ArrayBuffer or a typed array of the file's bytes`, name);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new LogitkitTypeError(
+    `loadModel: ${name} must be an ArrayBuffer or a typed array of the file's bytes`,
+    name,
+  );
 }
 
 const isNode = () => typeof globalThis.process?.versions?.node === 'string';
@@ -81,7 +85,8 @@ async function readFileBytes(url) {
  */
 export async function loadModelRuntime(options = {}) {
   const simd = options.simd ?? simdSupported();
-  if (typeof simd !== 'boolean') throw new LogitkitTypeError('loadModelRuntime: options.simd must be a boolean', 'options.simd');
+  if (typeof simd !== 'boolean')
+    throw new LogitkitTypeError('loadModelRuntime: options.simd must be a boolean', 'options.simd');
   // Literal URLs, so bundlers see and copy both files.
   const factory = simd
     ? (await import('./wasm/logitkit-model-simd.mjs')).default
@@ -89,9 +94,13 @@ export async function loadModelRuntime(options = {}) {
   const defaultUrl = simd
     ? new URL('./wasm/logitkit-model-simd.wasm', import.meta.url)
     : new URL('./wasm/logitkit-model-baseline.wasm', import.meta.url);
-  const url = options.wasmUrl === undefined ? defaultUrl : new URL(String(options.wasmUrl), defaultUrl);
+  const url =
+    options.wasmUrl === undefined ? defaultUrl : new URL(String(options.wasmUrl), defaultUrl);
   let wasmBinary = options.wasmBinary;
-  if (wasmBinary === undefined && url.protocol === 'file:' && isNode()) wasmBinary = await readFileBytes(url);
-  const module = await factory(wasmBinary !== undefined ? { wasmBinary } : { locateFile: () => url.href });
+  if (wasmBinary === undefined && url.protocol === 'file:' && isNode())
+    wasmBinary = await readFileBytes(url);
+  const module = await factory(
+    wasmBinary !== undefined ? { wasmBinary } : { locateFile: () => url.href },
+  );
   return new ModelRuntime(module, simd);
 }

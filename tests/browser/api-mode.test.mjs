@@ -15,25 +15,38 @@ const fixture = (name) => readFileSync(fixtureDir + name, 'utf8');
 
 const session = demoSession({ ready });
 /** Opens the API mode (or another hash) and waits for the first heatmap. */
-const withPage = (fn, { width = 1280, hash = '#mode=api' } = {}) => session.withPage(fn, { width, hash });
+const withPage = (fn, { width = 1280, hash = '#mode=api' } = {}) =>
+  session.withPage(fn, { width, hash });
 
 async function ready(page) {
   await page.waitForSelector('#status[data-ready="true"]');
   await page.waitForSelector('[data-mode="api"] .heat-cell');
 }
 
-const responseBox = (page) => page.getByRole('textbox', { name: 'Paste an API response with logprobs' });
+const responseBox = (page) =>
+  page.getByRole('textbox', { name: 'Paste an API response with logprobs' });
 const heatmapText = (page) => page.textContent('[data-mode="api"] .heatmap');
-const statValue = (page, stat) => page.getAttribute(`[data-stat="${stat}"] dd[data-value]`, 'data-value');
+const statValue = (page, stat) =>
+  page.getAttribute(`[data-stat="${stat}"] dd[data-value]`, 'data-value');
 
 /** Pastes `text` and waits until the heatmap shows `expected` (so a failure prints the difference). */
 async function paste(page, text, expected) {
   await responseBox(page).fill(text);
-  await page.waitForFunction((t) => document.querySelector('[data-mode="api"] .heatmap')?.textContent === t, expected, { timeout: 5000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      (t) => document.querySelector('[data-mode="api"] .heatmap')?.textContent === t,
+      expected,
+      { timeout: 5000 },
+    )
+    .catch(() => {});
   assert.equal(await heatmapText(page), expected);
 }
 
-const close = (actual, expected) => assert.ok(Math.abs(Number(actual) - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${actual} ≈ ${expected}`);
+const close = (actual, expected) =>
+  assert.ok(
+    Math.abs(Number(actual) - expected) <= 1e-12 * Math.max(1, Math.abs(expected)),
+    `${actual} ≈ ${expected}`,
+  );
 
 describe('demo page, API response mode', { timeout: 180_000 }, () => {
   test('an OpenAI chat response: heatmap of the rebuilt text, and perplexity as perplexity() gives in Node', async () => {
@@ -44,17 +57,38 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       await paste(page, text, choice.text);
       assert.equal(choice.text, 'Café is open 🙂');
       // Six cells for seven tokens: the emoji's two byte-level tokens share one cell, shown whole.
-      const cells = await page.$$eval('.heat-cell', (els) => els.map((e) => [e.textContent, e.dataset.tokenStart, e.dataset.tokenEnd]));
-      assert.deepEqual(cells, [['Caf', '0', '1'], ['é', '1', '2'], [' is', '2', '3'], [' open', '3', '4'], [' ', '4', '5'], ['🙂', '5', '7']]);
+      const cells = await page.$$eval('.heat-cell', (els) =>
+        els.map((e) => [e.textContent, e.dataset.tokenStart, e.dataset.tokenEnd]),
+      );
+      assert.deepEqual(cells, [
+        ['Caf', '0', '1'],
+        ['é', '1', '2'],
+        [' is', '2', '3'],
+        [' open', '3', '4'],
+        [' ', '4', '5'],
+        ['🙂', '5', '7'],
+      ]);
       assert.doesNotMatch(await page.textContent('[data-mode="api"]'), /NaN|\uFFFD/);
       close(await statValue(page, 'perplexity'), perplexity(choice));
-      assert.equal(await page.textContent('[data-stat="perplexity"] dd[data-value]'), perplexity(choice).toFixed(4));
+      assert.equal(
+        await page.textContent('[data-stat="perplexity"] dd[data-value]'),
+        perplexity(choice).toFixed(4),
+      );
       close(await statValue(page, 'mean-logprob'), meanLogprob(choice));
       assert.equal(await page.textContent('.provider'), 'OpenAI Chat Completions');
-      assert.match(await page.textContent('[data-mode="api"] .parse-msg.is-ok'), /2 choices, 11 tokens/);
+      assert.match(
+        await page.textContent('[data-mode="api"] .parse-msg.is-ok'),
+        /2 choices, 11 tokens/,
+      );
       // Colour bins: " open" (p = e^−1.2 ≈ 0.30) is in 0.3–0.5; "Caf" (0.988) in ≥ 0.9.
-      assert.match(await page.getAttribute('.heat-cell[data-token-start="3"]', 'class'), /\bheat-3\b/);
-      assert.match(await page.getAttribute('.heat-cell[data-token-start="0"]', 'class'), /\bheat-0\b/);
+      assert.match(
+        await page.getAttribute('.heat-cell[data-token-start="3"]', 'class'),
+        /\bheat-3\b/,
+      );
+      assert.match(
+        await page.getAttribute('.heat-cell[data-token-start="0"]', 'class'),
+        /\bheat-0\b/,
+      );
     });
   });
 
@@ -66,9 +100,18 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         const choice = parsed.choices[0];
         if (choice.tokens.length === 0) continue; // a refusal-only answer: covered below
         await paste(page, text, choice.text);
-        await page.waitForFunction((p) => document.querySelector('[data-mode="api"] .parse-msg')?.textContent.includes(p), parsed.provider === 'vllm' ? 'vLLM' : '', { timeout: 5000 });
+        await page.waitForFunction(
+          (p) => document.querySelector('[data-mode="api"] .parse-msg')?.textContent.includes(p),
+          parsed.provider === 'vllm' ? 'vLLM' : '',
+          { timeout: 5000 },
+        );
         const ppl = perplexity(choice);
-        if (ppl === null) assert.equal(await page.textContent('[data-stat="perplexity"] dd[data-value]'), '—', name);
+        if (ppl === null)
+          assert.equal(
+            await page.textContent('[data-stat="perplexity"] dd[data-value]'),
+            '—',
+            name,
+          );
         else close(await statValue(page, 'perplexity'), ppl);
         assert.doesNotMatch(await page.textContent('[data-mode="api"]'), /NaN|\uFFFD/, name);
       }
@@ -83,7 +126,10 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       const vllm = parseLogprobs(fixture('vllm-chat-prompt-logprobs.json')).choices[0];
       await paste(page, fixture('vllm-chat-prompt-logprobs.json'), vllm.text);
       await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
-      await page.waitForFunction((t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t, vllm.prompt.text);
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
+        vllm.prompt.text,
+      );
       close(await statValue(page, 'perplexity'), perplexity(vllm.prompt));
     });
   });
@@ -95,9 +141,16 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       // Hover " open": its alternatives with their probabilities, most likely first.
       await page.hover('.heat-cell[data-token-start="3"]');
       await tip.waitFor();
-      assert.deepEqual(await tipRows(page), [['␣closed', '0.4066', '−0.9000'], ['␣open chosen', '0.3012', '−1.2000'], ['␣nice', '0.1003', '−2.3000']]);
+      assert.deepEqual(await tipRows(page), [
+        ['␣closed', '0.4066', '−0.9000'],
+        ['␣open chosen', '0.3012', '−1.2000'],
+        ['␣nice', '0.1003', '−2.3000'],
+      ]);
       assert.match(await tip.textContent(), /rank2 of 3 listed/);
-      assert.equal(await page.getAttribute('.heat-cell[data-token-start="3"]', 'aria-describedby'), await tip.getAttribute('id'));
+      assert.equal(
+        await page.getAttribute('.heat-cell[data-token-start="3"]', 'aria-describedby'),
+        await tip.getAttribute('id'),
+      );
       await page.mouse.move(0, 0);
       await tip.waitFor({ state: 'hidden' });
 
@@ -106,7 +159,10 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Caf');
       await tip.waitFor();
-      assert.deepEqual((await tipRows(page)).map((r) => r[0]), ['Caf chosen', 'Co', 'The']);
+      assert.deepEqual(
+        (await tipRows(page)).map((r) => r[0]),
+        ['Caf chosen', 'Co', 'The'],
+      );
       // → moves to "é", whose third alternative carries OpenAI's −9999 sentinel.
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'é');
@@ -117,7 +173,10 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       assert.match(await tip.textContent(), /2 byte-level tokens make up 🙂; together p = 0\.5488/);
       assert.equal(await page.locator('.token-tip .tip-token').count(), 2);
       // Only the current token is a Tab stop (roving tabindex); Escape hides the tooltip.
-      assert.deepEqual(await page.$$eval('.heat-cell', (els) => els.map((e) => e.tabIndex)), [-1, -1, -1, -1, -1, 0]);
+      assert.deepEqual(
+        await page.$$eval('.heat-cell', (els) => els.map((e) => e.tabIndex)),
+        [-1, -1, -1, -1, -1, 0],
+      );
       await page.keyboard.press('Escape');
       await tip.waitFor({ state: 'hidden' });
       await page.keyboard.press('Home');
@@ -133,19 +192,32 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       const msg = page.locator('[data-mode="api"] .parse-msg.is-error');
       await msg.waitFor();
       assert.equal(await msg.getAttribute('data-path'), 'choices[0].logprobs.content[2].logprob');
-      assert.match(await msg.textContent(), /^At choices\[0\]\.logprobs\.content\[2\]\.logprob: expected a logprob/);
+      assert.match(
+        await msg.textContent(),
+        /^At choices\[0\]\.logprobs\.content\[2\]\.logprob: expected a logprob/,
+      );
       assert.equal(await responseBox(page).getAttribute('aria-invalid'), 'true');
-      assert.match(await page.textContent('[data-mode="api"] .results-error'), /last response that parsed/);
+      assert.match(
+        await page.textContent('[data-mode="api"] .results-error'),
+        /last response that parsed/,
+      );
       await page.screenshot({ path: `${screenshotDir}api-1280-error.png`, fullPage: true });
       await responseBox(page).fill('{"choices": [');
-      await page.waitForFunction(() => document.querySelector('[data-mode="api"] .parse-msg')?.textContent.startsWith('The response as a whole: invalid JSON'));
+      await page.waitForFunction(() =>
+        document
+          .querySelector('[data-mode="api"] .parse-msg')
+          ?.textContent.startsWith('The response as a whole: invalid JSON'),
+      );
       await paste(page, fixture('openai-chat.json'), 'Café is open 🙂');
       await page.locator('[data-mode="api"] .parse-msg.is-ok').waitFor();
       assert.equal(await responseBox(page).getAttribute('aria-invalid'), null);
       // The example button restores the bundled example.
       await responseBox(page).fill('');
       await page.getByRole('button', { name: 'Load an example response' }).click();
-      await page.waitForFunction(() => document.querySelector('[data-mode="api"] .heatmap')?.textContent === 'Café is open 🙂');
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-mode="api"] .heatmap')?.textContent === 'Café is open 🙂',
+      );
     });
   });
 
@@ -155,14 +227,25 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     await withPage(async (page) => {
       await paste(page, text, choices[0].text);
       const select = page.getByLabel('Choice', { exact: true });
-      assert.deepEqual(await select.locator('option').allTextContents(), ['Choice 0: Yes.', 'Choice 1: No! Sorry']);
+      assert.deepEqual(await select.locator('option').allTextContents(), [
+        'Choice 0: Yes.',
+        'Choice 1: No! Sorry',
+      ]);
       close(await statValue(page, 'perplexity'), perplexity(choices[0]));
       await select.selectOption('1');
-      await page.waitForFunction((t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t, choices[1].text);
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
+        choices[1].text,
+      );
       close(await statValue(page, 'perplexity'), perplexity(choices[1]));
       close(await statValue(page, 'mean-logprob'), meanLogprob(choices[1]));
-      const rows = await page.$$eval('.choice-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.choice, tr.className, tr.children[3].textContent]));
-      assert.deepEqual(rows, [['0', '', perplexity(choices[0]).toFixed(4)], ['1', 'is-current', perplexity(choices[1]).toFixed(4)]]);
+      const rows = await page.$$eval('.choice-table tbody tr', (trs) =>
+        trs.map((tr) => [tr.dataset.choice, tr.className, tr.children[3].textContent]),
+      );
+      assert.deepEqual(rows, [
+        ['0', '', perplexity(choices[0]).toFixed(4)],
+        ['1', 'is-current', perplexity(choices[1]).toFixed(4)],
+      ]);
       await page.waitForFunction(() => location.hash.includes('ch=1'));
     });
   });
@@ -173,18 +256,32 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     await withPage(async (page) => {
       await paste(page, text, 'Yes.');
       await page.getByLabel('Choice', { exact: true }).selectOption('1');
-      await page.waitForFunction(() => document.querySelector('[data-mode="api"] .heatmap').textContent === 'No! Sorry');
+      await page.waitForFunction(
+        () => document.querySelector('[data-mode="api"] .heatmap').textContent === 'No! Sorry',
+      );
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
-      await page.waitForFunction(() => location.hash.includes('th=0.9') && location.hash.includes('apiz='));
-      const spans = await page.$$eval('.span-button', (bs) => bs.map((b) => b.querySelector('.tok').textContent));
+      await page.waitForFunction(
+        () => location.hash.includes('th=0.9') && location.hash.includes('apiz='),
+      );
+      const spans = await page.$$eval('.span-button', (bs) =>
+        bs.map((b) => b.querySelector('.tok').textContent),
+      );
       assert.ok(spans.length > 0, 'some span below 0.9');
       const first = page.locator('.span-button').first();
       await first.click();
       assert.equal(await first.getAttribute('aria-pressed'), 'true');
-      const [a, b] = [Number(await first.getAttribute('data-token-start')), Number(await first.getAttribute('data-token-end'))];
-      const lit = await page.$$eval('.heat-cell.is-highlighted', (els) => els.map((e) => Number(e.dataset.tokenStart)));
-      assert.ok(lit.length > 0 && lit.every((t) => t >= a && t < b), `highlighted ${lit} within [${a}, ${b})`);
-      assert.ok(await page.$$eval('.heat-cell.is-shaky', (els) => els.length) > 0);
+      const [a, b] = [
+        Number(await first.getAttribute('data-token-start')),
+        Number(await first.getAttribute('data-token-end')),
+      ];
+      const lit = await page.$$eval('.heat-cell.is-highlighted', (els) =>
+        els.map((e) => Number(e.dataset.tokenStart)),
+      );
+      assert.ok(
+        lit.length > 0 && lit.every((t) => t >= a && t < b),
+        `highlighted ${lit} within [${a}, ${b})`,
+      );
+      assert.ok((await page.$$eval('.heat-cell.is-shaky', (els) => els.length)) > 0);
       await page.screenshot({ path: `${screenshotDir}api-1280-spans.png`, fullPage: true });
       await first.click();
       assert.equal(await page.locator('.heat-cell.is-highlighted').count(), 0);
@@ -196,36 +293,63 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       url = page.url();
       assert.ok(url.length < text.length, 'the response is stored compressed');
     });
-    await withPage(async (page) => {
-      assert.equal(await responseBox(page).inputValue(), text);
-      assert.equal(await page.getByLabel('Low-confidence threshold', { exact: true }).inputValue(), '0.9');
-      assert.equal(await page.getByLabel('Choice', { exact: true }).inputValue(), '1');
-      assert.equal(await heatmapText(page), 'No! Sorry');
-    }, { hash: new URL(url).hash });
+    await withPage(
+      async (page) => {
+        assert.equal(await responseBox(page).inputValue(), text);
+        assert.equal(
+          await page.getByLabel('Low-confidence threshold', { exact: true }).inputValue(),
+          '0.9',
+        );
+        assert.equal(await page.getByLabel('Choice', { exact: true }).inputValue(), '1');
+        assert.equal(await heatmapText(page), 'No! Sorry');
+      },
+      { hash: new URL(url).hash },
+    );
   });
 
   test('every control is labelled; screenshots at 1280 and 375 px without horizontal scrolling', async () => {
     for (const width of [1280, 375]) {
-      await withPage(async (page) => {
-        const unlabelled = await page.$$eval('[data-mode="api"] :is(input, textarea, select, button)', (els) => els.filter((el) => {
-          const named = el.labels?.length > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim());
-          return !named;
-        }).map((el) => el.outerHTML.slice(0, 80)));
-        assert.deepEqual(unlabelled, []);
-        await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.7');
-        await page.locator('.span-button').first().click();
-        await page.hover('.heat-cell[data-token-start="3"]');
-        await page.locator('.token-tip').waitFor();
-        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal overflow at ${width} px`);
-        const tip = await page.locator('.token-tip').boundingBox();
-        assert.ok(tip.x >= 0 && tip.x + tip.width <= width, `tooltip inside the viewport at ${width} px`);
-        await page.screenshot({ path: `${screenshotDir}api-${width}.png`, fullPage: true });
-      }, { width });
+      await withPage(
+        async (page) => {
+          const unlabelled = await page.$$eval(
+            '[data-mode="api"] :is(input, textarea, select, button)',
+            (els) =>
+              els
+                .filter((el) => {
+                  const named =
+                    el.labels?.length > 0 ||
+                    el.getAttribute('aria-label') ||
+                    el.getAttribute('aria-labelledby') ||
+                    (el.tagName === 'BUTTON' && el.textContent.trim());
+                  return !named;
+                })
+                .map((el) => el.outerHTML.slice(0, 80)),
+          );
+          assert.deepEqual(unlabelled, []);
+          await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.7');
+          await page.locator('.span-button').first().click();
+          await page.hover('.heat-cell[data-token-start="3"]');
+          await page.locator('.token-tip').waitFor();
+          assert.ok(
+            await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+            `no horizontal overflow at ${width} px`,
+          );
+          const tip = await page.locator('.token-tip').boundingBox();
+          assert.ok(
+            tip.x >= 0 && tip.x + tip.width <= width,
+            `tooltip inside the viewport at ${width} px`,
+          );
+          await page.screenshot({ path: `${screenshotDir}api-${width}.png`, fullPage: true });
+        },
+        { width },
+      );
     }
   });
 });
 
 /** The tooltip's alternatives as [token cell text, p, logprob]. */
 function tipRows(page) {
-  return page.$$eval('.token-tip .tip-alts tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  return page.$$eval('.token-tip .tip-alts tbody tr', (trs) =>
+    trs.map((tr) => [...tr.children].map((td) => td.textContent)),
+  );
 }

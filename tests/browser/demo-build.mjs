@@ -8,7 +8,15 @@
 //   inputs finds a matching stamp and reuses the build. (If dist/ is rebuilt while a test run is
 //   serving the demo, the next file to start rebuilds build/demo/ under the running one.)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDemo, demoOutDir } from '../../scripts/serve.mjs';
@@ -47,7 +55,10 @@ async function acquire() {
       if (error.code !== 'EEXIST') throw error;
     }
     if (ownerGone()) rmSync(lockDir, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`ensureDemoBuilt: ${lockDir} has been held for ${WAIT_MS / 1000} s; remove it if no test run is building the demo`);
+    else if (Date.now() > deadline)
+      throw new Error(
+        `ensureDemoBuilt: ${lockDir} has been held for ${WAIT_MS / 1000} s; remove it if no test run is building the demo`,
+      );
     await new Promise((ok) => setTimeout(ok, 100));
   }
 }
@@ -72,7 +83,9 @@ function ownerGone() {
 function inputsFingerprint() {
   const hash = createHash('sha256');
   const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) {

@@ -11,7 +11,9 @@ import { launchBrowser, openPage } from './browser.mjs';
 import { ensureDemoBuilt } from './demo-build.mjs';
 
 /** Where the browser tests save screenshots (gitignored). */
-export const screenshotDir = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+export const screenshotDir = fileURLToPath(
+  new URL('../../test-output/screenshots/', import.meta.url),
+);
 
 export function demoSession({ ready }) {
   const session = { server: undefined, browser: undefined };

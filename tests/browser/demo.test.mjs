@@ -17,7 +17,10 @@ const session = demoSession({ ready });
 const withPage = session.withPage;
 
 before(async () => {
-  assert.ok(existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url))), 'dist/ is missing: run `bash scripts/build.sh` first');
+  assert.ok(
+    existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url))),
+    'dist/ is missing: run `bash scripts/build.sh` first',
+  );
   lk = await (await import('../../dist/index.js')).load();
 });
 
@@ -29,16 +32,28 @@ async function ready(page) {
 /** The rows of a chart as [label, shown value]; the "all others" row as ['(others)', value]. */
 function chartRows(page, id) {
   return page.$$eval(`[data-chart="${id}"] .bar-row`, (rows) =>
-    rows.map((r) => [r.dataset.others !== undefined ? '(others)' : r.dataset.label, r.querySelector('.val').textContent]));
+    rows.map((r) => [
+      r.dataset.others !== undefined ? '(others)' : r.dataset.label,
+      r.querySelector('.val').textContent,
+    ]),
+  );
 }
 
 /** Waits until a chart shows exactly `expected`, then asserts it (so a failure prints the difference). */
 async function expectChart(page, id, expected) {
-  await page.waitForFunction(({ id, expected }) => {
-    const rows = [...document.querySelectorAll(`[data-chart="${id}"] .bar-row`)]
-      .map((r) => [r.dataset.others !== undefined ? '(others)' : r.dataset.label, r.querySelector('.val').textContent]);
-    return JSON.stringify(rows) === JSON.stringify(expected);
-  }, { id, expected }, { timeout: 5000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      ({ id, expected }) => {
+        const rows = [...document.querySelectorAll(`[data-chart="${id}"] .bar-row`)].map((r) => [
+          r.dataset.others !== undefined ? '(others)' : r.dataset.label,
+          r.querySelector('.val').textContent,
+        ]);
+        return JSON.stringify(rows) === JSON.stringify(expected);
+      },
+      { id, expected },
+      { timeout: 5000 },
+    )
+    .catch(() => {});
   assert.deepEqual(await chartRows(page, id), expected);
 }
 
@@ -49,7 +64,10 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('loads with the SIMD kernels, no console errors and no off-origin requests', async () => {
     await withPage(async (page) => {
       assert.equal(await page.textContent('#status'), 'Kernels: WebAssembly SIMD');
-      assert.equal(await page.getAttribute('[role="tab"][aria-selected="true"]', 'id'), 'tab-paste');
+      assert.equal(
+        await page.getAttribute('[role="tab"][aria-selected="true"]', 'id'),
+        'tab-paste',
+      );
       await page.waitForSelector('[data-microseconds]');
       const us = Number(await page.getAttribute('[data-microseconds]', 'data-microseconds'));
       assert.ok(us > 0 && us < 1000, `kernel time ${us} µs`);
@@ -61,7 +79,9 @@ describe('demo page', { timeout: 180_000 }, () => {
     const opened = await openPage(session.browser, other.url);
     try {
       const wasm = [];
-      opened.page.on('response', (res) => { if (res.url().endsWith('.wasm')) wasm.push([res.url(), res.headers()['content-type']]); });
+      opened.page.on('response', (res) => {
+        if (res.url().endsWith('.wasm')) wasm.push([res.url(), res.headers()['content-type']]);
+      });
       await opened.page.goto(`${other.url}some/sub/path/`);
       await ready(opened.page);
       assert.equal(wasm.length, 1);
@@ -74,28 +94,46 @@ describe('demo page', { timeout: 180_000 }, () => {
     }
   });
 
-  test('the seed example shows the article\'s probabilities at T = 1', async () => {
+  test("the seed example shows the article's probabilities at T = 1", async () => {
     await withPage(async (page) => {
-      const expected = [[' Paris', '0.8437'], [' London', '0.1142'], [' Rome', '0.0420'], [' banana', '0.0001']];
+      const expected = [
+        [' Paris', '0.8437'],
+        [' London', '0.1142'],
+        [' Rome', '0.0420'],
+        [' banana', '0.0001'],
+      ];
       await expectChart(page, 'before', expected);
       await expectChart(page, 'after', expected);
-      const table = await page.$$eval('.temp-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+      const table = await page.$$eval('.temp-table tbody tr', (rows) =>
+        rows.map((r) => [...r.children].map((c) => c.textContent)),
+      );
       assert.deepEqual(table, [
         ['␣Paris', '8', '2980.96', '0.9796', '0.8437', '0.6242'],
         ['␣London', '6', '403.43', '0.0179', '0.1142', '0.2296'],
         ['␣Rome', '5', '148.41', '0.0024', '0.0420', '0.1393'],
         ['␣banana', '−1', '0.37', '1.5e−8', '0.0001', '0.0069'],
       ]);
-      const entropy = await page.$$eval('[data-stat="before"] td', (cells) => cells.map((c) => c.textContent));
+      const entropy = await page.$$eval('[data-stat="before"] td', (cells) =>
+        cells.map((c) => c.textContent),
+      );
       const nats = lk.entropy(SEED);
-      assert.deepEqual(entropy, [nats.toFixed(4), (nats / Math.LN2).toFixed(4), Math.exp(nats).toFixed(4)]);
+      assert.deepEqual(entropy, [
+        nats.toFixed(4),
+        (nats / Math.LN2).toFixed(4),
+        Math.exp(nats).toFixed(4),
+      ]);
     });
   });
 
   test('temperature 0.5 sharpens Paris to 0.9796; 0 is greedy', async () => {
     await withPage(async (page) => {
       await field(page, 'Temperature').fill('0.5');
-      await expectChart(page, 'before', [[' Paris', '0.9796'], [' London', '0.0179'], [' Rome', '0.0024'], [' banana', '1.5e−8']]);
+      await expectChart(page, 'before', [
+        [' Paris', '0.9796'],
+        [' London', '0.0179'],
+        [' Rome', '0.0024'],
+        [' banana', '1.5e−8'],
+      ]);
       await field(page, 'Temperature').fill('0');
       await expectChart(page, 'after', [[' Paris', '1.0000']]);
     });
@@ -104,16 +142,30 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('topK = 2 keeps Paris and London, renormalised', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-k').fill('2');
-      await expectChart(page, 'after', [[' Paris', '0.8808'], [' London', '0.1192']]);
-      await expectChart(page, 'before', [[' Paris', '0.8437'], [' London', '0.1142'], [' Rome', '0.0420'], [' banana', '0.0001']]);
-      assert.match(await page.textContent('[data-chart="after"] .chart-note'), /2 of 4 tokens kept/);
+      await expectChart(page, 'after', [
+        [' Paris', '0.8808'],
+        [' London', '0.1192'],
+      ]);
+      await expectChart(page, 'before', [
+        [' Paris', '0.8437'],
+        [' London', '0.1142'],
+        [' Rome', '0.0420'],
+        [' banana', '0.0001'],
+      ]);
+      assert.match(
+        await page.textContent('[data-chart="after"] .chart-note'),
+        /2 of 4 tokens kept/,
+      );
     });
   });
 
   test('topP = 0.9 keeps Paris and London', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-p').fill('0.9');
-      await expectChart(page, 'after', [[' Paris', '0.8808'], [' London', '0.1192']]);
+      await expectChart(page, 'after', [
+        [' Paris', '0.8808'],
+        [' London', '0.1192'],
+      ]);
     });
   });
 
@@ -125,11 +177,18 @@ describe('demo page', { timeout: 180_000 }, () => {
       assert.match(await msg.textContent(), /Entry 3 "abc" at line 1, column 7 is not a number/);
       assert.equal(await page.getAttribute('textarea', 'aria-invalid'), 'true');
       await page.getByRole('button', { name: 'Select it' }).click();
-      assert.equal(await page.$eval('textarea', (t) => t.value.slice(t.selectionStart, t.selectionEnd)), 'abc');
+      assert.equal(
+        await page.$eval('textarea', (t) => t.value.slice(t.selectionStart, t.selectionEnd)),
+        'abc',
+      );
       // Fixing it clears the error and plots the numbers.
       await logitsBox(page).fill('1, 2, 3');
       await page.locator('.parse-msg.is-ok').waitFor();
-      await expectChart(page, 'before', [['#2', '0.6652'], ['#1', '0.2447'], ['#0', '0.0900']]);
+      await expectChart(page, 'before', [
+        ['#2', '0.6652'],
+        ['#1', '0.2447'],
+        ['#0', '0.0900'],
+      ]);
     });
   });
 
@@ -150,7 +209,11 @@ describe('demo page', { timeout: 180_000 }, () => {
       await field(page, 'Token 1').fill('Rome');
       await field(page, 'bias').fill('-inf');
       const p = Array.from(lk.softmax([8, 6, -1]), (x) => x.toFixed(4));
-      await expectChart(page, 'after', [[' Paris', p[0]], [' London', p[1]], [' banana', p[2]]]);
+      await expectChart(page, 'after', [
+        [' Paris', p[0]],
+        [' London', p[1]],
+        [' banana', p[2]],
+      ]);
       await field(page, 'Token 1').fill('nope');
       await page.getByText('No token "nope".').waitFor();
     });
@@ -163,12 +226,26 @@ describe('demo page', { timeout: 180_000 }, () => {
       const expected = lk.sample(SEED, { temperature: 2, seed: 42 });
       await page.waitForSelector('.draw-token');
       assert.equal(Number(await page.getAttribute('.draw-token', 'data-token')), expected.token);
-      assert.ok(Math.abs(Number(await page.getAttribute('[data-logprob]', 'data-logprob')) - expected.logprob) < 1e-6);
-      assert.ok(Math.abs(Number(await page.getAttribute('[data-raw-logprob]', 'data-raw-logprob')) - expected.rawLogprob) < 1e-6);
+      assert.ok(
+        Math.abs(
+          Number(await page.getAttribute('[data-logprob]', 'data-logprob')) - expected.logprob,
+        ) < 1e-6,
+      );
+      assert.ok(
+        Math.abs(
+          Number(await page.getAttribute('[data-raw-logprob]', 'data-raw-logprob')) -
+            expected.rawLogprob,
+        ) < 1e-6,
+      );
       for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step' }).click();
       await page.waitForFunction(() => document.querySelectorAll('.history li').length === 5);
-      const steps = await page.$$eval('.history li', (items) => items.map((li) => Number(li.dataset.token)));
-      assert.deepEqual(steps, [0, 1, 2, 3, 4].map((i) => lk.sample(SEED, { temperature: 2, seed: 42 + i }).token));
+      const steps = await page.$$eval('.history li', (items) =>
+        items.map((li) => Number(li.dataset.token)),
+      );
+      assert.deepEqual(
+        steps,
+        [0, 1, 2, 3, 4].map((i) => lk.sample(SEED, { temperature: 2, seed: 42 + i }).token),
+      );
     });
   });
 
@@ -187,8 +264,13 @@ describe('demo page', { timeout: 180_000 }, () => {
       // Wait until the hash holds every edit (the last one, the bias value, lands last).
       await page.waitForFunction(() => {
         const q = new URLSearchParams(location.hash.slice(1));
-        return q.get('T') === '0.5' && q.get('k') === '2' && q.get('seed') === '7' && q.get('log') === '1' &&
-          q.get('bias') === '[["#4","0.5"]]';
+        return (
+          q.get('T') === '0.5' &&
+          q.get('k') === '2' &&
+          q.get('seed') === '7' &&
+          q.get('log') === '1' &&
+          q.get('bias') === '[["#4","0.5"]]'
+        );
       });
       url = page.url();
       await page.reload();
@@ -207,27 +289,47 @@ describe('demo page', { timeout: 180_000 }, () => {
       assert.equal(await field(page, 'bias').inputValue(), '0.5');
       const z = [8, 6, 5, -1, 4.5];
       const top = lk.sample(z, { temperature: 0.5, topK: 2, seed: 7, topLogprobs: 2 }).topLogprobs;
-      await expectChart(page, 'after', [[' Paris', Math.exp(top.logprobs[0]).toFixed(4)], [' London', Math.exp(top.logprobs[1]).toFixed(4)]]);
+      await expectChart(page, 'after', [
+        [' Paris', Math.exp(top.logprobs[0]).toFixed(4)],
+        [' London', Math.exp(top.logprobs[1]).toFixed(4)],
+      ]);
     }
   });
 
   test('a large vocabulary: top rows plus "all others", exact mass, compressed in the hash', async () => {
-    const z = Array.from({ length: 32000 }, (_, i) => Math.round(Math.sin(i * 12.9898) * 43758.5453 % 1 * 8000) / 1000);
+    const z = Array.from(
+      { length: 32000 },
+      (_, i) => Math.round(((Math.sin(i * 12.9898) * 43758.5453) % 1) * 8000) / 1000,
+    );
     const text = z.join(' ');
     await withPage(async (page) => {
       await logitsBox(page).fill(text);
       await field(page, 'Top-p').fill('0.5');
-      await page.waitForFunction(() => location.hash.includes('inz=') && location.hash.includes('p=0.5'));
+      await page.waitForFunction(
+        () => location.hash.includes('inz=') && location.hash.includes('p=0.5'),
+      );
       await page.reload();
       await ready(page);
       const top = lk.topLogprobs(z, 10);
-      const shown = Array.from(top.indices, (index, i) => [`#${index}`, Math.exp(top.logprobs[i]).toFixed(4)]);
+      const shown = Array.from(top.indices, (index, i) => [
+        `#${index}`,
+        Math.exp(top.logprobs[i]).toFixed(4),
+      ]);
       const rest = 1 - Array.from(top.logprobs, Math.exp).reduce((a, b) => a + b, 0);
       await expectChart(page, 'before', [...shown, ['(others)', rest.toFixed(4)]]);
       const final = lk.sample(z, { topP: 0.5, seed: 42, topLogprobs: 10 });
       const after = await chartRows(page, 'after');
-      assert.deepEqual(after.slice(0, 10), Array.from(final.topLogprobs.indices, (index, i) => [`#${index}`, Math.exp(final.topLogprobs.logprobs[i]).toFixed(4)]));
-      assert.equal(await page.getAttribute('[data-chart="after"] [data-others]', 'data-others'), String(final.kept - 10));
+      assert.deepEqual(
+        after.slice(0, 10),
+        Array.from(final.topLogprobs.indices, (index, i) => [
+          `#${index}`,
+          Math.exp(final.topLogprobs.logprobs[i]).toFixed(4),
+        ]),
+      );
+      assert.equal(
+        await page.getAttribute('[data-chart="after"] [data-others]', 'data-others'),
+        String(final.kept - 10),
+      );
       assert.equal((await page.$$('.temp-table tbody tr')).length, 12);
       assert.ok((await page.url()).length < text.length, 'the input is stored compressed');
     });
@@ -236,10 +338,18 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('every control is labelled and keyboard-operable', async () => {
     await withPage(async (page) => {
       await page.getByRole('button', { name: '+ Add bias' }).click();
-      const unlabelled = await page.$$eval('input, textarea, select, button', (els) => els.filter((el) => {
-        const named = el.labels?.length > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim());
-        return !named;
-      }).map((el) => el.outerHTML.slice(0, 80)));
+      const unlabelled = await page.$$eval('input, textarea, select, button', (els) =>
+        els
+          .filter((el) => {
+            const named =
+              el.labels?.length > 0 ||
+              el.getAttribute('aria-label') ||
+              el.getAttribute('aria-labelledby') ||
+              (el.tagName === 'BUTTON' && el.textContent.trim());
+            return !named;
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
       assert.deepEqual(unlabelled, []);
       // The temperature slider moves with the arrow keys and drives the number field and the chart.
       await page.getByLabel('Temperature slider').focus();
@@ -254,17 +364,26 @@ describe('demo page', { timeout: 180_000 }, () => {
 
   test('screenshots at 1280 px and 375 px (no horizontal scrolling on a phone)', async () => {
     for (const width of [1280, 375]) {
-      await withPage(async (page) => {
-        await page.waitForSelector('[data-microseconds]');
-        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no horizontal overflow at ${width} px`);
-        await page.screenshot({ path: `${screenshotDir}demo-${width}.png`, fullPage: true });
-      }, { width });
+      await withPage(
+        async (page) => {
+          await page.waitForSelector('[data-microseconds]');
+          assert.ok(
+            await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+            `no horizontal overflow at ${width} px`,
+          );
+          await page.screenshot({ path: `${screenshotDir}demo-${width}.png`, fullPage: true });
+        },
+        { width },
+      );
     }
-    await withPage(async (page) => {
-      await page.waitForSelector('[data-microseconds]');
-      await page.getByRole('button', { name: 'Sample' }).click();
-      for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step' }).click();
-      await page.screenshot({ path: `${screenshotDir}demo-1280-filters.png`, fullPage: true });
-    }, { hash: '#T=1.5&p=0.95&log=1&bias=%5B%5B%22banana%22%2C%222%22%5D%5D' });
+    await withPage(
+      async (page) => {
+        await page.waitForSelector('[data-microseconds]');
+        await page.getByRole('button', { name: 'Sample' }).click();
+        for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Step' }).click();
+        await page.screenshot({ path: `${screenshotDir}demo-1280-filters.png`, fullPage: true });
+      },
+      { hash: '#T=1.5&p=0.95&log=1&bias=%5B%5B%22banana%22%2C%222%22%5D%5D' },
+    );
   });
 });

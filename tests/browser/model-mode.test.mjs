@@ -12,9 +12,21 @@ import { Generation, loadModelRuntime } from '../../examples/model/index.js';
 import { randomCheckpoint, randomTokenizer } from '../../examples/model/random-checkpoint.js';
 import { demoSession, screenshotDir } from './demo-session.mjs';
 
-const DEFAULT_CHECKPOINT = readFileSync(new URL('../../examples/model/kjv-model.bin', import.meta.url));
-const DEFAULT_TOKENIZER = readFileSync(new URL('../../examples/model/kjv-tokenizer.bin', import.meta.url));
-const USER_CONFIG = { dim: 48, hiddenDim: 96, nLayers: 2, nHeads: 6, nKvHeads: 3, vocabSize: 600, seqLen: 64 };
+const DEFAULT_CHECKPOINT = readFileSync(
+  new URL('../../examples/model/kjv-model.bin', import.meta.url),
+);
+const DEFAULT_TOKENIZER = readFileSync(
+  new URL('../../examples/model/kjv-tokenizer.bin', import.meta.url),
+);
+const USER_CONFIG = {
+  dim: 48,
+  hiddenDim: 96,
+  nLayers: 2,
+  nHeads: 6,
+  nKvHeads: 3,
+  vocabSize: 600,
+  seqLen: 64,
+};
 const USER_CHECKPOINT = Buffer.from(randomCheckpoint(USER_CONFIG, { seed: 11, scale: 0.3 }));
 const USER_TOKENIZER = Buffer.from(randomTokenizer(USER_CONFIG.vocabSize));
 
@@ -48,24 +60,49 @@ const withPage = (fn, hash = '#mode=model') => session.withPage(fn, { hash });
  * not enough: "Reading random-48.bin and tokenizer.bin…" names the file before it has loaded.)
  */
 function waitForModelStatus(page, pattern) {
-  return page.waitForFunction(({ source, flags }) => {
-    const status = document.querySelector('.model-status');
-    return status?.dataset.modelStatus === 'ready' && new RegExp(source, flags).test(status.textContent ?? '');
-  }, { source: pattern.source, flags: pattern.flags }, { timeout: 30_000 });
+  return page.waitForFunction(
+    ({ source, flags }) => {
+      const status = document.querySelector('.model-status');
+      return (
+        status?.dataset.modelStatus === 'ready' &&
+        new RegExp(source, flags).test(status.textContent ?? '')
+      );
+    },
+    { source: pattern.source, flags: pattern.flags },
+    { timeout: 30_000 },
+  );
 }
 
-const generated = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.map((e) => Number(e.dataset.token)));
+const generated = (page) =>
+  page.$$eval('#model-output .gen-token[data-step]', (els) =>
+    els.map((e) => Number(e.dataset.token)),
+  );
 const count = (page) => page.$$eval('#model-output .gen-token[data-step]', (els) => els.length);
-const waitForTokens = (page, n) => page.waitForFunction((k) => document.querySelectorAll('#model-output .gen-token[data-step]').length >= k, n, { timeout: 30_000 });
-const waitForIdle = (page) => page.waitForSelector('[data-mode="model"][data-running="false"]', { timeout: 30_000 });
+const waitForTokens = (page, n) =>
+  page.waitForFunction(
+    (k) => document.querySelectorAll('#model-output .gen-token[data-step]').length >= k,
+    n,
+    { timeout: 30_000 },
+  );
+const waitForIdle = (page) =>
+  page.waitForSelector('[data-mode="model"][data-running="false"]', { timeout: 30_000 });
 
 describe('demo page, Model mode', { timeout: 240_000 }, () => {
   test('the default model writes text token by token in a worker, each step with its distribution; Node and Chromium draw the same 20 tokens', async () => {
     const sampling = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, seed: 1234 };
-    const expected = nodeTokens(DEFAULT_CHECKPOINT, DEFAULT_TOKENIZER, 'And God said', sampling, 20);
+    const expected = nodeTokens(
+      DEFAULT_CHECKPOINT,
+      DEFAULT_TOKENIZER,
+      'And God said',
+      sampling,
+      20,
+    );
     assert.equal(expected.length, 20);
     await withPage(async (page) => {
-      assert.match(await page.textContent('.model-status'), /King James Bible model \(default\).*vocabulary 1,024, context 256/s);
+      assert.match(
+        await page.textContent('.model-status'),
+        /King James Bible model \(default\).*vocabulary 1,024, context 256/s,
+      );
       assert.equal(page.workers().length, 1, 'the model runs in a Web Worker');
       await page.getByRole('button', { name: 'Generate' }).click();
       // Tokens arrive one by one at the default pace (20 per second): the page shows a partial text first.
@@ -76,16 +113,22 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       // The latest step: the sampled token, its probability, and the distributions it came from.
       const card = page.locator('[data-mode="model"] .step-view .draw-card');
       assert.ok(Number(await card.locator('dd[data-p]').getAttribute('data-p')) > 0);
-      assert.equal(await page.locator('[data-chart="model-before"] .bar-row').count() >= 10, true);
-      assert.ok(await page.locator('[data-chart="model-after"] .bar-row').count() >= 1);
-      assert.equal(await page.locator('[data-chart="model-after"] .is-drawn').count() <= 1, true);
+      assert.equal(
+        (await page.locator('[data-chart="model-before"] .bar-row').count()) >= 10,
+        true,
+      );
+      assert.ok((await page.locator('[data-chart="model-after"] .bar-row').count()) >= 1);
+      assert.equal((await page.locator('[data-chart="model-after"] .is-drawn').count()) <= 1, true);
       assert.ok(Number(await page.getAttribute('.gen-stats', 'data-tokens-per-second')) > 0);
       assert.match(await page.textContent('.gen-stats'), /tokens\/s in the worker/);
       await page.getByRole('button', { name: 'Pause' }).click();
       await waitForIdle(page);
       const text = await page.textContent('#model-output');
       assert.match(text, /^And God said/);
-      assert.ok(/\b(the|and|of|unto|LORD|shall)\b/.test(text.slice('And God said'.length)), `recognisable words in ${JSON.stringify(text)}`);
+      assert.ok(
+        /\b(the|and|of|unto|LORD|shall)\b/.test(text.slice('And God said'.length)),
+        `recognisable words in ${JSON.stringify(text)}`,
+      );
       await page.screenshot({ path: `${screenshotDir}model-default.png`, fullPage: true });
     }, '#mode=model&T=0.8&k=40&p=0.95&seed=1234');
   });
@@ -108,14 +151,26 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       await waitForTokens(page, paused + 1);
       await page.waitForTimeout(200);
       assert.equal(await count(page), paused + 1, 'Step adds exactly one token');
-      assert.equal(await page.getAttribute('[data-mode="model"] .step-view', 'data-step'), String(paused));
-      assert.equal(Number(await page.getAttribute('[data-mode="model"] .step-view dd[data-p]', 'data-p')), 1);
-      assert.match(await page.textContent('[data-mode="model"] .step-view .kv'), /1 of 1,024 tokens/);
+      assert.equal(
+        await page.getAttribute('[data-mode="model"] .step-view', 'data-step'),
+        String(paused),
+      );
+      assert.equal(
+        Number(await page.getAttribute('[data-mode="model"] .step-view dd[data-p]', 'data-p')),
+        1,
+      );
+      assert.match(
+        await page.textContent('[data-mode="model"] .step-view .kv'),
+        /1 of 1,024 tokens/,
+      );
 
       // Inspect the first step: its own distribution comes back.
       await page.locator('#model-output .gen-token[data-step="0"]').click();
       await page.waitForSelector('[data-mode="model"] .step-view[data-step="0"]');
-      assert.equal(await page.getAttribute('#model-output .gen-token[data-step="0"]', 'aria-pressed'), 'true');
+      assert.equal(
+        await page.getAttribute('#model-output .gen-token[data-step="0"]', 'aria-pressed'),
+        'true',
+      );
 
       await page.getByRole('button', { name: 'Resume' }).click();
       await waitForTokens(page, paused + 3);
@@ -128,10 +183,21 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
     const sampling = { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 5 };
     const expected = nodeTokens(USER_CHECKPOINT, USER_TOKENIZER, 'And God said', sampling, 20);
     await withPage(async (page) => {
-      await page.getByLabel('Checkpoint').setInputFiles({ name: 'random-48.bin', mimeType: 'application/octet-stream', buffer: USER_CHECKPOINT });
-      await page.getByLabel('Tokenizer').setInputFiles({ name: 'tokenizer.bin', mimeType: 'application/octet-stream', buffer: USER_TOKENIZER });
+      await page.getByLabel('Checkpoint').setInputFiles({
+        name: 'random-48.bin',
+        mimeType: 'application/octet-stream',
+        buffer: USER_CHECKPOINT,
+      });
+      await page.getByLabel('Tokenizer').setInputFiles({
+        name: 'tokenizer.bin',
+        mimeType: 'application/octet-stream',
+        buffer: USER_TOKENIZER,
+      });
       await waitForModelStatus(page, /random-48\.bin/);
-      assert.match(await page.textContent('.model-status'), /2 layers, dim 48, 6 heads \(3 key\/value\), vocabulary 600, context 64/);
+      assert.match(
+        await page.textContent('.model-status'),
+        /2 layers, dim 48, 6 heads \(3 key\/value\), vocabulary 600, context 64/,
+      );
       assert.equal(await page.getAttribute('.model-status', 'data-model-status'), 'ready');
       await page.getByLabel('Speed').selectOption({ label: 'As fast as it runs' });
       await page.getByRole('button', { name: 'Generate' }).click();
@@ -141,7 +207,11 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       await page.screenshot({ path: `${screenshotDir}model-user.png`, fullPage: true });
 
       // A truncated tokenizer is refused with the file named; the loaded model still generates.
-      await page.getByLabel('Tokenizer').setInputFiles({ name: 'tokenizer.bin', mimeType: 'application/octet-stream', buffer: USER_TOKENIZER.subarray(0, 500) });
+      await page.getByLabel('Tokenizer').setInputFiles({
+        name: 'tokenizer.bin',
+        mimeType: 'application/octet-stream',
+        buffer: USER_TOKENIZER.subarray(0, 500),
+      });
       await waitForModelStatus(page, /Not loaded/);
       assert.match(await page.textContent('.model-status'), /tokenizer/);
       await page.getByRole('button', { name: 'Use the default model' }).click();
@@ -151,13 +221,16 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
 
   test('both files dropped together on the zone load the same way (the tokenizer found by its name)', async () => {
     await withPage(async (page) => {
-      const dataTransfer = await page.evaluateHandle(([checkpoint, tokenizer]) => {
-        const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([bytes(tokenizer)], 'tokenizer.bin'));
-        dt.items.add(new File([bytes(checkpoint)], 'dropped-model.bin'));
-        return dt;
-      }, [USER_CHECKPOINT.toString('base64'), USER_TOKENIZER.toString('base64')]);
+      const dataTransfer = await page.evaluateHandle(
+        ([checkpoint, tokenizer]) => {
+          const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([bytes(tokenizer)], 'tokenizer.bin'));
+          dt.items.add(new File([bytes(checkpoint)], 'dropped-model.bin'));
+          return dt;
+        },
+        [USER_CHECKPOINT.toString('base64'), USER_TOKENIZER.toString('base64')],
+      );
       await page.dispatchEvent('[data-mode="model"] .drop-zone', 'drop', { dataTransfer });
       await waitForModelStatus(page, /dropped-model\.bin/);
       assert.match(await page.textContent('.model-status'), /vocabulary 600, context 64/);

@@ -36,7 +36,10 @@ test('a split emoji is one cell with the joint probability of its tokens', () =>
   const choice = parseLogprobs(readFileSync(`${dir}openai-chat.json`, 'utf8')).choices[0];
   const { text, cells } = tokenCells(choice.tokens);
   const emoji = cells[cells.length - 1];
-  assert.deepEqual([text.slice(emoji.start, emoji.end), emoji.tokenStart, emoji.tokenEnd], ['🙂', 5, 7]);
+  assert.deepEqual(
+    [text.slice(emoji.start, emoji.end), emoji.tokenStart, emoji.tokenEnd],
+    ['🙂', 5, 7],
+  );
   const { p, belowTopN } = cellProbability(choice.tokens, emoji);
   assert.ok(Math.abs(p - Math.exp(-0.6 - 0.0001)) < 1e-15);
   assert.equal(belowTopN, false);
@@ -49,7 +52,14 @@ test('tokens without a logprob or with the sentinel give no number, and an empty
     { token: 'b', logprob: null, belowTopN: true, topLogprobs: [], offset: 1 },
   ];
   const { cells } = tokenCells(tokens);
-  assert.deepEqual(cells.map((c) => [c.start, c.end, c.tokenStart, c.tokenEnd]), [[0, 1, 0, 1], [1, 1, 1, 2], [1, 2, 2, 3]]);
+  assert.deepEqual(
+    cells.map((c) => [c.start, c.end, c.tokenStart, c.tokenEnd]),
+    [
+      [0, 1, 0, 1],
+      [1, 1, 1, 2],
+      [1, 2, 2, 3],
+    ],
+  );
   assert.deepEqual(cellProbability(tokens, cells[1]), { p: null, belowTopN: false });
   assert.deepEqual(cellProbability(tokens, cells[2]), { p: null, belowTopN: true });
 });

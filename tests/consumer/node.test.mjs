@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pack, ROOT } from './support/pack.mjs';
 import { node } from './support/run.mjs';
-import { copyExample, installWithTarball, makeScratch, readManifest, removeScratch } from './support/scratch.mjs';
+import {
+  copyExample,
+  installWithTarball,
+  makeScratch,
+  readManifest,
+  removeScratch,
+} from './support/scratch.mjs';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/node-app/', import.meta.url));
 const tools = readManifest(ROOT).devDependencies; // the same typescript and @types/node the repo uses
@@ -20,7 +26,10 @@ before(async () => {
   const { tarball } = await pack(scratch);
   app = join(scratch, 'app');
   cpSync(FIXTURE, app, { recursive: true });
-  await installWithTarball(app, tarball, { typescript: tools.typescript, '@types/node': tools['@types/node'] });
+  await installWithTarball(app, tarball, {
+    typescript: tools.typescript,
+    '@types/node': tools['@types/node'],
+  });
 });
 after(() => removeScratch(scratch));
 
@@ -39,10 +48,20 @@ test('Node ESM: both builds load; softmax of [8, 6, 5, -1] and a seeded sample a
   assert.equal(facts.baselineSimd, false);
   const reference = softmax64([8, 6, 5, -1]);
   assert.ok(Math.abs(facts.softmax[0] - 0.843707) < 5e-7, `p(Paris) = ${facts.softmax[0]}`);
-  facts.softmax.forEach((p, i) => assert.ok(Math.abs(p - reference[i]) <= 2e-6 * reference[i], `p[${i}] = ${p}`));
+  facts.softmax.forEach((p, i) =>
+    assert.ok(Math.abs(p - reference[i]) <= 2e-6 * reference[i], `p[${i}] = ${p}`),
+  );
   assert.deepEqual(facts.baselineSoftmax, facts.softmax);
-  assert.deepEqual(facts.baselineSample, facts.sample, 'the same seed gives the same draw on both builds');
-  assert.deepEqual(facts.rangeError, { isLogitkitRangeError: true, isRangeError: true, message: 'softmax: logits[1] is NaN' });
+  assert.deepEqual(
+    facts.baselineSample,
+    facts.sample,
+    'the same seed gives the same draw on both builds',
+  );
+  assert.deepEqual(facts.rangeError, {
+    isLogitkitRangeError: true,
+    isRangeError: true,
+    message: 'softmax: logits[1] is NaN',
+  });
 });
 
 test('Node ESM: the .wasm subpath exports resolve to WebAssembly files; logitkit/logprobs parses a response', async () => {
@@ -54,25 +73,46 @@ test('Node ESM: the .wasm subpath exports resolve to WebAssembly files; logitkit
 });
 
 test('CommonJS: require("logitkit") works where Node has require(esm), and otherwise says to use import()', async (t) => {
-  const runs = [{ label: 'this Node', flags: [], supported: process.features.require_module === true }];
+  const runs = [
+    { label: 'this Node', flags: [], supported: process.features.require_module === true },
+  ];
   // On a Node with require(esm), also check what users of an older Node 20 see.
-  if (runs[0].supported) runs.push({ label: 'require(esm) disabled', flags: ['--no-experimental-require-module'], supported: false });
+  if (runs[0].supported)
+    runs.push({
+      label: 'require(esm) disabled',
+      flags: ['--no-experimental-require-module'],
+      supported: false,
+    });
   for (const { label, flags, supported } of runs) {
     const facts = JSON.parse((await node([...flags, 'require.cjs'], { cwd: app })).stdout);
-    assert.ok(Math.abs(facts.dynamicImport.softmax0 - 0.843707) < 5e-7, 'await import() works from CommonJS');
+    assert.ok(
+      Math.abs(facts.dynamicImport.softmax0 - 0.843707) < 5e-7,
+      'await import() works from CommonJS',
+    );
     if (supported) {
       assert.deepEqual(facts.require, { ok: true, softmax0: facts.dynamicImport.softmax0 });
     } else {
       assert.equal(facts.require.code, 'ERR_REQUIRE_ESM');
       assert.match(facts.require.message, /dynamic import\(\)/);
     }
-    t.diagnostic(`${label}: require('logitkit') ${facts.require.ok ? 'works' : `throws ${facts.require.code}`}`);
+    t.diagnostic(
+      `${label}: require('logitkit') ${facts.require.ok ? 'works' : `throws ${facts.require.code}`}`,
+    );
   }
 });
 
 for (const resolution of ['bundler', 'nodenext']) {
   test(`TypeScript ${tools.typescript}: tsc --strict --noEmit with moduleResolution ${resolution} and skipLibCheck off`, async () => {
-    await node([join(app, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--strict', '--noEmit'], { cwd: app });
+    await node(
+      [
+        join(app, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        `tsconfig.${resolution}.json`,
+        '--strict',
+        '--noEmit',
+      ],
+      { cwd: app },
+    );
   });
 }
 
@@ -80,7 +120,10 @@ test('examples/logprobs-report runs against the installed logitkit/logprobs', as
   const example = copyExample('logprobs-report', app);
   // In the checkout the script may import the built files by path; an app imports the package.
   const script = join(example, 'report.mjs');
-  const source = readFileSync(script, 'utf8').replace(/(['"])(\.\.\/)+dist\/logprobs\/index\.js\1/, "'logitkit/logprobs'");
+  const source = readFileSync(script, 'utf8').replace(
+    /(['"])(\.\.\/)+dist\/logprobs\/index\.js\1/,
+    "'logitkit/logprobs'",
+  );
   assert.match(source, /from 'logitkit\/logprobs'/);
   writeFileSync(script, source);
   const { stdout } = await node([script, join(example, 'sample-openai.json')], { cwd: app });

@@ -11,12 +11,21 @@ const report = await pack();
 const shipped = new Set(report.files.map((file) => file.path));
 
 // Anything else in the tarball is a leak (sources, tests, build trees, maps, configs).
-const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/([\w-]+\/)*[\w-]+\.(js|d\.ts)|dist\/wasm\/logitkit-(simd|baseline)\.(mjs|wasm))$/;
+const ALLOWED =
+  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/([\w-]+\/)*[\w-]+\.(js|d\.ts)|dist\/wasm\/logitkit-(simd|baseline)\.(mjs|wasm))$/;
 const REQUIRED = [
-  'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md',
-  'dist/index.js', 'dist/index.d.ts', 'dist/logprobs/index.js', 'dist/logprobs/index.d.ts',
-  'dist/wasm/logitkit-simd.mjs', 'dist/wasm/logitkit-simd.wasm',
-  'dist/wasm/logitkit-baseline.mjs', 'dist/wasm/logitkit-baseline.wasm',
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/logprobs/index.js',
+  'dist/logprobs/index.d.ts',
+  'dist/wasm/logitkit-simd.mjs',
+  'dist/wasm/logitkit-simd.wasm',
+  'dist/wasm/logitkit-baseline.mjs',
+  'dist/wasm/logitkit-baseline.wasm',
 ];
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -24,16 +33,28 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 test('the tarball holds only the built package, and prints its sizes', (t) => {
   const leaked = [...shipped].filter((path) => !ALLOWED.test(path));
   assert.deepEqual(leaked, [], 'files that users do not need');
-  assert.deepEqual(REQUIRED.filter((path) => !shipped.has(path)), [], 'files that users need');
+  assert.deepEqual(
+    REQUIRED.filter((path) => !shipped.has(path)),
+    [],
+    'files that users need',
+  );
 
-  const group = (path) => (path.startsWith('dist/wasm/') ? path : path.startsWith('dist/') ? `dist/**/*${path.endsWith('.d.ts') ? '.d.ts' : '.js'}` : path);
+  const group = (path) =>
+    path.startsWith('dist/wasm/')
+      ? path
+      : path.startsWith('dist/')
+        ? `dist/**/*${path.endsWith('.d.ts') ? '.d.ts' : '.js'}`
+        : path;
   const sizes = new Map();
   for (const { path, size } of report.files) {
     const entry = sizes.get(group(path)) ?? { files: 0, bytes: 0 };
     sizes.set(group(path), { files: entry.files + 1, bytes: entry.bytes + size });
   }
-  t.diagnostic(`${manifest.name}@${manifest.version}: ${report.entryCount} files, ${kib(report.size)} packed, ${kib(report.unpackedSize)} unpacked`);
-  for (const [name, { files, bytes }] of sizes) t.diagnostic(`  ${kib(bytes).padStart(10)}  ${name}${files > 1 ? ` (${files} files)` : ''}`);
+  t.diagnostic(
+    `${manifest.name}@${manifest.version}: ${report.entryCount} files, ${kib(report.size)} packed, ${kib(report.unpackedSize)} unpacked`,
+  );
+  for (const [name, { files, bytes }] of sizes)
+    t.diagnostic(`  ${kib(bytes).padStart(10)}  ${name}${files > 1 ? ` (${files} files)` : ''}`);
 });
 
 test('each .wasm is at most 120 KiB (the spec budget)', () => {
@@ -49,13 +70,18 @@ test('every relative import, import() and new URL(…, import.meta.url) in shipp
     const text = readFileSync(join(ROOT, path), 'utf8');
     const dir = path.slice(0, path.lastIndexOf('/') + 1);
     const references = [
-      ...[...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]),
-      ...[...text.matchAll(/new URL\(\s*['"]([^'":]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[1]),
+      ...[...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+        (m) => m[1],
+      ),
+      ...[...text.matchAll(/new URL\(\s*['"]([^'":]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map(
+        (m) => m[1],
+      ),
     ];
     for (const reference of references) {
       let target = new URL(reference, `file:///${dir}`).pathname.slice(1);
       if (path.endsWith('.d.ts')) target = target.replace(/\.(m?)js$/, '.d.$1ts');
-      if (!shipped.has(target)) problems.push(`${path} refers to ${reference}, which is not in the tarball`);
+      if (!shipped.has(target))
+        problems.push(`${path} refers to ${reference}, which is not in the tarball`);
     }
   }
   assert.deepEqual(problems, []);
@@ -63,16 +89,28 @@ test('every relative import, import() and new URL(…, import.meta.url) in shipp
 
 test('package.json: ESM entry points and types for both subpaths, the .wasm files, and no stray conditions', () => {
   assert.equal(manifest.type, 'module');
-  assert.deepEqual(Object.keys(manifest.exports), ['.', './logprobs', './wasm/logitkit-simd.wasm', './wasm/logitkit-baseline.wasm', './package.json']);
+  assert.deepEqual(Object.keys(manifest.exports), [
+    '.',
+    './logprobs',
+    './wasm/logitkit-simd.wasm',
+    './wasm/logitkit-baseline.wasm',
+    './package.json',
+  ]);
   for (const subpath of ['.', './logprobs']) {
     // "types" first: TypeScript takes the first condition that matches. No "require" condition:
     // Node >= 20.19 require()s the ESM entry itself, and a throwing CommonJS stub would break that.
-    assert.deepEqual(Object.keys(manifest.exports[subpath]), ['types', 'default'], `exports["${subpath}"]`);
+    assert.deepEqual(
+      Object.keys(manifest.exports[subpath]),
+      ['types', 'default'],
+      `exports["${subpath}"]`,
+    );
   }
   const targets = [manifest.main, manifest.types];
-  const walk = (value) => (typeof value === 'string' ? targets.push(value) : Object.values(value).forEach(walk));
+  const walk = (value) =>
+    typeof value === 'string' ? targets.push(value) : Object.values(value).forEach(walk);
   walk(manifest.exports);
-  for (const target of targets) assert.ok(shipped.has(target.replace(/^\.\//, '')), `${target} is not in the tarball`);
+  for (const target of targets)
+    assert.ok(shipped.has(target.replace(/^\.\//, '')), `${target} is not in the tarball`);
 });
 
 test('package.json: sideEffects, engines, license and project links', () => {

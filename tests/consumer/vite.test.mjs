@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium, openProbe, WASM_MAGIC } from './support/browser.mjs';
 import { pack, ROOT } from './support/pack.mjs';
 import { node, npm } from './support/run.mjs';
-import { copyExample, installWithTarball, makeScratch, readManifest, removeScratch } from './support/scratch.mjs';
+import {
+  copyExample,
+  installWithTarball,
+  makeScratch,
+  readManifest,
+  removeScratch,
+} from './support/scratch.mjs';
 import { startVite } from './support/vite.mjs';
 
 const REFERENCE = fileURLToPath(new URL('fixtures/reference/', import.meta.url));
@@ -33,8 +39,16 @@ before(async () => {
     const dir = copyExample(name, scratch);
     const { scripts, devDependencies } = readManifest(dir);
     // The commands each README documents are the ones run here.
-    assert.deepEqual(scripts, { dev: 'vite', build: 'vite build', preview: 'vite preview' }, `${name} scripts`);
-    assert.equal(devDependencies.vite, readManifest(ROOT).devDependencies.vite, `${name} uses the repo's Vite`);
+    assert.deepEqual(
+      scripts,
+      { dev: 'vite', build: 'vite build', preview: 'vite preview' },
+      `${name} scripts`,
+    );
+    assert.equal(
+      devDependencies.vite,
+      readManifest(ROOT).devDependencies.vite,
+      `${name} uses the repo's Vite`,
+    );
     await installWithTarball(dir, tarball);
     await npm(['run', 'build'], { cwd: dir });
     dirs[name] = dir;
@@ -65,8 +79,11 @@ async function onPage(t, example, command, check) {
     assert.ok(wasm.length > 0, 'the page fetched a .wasm');
     t.diagnostic(`fetched ${wasm.map((response) => new URL(response.url).pathname).join(', ')}`);
     for (const response of wasm) {
-      assert.deepEqual({ status: response.status, type: response.type, magic: response.magic },
-        { status: 200, type: 'application/wasm', magic: WASM_MAGIC }, response.url);
+      assert.deepEqual(
+        { status: response.status, type: response.type, magic: response.magic },
+        { status: 200, type: 'application/wasm', magic: WASM_MAGIC },
+        response.url,
+      );
     }
     assert.deepEqual(probe.problems, []);
   } finally {
@@ -80,8 +97,16 @@ for (const example of EXAMPLES) {
   test(`${example}: vite build emits both .wasm builds as WebAssembly`, () => {
     const assets = join(dirs[example], 'dist/assets');
     const wasm = readdirSync(assets).filter((file) => file.endsWith('.wasm'));
-    assert.deepEqual(wasm.map((file) => file.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort(), ['logitkit-baseline.wasm', 'logitkit-simd.wasm']);
-    for (const file of wasm) assert.equal(readFileSync(join(assets, file)).subarray(0, 4).toString('hex'), WASM_MAGIC, file);
+    assert.deepEqual(wasm.map((file) => file.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort(), [
+      'logitkit-baseline.wasm',
+      'logitkit-simd.wasm',
+    ]);
+    for (const file of wasm)
+      assert.equal(
+        readFileSync(join(assets, file)).subarray(0, 4).toString('hex'),
+        WASM_MAGIC,
+        file,
+      );
   });
 }
 
@@ -92,13 +117,25 @@ for (const { name, command } of MODES) {
       assert.equal(first.error, undefined);
       assert.ok(Math.abs(first.probs[0] - 0.843707) < 5e-7, `p(Paris) = ${first.probs[0]}`);
       assert.equal(first.simd, true, 'Chromium runs the SIMD build');
-      const settings = [{ temperature: 1, seed: 42 }, { temperature: 3, seed: 2026 }, { temperature: 3, seed: 7 }];
+      const settings = [
+        { temperature: 1, seed: 42 },
+        { temperature: 3, seed: 2026 },
+        { temperature: 3, seed: 7 },
+      ];
       for (const { temperature, seed } of settings) {
         await probe.page.fill('input[name=temperature]', String(temperature));
         await probe.page.fill('input[name=seed]', String(seed));
         const shown = await probe.result({ temperature, seed });
-        const expected = await reference('vite-app', 'paris.mjs', { logits: shown.logits, temperature, seed });
-        assert.deepEqual({ probs: shown.probs, token: shown.token, logprob: shown.logprob }, expected, `T = ${temperature}, seed ${seed}`);
+        const expected = await reference('vite-app', 'paris.mjs', {
+          logits: shown.logits,
+          temperature,
+          seed,
+        });
+        assert.deepEqual(
+          { probs: shown.probs, token: shown.token, logprob: shown.logprob },
+          expected,
+          `T = ${temperature}, seed ${seed}`,
+        );
       }
     }));
 
@@ -110,12 +147,18 @@ for (const { name, command } of MODES) {
         if (seed !== answered.request.sampling.seed) {
           await probe.page.fill('input[name=seed]', String(seed));
           await probe.page.click('button');
-          answered = await probe.result({ request: { ...answered.request, sampling: { ...answered.request.sampling, seed } } });
+          answered = await probe.result({
+            request: { ...answered.request, sampling: { ...answered.request.sampling, seed } },
+          });
         }
         assert.equal(answered.error, undefined);
         assert.equal(answered.simd, true);
         assert.equal(answered.tokens.length, answered.request.steps);
-        assert.deepEqual(answered.tokens, await reference('worker', 'generate.mjs', answered.request), `seed ${seed}`);
+        assert.deepEqual(
+          answered.tokens,
+          await reference('worker', 'generate.mjs', answered.request),
+          `seed ${seed}`,
+        );
       }
     }));
 }

@@ -20,7 +20,9 @@ struct Cand {
 using List = std::vector<Cand>;
 
 inline void sort_desc(List& c) {
-  std::stable_sort(c.begin(), c.end(), [](const Cand& a, const Cand& b) { return a.z > b.z || (a.z == b.z && a.id < b.id); });
+  std::stable_sort(c.begin(), c.end(), [](const Cand& a, const Cand& b) {
+    return a.z > b.z || (a.z == b.z && a.id < b.id);
+  });
 }
 
 inline std::vector<double> probs(const List& c) {
@@ -36,7 +38,8 @@ inline std::vector<double> probs(const List& c) {
 inline double entropy(const List& c) {
   const std::vector<double> p = probs(c);
   double h = 0;
-  for (double v : p) if (v > 0) h -= v * std::log(v);
+  for (double v : p)
+    if (v > 0) h -= v * std::log(v);
   return h;
 }
 
@@ -103,14 +106,16 @@ inline void typical(List& c, double mass, size_t min_keep) {
   sort_desc(c);  // fixes the tie order: shifted, then logit desc, id asc
   const std::vector<double> pr = probs(c);
   double ent = 0;
-  for (double v : pr) if (v > 0) ent -= v * std::log(v);
+  for (double v : pr)
+    if (v > 0) ent -= v * std::log(v);
   std::vector<size_t> ord(c.size());
   std::vector<double> shifted(c.size());
   for (size_t i = 0; i < c.size(); ++i) {
     ord[i] = i;
     shifted[i] = std::fabs(-std::log(pr[i]) - ent);
   }
-  std::stable_sort(ord.begin(), ord.end(), [&](size_t a, size_t b) { return shifted[a] < shifted[b]; });
+  std::stable_sort(ord.begin(), ord.end(),
+                   [&](size_t a, size_t b) { return shifted[a] < shifted[b]; });
   double cum = 0;
   size_t last_ind = 0;
   for (size_t q = 0; q < ord.size(); ++q) {
@@ -157,7 +162,8 @@ inline void top_n_sigma(List& c, double n) {
   for (const Cand& x : c) acc += (x.z - mean) * (x.z - mean);
   const double sd = std::sqrt(acc / c.size());
   List out;
-  for (const Cand& x : c) if (!(x.z < max - n * sd)) out.push_back(x);
+  for (const Cand& x : c)
+    if (!(x.z < max - n * sd)) out.push_back(x);
   c = out;
 }
 
@@ -169,8 +175,10 @@ inline void xtc(List& c, double probability, double threshold, size_t min_keep, 
   const std::vector<double> pr = probs(c);
   size_t pos_last = 0;
   for (size_t i = 0; i < c.size(); ++i) {
-    if (pr[i] >= threshold) pos_last = i;
-    else break;
+    if (pr[i] >= threshold)
+      pos_last = i;
+    else
+      break;
   }
   if (c.size() - pos_last >= min_keep && pos_last > 0) c.erase(c.begin(), c.begin() + pos_last);
 }
@@ -189,7 +197,8 @@ inline void mirostat_v1(List& c, double mu, int m, size_t n_vocab) {
   if (sum_ti_sq == 0) return;
   const double s_hat = sum_ti_bi / sum_ti_sq;
   const double eps_hat = s_hat - 1;
-  const double k = std::pow((eps_hat * std::pow(2, mu)) / (1 - std::pow(double(n_vocab), -eps_hat)), 1 / s_hat);
+  const double k =
+      std::pow((eps_hat * std::pow(2, mu)) / (1 - std::pow(double(n_vocab), -eps_hat)), 1 / s_hat);
   keep(c, std::max<size_t>(k >= double(n_vocab) ? n_vocab : size_t(std::max(k, 1.0)), 1));
 }
 
@@ -205,7 +214,8 @@ inline void mirostat_v2(List& c, double mu) {
 // ---- logit processors on the full row ----
 
 // llama_sampler_penalties_apply (repeat, then frequency and presence) over the last `last_n`.
-inline void penalties(std::vector<double>& z, const std::vector<int32_t>& h, int last_n, double rep, double freq, double pres) {
+inline void penalties(std::vector<double>& z, const std::vector<int32_t>& h, int last_n, double rep,
+                      double freq, double pres) {
   const size_t w = last_n < 0 ? h.size() : std::min(h.size(), size_t(last_n));
   std::map<int32_t, int> count;
   for (size_t i = h.size() - w; i < h.size(); ++i) ++count[h[i]];
@@ -219,13 +229,15 @@ inline void penalties(std::vector<double>& z, const std::vector<int32_t>& h, int
 inline void no_repeat_ngram(std::vector<double>& z, const std::vector<int32_t>& h, size_t n) {
   if (n == 0 || h.size() + 1 < n) return;
   std::map<std::vector<int32_t>, std::vector<int32_t>> ngrams;
-  for (size_t i = 0; i + n <= h.size(); ++i) ngrams[std::vector<int32_t>(h.begin() + i, h.begin() + i + n - 1)].push_back(h[i + n - 1]);
+  for (size_t i = 0; i + n <= h.size(); ++i)
+    ngrams[std::vector<int32_t>(h.begin() + i, h.begin() + i + n - 1)].push_back(h[i + n - 1]);
   const std::vector<int32_t> key(h.end() - (n - 1), h.end());
   for (int32_t t : ngrams[key]) z[t] = -INFINITY;
 }
 
 // vLLM apply_bad_words.
-inline void bad_words(std::vector<double>& z, const std::vector<int32_t>& h, const std::vector<std::vector<int32_t>>& words) {
+inline void bad_words(std::vector<double>& z, const std::vector<int32_t>& h,
+                      const std::vector<std::vector<int32_t>>& words) {
   for (const auto& w : words) {
     if (w.size() > h.size() + 1) continue;
     if (std::equal(w.begin(), w.end() - 1, h.end() - (w.size() - 1))) z[w.back()] = -INFINITY;
@@ -235,8 +247,8 @@ inline void bad_words(std::vector<double>& z, const std::vector<int32_t>& h, con
 // DRY by its definition (not llama.cpp's Z-algorithm): for every position q of the window whose
 // next token exists, the length of the longest match between the window's suffix and the tokens
 // ending at q (capped by the restart limit); the next token inherits it.
-inline void dry(std::vector<double>& z, const std::vector<int32_t>& h, double mult, double base, int allowed, int last_n,
-                const std::vector<std::vector<int32_t>>& breakers) {
+inline void dry(std::vector<double>& z, const std::vector<int32_t>& h, double mult, double base,
+                int allowed, int last_n, const std::vector<std::vector<int32_t>>& breakers) {
   if (mult == 0 || base < 1 || last_n == 0) return;
   const int len = int(h.size());
   const int L = last_n < 0 ? len : std::min(len, last_n);

@@ -63,7 +63,8 @@ struct Setup {
 };
 
 // The reference chain: processors on the row, then the filters on the candidate list, in order.
-rf::List reference(const Setup& su, const std::vector<float>& z32, const std::vector<int32_t>& h, double mu, uint64_t call) {
+rf::List reference(const Setup& su, const std::vector<float>& z32, const std::vector<int32_t>& h,
+                   double mu, uint64_t call) {
   const SamplingParams& p = su.p;
   const size_t n = z32.size();
   std::vector<double> z(z32.begin(), z32.end());
@@ -75,45 +76,73 @@ rf::List reference(const Setup& su, const std::vector<float>& z32, const std::ve
     const Stage st = order[i];
     if (logitkit::is_processor(st)) {
       switch (st) {
-        case Stage::kLogitBias: for (auto [t, b] : su.bias) z[t] += b; break;
-        case Stage::kBadWords: rf::bad_words(z, h, su.bad_words); break;
-        case Stage::kNoRepeatNgram: rf::no_repeat_ngram(z, h, size_t(p.no_repeat_ngram_size)); break;
+        case Stage::kLogitBias:
+          for (auto [t, b] : su.bias) z[t] += b;
+          break;
+        case Stage::kBadWords:
+          rf::bad_words(z, h, su.bad_words);
+          break;
+        case Stage::kNoRepeatNgram:
+          rf::no_repeat_ngram(z, h, size_t(p.no_repeat_ngram_size));
+          break;
         case Stage::kPenalties:
-          if (p.penalty_last_n != 0) rf::penalties(z, h, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty, p.presence_penalty);
+          if (p.penalty_last_n != 0)
+            rf::penalties(z, h, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty,
+                          p.presence_penalty);
           break;
         case Stage::kDry:
-          rf::dry(z, h, p.dry_multiplier, p.dry_base, p.dry_allowed_length, p.dry_penalty_last_n, su.breakers);
+          rf::dry(z, h, p.dry_multiplier, p.dry_base, p.dry_allowed_length, p.dry_penalty_last_n,
+                  su.breakers);
           break;
-        default: break;
+        default:
+          break;
       }
       continue;
     }
     if (!listed) {
       listed = true;
       for (size_t t = 0; t < n; ++t) {
-        const bool allowed = su.allowed.empty() || std::count(su.allowed.begin(), su.allowed.end(), int32_t(t)) > 0;
+        const bool allowed =
+            su.allowed.empty() || std::count(su.allowed.begin(), su.allowed.end(), int32_t(t)) > 0;
         if (allowed && z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
       }
     }
     switch (st) {
       case Stage::kTemperature:
-        if (p.temperature != 1 || p.dynatemp_range > 0) rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
+        if (p.temperature != 1 || p.dynatemp_range > 0)
+          rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
         break;
-      case Stage::kTopK: rf::top_k(c, p.top_k, min_keep); break;
-      case Stage::kTopP: rf::top_p(c, p.top_p, min_keep); break;
-      case Stage::kMinP: rf::min_p(c, p.min_p, min_keep); break;
-      case Stage::kTypicalP: rf::typical(c, p.typical_p, min_keep); break;
-      case Stage::kEpsilon: rf::epsilon(c, p.epsilon_cutoff, min_keep); break;
-      case Stage::kEta: rf::eta(c, p.eta_cutoff, min_keep); break;
-      case Stage::kTopNSigma: rf::top_n_sigma(c, p.top_n_sigma); break;
+      case Stage::kTopK:
+        rf::top_k(c, p.top_k, min_keep);
+        break;
+      case Stage::kTopP:
+        rf::top_p(c, p.top_p, min_keep);
+        break;
+      case Stage::kMinP:
+        rf::min_p(c, p.min_p, min_keep);
+        break;
+      case Stage::kTypicalP:
+        rf::typical(c, p.typical_p, min_keep);
+        break;
+      case Stage::kEpsilon:
+        rf::epsilon(c, p.epsilon_cutoff, min_keep);
+        break;
+      case Stage::kEta:
+        rf::eta(c, p.eta_cutoff, min_keep);
+        break;
+      case Stage::kTopNSigma:
+        rf::top_n_sigma(c, p.top_n_sigma);
+        break;
       case Stage::kXtc:
-        rf::xtc(c, p.xtc_probability, p.xtc_threshold, min_keep, logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kXtc));
+        rf::xtc(c, p.xtc_probability, p.xtc_threshold, min_keep,
+                logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kXtc));
         break;
       case Stage::kMirostat:
         if (p.mirostat == 1) rf::mirostat_v1(c, mu, p.mirostat_m, n);
         if (p.mirostat == 2) rf::mirostat_v2(c, mu);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return c;
@@ -167,7 +196,9 @@ void run_case(Setup su, const std::vector<float>& z, const std::vector<int32_t>&
   check(observe(s, z), reference(su, z, history, 2 * su.p.mirostat_tau, 0));
 }
 
-std::vector<float> fixture(size_t n, double sigma, uint64_t seed) { return ref::normal_logits(n, sigma, seed); }
+std::vector<float> fixture(size_t n, double sigma, uint64_t seed) {
+  return ref::normal_logits(n, sigma, seed);
+}
 
 }  // namespace
 
@@ -208,7 +239,8 @@ TEST_CASE("each filter alone keeps its reference set (HF order, after temperatur
               Setup su = base();
               su.p.dynatemp_range = range;
               su.p.dynatemp_exponent = exponent;
-              su.p.top_k = 20;  // temperature changes the top list's logprobs, not the set: narrow it to see it
+              su.p.top_k = 20;  // temperature changes the top list's logprobs, not the set: narrow
+                                // it to see it
               run_case(su, z);
             }
           }
@@ -225,7 +257,8 @@ TEST_CASE("each filter alone keeps its reference set (HF order, after temperatur
   }
 }
 
-TEST_CASE("XTC fires exactly when its Philox draw (stream 1) says so, and removes the reference tokens") {
+TEST_CASE(
+    "XTC fires exactly when its Philox draw (stream 1) says so, and removes the reference tokens") {
   const std::vector<float> z = fixture(500, 3.0, 77);
   int fired = 0;
   for (uint64_t seed = 0; seed < 40; ++seed) {
@@ -246,7 +279,8 @@ TEST_CASE("XTC fires exactly when its Philox draw (stream 1) says so, and remove
   CHECK(fired < 100);
 }
 
-TEST_CASE("chains of several filters match the reference chain, in the HF and the llama.cpp order") {
+TEST_CASE(
+    "chains of several filters match the reference chain, in the HF and the llama.cpp order") {
   const std::vector<float> z = fixture(4000, 2.5, 5);
   for (bool llama : {false, true}) {
     for (int variant = 0; variant < 6; ++variant) {
@@ -270,7 +304,8 @@ TEST_CASE("chains of several filters match the reference chain, in the HF and th
   }
 }
 
-TEST_CASE("mirostat v1 and v2: k / truncation from mu, mu updated by the surprise, reset to 2 tau") {
+TEST_CASE(
+    "mirostat v1 and v2: k / truncation from mu, mu updated by the surprise, reset to 2 tau") {
   const std::vector<float> z = fixture(2000, 2.0, 9);
   for (int mode : {1, 2}) {
     Setup su;
@@ -299,7 +334,9 @@ TEST_CASE("mirostat v1 and v2: k / truncation from mu, mu updated by the surpris
   }
 }
 
-TEST_CASE("processors: penalties, DRY, no-repeat n-gram, bad words, allowed tokens against their references") {
+TEST_CASE(
+    "processors: penalties, DRY, no-repeat n-gram, bad words, allowed tokens against their "
+    "references") {
   const size_t n = 64;
   const std::vector<float> z = fixture(n, 1.5, 21);
   // A history with repeats: a b c d a b c x a b c ...
@@ -331,7 +368,8 @@ TEST_CASE("processors: penalties, DRY, no-repeat n-gram, bad words, allowed toke
           su.p.seed = 2;
           if (breakers >= 1) su.breakers.push_back({10});
           if (breakers >= 2) su.breakers.push_back({4, 11});
-          INFO("mult=" << mult << " allowed=" << allowed << " last_n=" << last_n << " breakers=" << breakers);
+          INFO("mult=" << mult << " allowed=" << allowed << " last_n=" << last_n
+                       << " breakers=" << breakers);
           run_case(su, z, h);
         }
       }
@@ -406,7 +444,8 @@ TEST_CASE("configure rejects a bad order: a stage twice, or a processor after a 
   CHECK(s.configure(p).ok());
 }
 
-TEST_CASE("n distinct samples are the Gumbel top-k of the kept set with the documented Philox keys") {
+TEST_CASE(
+    "n distinct samples are the Gumbel top-k of the kept set with the documented Philox keys") {
   const std::vector<float> z = fixture(1000, 2.0, 31);
   SamplingParams p;
   p.temperature = 0.9;
@@ -430,7 +469,8 @@ TEST_CASE("n distinct samples are the Gumbel top-k of the kept set with the docu
     rf::sort_desc(ref);
     std::vector<std::pair<double, int32_t>> keys;
     for (const rf::Cand& x : ref) {
-      const double u = logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kGumbel, uint32_t(x.id));
+      const double u =
+          logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kGumbel, uint32_t(x.id));
       keys.push_back({-((x.z - ref[0].z) - std::log(-std::log(u))), x.id});
     }
     std::sort(keys.begin(), keys.end());
@@ -453,7 +493,8 @@ TEST_CASE("the top list can come from the raw distribution (logprobs_raw)") {
   std::vector<float> lp(10), want_lp(10);
   SampleResult r;
   REQUIRE(s.sample(z.data(), z.size(), &r, {idx.data(), lp.data(), 10}).ok());
-  REQUIRE(logitkit::top_logprobs(z.data(), z.size(), 10, 1.0, want_idx.data(), want_lp.data()).ok());
+  REQUIRE(
+      logitkit::top_logprobs(z.data(), z.size(), 10, 1.0, want_idx.data(), want_lp.data()).ok());
   CHECK(idx == want_idx);
   CHECK(lp == want_lp);
 }
@@ -512,7 +553,8 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
   for (int step = 0; step < 4; ++step) {
     SampleResult results[rows];
     uint32_t failed = 99;
-    REQUIRE(logitkit::sample_rows(handles, rows, z.data(), n, results, nullptr, nullptr, &failed).ok());
+    REQUIRE(
+        logitkit::sample_rows(handles, rows, z.data(), n, results, nullptr, nullptr, &failed).ok());
     for (size_t r = 0; r < rows; ++r) {
       std::vector<float> row(z.begin() + r * n, z.begin() + (r + 1) * n);
       SampleResult one;
@@ -525,7 +567,8 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
 
 TEST_CASE("float16 and bfloat16 words convert exactly") {
   const uint16_t half[] = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
-  const float want_half[] = {1.0f, -2.0f, 65504.0f, 0x1p-24f, 0x3FFp-24f, -0.0f, kInf, -kInf, 0.333251953125f};
+  const float want_half[] = {1.0f,  -2.0f, 65504.0f, 0x1p-24f,       0x3FFp-24f,
+                             -0.0f, kInf,  -kInf,    0.333251953125f};
   float out[9];
   logitkit::convert_half(half, 9, logitkit::DType::kFloat16, out);
   for (int i = 0; i < 9; ++i) CHECK(out[i] == want_half[i]);
@@ -539,7 +582,9 @@ TEST_CASE("float16 and bfloat16 words convert exactly") {
   for (int i = 0; i < 5; ++i) CHECK(out[i] == want_bf[i]);
 }
 
-TEST_CASE("golden sequences with every stage: every build (wasm SIMD, wasm baseline, native) draws the same tokens") {
+TEST_CASE(
+    "golden sequences with every stage: every build (wasm SIMD, wasm baseline, native) draws the "
+    "same tokens") {
   const std::vector<float> z = ref::grid_logits(32000, 4242);
   struct Golden {
     bool llama;
@@ -592,17 +637,28 @@ TEST_CASE("golden sequences with every stage: every build (wasm SIMD, wasm basel
   }
   // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
   const std::vector<std::vector<int32_t>> golden = {
-      {2860, 20805, 25583, 27847, 586, 9241, 28041, 22325},    {12190, 29865, 27577, 3489, 13749, 12977, 2448, 7183},
-      {21666, 17, 24900, 9686, 29020, 22545, 23896, 31787},    {5526, 17428, 3019, 19570, 13749, 12354, 20495, 19115},
-      {9212, 8108, 17872, 19880, 28194, 9241, 19325, 1287},    {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},
-      {17, 17, 17, 907, 17, 17, 14747, 17},                    {31087, 27981, 9484, 2553, 8631, 22842, 31084, 1650},
-      {9972, 27742, 25669, 5247, 17, 8227, 28019, 17},         {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
-      {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147},     {2860, 20805, 25583, 27847, 586, 9241, 28019, 22287},
-      {12638, 29865, 27599, 4044, 13960, 13131, 2733, 7936},   {21690, 17, 24921, 9706, 29023, 22544, 23896, 31787},
-      {5730, 17371, 3033, 19570, 13760, 12564, 20495, 18985},  {9241, 8108, 17655, 19880, 28194, 9282, 19325, 1287},
-      {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},      {29666, 24516, 13760, 17, 4044, 13602, 14279, 28041},
-      {31087, 27981, 9468, 2665, 31084, 22588, 10420, 1685},   {9972, 27742, 25669, 5034, 17, 8227, 28019, 17},
-      {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},        {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147}};
+      {2860, 20805, 25583, 27847, 586, 9241, 28041, 22325},
+      {12190, 29865, 27577, 3489, 13749, 12977, 2448, 7183},
+      {21666, 17, 24900, 9686, 29020, 22545, 23896, 31787},
+      {5526, 17428, 3019, 19570, 13749, 12354, 20495, 19115},
+      {9212, 8108, 17872, 19880, 28194, 9241, 19325, 1287},
+      {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},
+      {17, 17, 17, 907, 17, 17, 14747, 17},
+      {31087, 27981, 9484, 2553, 8631, 22842, 31084, 1650},
+      {9972, 27742, 25669, 5247, 17, 8227, 28019, 17},
+      {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
+      {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147},
+      {2860, 20805, 25583, 27847, 586, 9241, 28019, 22287},
+      {12638, 29865, 27599, 4044, 13960, 13131, 2733, 7936},
+      {21690, 17, 24921, 9706, 29023, 22544, 23896, 31787},
+      {5730, 17371, 3033, 19570, 13760, 12564, 20495, 18985},
+      {9241, 8108, 17655, 19880, 28194, 9282, 19325, 1287},
+      {17, 20229, 26515, 27278, 23841, 26076, 29666, 17},
+      {29666, 24516, 13760, 17, 4044, 13602, 14279, 28041},
+      {31087, 27981, 9468, 2665, 31084, 22588, 10420, 1685},
+      {9972, 27742, 25669, 5034, 17, 8227, 28019, 17},
+      {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
+      {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147}};
   CHECK(all == golden);
   if (all != golden) {
     for (const auto& t : all) {

@@ -10,12 +10,15 @@
 
 namespace ref {
 
-// Normal(0, sigma) logits from the Philox stream (libm may differ per build; use for accuracy tests).
+// Normal(0, sigma) logits from the Philox stream (libm may differ per build; use for accuracy
+// tests).
 inline std::vector<float> normal_logits(size_t n, double sigma, uint64_t seed) {
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) {
-    const double u1 = 1.0 - logitkit::uniform01(seed, 2 * i), u2 = logitkit::uniform01(seed, 2 * i + 1);
-    z[i] = static_cast<float>(sigma * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    const double u1 = 1.0 - logitkit::uniform01(seed, 2 * i),
+                 u2 = logitkit::uniform01(seed, 2 * i + 1);
+    z[i] = static_cast<float>(sigma * std::sqrt(-2.0 * std::log(u1)) *
+                              std::cos(6.283185307179586 * u2));
   }
   return z;
 }
@@ -24,13 +27,18 @@ inline std::vector<float> normal_logits(size_t n, double sigma, uint64_t seed) {
 inline std::vector<float> grid_logits(size_t n, uint64_t seed) {
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) {
-    z[i] = static_cast<float>(logitkit::philox4x32_10({{uint32_t(i), 0, 0, 0}}, uint32_t(seed), 0).word[0] & 0xFFFF) /
-               4096.0f - 8.0f;
+    z[i] =
+        static_cast<float>(
+            logitkit::philox4x32_10({{uint32_t(i), 0, 0, 0}}, uint32_t(seed), 0).word[0] & 0xFFFF) /
+            4096.0f -
+        8.0f;
   }
   return z;
 }
 
-inline double max_of(const std::vector<float>& z) { return *std::max_element(z.begin(), z.end()); }
+inline double max_of(const std::vector<float>& z) {
+  return *std::max_element(z.begin(), z.end());
+}
 
 // softmax(z / T) in double.
 inline std::vector<double> softmax(const std::vector<float>& z, double t) {

@@ -51,8 +51,10 @@ size_t reference_kept(const std::vector<float>& z, const SamplingParams& p) {
 double chi_square(const std::vector<int>& counts, const std::vector<double>& p, int draws) {
   double chi = 0;
   for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i] > 0) chi += (counts[i] - draws * p[i]) * (counts[i] - draws * p[i]) / (draws * p[i]);
-    else CHECK(counts[i] == 0);
+    if (p[i] > 0)
+      chi += (counts[i] - draws * p[i]) * (counts[i] - draws * p[i]) / (draws * p[i]);
+    else
+      CHECK(counts[i] == 0);
   }
   return chi;
 }
@@ -64,14 +66,14 @@ TEST_CASE("Philox4x32-10 matches the Random123 known-answer vectors") {
   CHECK(zero.word[1] == 0xe169c58du);
   CHECK(zero.word[2] == 0xbc57ac4cu);
   CHECK(zero.word[3] == 0x9b00dbd8u);
-  const logitkit::Philox4x32 ones =
-      logitkit::philox4x32_10({{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu);
+  const logitkit::Philox4x32 ones = logitkit::philox4x32_10(
+      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu);
   CHECK(ones.word[0] == 0x408f276du);
   CHECK(ones.word[1] == 0x41c83b0eu);
   CHECK(ones.word[2] == 0xa20bc7c6u);
   CHECK(ones.word[3] == 0x6d5451fdu);
-  const logitkit::Philox4x32 pi =
-      logitkit::philox4x32_10({{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u);
+  const logitkit::Philox4x32 pi = logitkit::philox4x32_10(
+      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u);
   CHECK(pi.word[0] == 0xd16cfe09u);
   CHECK(pi.word[1] == 0x94fdccebu);
   CHECK(pi.word[2] == 0x5001e420u);
@@ -85,9 +87,10 @@ TEST_CASE("the filters keep exactly the reference prefix, and logprobs match flo
     double top_p, min_p;
     int32_t keep;
   };
-  const Case cases[] = {{1, 0, 1, 0, 1},      {0.8, 0, 0.95, 0, 1},  {0.8, 50, 1, 0, 1},   {1, 40, 0.9, 0, 1},
-                        {0.7, 0, 1, 0.05, 1}, {1.3, 0, 0.5, 0.1, 1}, {1, 10, 0.3, 0.2, 5}, {1, 0, 1e-6, 0, 1},
-                        {1, 0, 1e-6, 0, 3},   {2, 0, 0.999, 0, 1},   {1, 3, 1, 0.9, 1}};
+  const Case cases[] = {{1, 0, 1, 0, 1},      {0.8, 0, 0.95, 0, 1}, {0.8, 50, 1, 0, 1},
+                        {1, 40, 0.9, 0, 1},   {0.7, 0, 1, 0.05, 1}, {1.3, 0, 0.5, 0.1, 1},
+                        {1, 10, 0.3, 0.2, 5}, {1, 0, 1e-6, 0, 1},   {1, 0, 1e-6, 0, 3},
+                        {2, 0, 0.999, 0, 1},  {1, 3, 1, 0.9, 1}};
   for (size_t n : {1, 2, 5, 17, 300, 5000}) {
     for (double sigma : {0.3, 3.0}) {  // flat (wide nucleus) and peaked
       std::vector<float> z = ref::normal_logits(n, sigma, 17 * n);
@@ -107,7 +110,8 @@ TEST_CASE("the filters keep exactly the reference prefix, and logprobs match flo
         SampleResult r;
         REQUIRE(s.sample(z.data(), n, &r, {top_idx.data(), top_lp.data(), uint32_t(n)}).ok());
         const size_t want_kept = reference_kept(z, p);
-        INFO("n=" << n << " sigma=" << sigma << " T=" << c.t << " k=" << c.k << " p=" << c.top_p << " minp=" << c.min_p);
+        INFO("n=" << n << " sigma=" << sigma << " T=" << c.t << " k=" << c.k << " p=" << c.top_p
+                  << " minp=" << c.min_p);
         CHECK(r.kept == want_kept);
         const std::vector<int32_t> ord = ref::order(z);
         const std::vector<double> prob = ref::softmax(z, c.t);
@@ -120,8 +124,10 @@ TEST_CASE("the filters keep exactly the reference prefix, and logprobs match flo
         CHECK(std::fabs(r.raw_logprob - (double(z[r.token]) - ref::log_sum_exp(z, 1))) <= 1e-5);
         for (size_t j = 0; j < n; ++j) {
           CHECK(top_idx[j] == ord[j]);
-          if (j < want_kept) CHECK(std::fabs(top_lp[j] - std::log(prob[ord[j]] / kept_mass)) <= 2e-5);
-          else CHECK(top_lp[j] == -kInf);
+          if (j < want_kept)
+            CHECK(std::fabs(top_lp[j] - std::log(prob[ord[j]] / kept_mass)) <= 2e-5);
+          else
+            CHECK(top_lp[j] == -kInf);
         }
       }
     }
@@ -158,7 +164,8 @@ TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 m
     rows[3][i] = i % 5 == 0 ? -0.0f : (i % 5 == 1 ? 0.0f : (i % 5 == 2 ? 0.25f : -0.25f));
   }
   for (std::vector<float>& z : rows) {
-    for (double top_p : {0.2, 0.5, 0.6, 0.65, 0.66, 0.67, 0.95}) {  // 0.6-0.67: row 3 ends near its 0 group
+    for (double top_p :
+         {0.2, 0.5, 0.6, 0.65, 0.66, 0.67, 0.95}) {  // 0.6-0.67: row 3 ends near its 0 group
       SamplingParams p;
       p.top_p = top_p;
       p.seed = 8;
@@ -206,7 +213,8 @@ TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
     double mass = 0;
     for (size_t j = 0; j < kept; ++j) mass += prob[ord[j]];
     for (size_t j = 0; j < kept; ++j) expected[ord[j]] = prob[ord[j]] / mass;
-    // 9 degrees of freedom at most; 27.88 is the 0.999 quantile, so a correct sampler fails 1 in 1000.
+    // 9 degrees of freedom at most; 27.88 is the 0.999 quantile, so a correct sampler fails 1 in
+    // 1000.
     CHECK(chi_square(counts, expected, draws) < 27.88);
   }
 }
@@ -271,7 +279,8 @@ TEST_CASE("golden sequence: every build (wasm SIMD, wasm baseline, native) draws
     tokens.push_back(r.token);
   }
   // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
-  const std::vector<int32_t> golden = {6823, 24570, 4397, 21026, 47577, 38554, 18251, 43809, 43663, 3192, 35312, 46145};
+  const std::vector<int32_t> golden = {6823,  24570, 4397,  21026, 47577, 38554,
+                                       18251, 43809, 43663, 3192,  35312, 46145};
   CHECK(tokens == golden);
 }
 

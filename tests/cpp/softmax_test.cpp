@@ -13,7 +13,8 @@ using logitkit::Code;
 
 namespace {
 const float kInf = std::numeric_limits<float>::infinity();
-const size_t kSizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 255, 256, 257, 1000, 32000, 128256, 262144};
+const size_t kSizes[] = {1,  2,  3,  4,  5,  6,   7,   8,   9,    10,    11,     12,
+                         13, 14, 15, 16, 17, 255, 256, 257, 1000, 32000, 128256, 262144};
 
 // Checks SPEC.md's accuracy bounds for one input and temperature.
 void check_softmax_accuracy(const std::vector<float>& z, double t) {
@@ -83,13 +84,16 @@ TEST_CASE("extreme temperatures stay finite and normalised") {
   CHECK(p[top] == 1.0f);
 }
 
-TEST_CASE("the exp's argument is exact at every temperature, on both sides of its double fallback") {
+TEST_CASE(
+    "the exp's argument is exact at every temperature, on both sides of its double fallback") {
   // Logits spread so that (z - max) / T covers the whole range down to p = 1e-30 and beyond,
   // with gaps whose float difference rounds (mixed magnitudes and signs). The float path covers
   // 1/T in [1e-30, 1e30]; outside it the argument is formed in double.
-  for (double t : {1.0, 0.8, 0.37, 3.0, 1e-3, 1e3, 1e-29, 0.99e-30, 1.01e-30, 1e29, 0.99e30, 1.01e30}) {
+  for (double t :
+       {1.0, 0.8, 0.37, 3.0, 1e-3, 1e3, 1e-29, 0.99e-30, 1.01e-30, 1e29, 0.99e30, 1.01e30}) {
     std::vector<float> z = ref::normal_logits(4099, 1.0, 23);
-    for (size_t i = 0; i < z.size(); ++i) z[i] = static_cast<float>((z[i] * 25.0 + (i % 7 == 0 ? 40.0 : 0.0)) * t);
+    for (size_t i = 0; i < z.size(); ++i)
+      z[i] = static_cast<float>((z[i] * 25.0 + (i % 7 == 0 ? 40.0 : 0.0)) * t);
     check_softmax_accuracy(z, t);
   }
 }

@@ -32,7 +32,8 @@ class Bytes {
 
 // A temperature as callers give them: 0 (greedy), tiny, ordinary, huge, denormal.
 inline double temperature(Bytes& in) {
-  static const double kChoices[] = {0, 1e-300, 1e-6, 0.1, 0.5, 0.8, 1, 1.5, 2, 10, 1e6, 1e30, 5e-324};
+  static const double kChoices[] = {0,   1e-300, 1e-6, 0.1, 0.5,  0.8,   1,
+                                    1.5, 2,      10,   1e6, 1e30, 5e-324};
   const uint8_t pick = in.u8();
   if (pick < 13 * 16) return kChoices[pick % 13];
   return (in.u16() + 1) / 4096.0;
@@ -42,12 +43,18 @@ inline double temperature(Bytes& in) {
 inline float logit(Bytes& in) {
   const uint8_t kind = in.u8();
   switch (kind % 16) {
-    case 0: return -std::numeric_limits<float>::infinity();
-    case 1: return in.any_float();  // any bit pattern: NaN, +/-Inf, denormals, huge
-    case 2: return FLT_MAX * ((kind & 16) ? -1.0f : 1.0f);
-    case 3: return std::numeric_limits<float>::denorm_min();
-    case 4: return 0.0f;  // ties
-    default: return (static_cast<int16_t>(in.u16())) / 256.0f;  // [-128, 128)
+    case 0:
+      return -std::numeric_limits<float>::infinity();
+    case 1:
+      return in.any_float();  // any bit pattern: NaN, +/-Inf, denormals, huge
+    case 2:
+      return FLT_MAX * ((kind & 16) ? -1.0f : 1.0f);
+    case 3:
+      return std::numeric_limits<float>::denorm_min();
+    case 4:
+      return 0.0f;  // ties
+    default:
+      return (static_cast<int16_t>(in.u16())) / 256.0f;  // [-128, 128)
   }
 }
 

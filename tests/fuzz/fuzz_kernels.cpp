@@ -37,9 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const fuzz::Expected want = fuzz::expected_status(z);
   const logitkit::Status s = logitkit::softmax(z.data(), n, t, p.data());
-  check(static_cast<int>(s.code) == want.code && s.index == want.index, "status and index of an invalid row");
-  check(static_cast<int>(logitkit::log_softmax(z.data(), n, t, lp.data()).code) == want.code, "log_softmax status");
-  check(static_cast<int>(logitkit::top_k(z.data(), n, k, indices.data(), values.data()).code) == want.code, "top_k status");
+  check(static_cast<int>(s.code) == want.code && s.index == want.index,
+        "status and index of an invalid row");
+  check(static_cast<int>(logitkit::log_softmax(z.data(), n, t, lp.data()).code) == want.code,
+        "log_softmax status");
+  check(static_cast<int>(logitkit::top_k(z.data(), n, k, indices.data(), values.data()).code) ==
+            want.code,
+        "top_k status");
   if (want.code != 0) return 0;
 
   // Float64 reference of softmax(z / T); T = 0 is one-hot at the first maximum.
@@ -60,17 +64,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < n; ++i) {
     check(p[i] >= 0 && p[i] <= 1, "probability in [0, 1]");
     total += p[i];
-    if (ref[i] >= 1e-30) check(std::fabs(p[i] - ref[i]) <= 2e-6 * ref[i], "softmax within 2e-6 of float64");
+    if (ref[i] >= 1e-30)
+      check(std::fabs(p[i] - ref[i]) <= 2e-6 * ref[i], "softmax within 2e-6 of float64");
     check(!(lp[i] > 1e-6f), "log-softmax <= 0");
     if (t > 0 && ref[i] > 0) {
       const double want_lp = std::log(ref[i]);
-      if (want_lp >= -80) check(std::fabs(lp[i] - want_lp) <= 1e-5, "log-softmax within 1e-5 of float64");
+      if (want_lp >= -80)
+        check(std::fabs(lp[i] - want_lp) <= 1e-5, "log-softmax within 1e-5 of float64");
     }
   }
   check(std::fabs(total - 1) <= 1e-5, "softmax sums to 1");
 
   uint32_t top = 0;
-  check(logitkit::argmax(z.data(), n, &top).ok() && top == first_max, "argmax is the first maximum");
+  check(logitkit::argmax(z.data(), n, &top).ok() && top == first_max,
+        "argmax is the first maximum");
   double h = -1;
   check(logitkit::entropy(z.data(), n, t, &h).ok(), "entropy ok");
   check(h >= 0 && h <= std::log(double(n)) + 1e-6, "entropy in [0, log n]");
@@ -78,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     double got = 0;
     check(logitkit::log_sum_exp(z.data(), n, t, &got).ok(), "logSumExp ok");
     // max / T can exceed the double range (FLT_MAX / 1e-300): then both are the same infinity.
-    check(got == lse || std::fabs(got - lse) <= 1e-5 * std::max(1.0, std::fabs(lse)), "logSumExp matches float64");
+    check(got == lse || std::fabs(got - lse) <= 1e-5 * std::max(1.0, std::fabs(lse)),
+          "logSumExp matches float64");
   }
 
   std::vector<int32_t> order(n);
@@ -86,10 +94,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return z[a] > z[b]; });
   for (size_t j = 0; j < k; ++j) check(indices[j] == order[j], "top_k is the stable-sorted prefix");
   std::vector<float> top_lp(k);
-  check(logitkit::top_logprobs(z.data(), n, k, t, indices.data(), top_lp.data()).ok(), "top_logprobs ok");
+  check(logitkit::top_logprobs(z.data(), n, k, t, indices.data(), top_lp.data()).ok(),
+        "top_logprobs ok");
   for (size_t j = 0; j < k; ++j) {
     check(indices[j] == order[j], "top_logprobs order");
-    check(top_lp[j] == lp[order[j]] || std::fabs(top_lp[j] - lp[order[j]]) <= 1e-5, "top_logprobs = log-softmax");
+    check(top_lp[j] == lp[order[j]] || std::fabs(top_lp[j] - lp[order[j]]) <= 1e-5,
+          "top_logprobs = log-softmax");
   }
   return 0;
 }

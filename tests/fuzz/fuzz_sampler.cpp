@@ -72,7 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<float> z = fuzz::logits(in, 512);
   const size_t n = z.size();
   const bool allow_bad_ids = in.u8() < 16;
-  const auto token = [&](uint8_t raw) { return static_cast<int32_t>(allow_bad_ids ? raw : raw % n); };
+  const auto token = [&](uint8_t raw) {
+    return static_cast<int32_t>(allow_bad_ids ? raw : raw % n);
+  };
 
   std::vector<int32_t> bias_tokens;
   std::vector<float> bias_values;
@@ -80,19 +82,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bias_tokens.push_back(token(in.u8()));
     bias_values.push_back(in.u8() < 64 ? -INFINITY : static_cast<int8_t>(in.u8()) / 8.0f);
   }
-  check(sampler.set_bias(bias_tokens.data(), bias_values.data(), static_cast<uint32_t>(bias_tokens.size())).ok(), "set_bias");
+  check(sampler
+            .set_bias(bias_tokens.data(), bias_values.data(),
+                      static_cast<uint32_t>(bias_tokens.size()))
+            .ok(),
+        "set_bias");
   if (in.u8() < 32) {
     std::vector<int32_t> allowed;
     for (int a = 1 + in.u8() % 6; a > 0; --a) allowed.push_back(token(in.u8()));
-    check(sampler.set_allowed(allowed.data(), static_cast<uint32_t>(allowed.size())).ok(), "set_allowed");
+    check(sampler.set_allowed(allowed.data(), static_cast<uint32_t>(allowed.size())).ok(),
+          "set_allowed");
   }
   if (in.u8() < 32) {
     std::vector<int32_t> words = {token(in.u8()), token(in.u8()), token(in.u8())};
     const uint32_t lengths[] = {1, 2};
-    check(sampler.set_sequences(logitkit::SequenceKind::kBadWords, words.data(), lengths, 2).ok(), "bad words");
-    check(sampler.set_sequences(logitkit::SequenceKind::kDryBreakers, words.data(), lengths + 1, 1).ok(), "breakers");
+    check(sampler.set_sequences(logitkit::SequenceKind::kBadWords, words.data(), lengths, 2).ok(),
+          "bad words");
+    check(sampler.set_sequences(logitkit::SequenceKind::kDryBreakers, words.data(), lengths + 1, 1)
+              .ok(),
+          "breakers");
   }
-  for (int h = in.u8() % 40; h > 0; --h) check(sampler.accept(token(in.u8()) % static_cast<int32_t>(n)).ok(), "accept");
+  for (int h = in.u8() % 40; h > 0; --h)
+    check(sampler.accept(token(in.u8()) % static_cast<int32_t>(n)).ok(), "accept");
 
   const std::vector<float> original = z;
   std::vector<int32_t> top_idx(8), sample_tokens(4);
@@ -100,20 +111,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   logitkit::SampleResult r;
   logitkit::Sampler twin;
   check(sampler.clone_into(&twin).ok(), "clone");
-  const logitkit::Status s =
-      sampler.sample(z.data(), n, &r, {top_idx.data(), top_lp.data(), 8}, {sample_tokens.data(), sample_lp.data(), 4});
+  const logitkit::Status s = sampler.sample(z.data(), n, &r, {top_idx.data(), top_lp.data(), 8},
+                                            {sample_tokens.data(), sample_lp.data(), 4});
   for (size_t i = 0; i < n; ++i) {
     check(z[i] == original[i] || (std::isnan(z[i]) && std::isnan(original[i])), "logits restored");
   }
   const fuzz::Expected invalid = fuzz::expected_status(z);
   if (invalid.code != 0) {
-    check(static_cast<int>(s.code) == invalid.code && s.index == invalid.index, "invalid row reported");
+    check(static_cast<int>(s.code) == invalid.code && s.index == invalid.index,
+          "invalid row reported");
     return 0;
   }
   if (!s.ok()) {
-    const bool explained = s.code == logitkit::Code::kAllBanned ||
-                           ((s.code == logitkit::Code::kBadToken || s.code == logitkit::Code::kBadListToken) &&
-                            allow_bad_ids && s.index >= n);
+    const bool explained =
+        s.code == logitkit::Code::kAllBanned ||
+        ((s.code == logitkit::Code::kBadToken || s.code == logitkit::Code::kBadListToken) &&
+         allow_bad_ids && s.index >= n);
     check(explained, "a failure with a reason");
     return 0;
   }
@@ -126,8 +139,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   logitkit::SampleResult again;
-  check(twin.sample(z.data(), n, &again, {top_idx.data(), top_lp.data(), 8}, {sample_tokens.data(), sample_lp.data(), 4}).ok(),
+  check(twin.sample(z.data(), n, &again, {top_idx.data(), top_lp.data(), 8},
+                    {sample_tokens.data(), sample_lp.data(), 4})
+            .ok(),
         "clone samples");
-  check(again.token == r.token && again.logprob == r.logprob, "a clone draws what the original draws");
+  check(again.token == r.token && again.logprob == r.logprob,
+        "a clone draws what the original draws");
   return 0;
 }

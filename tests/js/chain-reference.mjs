@@ -4,19 +4,57 @@
 // vLLM (bad words, allowed ids). Candidates are { id, z } with z the current (scaled) logit; a
 // filter returns the candidates it keeps. Ties are ordered by lower id (logitkit's rule).
 
-export const STAGES = ['logitBias', 'allowedTokens', 'badWords', 'noRepeatNgram', 'penalties', 'dry',
-  'temperature', 'topK', 'topP', 'minP', 'typicalP', 'epsilon', 'eta', 'topNSigma', 'xtc', 'mirostat'];
-export const LLAMA_ORDER = ['logitBias', 'allowedTokens', 'badWords', 'noRepeatNgram', 'penalties', 'dry',
-  'topNSigma', 'topK', 'typicalP', 'topP', 'minP', 'epsilon', 'eta', 'xtc', 'temperature', 'mirostat'];
+export const STAGES = [
+  'logitBias',
+  'allowedTokens',
+  'badWords',
+  'noRepeatNgram',
+  'penalties',
+  'dry',
+  'temperature',
+  'topK',
+  'topP',
+  'minP',
+  'typicalP',
+  'epsilon',
+  'eta',
+  'topNSigma',
+  'xtc',
+  'mirostat',
+];
+export const LLAMA_ORDER = [
+  'logitBias',
+  'allowedTokens',
+  'badWords',
+  'noRepeatNgram',
+  'penalties',
+  'dry',
+  'topNSigma',
+  'topK',
+  'typicalP',
+  'topP',
+  'minP',
+  'epsilon',
+  'eta',
+  'xtc',
+  'temperature',
+  'mirostat',
+];
 
 // ---- Philox4x32-10 and logitkit's documented streams (cpp/include/logitkit/streams.h) ----
-const M0 = 0xd2511f53n, M1 = 0xcd9e8d57n, W0 = 0x9e3779b9, W1 = 0xbb67ae85;
+const M0 = 0xd2511f53n,
+  M1 = 0xcd9e8d57n,
+  W0 = 0x9e3779b9,
+  W1 = 0xbb67ae85;
 export function philox(counter, k0, k1) {
   let [c0, c1, c2, c3] = counter;
   for (let r = 0; r < 10; r++) {
-    const p0 = M0 * BigInt(c0), p1 = M1 * BigInt(c2);
-    const n0 = (Number(p1 >> 32n) ^ c1 ^ k0) >>> 0, n1 = Number(p1 & 0xffffffffn);
-    const n2 = (Number(p0 >> 32n) ^ c3 ^ k1) >>> 0, n3 = Number(p0 & 0xffffffffn);
+    const p0 = M0 * BigInt(c0),
+      p1 = M1 * BigInt(c2);
+    const n0 = (Number(p1 >> 32n) ^ c1 ^ k0) >>> 0,
+      n1 = Number(p1 & 0xffffffffn);
+    const n2 = (Number(p0 >> 32n) ^ c3 ^ k1) >>> 0,
+      n3 = Number(p0 & 0xffffffffn);
     [c0, c1, c2, c3] = [n0, n1, n2, n3];
     k0 = (k0 + W0) >>> 0;
     k1 = (k1 + W1) >>> 0;
@@ -26,7 +64,11 @@ export function philox(counter, k0, k1) {
 /** uniform01_stream(seed, call, stream, index): stream 0 draw, 1 XTC, 2 Gumbel (index = token). */
 export function uniformStream(seed, call, stream, index = 0) {
   const s = BigInt(seed);
-  const w = philox([call >>> 0, Math.floor(call / 2 ** 32) >>> 0, stream, index], Number(s & 0xffffffffn), Number(s >> 32n));
+  const w = philox(
+    [call >>> 0, Math.floor(call / 2 ** 32) >>> 0, stream, index],
+    Number(s & 0xffffffffn),
+    Number(s >> 32n),
+  );
   return ((w[0] >>> 5) * 2 ** 26 + (w[1] >>> 6)) / 2 ** 53;
 }
 
@@ -49,7 +91,8 @@ export function temperature(c, t) {
 export function dynatemp(c, t, delta, exponent) {
   if (!(delta > 0)) return temperature(c, t);
   if (c.length <= 1) return c;
-  const minT = Math.max(0, t - delta), maxT = t + delta;
+  const minT = Math.max(0, t - delta),
+    maxT = t + delta;
   return temperature(c, minT + (maxT - minT) * Math.pow(entropy(c) / Math.log(c.length), exponent));
 }
 export function topK(c, k, minKeep) {
@@ -58,14 +101,23 @@ export function topK(c, k, minKeep) {
 }
 export function topP(c, p, minKeep) {
   if (p >= 1) return c;
-  const s = sortDesc(c), pr = probs(s);
-  let cum = 0, len = s.length;
-  for (let i = 0; i < s.length; i++) { cum += pr[i]; if (cum >= p) { len = i + 1; break; } }
+  const s = sortDesc(c),
+    pr = probs(s);
+  let cum = 0,
+    len = s.length;
+  for (let i = 0; i < s.length; i++) {
+    cum += pr[i];
+    if (cum >= p) {
+      len = i + 1;
+      break;
+    }
+  }
   return s.slice(0, Math.max(len, minKeep));
 }
 export function minP(c, mp, minKeep) {
   if (mp <= 0) return c;
-  const s = sortDesc(c), pr = probs(s);
+  const s = sortDesc(c),
+    pr = probs(s);
   let len = 0;
   while (len < s.length && pr[len] >= mp * pr[0]) len++;
   return s.slice(0, Math.max(len, minKeep));
@@ -73,22 +125,29 @@ export function minP(c, mp, minKeep) {
 // HF TypicalLogitsWarper.
 export function typical(c, mass, minKeep) {
   if (mass >= 1) return c;
-  const s = sortDesc(c), pr = probs(s);
+  const s = sortDesc(c),
+    pr = probs(s);
   const ent = -pr.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
   const shifted = pr.map((p) => Math.abs(-Math.log(p) - ent));
   const ord = s.map((_, i) => i).sort((a, b) => shifted[a] - shifted[b] || a - b);
-  let cum = 0, lastInd = 0;
-  for (const i of ord) { cum += pr[i]; if (cum < mass) lastInd++; }
+  let cum = 0,
+    lastInd = 0;
+  for (const i of ord) {
+    cum += pr[i];
+    if (cum < mass) lastInd++;
+  }
   lastInd = Math.min(lastInd, s.length - 1);
   const cut = shifted[ord[lastInd]];
   return ord.filter((i, q) => shifted[i] <= cut || q < minKeep).map((i) => s[i]);
 }
 function cutoff(c, threshold, minKeep) {
-  const s = sortDesc(c), pr = probs(s);
+  const s = sortDesc(c),
+    pr = probs(s);
   return s.filter((_, i) => pr[i] >= threshold || i < minKeep);
 }
 export const epsilon = (c, eps, minKeep) => (eps > 0 ? cutoff(c, eps, minKeep) : c);
-export const eta = (c, eps, minKeep) => (eps > 0 ? cutoff(c, Math.min(eps, Math.sqrt(eps) * Math.exp(-entropy(c))), minKeep) : c);
+export const eta = (c, eps, minKeep) =>
+  eps > 0 ? cutoff(c, Math.min(eps, Math.sqrt(eps) * Math.exp(-entropy(c))), minKeep) : c;
 export function topNSigma(c, n) {
   if (!(n > 0) || c.length <= 1) return c;
   const max = Math.max(...c.map((x) => x.z));
@@ -98,26 +157,34 @@ export function topNSigma(c, n) {
 }
 export function xtc(c, probability, threshold, minKeep, u) {
   if (probability <= 0 || threshold > 0.5 || c.length < 2 || u > probability) return c;
-  const s = sortDesc(c), pr = probs(s);
+  const s = sortDesc(c),
+    pr = probs(s);
   let posLast = 0;
-  for (let i = 0; i < s.length; i++) { if (pr[i] >= threshold) posLast = i; else break; }
+  for (let i = 0; i < s.length; i++) {
+    if (pr[i] >= threshold) posLast = i;
+    else break;
+  }
   return s.length - posLast >= minKeep && posLast > 0 ? s.slice(posLast) : s;
 }
 export function mirostatV1(c, mu, m, nVocab) {
-  const s = sortDesc(c), pr = probs(s);
-  let a = 0, b = 0;
+  const s = sortDesc(c),
+    pr = probs(s);
+  let a = 0,
+    b = 0;
   for (let i = 0; i < m - 1 && i + 1 < s.length; i++) {
     const t = Math.log((i + 2) / (i + 1));
     a += t * Math.log(pr[i] / pr[i + 1]);
     b += t * t;
   }
   if (b === 0) return s;
-  const sHat = a / b, e = sHat - 1;
+  const sHat = a / b,
+    e = sHat - 1;
   const k = Math.pow((e * 2 ** mu) / (1 - Math.pow(nVocab, -e)), 1 / sHat);
   return s.slice(0, Math.max(1, k >= nVocab ? nVocab : Math.floor(Math.max(k, 1))));
 }
 export function mirostatV2(c, mu) {
-  const s = sortDesc(c), pr = probs(s);
+  const s = sortDesc(c),
+    pr = probs(s);
   let len = 0;
   while (len < s.length && !(-Math.log2(pr[len]) > mu)) len++;
   return s.slice(0, Math.max(len, 1));
@@ -146,7 +213,8 @@ export function noRepeatNgram(z, h, n) {
 export function badWords(z, h, words) {
   for (const w of words) {
     if (w.length > h.length + 1) continue;
-    const prefix = w.slice(0, -1), tail = h.slice(h.length - prefix.length);
+    const prefix = w.slice(0, -1),
+      tail = h.slice(h.length - prefix.length);
     if (prefix.every((t, i) => t === tail[i])) z[w[w.length - 1]] = -Infinity;
   }
 }
@@ -167,7 +235,10 @@ export function dry(z, h, mult, base, allowed, lastN, breakers) {
       for (let k = 0; k < tail; k++) match = match && b[1 + k] === rat(i - k - 1);
       if (match) longest = tail;
     }
-    if (longest >= 0) { repLimit = i - longest; break; }
+    if (longest >= 0) {
+      repLimit = i - longest;
+      break;
+    }
   }
   if (repLimit < allowed) return;
   const best = new Map();
@@ -190,41 +261,97 @@ export function dry(z, h, mult, base, allowed, lastN, breakers) {
  * The reference chain for logitkit-style options: processors on the row, then the filters on the
  * candidate list, in `order`. `mu` is mirostat's current mu, `call` the sampler's call number.
  */
-export function referenceChain(z32, o, { history = [], mu = 2 * (o.mirostatTau ?? 5), call = 0, order = STAGES } = {}) {
+export function referenceChain(
+  z32,
+  o,
+  { history = [], mu = 2 * (o.mirostatTau ?? 5), call = 0, order = STAGES } = {},
+) {
   const z = Array.from(z32);
   const n = z.length;
   const minKeep = o.minTokensToKeep ?? 1;
   let c = null;
   for (const stage of order) {
     switch (stage) {
-      case 'logitBias': for (const [t, b] of Object.entries(o.logitBias ?? {})) z[t] += b; break;
-      case 'badWords': badWords(z, history, o.badWordsIds ?? []); break;
-      case 'noRepeatNgram': noRepeatNgram(z, history, o.noRepeatNgramSize ?? 0); break;
-      case 'penalties':
-        if ((o.penaltyLastN ?? 64) !== 0) penalties(z, history, o.penaltyLastN ?? 64, o.repetitionPenalty ?? 1, o.frequencyPenalty ?? 0, o.presencePenalty ?? 0);
+      case 'logitBias':
+        for (const [t, b] of Object.entries(o.logitBias ?? {})) z[t] += b;
         break;
-      case 'dry': dry(z, history, o.dryMultiplier ?? 0, o.dryBase ?? 1.75, o.dryAllowedLength ?? 2, o.dryPenaltyLastN ?? -1, o.drySequenceBreakers ?? []); break;
-      default: break;
+      case 'badWords':
+        badWords(z, history, o.badWordsIds ?? []);
+        break;
+      case 'noRepeatNgram':
+        noRepeatNgram(z, history, o.noRepeatNgramSize ?? 0);
+        break;
+      case 'penalties':
+        if ((o.penaltyLastN ?? 64) !== 0)
+          penalties(
+            z,
+            history,
+            o.penaltyLastN ?? 64,
+            o.repetitionPenalty ?? 1,
+            o.frequencyPenalty ?? 0,
+            o.presencePenalty ?? 0,
+          );
+        break;
+      case 'dry':
+        dry(
+          z,
+          history,
+          o.dryMultiplier ?? 0,
+          o.dryBase ?? 1.75,
+          o.dryAllowedLength ?? 2,
+          o.dryPenaltyLastN ?? -1,
+          o.drySequenceBreakers ?? [],
+        );
+        break;
+      default:
+        break;
     }
     if (STAGES.indexOf(stage) < 6) continue;
-    c ??= z.map((v, id) => ({ id, z: v })).filter((x) => x.z !== -Infinity && (!o.allowedTokenIds || o.allowedTokenIds.includes(x.id)));
+    c ??= z
+      .map((v, id) => ({ id, z: v }))
+      .filter((x) => x.z !== -Infinity && (!o.allowedTokenIds || o.allowedTokenIds.includes(x.id)));
     switch (stage) {
       case 'temperature':
-        if ((o.temperature ?? 1) !== 1 || (o.dynatempRange ?? 0) > 0) c = dynatemp(c, o.temperature ?? 1, o.dynatempRange ?? 0, o.dynatempExponent ?? 1);
+        if ((o.temperature ?? 1) !== 1 || (o.dynatempRange ?? 0) > 0)
+          c = dynatemp(c, o.temperature ?? 1, o.dynatempRange ?? 0, o.dynatempExponent ?? 1);
         break;
-      case 'topK': c = topK(c, o.topK ?? 0, minKeep); break;
-      case 'topP': c = topP(c, o.topP ?? 1, minKeep); break;
-      case 'minP': c = minP(c, o.minP ?? 0, minKeep); break;
-      case 'typicalP': c = typical(c, o.typicalP ?? 1, minKeep); break;
-      case 'epsilon': c = epsilon(c, o.epsilonCutoff ?? 0, minKeep); break;
-      case 'eta': c = eta(c, o.etaCutoff ?? 0, minKeep); break;
-      case 'topNSigma': c = topNSigma(c, o.topNSigma ?? -1); break;
-      case 'xtc': if ((o.xtcProbability ?? 0) > 0) c = xtc(c, o.xtcProbability, o.xtcThreshold ?? 0.1, minKeep, uniformStream(o.seed, call, 1)); break;
+      case 'topK':
+        c = topK(c, o.topK ?? 0, minKeep);
+        break;
+      case 'topP':
+        c = topP(c, o.topP ?? 1, minKeep);
+        break;
+      case 'minP':
+        c = minP(c, o.minP ?? 0, minKeep);
+        break;
+      case 'typicalP':
+        c = typical(c, o.typicalP ?? 1, minKeep);
+        break;
+      case 'epsilon':
+        c = epsilon(c, o.epsilonCutoff ?? 0, minKeep);
+        break;
+      case 'eta':
+        c = eta(c, o.etaCutoff ?? 0, minKeep);
+        break;
+      case 'topNSigma':
+        c = topNSigma(c, o.topNSigma ?? -1);
+        break;
+      case 'xtc':
+        if ((o.xtcProbability ?? 0) > 0)
+          c = xtc(
+            c,
+            o.xtcProbability,
+            o.xtcThreshold ?? 0.1,
+            minKeep,
+            uniformStream(o.seed, call, 1),
+          );
+        break;
       case 'mirostat':
         if (o.mirostat === 1) c = mirostatV1(c, mu, o.mirostatM ?? 100, n);
         if (o.mirostat === 2) c = mirostatV2(c, mu);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return sortDesc(c);

@@ -9,7 +9,10 @@ const { both } = await loadBoth();
 
 function throwsWith(fn, Type, pattern, fields = {}) {
   assert.throws(fn, (error) => {
-    assert.ok(error instanceof Type, `expected ${Type.name}, got ${error?.name}: ${error?.message}`);
+    assert.ok(
+      error instanceof Type,
+      `expected ${Type.name}, got ${error?.name}: ${error?.message}`,
+    );
     assert.match(error.message, pattern);
     for (const [key, value] of Object.entries(fields)) assert.equal(error[key], value, key);
     return true;
@@ -22,12 +25,28 @@ for (const lk of both) {
   test(`${build}: invalid logits name the index`, () => {
     for (const fn of ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'argmax', 'sample']) {
       const call = (z) => (fn === 'sample' ? lk.sample(z, { seed: 1 }) : lk[fn](z));
-      throwsWith(() => call([0, 1, NaN]), RangeError, /logits\[2\] is NaN/, { index: 2, argument: 'logits' });
-      throwsWith(() => call(new Float32Array([0, Infinity])), RangeError, /logits\[1\] is \+Infinity/, { index: 1 });
+      throwsWith(() => call([0, 1, NaN]), RangeError, /logits\[2\] is NaN/, {
+        index: 2,
+        argument: 'logits',
+      });
+      throwsWith(
+        () => call(new Float32Array([0, Infinity])),
+        RangeError,
+        /logits\[1\] is \+Infinity/,
+        { index: 1 },
+      );
       throwsWith(() => call([]), RangeError, /logits is empty/);
-      throwsWith(() => call([-Infinity, -Infinity]), RangeError, /every entry of logits is -Infinity/);
+      throwsWith(
+        () => call([-Infinity, -Infinity]),
+        RangeError,
+        /every entry of logits is -Infinity/,
+      );
       throwsWith(() => call([1, '2']), TypeError, /logits\[1\] is the string "2"/);
-      throwsWith(() => call([0, 1e39]), RangeError, /logits\[1\] = 1e\+39 is beyond the float32 range/);
+      throwsWith(
+        () => call([0, 1e39]),
+        RangeError,
+        /logits\[1\] = 1e\+39 is beyond the float32 range/,
+      );
       throwsWith(() => call('1 2 3'), TypeError, /logits must be a Float32Array/);
       const big = new Float32Array(5000);
       big[4321] = NaN;
@@ -39,26 +58,62 @@ for (const lk of both) {
 
   test(`${build}: bad temperatures and options are named`, () => {
     for (const t of [-1, NaN, Infinity]) {
-      throwsWith(() => lk.softmax([1, 2], { temperature: t }), RangeError, /softmax: options.temperature must be a finite number >= 0/);
+      throwsWith(
+        () => lk.softmax([1, 2], { temperature: t }),
+        RangeError,
+        /softmax: options.temperature must be a finite number >= 0/,
+      );
       throwsWith(() => lk.sample([1, 2], { temperature: t }), RangeError, /options.temperature/);
     }
-    throwsWith(() => lk.softmax([1, 2], { temperature: '1' }), TypeError, /options.temperature must be a number/);
-    throwsWith(() => lk.logSumExp([1, 2], { temperature: 0 }), RangeError, /logSumExp: options.temperature must be a finite number > 0/);
+    throwsWith(
+      () => lk.softmax([1, 2], { temperature: '1' }),
+      TypeError,
+      /options.temperature must be a number/,
+    );
+    throwsWith(
+      () => lk.logSumExp([1, 2], { temperature: 0 }),
+      RangeError,
+      /logSumExp: options.temperature must be a finite number > 0/,
+    );
     throwsWith(() => lk.topK([1, 2], 0), RangeError, /topK: k must be an integer/);
     throwsWith(() => lk.topK([1, 2], 1.5), RangeError, /topK: k must be an integer/);
     throwsWith(() => lk.entropy([1, 2], { base: 1 }), RangeError, /options.base/);
-    throwsWith(() => lk.sample([1, 2], { topP: 0 }), RangeError, /options.topP must be in \(0, 1\]/);
+    throwsWith(
+      () => lk.sample([1, 2], { topP: 0 }),
+      RangeError,
+      /options.topP must be in \(0, 1\]/,
+    );
     throwsWith(() => lk.sample([1, 2], { top_p: 1.5 }), RangeError, /options.topP/);
     throwsWith(() => lk.sample([1, 2], { minP: -0.1 }), RangeError, /options.minP/);
     throwsWith(() => lk.sample([1, 2], { topK: 2.5 }), RangeError, /options.topK/);
     throwsWith(() => lk.sample([1, 2], { seed: -1 }), RangeError, /options.seed/);
     throwsWith(() => lk.sample([1, 2], { seed: 2n ** 64n }), RangeError, /options.seed/);
-    throwsWith(() => lk.sample([1, 2], { temprature: 1 }), TypeError, /unknown option "temprature". Valid options: temperature, topK/);
+    throwsWith(
+      () => lk.sample([1, 2], { temprature: 1 }),
+      TypeError,
+      /unknown option "temprature". Valid options: temperature, topK/,
+    );
     throwsWith(() => lk.sample([1, 2], { topP: 0.5, top_p: 0.5 }), TypeError, /same option/);
-    throwsWith(() => lk.sample([1, 2], { logitBias: { 0: NaN } }), RangeError, /options.logitBias\[0\] must be a finite number or -Infinity/);
-    throwsWith(() => lk.sample([1, 2], { logitBias: { x: 1 } }), RangeError, /logitBias key the string "x" is not a token id/);
-    throwsWith(() => lk.sample([1, 2], { logitBias: { 5: 1 } }), RangeError, /token id 5 .* outside the vocabulary/);
-    throwsWith(() => lk.sample([1, 2], { logitBias: { 0: -Infinity, 1: -Infinity } }), RangeError, /leave no token/);
+    throwsWith(
+      () => lk.sample([1, 2], { logitBias: { 0: NaN } }),
+      RangeError,
+      /options.logitBias\[0\] must be a finite number or -Infinity/,
+    );
+    throwsWith(
+      () => lk.sample([1, 2], { logitBias: { x: 1 } }),
+      RangeError,
+      /logitBias key the string "x" is not a token id/,
+    );
+    throwsWith(
+      () => lk.sample([1, 2], { logitBias: { 5: 1 } }),
+      RangeError,
+      /token id 5 .* outside the vocabulary/,
+    );
+    throwsWith(
+      () => lk.sample([1, 2], { logitBias: { 0: -Infinity, 1: -Infinity } }),
+      RangeError,
+      /leave no token/,
+    );
   });
 
   test(`${build}: disposed buffers and samplers are clear errors`, () => {
@@ -76,8 +131,13 @@ for (const lk of both) {
   test(`${build}: after every error the module still computes correctly`, () => {
     const good = [8, 6, 5, -1];
     const want = lk.softmax(good);
-    const bad = [() => lk.softmax([NaN]), () => lk.sample([1], { topP: 2 }), () => lk.topK([], 1),
-      () => lk.sample([1, 2], { logitBias: { 9: 1 } }), () => lk.softmax([Infinity, 1])];
+    const bad = [
+      () => lk.softmax([NaN]),
+      () => lk.sample([1], { topP: 2 }),
+      () => lk.topK([], 1),
+      () => lk.sample([1, 2], { logitBias: { 9: 1 } }),
+      () => lk.softmax([Infinity, 1]),
+    ];
     for (const call of bad) {
       assert.throws(call, (e) => e instanceof LogitkitRangeError || e instanceof LogitkitTypeError);
       assert.deepEqual(lk.softmax(good), want);

@@ -25,7 +25,8 @@ export function rng(seed) {
 export function normalLogits(n, sigma, seed) {
   const next = rng(seed);
   const z = new Float32Array(n);
-  for (let i = 0; i < n; i++) z[i] = sigma * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  for (let i = 0; i < n; i++)
+    z[i] = sigma * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return z;
 }
 
@@ -52,7 +53,10 @@ export function order(z) {
 }
 
 /** Float64 reference of the kept prefix length for topK / topP / minP (SPEC.md semantics). */
-export function refKept(z, { temperature = 1, topK = 0, topP = 1, minP = 0, minTokensToKeep = 1 } = {}) {
+export function refKept(
+  z,
+  { temperature = 1, topK = 0, topP = 1, minP = 0, minTokensToKeep = 1 } = {},
+) {
   const n = z.length;
   const ord = order(z);
   const p = refSoftmax(z, temperature);
@@ -66,7 +70,10 @@ export function refKept(z, { temperature = 1, topK = 0, topP = 1, minP = 0, minT
     let len = kept;
     for (let j = 0; j < kept; j++) {
       cum += p[ord[j]];
-      if (cum >= topP * mass) { len = j + 1; break; }
+      if (cum >= topP * mass) {
+        len = j + 1;
+        break;
+      }
     }
     kept = Math.min(kept, Math.max(len, keepMin));
   }

@@ -1,11 +1,28 @@
 // Input forms (object, JSON text, chunk arrays, SSE, NDJSON) and typed errors naming JSON paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLogprobs, detectProvider, LogprobsParseError, PROVIDERS } from '../../dist/logprobs/index.js';
+import {
+  parseLogprobs,
+  detectProvider,
+  LogprobsParseError,
+  PROVIDERS,
+} from '../../dist/logprobs/index.js';
 
-const entry = (token, logprob, extra = {}) => ({ token, logprob, bytes: [...Buffer.from(token)], top_logprobs: [], ...extra });
-const chat = (content, index = 0) => ({ object: 'chat.completion', choices: [{ index, logprobs: { content, refusal: null } }] });
-const chunk = (content, index = 0) => ({ object: 'chat.completion.chunk', choices: [{ index, delta: {}, logprobs: { content } }] });
+const entry = (token, logprob, extra = {}) => ({
+  token,
+  logprob,
+  bytes: [...Buffer.from(token)],
+  top_logprobs: [],
+  ...extra,
+});
+const chat = (content, index = 0) => ({
+  object: 'chat.completion',
+  choices: [{ index, logprobs: { content, refusal: null } }],
+});
+const chunk = (content, index = 0) => ({
+  object: 'chat.completion.chunk',
+  choices: [{ index, delta: {}, logprobs: { content } }],
+});
 
 /** Asserts a LogprobsParseError with this exact path (and optionally a message pattern). */
 function throwsAt(fn, path, pattern) {
@@ -25,7 +42,15 @@ test('the same response as object, JSON text, chunk array, chunk strings and SSE
   const chunks = [chunk([entry('a', -0.1)]), chunk([entry('b', -0.2)])];
   const expected = parseLogprobs(whole).choices[0].tokens;
   const sse = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
-  for (const input of [whole, JSON.stringify(whole), chunks, JSON.stringify(chunks), chunks.map((c) => JSON.stringify(c)).concat('[DONE]'), sse, `\uFEFF${sse}`]) {
+  for (const input of [
+    whole,
+    JSON.stringify(whole),
+    chunks,
+    JSON.stringify(chunks),
+    chunks.map((c) => JSON.stringify(c)).concat('[DONE]'),
+    sse,
+    `\uFEFF${sse}`,
+  ]) {
     assert.deepEqual(parseLogprobs(input).choices[0].tokens, expected);
   }
 });
@@ -43,36 +68,107 @@ test('SSE details: comments, event: lines, multi-line data, CRLF, and logs that 
 });
 
 test('a stream chunk that breaks JSON is named by its chunk number', () => {
-  throwsAt(() => parseLogprobs(`data: ${JSON.stringify(chunk([]))}\n\ndata: {"choices": [\n\n`), '[1]', /invalid JSON/);
+  throwsAt(
+    () => parseLogprobs(`data: ${JSON.stringify(chunk([]))}\n\ndata: {"choices": [\n\n`),
+    '[1]',
+    /invalid JSON/,
+  );
   throwsAt(() => parseLogprobs('{"choices": ['), '$', /invalid JSON/);
   throwsAt(() => parseLogprobs('   '), '$', /empty/);
 });
 
 test('paths name the value at fault', () => {
-  const bad = (value) => chat([entry('a', -0.1), entry('b', -0.2), entry('c', -0.3), { ...entry('d', -0.4), ...value }]);
-  throwsAt(() => parseLogprobs(bad({ logprob: 'x' })), 'choices[0].logprobs.content[3].logprob', /got a string/);
-  throwsAt(() => parseLogprobs(bad({ logprob: 0.5 })), 'choices[0].logprobs.content[3].logprob', /p > 1/);
-  throwsAt(() => parseLogprobs(bad({ logprob: NaN })), 'choices[0].logprobs.content[3].logprob', /NaN/);
-  throwsAt(() => parseLogprobs(bad({ logprob: Infinity })), 'choices[0].logprobs.content[3].logprob');
-  throwsAt(() => parseLogprobs(bad({ token: 7 })), 'choices[0].logprobs.content[3].token', /expected a string/);
-  throwsAt(() => parseLogprobs(bad({ bytes: [1, 256] })), 'choices[0].logprobs.content[3].bytes[1]', /byte/);
-  throwsAt(() => parseLogprobs(bad({ top_logprobs: [{ token: 'z', logprob: -1 }, { token: 'q', logprob: '?' }] })),
-    'choices[0].logprobs.content[3].top_logprobs[1].logprob');
+  const bad = (value) =>
+    chat([entry('a', -0.1), entry('b', -0.2), entry('c', -0.3), { ...entry('d', -0.4), ...value }]);
+  throwsAt(
+    () => parseLogprobs(bad({ logprob: 'x' })),
+    'choices[0].logprobs.content[3].logprob',
+    /got a string/,
+  );
+  throwsAt(
+    () => parseLogprobs(bad({ logprob: 0.5 })),
+    'choices[0].logprobs.content[3].logprob',
+    /p > 1/,
+  );
+  throwsAt(
+    () => parseLogprobs(bad({ logprob: NaN })),
+    'choices[0].logprobs.content[3].logprob',
+    /NaN/,
+  );
+  throwsAt(
+    () => parseLogprobs(bad({ logprob: Infinity })),
+    'choices[0].logprobs.content[3].logprob',
+  );
+  throwsAt(
+    () => parseLogprobs(bad({ token: 7 })),
+    'choices[0].logprobs.content[3].token',
+    /expected a string/,
+  );
+  throwsAt(
+    () => parseLogprobs(bad({ bytes: [1, 256] })),
+    'choices[0].logprobs.content[3].bytes[1]',
+    /byte/,
+  );
+  throwsAt(
+    () =>
+      parseLogprobs(
+        bad({
+          top_logprobs: [
+            { token: 'z', logprob: -1 },
+            { token: 'q', logprob: '?' },
+          ],
+        }),
+      ),
+    'choices[0].logprobs.content[3].top_logprobs[1].logprob',
+  );
   throwsAt(() => parseLogprobs(chat('nope')), 'choices[0].logprobs.content', /expected an array/);
   throwsAt(() => parseLogprobs({ choices: [{ index: -1 }] }), 'choices[0].index');
-  throwsAt(() => parseLogprobs([chunk([]), chunk([entry('a', 'x')])]), '[1].choices[0].logprobs.content[0].logprob');
-  throwsAt(() => parseLogprobs({ candidates: [{ logprobsResult: { chosenCandidates: [{ token: 'a', logProbability: 1 }] } }] }),
-    'candidates[0].logprobsResult.chosenCandidates[0].logProbability');
-  throwsAt(() => parseLogprobs({ completion_probabilities: [{ token: 'a', prob: 1.5 }] }), 'completion_probabilities[0].prob');
-  throwsAt(() => parseLogprobs({ object: 'text_completion', choices: [{ logprobs: { tokens: ['a', 'b'], token_logprobs: [-1] } }] }),
-    'choices[0].logprobs.token_logprobs', /expected 2 entries/);
-  throwsAt(() => parseLogprobs({ candidates: [{ logprobsResult: { chosenCandidates: [{ token: 'a' }], topCandidates: [] } }] }),
-    'candidates[0].logprobsResult.topCandidates', /expected 1 entries/);
+  throwsAt(
+    () => parseLogprobs([chunk([]), chunk([entry('a', 'x')])]),
+    '[1].choices[0].logprobs.content[0].logprob',
+  );
+  throwsAt(
+    () =>
+      parseLogprobs({
+        candidates: [{ logprobsResult: { chosenCandidates: [{ token: 'a', logProbability: 1 }] } }],
+      }),
+    'candidates[0].logprobsResult.chosenCandidates[0].logProbability',
+  );
+  throwsAt(
+    () => parseLogprobs({ completion_probabilities: [{ token: 'a', prob: 1.5 }] }),
+    'completion_probabilities[0].prob',
+  );
+  throwsAt(
+    () =>
+      parseLogprobs({
+        object: 'text_completion',
+        choices: [{ logprobs: { tokens: ['a', 'b'], token_logprobs: [-1] } }],
+      }),
+    'choices[0].logprobs.token_logprobs',
+    /expected 2 entries/,
+  );
+  throwsAt(
+    () =>
+      parseLogprobs({
+        candidates: [{ logprobsResult: { chosenCandidates: [{ token: 'a' }], topCandidates: [] } }],
+      }),
+    'candidates[0].logprobsResult.topCandidates',
+    /expected 1 entries/,
+  );
 });
 
 test('tiny positive logprobs are float rounding (read as 0); absent and null logprobs are null, not NaN', () => {
-  const [choice] = parseLogprobs(chat([entry('a', 3e-7), { token: 'b' }, entry('c', null)])).choices;
-  assert.deepEqual(choice.tokens.map((t) => [t.logprob, t.belowTopN]), [[0, false], [null, false], [null, false]]);
+  const [choice] = parseLogprobs(
+    chat([entry('a', 3e-7), { token: 'b' }, entry('c', null)]),
+  ).choices;
+  assert.deepEqual(
+    choice.tokens.map((t) => [t.logprob, t.belowTopN]),
+    [
+      [0, false],
+      [null, false],
+      [null, false],
+    ],
+  );
 });
 
 test('-9999 is the below-top-N sentinel for the chosen token too', () => {
@@ -87,7 +183,10 @@ test('unrecognisable input raises LogprobsParseError; bad arguments raise TypeEr
   throwsAt(() => parseLogprobs(42), '$');
   throwsAt(() => parseLogprobs(null), '$');
   throwsAt(() => parseLogprobs('[1, 2]'), '[0]', /expected a stream chunk/);
-  assert.throws(() => parseLogprobs(chat([]), { provider: 'anthropic' }), /options.provider must be one of/);
+  assert.throws(
+    () => parseLogprobs(chat([]), { provider: 'anthropic' }),
+    /options.provider must be one of/,
+  );
   assert.throws(() => parseLogprobs(chat([]), 'openai-chat'), TypeError);
 });
 
@@ -98,7 +197,10 @@ test('an explicitly named provider accepts an empty stream', () => {
 test('detectProvider covers every provider id', () => {
   const samples = {
     'openai-chat': chat([]),
-    'openai-completions': { object: 'text_completion', choices: [{ text: '', index: 0, logprobs: null }] },
+    'openai-completions': {
+      object: 'text_completion',
+      choices: [{ text: '', index: 0, logprobs: null }],
+    },
     'openai-responses': { type: 'response.output_text.delta', delta: '', logprobs: [] },
     gemini: { candidates: [] },
     ollama: { model: 'llama3.2', created_at: '2025-01-01T00:00:00Z', response: '', done: true },
@@ -111,8 +213,20 @@ test('detectProvider covers every provider id', () => {
 });
 
 test('choices without logprobs are kept (empty), and n > 1 choices are sorted by index', () => {
-  const response = { object: 'chat.completion', choices: [{ index: 2, logprobs: null }, { index: 0, logprobs: { content: [entry('a', -1)] } }] };
-  assert.deepEqual(parseLogprobs(response).choices.map((c) => [c.index, c.text]), [[0, 'a'], [2, '']]);
+  const response = {
+    object: 'chat.completion',
+    choices: [
+      { index: 2, logprobs: null },
+      { index: 0, logprobs: { content: [entry('a', -1)] } },
+    ],
+  };
+  assert.deepEqual(
+    parseLogprobs(response).choices.map((c) => [c.index, c.text]),
+    [
+      [0, 'a'],
+      [2, ''],
+    ],
+  );
 });
 
 test('huge streams do not overflow the stack', () => {

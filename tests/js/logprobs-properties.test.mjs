@@ -6,19 +6,31 @@ import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import './property-seed.mjs';
 import {
-  parseLogprobs, LogprobsParseError, PROVIDERS, perplexity, sequenceLogprob, tokenProbabilities,
-  entropyEstimate, classifyLabels, lowConfidenceSpans, decodeTokens, margin,
+  parseLogprobs,
+  LogprobsParseError,
+  PROVIDERS,
+  perplexity,
+  sequenceLogprob,
+  tokenProbabilities,
+  entropyEstimate,
+  classifyLabels,
+  lowConfidenceSpans,
+  decodeTokens,
+  margin,
 } from '../../dist/logprobs/index.js';
 
 const fixtureDir = new URL('../fixtures/logprobs/', import.meta.url);
-const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), 'utf8')));
+const fixtures = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), 'utf8')));
 
 /** Runs parseLogprobs; any exception other than LogprobsParseError fails the property. */
 function parsesOrThrowsTyped(input, options) {
   try {
     parseLogprobs(input, options);
   } catch (error) {
-    if (!(error instanceof LogprobsParseError)) throw new Error(`untyped exception: ${error?.stack ?? error}`);
+    if (!(error instanceof LogprobsParseError))
+      throw new Error(`untyped exception: ${error?.stack ?? error}`);
     assert.equal(typeof error.path, 'string');
   }
 }
@@ -37,9 +49,13 @@ test('arbitrary JSON values never raise an untyped exception (detected and with 
 
 test('arbitrary strings (plain, SSE-looking, NDJSON-looking) never raise an untyped exception', () => {
   fc.assert(
-    fc.property(fc.string({ unit: 'binary' }), fc.constantFrom('', 'data: ', '{', '[', 'data: {"choices":', '{"a":1}\n'), (s, prefix) => {
-      parsesOrThrowsTyped(prefix + s);
-    }),
+    fc.property(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('', 'data: ', '{', '[', 'data: {"choices":', '{"a":1}\n'),
+      (s, prefix) => {
+        parsesOrThrowsTyped(prefix + s);
+      },
+    ),
     { numRuns: 1500 },
   );
 });
@@ -62,15 +78,28 @@ function replaced(value, path, replacement) {
 test('realistic fixtures with one value replaced by arbitrary JSON raise only the typed error', () => {
   const targets = fixtures.flatMap((fixture) => allPaths(fixture).map((path) => [fixture, path]));
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: targets.length - 1 }), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(undefined, ...PROVIDERS), (i, replacement, provider) => {
-      const [fixture, path] = targets[i];
-      parsesOrThrowsTyped(replaced(fixture, path, replacement), provider === undefined ? undefined : { provider });
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: targets.length - 1 }),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(undefined, ...PROVIDERS),
+      (i, replacement, provider) => {
+        const [fixture, path] = targets[i];
+        parsesOrThrowsTyped(
+          replaced(fixture, path, replacement),
+          provider === undefined ? undefined : { provider },
+        );
+      },
+    ),
     { numRuns: 3000 },
   );
 });
 
-const logprob = fc.oneof(fc.double({ max: 0, noNaN: true }), fc.constant(null), fc.constant(-9999), fc.constant(-Infinity));
+const logprob = fc.oneof(
+  fc.double({ max: 0, noNaN: true }),
+  fc.constant(null),
+  fc.constant(-9999),
+  fc.constant(-Infinity),
+);
 
 test('perplexity >= 1 and probabilities in [0, 1] for valid logprobs', () => {
   fc.assert(
@@ -79,7 +108,8 @@ test('perplexity >= 1 and probabilities in [0, 1] for valid logprobs', () => {
       if (ppl !== null) assert.ok(ppl >= 1, `perplexity ${ppl}`);
       const sum = sequenceLogprob(lps);
       if (sum !== null) assert.ok(sum <= 0);
-      for (const p of tokenProbabilities(lps)) if (p !== null) assert.ok(p >= 0 && p <= 1, `p ${p}`);
+      for (const p of tokenProbabilities(lps))
+        if (p !== null) assert.ok(p >= 0 && p <= 1, `p ${p}`);
     }),
   );
 });
@@ -87,7 +117,10 @@ test('perplexity >= 1 and probabilities in [0, 1] for valid logprobs', () => {
 /** A random distribution over V tokens, its top-N list and a chosen token, as a normalised token. */
 const scenario = fc
   .record({
-    weights: fc.array(fc.double({ min: 1e-6, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+    weights: fc.array(fc.double({ min: 1e-6, max: 1, noNaN: true }), {
+      minLength: 1,
+      maxLength: 12,
+    }),
     n: fc.integer({ min: 0, max: 12 }),
     chosen: fc.nat(),
   })
@@ -98,7 +131,10 @@ const scenario = fc
     const c = chosen % p.length;
     const trueEntropy = -p.reduce((h, q) => h + q * Math.log(q), 0);
     const token = {
-      token: `t${c}`, logprob: Math.log(p[c]), belowTopN: false, offset: 0,
+      token: `t${c}`,
+      logprob: Math.log(p[c]),
+      belowTopN: false,
+      offset: 0,
       topLogprobs: top.map((q, i) => ({ token: `t${i}`, logprob: Math.log(q), belowTopN: false })),
     };
     return { p, token, trueEntropy };
@@ -123,8 +159,15 @@ test('entropy bounds contain the entropy of brute-force distributions, and lower
 
 test('entropy bounds are tight: the extremal tails reach them', () => {
   // Listed top-2 = [0.4, 0.2]; tail m = 0.4 with cap 0.2, V = 12 (K = 10 unseen).
-  const token = { token: 'a', logprob: Math.log(0.4), belowTopN: false, topLogprobs: [
-    { token: 'a', logprob: Math.log(0.4), belowTopN: false }, { token: 'b', logprob: Math.log(0.2), belowTopN: false }] };
+  const token = {
+    token: 'a',
+    logprob: Math.log(0.4),
+    belowTopN: false,
+    topLogprobs: [
+      { token: 'a', logprob: Math.log(0.4), belowTopN: false },
+      { token: 'b', logprob: Math.log(0.2), belowTopN: false },
+    ],
+  };
   const H = (ps) => -ps.reduce((h, q) => h + (q > 0 ? q * Math.log(q) : 0), 0);
   const e = entropyEstimate(token, { vocabSize: 12 });
   assert.ok(Math.abs(e.lower - H([0.4, 0.2, 0.2, 0.2])) < 1e-12); // tail packed: two tokens at the cap
@@ -133,13 +176,18 @@ test('entropy bounds are tight: the extremal tails reach them', () => {
 
 test('classification probabilities are in [0, 1] and sum to 1 when anything matched', () => {
   fc.assert(
-    fc.property(scenario, fc.uniqueArray(fc.constantFrom('t0', 't1', 't2', 't3', 'x'), { minLength: 1 }), ({ token }, labels) => {
-      const result = classifyLabels(token, labels);
-      const total = result.probabilities.reduce((a, b) => a + b.probability, 0);
-      for (const { probability } of result.probabilities) assert.ok(probability >= 0 && probability <= 1);
-      if (result.coverage > 0) assert.ok(Math.abs(total - 1) < 1e-9);
-      assert.equal(result.abstained, result.label === null);
-    }),
+    fc.property(
+      scenario,
+      fc.uniqueArray(fc.constantFrom('t0', 't1', 't2', 't3', 'x'), { minLength: 1 }),
+      ({ token }, labels) => {
+        const result = classifyLabels(token, labels);
+        const total = result.probabilities.reduce((a, b) => a + b.probability, 0);
+        for (const { probability } of result.probabilities)
+          assert.ok(probability >= 0 && probability <= 1);
+        if (result.coverage > 0) assert.ok(Math.abs(total - 1) < 1e-9);
+        assert.equal(result.abstained, result.label === null);
+      },
+    ),
   );
 });
 
@@ -153,7 +201,14 @@ test('text rebuilt from arbitrary byte splits equals the original string; offset
       const bounds = [0, ...points, bytes.length];
       const tokens = [];
       for (let i = 0; i + 1 < bounds.length; i++) {
-        tokens.push({ token: '?', bytes: bytes.slice(bounds[i], bounds[i + 1]), logprob: -1, belowTopN: false, topLogprobs: [], offset: 0 });
+        tokens.push({
+          token: '?',
+          bytes: bytes.slice(bounds[i], bounds[i + 1]),
+          logprob: -1,
+          belowTopN: false,
+          topLogprobs: [],
+          offset: 0,
+        });
       }
       const { text, offsets, ends } = decodeTokens(tokens);
       assert.equal(text, s);

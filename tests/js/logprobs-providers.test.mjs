@@ -5,28 +5,46 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseLogprobs, sequenceLogprob, LogprobsParseError } from '../../dist/logprobs/index.js';
 
-const fixture = (name) => readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
+const fixture = (name) =>
+  readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
 const close = (actual, expected, tolerance = 1e-12) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${actual} is not within ${tolerance} of ${expected}`,
+  );
 const texts = (tokens) => tokens.map((t) => t.token);
 
 test('OpenAI chat: n = 2 choices kept apart, unicode, byte-split emoji, -9999 sentinel', () => {
   const result = parseLogprobs(fixture('openai-chat.json'));
   assert.equal(result.provider, 'openai-chat');
-  assert.deepEqual(result.choices.map((c) => c.index), [0, 1]);
+  assert.deepEqual(
+    result.choices.map((c) => c.index),
+    [0, 1],
+  );
   const [first, second] = result.choices;
   // 🙂 = F0 9F 99 82 arrives as tokens [F0 9F 99] + [82]: decoded together, not as two U+FFFD.
   assert.equal(first.text, 'Café is open 🙂');
   assert.ok(!first.text.includes('\uFFFD'));
-  assert.deepEqual(first.tokens.map((t) => t.offset), [0, 3, 4, 7, 12, 13, 13]);
+  assert.deepEqual(
+    first.tokens.map((t) => t.offset),
+    [0, 3, 4, 7, 12, 13, 13],
+  );
   assert.deepEqual(first.tokens[5].bytes, [240, 159, 153]);
   // "é" lists "es" at -9999: below top-N, no number.
-  assert.deepEqual(first.tokens[1].topLogprobs[2], { token: 'es', bytes: [101, 115], logprob: null, belowTopN: true });
+  assert.deepEqual(first.tokens[1].topLogprobs[2], {
+    token: 'es',
+    bytes: [101, 115],
+    logprob: null,
+    belowTopN: true,
+  });
   // Hand computation: -0.0123 - 0.0002 - 0.35 - 1.2 - 0.05 - 0.6 - 0.0001 = -2.2126
   close(sequenceLogprob(first), -2.2126);
   // 東 = E6 9D B1 is one token; 京 = E4 BA AC is split [E4 BA] + [AC].
   assert.equal(second.text, '東京 naïve');
-  assert.deepEqual(second.tokens.map((t) => t.offset), [0, 1, 1, 2]);
+  assert.deepEqual(
+    second.tokens.map((t) => t.offset),
+    [0, 1, 1, 2],
+  );
   assert.equal(second.tokens[3].topLogprobs[2].belowTopN, true);
   assert.equal(second.tokens[3].topLogprobs[2].logprob, null);
 });
@@ -46,12 +64,24 @@ test('OpenAI chat stream as raw SSE: chunks merged, [DONE] and usage chunk skipp
   assert.equal(result.provider, 'openai-chat');
   assert.equal(result.choices.length, 1);
   assert.equal(result.choices[0].text, 'Hi there 🙂');
-  assert.deepEqual(texts(result.choices[0].tokens), ['Hi', ' there', ' ', '\\xf0\\x9f\\x99', '\\x82']);
+  assert.deepEqual(texts(result.choices[0].tokens), [
+    'Hi',
+    ' there',
+    ' ',
+    '\\xf0\\x9f\\x99',
+    '\\x82',
+  ]);
 });
 
 test('OpenAI chat stream with n = 2 as an array of chunks: interleaved choices kept apart', () => {
   const result = parseLogprobs(JSON.parse(fixture('openai-chat-stream-n2.json')));
-  assert.deepEqual(result.choices.map((c) => [c.index, c.text]), [[0, 'Yes.'], [1, 'No! Sorry']]);
+  assert.deepEqual(
+    result.choices.map((c) => [c.index, c.text]),
+    [
+      [0, 'Yes.'],
+      [1, 'No! Sorry'],
+    ],
+  );
   // Hand computation, choice 1: -1.6 - 0.9 - 2.2 = -4.7
   close(sequenceLogprob(result.choices[1]), -4.7);
 });
@@ -64,15 +94,21 @@ test('OpenAI legacy completions: parallel arrays, null first logprob, bytes: tok
   assert.equal(first.tokens[0].logprob, null);
   assert.equal(first.tokens[0].belowTopN, false);
   assert.deepEqual(first.tokens[4].bytes, [0xf0, 0x9f]);
-  assert.deepEqual(first.tokens.map((t) => t.offset), [0, 4, 5, 10, 11, 11]);
+  assert.deepEqual(
+    first.tokens.map((t) => t.offset),
+    [0, 4, 5, 10, 11, 11],
+  );
   // The dict { " 2024": -0.25, " 2023": -1.7, " 1": -3.3 } comes back most likely first.
   assert.deepEqual(texts(first.tokens[2].topLogprobs), [' 2024', ' 2023', ' 1']);
   // "1999" is listed at -9999 in choice 1: sentinel, sorted last.
-  assert.deepEqual(second.tokens[2].topLogprobs.map((a) => [a.token, a.logprob, a.belowTopN]), [
-    [' 2024', -0.25, false],
-    [' 1999', -3, false],
-    ['1999', null, true],
-  ]);
+  assert.deepEqual(
+    second.tokens[2].topLogprobs.map((a) => [a.token, a.logprob, a.belowTopN]),
+    [
+      [' 2024', -0.25, false],
+      [' 1999', -3, false],
+      ['1999', null, true],
+    ],
+  );
   // Hand computation, choice 0 (null skipped): -0.9 - 0.25 - 1.5 - 0.4 - 0.0005 = -3.0505
   close(sequenceLogprob(first), -3.0505);
 });
@@ -102,7 +138,10 @@ test('Gemini: chosenCandidates + topCandidates, two candidates', () => {
   assert.equal(first.text, 'München ist schön.');
   assert.equal(second.text, 'Berlin 🐻');
   // The chosen " schön" (-0.9) is second in its top list, behind " toll" (-0.7).
-  assert.deepEqual(first.tokens[2].topLogprobs.map((a) => a.token), [' toll', ' schön', ' groß']);
+  assert.deepEqual(
+    first.tokens[2].topLogprobs.map((a) => a.token),
+    [' toll', ' schön', ' groß'],
+  );
   // Hand computation: -0.05 - 0.01 - 0.9 - 0.003 = -0.963; the API's avgLogprobs is not used.
   close(sequenceLogprob(first), -0.963);
   assert.equal(first.tokens[0].bytes, undefined);
@@ -112,7 +151,10 @@ test('Gemini stream (SSE with CRLF line ends)', () => {
   const result = parseLogprobs(fixture('gemini-stream.sse'));
   assert.equal(result.provider, 'gemini');
   assert.equal(result.choices[0].text, 'Hallo Welt!');
-  assert.deepEqual(result.choices[0].tokens.map((t) => t.logprob), [-0.2, -0.4, -0.05]);
+  assert.deepEqual(
+    result.choices[0].tokens.map((t) => t.logprob),
+    [-0.2, -0.4, -0.05],
+  );
 });
 
 test('Gemini snake_case (Python SDK model_dump) reads the same', () => {
@@ -121,8 +163,17 @@ test('Gemini snake_case (Python SDK model_dump) reads the same', () => {
     candidates: camel.candidates.map((c) => ({
       index: c.index,
       logprobs_result: {
-        chosen_candidates: c.logprobsResult.chosenCandidates.map((x) => ({ token: x.token, token_id: x.tokenId, log_probability: x.logProbability })),
-        top_candidates: c.logprobsResult.topCandidates.map((s) => ({ candidates: s.candidates.map((x) => ({ token: x.token, log_probability: x.logProbability })) })),
+        chosen_candidates: c.logprobsResult.chosenCandidates.map((x) => ({
+          token: x.token,
+          token_id: x.tokenId,
+          log_probability: x.logProbability,
+        })),
+        top_candidates: c.logprobsResult.topCandidates.map((s) => ({
+          candidates: s.candidates.map((x) => ({
+            token: x.token,
+            log_probability: x.logProbability,
+          })),
+        })),
       },
     })),
   };
@@ -149,7 +200,10 @@ test('llama.cpp /completion: id/token/bytes/logprob form, flag emoji from four b
   assert.equal(result.provider, 'llamacpp');
   // 🇫🇷 = two regional indicators, each F0 9F 87 xx, each split 3 + 1.
   assert.equal(result.choices[0].text, ' Paris is 🇫🇷');
-  assert.deepEqual(result.choices[0].tokens.map((t) => t.offset), [0, 6, 9, 10, 10, 12, 12]);
+  assert.deepEqual(
+    result.choices[0].tokens.map((t) => t.offset),
+    [0, 6, 9, 10, 10, 12, 12],
+  );
 });
 
 test('llama.cpp post_sampling_probs: prob / top_probs become logprobs (ln p)', () => {
@@ -195,28 +249,43 @@ test('vLLM chat with prompt_logprobs: the prompt token is the first dict entry, 
 
 test('vLLM prompt_logprobs from an already-parsed object: ambiguous order is an error, not a guess', () => {
   const parsed = JSON.parse(fixture('vllm-chat-prompt-logprobs.json'));
-  assert.throws(() => parseLogprobs(parsed), (error) => {
-    assert.ok(error instanceof LogprobsParseError);
-    assert.equal(error.path, 'prompt_logprobs[1]');
-    assert.match(error.message, /JSON text/);
-    return true;
-  });
+  assert.throws(
+    () => parseLogprobs(parsed),
+    (error) => {
+      assert.ok(error instanceof LogprobsParseError);
+      assert.equal(error.path, 'prompt_logprobs[1]');
+      assert.match(error.message, /JSON text/);
+      return true;
+    },
+  );
 });
 
 test('vLLM completions: one prompt per choice', () => {
   const result = parseLogprobs(fixture('vllm-completions.json'));
   assert.equal(result.provider, 'vllm');
-  assert.deepEqual(result.choices.map((c) => c.prompt.tokens.map((t) => t.logprob)), [[-6.5, -0.25], [-6, -0.5]]);
-  assert.deepEqual(result.choices.map((c) => c.text), [' Paris', ' Rome']);
+  assert.deepEqual(
+    result.choices.map((c) => c.prompt.tokens.map((t) => t.logprob)),
+    [
+      [-6.5, -0.25],
+      [-6, -0.5],
+    ],
+  );
+  assert.deepEqual(
+    result.choices.map((c) => c.text),
+    [' Paris', ' Rome'],
+  );
 });
 
 test('an explicit provider skips detection, and must match the shape', () => {
   const chat = fixture('openai-chat.json');
   assert.equal(parseLogprobs(chat, { provider: 'vllm' }).provider, 'vllm');
-  assert.throws(() => parseLogprobs(chat, { provider: 'gemini' }), (error) => {
-    assert.ok(error instanceof LogprobsParseError);
-    assert.match(error.message, /looks like openai-chat/);
-    return true;
-  });
+  assert.throws(
+    () => parseLogprobs(chat, { provider: 'gemini' }),
+    (error) => {
+      assert.ok(error instanceof LogprobsParseError);
+      assert.match(error.message, /looks like openai-chat/);
+      return true;
+    },
+  );
   assert.throws(() => parseLogprobs(chat, { provider: 'openai' }), TypeError);
 });

@@ -8,14 +8,26 @@ import { normalLogits, refSoftmax } from './helpers.mjs';
 
 test('every name of the SPEC.md API contract exists', async () => {
   const lk = await load();
-  for (const name of ['softmax', 'logSoftmax', 'logSumExp', 'argmax', 'topK', 'topLogprobs', 'entropy', 'sample', 'createSampler', 'allocLogits']) {
+  for (const name of [
+    'softmax',
+    'logSoftmax',
+    'logSumExp',
+    'argmax',
+    'topK',
+    'topLogprobs',
+    'entropy',
+    'sample',
+    'createSampler',
+    'allocLogits',
+  ]) {
     assert.equal(typeof lk[name], 'function', name);
   }
   assert.equal(typeof lk.simd, 'boolean');
   assert.equal(lk.simd, simdSupported());
   const s = lk.createSampler({ seed: 1 });
   assert.ok(s instanceof Sampler);
-  for (const name of ['sample', 'accept', 'reset', 'dispose']) assert.equal(typeof s[name], 'function', name);
+  for (const name of ['sample', 'accept', 'reset', 'dispose'])
+    assert.equal(typeof s[name], 'function', name);
   s.dispose();
 });
 
@@ -24,7 +36,10 @@ test('load() takes { simd: false }, wasmBinary and wasmUrl', async () => {
   const bytes = await readFile(new URL('../../dist/wasm/logitkit-baseline.wasm', import.meta.url));
   const fromBytes = await load({ simd: false, wasmBinary: bytes });
   assert.deepEqual(fromBytes.softmax([1, 2]), (await load()).softmax([1, 2]));
-  const fromUrl = await load({ simd: true, wasmUrl: new URL('../../dist/wasm/logitkit-simd.wasm', import.meta.url) });
+  const fromUrl = await load({
+    simd: true,
+    wasmUrl: new URL('../../dist/wasm/logitkit-simd.wasm', import.meta.url),
+  });
   assert.equal(fromUrl.argmax([1, 3, 2]), 1);
 });
 
@@ -65,7 +80,9 @@ test('in place on a LogitsBuffer: no copy, no allocation, no memory growth in st
   // out may alias the input: softmax in place.
   const copy = buf.array.slice();
   lk.softmax(buf, { out: buf });
-  refSoftmax(copy).forEach((w, i) => { if (w > 1e-30) assert.ok(Math.abs(buf.array[i] - w) <= 2e-6 * w); });
+  refSoftmax(copy).forEach((w, i) => {
+    if (w > 1e-30) assert.ok(Math.abs(buf.array[i] - w) <= 2e-6 * w);
+  });
   assert.ok(buf instanceof LogitsBuffer);
   sampler.dispose();
   buf.dispose();
@@ -77,14 +94,20 @@ test('a Float32Array `out` receives the result', async () => {
   const out = new Float32Array(4);
   assert.equal(lk.softmax([8, 6, 5, -1], { out }), out);
   assert.ok(Math.abs(out[0] - 0.843707) < 1e-6);
-  assert.throws(() => lk.softmax([1, 2, 3], { out: new Float32Array(2) }), /options.out holds 2 values, logits has 3/);
+  assert.throws(
+    () => lk.softmax([1, 2, 3], { out: new Float32Array(2) }),
+    /options.out holds 2 values, logits has 3/,
+  );
 });
 
 test('load() names the URL when it does not serve WebAssembly', async () => {
   const notWasm = new URL('../../README.md', import.meta.url);
   await assert.rejects(load({ wasmUrl: notWasm }), (error) => {
     assert.equal(error.name, 'LogitkitStateError');
-    assert.match(error.message, /cannot instantiate the (SIMD|baseline) WebAssembly module from .*README\.md/);
+    assert.match(
+      error.message,
+      /cannot instantiate the (SIMD|baseline) WebAssembly module from .*README\.md/,
+    );
     return true;
   });
   assert.equal((await load()).argmax([0, 2, 1]), 1); // and loading still works afterwards

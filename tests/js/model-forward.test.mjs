@@ -63,12 +63,26 @@ describe('model forward pass', () => {
     const { model, logits } = defaultModel(runtime);
     const lk = await load();
     const foreign = lk.allocLogits(model.vocabSize);
-    assert.throws(() => model.forward(1, 0, foreign), { name: 'LogitkitTypeError', argument: 'logits' });
-    assert.throws(() => model.forward(1, 0, new Float32Array(model.vocabSize)), { name: 'LogitkitTypeError' });
+    assert.throws(() => model.forward(1, 0, foreign), {
+      name: 'LogitkitTypeError',
+      argument: 'logits',
+    });
+    assert.throws(() => model.forward(1, 0, new Float32Array(model.vocabSize)), {
+      name: 'LogitkitTypeError',
+    });
     const small = runtime.lk.allocLogits(model.vocabSize - 1);
-    assert.throws(() => model.forward(1, 0, small), { name: 'LogitkitRangeError', argument: 'logits' });
-    assert.throws(() => model.forward(model.vocabSize, 0, logits), { name: 'LogitkitRangeError', argument: 'token' });
-    assert.throws(() => model.forward(1, model.config.seqLen, logits), { name: 'LogitkitRangeError', argument: 'pos' });
+    assert.throws(() => model.forward(1, 0, small), {
+      name: 'LogitkitRangeError',
+      argument: 'logits',
+    });
+    assert.throws(() => model.forward(model.vocabSize, 0, logits), {
+      name: 'LogitkitRangeError',
+      argument: 'token',
+    });
+    assert.throws(() => model.forward(1, model.config.seqLen, logits), {
+      name: 'LogitkitRangeError',
+      argument: 'pos',
+    });
     model.dispose();
     assert.throws(() => model.forward(1, 0, logits), { name: 'LogitkitStateError' });
     for (const b of [foreign, small, logits]) b.dispose();

@@ -4,8 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Generation, ModelFormatError } from '../../examples/model/index.js';
-import { randomCheckpoint, randomTokenizer, STORIES_15M } from '../../examples/model/random-checkpoint.js';
-import { DEFAULT_CHECKPOINT, DEFAULT_TOKENIZER, defaultModel, runtimes2 } from './model-support.mjs';
+import {
+  randomCheckpoint,
+  randomTokenizer,
+  STORIES_15M,
+} from '../../examples/model/random-checkpoint.js';
+import {
+  DEFAULT_CHECKPOINT,
+  DEFAULT_TOKENIZER,
+  defaultModel,
+  runtimes2,
+} from './model-support.mjs';
 
 const SETTINGS = { temperature: 0.8, topP: 0.95, seed: 42 };
 
@@ -36,12 +45,74 @@ describe('model generation', () => {
   test('the default model writes recognisable English words', async () => {
     const { simd: runtime } = await runtimes2();
     const { model, logits } = defaultModel(runtime);
-    const { steps } = generate(runtime, model, logits, 'And the LORD said unto Moses', 60, { temperature: 0.7, seed: 7 });
+    const { steps } = generate(runtime, model, logits, 'And the LORD said unto Moses', 60, {
+      temperature: 0.7,
+      seed: 7,
+    });
     const text = steps.map((s) => s.text).join('');
     const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
-    const common = new Set(['the', 'and', 'of', 'unto', 'he', 'that', 'his', 'is', 'in', 'for', 'i', 'lord', 'shall', 'be', 'a', 'to', 'them', 'him', 'they', 'not', 'with', 'all', 'thou', 'thy', 'was', 'which', 'my', 'me', 'said', 'god', 'will', 'ye', 'from', 'it', 'as', 'were', 'their', 'are', 'by', 'this', 'upon', 'man', 'israel', 'king', 'thee', 'have', 'you', 'when', 'there', 'out', 'children', 'people', 'house', 'son', 'day']);
+    const common = new Set([
+      'the',
+      'and',
+      'of',
+      'unto',
+      'he',
+      'that',
+      'his',
+      'is',
+      'in',
+      'for',
+      'i',
+      'lord',
+      'shall',
+      'be',
+      'a',
+      'to',
+      'them',
+      'him',
+      'they',
+      'not',
+      'with',
+      'all',
+      'thou',
+      'thy',
+      'was',
+      'which',
+      'my',
+      'me',
+      'said',
+      'god',
+      'will',
+      'ye',
+      'from',
+      'it',
+      'as',
+      'were',
+      'their',
+      'are',
+      'by',
+      'this',
+      'upon',
+      'man',
+      'israel',
+      'king',
+      'thee',
+      'have',
+      'you',
+      'when',
+      'there',
+      'out',
+      'children',
+      'people',
+      'house',
+      'son',
+      'day',
+    ]);
     const known = words.filter((w) => common.has(w)).length;
-    assert.ok(words.length >= 10 && known / words.length >= 0.4, `${known} of ${words.length} words are common KJV words: ${JSON.stringify(text)}`);
+    assert.ok(
+      words.length >= 10 && known / words.length >= 0.4,
+      `${known} of ${words.length} words are common KJV words: ${JSON.stringify(text)}`,
+    );
     model.dispose();
     logits.dispose();
   });
@@ -53,7 +124,9 @@ describe('model generation', () => {
     assert.equal(generation.promptLength, model.encode('And God said').length);
     steps.forEach((s, i) => {
       assert.equal(s.pos, generation.promptLength - 1 + i);
-      assert.ok(s.result.logprob <= 0 && s.result.kept >= 1 && s.result.topLogprobs.indices.length === 3);
+      assert.ok(
+        s.result.logprob <= 0 && s.result.kept >= 1 && s.result.topLogprobs.indices.length === 3,
+      );
       assert.equal(generation.tokens[generation.promptLength + i], s.token);
     });
     model.dispose();
@@ -62,28 +135,54 @@ describe('model generation', () => {
 
   test('a user checkpoint of another shape (unshared classifier, grouped-query attention) runs to its context length', async () => {
     const { simd: runtime } = await runtimes2();
-    const config = { dim: 32, hiddenDim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, vocabSize: 512, seqLen: 24 };
-    const model = runtime.loadModel(randomCheckpoint(config, { shared: false, seed: 3 }), randomTokenizer(512));
+    const config = {
+      dim: 32,
+      hiddenDim: 64,
+      nLayers: 2,
+      nHeads: 4,
+      nKvHeads: 2,
+      vocabSize: 512,
+      seqLen: 24,
+    };
+    const model = runtime.loadModel(
+      randomCheckpoint(config, { shared: false, seed: 3 }),
+      randomTokenizer(512),
+    );
     assert.deepEqual({ ...model.config }, { ...config, sharedClassifier: false });
     const logits = runtime.lk.allocLogits(model.vocabSize);
-    const { generation, steps } = generate(runtime, model, logits, [1], 100, { temperature: 1, seed: 1, logitBias: { 1: -Infinity, 2: -Infinity } });
+    const { generation, steps } = generate(runtime, model, logits, [1], 100, {
+      temperature: 1,
+      seed: 1,
+      logitBias: { 1: -Infinity, 2: -Infinity },
+    });
     assert.equal(generation.stop, 'length');
     // Positions 0..seqLen-1 each run once; the last one's token ends the context.
     assert.equal(steps.length, config.seqLen - generation.promptLength + 1);
     assert.equal(steps.at(-1).stop, 'length');
-    assert.throws(() => generation.step(runtime.lk.createSampler()), { name: 'LogitkitStateError' });
+    assert.throws(() => generation.step(runtime.lk.createSampler()), {
+      name: 'LogitkitStateError',
+    });
     model.dispose();
     logits.dispose();
   });
 
-  test('a checkpoint of stories15M\'s shape (15M parameters, vocabulary 32000) loads and generates', async () => {
+  test("a checkpoint of stories15M's shape (15M parameters, vocabulary 32000) loads and generates", async () => {
     const { simd: runtime } = await runtimes2();
-    const model = runtime.loadModel(randomCheckpoint(STORIES_15M), randomTokenizer(STORIES_15M.vocabSize));
+    const model = runtime.loadModel(
+      randomCheckpoint(STORIES_15M),
+      randomTokenizer(STORIES_15M.vocabSize),
+    );
     assert.deepEqual({ ...model.config }, { ...STORIES_15M, sharedClassifier: true });
     const logits = runtime.lk.allocLogits(model.vocabSize);
-    const { steps } = generate(runtime, model, logits, 'Once upon a time', 8, { temperature: 1, seed: 2, logitBias: { 1: -Infinity, 2: -Infinity } });
+    const { steps } = generate(runtime, model, logits, 'Once upon a time', 8, {
+      temperature: 1,
+      seed: 2,
+      logitBias: { 1: -Infinity, 2: -Infinity },
+    });
     assert.equal(steps.length, 8);
-    assert.ok(steps.every((s) => s.token > 2 && s.token < 32000 && Number.isFinite(s.result.logprob)));
+    assert.ok(
+      steps.every((s) => s.token > 2 && s.token < 32000 && Number.isFinite(s.result.logprob)),
+    );
     model.dispose();
     logits.dispose();
   });
@@ -92,15 +191,30 @@ describe('model generation', () => {
     const { simd: runtime } = await runtimes2();
     const cases = [
       [DEFAULT_CHECKPOINT.subarray(0, 20), DEFAULT_TOKENIZER, 'checkpoint', /28-byte/],
-      [DEFAULT_CHECKPOINT.subarray(0, DEFAULT_CHECKPOINT.length - 4), DEFAULT_TOKENIZER, 'checkpoint', /not as long as its header says/],
+      [
+        DEFAULT_CHECKPOINT.subarray(0, DEFAULT_CHECKPOINT.length - 4),
+        DEFAULT_TOKENIZER,
+        'checkpoint',
+        /not as long as its header says/,
+      ],
       [DEFAULT_TOKENIZER, DEFAULT_TOKENIZER, 'checkpoint', /invalid header|not as long/],
       [DEFAULT_CHECKPOINT, DEFAULT_TOKENIZER.subarray(0, 1000), 'tokenizer', /tokenizer\.bin/],
-      [Uint8Array.from([0x32, 0x34, 0x6b, 0x61, ...new Array(60).fill(0)]), DEFAULT_TOKENIZER, 'checkpoint', /version 1\/2/],
+      [
+        Uint8Array.from([0x32, 0x34, 0x6b, 0x61, ...new Array(60).fill(0)]),
+        DEFAULT_TOKENIZER,
+        'checkpoint',
+        /version 1\/2/,
+      ],
     ];
     for (const [ck, tok, file, message] of cases) {
-      assert.throws(() => runtime.loadModel(ck, tok), (e) => e instanceof ModelFormatError && e.file === file && message.test(e.message));
+      assert.throws(
+        () => runtime.loadModel(ck, tok),
+        (e) => e instanceof ModelFormatError && e.file === file && message.test(e.message),
+      );
     }
-    assert.throws(() => runtime.loadModel('model.bin', DEFAULT_TOKENIZER), { name: 'LogitkitTypeError' });
+    assert.throws(() => runtime.loadModel('model.bin', DEFAULT_TOKENIZER), {
+      name: 'LogitkitTypeError',
+    });
     const { model, logits } = defaultModel(runtime);
     assert.equal(model.vocabSize, 1024);
     model.dispose();
@@ -110,7 +224,10 @@ describe('model generation', () => {
   test('a prompt as long as the context is refused', async () => {
     const { simd: runtime } = await runtimes2();
     const { model, logits } = defaultModel(runtime);
-    assert.throws(() => new Generation(model, logits, new Array(model.config.seqLen).fill(5)), { name: 'LogitkitRangeError', argument: 'prompt' });
+    assert.throws(() => new Generation(model, logits, new Array(model.config.seqLen).fill(5)), {
+      name: 'LogitkitRangeError',
+      argument: 'prompt',
+    });
     assert.throws(() => new Generation(model, logits, []), { name: 'LogitkitRangeError' });
     model.dispose();
     logits.dispose();

@@ -7,8 +7,12 @@ const here = (path) => new URL(path, import.meta.url);
 
 export const DEFAULT_CHECKPOINT = readFileSync(here('../../examples/model/kjv-model.bin'));
 export const DEFAULT_TOKENIZER = readFileSync(here('../../examples/model/kjv-tokenizer.bin'));
-export const FORWARD_FIXTURE = JSON.parse(readFileSync(here('../fixtures/model/forward.json'), 'utf8'));
-export const TOKENIZER_FIXTURE = JSON.parse(readFileSync(here('../fixtures/model/tokenizer.json'), 'utf8'));
+export const FORWARD_FIXTURE = JSON.parse(
+  readFileSync(here('../fixtures/model/forward.json'), 'utf8'),
+);
+export const TOKENIZER_FIXTURE = JSON.parse(
+  readFileSync(here('../fixtures/model/tokenizer.json'), 'utf8'),
+);
 
 let runtimes;
 /** The SIMD and baseline model runtimes, loaded once per test file. */

@@ -8,7 +8,8 @@ import { defaultModel, runtimes2, TOKENIZER_FIXTURE } from './model-support.mjs'
 function decodeAll(model, ids) {
   const decoder = new TextDecoder();
   let text = '';
-  for (let i = 1; i < ids.length; i++) text += decoder.decode(model.decode(ids[i - 1], ids[i]), { stream: true });
+  for (let i = 1; i < ids.length; i++)
+    text += decoder.decode(model.decode(ids[i - 1], ids[i]), { stream: true });
   return text + decoder.decode();
 }
 
@@ -16,7 +17,8 @@ describe('model tokenizer', () => {
   test('encodes like the Python encoder the model was trained with', async () => {
     const { simd } = await runtimes2();
     const { model, logits } = defaultModel(simd);
-    for (const { text, tokens } of TOKENIZER_FIXTURE.cases) assert.deepEqual(Array.from(model.encode(text)), tokens, JSON.stringify(text));
+    for (const { text, tokens } of TOKENIZER_FIXTURE.cases)
+      assert.deepEqual(Array.from(model.encode(text)), tokens, JSON.stringify(text));
     model.dispose();
     logits.dispose();
   });
@@ -28,7 +30,9 @@ describe('model tokenizer', () => {
       'In the beginning God created the heaven and the earth.',
       'Line one\nLine two\n\nthree  spaces   here',
       'Zoë’s naïve café: 😀 and 中文, ½ ∑ — “quoted”',
-      ' leading space', 'x', '',
+      ' leading space',
+      'x',
+      '',
     ];
     for (const text of texts) {
       const ids = Array.from(model.encode(text));

@@ -4,9 +4,13 @@
 import fc from 'fast-check';
 
 const requested = process.env.FC_SEED;
-export const seed = requested === undefined ? 20261129
-  : requested === 'random' ? (Math.random() * 2 ** 31) | 0
-  : Number(requested);
-if (!Number.isInteger(seed)) throw new Error(`FC_SEED must be an integer or "random", got ${requested}`);
+export const seed =
+  requested === undefined
+    ? 20261129
+    : requested === 'random'
+      ? (Math.random() * 2 ** 31) | 0
+      : Number(requested);
+if (!Number.isInteger(seed))
+  throw new Error(`FC_SEED must be an integer or "random", got ${requested}`);
 if (requested !== undefined) console.log(`# fast-check seed ${seed}`);
 fc.configureGlobal({ seed });

@@ -15,7 +15,13 @@ test('a million calls in a loop: no wasm memory growth after warm-up', async () 
   const buf = lk.allocLogits(16);
   const out = lk.allocLogits(16);
   buf.array.set(z);
-  const sampler = lk.createSampler({ temperature: 0.8, topP: 0.9, topK: 8, repetitionPenalty: 1.1, seed: 1 });
+  const sampler = lk.createSampler({
+    temperature: 0.8,
+    topP: 0.9,
+    topK: 8,
+    repetitionPenalty: 1.1,
+    seed: 1,
+  });
   const warm = () => {
     lk.softmax(buf, { out });
     lk.logSoftmax(buf, { out });
@@ -37,7 +43,12 @@ test('ten thousand samplers and buffers created and disposed: no growth', async 
   const probe = lk.allocLogits(4);
   const z = normalLogits(1000, 1, 2);
   const cycle = () => {
-    const s = lk.createSampler({ topP: 0.9, seed: 3, logitBias: { 1: 2 }, bad_words_ids: [[5, 6]] });
+    const s = lk.createSampler({
+      topP: 0.9,
+      seed: 3,
+      logitBias: { 1: 2 },
+      bad_words_ids: [[5, 6]],
+    });
     s.sample(z);
     s.dispose();
     const b = lk.allocLogits(1000);
@@ -53,7 +64,10 @@ test('ten thousand samplers and buffers created and disposed: no growth', async 
 test('separate instances in four worker threads at once agree with the main thread', async () => {
   const lk = await load();
   const z = normalLogits(32000, 2, 9);
-  const want = Array.from({ length: 4 }, (_, w) => lk.sample(z, { temperature: 0.8, topP: 0.95, seed: 100 + w }).token);
+  const want = Array.from(
+    { length: 4 },
+    (_, w) => lk.sample(z, { temperature: 0.8, topP: 0.95, seed: 100 + w }).token,
+  );
   const source = `
     const { parentPort, workerData } = require('node:worker_threads');
     (async () => {
@@ -65,12 +79,25 @@ test('separate instances in four worker threads at once agree with the main thre
       parentPort.postMessage(tokens);
     })();`;
   const entry = new URL('../../dist/index.js', import.meta.url).href;
-  const results = await Promise.all(want.map((_, w) => new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { entry, z: Array.from(z), seed: 100 + w } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  })));
-  results.forEach((tokens, w) => assert.ok(tokens.every((t) => t === want[w]), `worker ${w}`));
+  const results = await Promise.all(
+    want.map(
+      (_, w) =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(source, {
+            eval: true,
+            workerData: { entry, z: Array.from(z), seed: 100 + w },
+          });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  results.forEach((tokens, w) =>
+    assert.ok(
+      tokens.every((t) => t === want[w]),
+      `worker ${w}`,
+    ),
+  );
 });
 
 test('V from 1 up to 2^22', async () => {
@@ -88,7 +115,9 @@ test('V from 1 up to 2^22', async () => {
       assert.ok(r.token >= 0 && r.token < n && r.logprob <= 0, `V=${n}`);
       if (n <= 4096) {
         const want = refSoftmax(buf.array);
-        want.forEach((w, i) => { if (w >= 1e-30) assert.ok(Math.abs(p[i] - w) <= 2e-6 * w, `V=${n} p[${i}]`); });
+        want.forEach((w, i) => {
+          if (w >= 1e-30) assert.ok(Math.abs(p[i] - w) <= 2e-6 * w, `V=${n} p[${i}]`);
+        });
       }
       buf.dispose();
     }

@@ -32,15 +32,25 @@ for (const lk of both) {
           const { kept, ord, p } = refKept(z, config);
           const where = `n=${n} sigma=${sigma} ${JSON.stringify(config)}`;
           assert.equal(r.kept, kept, where);
-          assert.ok(ord.slice(0, kept).includes(r.token), `${where}: token ${r.token} was filtered out`);
+          assert.ok(
+            ord.slice(0, kept).includes(r.token),
+            `${where}: token ${r.token} was filtered out`,
+          );
           let mass = 0;
           for (let j = 0; j < kept; j++) mass += p[ord[j]];
           assert.ok(Math.abs(r.logprob - Math.log(p[r.token] / mass)) <= 1e-5, `${where}: logprob`);
-          assert.ok(Math.abs(r.rawLogprob - (z[r.token] - refLogSumExp(z))) <= 1e-5, `${where}: rawLogprob`);
+          assert.ok(
+            Math.abs(r.rawLogprob - (z[r.token] - refLogSumExp(z))) <= 1e-5,
+            `${where}: rawLogprob`,
+          );
           r.topLogprobs.indices.forEach((idx, j) => {
             assert.equal(idx, ord[j], `${where}: top ${j}`);
             const lp = r.topLogprobs.logprobs[j];
-            if (j < kept) assert.ok(Math.abs(lp - Math.log(p[idx] / mass)) <= 2e-5, `${where}: top logprob ${j}`);
+            if (j < kept)
+              assert.ok(
+                Math.abs(lp - Math.log(p[idx] / mass)) <= 2e-5,
+                `${where}: top logprob ${j}`,
+              );
             else assert.equal(lp, -Infinity);
           });
         }
@@ -58,7 +68,12 @@ for (const lk of both) {
   test(`${build}: draw frequencies follow the filtered distribution (chi-square, p = 0.001)`, () => {
     const z = [2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0, -Infinity, 0.25, 1.25];
     // 27.88 is the 0.999 quantile of chi-square with 9 degrees of freedom (fewer cells only lower it).
-    for (const config of [{}, { temperature: 0.8, topP: 0.9 }, { temperature: 1.5, topK: 4 }, { minP: 0.3 }]) {
+    for (const config of [
+      {},
+      { temperature: 0.8, topP: 0.9 },
+      { temperature: 1.5, topK: 4 },
+      { minP: 0.3 },
+    ]) {
       const sampler = lk.createSampler({ ...config, seed: 2024 });
       const draws = 20000;
       const counts = new Array(z.length).fill(0);
@@ -69,13 +84,18 @@ for (const lk of both) {
       let mass = 0;
       for (let j = 0; j < kept; j++) mass += p[ord[j]];
       for (let j = 0; j < kept; j++) expected[ord[j]] = p[ord[j]] / mass;
-      counts.forEach((c, i) => { if (expected[i] === 0) assert.equal(c, 0, `token ${i} is filtered`); });
+      counts.forEach((c, i) => {
+        if (expected[i] === 0) assert.equal(c, 0, `token ${i} is filtered`);
+      });
       assert.ok(chiSquare(counts, expected, draws) < 27.88, JSON.stringify(config));
     }
   });
 
   test(`${build}: logitBias is added before everything; -Infinity bans`, () => {
-    assert.equal(lk.sample([5, 0, 0], { temperature: 0, logitBias: { 0: -Infinity, 2: 1 } }).token, 2);
+    assert.equal(
+      lk.sample([5, 0, 0], { temperature: 0, logitBias: { 0: -Infinity, 2: 1 } }).token,
+      2,
+    );
     assert.equal(lk.sample([5, 0, 0], { temperature: 0, logit_bias: new Map([[1, 10]]) }).token, 1);
     const r = lk.sample([0, 0], { logitBias: { 1: Math.log(3) }, seed: 1 });
     const want = r.token === 1 ? Math.log(0.75) : Math.log(0.25);
@@ -84,7 +104,13 @@ for (const lk of both) {
   });
 
   test(`${build}: Sampler penalties see the history; reset restarts the seed's stream`, () => {
-    const s = lk.createSampler({ temperature: 0, repetitionPenalty: 2, presencePenalty: 0.25, frequencyPenalty: 0.125, topLogprobs: 4 });
+    const s = lk.createSampler({
+      temperature: 0,
+      repetitionPenalty: 2,
+      presencePenalty: 0.25,
+      frequencyPenalty: 0.125,
+      topLogprobs: 4,
+    });
     for (const t of [0, 0, 1]) s.accept(t);
     // token 0: 2/2 - 0.25 - 2*0.125 = 0.5; token 1: -2*2 - 0.25 - 0.125 = -4.375; token 3 stays 1.9
     const r = s.sample([2, -2, 0, 1.9]);
@@ -103,7 +129,12 @@ for (const lk of both) {
 }
 
 test('seeded draws are identical on the SIMD and baseline builds', () => {
-  for (const [n, sigma] of [[10, 1], [1000, 0.5], [32000, 2], [128256, 3]]) {
+  for (const [n, sigma] of [
+    [10, 1],
+    [1000, 0.5],
+    [32000, 2],
+    [128256, 3],
+  ]) {
     const z = normalLogits(n, sigma, n + 1);
     for (const config of CONFIGS) {
       for (let seed = 0; seed < 20; seed++) {

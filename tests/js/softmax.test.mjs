@@ -12,12 +12,20 @@ for (const lk of both) {
 
   test(`${build}: the seed article's temperature table, to 4 decimals`, () => {
     // T = 1 Paris is 0.8437 (exp(8)/sum = 0.843707); the article's 0.8438 is a rounding slip.
-    const tables = { 0.5: [0.9796, 0.0179, 0.0024, 0.0], 1: [0.8437, 0.1142, 0.042, 0.0001], 2: [0.6242, 0.2296, 0.1393, 0.0069] };
+    const tables = {
+      0.5: [0.9796, 0.0179, 0.0024, 0.0],
+      1: [0.8437, 0.1142, 0.042, 0.0001],
+      2: [0.6242, 0.2296, 0.1393, 0.0069],
+    };
     for (const [t, want] of Object.entries(tables)) {
       const p = lk.softmax(ARTICLE, { temperature: Number(t) });
-      want.forEach((w, i) => assert.ok(Math.abs(p[i] - w) <= 0.00005, `T=${t} token ${i}: ${p[i]} vs ${w}`));
+      want.forEach((w, i) =>
+        assert.ok(Math.abs(p[i] - w) <= 0.00005, `T=${t} token ${i}: ${p[i]} vs ${w}`),
+      );
       const exact = refSoftmax(ARTICLE, Number(t));
-      exact.forEach((w, i) => assert.ok(Math.abs(p[i] - w) <= 2e-6 * w, `T=${t} token ${i} vs float64`));
+      exact.forEach((w, i) =>
+        assert.ok(Math.abs(p[i] - w) <= 2e-6 * w, `T=${t} token ${i} vs float64`),
+      );
     }
   });
 
@@ -32,12 +40,16 @@ for (const lk of both) {
         let sum = 0;
         for (let i = 0; i < n; i++) {
           sum += p[i];
-          if (want[i] >= 1e-30) assert.ok(Math.abs(p[i] - want[i]) <= 2e-6 * want[i], `n=${n} T=${t} p[${i}]`);
+          if (want[i] >= 1e-30)
+            assert.ok(Math.abs(p[i] - want[i]) <= 2e-6 * want[i], `n=${n} T=${t} p[${i}]`);
           const wantLp = z[i] / t - lse;
-          if (wantLp >= -80) assert.ok(Math.abs(lp[i] - wantLp) <= 1e-5, `n=${n} T=${t} logp[${i}]`);
+          if (wantLp >= -80)
+            assert.ok(Math.abs(lp[i] - wantLp) <= 1e-5, `n=${n} T=${t} logp[${i}]`);
         }
         assert.ok(Math.abs(sum - 1) <= 1e-5, `n=${n} sum ${sum}`);
-        assert.ok(Math.abs(lk.logSumExp(z, { temperature: t }) - lse) <= 1e-6 * Math.max(1, Math.abs(lse)));
+        assert.ok(
+          Math.abs(lk.logSumExp(z, { temperature: t }) - lse) <= 1e-6 * Math.max(1, Math.abs(lse)),
+        );
       }
     }
   });
@@ -75,7 +87,10 @@ for (const lk of both) {
     for (const k of [1, 5, 50, 1000]) {
       const { indices, values } = lk.topK(z, k);
       assert.deepEqual([...indices], ord.slice(0, k));
-      assert.deepEqual([...values], ord.slice(0, k).map((i) => z[i]));
+      assert.deepEqual(
+        [...values],
+        ord.slice(0, k).map((i) => z[i]),
+      );
     }
     assert.equal(lk.topK([3, 1, 2], 10).indices.length, 3);
     const lse = refLogSumExp(z, 0.7);

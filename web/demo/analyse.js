@@ -25,7 +25,12 @@ export function resolveBias(rows, labels) {
     const numeric = /^#?(\d+)$/.exec(token.trim());
     if (index < 0 && numeric) index = Number(numeric[1]);
     if (index < 0 || index >= labels.length) {
-      problems.push({ row: i, message: numeric ? `No token with index ${numeric[1]} (there are ${labels.length}).` : `No token ${JSON.stringify(token)}.` });
+      problems.push({
+        row: i,
+        message: numeric
+          ? `No token with index ${numeric[1]} (there are ${labels.length}).`
+          : `No token ${JSON.stringify(token)}.`,
+      });
       return;
     }
     const read = readLogit(row.bias);
@@ -34,7 +39,10 @@ export function resolveBias(rows, labels) {
       return;
     }
     if (seen.has(index)) {
-      problems.push({ row: i, message: `Token ${index} already has a bias in row ${seen.get(index) + 1}.` });
+      problems.push({
+        row: i,
+        message: `Token ${index} already has a bias in row ${seen.get(index) + 1}.`,
+      });
       return;
     }
     seen.set(index, i);
@@ -45,7 +53,15 @@ export function resolveBias(rows, labels) {
 
 /** The lk.sample options for a state. */
 export function samplingOptions(state, bias, seed, topLogprobs = 0) {
-  return { temperature: state.temperature, topK: state.topK, topP: state.topP, minP: state.minP, logitBias: bias, seed, topLogprobs };
+  return {
+    temperature: state.temperature,
+    topK: state.topK,
+    topP: state.topP,
+    minP: state.minP,
+    logitBias: bias,
+    seed,
+    topLogprobs,
+  };
 }
 
 /**
@@ -70,14 +86,24 @@ export function analyse(lk, { labels, logits }, state, bias) {
   let afterNats = nats;
   if (draw.kept !== finite) {
     // The filtered distribution's entropy needs every kept token; they are its top `kept`.
-    const all = draw.kept <= n ? draw.topLogprobs : lk.sample(logits, samplingOptions(state, bias, state.seed, draw.kept)).topLogprobs;
+    const all =
+      draw.kept <= n
+        ? draw.topLogprobs
+        : lk.sample(logits, samplingOptions(state, bias, state.seed, draw.kept)).topLogprobs;
     afterNats = 0;
     for (const lp of all.logprobs) if (lp > -Infinity) afterNats -= Math.exp(lp) * lp;
   }
   return {
     before,
     after,
-    entropy: { nats, bits: nats / Math.LN2, perplexity: Math.exp(nats), afterNats, afterBits: afterNats / Math.LN2, afterPerplexity: Math.exp(afterNats) },
+    entropy: {
+      nats,
+      bits: nats / Math.LN2,
+      perplexity: Math.exp(nats),
+      afterNats,
+      afterBits: afterNats / Math.LN2,
+      afterPerplexity: Math.exp(afterNats),
+    },
   };
 }
 

@@ -35,32 +35,80 @@ export function mountApiMode(container, { store }) {
   const inputId = uid('api-input');
   const msgId = uid('api-msg');
   const textarea = h('textarea', {
-    id: inputId, rows: 12, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${msgId} ${inputId}-hint`,
-    value: st0.apiInput, oninput: () => store.set({ apiInput: textarea.value }),
+    id: inputId,
+    rows: 12,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-describedby': `${msgId} ${inputId}-hint`,
+    value: st0.apiInput,
+    oninput: () => store.set({ apiInput: textarea.value }),
   });
-  const parseMsg = h('div', { id: msgId, class: 'parse-msg', role: 'status', 'aria-live': 'polite' });
-  const example = h('button', { type: 'button', class: 'secondary', onclick: () => {
-    textarea.value = API_EXAMPLE;
-    store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
-  } }, 'Load an example response');
-  const inputPanel = h('section', { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
+  const parseMsg = h('div', {
+    id: msgId,
+    class: 'parse-msg',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  const example = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        textarea.value = API_EXAMPLE;
+        store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
+      },
+    },
+    'Load an example response',
+  );
+  const inputPanel = h(
+    'section',
+    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
     h('h2', { id: `${inputId}-h` }, 'API response'),
     h('label', { for: inputId }, 'Paste an API response with logprobs'),
-    h('p', { class: 'hint', id: `${inputId}-hint` },
+    h(
+      'p',
+      { class: 'hint', id: `${inputId}-hint` },
       'The body an API returned with logprobs on: OpenAI Chat Completions, Completions or Responses, Gemini, Ollama, llama.cpp or vLLM. ' +
-      'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.'),
-    textarea, parseMsg, h('div', { class: 'row' }, example));
+        'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.',
+    ),
+    textarea,
+    parseMsg,
+    h('div', { class: 'row' }, example),
+  );
 
   // ---- view controls ----
   const choiceId = uid('choice');
-  const choiceSelect = h('select', { id: choiceId, onchange: () => store.set({ choice: Number(choiceSelect.value) }) });
-  const choiceField = h('div', { class: 'select-field' }, h('label', { for: choiceId }, 'Choice'), choiceSelect);
+  const choiceSelect = h('select', {
+    id: choiceId,
+    onchange: () => store.set({ choice: Number(choiceSelect.value) }),
+  });
+  const choiceField = h(
+    'div',
+    { class: 'select-field' },
+    h('label', { for: choiceId }, 'Choice'),
+    choiceSelect,
+  );
   const sequenceId = uid('sequence');
-  const sequenceSelect = h('select', { id: sequenceId, onchange: () => store.set({ sequence: sequenceSelect.value }) });
-  const sequenceField = h('div', { class: 'select-field' }, h('label', { for: sequenceId }, 'Sequence'), sequenceSelect);
+  const sequenceSelect = h('select', {
+    id: sequenceId,
+    onchange: () => store.set({ sequence: sequenceSelect.value }),
+  });
+  const sequenceField = h(
+    'div',
+    { class: 'select-field' },
+    h('label', { for: sequenceId }, 'Sequence'),
+    sequenceSelect,
+  );
   const threshold = numberControl({
-    name: 'threshold', label: 'Low-confidence threshold', min: 0, max: 1, step: 0.05, slider: { min: 0.05, max: 1, step: 0.05 },
-    value: st0.threshold, hint: 'A token is low-confidence when its probability is below this (or below the top N).',
+    name: 'threshold',
+    label: 'Low-confidence threshold',
+    min: 0,
+    max: 1,
+    step: 0.05,
+    slider: { min: 0.05, max: 1, step: 0.05 },
+    value: st0.threshold,
+    hint: 'A token is low-confidence when its probability is below this (or below the top N).',
     onChange: (v) => store.set({ threshold: v }),
   });
 
@@ -71,17 +119,35 @@ export function mountApiMode(container, { store }) {
   const choices = h('div', { class: 'table-wrap' });
   const heatmap = createHeatmap();
   const spans = createSpanList({ onSelect: (range) => heatmap.highlight(range) });
-  const results = h('section', { class: 'panel results api-results', 'aria-labelledby': 'api-results-h' },
+  const results = h(
+    'section',
+    { class: 'panel results api-results', 'aria-labelledby': 'api-results-h' },
     h('div', { class: 'results-head' }, h('h2', { id: 'api-results-h' }, 'Confidence'), provider),
     h('div', { class: 'row view-controls' }, choiceField, sequenceField),
-    resultsError, summary, choices,
+    resultsError,
+    summary,
+    choices,
     h('h3', { id: 'heatmap-h' }, 'Tokens'),
-    h('p', { class: 'hint' }, 'Hover, tap or focus a token for its probability and the alternatives; in the heatmap, ←/→ move between tokens.'),
-    heatLegend(), heatmap.element,
+    h(
+      'p',
+      { class: 'hint' },
+      'Hover, tap or focus a token for its probability and the alternatives; in the heatmap, ←/→ move between tokens.',
+    ),
+    heatLegend(),
+    heatmap.element,
     h('h3', {}, 'Low-confidence spans'),
-    threshold.element, spans.element);
+    threshold.element,
+    spans.element,
+  );
 
-  container.append(h('div', { class: 'paste-layout api-layout' }, h('div', { class: 'side' }, inputPanel), results));
+  container.append(
+    h(
+      'div',
+      { class: 'paste-layout api-layout' },
+      h('div', { class: 'side' }, inputPanel),
+      results,
+    ),
+  );
 
   store.subscribe((state, change, external) => {
     if (!KEYS.some((key) => key in change)) return;
@@ -108,15 +174,19 @@ export function mountApiMode(container, { store }) {
     }
     try {
       const result = parseLogprobs(input);
-      if (result.choices.length === 0) throw new LogprobsParseError('$', 'the response has no choices with logprobs');
+      if (result.choices.length === 0)
+        throw new LogprobsParseError('$', 'the response has no choices with logprobs');
       parsed = result;
     } catch (e) {
       if (!(e instanceof LogprobsParseError)) throw e;
       parseMsg.className = 'parse-msg is-error';
       parseMsg.dataset.path = e.path;
       parseMsg.replaceChildren(
-        e.path === '$' ? 'The response as a whole: ' : h('span', {}, 'At ', h('code', { class: 'path' }, e.path), ': '),
-        e.problem);
+        e.path === '$'
+          ? 'The response as a whole: '
+          : h('span', {}, 'At ', h('code', { class: 'path' }, e.path), ': '),
+        e.problem,
+      );
       textarea.setAttribute('aria-invalid', 'true');
       return false;
     }
@@ -138,16 +208,30 @@ export function mountApiMode(container, { store }) {
       return;
     }
     results.hidden = false;
-    if (!fresh) resultsError.append(h('p', { class: 'hint' }, 'Showing the last response that parsed.'));
+    if (!fresh)
+      resultsError.append(h('p', { class: 'hint' }, 'Showing the last response that parsed.'));
     provider.textContent = PROVIDER_NAMES[parsed.provider];
 
     const choice = parsed.choices.find((c) => c.index === state.choice) ?? parsed.choices[0];
     const sequenceName = pickSequence(choice, state.sequence);
     const sequence = sequenceName === 'answer' ? choice : choice[sequenceName];
-    fillSelect(choiceSelect, parsed.choices.map((c) => [String(c.index), `Choice ${c.index}: ${clip(c.text || '(no text)', 28)}`]), String(choice.index));
+    fillSelect(
+      choiceSelect,
+      parsed.choices.map((c) => [
+        String(c.index),
+        `Choice ${c.index}: ${clip(c.text || '(no text)', 28)}`,
+      ]),
+      String(choice.index),
+    );
     choiceField.hidden = parsed.choices.length < 2;
-    const present = Object.keys(SEQUENCE_NAMES).filter((name) => name === 'answer' || choice[name] !== undefined);
-    fillSelect(sequenceSelect, present.map((name) => [name, SEQUENCE_NAMES[name]]), sequenceName);
+    const present = Object.keys(SEQUENCE_NAMES).filter(
+      (name) => name === 'answer' || choice[name] !== undefined,
+    );
+    fillSelect(
+      sequenceSelect,
+      present.map((name) => [name, SEQUENCE_NAMES[name]]),
+      sequenceName,
+    );
     sequenceField.hidden = present.length < 2;
 
     let found;
@@ -161,9 +245,18 @@ export function mountApiMode(container, { store }) {
       return;
     }
     summary.replaceChildren(summaryCards(sequence, state.threshold));
-    choices.replaceChildren(parsed.choices.length > 1
-      ? choiceTable(parsed.choices.map((c) => (sequenceName === 'answer' ? c : { index: c.index, ...(c[sequenceName] ?? { tokens: [], text: '' }) })), choice.index)
-      : '');
+    choices.replaceChildren(
+      parsed.choices.length > 1
+        ? choiceTable(
+            parsed.choices.map((c) =>
+              sequenceName === 'answer'
+                ? c
+                : { index: c.index, ...(c[sequenceName] ?? { tokens: [], text: '' }) },
+            ),
+            choice.index,
+          )
+        : '',
+    );
     heatmap.render(sequence.tokens, {
       shaky: found.map((s) => [s.tokenStart, s.tokenEnd]),
       emptyMessage: `This ${SEQUENCE_NAMES[sequenceName].toLowerCase()} has no tokens with logprobs.`,

@@ -12,21 +12,77 @@ export function summaryCards(sequence, threshold) {
   const s = confidenceSummary(sequence, { threshold });
   const ppl = perplexity(sequence);
   const mean = meanLogprob(sequence);
-  const card = (stat, label, value, raw, note) => h('div', { class: 'stat', 'data-stat': stat },
-    h('dt', {}, label), h('dd', { 'data-value': raw === null ? '' : String(raw) }, value), note ? h('dd', { class: 'hint' }, note) : null);
-  const counts = [s.belowTopNCount && `${s.belowTopNCount} below the top N`, s.absentCount && `${s.absentCount} without a logprob`].filter(Boolean);
-  return h('dl', { class: 'summary' },
+  const card = (stat, label, value, raw, note) =>
+    h(
+      'div',
+      { class: 'stat', 'data-stat': stat },
+      h('dt', {}, label),
+      h('dd', { 'data-value': raw === null ? '' : String(raw) }, value),
+      note ? h('dd', { class: 'hint' }, note) : null,
+    );
+  const counts = [
+    s.belowTopNCount && `${s.belowTopNCount} below the top N`,
+    s.absentCount && `${s.absentCount} without a logprob`,
+  ].filter(Boolean);
+  return h(
+    'dl',
+    { class: 'summary' },
     card('perplexity', 'Perplexity', fixed(ppl), ppl, 'exp(−mean logprob); 1 = certain'),
-    card('mean-logprob', 'Mean logprob', mean === null ? '—' : formatLog(mean), mean, `over ${s.scoredCount} scored token${s.scoredCount === 1 ? '' : 's'}`),
-    card('sequence-logprob', 'Sequence logprob', s.sequenceLogprob === null ? '—' : formatLog(s.sequenceLogprob), s.sequenceLogprob,
-      s.sequenceLogprob === null ? null : `p of the whole text ${formatProb(Math.exp(s.sequenceLogprob))}`),
-    card('mean-probability', 'Mean token p', s.meanProbability === null ? '—' : formatProb(s.meanProbability), s.meanProbability),
-    card('tokens', 'Tokens', String(s.tokenCount), s.tokenCount, counts.length ? counts.join(', ') : 'all scored'),
-    card('lowest', 'Least likely token', s.lowest === null ? '—' : h('span', { class: 'tok' }, showToken(coveredText(sequence.tokens, s.lowest.index))), s.lowest?.probability ?? null,
-      s.lowest === null ? null : `p ${formatProb(s.lowest.probability)}, token ${s.lowest.index}`),
-    card('margin', 'Mean margin', s.meanMargin === null ? '—' : formatProb(s.meanMargin), s.meanMargin, 'p₁ − p₂ per position'),
-    card('entropy', 'Mean entropy (nats)', s.meanEntropy === null ? '—' : `${fixed(s.meanEntropy.lower, 3)}–${fixed(s.meanEntropy.upper, 3)}`,
-      s.meanEntropy?.lower ?? null, 'bounds from the listed alternatives'));
+    card(
+      'mean-logprob',
+      'Mean logprob',
+      mean === null ? '—' : formatLog(mean),
+      mean,
+      `over ${s.scoredCount} scored token${s.scoredCount === 1 ? '' : 's'}`,
+    ),
+    card(
+      'sequence-logprob',
+      'Sequence logprob',
+      s.sequenceLogprob === null ? '—' : formatLog(s.sequenceLogprob),
+      s.sequenceLogprob,
+      s.sequenceLogprob === null
+        ? null
+        : `p of the whole text ${formatProb(Math.exp(s.sequenceLogprob))}`,
+    ),
+    card(
+      'mean-probability',
+      'Mean token p',
+      s.meanProbability === null ? '—' : formatProb(s.meanProbability),
+      s.meanProbability,
+    ),
+    card(
+      'tokens',
+      'Tokens',
+      String(s.tokenCount),
+      s.tokenCount,
+      counts.length ? counts.join(', ') : 'all scored',
+    ),
+    card(
+      'lowest',
+      'Least likely token',
+      s.lowest === null
+        ? '—'
+        : h('span', { class: 'tok' }, showToken(coveredText(sequence.tokens, s.lowest.index))),
+      s.lowest?.probability ?? null,
+      s.lowest === null ? null : `p ${formatProb(s.lowest.probability)}, token ${s.lowest.index}`,
+    ),
+    card(
+      'margin',
+      'Mean margin',
+      s.meanMargin === null ? '—' : formatProb(s.meanMargin),
+      s.meanMargin,
+      'p₁ − p₂ per position',
+    ),
+    card(
+      'entropy',
+      'Mean entropy (nats)',
+      s.meanEntropy === null
+        ? '—'
+        : `${fixed(s.meanEntropy.lower, 3)}–${fixed(s.meanEntropy.upper, 3)}`,
+      s.meanEntropy?.lower ?? null,
+      'bounds from the listed alternatives',
+    ),
+  );
 }
 
 /**
@@ -43,17 +99,38 @@ function coveredText(tokens, index) {
  * @param {{ index: number, tokens: unknown[], text: string }[]} sequences one per choice, in order
  */
 export function choiceTable(sequences, currentIndex) {
-  return h('table', { class: 'stat-table choice-table' },
+  return h(
+    'table',
+    { class: 'stat-table choice-table' },
     h('caption', {}, 'All choices'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Choice'), h('th', { scope: 'col' }, 'Text'),
-      h('th', { scope: 'col' }, 'Tokens'), h('th', { scope: 'col' }, 'Perplexity'), h('th', { scope: 'col' }, 'Mean logprob'))),
-    h('tbody', {}, sequences.map((seq) => {
-      const mean = meanLogprob(seq);
-      return h('tr', { class: seq.index === currentIndex ? 'is-current' : null, 'data-choice': seq.index },
-        h('th', { scope: 'row' }, String(seq.index)),
-        h('td', { class: 'choice-text' }, seq.text),
-        h('td', {}, String(seq.tokens.length)),
-        h('td', {}, fixed(perplexity(seq))),
-        h('td', {}, mean === null ? '—' : formatLog(mean)));
-    })));
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Choice'),
+        h('th', { scope: 'col' }, 'Text'),
+        h('th', { scope: 'col' }, 'Tokens'),
+        h('th', { scope: 'col' }, 'Perplexity'),
+        h('th', { scope: 'col' }, 'Mean logprob'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      sequences.map((seq) => {
+        const mean = meanLogprob(seq);
+        return h(
+          'tr',
+          { class: seq.index === currentIndex ? 'is-current' : null, 'data-choice': seq.index },
+          h('th', { scope: 'row' }, String(seq.index)),
+          h('td', { class: 'choice-text' }, seq.text),
+          h('td', {}, String(seq.tokens.length)),
+          h('td', {}, fixed(perplexity(seq))),
+          h('td', {}, mean === null ? '—' : formatLog(mean)),
+        );
+      }),
+    ),
+  );
 }

@@ -31,35 +31,62 @@ export function barChart({ id, title, note, rows, others, logScale, floor, mark 
   const titleId = `${id}-title`;
   const list = h('ol', { class: 'bars', 'aria-labelledby': titleId });
   for (const row of rows) {
-    list.append(barRow({
-      label: clip(showToken(row.label)),
-      full: `${row.label} (token ${row.index})`,
-      p: row.p, logScale, floor,
-      attrs: { 'data-index': row.index, 'data-label': row.label, 'data-p': row.p, class: row.index === mark ? 'bar-row is-drawn' : 'bar-row' },
-    }));
+    list.append(
+      barRow({
+        label: clip(showToken(row.label)),
+        full: `${row.label} (token ${row.index})`,
+        p: row.p,
+        logScale,
+        floor,
+        attrs: {
+          'data-index': row.index,
+          'data-label': row.label,
+          'data-p': row.p,
+          class: row.index === mark ? 'bar-row is-drawn' : 'bar-row',
+        },
+      }),
+    );
   }
   if (others) {
-    list.append(barRow({
-      label: `all others (${others.count.toLocaleString('en')})`,
-      full: `the remaining ${others.count} tokens together`,
-      p: others.p, logScale, floor,
-      attrs: { class: 'bar-row is-others', 'data-others': others.count, 'data-p': others.p },
-    }));
+    list.append(
+      barRow({
+        label: `all others (${others.count.toLocaleString('en')})`,
+        full: `the remaining ${others.count} tokens together`,
+        p: others.p,
+        logScale,
+        floor,
+        attrs: { class: 'bar-row is-others', 'data-others': others.count, 'data-p': others.p },
+      }),
+    );
   }
-  return h('figure', { class: 'chart', 'data-chart': id },
-    h('figcaption', { id: titleId }, h('span', { class: 'chart-title' }, title), note ? h('span', { class: 'chart-note' }, note) : null),
+  return h(
+    'figure',
+    { class: 'chart', 'data-chart': id },
+    h(
+      'figcaption',
+      { id: titleId },
+      h('span', { class: 'chart-title' }, title),
+      note ? h('span', { class: 'chart-note' }, note) : null,
+    ),
     list,
-    axis(logScale, floor));
+    axis(logScale, floor),
+  );
 }
 
 function barRow({ label, full, p, logScale, floor, attrs }) {
   const width = `${(scaled(p, logScale, floor) * 100).toFixed(3)}%`;
-  return h('li', attrs,
+  return h(
+    'li',
+    attrs,
     h('span', { class: 'tok', title: full }, label),
-    s('svg', { class: 'bar', 'aria-hidden': 'true', focusable: 'false' },
+    s(
+      'svg',
+      { class: 'bar', 'aria-hidden': 'true', focusable: 'false' },
       s('rect', { class: 'track', x: 0, y: 0, width: '100%', height: '100%', rx: 3 }),
-      s('rect', { class: 'fill', x: 0, y: 0, width, height: '100%', rx: 3 })),
-    h('span', { class: 'val' }, formatProb(p)));
+      s('rect', { class: 'fill', x: 0, y: 0, width, height: '100%', rx: 3 }),
+    ),
+    h('span', { class: 'val' }, formatProb(p)),
+  );
 }
 
 /** Tick labels under the bar track (same grid columns as the rows). */
@@ -76,7 +103,16 @@ function axis(logScale, floor) {
   for (const [p, text] of ticks) {
     const x = `${(scaled(p, logScale, floor) * 100).toFixed(3)}%`;
     const anchor = p === 1 ? 'end' : scaled(p, logScale, floor) === 0 ? 'start' : 'middle';
-    svg.append(s('line', { x1: x, x2: x, y1: 0, y2: 4 }), s('text', { x, y: 15, 'text-anchor': anchor }, text));
+    svg.append(
+      s('line', { x1: x, x2: x, y1: 0, y2: 4 }),
+      s('text', { x, y: 15, 'text-anchor': anchor }, text),
+    );
   }
-  return h('div', { class: 'axis-row' }, h('span', { class: 'axis-label' }, logScale ? 'log scale' : ''), svg, h('span'));
+  return h(
+    'div',
+    { class: 'axis-row' },
+    h('span', { class: 'axis-label' }, logScale ? 'log scale' : ''),
+    svg,
+    h('span'),
+  );
 }

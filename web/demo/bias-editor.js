@@ -7,7 +7,11 @@ export function biasEditor({ onChange }) {
   const listId = uid('token-labels');
   const datalist = h('datalist', { id: listId });
   const rowsBox = h('ul', { class: 'bias-rows' });
-  const empty = h('p', { class: 'hint bias-empty' }, 'No bias. A bias is added to a token’s logit before anything else; −inf bans it.');
+  const empty = h(
+    'p',
+    { class: 'hint bias-empty' },
+    'No bias. A bias is added to a token’s logit before anything else; −inf bans it.',
+  );
   let rows = [];
   const problemsById = [];
 
@@ -23,28 +27,86 @@ export function biasEditor({ onChange }) {
       const problem = h('p', { class: 'field-error', id: problemId, 'aria-live': 'polite' });
       problemsById.push(problem);
       const tokenInput = h('input', {
-        id: tokenId, type: 'text', list: listId, value: row.token, autocomplete: 'off', spellcheck: 'false',
-        placeholder: 'token or #index', 'aria-describedby': problemId,
-        oninput: (e) => { rows[i].token = e.target.value; emit(); },
+        id: tokenId,
+        type: 'text',
+        list: listId,
+        value: row.token,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'token or #index',
+        'aria-describedby': problemId,
+        oninput: (e) => {
+          rows[i].token = e.target.value;
+          emit();
+        },
       });
       const biasInput = h('input', {
-        id: biasId, type: 'text', inputmode: 'text', value: row.bias, autocomplete: 'off', spellcheck: 'false',
-        placeholder: 'e.g. 2 or -inf', 'aria-describedby': problemId,
-        oninput: (e) => { rows[i].bias = e.target.value; emit(); },
+        id: biasId,
+        type: 'text',
+        inputmode: 'text',
+        value: row.bias,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'e.g. 2 or -inf',
+        'aria-describedby': problemId,
+        oninput: (e) => {
+          rows[i].bias = e.target.value;
+          emit();
+        },
       });
-      rowsBox.append(h('li', { class: 'bias-row' },
-        h('label', { for: tokenId, class: 'small' }, `Token ${i + 1}`), tokenInput,
-        h('label', { for: biasId, class: 'small' }, 'bias'), biasInput,
-        h('button', { type: 'button', class: 'icon', 'aria-label': `Remove bias row ${i + 1}`, title: 'Remove',
-          onclick: () => { rows.splice(i, 1); render(Math.min(i, rows.length - 1)); emit(); } }, '×'),
-        problem));
+      rowsBox.append(
+        h(
+          'li',
+          { class: 'bias-row' },
+          h('label', { for: tokenId, class: 'small' }, `Token ${i + 1}`),
+          tokenInput,
+          h('label', { for: biasId, class: 'small' }, 'bias'),
+          biasInput,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'icon',
+              'aria-label': `Remove bias row ${i + 1}`,
+              title: 'Remove',
+              onclick: () => {
+                rows.splice(i, 1);
+                render(Math.min(i, rows.length - 1));
+                emit();
+              },
+            },
+            '×',
+          ),
+          problem,
+        ),
+      );
       if (i === focusRow) queueMicrotask(() => tokenInput.focus());
     });
     empty.hidden = rows.length > 0;
   }
 
-  const add = h('button', { type: 'button', class: 'secondary', onclick: () => { rows.push({ token: '', bias: '' }); render(rows.length - 1); emit(); } }, '+ Add bias');
-  const element = h('fieldset', { class: 'bias-editor' }, h('legend', {}, 'Logit bias'), empty, rowsBox, add, datalist);
+  const add = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        rows.push({ token: '', bias: '' });
+        render(rows.length - 1);
+        emit();
+      },
+    },
+    '+ Add bias',
+  );
+  const element = h(
+    'fieldset',
+    { class: 'bias-editor' },
+    h('legend', {}, 'Logit bias'),
+    empty,
+    rowsBox,
+    add,
+    datalist,
+  );
 
   return {
     element,
@@ -55,12 +117,17 @@ export function biasEditor({ onChange }) {
     },
     /** Offers the labels as suggestions (skipped for very large vocabularies). */
     setLabels(labels) {
-      datalist.replaceChildren(...(labels.length <= 2000 ? labels.map((l) => h('option', { value: l })) : []));
+      datalist.replaceChildren(
+        ...(labels.length <= 2000 ? labels.map((l) => h('option', { value: l })) : []),
+      );
     },
     /** problems: [{ row, message }] from resolveBias, plus library errors about the bias. */
     showProblems(problems) {
       problemsById.forEach((el, i) => {
-        const mine = problems.filter((p) => p.row === i).map((p) => p.message).join(' ');
+        const mine = problems
+          .filter((p) => p.row === i)
+          .map((p) => p.message)
+          .join(' ');
         if (el.textContent !== mine) el.textContent = mine;
         for (const input of el.parentElement.querySelectorAll('input')) {
           if (mine) input.setAttribute('aria-invalid', 'true');

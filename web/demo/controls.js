@@ -8,7 +8,14 @@ export function numberControl({ name, label, hint, min, max, step, slider, value
   const hintId = uid(`${name}-hint`);
   const errorId = uid(`${name}-error`);
   const field = h('input', {
-    id, name, type: 'number', inputmode: 'decimal', min, max, step, value: String(value),
+    id,
+    name,
+    type: 'number',
+    inputmode: 'decimal',
+    min,
+    max,
+    step,
+    value: String(value),
     'aria-describedby': `${hintId} ${errorId}`,
     oninput: () => {
       const v = Number(field.value);
@@ -17,20 +24,30 @@ export function numberControl({ name, label, hint, min, max, step, slider, value
       onChange(v);
     },
   });
-  const range = slider ? h('input', {
-    type: 'range', min: slider.min, max: slider.max, step: slider.step, value: String(value),
-    'aria-label': `${label} slider`, 'aria-describedby': hintId,
-    oninput: () => {
-      field.value = range.value;
-      onChange(Number(range.value));
-    },
-  }) : null;
+  const range = slider
+    ? h('input', {
+        type: 'range',
+        min: slider.min,
+        max: slider.max,
+        step: slider.step,
+        value: String(value),
+        'aria-label': `${label} slider`,
+        'aria-describedby': hintId,
+        oninput: () => {
+          field.value = range.value;
+          onChange(Number(range.value));
+        },
+      })
+    : null;
   const error = h('p', { class: 'field-error', id: errorId, 'aria-live': 'polite' });
-  const element = h('div', { class: slider ? 'control has-slider' : 'control' },
+  const element = h(
+    'div',
+    { class: slider ? 'control has-slider' : 'control' },
     h('label', { for: id }, label),
     h('div', { class: 'control-inputs' }, range, field),
     h('p', { class: 'hint', id: hintId }, hint),
-    error);
+    error,
+  );
   return {
     element,
     /** Sets the shown value without calling onChange (restoring from the URL). */

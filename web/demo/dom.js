@@ -15,7 +15,8 @@ export function s(tag, attrs = {}, ...children) {
 function build(el, attrs, children) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    if (key.startsWith('on') && typeof value === 'function')
+      el.addEventListener(key.slice(2), value);
     else if (key === 'value' && 'value' in el) el.value = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }

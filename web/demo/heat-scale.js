@@ -30,12 +30,24 @@ export function heatClass(p, { belowTopN = false } = {}) {
 
 /** The legend: one swatch per bin and state, as a labelled list. */
 export function heatLegend() {
-  const item = (cls, label) => h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), label);
-  return h('div', { class: 'heat-legend' },
+  const item = (cls, label) =>
+    h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), label);
+  return h(
+    'div',
+    { class: 'heat-legend' },
     h('span', { class: 'heat-legend-title', id: 'heat-legend-title' }, 'Token probability'),
-    h('ul', { 'aria-labelledby': 'heat-legend-title' },
+    h(
+      'ul',
+      { 'aria-labelledby': 'heat-legend-title' },
       BINS.map(([cls, , label]) => item(cls, label)),
       item('heat-below', 'below the top N'),
       item('heat-none', 'no logprob'),
-      h('li', {}, h('span', { class: 'swatch-shaky', 'aria-hidden': 'true' }, 'abc'), 'in a low-confidence span')));
+      h(
+        'li',
+        {},
+        h('span', { class: 'swatch-shaky', 'aria-hidden': 'true' }, 'abc'),
+        'in a low-confidence span',
+      ),
+    ),
+  );
 }

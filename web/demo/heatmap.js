@@ -12,17 +12,38 @@ export function createHeatmap() {
   const tipId = uid('token-tip');
   const tip = h('div', { id: tipId, class: 'token-tip', role: 'tooltip', hidden: true });
   const list = h('div', {
-    class: 'heatmap', role: 'listbox', 'aria-label': 'Tokens coloured by probability', 'aria-orientation': 'horizontal',
-    onkeydown, onfocusin: (e) => { const i = cellIndex(e.target); if (i >= 0) select(i, { show: true }); },
-    onfocusout: (e) => { if (!list.contains(e.relatedTarget)) hideTip(); },
-    onmouseover: (e) => { const i = cellIndex(e.target); if (i >= 0) showTip(i); },
+    class: 'heatmap',
+    role: 'listbox',
+    'aria-label': 'Tokens coloured by probability',
+    'aria-orientation': 'horizontal',
+    onkeydown,
+    onfocusin: (e) => {
+      const i = cellIndex(e.target);
+      if (i >= 0) select(i, { show: true });
+    },
+    onfocusout: (e) => {
+      if (!list.contains(e.relatedTarget)) hideTip();
+    },
+    onmouseover: (e) => {
+      const i = cellIndex(e.target);
+      if (i >= 0) showTip(i);
+    },
   });
   const empty = h('p', { class: 'hint heatmap-empty', hidden: true });
-  const element = h('div', { class: 'heatmap-wrap', onmouseleave: () => {
-    const focused = cellIndex(document.activeElement);
-    if (focused >= 0) showTip(focused);
-    else hideTip();
-  } }, list, empty, tip);
+  const element = h(
+    'div',
+    {
+      class: 'heatmap-wrap',
+      onmouseleave: () => {
+        const focused = cellIndex(document.activeElement);
+        if (focused >= 0) showTip(focused);
+        else hideTip();
+      },
+    },
+    list,
+    empty,
+    tip,
+  );
 
   let tokens = [];
   let cells = [];
@@ -46,12 +67,20 @@ export function createHeatmap() {
       const joint = cellProbability(tokens, cell);
       const cellText = text.slice(cell.start, cell.end);
       const inSpan = shaky.some(([a, b]) => cell.tokenStart < b && cell.tokenEnd > a);
-      return h('span', {
-        role: 'option', tabindex: k === current ? 0 : -1, 'aria-selected': String(k === current),
-        class: `heat-cell ${heatClass(joint.p, joint)}${inSpan ? ' is-shaky' : ''}`,
-        'data-cell': k, 'data-token-start': cell.tokenStart, 'data-token-end': cell.tokenEnd,
-        'aria-label': `${showToken(cellText)}, p ${joint.belowTopN ? 'below the top N' : joint.p === null ? probabilityText(tokens[cell.tokenStart]) : formatProb(joint.p)}`,
-      }, cellText);
+      return h(
+        'span',
+        {
+          role: 'option',
+          tabindex: k === current ? 0 : -1,
+          'aria-selected': String(k === current),
+          class: `heat-cell ${heatClass(joint.p, joint)}${inSpan ? ' is-shaky' : ''}`,
+          'data-cell': k,
+          'data-token-start': cell.tokenStart,
+          'data-token-end': cell.tokenEnd,
+          'aria-label': `${showToken(cellText)}, p ${joint.belowTopN ? 'below the top N' : joint.p === null ? probabilityText(tokens[cell.tokenStart]) : formatProb(joint.p)}`,
+        },
+        cellText,
+      );
     });
     list.replaceChildren(...nodes);
     list.hidden = nodes.length === 0;
@@ -88,7 +117,14 @@ export function createHeatmap() {
   function onkeydown(e) {
     const k = cellIndex(e.target);
     if (k < 0) return;
-    const moves = { ArrowRight: k + 1, ArrowDown: k + 1, ArrowLeft: k - 1, ArrowUp: k - 1, Home: 0, End: nodes.length - 1 };
+    const moves = {
+      ArrowRight: k + 1,
+      ArrowDown: k + 1,
+      ArrowLeft: k - 1,
+      ArrowUp: k - 1,
+      Home: 0,
+      End: nodes.length - 1,
+    };
     if (e.key === 'Escape') {
       hideTip();
       return;
@@ -100,10 +136,20 @@ export function createHeatmap() {
 
   function showTip(k) {
     const cell = cells[k];
-    tip.replaceChildren(...tooltipContent(tokens, cell, text.slice(cell.start, cell.end), cellProbability(tokens, cell)));
+    tip.replaceChildren(
+      ...tooltipContent(
+        tokens,
+        cell,
+        text.slice(cell.start, cell.end),
+        cellProbability(tokens, cell),
+      ),
+    );
     tip.hidden = false;
     tip.dataset.cell = String(k);
-    nodes.forEach((node, j) => { if (j === k) node.setAttribute('aria-describedby', tipId); else node.removeAttribute('aria-describedby'); });
+    nodes.forEach((node, j) => {
+      if (j === k) node.setAttribute('aria-describedby', tipId);
+      else node.removeAttribute('aria-describedby');
+    });
     shown = k;
     place(nodes[k]);
   }

@@ -14,7 +14,8 @@ export function timeSoftmax(lk, logits, temperature, budgetMs = 40) {
       const start = performance.now();
       for (let i = 0; i < calls; i++) lk.softmax(input, options);
       const elapsed = performance.now() - start;
-      if (elapsed >= budgetMs || calls >= 1 << 22) return { microseconds: (elapsed * 1000) / calls, calls };
+      if (elapsed >= budgetMs || calls >= 1 << 22)
+        return { microseconds: (elapsed * 1000) / calls, calls };
     }
   } finally {
     input.dispose();

@@ -11,7 +11,9 @@ const panel = document.getElementById('mode-panel');
 
 try {
   const [lk, store] = await Promise.all([load(), createStore()]);
-  status.textContent = lk.simd ? 'Kernels: WebAssembly SIMD' : 'Kernels: WebAssembly (baseline, no SIMD)';
+  status.textContent = lk.simd
+    ? 'Kernels: WebAssembly SIMD'
+    : 'Kernels: WebAssembly (baseline, no SIMD)';
   status.dataset.ready = 'true';
   // For the curious: the loaded instance in the devtools console, as `await load()` returns it.
   window.logitkit = lk;
@@ -24,17 +26,26 @@ try {
 
 function mountModes(lk, store) {
   const mounted = new Map();
-  const buttons = MODES.map((mode, i) => h('button', {
-    type: 'button', role: 'tab', id: `tab-${mode.id}`, 'aria-controls': 'mode-panel',
-    onclick: () => store.set({ mode: mode.id }),
-    onkeydown: (e) => {
-      const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-      if (d === 0) return;
-      const next = MODES[(i + d + MODES.length) % MODES.length];
-      store.set({ mode: next.id });
-      document.getElementById(`tab-${next.id}`).focus();
-    },
-  }, mode.label));
+  const buttons = MODES.map((mode, i) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${mode.id}`,
+        'aria-controls': 'mode-panel',
+        onclick: () => store.set({ mode: mode.id }),
+        onkeydown: (e) => {
+          const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+          if (d === 0) return;
+          const next = MODES[(i + d + MODES.length) % MODES.length];
+          store.set({ mode: next.id });
+          document.getElementById(`tab-${next.id}`).focus();
+        },
+      },
+      mode.label,
+    ),
+  );
   tabs.replaceChildren(...buttons);
 
   const show = (id) => {
@@ -54,5 +65,7 @@ function mountModes(lk, store) {
     }
   };
   show(store.get().mode);
-  store.subscribe((state, change) => { if ('mode' in change) show(state.mode); });
+  store.subscribe((state, change) => {
+    if ('mode' in change) show(state.mode);
+  });
 }

@@ -1,18 +1,29 @@
 // The page's side of the model worker (model-worker.js): starts it, forwards commands, and hands
 // each message to `onMessage`. Files are transferred, not copied, into the worker.
 export function startModelWorker(onMessage) {
-  const worker = new Worker(new URL('./model-worker.js', import.meta.url), { type: 'module', name: 'logitkit-model' });
+  const worker = new Worker(new URL('./model-worker.js', import.meta.url), {
+    type: 'module',
+    name: 'logitkit-model',
+  });
   worker.onmessage = ({ data }) => onMessage(data);
   worker.onerror = (event) => {
     event.preventDefault();
-    onMessage({ type: 'error', message: `The model worker failed: ${event.message || 'it could not start'}`, fatal: true });
+    onMessage({
+      type: 'error',
+      message: `The model worker failed: ${event.message || 'it could not start'}`,
+      fatal: true,
+    });
   };
   return {
     loadDefault: () => worker.postMessage({ type: 'load', source: 'default' }),
     /** @param {{ checkpoint: ArrayBuffer, tokenizer: ArrayBuffer, name: string }} files */
     loadFiles: ({ checkpoint, tokenizer, name }) =>
-      worker.postMessage({ type: 'load', source: 'files', checkpoint, tokenizer, name }, [checkpoint, tokenizer]),
-    generate: (prompt, sampling, delayMs, paused = false) => worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused }),
+      worker.postMessage({ type: 'load', source: 'files', checkpoint, tokenizer, name }, [
+        checkpoint,
+        tokenizer,
+      ]),
+    generate: (prompt, sampling, delayMs, paused = false) =>
+      worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused }),
     pause: () => worker.postMessage({ type: 'pause' }),
     resume: () => worker.postMessage({ type: 'resume' }),
     step: () => worker.postMessage({ type: 'step' }),

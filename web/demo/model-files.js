@@ -9,11 +9,14 @@ export function modelFilePicker({ onFiles }) {
   const message = h('p', { class: 'hint drop-msg', 'aria-live': 'polite' });
   const checkpoint = h('input', { id: ckId, type: 'file', accept: '.bin', onchange: tryLoad });
   const tokenizer = h('input', { id: tokId, type: 'file', accept: '.bin', onchange: tryLoad });
-  const zone = h('div', { class: 'drop-zone', ondragover, ondragleave: () => zone.classList.remove('is-over'), ondrop },
+  const zone = h(
+    'div',
+    { class: 'drop-zone', ondragover, ondragleave: () => zone.classList.remove('is-over'), ondrop },
     h('p', {}, 'Drop a checkpoint and its tokenizer.bin here, or choose them:'),
     h('div', { class: 'file-row' }, h('label', { for: ckId }, 'Checkpoint'), checkpoint),
     h('div', { class: 'file-row' }, h('label', { for: tokId }, 'Tokenizer'), tokenizer),
-    message);
+    message,
+  );
 
   function ondragover(e) {
     e.preventDefault();
@@ -42,9 +45,16 @@ export function modelFilePicker({ onFiles }) {
   }
 
   return {
-    element: h('div', { class: 'model-files' },
-      h('p', { class: 'hint' }, 'llama2.c’s float32 format, e.g. TinyStories stories15M.bin with the tokenizer.bin from the llama2.c repository. The files stay on this device.'),
-      zone),
+    element: h(
+      'div',
+      { class: 'model-files' },
+      h(
+        'p',
+        { class: 'hint' },
+        'llama2.c’s float32 format, e.g. TinyStories stories15M.bin with the tokenizer.bin from the llama2.c repository. The files stay on this device.',
+      ),
+      zone,
+    ),
     setMessage(text) {
       message.textContent = text;
     },

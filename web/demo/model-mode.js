@@ -10,8 +10,17 @@ import { modelFilePicker } from './model-files.js';
 import { stepView } from './model-step-view.js';
 
 const DEFAULT_PROMPT = 'And God said';
-const PACES = [[50, '20 tokens/s'], [100, '10 tokens/s'], [333, '3 tokens/s'], [0, 'As fast as it runs']];
-const STOPS = { bos: 'the model began a new text (BOS)', eos: 'end of text (EOS)', length: 'the context is full' };
+const PACES = [
+  [50, '20 tokens/s'],
+  [100, '10 tokens/s'],
+  [333, '3 tokens/s'],
+  [0, 'As fast as it runs'],
+];
+const STOPS = {
+  bos: 'the model began a new text (BOS)',
+  eos: 'end of text (EOS)',
+  length: 'the context is full',
+};
 
 export function mountModelMode(container, { store }) {
   const st0 = store.get();
@@ -24,59 +33,174 @@ export function mountModelMode(container, { store }) {
   let tokensPerSecond = 0;
 
   // ---- model ----
-  const modelStatus = h('p', { class: 'model-status', role: 'status', 'aria-live': 'polite', 'data-model-status': 'loading' }, 'Loading the model…');
-  const useDefault = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => {
-    setModelStatus('loading', 'Loading the default model…');
-    usingDefault = true;
-    client.loadDefault();
-  } }, 'Use the default model');
+  const modelStatus = h(
+    'p',
+    {
+      class: 'model-status',
+      role: 'status',
+      'aria-live': 'polite',
+      'data-model-status': 'loading',
+    },
+    'Loading the model…',
+  );
+  const useDefault = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      hidden: true,
+      onclick: () => {
+        setModelStatus('loading', 'Loading the default model…');
+        usingDefault = true;
+        client.loadDefault();
+      },
+    },
+    'Use the default model',
+  );
   const picker = modelFilePicker({ onFiles: loadFiles });
-  const modelPanel = h('section', { class: 'panel', 'aria-labelledby': 'model-h' },
-    h('h2', { id: 'model-h' }, 'Model'), modelStatus, h('div', { class: 'row' }, useDefault),
-    h('h3', {}, 'Use your own model'), picker.element);
+  const modelPanel = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'model-h' },
+    h('h2', { id: 'model-h' }, 'Model'),
+    modelStatus,
+    h('div', { class: 'row' }, useDefault),
+    h('h3', {}, 'Use your own model'),
+    picker.element,
+  );
 
   // ---- sampling ----
   const controls = {
-    temperature: numberControl({ name: 'model-temperature', label: 'Temperature', min: 0, step: 0.05, slider: { min: 0, max: 2, step: 0.05 }, value: st0.temperature,
-      hint: 'Divides the logits. 0 is greedy.', onChange: (v) => store.set({ temperature: v }) }),
-    topK: numberControl({ name: 'model-topK', label: 'Top-k', min: 0, step: 1, value: st0.topK, hint: '0 keeps all.', onChange: (v) => store.set({ topK: v }) }),
-    topP: numberControl({ name: 'model-topP', label: 'Top-p', min: 0, max: 1, step: 0.01, slider: { min: 0.01, max: 1, step: 0.01 }, value: st0.topP,
-      hint: 'Keep the fewest top tokens whose mass reaches p.', onChange: (v) => store.set({ topP: v }) }),
-    minP: numberControl({ name: 'model-minP', label: 'Min-p', min: 0, max: 1, step: 0.01, slider: { min: 0, max: 1, step: 0.01 }, value: st0.minP,
-      hint: 'Drop tokens below min-p × the top probability.', onChange: (v) => store.set({ minP: v }) }),
-    seed: numberControl({ name: 'model-seed', label: 'Seed', min: 0, step: 1, value: st0.seed,
-      hint: 'The same seed, prompt and settings write the same text.', onChange: (v) => store.set({ seed: v }) }),
+    temperature: numberControl({
+      name: 'model-temperature',
+      label: 'Temperature',
+      min: 0,
+      step: 0.05,
+      slider: { min: 0, max: 2, step: 0.05 },
+      value: st0.temperature,
+      hint: 'Divides the logits. 0 is greedy.',
+      onChange: (v) => store.set({ temperature: v }),
+    }),
+    topK: numberControl({
+      name: 'model-topK',
+      label: 'Top-k',
+      min: 0,
+      step: 1,
+      value: st0.topK,
+      hint: '0 keeps all.',
+      onChange: (v) => store.set({ topK: v }),
+    }),
+    topP: numberControl({
+      name: 'model-topP',
+      label: 'Top-p',
+      min: 0,
+      max: 1,
+      step: 0.01,
+      slider: { min: 0.01, max: 1, step: 0.01 },
+      value: st0.topP,
+      hint: 'Keep the fewest top tokens whose mass reaches p.',
+      onChange: (v) => store.set({ topP: v }),
+    }),
+    minP: numberControl({
+      name: 'model-minP',
+      label: 'Min-p',
+      min: 0,
+      max: 1,
+      step: 0.01,
+      slider: { min: 0, max: 1, step: 0.01 },
+      value: st0.minP,
+      hint: 'Drop tokens below min-p × the top probability.',
+      onChange: (v) => store.set({ minP: v }),
+    }),
+    seed: numberControl({
+      name: 'model-seed',
+      label: 'Seed',
+      min: 0,
+      step: 1,
+      value: st0.seed,
+      hint: 'The same seed, prompt and settings write the same text.',
+      onChange: (v) => store.set({ seed: v }),
+    }),
   };
   const paceId = uid('model-pace');
-  const pace = h('select', { id: paceId, onchange: () => client.setPace(Number(pace.value)) },
-    ...PACES.map(([ms, label]) => h('option', { value: ms }, label)));
-  const samplingPanel = h('section', { class: 'panel', 'aria-labelledby': 'model-sampling-h' },
+  const pace = h(
+    'select',
+    { id: paceId, onchange: () => client.setPace(Number(pace.value)) },
+    ...PACES.map(([ms, label]) => h('option', { value: ms }, label)),
+  );
+  const samplingPanel = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'model-sampling-h' },
     h('h2', { id: 'model-sampling-h' }, 'Sampling'),
-    h('p', { class: 'hint' }, 'Changes apply from the next token (the seeded stream restarts at the seed).'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Changes apply from the next token (the seeded stream restarts at the seed).',
+    ),
     h('div', { class: 'control-grid' }, ...Object.values(controls).map((c) => c.element)),
-    h('div', { class: 'select-field pace-field' }, h('label', { for: paceId }, 'Speed'), pace));
+    h('div', { class: 'select-field pace-field' }, h('label', { for: paceId }, 'Speed'), pace),
+  );
 
   // ---- generation ----
   const promptId = uid('model-prompt');
-  const prompt = h('textarea', { id: promptId, rows: 2, spellcheck: 'false', value: DEFAULT_PROMPT });
-  const generateButton = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => start(false) }, 'Generate');
-  const pauseButton = h('button', { type: 'button', disabled: true, onclick: togglePause }, 'Pause');
+  const prompt = h('textarea', {
+    id: promptId,
+    rows: 2,
+    spellcheck: 'false',
+    value: DEFAULT_PROMPT,
+  });
+  const generateButton = h(
+    'button',
+    { type: 'button', class: 'primary', disabled: true, onclick: () => start(false) },
+    'Generate',
+  );
+  const pauseButton = h(
+    'button',
+    { type: 'button', disabled: true, onclick: togglePause },
+    'Pause',
+  );
   const stepButton = h('button', { type: 'button', disabled: true, onclick: stepOnce }, 'Step');
-  const logToggle = h('input', { type: 'checkbox', id: 'model-log-scale', checked: st0.logScale, onchange: () => store.set({ logScale: logToggle.checked }) });
+  const logToggle = h('input', {
+    type: 'checkbox',
+    id: 'model-log-scale',
+    checked: st0.logScale,
+    onchange: () => store.set({ logScale: logToggle.checked }),
+  });
   const speed = h('p', { class: 'gen-stats', 'aria-live': 'off' });
   const runError = h('div', { class: 'results-error', role: 'alert' });
-  const output = h('div', { class: 'gen-output', id: 'model-output', 'aria-label': 'Generated text', 'aria-live': 'off' });
+  const output = h('div', {
+    class: 'gen-output',
+    id: 'model-output',
+    'aria-label': 'Generated text',
+    'aria-live': 'off',
+  });
   const stepBox = h('div', { class: 'step-box' });
-  const genPanel = h('section', { class: 'panel results', 'aria-labelledby': 'gen-h' },
-    h('div', { class: 'results-head' }, h('h2', { id: 'gen-h' }, 'Generation'),
-      h('label', { class: 'toggle', for: 'model-log-scale' }, logToggle, ' Log scale')),
-    h('label', { for: promptId }, 'Prompt'), prompt,
+  const genPanel = h(
+    'section',
+    { class: 'panel results', 'aria-labelledby': 'gen-h' },
+    h(
+      'div',
+      { class: 'results-head' },
+      h('h2', { id: 'gen-h' }, 'Generation'),
+      h('label', { class: 'toggle', for: 'model-log-scale' }, logToggle, ' Log scale'),
+    ),
+    h('label', { for: promptId }, 'Prompt'),
+    prompt,
     h('div', { class: 'row' }, generateButton, pauseButton, stepButton),
-    runError, speed, output,
+    runError,
+    speed,
+    output,
     h('p', { class: 'hint' }, 'Select a token to see the distribution it was drawn from.'),
-    stepBox);
+    stepBox,
+  );
 
-  container.append(h('div', { class: 'paste-layout model-layout' }, h('div', { class: 'side' }, modelPanel, samplingPanel), genPanel));
+  container.append(
+    h(
+      'div',
+      { class: 'paste-layout model-layout' },
+      h('div', { class: 'side' }, modelPanel, samplingPanel),
+      genPanel,
+    ),
+  );
 
   const client = startModelWorker(onMessage);
   client.loadDefault();
@@ -145,7 +269,19 @@ export function mountModelMode(container, { store }) {
         picker.setMessage(usingDefault ? '' : `Loaded ${msg.name}.`);
         break;
       case 'prompt':
-        output.replaceChildren(...msg.tokens.map((t) => h('span', { class: 'gen-token is-prompt', 'data-token': t.token, title: `prompt token ${t.token}` }, t.text)));
+        output.replaceChildren(
+          ...msg.tokens.map((t) =>
+            h(
+              'span',
+              {
+                class: 'gen-token is-prompt',
+                'data-token': t.token,
+                title: `prompt token ${t.token}`,
+              },
+              t.text,
+            ),
+          ),
+        );
         break;
       case 'token':
         addToken(msg);
@@ -163,24 +299,44 @@ export function mountModelMode(container, { store }) {
   }
 
   function describeModel({ name, config: c, bytes }) {
-    const params = c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) + c.dim +
-      c.nLayers * (2 * c.dim + 2 * c.dim * c.dim + 2 * (c.dim / c.nHeads) * c.nKvHeads * c.dim + 3 * c.hiddenDim * c.dim);
-    return [h('strong', {}, name), h('span', { class: 'hint model-config' },
-      ` ${(params / 1e6).toFixed(1)}M parameters, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${c.nLayers} layers, dim ${c.dim}, ` +
-      `${c.nHeads} heads (${c.nKvHeads} key/value), vocabulary ${c.vocabSize.toLocaleString('en')}, context ${c.seqLen}.`)];
+    const params =
+      c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) +
+      c.dim +
+      c.nLayers *
+        (2 * c.dim +
+          2 * c.dim * c.dim +
+          2 * (c.dim / c.nHeads) * c.nKvHeads * c.dim +
+          3 * c.hiddenDim * c.dim);
+    return [
+      h('strong', {}, name),
+      h(
+        'span',
+        { class: 'hint model-config' },
+        ` ${(params / 1e6).toFixed(1)}M parameters, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${c.nLayers} layers, dim ${c.dim}, ` +
+          `${c.nHeads} heads (${c.nKvHeads} key/value), vocabulary ${c.vocabSize.toLocaleString('en')}, context ${c.seqLen}.`,
+      ),
+    ];
   }
 
   function addToken(step) {
     const index = steps.length;
     steps.push(step);
     tokensPerSecond = step.tokensPerSecond;
-    const cell = h('button', {
-      type: 'button', class: 'gen-token', 'data-token': step.token, 'data-step': index,
-      title: `token ${step.token}, p = ${Math.exp(step.logprob).toFixed(4)}`,
-      onclick: () => select(index),
-    }, step.text);
+    const cell = h(
+      'button',
+      {
+        type: 'button',
+        class: 'gen-token',
+        'data-token': step.token,
+        'data-step': index,
+        title: `token ${step.token}, p = ${Math.exp(step.logprob).toFixed(4)}`,
+        onclick: () => select(index),
+      },
+      step.text,
+    );
     output.append(cell);
-    if (step.stop) output.append(h('span', { class: 'gen-stop' }, ` — stopped: ${STOPS[step.stop]}`));
+    if (step.stop)
+      output.append(h('span', { class: 'gen-stop' }, ` — stopped: ${STOPS[step.stop]}`));
     scheduleRender();
   }
 
@@ -196,13 +352,17 @@ export function mountModelMode(container, { store }) {
 
   function render() {
     const index = selected >= 0 ? selected : steps.length - 1;
-    for (const el of output.querySelectorAll('.gen-token[aria-pressed="true"]')) el.removeAttribute('aria-pressed');
+    for (const el of output.querySelectorAll('.gen-token[aria-pressed="true"]'))
+      el.removeAttribute('aria-pressed');
     if (index < 0) return;
     output.querySelector(`[data-step="${index}"]`)?.setAttribute('aria-pressed', 'true');
     const s = store.get();
-    stepBox.replaceChildren(stepView(steps[index], { index, temperature: s.temperature, logScale: s.logScale }));
+    stepBox.replaceChildren(
+      stepView(steps[index], { index, temperature: s.temperature, logScale: s.logScale }),
+    );
     speed.dataset.tokensPerSecond = String(tokensPerSecond);
-    speed.textContent = `${steps.length} token${steps.length === 1 ? '' : 's'} generated; the model and sampler run at ` +
+    speed.textContent =
+      `${steps.length} token${steps.length === 1 ? '' : 's'} generated; the model and sampler run at ` +
       `${Math.round(tokensPerSecond).toLocaleString('en')} tokens/s in the worker (shown at ${pace.selectedOptions[0].textContent.toLowerCase()}).`;
   }
 
@@ -228,7 +388,11 @@ export function mountModelMode(container, { store }) {
       setModelStatus('error', message);
       picker.setMessage(text);
     } else runError.replaceChildren(h('p', {}, text));
-    if (loaded && file) setModelStatus('ready', [...describeModel(loaded), h('span', { class: 'field-error' }, ` Not loaded: ${text}`)]);
+    if (loaded && file)
+      setModelStatus('ready', [
+        ...describeModel(loaded),
+        h('span', { class: 'field-error' }, ` Not loaded: ${text}`),
+      ]);
     updateButtons();
   }
 }

@@ -19,21 +19,70 @@ function withOthers(rows, count) {
 export function stepView(step, { index, temperature, logScale }) {
   const before = withOthers(step.before, step.vocab);
   const after = withOthers(step.after, step.kept);
-  const floor = logFloor([step.before.map((r) => r.p), step.after.map((r) => r.p), [before.others?.p ?? 1, after.others?.p ?? 1]]);
+  const floor = logFloor([
+    step.before.map((r) => r.p),
+    step.after.map((r) => r.p),
+    [before.others?.p ?? 1, after.others?.p ?? 1],
+  ]);
   const p = Math.exp(step.logprob);
-  return h('div', { class: 'step-view', 'data-step': index },
-    h('div', { class: 'draw-card' },
+  return h(
+    'div',
+    { class: 'step-view', 'data-step': index },
+    h(
+      'div',
+      { class: 'draw-card' },
       h('p', { class: 'draw-title' }, `Step ${index + 1}, position ${step.pos}`),
-      h('p', { class: 'draw-token', 'data-token': step.token }, h('span', { class: 'tok' }, showToken(step.label)), h('span', { class: 'hint' }, ` token ${step.token}`)),
-      h('dl', { class: 'kv' },
-        h('dt', {}, 'p'), h('dd', { 'data-p': p }, formatProb(p)),
-        h('dt', {}, 'logprob'), h('dd', {}, formatLog(step.logprob)),
-        h('dt', { title: 'log-probability under softmax of the model’s logits at T = 1, before the filters' }, 'rawLogprob'),
+      h(
+        'p',
+        { class: 'draw-token', 'data-token': step.token },
+        h('span', { class: 'tok' }, showToken(step.label)),
+        h('span', { class: 'hint' }, ` token ${step.token}`),
+      ),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', {}, 'p'),
+        h('dd', { 'data-p': p }, formatProb(p)),
+        h('dt', {}, 'logprob'),
+        h('dd', {}, formatLog(step.logprob)),
+        h(
+          'dt',
+          {
+            title:
+              'log-probability under softmax of the model’s logits at T = 1, before the filters',
+          },
+          'rawLogprob',
+        ),
         h('dd', {}, formatLog(step.rawLogprob)),
-        h('dt', {}, 'kept'), h('dd', {}, `${step.kept.toLocaleString('en')} of ${step.vocab.toLocaleString('en')} tokens`))),
-    h('div', { class: 'charts' },
-      barChart({ id: 'model-before', title: 'Before filters', logScale, floor, mark: step.token,
-        note: `softmax(z / ${temperature === 0 ? '0, greedy' : `T = ${temperature}`}) over the model’s logits`, ...before }),
-      barChart({ id: 'model-after', title: 'After filters (drawn from)', logScale, floor, mark: step.token,
-        note: `${step.kept.toLocaleString('en')} tokens kept, renormalised`, ...after })));
+        h('dt', {}, 'kept'),
+        h(
+          'dd',
+          {},
+          `${step.kept.toLocaleString('en')} of ${step.vocab.toLocaleString('en')} tokens`,
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'charts' },
+      barChart({
+        id: 'model-before',
+        title: 'Before filters',
+        logScale,
+        floor,
+        mark: step.token,
+        note: `softmax(z / ${temperature === 0 ? '0, greedy' : `T = ${temperature}`}) over the model’s logits`,
+        ...before,
+      }),
+      barChart({
+        id: 'model-after',
+        title: 'After filters (drawn from)',
+        logScale,
+        floor,
+        mark: step.token,
+        note: `${step.kept.toLocaleString('en')} tokens kept, renormalised`,
+        ...after,
+      }),
+    ),
+  );
 }

@@ -41,7 +41,13 @@ self.onmessage = ({ data }) => {
 
 function reportError(error) {
   running = false;
-  post({ type: 'error', message: String(error?.message ?? error), argument: error?.argument ?? null, file: error?.file ?? null, fatal: runtime === null });
+  post({
+    type: 'error',
+    message: String(error?.message ?? error),
+    argument: error?.argument ?? null,
+    file: error?.file ?? null,
+    fatal: runtime === null,
+  });
   postState();
 }
 
@@ -49,9 +55,16 @@ async function handle(msg) {
   switch (msg.type) {
     case 'load': {
       stop();
-      const [checkpoint, tokenizer, name] = msg.source === 'default'
-        ? [...(await Promise.all([fetchBytes(DEFAULT_MODEL.checkpoint), fetchBytes(DEFAULT_MODEL.tokenizer)])), DEFAULT_MODEL.name]
-        : [msg.checkpoint, msg.tokenizer, msg.name];
+      const [checkpoint, tokenizer, name] =
+        msg.source === 'default'
+          ? [
+              ...(await Promise.all([
+                fetchBytes(DEFAULT_MODEL.checkpoint),
+                fetchBytes(DEFAULT_MODEL.tokenizer),
+              ])),
+              DEFAULT_MODEL.name,
+            ]
+          : [msg.checkpoint, msg.tokenizer, msg.name];
       const next = runtime.loadModel(checkpoint, tokenizer); // throws ModelFormatError before anything is replaced
       model?.dispose();
       logits?.dispose();
@@ -184,7 +197,8 @@ function promptTokens() {
   const decoder = new TextDecoder(); // streaming: a character may span several byte tokens
   return t.map((token, i) => ({
     token,
-    text: i === 0 ? '' : decoder.decode(model.decode(t[i - 1], token), { stream: i < t.length - 1 }),
+    text:
+      i === 0 ? '' : decoder.decode(model.decode(t[i - 1], token), { stream: i < t.length - 1 }),
   }));
 }
 

@@ -32,7 +32,8 @@ export function readLogit(raw) {
     return { value };
   }
   if (NEG_INF.test(s)) return { value: -Infinity };
-  if (POS_INF.test(s)) return { problem: 'is +Infinity (only -Infinity, a masked token, is allowed)' };
+  if (POS_INF.test(s))
+    return { problem: 'is +Infinity (only -Infinity, a masked token, is allowed)' };
   if (/^[+-]?nan$/i.test(s)) return { problem: 'is NaN' };
   if (s === '') return { problem: 'is empty' };
   return { problem: 'is not a number' };
@@ -68,7 +69,9 @@ function parseJson(text, format) {
       const close = text.lastIndexOf(']');
       const end = close > open ? close : text.length;
       const blank = (s) => s.replace(/[^\n]/g, ' ');
-      const list = parseText(blank(text.slice(0, open + 1)) + text.slice(open + 1, end) + blank(text.slice(end)));
+      const list = parseText(
+        blank(text.slice(0, open + 1)) + text.slice(open + 1, end) + blank(text.slice(end)),
+      );
       return list.error ? list : { ...list, format: 'json-array' };
     }
     return { error: jsonSyntaxError(text, /** @type {Error} */ (e)) };
@@ -80,7 +83,10 @@ function parseJson(text, format) {
   const logits = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const entry = readJsonEntry(data[i], i);
-    if ('problem' in entry) return { error: { message: `Entry ${i + 1} (${snippet(data[i])}) ${entry.problem}.`, index: i } };
+    if ('problem' in entry)
+      return {
+        error: { message: `Entry ${i + 1} (${snippet(data[i])}) ${entry.problem}.`, index: i },
+      };
     labels.push(entry.label);
     logits[i] = entry.value;
   }
@@ -96,7 +102,12 @@ function fromObject(data) {
     const key = keys[i];
     const read = jsonNumber(data[key]);
     if ('problem' in read) {
-      return { error: { message: `Token ${JSON.stringify(key)} (entry ${i + 1}): its logit ${snippet(data[key])} ${read.problem}.`, index: i } };
+      return {
+        error: {
+          message: `Token ${JSON.stringify(key)} (entry ${i + 1}): its logit ${snippet(data[key])} ${read.problem}.`,
+          index: i,
+        },
+      };
     }
     labels.push(key);
     logits[i] = read.value;
@@ -108,7 +119,9 @@ function readJsonEntry(entry, i) {
   if (Array.isArray(entry)) {
     if (entry.length !== 2) return { problem: 'should be a number or a [token, logit] pair' };
     const read = jsonNumber(entry[1]);
-    return 'problem' in read ? { problem: `has a logit that ${read.problem}` } : { label: String(entry[0]), value: read.value };
+    return 'problem' in read
+      ? { problem: `has a logit that ${read.problem}` }
+      : { label: String(entry[0]), value: read.value };
   }
   if (entry !== null && typeof entry === 'object') {
     const tokenKey = Object.keys(entry).find((k) => TOKEN_HEADER.test(k));
@@ -138,7 +151,12 @@ function jsonSyntaxError(text, e) {
   const lc = /line (\d+) column (\d+)/.exec(e.message);
   const error = { message: `Not valid JSON: ${e.message}` };
   if (lc) Object.assign(error, { line: Number(lc[1]), column: Number(lc[2]) });
-  else if (m) Object.assign(error, { start: Number(m[1]), end: Number(m[1]) + 1 }, lineColumn(text, Number(m[1])));
+  else if (m)
+    Object.assign(
+      error,
+      { start: Number(m[1]), end: Number(m[1]) + 1 },
+      lineColumn(text, Number(m[1])),
+    );
   return error;
 }
 
@@ -169,20 +187,30 @@ function splitLine(line, offset) {
     if (quoted) {
       i++;
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') { value += '"'; i += 2; }
-        else if (line[i] === '"') { i++; break; }
-        else value += line[i++];
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        } else if (line[i] === '"') {
+          i++;
+          break;
+        } else value += line[i++];
       }
     }
     const stop = csv ? /,/ : /\s/;
     while (i < line.length && !stop.test(line[i])) i++;
     if (!quoted) value = line.slice(start, i).trim();
-    fields.push({ value, quoted, start: offset + start, end: offset + start + line.slice(start, i).trimEnd().length });
+    fields.push({
+      value,
+      quoted,
+      start: offset + start,
+      end: offset + start + line.slice(start, i).trimEnd().length,
+    });
     if (csv && line[i] === ',') {
       i++;
       // An empty field: another comma follows (the end of the line is a trailing comma, no field).
       const rest = /^[ \t]*/.exec(line.slice(i))[0].length;
-      if (line[i + rest] === ',') fields.push({ value: '', quoted: false, start: offset + i, end: offset + i });
+      if (line[i + rest] === ',')
+        fields.push({ value: '', quoted: false, start: offset + i, end: offset + i });
     }
   }
   return { fields, csv };
@@ -207,9 +235,15 @@ function parseText(text) {
   }
   const isNum = (f) => !f.quoted && 'value' in readLogit(f.value);
   const allNumeric = rows.every((r) => r.fields.every(isNum));
-  const header = rows.length > 1 && rows[0].fields.length >= 2 && rows[0].fields.every((f) => !isNum(f)) ? rows[0] : null;
-  const pairs = !allNumeric && (header !== null || rows.every((r) => (r.csv ? r.fields.length === 2 : r.fields.length >= 2))
-    && rows.some((r) => !isNum(r.fields[0])));
+  const header =
+    rows.length > 1 && rows[0].fields.length >= 2 && rows[0].fields.every((f) => !isNum(f))
+      ? rows[0]
+      : null;
+  const pairs =
+    !allNumeric &&
+    (header !== null ||
+      (rows.every((r) => (r.csv ? r.fields.length === 2 : r.fields.length >= 2)) &&
+        rows.some((r) => !isNum(r.fields[0]))));
   if (pairs) return parsePairs(text, header ? rows.slice(1) : rows, header);
   return parseList(text, rows);
 }
@@ -221,7 +255,15 @@ function parseList(text, rows) {
     for (const f of row.fields) {
       const read = f.quoted ? { problem: 'is not a number' } : readLogit(f.value);
       const index = values.length;
-      if ('problem' in read) return { error: fieldError(text, f, `Entry ${index + 1}${describeField(f)} at %where% ${read.problem}.`, index) };
+      if ('problem' in read)
+        return {
+          error: fieldError(
+            text,
+            f,
+            `Entry ${index + 1}${describeField(f)} at %where% ${read.problem}.`,
+            index,
+          ),
+        };
       labels.push(`#${index}`);
       values.push(read.value);
     }
@@ -247,18 +289,35 @@ function parsePairs(text, rows, header) {
     const where = lineColumn(text, offset);
     const need = Math.max(tokenCol, logitCol) + 1;
     if (fields.length < Math.max(2, need)) {
-      return { error: { message: `Line ${where.line} (entry ${i + 1}) needs a token and a logit.`, index: i, line: where.line, column: 1, start: offset, end: offset + line.length } };
+      return {
+        error: {
+          message: `Line ${where.line} (entry ${i + 1}) needs a token and a logit.`,
+          index: i,
+          line: where.line,
+          column: 1,
+          start: offset,
+          end: offset + line.length,
+        },
+      };
     }
     const logitField = logitCol >= 0 ? fields[logitCol] : fields[fields.length - 1];
     const read = logitField.quoted ? { problem: 'is not a number' } : readLogit(logitField.value);
     if ('problem' in read) {
-      return { error: fieldError(text, logitField, `The logit${describeField(logitField)} of entry ${i + 1} at %where% ${read.problem}.`, i) };
+      return {
+        error: fieldError(
+          text,
+          logitField,
+          `The logit${describeField(logitField)} of entry ${i + 1} at %where% ${read.problem}.`,
+          i,
+        ),
+      };
     }
     // Whitespace-separated lines keep inner spaces of unquoted tokens: "New York 3.2" is "New York".
     const tokenField = fields[tokenCol];
-    const label = !csv && logitCol < 0 && !tokenField.quoted && fields.length > 2
-      ? text.slice(tokenField.start, fields[fields.length - 2].end)
-      : tokenField.value;
+    const label =
+      !csv && logitCol < 0 && !tokenField.quoted && fields.length > 2
+        ? text.slice(tokenField.start, fields[fields.length - 2].end)
+        : tokenField.value;
     labels.push(label);
     logits[i] = read.value;
   }
@@ -273,5 +332,12 @@ function describeField(f) {
 
 function fieldError(text, field, template, index) {
   const { line, column } = lineColumn(text, field.start);
-  return { message: template.replace('%where%', `line ${line}, column ${column}`), index, line, column, start: field.start, end: field.end };
+  return {
+    message: template.replace('%where%', `line ${line}, column ${column}`),
+    index,
+    line,
+    column,
+    start: field.start,
+    end: field.end,
+  };
 }

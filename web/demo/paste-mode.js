@@ -28,76 +28,201 @@ export function mountPasteMode(container, { lk, store }) {
   const inputId = uid('logits-input');
   const parseMsgId = uid('parse-msg');
   const textarea = h('textarea', {
-    id: inputId, rows: 8, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${parseMsgId} ${inputId}-hint`,
-    value: st0.input, oninput: () => store.set({ input: textarea.value }),
+    id: inputId,
+    rows: 8,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-describedby': `${parseMsgId} ${inputId}-hint`,
+    value: st0.input,
+    oninput: () => store.set({ input: textarea.value }),
   });
-  const parseMsg = h('div', { id: parseMsgId, class: 'parse-msg', role: 'status', 'aria-live': 'polite' });
-  const example = h('button', { type: 'button', class: 'secondary', onclick: () => {
-    textarea.value = EXAMPLE_INPUT;
-    store.set({ input: EXAMPLE_INPUT });
-  } }, 'Load the article’s example');
-  const inputPanel = h('section', { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
+  const parseMsg = h('div', {
+    id: parseMsgId,
+    class: 'parse-msg',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  const example = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        textarea.value = EXAMPLE_INPUT;
+        store.set({ input: EXAMPLE_INPUT });
+      },
+    },
+    'Load the article’s example',
+  );
+  const inputPanel = h(
+    'section',
+    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
     h('h2', { id: `${inputId}-h` }, 'Logits'),
     h('label', { for: inputId }, 'Paste logits'),
-    h('p', { class: 'hint', id: `${inputId}-hint` },
-      'A JSON array or object ({"token": logit}), CSV with token and logit columns, or numbers separated by commas or spaces (optionally “token logit” per line). −inf masks a token.'),
-    textarea, parseMsg, h('div', { class: 'row' }, example));
+    h(
+      'p',
+      { class: 'hint', id: `${inputId}-hint` },
+      'A JSON array or object ({"token": logit}), CSV with token and logit columns, or numbers separated by commas or spaces (optionally “token logit” per line). −inf masks a token.',
+    ),
+    textarea,
+    parseMsg,
+    h('div', { class: 'row' }, example),
+  );
 
   // ---- controls ----
   const temperature = numberControl({
-    name: 'temperature', label: 'Temperature', min: 0, step: 0.05, slider: { min: 0, max: 2, step: 0.05 }, value: st0.temperature,
+    name: 'temperature',
+    label: 'Temperature',
+    min: 0,
+    step: 0.05,
+    slider: { min: 0, max: 2, step: 0.05 },
+    value: st0.temperature,
     hint: 'Divides the logits. 0 is greedy (always the top token); below 1 sharpens, above 1 flattens.',
     onChange: (v) => store.set({ temperature: v }),
   });
   const topK = numberControl({
-    name: 'topK', label: 'Top-k', min: 0, step: 1, value: st0.topK,
-    hint: 'Keep the k most probable tokens. 0 keeps all.', onChange: (v) => store.set({ topK: v }),
+    name: 'topK',
+    label: 'Top-k',
+    min: 0,
+    step: 1,
+    value: st0.topK,
+    hint: 'Keep the k most probable tokens. 0 keeps all.',
+    onChange: (v) => store.set({ topK: v }),
   });
   const topP = numberControl({
-    name: 'topP', label: 'Top-p', min: 0, max: 1, step: 0.01, slider: { min: 0.01, max: 1, step: 0.01 }, value: st0.topP,
-    hint: 'Keep the fewest top tokens whose mass reaches p. 1 keeps all.', onChange: (v) => store.set({ topP: v }),
+    name: 'topP',
+    label: 'Top-p',
+    min: 0,
+    max: 1,
+    step: 0.01,
+    slider: { min: 0.01, max: 1, step: 0.01 },
+    value: st0.topP,
+    hint: 'Keep the fewest top tokens whose mass reaches p. 1 keeps all.',
+    onChange: (v) => store.set({ topP: v }),
   });
   const minP = numberControl({
-    name: 'minP', label: 'Min-p', min: 0, max: 1, step: 0.01, slider: { min: 0, max: 1, step: 0.01 }, value: st0.minP,
-    hint: 'Drop tokens below min-p × the top probability. 0 keeps all.', onChange: (v) => store.set({ minP: v }),
+    name: 'minP',
+    label: 'Min-p',
+    min: 0,
+    max: 1,
+    step: 0.01,
+    slider: { min: 0, max: 1, step: 0.01 },
+    value: st0.minP,
+    hint: 'Drop tokens below min-p × the top probability. 0 keeps all.',
+    onChange: (v) => store.set({ minP: v }),
   });
   const seed = numberControl({
-    name: 'seed', label: 'Seed', min: 0, step: 1, value: st0.seed,
-    hint: 'The same seed and settings always draw the same token.', onChange: (v) => store.set({ seed: v }),
+    name: 'seed',
+    label: 'Seed',
+    min: 0,
+    step: 1,
+    value: st0.seed,
+    hint: 'The same seed and settings always draw the same token.',
+    onChange: (v) => store.set({ seed: v }),
   });
   const editor = biasEditor({ onChange: (rows) => store.set({ bias: rows }) });
   editor.setRows(st0.bias);
-  const fields = { 'options.temperature': temperature, 'options.topK': topK, 'options.topP': topP, 'options.minP': minP, 'options.seed': seed };
+  const fields = {
+    'options.temperature': temperature,
+    'options.topK': topK,
+    'options.topP': topP,
+    'options.minP': minP,
+    'options.seed': seed,
+  };
 
   const drawCard = h('div', { class: 'draw-card', role: 'status', 'aria-live': 'polite' });
   const historyList = h('ol', { class: 'history', 'aria-label': 'Step history' });
   const tally = h('p', { class: 'tally hint' });
-  const clearHistory = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => { history = []; renderHistory(); } }, 'Clear history');
-  const sampleButton = h('button', { type: 'button', class: 'primary', onclick: () => { lastDraw = { kind: 'Sample' }; schedule(); } }, 'Sample');
+  const clearHistory = h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      hidden: true,
+      onclick: () => {
+        history = [];
+        renderHistory();
+      },
+    },
+    'Clear history',
+  );
+  const sampleButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      onclick: () => {
+        lastDraw = { kind: 'Sample' };
+        schedule();
+      },
+    },
+    'Sample',
+  );
   const stepButton = h('button', { type: 'button', onclick: step }, 'Step');
-  const controlsPanel = h('section', { class: 'panel controls-panel', 'aria-labelledby': 'controls-h' },
+  const controlsPanel = h(
+    'section',
+    { class: 'panel controls-panel', 'aria-labelledby': 'controls-h' },
     h('h2', { id: 'controls-h' }, 'Sampling'),
-    h('div', { class: 'control-grid' }, temperature.element, topK.element, topP.element, minP.element, seed.element),
+    h(
+      'div',
+      { class: 'control-grid' },
+      temperature.element,
+      topK.element,
+      topP.element,
+      minP.element,
+      seed.element,
+    ),
     editor.element,
-    h('div', { class: 'row draw-buttons' }, sampleButton, stepButton,
-      h('span', { class: 'hint' }, 'Sample draws with the seed; Step draws with seed + 0, 1, 2, …')),
-    drawCard, tally, historyList, clearHistory);
+    h(
+      'div',
+      { class: 'row draw-buttons' },
+      sampleButton,
+      stepButton,
+      h('span', { class: 'hint' }, 'Sample draws with the seed; Step draws with seed + 0, 1, 2, …'),
+    ),
+    drawCard,
+    tally,
+    historyList,
+    clearHistory,
+  );
 
   // ---- results ----
-  const logToggle = h('input', { type: 'checkbox', id: 'log-scale', checked: st0.logScale, onchange: () => store.set({ logScale: logToggle.checked }) });
+  const logToggle = h('input', {
+    type: 'checkbox',
+    id: 'log-scale',
+    checked: st0.logScale,
+    onchange: () => store.set({ logScale: logToggle.checked }),
+  });
   const charts = h('div', { class: 'charts' });
   const stats = h('div', { class: 'stats' });
   const kernel = h('p', { class: 'kernel-time', 'aria-live': 'off' });
   const table = h('div', { class: 'table-wrap' });
   const resultsError = h('div', { class: 'results-error', role: 'alert' });
-  const results = h('section', { class: 'panel results', 'aria-labelledby': 'results-h' },
-    h('div', { class: 'results-head' },
+  const results = h(
+    'section',
+    { class: 'panel results', 'aria-labelledby': 'results-h' },
+    h(
+      'div',
+      { class: 'results-head' },
       h('h2', { id: 'results-h' }, 'Distribution'),
-      h('label', { class: 'toggle', for: 'log-scale' }, logToggle, ' Log scale')),
-    resultsError, charts, stats, kernel,
-    h('h3', {}, 'Temperature table'), table);
+      h('label', { class: 'toggle', for: 'log-scale' }, logToggle, ' Log scale'),
+    ),
+    resultsError,
+    charts,
+    stats,
+    kernel,
+    h('h3', {}, 'Temperature table'),
+    table,
+  );
 
-  container.append(h('div', { class: 'paste-layout' }, h('div', { class: 'side' }, inputPanel, controlsPanel), results));
+  container.append(
+    h(
+      'div',
+      { class: 'paste-layout' },
+      h('div', { class: 'side' }, inputPanel, controlsPanel),
+      results,
+    ),
+  );
 
   store.subscribe((state, change, external) => {
     if (external) syncControls(state);
@@ -131,7 +256,12 @@ export function mountPasteMode(container, { lk, store }) {
     try {
       const { bias } = resolveBias(state.bias, parsed.labels);
       const r = draw(lk, parsed.logits, state, bias, s);
-      history.push({ seed: s, index: r.token, label: parsed.labels[r.token], p: Math.exp(r.logprob) });
+      history.push({
+        seed: s,
+        index: r.token,
+        label: parsed.labels[r.token],
+        p: Math.exp(r.logprob),
+      });
       if (history.length > HISTORY_MAX) history.shift();
       lastDraw = { seed: s, kind: 'Step' };
     } catch (e) {
@@ -146,10 +276,21 @@ export function mountPasteMode(container, { lk, store }) {
     const result = parseLogits(input);
     if (result.error) {
       const e = result.error;
-      const select = e.start !== undefined ? h('button', { type: 'button', class: 'link', onclick: () => {
-        textarea.focus();
-        textarea.setSelectionRange(e.start, Math.max(e.end, e.start + 1));
-      } }, 'Select it') : null;
+      const select =
+        e.start !== undefined
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'link',
+                onclick: () => {
+                  textarea.focus();
+                  textarea.setSelectionRange(e.start, Math.max(e.end, e.start + 1));
+                },
+              },
+              'Select it',
+            )
+          : null;
       parseMsg.className = 'parse-msg is-error';
       parseMsg.replaceChildren(h('span', {}, e.message), ' ', select);
       textarea.setAttribute('aria-invalid', 'true');
@@ -175,7 +316,8 @@ export function mountPasteMode(container, { lk, store }) {
       charts.replaceChildren();
       return;
     }
-    if (!fresh) resultsError.append(h('p', { class: 'hint' }, 'Showing the last input that parsed.'));
+    if (!fresh)
+      resultsError.append(h('p', { class: 'hint' }, 'Showing the last input that parsed.'));
     const { bias, problems } = resolveBias(state.bias, parsed.labels);
     let a;
     try {
@@ -199,40 +341,134 @@ export function mountPasteMode(container, { lk, store }) {
       mark = r.token;
       drawCard.append(
         h('p', { class: 'draw-title' }, `${lastDraw.kind} with seed ${drawSeed}`),
-        h('p', { class: 'draw-token', 'data-token': r.token }, h('span', { class: 'tok' }, showToken(parsed.labels[r.token])), h('span', { class: 'hint' }, ` token ${r.token}`)),
-        h('dl', { class: 'kv' },
-          h('dt', {}, 'p'), h('dd', {}, formatProb(Math.exp(r.logprob))),
-          h('dt', {}, 'logprob'), h('dd', { 'data-logprob': r.logprob }, formatLog(r.logprob)),
-          h('dt', { title: 'log-probability under softmax of the input logits at T = 1, before bias and filters' }, 'rawLogprob'),
-          h('dd', { 'data-raw-logprob': r.rawLogprob }, formatLog(r.rawLogprob))));
+        h(
+          'p',
+          { class: 'draw-token', 'data-token': r.token },
+          h('span', { class: 'tok' }, showToken(parsed.labels[r.token])),
+          h('span', { class: 'hint' }, ` token ${r.token}`),
+        ),
+        h(
+          'dl',
+          { class: 'kv' },
+          h('dt', {}, 'p'),
+          h('dd', {}, formatProb(Math.exp(r.logprob))),
+          h('dt', {}, 'logprob'),
+          h('dd', { 'data-logprob': r.logprob }, formatLog(r.logprob)),
+          h(
+            'dt',
+            {
+              title:
+                'log-probability under softmax of the input logits at T = 1, before bias and filters',
+            },
+            'rawLogprob',
+          ),
+          h('dd', { 'data-raw-logprob': r.rawLogprob }, formatLog(r.rawLogprob)),
+        ),
+      );
     }
-    const floor = logFloor([a.before.rows.map((r) => r.p), a.after.rows.map((r) => r.p),
-      [a.before.others?.p ?? 1, a.after.others?.p ?? 1]]);
-    const filters = [state.topK > 0 && `top-k ${state.topK}`, state.topP < 1 && `top-p ${state.topP}`, state.minP > 0 && `min-p ${state.minP}`].filter(Boolean);
+    const floor = logFloor([
+      a.before.rows.map((r) => r.p),
+      a.after.rows.map((r) => r.p),
+      [a.before.others?.p ?? 1, a.after.others?.p ?? 1],
+    ]);
+    const filters = [
+      state.topK > 0 && `top-k ${state.topK}`,
+      state.topP < 1 && `top-p ${state.topP}`,
+      state.minP > 0 && `min-p ${state.minP}`,
+    ].filter(Boolean);
     const hasBias = Object.keys(bias).length > 0;
     charts.replaceChildren(
-      barChart({ id: 'before', title: 'Before filters', logScale: state.logScale, floor, mark,
-        note: `softmax(${hasBias ? '(z + bias)' : 'z'} / ${state.temperature === 0 ? '0, greedy' : `T = ${state.temperature}`})`, ...a.before }),
-      barChart({ id: 'after', title: 'After filters', logScale: state.logScale, floor, mark,
-        note: `${filters.length ? filters.join(', ') : 'no filter'}: ${a.after.count.toLocaleString('en')} of ${parsed.logits.length.toLocaleString('en')} tokens kept, renormalised`, ...a.after }));
+      barChart({
+        id: 'before',
+        title: 'Before filters',
+        logScale: state.logScale,
+        floor,
+        mark,
+        note: `softmax(${hasBias ? '(z + bias)' : 'z'} / ${state.temperature === 0 ? '0, greedy' : `T = ${state.temperature}`})`,
+        ...a.before,
+      }),
+      barChart({
+        id: 'after',
+        title: 'After filters',
+        logScale: state.logScale,
+        floor,
+        mark,
+        note: `${filters.length ? filters.join(', ') : 'no filter'}: ${a.after.count.toLocaleString('en')} of ${parsed.logits.length.toLocaleString('en')} tokens kept, renormalised`,
+        ...a.after,
+      }),
+    );
     const e = a.entropy;
-    stats.replaceChildren(h('table', { class: 'stat-table' },
-      h('caption', {}, 'Uncertainty. Perplexity = exp(entropy in nats): the number of equally likely tokens with the same entropy.'),
-      h('thead', {}, h('tr', {}, h('td'), h('th', { scope: 'col' }, 'Entropy (nats)'), h('th', { scope: 'col' }, 'Entropy (bits)'), h('th', { scope: 'col' }, 'Perplexity'))),
-      h('tbody', {},
-        h('tr', { 'data-stat': 'before' }, h('th', { scope: 'row' }, 'Before filters'), h('td', {}, e.nats.toFixed(4)), h('td', {}, e.bits.toFixed(4)), h('td', {}, e.perplexity.toFixed(4))),
-        h('tr', { 'data-stat': 'after' }, h('th', { scope: 'row' }, 'After filters'), h('td', {}, e.afterNats.toFixed(4)), h('td', {}, e.afterBits.toFixed(4)), h('td', {}, e.afterPerplexity.toFixed(4))))));
+    stats.replaceChildren(
+      h(
+        'table',
+        { class: 'stat-table' },
+        h(
+          'caption',
+          {},
+          'Uncertainty. Perplexity = exp(entropy in nats): the number of equally likely tokens with the same entropy.',
+        ),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('td'),
+            h('th', { scope: 'col' }, 'Entropy (nats)'),
+            h('th', { scope: 'col' }, 'Entropy (bits)'),
+            h('th', { scope: 'col' }, 'Perplexity'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          h(
+            'tr',
+            { 'data-stat': 'before' },
+            h('th', { scope: 'row' }, 'Before filters'),
+            h('td', {}, e.nats.toFixed(4)),
+            h('td', {}, e.bits.toFixed(4)),
+            h('td', {}, e.perplexity.toFixed(4)),
+          ),
+          h(
+            'tr',
+            { 'data-stat': 'after' },
+            h('th', { scope: 'row' }, 'After filters'),
+            h('td', {}, e.afterNats.toFixed(4)),
+            h('td', {}, e.afterBits.toFixed(4)),
+            h('td', {}, e.afterPerplexity.toFixed(4)),
+          ),
+        ),
+      ),
+    );
     table.replaceChildren(temperatureTable(lk, parsed, state.temperature, hasBias));
   }
 
   function renderHistory() {
-    historyList.replaceChildren(...history.map((d) => h('li', { 'data-token': d.index },
-      h('span', { class: 'hint' }, `seed ${d.seed}`), ' ', h('span', { class: 'tok' }, showToken(d.label)), ' ', h('span', { class: 'hint' }, formatProb(d.p)))));
+    historyList.replaceChildren(
+      ...history.map((d) =>
+        h(
+          'li',
+          { 'data-token': d.index },
+          h('span', { class: 'hint' }, `seed ${d.seed}`),
+          ' ',
+          h('span', { class: 'tok' }, showToken(d.label)),
+          ' ',
+          h('span', { class: 'hint' }, formatProb(d.p)),
+        ),
+      ),
+    );
     clearHistory.hidden = history.length === 0;
     const counts = new Map();
     for (const d of history) counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
-    tally.textContent = history.length === 0 ? '' : `${history.length} step${history.length > 1 ? 's' : ''}: ` +
-      [...counts].sort((x, y) => y[1] - x[1]).map(([label, n]) => `${showToken(label)} × ${n}`).join(', ');
+    tally.textContent =
+      history.length === 0
+        ? ''
+        : `${history.length} step${history.length > 1 ? 's' : ''}: ` +
+          [...counts]
+            .sort((x, y) => y[1] - x[1])
+            .map(([label, n]) => `${showToken(label)} × ${n}`)
+            .join(', ');
   }
 
   /** A library error next to the control it names (its .argument), else above the results. */
@@ -261,4 +497,9 @@ export function mountPasteMode(container, { lk, store }) {
   }
 }
 
-const FORMAT_NAMES = { 'json-array': 'JSON array', 'json-object': 'JSON object', csv: 'token and logit per line', numbers: 'numbers' };
+const FORMAT_NAMES = {
+  'json-array': 'JSON array',
+  'json-object': 'JSON object',
+  csv: 'token and logit per line',
+  numbers: 'numbers',
+};

@@ -16,27 +16,42 @@ export function createSpanList({ onSelect }) {
       pressed = null;
       onSelect(null);
     }
-    note.textContent = spans.length === 0
-      ? `No token is below p = ${threshold} or below the top N.`
-      : `${spans.length} span${spans.length > 1 ? 's' : ''} with a token below p = ${threshold} (or below the top N), least likely first. Press one to highlight it.`;
-    const ordered = [...spans].sort((a, b) => (a.minProbability ?? -1) - (b.minProbability ?? -1) || a.start - b.start);
-    list.replaceChildren(...ordered.map((span) => {
-      const button = h('button', {
-        type: 'button', class: 'span-button', 'aria-pressed': String(key(span) === pressed),
-        'data-token-start': span.tokenStart, 'data-token-end': span.tokenEnd,
-        onclick: () => {
-          pressed = pressed === key(span) ? null : key(span);
-          for (const b of list.querySelectorAll('.span-button')) b.setAttribute('aria-pressed', String(b === button && pressed !== null));
-          onSelect(pressed === null ? null : [span.tokenStart, span.tokenEnd]);
-        },
-      },
-      h('span', { class: 'tok' }, showToken(span.text)),
-      h('span', { class: 'span-stats' },
-        `min p ${span.minProbability === null ? 'below the top N' : formatProb(span.minProbability)}`,
-        span.probability === null ? '' : ` · joint p ${formatProb(span.probability)}`,
-        ` · token${span.tokenEnd - span.tokenStart > 1 ? `s ${span.tokenStart}–${span.tokenEnd - 1}` : ` ${span.tokenStart}`}`));
-      return h('li', {}, button);
-    }));
+    note.textContent =
+      spans.length === 0
+        ? `No token is below p = ${threshold} or below the top N.`
+        : `${spans.length} span${spans.length > 1 ? 's' : ''} with a token below p = ${threshold} (or below the top N), least likely first. Press one to highlight it.`;
+    const ordered = [...spans].sort(
+      (a, b) => (a.minProbability ?? -1) - (b.minProbability ?? -1) || a.start - b.start,
+    );
+    list.replaceChildren(
+      ...ordered.map((span) => {
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: 'span-button',
+            'aria-pressed': String(key(span) === pressed),
+            'data-token-start': span.tokenStart,
+            'data-token-end': span.tokenEnd,
+            onclick: () => {
+              pressed = pressed === key(span) ? null : key(span);
+              for (const b of list.querySelectorAll('.span-button'))
+                b.setAttribute('aria-pressed', String(b === button && pressed !== null));
+              onSelect(pressed === null ? null : [span.tokenStart, span.tokenEnd]);
+            },
+          },
+          h('span', { class: 'tok' }, showToken(span.text)),
+          h(
+            'span',
+            { class: 'span-stats' },
+            `min p ${span.minProbability === null ? 'below the top N' : formatProb(span.minProbability)}`,
+            span.probability === null ? '' : ` · joint p ${formatProb(span.probability)}`,
+            ` · token${span.tokenEnd - span.tokenStart > 1 ? `s ${span.tokenStart}–${span.tokenEnd - 1}` : ` ${span.tokenStart}`}`,
+          ),
+        );
+        return h('li', {}, button);
+      }),
+    );
   }
 
   return { element, render };

@@ -35,10 +35,21 @@ export const DEFAULTS = Object.freeze({
 
 export { API_EXAMPLE };
 
-const NUMERIC = { temperature: 'T', topK: 'k', topP: 'p', minP: 'minp', seed: 'seed', threshold: 'th', choice: 'ch' };
+const NUMERIC = {
+  temperature: 'T',
+  topK: 'k',
+  topP: 'p',
+  minP: 'minp',
+  seed: 'seed',
+  threshold: 'th',
+  choice: 'ch',
+};
 const SEQUENCES = ['answer', 'refusal', 'prompt'];
 /** Long texts in the hash: [state field, plain key, compressed key]. */
-const TEXTS = [['input', 'in', 'inz'], ['apiInput', 'api', 'apiz']];
+const TEXTS = [
+  ['input', 'in', 'inz'],
+  ['apiInput', 'api', 'apiz'],
+];
 const COMPRESS_OVER = 1500; // characters of input
 
 /** @returns {Promise<string>} the hash (without '#') for a state. */
@@ -49,7 +60,8 @@ export async function encodeState(state) {
     if (state[name] !== DEFAULTS[name]) q.set(key, String(state[name]));
   }
   if (state.logScale) q.set('log', '1');
-  if (state.bias.length > 0) q.set('bias', JSON.stringify(state.bias.map((r) => [r.token, r.bias])));
+  if (state.bias.length > 0)
+    q.set('bias', JSON.stringify(state.bias.map((r) => [r.token, r.bias])));
   if (state.sequence !== DEFAULTS.sequence) q.set('seq', state.sequence);
   for (const [name, plain, packedKey] of TEXTS) {
     if (state[name] === DEFAULTS[name]) continue;
@@ -67,12 +79,16 @@ export async function decodeState(hash) {
   if (q.has('mode')) state.mode = q.get('mode');
   for (const [name, key] of Object.entries(NUMERIC)) {
     const raw = q.get(key);
-    if (raw !== null && raw.trim() !== '' && Number.isFinite(Number(raw))) state[name] = Number(raw);
+    if (raw !== null && raw.trim() !== '' && Number.isFinite(Number(raw)))
+      state[name] = Number(raw);
   }
   state.logScale = q.get('log') === '1';
   try {
     const rows = JSON.parse(q.get('bias') ?? '[]');
-    if (Array.isArray(rows)) state.bias = rows.filter(Array.isArray).map(([token, bias]) => ({ token: String(token ?? ''), bias: String(bias ?? '') }));
+    if (Array.isArray(rows))
+      state.bias = rows
+        .filter(Array.isArray)
+        .map(([token, bias]) => ({ token: String(token ?? ''), bias: String(bias ?? '') }));
   } catch {
     // A hand-edited, broken bias list: start without one.
   }
@@ -89,7 +105,8 @@ async function deflate(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

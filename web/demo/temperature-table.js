@@ -15,24 +15,51 @@ export function temperatureTable(lk, { labels, logits }, currentT, biased = fals
   const top = lk.topK(logits, TABLE_ROWS);
   const probs = temperatures.map((temperature) => lk.softmax(logits, { temperature }));
   const cls = (t) => (t === currentT ? 'num is-current' : 'num');
-  const head = h('tr', {},
+  const head = h(
+    'tr',
+    {},
     h('th', { scope: 'col' }, 'Token'),
     h('th', { scope: 'col', class: 'num' }, 'Logit z'),
     h('th', { scope: 'col', class: 'num' }, 'exp(z)'),
-    temperatures.map((t) => h('th', { scope: 'col', class: cls(t) },
-      `p at T = ${t}`, TEMPERATURES.includes(t) ? '' : t === 0 ? ' (greedy)' : ' (yours)')));
-  const body = Array.from(top.indices, (index, row) => h('tr', { 'data-index': index },
-    h('th', { scope: 'row', class: 'tok', title: labels[index] }, clip(showToken(labels[index]), 24)),
-    h('td', { class: 'num' }, formatLogit(top.values[row])),
-    h('td', { class: 'num' }, formatExp(top.values[row])),
-    probs.map((p, k) => h('td', { class: cls(temperatures[k]) }, formatProb(p[index])))));
+    temperatures.map((t) =>
+      h(
+        'th',
+        { scope: 'col', class: cls(t) },
+        `p at T = ${t}`,
+        TEMPERATURES.includes(t) ? '' : t === 0 ? ' (greedy)' : ' (yours)',
+      ),
+    ),
+  );
+  const body = Array.from(top.indices, (index, row) =>
+    h(
+      'tr',
+      { 'data-index': index },
+      h(
+        'th',
+        { scope: 'row', class: 'tok', title: labels[index] },
+        clip(showToken(labels[index]), 24),
+      ),
+      h('td', { class: 'num' }, formatLogit(top.values[row])),
+      h('td', { class: 'num' }, formatExp(top.values[row])),
+      probs.map((p, k) => h('td', { class: cls(temperatures[k]) }, formatProb(p[index]))),
+    ),
+  );
   const rest = logits.length - top.indices.length;
-  return h('table', { class: 'temp-table' },
-    h('caption', {}, 'Temperature rescales the logits before softmax: p = exp(z / T) / Σ exp(z / T).',
-      rest > 0 ? ` Top ${top.indices.length} of ${logits.length.toLocaleString('en')} tokens; probabilities are over all of them.` : '',
-      biased ? ' The logits as pasted, without the logit bias.' : ''),
+  return h(
+    'table',
+    { class: 'temp-table' },
+    h(
+      'caption',
+      {},
+      'Temperature rescales the logits before softmax: p = exp(z / T) / Σ exp(z / T).',
+      rest > 0
+        ? ` Top ${top.indices.length} of ${logits.length.toLocaleString('en')} tokens; probabilities are over all of them.`
+        : '',
+      biased ? ' The logits as pasted, without the logit bias.' : '',
+    ),
     h('thead', {}, head),
-    h('tbody', {}, body));
+    h('tbody', {}, body),
+  );
 }
 
 function formatLogit(z) {

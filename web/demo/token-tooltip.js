@@ -17,9 +17,15 @@ export function tooltipContent(tokens, cell, cellText, joint) {
   const count = cell.tokenEnd - cell.tokenStart;
   const parts = [];
   if (count > 1) {
-    parts.push(h('p', { class: 'tip-joint' },
-      `${count} byte-level tokens make up `, h('span', { class: 'tok' }, showToken(cellText)),
-      joint.p === null ? '.' : `; together p = ${formatProb(joint.p)}.`));
+    parts.push(
+      h(
+        'p',
+        { class: 'tip-joint' },
+        `${count} byte-level tokens make up `,
+        h('span', { class: 'tok' }, showToken(cellText)),
+        joint.p === null ? '.' : `; together p = ${formatProb(joint.p)}.`,
+      ),
+    );
   }
   for (let i = cell.tokenStart; i < cell.tokenEnd; i++) parts.push(tokenDetails(tokens[i], i));
   return parts;
@@ -28,34 +34,105 @@ export function tooltipContent(tokens, cell, cellText, joint) {
 function tokenDetails(token, index) {
   // Most likely first by probability (providers send that order, but not every server keeps it);
   // the sort is stable, and alternatives without a number (sentinel, absent) go last.
-  const alternatives = [...token.topLogprobs].sort((a, b) => (known(b) > known(a)) - (known(b) < known(a)));
+  const alternatives = [...token.topLogprobs].sort(
+    (a, b) => (known(b) > known(a)) - (known(b) < known(a)),
+  );
   const rank = alternatives.findIndex((a) => a.token === token.token && sameBytes(a, token));
   const m = margin(token);
   const entropy = entropyEstimate(token);
-  return h('section', { class: 'tip-token', 'data-token-index': index },
-    h('p', { class: 'tip-head' },
+  return h(
+    'section',
+    { class: 'tip-token', 'data-token-index': index },
+    h(
+      'p',
+      { class: 'tip-head' },
       h('span', { class: 'tok' }, showToken(token.token)),
       h('span', { class: 'hint' }, ` token ${index}`),
-      escapedBytes(token)),
-    h('dl', { class: 'kv' },
-      h('dt', {}, 'p'), h('dd', { 'data-p': '' }, probabilityText(token)),
-      h('dt', {}, 'logprob'), h('dd', {}, logprobText(token)),
-      rank >= 0 && token.logprob !== null ? [h('dt', {}, 'rank'), h('dd', {}, `${rank + 1} of ${alternatives.length} listed`)] : null,
-      m === null ? null : [h('dt', { title: 'p of the most likely known token minus the second' }, 'margin'), h('dd', {}, formatProb(m))],
-      entropy === null ? null : [h('dt', { title: 'entropy at this position, bounded from the listed alternatives (nats)' }, 'entropy'),
-        h('dd', {}, entropy.upper - entropy.lower < 5e-5 ? entropy.lower.toFixed(4) : `${entropy.lower.toFixed(3)}–${entropy.upper.toFixed(3)}`)]),
-    token.belowTopN ? h('p', { class: 'tip-note' }, 'The API sent −9999 here: the token was not in its top N, so its probability is unknown but very small.') : null,
-    !token.belowTopN && token.logprob === null ? h('p', { class: 'tip-note' }, 'The API sent no logprob for this token.') : null,
+      escapedBytes(token),
+    ),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', {}, 'p'),
+      h('dd', { 'data-p': '' }, probabilityText(token)),
+      h('dt', {}, 'logprob'),
+      h('dd', {}, logprobText(token)),
+      rank >= 0 && token.logprob !== null
+        ? [h('dt', {}, 'rank'), h('dd', {}, `${rank + 1} of ${alternatives.length} listed`)]
+        : null,
+      m === null
+        ? null
+        : [
+            h('dt', { title: 'p of the most likely known token minus the second' }, 'margin'),
+            h('dd', {}, formatProb(m)),
+          ],
+      entropy === null
+        ? null
+        : [
+            h(
+              'dt',
+              { title: 'entropy at this position, bounded from the listed alternatives (nats)' },
+              'entropy',
+            ),
+            h(
+              'dd',
+              {},
+              entropy.upper - entropy.lower < 5e-5
+                ? entropy.lower.toFixed(4)
+                : `${entropy.lower.toFixed(3)}–${entropy.upper.toFixed(3)}`,
+            ),
+          ],
+    ),
+    token.belowTopN
+      ? h(
+          'p',
+          { class: 'tip-note' },
+          'The API sent −9999 here: the token was not in its top N, so its probability is unknown but very small.',
+        )
+      : null,
+    !token.belowTopN && token.logprob === null
+      ? h('p', { class: 'tip-note' }, 'The API sent no logprob for this token.')
+      : null,
     alternatives.length === 0
       ? h('p', { class: 'hint' }, 'The response lists no alternatives here.')
-      : h('table', { class: 'tip-alts' },
-        h('caption', {}, `Top ${alternatives.length} alternatives`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Token'), h('th', { scope: 'col', class: 'num' }, 'p'), h('th', { scope: 'col', class: 'num' }, 'logprob'))),
-        h('tbody', {}, alternatives.map((alt, k) => h('tr', { class: k === rank ? 'is-chosen' : null },
-          h('td', {}, h('span', { class: 'tok' }, showToken(alt.token)), k === rank ? h('span', { class: 'chosen-mark' }, ' chosen') : null),
-          h('td', { class: 'num' }, probabilityText(alt)),
-          h('td', { class: 'num' }, logprobText(alt)))))),
-    rank < 0 && alternatives.length > 0 ? h('p', { class: 'hint' }, 'The chosen token is not among the listed alternatives.') : null);
+      : h(
+          'table',
+          { class: 'tip-alts' },
+          h('caption', {}, `Top ${alternatives.length} alternatives`),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Token'),
+              h('th', { scope: 'col', class: 'num' }, 'p'),
+              h('th', { scope: 'col', class: 'num' }, 'logprob'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            alternatives.map((alt, k) =>
+              h(
+                'tr',
+                { class: k === rank ? 'is-chosen' : null },
+                h(
+                  'td',
+                  {},
+                  h('span', { class: 'tok' }, showToken(alt.token)),
+                  k === rank ? h('span', { class: 'chosen-mark' }, ' chosen') : null,
+                ),
+                h('td', { class: 'num' }, probabilityText(alt)),
+                h('td', { class: 'num' }, logprobText(alt)),
+              ),
+            ),
+          ),
+        ),
+    rank < 0 && alternatives.length > 0
+      ? h('p', { class: 'hint' }, 'The chosen token is not among the listed alternatives.')
+      : null,
+  );
 }
 
 /** An alternative's logprob for sorting: unknown ones below every number. */
@@ -83,7 +160,11 @@ function escapedBytes(token) {
     strictUtf8.decode(Uint8Array.from(token.bytes));
     return null;
   } catch {
-    return h('span', { class: 'hint' }, ` bytes ${token.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    return h(
+      'span',
+      { class: 'hint' },
+      ` bytes ${token.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
   }
 }
 

@@ -1,13 +1,23 @@
 // The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
 /// <reference lib="esnext.disposable" preserve="true" />
-import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError, throwIfFailed } from './errors.js';
+import {
+  LogitkitRangeError,
+  LogitkitStateError,
+  LogitkitTypeError,
+  throwIfFailed,
+} from './errors.js';
 import { HalfLogitsBuffer } from './half-logits-buffer.js';
 import type { Heap } from './heap.js';
 import { describe, dtypeOf, placeLogits, type Logits } from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn } from './options.js';
 import { outputRegions, readResult, Sampler, type SampleResult } from './sampler.js';
-import { parseSamplingOptions, parseSeed, type SamplingOptions, type StageName } from './sampling-options.js';
+import {
+  parseSamplingOptions,
+  parseSeed,
+  type SamplingOptions,
+  type StageName,
+} from './sampling-options.js';
 
 /** Options of `lk.createBatchSampler`: sampling options plus the row count and per-row seeds. */
 export interface BatchSamplerOptions extends SamplingOptions {
@@ -20,7 +30,9 @@ export interface BatchSamplerOptions extends SamplingOptions {
 const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<string>(() => {
-        console.warn('logitkit: a BatchSampler was garbage-collected without dispose(); call dispose() when done.');
+        console.warn(
+          'logitkit: a BatchSampler was garbage-collected without dispose(); call dispose() when done.',
+        );
       })
     : undefined;
 
@@ -38,7 +50,12 @@ export class BatchSampler {
   private disposedFlag = false;
 
   /** @internal Use `lk.createBatchSampler(options)`. */
-  constructor(private readonly heap: Heap, options: BatchSamplerOptions, fn = 'createBatchSampler', samplers?: Sampler[]) {
+  constructor(
+    private readonly heap: Heap,
+    options: BatchSamplerOptions,
+    fn = 'createBatchSampler',
+    samplers?: Sampler[],
+  ) {
     if (samplers !== undefined) {
       this.rows = samplers.length;
       this.samplers = samplers;
@@ -46,14 +63,20 @@ export class BatchSampler {
       return;
     }
     if (typeof options !== 'object' || options === null) {
-      throw new LogitkitTypeError(`${fn}: options must be an object with rows, got ${describe(options)}`, 'options');
+      throw new LogitkitTypeError(
+        `${fn}: options must be an object with rows, got ${describe(options)}`,
+        'options',
+      );
     }
     const rows = integerIn(options.rows, 1, 0x7fffffff, fn, 'options.rows');
     const base = parseSamplingOptions(options, fn, ['rows', 'seeds']);
     let seeds: { low: number; high: number }[];
     if (options.seeds !== undefined) {
       if (!Array.isArray(options.seeds) || options.seeds.length !== rows) {
-        throw new LogitkitRangeError(`${fn}: options.seeds must be an array of ${rows} seeds, got ${describe(options.seeds)}`, 'options.seeds');
+        throw new LogitkitRangeError(
+          `${fn}: options.seeds must be an array of ${rows} seeds, got ${describe(options.seeds)}`,
+          'options.seeds',
+        );
       }
       seeds = options.seeds.map((s, r) => parseSeed(s, fn, `options.seeds[${r}]`));
     } else {
@@ -66,7 +89,14 @@ export class BatchSampler {
     const made: Sampler[] = [];
     try {
       for (let r = 0; r < rows; r++) {
-        made.push(new Sampler(heap, undefined, fn, { ...base, seedLow: seeds[r]!.low, seedHigh: seeds[r]!.high, seeded: true }));
+        made.push(
+          new Sampler(heap, undefined, fn, {
+            ...base,
+            seedLow: seeds[r]!.low,
+            seedHigh: seeds[r]!.high,
+            seeded: true,
+          }),
+        );
       }
     } catch (error) {
       for (const s of made) s.dispose();
@@ -86,7 +116,10 @@ export class BatchSampler {
    * Samples every row in one call and records each row's token in its history. Returns one
    * result per row. `options.dtype` reads Uint16Array input as float16 / bfloat16.
    */
-  sample(logits: Logits | readonly Logits[], options?: { dtype?: 'float32' | 'float16' | 'bfloat16' }): SampleResult[] {
+  sample(
+    logits: Logits | readonly Logits[],
+    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
+  ): SampleResult[] {
     const fn = 'batchSampler.sample';
     this.live(fn);
     const p = this.samplers[0]!.options;
@@ -97,21 +130,40 @@ export class BatchSampler {
     const handles = this.heap.region('batchHandles', this.rows * 4);
     const regions = outputRegions(this.heap, this.rows, topN, samples);
     const failed = this.heap.region('batchFailed', 4);
-    new Uint32Array(this.heap.buffer, handles, this.rows).set(this.samplers.map((s) => s.rawHandle));
-    const status = this.heap.module._sampleRows(handles, this.rows, pointer, n, regions.result, regions.topIndices,
-      regions.topLogprobs, topN, regions.sampleTokens, regions.sampleLogprobs, samples, failed);
+    new Uint32Array(this.heap.buffer, handles, this.rows).set(
+      this.samplers.map((s) => s.rawHandle),
+    );
+    const status = this.heap.module._sampleRows(
+      handles,
+      this.rows,
+      pointer,
+      n,
+      regions.result,
+      regions.topIndices,
+      regions.topLogprobs,
+      topN,
+      regions.sampleTokens,
+      regions.sampleLogprobs,
+      samples,
+      failed,
+    );
     if (status !== 0) {
       const row = new Uint32Array(this.heap.buffer, failed, 1)[0]!;
       throwIfFailed(status, `${fn} (row ${row})`);
     }
-    return Array.from({ length: this.rows }, (_, r) => readResult(this.heap, regions, r, topN, samples));
+    return Array.from({ length: this.rows }, (_, r) =>
+      readResult(this.heap, regions, r, topN, samples),
+    );
   }
 
   /** Records one token per row (tokens.length === rows). */
   accept(tokens: ArrayLike<number>): void {
     this.live('batchSampler.accept');
     if (tokens === null || typeof tokens !== 'object' || tokens.length !== this.rows) {
-      throw new LogitkitRangeError(`batchSampler.accept: tokens must hold ${this.rows} token ids, one per row`, 'tokens');
+      throw new LogitkitRangeError(
+        `batchSampler.accept: tokens must hold ${this.rows} token ids, one per row`,
+        'tokens',
+      );
     }
     for (let r = 0; r < this.rows; r++) this.samplers[r]!.accept(tokens[r]!);
   }
@@ -158,35 +210,60 @@ export class BatchSampler {
   }
 
   // Places all rows contiguously in wasm memory (a flat input in one go).
-  private place(logits: Logits | readonly Logits[], dtype: 'float32' | 'float16' | 'bfloat16' | undefined, fn: string) {
+  private place(
+    logits: Logits | readonly Logits[],
+    dtype: 'float32' | 'float16' | 'bfloat16' | undefined,
+    fn: string,
+  ) {
     const isRowArray = Array.isArray(logits) && logits.length > 0 && typeof logits[0] !== 'number';
     if (!isRowArray) {
       const placed = placeLogits(this.heap, logits as Logits, fn, 'logits', dtype);
       if (placed.length % this.rows !== 0) {
-        throw new LogitkitRangeError(`${fn}: logits holds ${placed.length} values, not a multiple of rows = ${this.rows}`, 'logits');
+        throw new LogitkitRangeError(
+          `${fn}: logits holds ${placed.length} values, not a multiple of rows = ${this.rows}`,
+          'logits',
+        );
       }
       return { pointer: placed.pointer, n: placed.length / this.rows };
     }
     const rows = logits as readonly Logits[];
     if (rows.length !== this.rows) {
-      throw new LogitkitRangeError(`${fn}: logits has ${rows.length} rows, the sampler ${this.rows}`, 'logits');
+      throw new LogitkitRangeError(
+        `${fn}: logits has ${rows.length} rows, the sampler ${this.rows}`,
+        'logits',
+      );
     }
     let n = -1;
     let combined = 0;
     for (let r = 0; r < this.rows; r++) {
       const row = rows[r]!;
-      if (!(row instanceof LogitsBuffer) && !(row instanceof HalfLogitsBuffer) && !ArrayBuffer.isView(row) && !Array.isArray(row)) {
-        throw new LogitkitTypeError(`${fn}: logits[${r}] is ${describe(row)}, not a row of logits`, `logits[${r}]`);
+      if (
+        !(row instanceof LogitsBuffer) &&
+        !(row instanceof HalfLogitsBuffer) &&
+        !ArrayBuffer.isView(row) &&
+        !Array.isArray(row)
+      ) {
+        throw new LogitkitTypeError(
+          `${fn}: logits[${r}] is ${describe(row)}, not a row of logits`,
+          `logits[${r}]`,
+        );
       }
       const placed = placeLogits(this.heap, row, `${fn}: logits[${r}]`, 'batchRow', dtype);
       if (n < 0) {
         n = placed.length;
         combined = this.heap.region('batchLogits', this.rows * n * 4);
       } else if (placed.length !== n) {
-        throw new LogitkitRangeError(`${fn}: logits[${r}] has ${placed.length} values, logits[0] has ${n}`, `logits[${r}]`);
+        throw new LogitkitRangeError(
+          `${fn}: logits[${r}] has ${placed.length} values, logits[0] has ${n}`,
+          `logits[${r}]`,
+        );
       }
       // Growing memory never moves existing allocations, so placed.pointer stays valid.
-      new Uint8Array(this.heap.buffer).copyWithin(combined + r * n * 4, placed.pointer, placed.pointer + n * 4);
+      new Uint8Array(this.heap.buffer).copyWithin(
+        combined + r * n * 4,
+        placed.pointer,
+        placed.pointer + n * 4,
+      );
     }
     return { pointer: combined, n };
   }

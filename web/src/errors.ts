@@ -57,22 +57,38 @@ export function throwIfFailed(packed: number, fn: string): void {
       throw new LogitkitRangeError(`${fn}: logits[${index}] is NaN`, 'logits', index);
     case KernelCode.PositiveInf:
       throw new LogitkitRangeError(
-        `${fn}: logits[${index}] is +Infinity (only -Infinity, a masked token, is allowed)`, 'logits', index);
+        `${fn}: logits[${index}] is +Infinity (only -Infinity, a masked token, is allowed)`,
+        'logits',
+        index,
+      );
     case KernelCode.AllNegativeInf:
-      throw new LogitkitRangeError(`${fn}: every entry of logits is -Infinity, so there is no distribution`, 'logits');
+      throw new LogitkitRangeError(
+        `${fn}: every entry of logits is -Infinity, so there is no distribution`,
+        'logits',
+      );
     case KernelCode.AllBanned:
       throw new LogitkitRangeError(
-        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize) leave no token with a finite logit`, 'options.logitBias');
+        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize) leave no token with a finite logit`,
+        'options.logitBias',
+      );
     case KernelCode.BadToken:
       throw new LogitkitRangeError(
         `${fn}: token id ${index} (from options.logitBias or the sampler's history) is outside the vocabulary`,
-        'options.logitBias', index);
+        'options.logitBias',
+        index,
+      );
     case KernelCode.BadOption:
-      throw new LogitkitRangeError(`${fn}: invalid sampler configuration (item ${index})`, 'options', index);
+      throw new LogitkitRangeError(
+        `${fn}: invalid sampler configuration (item ${index})`,
+        'options',
+        index,
+      );
     case KernelCode.BadListToken:
       throw new LogitkitRangeError(
         `${fn}: token id ${index} (from options.allowedTokenIds, options.badWordsIds or options.drySequenceBreakers) is outside the vocabulary`,
-        'options', index);
+        'options',
+        index,
+      );
     case KernelCode.OutOfMemory:
       throw new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
     default:

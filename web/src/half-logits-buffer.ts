@@ -14,7 +14,13 @@ export class HalfLogitsBuffer extends WasmBuffer<Uint16Array> {
 
   /** @internal Use `lk.allocLogits(n, { dtype })`. */
   constructor(heap: Heap, length: number, dtype: 'float16' | 'bfloat16') {
-    super(heap, length, (buffer, address, n) => new Uint16Array(buffer, address, n), 2, 'a half-precision LogitsBuffer');
+    super(
+      heap,
+      length,
+      (buffer, address, n) => new Uint16Array(buffer, address, n),
+      2,
+      'a half-precision LogitsBuffer',
+    );
     this.dtype = dtype;
   }
 }

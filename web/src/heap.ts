@@ -30,7 +30,8 @@ export class Heap {
   /** Allocates `bytes` (8-byte aligned). Throws LogitkitStateError when memory is exhausted. */
   alloc(bytes: number, what: string): number {
     const address = this.module._malloc(Math.max(bytes, 8));
-    if (address === 0) throw new LogitkitStateError(`${what}: cannot allocate ${bytes} bytes of WebAssembly memory`);
+    if (address === 0)
+      throw new LogitkitStateError(`${what}: cannot allocate ${bytes} bytes of WebAssembly memory`);
     return address;
   }
 

@@ -3,12 +3,24 @@
  * compiled to WebAssembly (SIMD and baseline builds). Start with `const lk = await load()`.
  */
 export { load, simdSupported, type LoadOptions } from './load.js';
-export { Logitkit, type SoftmaxOptions, type TemperatureOptions, type EntropyOptions, type InputOptions } from './logitkit.js';
+export {
+  Logitkit,
+  type SoftmaxOptions,
+  type TemperatureOptions,
+  type EntropyOptions,
+  type InputOptions,
+} from './logitkit.js';
 export { WasmBuffer } from './wasm-buffer.js';
 export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
-export { STAGES, ORDER_PRESETS, type SamplingOptions, type StageName, type DType } from './sampling-options.js';
+export {
+  STAGES,
+  ORDER_PRESETS,
+  type SamplingOptions,
+  type StageName,
+  type DType,
+} from './sampling-options.js';
 export type { Logits } from './input.js';
 export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';

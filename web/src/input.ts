@@ -7,17 +7,24 @@ import { LogitsBuffer } from './logits-buffer.js';
  * What every kernel accepts as logits. A Uint16Array holds float16 or bfloat16 words (say which
  * with `{ dtype }`); a HalfLogitsBuffer carries its own dtype.
  */
-export type Logits = Float32Array | Float64Array | Uint16Array | readonly number[] | LogitsBuffer | HalfLogitsBuffer;
+export type Logits =
+  Float32Array | Float64Array | Uint16Array | readonly number[] | LogitsBuffer | HalfLogitsBuffer;
 
 const DTYPE_CODE = { float16: 1, bfloat16: 2 } as const;
 
 /** Reads `options.dtype` from an options object without judging the other keys. */
-export function dtypeOf(options: unknown, fn: string): 'float32' | 'float16' | 'bfloat16' | undefined {
+export function dtypeOf(
+  options: unknown,
+  fn: string,
+): 'float32' | 'float16' | 'bfloat16' | undefined {
   if (options === null || typeof options !== 'object') return undefined;
   const dtype = (options as { dtype?: unknown }).dtype;
   if (dtype === undefined) return undefined;
   if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') {
-    throw new LogitkitRangeError(`${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`, 'options.dtype');
+    throw new LogitkitRangeError(
+      `${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`,
+      'options.dtype',
+    );
   }
   return dtype;
 }
@@ -37,10 +44,18 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * (NaN and +Infinity are found by the kernel's own validating pass, with their index.)
  */
 export function placeLogits(
-  heap: Heap, logits: Logits, fn: string, slot = 'logits', dtype?: 'float32' | 'float16' | 'bfloat16'): PlacedLogits {
+  heap: Heap,
+  logits: Logits,
+  fn: string,
+  slot = 'logits',
+  dtype?: 'float32' | 'float16' | 'bfloat16',
+): PlacedLogits {
   if (logits instanceof HalfLogitsBuffer) {
     if (logits.heap !== heap) {
-      throw new LogitkitTypeError(`${fn}: logits is a LogitsBuffer from another load() instance`, 'logits');
+      throw new LogitkitTypeError(
+        `${fn}: logits is a LogitsBuffer from another load() instance`,
+        'logits',
+      );
     }
     const pointer = heap.region(slot, logits.length * 4);
     heap.module._convertHalf(logits.pointer, logits.length, DTYPE_CODE[logits.dtype], pointer);
@@ -49,11 +64,14 @@ export function placeLogits(
   if (logits instanceof Uint16Array) {
     if (dtype !== 'float16' && dtype !== 'bfloat16') {
       throw new LogitkitTypeError(
-        `${fn}: logits is a Uint16Array: pass options.dtype 'float16' or 'bfloat16' to say how to read it`, 'options.dtype');
+        `${fn}: logits is a Uint16Array: pass options.dtype 'float16' or 'bfloat16' to say how to read it`,
+        'options.dtype',
+      );
     }
     const length = logits.length;
     if (length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
-    if (length > 0x3fffffff / 4) throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
+    if (length > 0x3fffffff / 4)
+      throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
     // The raw words go into wasm memory as they are; C++ converts them (exactly) to float32.
     const words = heap.region(`${slot}:half`, length * 2);
     const pointer = heap.region(slot, length * 4);
@@ -63,7 +81,10 @@ export function placeLogits(
   }
   if (logits instanceof LogitsBuffer) {
     if (logits.heap !== heap) {
-      throw new LogitkitTypeError(`${fn}: logits is a LogitsBuffer from another load() instance`, 'logits');
+      throw new LogitkitTypeError(
+        `${fn}: logits is a LogitsBuffer from another load() instance`,
+        'logits',
+      );
     }
     if (logits.length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
     return { pointer: logits.pointer, length: logits.length };
@@ -72,11 +93,13 @@ export function placeLogits(
   if (!(logits instanceof Float32Array) && !(logits instanceof Float64Array) && !isArray) {
     throw new LogitkitTypeError(
       `${fn}: logits must be a Float32Array, Float64Array, Uint16Array (with dtype), number[] or LogitsBuffer, got ${describe(logits)}`,
-      'logits');
+      'logits',
+    );
   }
   const length = logits.length;
   if (length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
-  if (length > 0x3fffffff / 4) throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
+  if (length > 0x3fffffff / 4)
+    throw new LogitkitRangeError(`${fn}: logits has ${length} entries, too many`, 'logits');
   const pointer = heap.region(slot, length * 4);
   const target = heap.f32(pointer, length);
   if (logits instanceof Float32Array) {
@@ -85,10 +108,17 @@ export function placeLogits(
     for (let i = 0; i < length; i++) {
       const value = (logits as ArrayLike<unknown>)[i];
       if (typeof value !== 'number') {
-        throw new LogitkitTypeError(`${fn}: logits[${i}] is ${describe(value)}, not a number`, 'logits');
+        throw new LogitkitTypeError(
+          `${fn}: logits[${i}] is ${describe(value)}, not a number`,
+          'logits',
+        );
       }
       if (Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX) {
-        throw new LogitkitRangeError(`${fn}: logits[${i}] = ${value} is beyond the float32 range`, 'logits', i);
+        throw new LogitkitRangeError(
+          `${fn}: logits[${i}] = ${value} is beyond the float32 range`,
+          'logits',
+          i,
+        );
       }
       target[i] = value;
     }
@@ -100,6 +130,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`;
   return `${typeof value} ${String(value)}`;
 }

@@ -15,7 +15,8 @@ export interface LoadOptions {
 // A module using i32x4.splat and f64x2.promote_low_f32x4 (an op from the final SIMD128 spec): engines
 // that validate it run the SIMD build. Safari < 16.4 cannot even compile a module containing SIMD.
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 17, 253, 95, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 17,
+  253, 95, 11,
 ]);
 
 /** Whether this engine runs WebAssembly SIMD128. */
@@ -51,7 +52,8 @@ export async function load(options: LoadOptions = {}): Promise<Logitkit> {
     throw new LogitkitTypeError('load: options must be an object', 'options');
   }
   const simd = options.simd ?? simdSupported();
-  if (typeof simd !== 'boolean') throw new LogitkitTypeError('load: options.simd must be a boolean', 'options.simd');
+  if (typeof simd !== 'boolean')
+    throw new LogitkitTypeError('load: options.simd must be a boolean', 'options.simd');
   // Literal URLs, so bundlers (Vite, webpack 5, esbuild) see and copy both files.
   const factory: ModuleFactory = simd
     ? (await import('./wasm/logitkit-simd.mjs')).default
@@ -59,15 +61,21 @@ export async function load(options: LoadOptions = {}): Promise<Logitkit> {
   const defaultUrl = simd
     ? new URL('./wasm/logitkit-simd.wasm', import.meta.url)
     : new URL('./wasm/logitkit-baseline.wasm', import.meta.url);
-  const url = options.wasmUrl === undefined ? defaultUrl : new URL(String(options.wasmUrl), defaultUrl);
+  const url =
+    options.wasmUrl === undefined ? defaultUrl : new URL(String(options.wasmUrl), defaultUrl);
 
   let wasmBinary = options.wasmBinary;
-  if (wasmBinary === undefined && url.protocol === 'file:' && isNode()) wasmBinary = await readFileBytes(url);
+  if (wasmBinary === undefined && url.protocol === 'file:' && isNode())
+    wasmBinary = await readFileBytes(url);
   let module;
   try {
     // The kernels never print; Emscripten's own abort chatter is replaced by the error below.
     const quiet = { print: () => {}, printErr: () => {} };
-    module = await factory(wasmBinary !== undefined ? { ...quiet, wasmBinary } : { ...quiet, locateFile: () => url.href });
+    module = await factory(
+      wasmBinary !== undefined
+        ? { ...quiet, wasmBinary }
+        : { ...quiet, locateFile: () => url.href },
+    );
   } catch (cause) {
     // The usual cause: a server or bundler answered the .wasm URL with an HTML page
     // ("expected magic word 00 61 73 6d, found 3c 21 64 6f").
@@ -75,7 +83,8 @@ export async function load(options: LoadOptions = {}): Promise<Logitkit> {
     throw new LogitkitStateError(
       `load: cannot instantiate the ${simd ? 'SIMD' : 'baseline'} WebAssembly module from ${source}: ${String(cause)}. ` +
         'Check that this URL serves the .wasm file itself (Content-Type application/wasm), or pass options.wasmUrl / options.wasmBinary.',
-      { cause });
+      { cause },
+    );
   }
   return new Logitkit(module, simd);
 }

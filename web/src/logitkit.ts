@@ -54,18 +54,27 @@ export class Logitkit {
 
   /** p_i = exp(z_i / T) / sum_j exp(z_j / T), computed stably. T = 0 gives a one-hot at the argmax. */
   softmax(logits: Logits, options?: SoftmaxOptions): Float32Array {
-    return this.elementwise('softmax', logits, options, (m, p, t, out) => m._softmax(p.pointer, p.length, t, out));
+    return this.elementwise('softmax', logits, options, (m, p, t, out) =>
+      m._softmax(p.pointer, p.length, t, out),
+    );
   }
 
   /** log p_i = z_i / T - logSumExp(z / T). T = 0 gives 0 at the argmax and -Infinity elsewhere. */
   logSoftmax(logits: Logits, options?: SoftmaxOptions): Float32Array {
-    return this.elementwise('logSoftmax', logits, options, (m, p, t, out) => m._logSoftmax(p.pointer, p.length, t, out));
+    return this.elementwise('logSoftmax', logits, options, (m, p, t, out) =>
+      m._logSoftmax(p.pointer, p.length, t, out),
+    );
   }
 
   /** log sum_i exp(z_i / T), for T > 0 (it has no finite limit at T = 0). */
   logSumExp(logits: Logits, options?: TemperatureOptions): number {
     const t = temperatureOf(options, 'logSumExp', false);
-    return this.scalarResult('logSumExp', logits, (m, p, out) => m._logSumExp(p.pointer, p.length, t, out), options);
+    return this.scalarResult(
+      'logSumExp',
+      logits,
+      (m, p, out) => m._logSumExp(p.pointer, p.length, t, out),
+      options,
+    );
   }
 
   /** Index of the largest logit; the lowest index among ties. */
@@ -77,36 +86,73 @@ export class Logitkit {
   }
 
   /** The k largest logits, sorted by value descending, ties by lower index first. k > V returns all V. */
-  topK(logits: Logits, k: number, options?: InputOptions): { indices: Int32Array; values: Float32Array } {
+  topK(
+    logits: Logits,
+    k: number,
+    options?: InputOptions,
+  ): { indices: Int32Array; values: Float32Array } {
     integerIn(k, 1, 0x7fffffff, 'topK', 'k');
     const placed = placeLogits(this.heap, logits, 'topK', 'logits', dtypeOf(options, 'topK'));
     const count = Math.min(k, placed.length);
     const indices = this.heap.region('topIndices', count * 4);
     const values = this.heap.region('topValues', count * 4);
-    throwIfFailed(this.heap.module._topK(placed.pointer, placed.length, count, indices, values), 'topK');
-    return { indices: this.heap.i32(indices, count).slice(), values: this.heap.f32(values, count).slice() };
+    throwIfFailed(
+      this.heap.module._topK(placed.pointer, placed.length, count, indices, values),
+      'topK',
+    );
+    return {
+      indices: this.heap.i32(indices, count).slice(),
+      values: this.heap.f32(values, count).slice(),
+    };
   }
 
   /** The n most probable tokens of softmax(logits / T) and their log-probabilities, most probable first. */
-  topLogprobs(logits: Logits, n: number, options?: TemperatureOptions): { indices: Int32Array; logprobs: Float32Array } {
+  topLogprobs(
+    logits: Logits,
+    n: number,
+    options?: TemperatureOptions,
+  ): { indices: Int32Array; logprobs: Float32Array } {
     integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
     const t = temperatureOf(options, 'topLogprobs');
-    const placed = placeLogits(this.heap, logits, 'topLogprobs', 'logits', dtypeOf(options, 'topLogprobs'));
+    const placed = placeLogits(
+      this.heap,
+      logits,
+      'topLogprobs',
+      'logits',
+      dtypeOf(options, 'topLogprobs'),
+    );
     const count = Math.min(n, placed.length);
     const indices = this.heap.region('topIndices', count * 4);
     const logprobs = this.heap.region('topValues', count * 4);
-    throwIfFailed(this.heap.module._topLogprobs(placed.pointer, placed.length, count, t, indices, logprobs), 'topLogprobs');
-    return { indices: this.heap.i32(indices, count).slice(), logprobs: this.heap.f32(logprobs, count).slice() };
+    throwIfFailed(
+      this.heap.module._topLogprobs(placed.pointer, placed.length, count, t, indices, logprobs),
+      'topLogprobs',
+    );
+    return {
+      indices: this.heap.i32(indices, count).slice(),
+      logprobs: this.heap.f32(logprobs, count).slice(),
+    };
   }
 
   /** Shannon entropy of softmax(logits / T): -sum p log p, in nats, or in `base` (2 for bits). */
   entropy(logits: Logits, options?: EntropyOptions): number {
     const t = temperatureOf(options, 'entropy');
     const base = options?.base;
-    if (base !== undefined && (typeof base !== 'number' || !Number.isFinite(base) || base <= 0 || base === 1)) {
-      throw new LogitkitRangeError(`entropy: options.base must be a finite number > 0 and not 1, got ${describe(base)}`, 'options.base');
+    if (
+      base !== undefined &&
+      (typeof base !== 'number' || !Number.isFinite(base) || base <= 0 || base === 1)
+    ) {
+      throw new LogitkitRangeError(
+        `entropy: options.base must be a finite number > 0 and not 1, got ${describe(base)}`,
+        'options.base',
+      );
     }
-    const nats = this.scalarResult('entropy', logits, (m, p, out) => m._entropy(p.pointer, p.length, t, out), options);
+    const nats = this.scalarResult(
+      'entropy',
+      logits,
+      (m, p, out) => m._entropy(p.pointer, p.length, t, out),
+      options,
+    );
     return base === undefined ? nats : nats / Math.log(base);
   }
 
@@ -149,33 +195,56 @@ export class Logitkit {
    */
   allocLogits(n: number): LogitsBuffer;
   allocLogits(n: number, options: { dtype: 'float16' | 'bfloat16' }): HalfLogitsBuffer;
-  allocLogits(n: number, options?: { dtype?: 'float32' | 'float16' | 'bfloat16' }): LogitsBuffer | HalfLogitsBuffer;
-  allocLogits(n: number, options?: { dtype?: 'float32' | 'float16' | 'bfloat16' }): LogitsBuffer | HalfLogitsBuffer {
+  allocLogits(
+    n: number,
+    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
+  ): LogitsBuffer | HalfLogitsBuffer;
+  allocLogits(
+    n: number,
+    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
+  ): LogitsBuffer | HalfLogitsBuffer {
     integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
     const dtype = dtypeOf(options, 'allocLogits');
-    if (dtype === 'float16' || dtype === 'bfloat16') return new HalfLogitsBuffer(this.heap, n, dtype);
+    if (dtype === 'float16' || dtype === 'bfloat16')
+      return new HalfLogitsBuffer(this.heap, n, dtype);
     return new LogitsBuffer(this.heap, n);
   }
 
   private elementwise(
-    fn: string, logits: Logits, options: SoftmaxOptions | undefined,
-    kernel: (m: RawModule, placed: PlacedLogits, t: number, out: number) => number): Float32Array {
+    fn: string,
+    logits: Logits,
+    options: SoftmaxOptions | undefined,
+    kernel: (m: RawModule, placed: PlacedLogits, t: number, out: number) => number,
+  ): Float32Array {
     const t = temperatureOf(options, fn);
     const out = options?.out;
     const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
     if (out instanceof LogitsBuffer) {
-      if (out.heap !== this.heap) throw new LogitkitTypeError(`${fn}: options.out is a LogitsBuffer from another load() instance`, 'options.out');
+      if (out.heap !== this.heap)
+        throw new LogitkitTypeError(
+          `${fn}: options.out is a LogitsBuffer from another load() instance`,
+          'options.out',
+        );
       if (out.length < placed.length) {
-        throw new LogitkitRangeError(`${fn}: options.out holds ${out.length} values, logits has ${placed.length}`, 'options.out');
+        throw new LogitkitRangeError(
+          `${fn}: options.out holds ${out.length} values, logits has ${placed.length}`,
+          'options.out',
+        );
       }
       throwIfFailed(kernel(this.heap.module, placed, t, out.pointer), fn);
       return out.array.length === placed.length ? out.array : out.array.subarray(0, placed.length);
     }
     if (out !== undefined && !(out instanceof Float32Array)) {
-      throw new LogitkitTypeError(`${fn}: options.out must be a LogitsBuffer or Float32Array, got ${describe(out)}`, 'options.out');
+      throw new LogitkitTypeError(
+        `${fn}: options.out must be a LogitsBuffer or Float32Array, got ${describe(out)}`,
+        'options.out',
+      );
     }
     if (out && out.length < placed.length) {
-      throw new LogitkitRangeError(`${fn}: options.out holds ${out.length} values, logits has ${placed.length}`, 'options.out');
+      throw new LogitkitRangeError(
+        `${fn}: options.out holds ${out.length} values, logits has ${placed.length}`,
+        'options.out',
+      );
     }
     const result = this.heap.region('result', placed.length * 4);
     throwIfFailed(kernel(this.heap.module, placed, t, result), fn);
@@ -187,8 +256,12 @@ export class Logitkit {
     return values.slice();
   }
 
-  private scalarResult(fn: string, logits: Logits, kernel: (m: RawModule, placed: PlacedLogits, out: number) => number,
-    options?: unknown): number {
+  private scalarResult(
+    fn: string,
+    logits: Logits,
+    kernel: (m: RawModule, placed: PlacedLogits, out: number) => number,
+    options?: unknown,
+  ): number {
     const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
     const out = this.heap.region('scalar', 8);
     throwIfFailed(kernel(this.heap.module, placed, out), fn);

@@ -9,6 +9,12 @@ import { WasmBuffer } from './wasm-buffer.js';
 export class LogitsBuffer extends WasmBuffer<Float32Array> {
   /** @internal Use `lk.allocLogits(n)`. */
   constructor(heap: Heap, length: number) {
-    super(heap, length, (buffer, address, n) => new Float32Array(buffer, address, n), 4, 'a LogitsBuffer');
+    super(
+      heap,
+      length,
+      (buffer, address, n) => new Float32Array(buffer, address, n),
+      4,
+      'a LogitsBuffer',
+    );
   }
 }

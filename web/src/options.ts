@@ -6,35 +6,65 @@ import { describe } from './input.js';
  * name the function and the option.
  */
 
-export function temperatureOf(options: { temperature?: number } | undefined, fn: string, allowZero = true): number {
+export function temperatureOf(
+  options: { temperature?: number } | undefined,
+  fn: string,
+  allowZero = true,
+): number {
   if (options === undefined || options === null) return 1;
-  if (typeof options !== 'object') throw new LogitkitTypeError(`${fn}: options must be an object, got ${describe(options)}`, 'options');
+  if (typeof options !== 'object')
+    throw new LogitkitTypeError(
+      `${fn}: options must be an object, got ${describe(options)}`,
+      'options',
+    );
   const t = options.temperature;
   if (t === undefined) return 1;
   if (typeof t !== 'number') {
-    throw new LogitkitTypeError(`${fn}: options.temperature must be a number, got ${describe(t)}`, 'options.temperature');
+    throw new LogitkitTypeError(
+      `${fn}: options.temperature must be a number, got ${describe(t)}`,
+      'options.temperature',
+    );
   }
   if (!Number.isFinite(t) || t < 0 || (!allowZero && t === 0)) {
     const need = allowZero ? 'a finite number >= 0 (0 means greedy)' : 'a finite number > 0';
-    throw new LogitkitRangeError(`${fn}: options.temperature must be ${need}, got ${t}`, 'options.temperature');
+    throw new LogitkitRangeError(
+      `${fn}: options.temperature must be ${need}, got ${t}`,
+      'options.temperature',
+    );
   }
   return t;
 }
 
 /** An integer within [min, max]; `what` is how the message names it. */
-export function integerIn(value: unknown, min: number, max: number, fn: string, what: string): number {
-  if (typeof value !== 'number') throw new LogitkitTypeError(`${fn}: ${what} must be a number, got ${describe(value)}`, what);
+export function integerIn(
+  value: unknown,
+  min: number,
+  max: number,
+  fn: string,
+  what: string,
+): number {
+  if (typeof value !== 'number')
+    throw new LogitkitTypeError(`${fn}: ${what} must be a number, got ${describe(value)}`, what);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new LogitkitRangeError(`${fn}: ${what} must be an integer in [${min}, ${max}], got ${value}`, what);
+    throw new LogitkitRangeError(
+      `${fn}: ${what} must be an integer in [${min}, ${max}], got ${value}`,
+      what,
+    );
   }
   return value;
 }
 
 /** A finite number within [min, max] (each bound inclusive unless said otherwise). */
 export function numberIn(
-  value: unknown, min: number, max: number, fn: string, what: string,
-  { minExclusive = false } = {}): number {
-  if (typeof value !== 'number') throw new LogitkitTypeError(`${fn}: ${what} must be a number, got ${describe(value)}`, what);
+  value: unknown,
+  min: number,
+  max: number,
+  fn: string,
+  what: string,
+  { minExclusive = false } = {},
+): number {
+  if (typeof value !== 'number')
+    throw new LogitkitTypeError(`${fn}: ${what} must be a number, got ${describe(value)}`, what);
   if (!Number.isFinite(value) || value > max || value < min || (minExclusive && value === min)) {
     const range = `${minExclusive ? '(' : '['}${min}, ${max}]`;
     throw new LogitkitRangeError(`${fn}: ${what} must be in ${range}, got ${value}`, what);

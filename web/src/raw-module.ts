@@ -12,20 +12,52 @@ export interface RawModule {
   _entropy(logits: number, n: number, temperature: number, out: number): number;
   _argmax(logits: number, n: number, out: number): number;
   _topK(logits: number, n: number, k: number, indices: number, values: number): number;
-  _topLogprobs(logits: number, n: number, k: number, temperature: number, indices: number, logprobs: number): number;
+  _topLogprobs(
+    logits: number,
+    n: number,
+    k: number,
+    temperature: number,
+    indices: number,
+    logprobs: number,
+  ): number;
   _samplerCreate(): number;
   _samplerDestroy(sampler: number): void;
   _samplerConfigure(sampler: number, slots: number, order: number, orderLength: number): number;
   _samplerSetBias(sampler: number, tokens: number, biases: number, count: number): number;
   _samplerSetAllowed(sampler: number, tokens: number, count: number): number;
-  _samplerSetSequences(sampler: number, kind: number, tokens: number, lengths: number, count: number): number;
+  _samplerSetSequences(
+    sampler: number,
+    kind: number,
+    tokens: number,
+    lengths: number,
+    count: number,
+  ): number;
   _samplerSample(
-    sampler: number, logits: number, n: number, result: number, topIndices: number, topLogprobs: number,
-    topN: number, sampleTokens: number, sampleLogprobs: number, sampleCapacity: number): number;
+    sampler: number,
+    logits: number,
+    n: number,
+    result: number,
+    topIndices: number,
+    topLogprobs: number,
+    topN: number,
+    sampleTokens: number,
+    sampleLogprobs: number,
+    sampleCapacity: number,
+  ): number;
   _sampleRows(
-    handles: number, rows: number, logits: number, n: number, results: number, topIndices: number,
-    topLogprobs: number, topN: number, sampleTokens: number, sampleLogprobs: number, sampleCapacity: number,
-    failedRow: number): number;
+    handles: number,
+    rows: number,
+    logits: number,
+    n: number,
+    results: number,
+    topIndices: number,
+    topLogprobs: number,
+    topN: number,
+    sampleTokens: number,
+    sampleLogprobs: number,
+    sampleCapacity: number,
+    failedRow: number,
+  ): number;
   _samplerAccept(sampler: number, token: number): number;
   _samplerClone(sampler: number): number;
   _samplerMu(sampler: number): number;

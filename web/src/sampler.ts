@@ -4,7 +4,14 @@ import { LogitkitStateError, throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
 import { integerIn } from './options.js';
 import { dtypeOf, placeLogits, type Logits } from './input.js';
-import { canonicalSamplingOptions, paramSlots, parseSamplingOptions, type ParsedSampling, type SamplingOptions, type StageName } from './sampling-options.js';
+import {
+  canonicalSamplingOptions,
+  paramSlots,
+  parseSamplingOptions,
+  type ParsedSampling,
+  type SamplingOptions,
+  type StageName,
+} from './sampling-options.js';
 
 /** One draw. */
 export interface SampleResult {
@@ -30,7 +37,9 @@ export interface SampleResult {
 const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<string>(() => {
-        console.warn('logitkit: a Sampler was garbage-collected without dispose(); call sampler.dispose() when done.');
+        console.warn(
+          'logitkit: a Sampler was garbage-collected without dispose(); call sampler.dispose() when done.',
+        );
       })
     : undefined;
 
@@ -45,8 +54,13 @@ export class Sampler {
   private handle: number;
 
   /** @internal Use `lk.createSampler(options)`. */
-  constructor(private readonly heap: Heap, options: SamplingOptions | undefined, fn = 'createSampler',
-    private readonly parsed: ParsedSampling = parseSamplingOptions(options, fn), handle = 0) {
+  constructor(
+    private readonly heap: Heap,
+    options: SamplingOptions | undefined,
+    fn = 'createSampler',
+    private readonly parsed: ParsedSampling = parseSamplingOptions(options, fn),
+    handle = 0,
+  ) {
     this.handle = handle !== 0 ? handle : heap.module._samplerCreate();
     if (this.handle === 0) throw new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
     if (handle === 0) {
@@ -114,7 +128,8 @@ export class Sampler {
    */
   clone(): Sampler {
     const handle = this.heap.module._samplerClone(this.live('clone'));
-    if (handle === 0) throw new LogitkitStateError('sampler.clone: WebAssembly memory is exhausted');
+    if (handle === 0)
+      throw new LogitkitStateError('sampler.clone: WebAssembly memory is exhausted');
     return new Sampler(this.heap, undefined, 'sampler.clone', this.parsed, handle);
   }
 
@@ -149,7 +164,10 @@ export function configure(heap: Heap, handle: number, p: ParsedSampling, fn: str
   const orderAddress = heap.region('samplerOrder', p.orderIndices.length);
   heap.f64(slotAddress, slots.length).set(slots);
   new Uint8Array(heap.buffer, orderAddress, p.orderIndices.length).set(p.orderIndices);
-  throwIfFailed(heap.module._samplerConfigure(handle, slotAddress, orderAddress, p.orderIndices.length), fn);
+  throwIfFailed(
+    heap.module._samplerConfigure(handle, slotAddress, orderAddress, p.orderIndices.length),
+    fn,
+  );
 
   const count = p.biasTokens.length;
   const tokens = heap.region('biasTokens', count * 4);
@@ -162,12 +180,18 @@ export function configure(heap: Heap, handle: number, p: ParsedSampling, fn: str
   heap.i32(allowed, p.allowedTokens.length).set(p.allowedTokens);
   throwIfFailed(heap.module._samplerSetAllowed(handle, allowed, p.allowedTokens.length), fn);
 
-  for (const [kind, seq] of [[0, p.badWords], [1, p.dryBreakers]] as const) {
+  for (const [kind, seq] of [
+    [0, p.badWords],
+    [1, p.dryBreakers],
+  ] as const) {
     const flat = heap.region('listTokens', seq.tokens.length * 4);
     const lengths = heap.region('listLengths', seq.lengths.length * 4);
     heap.i32(flat, seq.tokens.length).set(seq.tokens);
     new Uint32Array(heap.buffer, lengths, seq.lengths.length).set(seq.lengths);
-    throwIfFailed(heap.module._samplerSetSequences(handle, kind, flat, lengths, seq.lengths.length), fn);
+    throwIfFailed(
+      heap.module._samplerSetSequences(handle, kind, flat, lengths, seq.lengths.length),
+      fn,
+    );
   }
 }
 
@@ -183,10 +207,21 @@ export function outputRegions(heap: Heap, rows: number, topN: number, samples: n
 }
 
 /** Reads row `row` of the results written by `_samplerSample` / `_sampleRows`. */
-export function readResult(heap: Heap, regions: ReturnType<typeof outputRegions>, row: number, topN: number,
-  sampleCapacity: number): SampleResult {
+export function readResult(
+  heap: Heap,
+  regions: ReturnType<typeof outputRegions>,
+  row: number,
+  topN: number,
+  sampleCapacity: number,
+): SampleResult {
   const r = heap.f64(regions.result + row * 48, 6);
-  const out: SampleResult = { token: r[0]!, logprob: r[1]!, rawLogprob: r[2]!, kept: r[3]!, rank: r[4]! };
+  const out: SampleResult = {
+    token: r[0]!,
+    logprob: r[1]!,
+    rawLogprob: r[2]!,
+    kept: r[3]!,
+    rank: r[4]!,
+  };
   if (topN > 0) {
     out.topLogprobs = {
       indices: heap.i32(regions.topIndices + row * topN * 4, topN).slice(),
@@ -204,14 +239,33 @@ export function readResult(heap: Heap, regions: ReturnType<typeof outputRegions>
 }
 
 /** One draw with a configured C++ sampler; the top list and samples are copied out when asked for. */
-export function drawWith(heap: Heap, handle: number, logits: Logits, p: ParsedSampling, fn: string,
-  dtype?: 'float32' | 'float16' | 'bfloat16'): SampleResult {
+export function drawWith(
+  heap: Heap,
+  handle: number,
+  logits: Logits,
+  p: ParsedSampling,
+  fn: string,
+  dtype?: 'float32' | 'float16' | 'bfloat16',
+): SampleResult {
   const placed = placeLogits(heap, logits, fn, 'logits', dtype);
   const topN = Math.min(p.topLogprobs, placed.length);
   const samples = p.n >= 2 ? Math.min(p.n, placed.length) : 0;
   const regions = outputRegions(heap, 1, topN, samples);
-  throwIfFailed(heap.module._samplerSample(handle, placed.pointer, placed.length, regions.result, regions.topIndices,
-    regions.topLogprobs, topN, regions.sampleTokens, regions.sampleLogprobs, samples), fn);
+  throwIfFailed(
+    heap.module._samplerSample(
+      handle,
+      placed.pointer,
+      placed.length,
+      regions.result,
+      regions.topIndices,
+      regions.topLogprobs,
+      topN,
+      regions.sampleTokens,
+      regions.sampleLogprobs,
+      samples,
+    ),
+    fn,
+  );
   return readResult(heap, regions, 0, topN, samples);
 }
 

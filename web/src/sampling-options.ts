@@ -4,8 +4,22 @@ import { integerIn, numberIn } from './options.js';
 
 /** The stages of a sampler chain, by name. Processors (the first six) always precede filters. */
 export const STAGES = [
-  'logitBias', 'allowedTokens', 'badWords', 'noRepeatNgram', 'penalties', 'dry',
-  'temperature', 'topK', 'topP', 'minP', 'typicalP', 'epsilon', 'eta', 'topNSigma', 'xtc', 'mirostat',
+  'logitBias',
+  'allowedTokens',
+  'badWords',
+  'noRepeatNgram',
+  'penalties',
+  'dry',
+  'temperature',
+  'topK',
+  'topP',
+  'minP',
+  'typicalP',
+  'epsilon',
+  'eta',
+  'topNSigma',
+  'xtc',
+  'mirostat',
 ] as const;
 /** The name of one stage of a sampler chain (see `STAGES`). */
 export type StageName = (typeof STAGES)[number];
@@ -15,17 +29,47 @@ const PROCESSOR_COUNT = 6;
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
-    'logitBias', 'allowedTokens', 'badWords', 'noRepeatNgram', 'penalties', 'dry',
-    'topNSigma', 'topK', 'typicalP', 'topP', 'minP', 'epsilon', 'eta', 'xtc', 'temperature', 'mirostat',
+    'logitBias',
+    'allowedTokens',
+    'badWords',
+    'noRepeatNgram',
+    'penalties',
+    'dry',
+    'topNSigma',
+    'topK',
+    'typicalP',
+    'topP',
+    'minP',
+    'epsilon',
+    'eta',
+    'xtc',
+    'temperature',
+    'mirostat',
   ],
 };
 
 // Stage names as llama.cpp's server (`samplers`) and configs spell them.
 const STAGE_ALIASES: Record<string, StageName> = {
-  logit_bias: 'logitBias', allowed_token_ids: 'allowedTokens', bad_words: 'badWords', bad_words_ids: 'badWords',
-  no_repeat_ngram: 'noRepeatNgram', no_repeat_ngram_size: 'noRepeatNgram', penalties: 'penalties', dry: 'dry',
-  temperature: 'temperature', temp: 'temperature', top_k: 'topK', top_p: 'topP', min_p: 'minP', typical_p: 'typicalP',
-  typ_p: 'typicalP', epsilon_cutoff: 'epsilon', eta_cutoff: 'eta', top_n_sigma: 'topNSigma', xtc: 'xtc', mirostat: 'mirostat',
+  logit_bias: 'logitBias',
+  allowed_token_ids: 'allowedTokens',
+  bad_words: 'badWords',
+  bad_words_ids: 'badWords',
+  no_repeat_ngram: 'noRepeatNgram',
+  no_repeat_ngram_size: 'noRepeatNgram',
+  penalties: 'penalties',
+  dry: 'dry',
+  temperature: 'temperature',
+  temp: 'temperature',
+  top_k: 'topK',
+  top_p: 'topP',
+  min_p: 'minP',
+  typical_p: 'typicalP',
+  typ_p: 'typicalP',
+  epsilon_cutoff: 'epsilon',
+  eta_cutoff: 'eta',
+  top_n_sigma: 'topNSigma',
+  xtc: 'xtc',
+  mirostat: 'mirostat',
 };
 
 /** Half-precision and float inputs: how a Uint16Array's words are read. */
@@ -165,49 +209,94 @@ export interface TokenSequences {
 }
 
 const ALIASES: Record<string, keyof SamplingOptions> = {
-  temperature: 'temperature', temp: 'temperature',
-  topK: 'topK', top_k: 'topK',
-  topP: 'topP', top_p: 'topP',
-  minP: 'minP', min_p: 'minP',
-  dynatempRange: 'dynatempRange', dynatemp_range: 'dynatempRange',
-  dynatempExponent: 'dynatempExponent', dynatemp_exponent: 'dynatempExponent',
-  typicalP: 'typicalP', typical_p: 'typicalP', typ_p: 'typicalP',
-  epsilonCutoff: 'epsilonCutoff', epsilon_cutoff: 'epsilonCutoff',
-  etaCutoff: 'etaCutoff', eta_cutoff: 'etaCutoff',
-  topNSigma: 'topNSigma', top_n_sigma: 'topNSigma',
-  xtcProbability: 'xtcProbability', xtc_probability: 'xtcProbability',
-  xtcThreshold: 'xtcThreshold', xtc_threshold: 'xtcThreshold',
-  mirostat: 'mirostat', mirostat_mode: 'mirostat',
-  mirostatTau: 'mirostatTau', mirostat_tau: 'mirostatTau',
-  mirostatEta: 'mirostatEta', mirostat_eta: 'mirostatEta',
-  mirostatM: 'mirostatM', mirostat_m: 'mirostatM',
-  minTokensToKeep: 'minTokensToKeep', min_tokens_to_keep: 'minTokensToKeep', min_keep: 'minTokensToKeep',
-  logitBias: 'logitBias', logit_bias: 'logitBias',
-  allowedTokenIds: 'allowedTokenIds', allowed_token_ids: 'allowedTokenIds',
-  badWordsIds: 'badWordsIds', bad_words_ids: 'badWordsIds', bad_words_token_ids: 'badWordsIds',
-  noRepeatNgramSize: 'noRepeatNgramSize', no_repeat_ngram_size: 'noRepeatNgramSize',
-  repetitionPenalty: 'repetitionPenalty', repetition_penalty: 'repetitionPenalty', repeat_penalty: 'repetitionPenalty',
-  presencePenalty: 'presencePenalty', presence_penalty: 'presencePenalty',
-  frequencyPenalty: 'frequencyPenalty', frequency_penalty: 'frequencyPenalty',
-  penaltyLastN: 'penaltyLastN', penalty_last_n: 'penaltyLastN', repeat_last_n: 'penaltyLastN',
-  dryMultiplier: 'dryMultiplier', dry_multiplier: 'dryMultiplier',
-  dryBase: 'dryBase', dry_base: 'dryBase',
-  dryAllowedLength: 'dryAllowedLength', dry_allowed_length: 'dryAllowedLength',
-  dryPenaltyLastN: 'dryPenaltyLastN', dry_penalty_last_n: 'dryPenaltyLastN',
-  drySequenceBreakers: 'drySequenceBreakers', dry_sequence_breakers: 'drySequenceBreakers',
+  temperature: 'temperature',
+  temp: 'temperature',
+  topK: 'topK',
+  top_k: 'topK',
+  topP: 'topP',
+  top_p: 'topP',
+  minP: 'minP',
+  min_p: 'minP',
+  dynatempRange: 'dynatempRange',
+  dynatemp_range: 'dynatempRange',
+  dynatempExponent: 'dynatempExponent',
+  dynatemp_exponent: 'dynatempExponent',
+  typicalP: 'typicalP',
+  typical_p: 'typicalP',
+  typ_p: 'typicalP',
+  epsilonCutoff: 'epsilonCutoff',
+  epsilon_cutoff: 'epsilonCutoff',
+  etaCutoff: 'etaCutoff',
+  eta_cutoff: 'etaCutoff',
+  topNSigma: 'topNSigma',
+  top_n_sigma: 'topNSigma',
+  xtcProbability: 'xtcProbability',
+  xtc_probability: 'xtcProbability',
+  xtcThreshold: 'xtcThreshold',
+  xtc_threshold: 'xtcThreshold',
+  mirostat: 'mirostat',
+  mirostat_mode: 'mirostat',
+  mirostatTau: 'mirostatTau',
+  mirostat_tau: 'mirostatTau',
+  mirostatEta: 'mirostatEta',
+  mirostat_eta: 'mirostatEta',
+  mirostatM: 'mirostatM',
+  mirostat_m: 'mirostatM',
+  minTokensToKeep: 'minTokensToKeep',
+  min_tokens_to_keep: 'minTokensToKeep',
+  min_keep: 'minTokensToKeep',
+  logitBias: 'logitBias',
+  logit_bias: 'logitBias',
+  allowedTokenIds: 'allowedTokenIds',
+  allowed_token_ids: 'allowedTokenIds',
+  badWordsIds: 'badWordsIds',
+  bad_words_ids: 'badWordsIds',
+  bad_words_token_ids: 'badWordsIds',
+  noRepeatNgramSize: 'noRepeatNgramSize',
+  no_repeat_ngram_size: 'noRepeatNgramSize',
+  repetitionPenalty: 'repetitionPenalty',
+  repetition_penalty: 'repetitionPenalty',
+  repeat_penalty: 'repetitionPenalty',
+  presencePenalty: 'presencePenalty',
+  presence_penalty: 'presencePenalty',
+  frequencyPenalty: 'frequencyPenalty',
+  frequency_penalty: 'frequencyPenalty',
+  penaltyLastN: 'penaltyLastN',
+  penalty_last_n: 'penaltyLastN',
+  repeat_last_n: 'penaltyLastN',
+  dryMultiplier: 'dryMultiplier',
+  dry_multiplier: 'dryMultiplier',
+  dryBase: 'dryBase',
+  dry_base: 'dryBase',
+  dryAllowedLength: 'dryAllowedLength',
+  dry_allowed_length: 'dryAllowedLength',
+  dryPenaltyLastN: 'dryPenaltyLastN',
+  dry_penalty_last_n: 'dryPenaltyLastN',
+  drySequenceBreakers: 'drySequenceBreakers',
+  dry_sequence_breakers: 'drySequenceBreakers',
   seed: 'seed',
-  topLogprobs: 'topLogprobs', top_logprobs: 'topLogprobs',
-  logprobsMode: 'logprobsMode', logprobs_mode: 'logprobsMode',
+  topLogprobs: 'topLogprobs',
+  top_logprobs: 'topLogprobs',
+  logprobsMode: 'logprobsMode',
+  logprobs_mode: 'logprobsMode',
   n: 'n',
-  order: 'order', samplers: 'order',
+  order: 'order',
+  samplers: 'order',
   dtype: 'dtype',
 };
 
 /** Maps aliases to canonical names; rejects unknown keys (listing the valid ones) and duplicates. */
-export function canonicalSamplingOptions(options: unknown, fn: string, extra: readonly string[] = []): SamplingOptions {
+export function canonicalSamplingOptions(
+  options: unknown,
+  fn: string,
+  extra: readonly string[] = [],
+): SamplingOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new LogitkitTypeError(`${fn}: options must be an object, got ${describe(options)}`, 'options');
+    throw new LogitkitTypeError(
+      `${fn}: options must be an object, got ${describe(options)}`,
+      'options',
+    );
   }
   const out: Record<string, unknown> = {};
   const from: Record<string, string> = {};
@@ -216,11 +305,17 @@ export function canonicalSamplingOptions(options: unknown, fn: string, extra: re
     const name = ALIASES[key];
     if (name === undefined) {
       const valid = [...new Set(Object.values(ALIASES)), ...extra].join(', ');
-      throw new LogitkitTypeError(`${fn}: unknown option "${key}". Valid options: ${valid} (snake_case aliases accepted)`, `options.${key}`);
+      throw new LogitkitTypeError(
+        `${fn}: unknown option "${key}". Valid options: ${valid} (snake_case aliases accepted)`,
+        `options.${key}`,
+      );
     }
     if (value === undefined) continue;
     if (name in out) {
-      throw new LogitkitTypeError(`${fn}: options.${key} and options.${from[name]} are the same option; give one`, `options.${key}`);
+      throw new LogitkitTypeError(
+        `${fn}: options.${key} and options.${from[name]} are the same option; give one`,
+        `options.${key}`,
+      );
     }
     out[name] = value;
     from[name] = key;
@@ -230,7 +325,11 @@ export function canonicalSamplingOptions(options: unknown, fn: string, extra: re
 
 const UINT32 = 4294967296;
 
-export function parseSeed(seed: number | bigint | undefined, fn: string, what = 'options.seed'): { low: number; high: number; seeded: boolean } {
+export function parseSeed(
+  seed: number | bigint | undefined,
+  fn: string,
+  what = 'options.seed',
+): { low: number; high: number; seeded: boolean } {
   if (seed === undefined) {
     const words = new Uint32Array(2);
     globalThis.crypto.getRandomValues(words);
@@ -246,22 +345,38 @@ export function parseSeed(seed: number | bigint | undefined, fn: string, what = 
   return { low: seed % UINT32, high: Math.floor(seed / UINT32), seeded: true };
 }
 
-function parseBias(bias: SamplingOptions['logitBias'], fn: string): { tokens: Int32Array; values: Float32Array } {
+function parseBias(
+  bias: SamplingOptions['logitBias'],
+  fn: string,
+): { tokens: Int32Array; values: Float32Array } {
   if (bias === undefined) return { tokens: new Int32Array(0), values: new Float32Array(0) };
   const entries: [unknown, unknown][] =
-    bias instanceof Map ? [...bias.entries()] :
-    typeof bias === 'object' && bias !== null && !Array.isArray(bias) ? Object.entries(bias) :
-    (() => { throw new LogitkitTypeError(`${fn}: options.logitBias must be an object { tokenId: bias } or a Map, got ${describe(bias)}`, 'options.logitBias'); })();
+    bias instanceof Map
+      ? [...bias.entries()]
+      : typeof bias === 'object' && bias !== null && !Array.isArray(bias)
+        ? Object.entries(bias)
+        : (() => {
+            throw new LogitkitTypeError(
+              `${fn}: options.logitBias must be an object { tokenId: bias } or a Map, got ${describe(bias)}`,
+              'options.logitBias',
+            );
+          })();
   const tokens = new Int32Array(entries.length);
   const values = new Float32Array(entries.length);
   entries.forEach(([key, value], i) => {
     const token = typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key;
     if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token > 0x7fffffff) {
-      throw new LogitkitRangeError(`${fn}: options.logitBias key ${describe(key)} is not a token id (an integer >= 0)`, 'options.logitBias');
+      throw new LogitkitRangeError(
+        `${fn}: options.logitBias key ${describe(key)} is not a token id (an integer >= 0)`,
+        'options.logitBias',
+      );
     }
     if (typeof value !== 'number' || Number.isNaN(value) || value === Infinity) {
       throw new LogitkitRangeError(
-        `${fn}: options.logitBias[${token}] must be a finite number or -Infinity, got ${describe(value)}`, 'options.logitBias', token);
+        `${fn}: options.logitBias[${token}] must be a finite number or -Infinity, got ${describe(value)}`,
+        'options.logitBias',
+        token,
+      );
     }
     tokens[i] = token;
     values[i] = value;
@@ -270,9 +385,13 @@ function parseBias(bias: SamplingOptions['logitBias'], fn: string): { tokens: In
 }
 
 function tokenId(value: unknown, fn: string, what: string): number {
-  if (typeof value !== 'number') throw new LogitkitTypeError(`${fn}: ${what} must be a token id, got ${describe(value)}`, what);
+  if (typeof value !== 'number')
+    throw new LogitkitTypeError(`${fn}: ${what} must be a token id, got ${describe(value)}`, what);
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-    throw new LogitkitRangeError(`${fn}: ${what} must be a token id (an integer >= 0), got ${value}`, what);
+    throw new LogitkitRangeError(
+      `${fn}: ${what} must be a token id (an integer >= 0), got ${value}`,
+      what,
+    );
   }
   return value;
 }
@@ -280,7 +399,10 @@ function tokenId(value: unknown, fn: string, what: string): number {
 function parseTokenList(list: unknown, fn: string, what: string): Int32Array {
   if (list === undefined) return new Int32Array(0);
   if (!Array.isArray(list) && !ArrayBuffer.isView(list)) {
-    throw new LogitkitTypeError(`${fn}: ${what} must be an array of token ids, got ${describe(list)}`, what);
+    throw new LogitkitTypeError(
+      `${fn}: ${what} must be an array of token ids, got ${describe(list)}`,
+      what,
+    );
   }
   const values = Array.from(list as ArrayLike<unknown>);
   if (values.length === 0) throw new LogitkitRangeError(`${fn}: ${what} must not be empty`, what);
@@ -290,16 +412,23 @@ function parseTokenList(list: unknown, fn: string, what: string): Int32Array {
 function parseSequences(list: unknown, fn: string, what: string): TokenSequences {
   if (list === undefined) return { tokens: new Int32Array(0), lengths: new Uint32Array(0) };
   if (!Array.isArray(list)) {
-    throw new LogitkitTypeError(`${fn}: ${what} must be an array of token-id arrays, got ${describe(list)}`, what);
+    throw new LogitkitTypeError(
+      `${fn}: ${what} must be an array of token-id arrays, got ${describe(list)}`,
+      what,
+    );
   }
   const flat: number[] = [];
   const lengths = new Uint32Array(list.length);
   list.forEach((seq: unknown, i) => {
     if (!Array.isArray(seq) && !ArrayBuffer.isView(seq)) {
-      throw new LogitkitTypeError(`${fn}: ${what}[${i}] must be an array of token ids, got ${describe(seq)}`, `${what}[${i}]`);
+      throw new LogitkitTypeError(
+        `${fn}: ${what}[${i}] must be an array of token ids, got ${describe(seq)}`,
+        `${what}[${i}]`,
+      );
     }
     const tokens = Array.from(seq as ArrayLike<unknown>);
-    if (tokens.length === 0) throw new LogitkitRangeError(`${fn}: ${what}[${i}] must not be empty`, `${what}[${i}]`);
+    if (tokens.length === 0)
+      throw new LogitkitRangeError(`${fn}: ${what}[${i}] must not be empty`, `${what}[${i}]`);
     tokens.forEach((t, j) => flat.push(tokenId(t, fn, `${what}[${i}][${j}]`)));
     lengths[i] = tokens.length;
   });
@@ -311,28 +440,50 @@ function parseOrder(order: SamplingOptions['order'], fn: string): StageName[] {
   if (typeof order === 'string') {
     const preset = ORDER_PRESETS[order as 'hf' | 'llama.cpp'];
     if (preset === undefined) {
-      throw new LogitkitRangeError(`${fn}: options.order must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`, 'options.order');
+      throw new LogitkitRangeError(
+        `${fn}: options.order must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`,
+        'options.order',
+      );
     }
     return [...preset];
   }
   if (!Array.isArray(order)) {
-    throw new LogitkitTypeError(`${fn}: options.order must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`, 'options.order');
+    throw new LogitkitTypeError(
+      `${fn}: options.order must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`,
+      'options.order',
+    );
   }
   const out: StageName[] = [];
   order.forEach((raw: unknown, i) => {
-    const name = typeof raw === 'string' ? ((STAGES as readonly string[]).includes(raw) ? raw as StageName : STAGE_ALIASES[raw]) : undefined;
+    const name =
+      typeof raw === 'string'
+        ? (STAGES as readonly string[]).includes(raw)
+          ? (raw as StageName)
+          : STAGE_ALIASES[raw]
+        : undefined;
     if (name === undefined) {
-      throw new LogitkitRangeError(`${fn}: options.order[${i}] = ${describe(raw)} is not a stage. Stages: ${STAGES.join(', ')}`, `options.order[${i}]`);
+      throw new LogitkitRangeError(
+        `${fn}: options.order[${i}] = ${describe(raw)} is not a stage. Stages: ${STAGES.join(', ')}`,
+        `options.order[${i}]`,
+      );
     }
-    if (out.includes(name)) throw new LogitkitRangeError(`${fn}: options.order lists "${name}" twice`, `options.order[${i}]`);
+    if (out.includes(name))
+      throw new LogitkitRangeError(
+        `${fn}: options.order lists "${name}" twice`,
+        `options.order[${i}]`,
+      );
     out.push(name);
   });
   const firstFilter = out.findIndex((s) => STAGES.indexOf(s) >= PROCESSOR_COUNT);
-  const lateProcessor = firstFilter < 0 ? -1 : out.findIndex((s, i) => i > firstFilter && STAGES.indexOf(s) < PROCESSOR_COUNT);
+  const lateProcessor =
+    firstFilter < 0
+      ? -1
+      : out.findIndex((s, i) => i > firstFilter && STAGES.indexOf(s) < PROCESSOR_COUNT);
   if (lateProcessor >= 0) {
     throw new LogitkitRangeError(
       `${fn}: options.order puts "${out[lateProcessor]}" after "${out[firstFilter]}": logit processors (${STAGES.slice(0, PROCESSOR_COUNT).join(', ')}) must come before the filters`,
-      `options.order[${lateProcessor}]`);
+      `options.order[${lateProcessor}]`,
+    );
   }
   return out;
 }
@@ -340,52 +491,104 @@ function parseOrder(order: SamplingOptions['order'], fn: string): StageName[] {
 /** Whether a stage does anything with these options (mirrors stage_enabled in sampler.cpp). */
 function stageEnabled(stage: StageName, p: ParsedSampling): boolean {
   switch (stage) {
-    case 'logitBias': return p.biasTokens.length > 0;
-    case 'allowedTokens': return p.allowedTokens.length > 0;
-    case 'badWords': return p.badWords.lengths.length > 0;
-    case 'noRepeatNgram': return p.noRepeatNgramSize > 0;
-    case 'penalties': return p.penaltyLastN !== 0 && (p.repetitionPenalty !== 1 || p.presencePenalty !== 0 || p.frequencyPenalty !== 0);
-    case 'dry': return p.dryMultiplier !== 0 && p.dryPenaltyLastN !== 0;
-    case 'temperature': return p.temperature !== 1 || p.dynatempRange > 0;
-    case 'topK': return p.topK > 0;
-    case 'topP': return p.topP < 1;
-    case 'minP': return p.minP > 0;
-    case 'typicalP': return p.typicalP < 1;
-    case 'epsilon': return p.epsilonCutoff > 0;
-    case 'eta': return p.etaCutoff > 0;
-    case 'topNSigma': return p.topNSigma > 0;
-    case 'xtc': return p.xtcProbability > 0 && p.xtcThreshold <= 0.5;
-    case 'mirostat': return p.mirostat !== 0;
+    case 'logitBias':
+      return p.biasTokens.length > 0;
+    case 'allowedTokens':
+      return p.allowedTokens.length > 0;
+    case 'badWords':
+      return p.badWords.lengths.length > 0;
+    case 'noRepeatNgram':
+      return p.noRepeatNgramSize > 0;
+    case 'penalties':
+      return (
+        p.penaltyLastN !== 0 &&
+        (p.repetitionPenalty !== 1 || p.presencePenalty !== 0 || p.frequencyPenalty !== 0)
+      );
+    case 'dry':
+      return p.dryMultiplier !== 0 && p.dryPenaltyLastN !== 0;
+    case 'temperature':
+      return p.temperature !== 1 || p.dynatempRange > 0;
+    case 'topK':
+      return p.topK > 0;
+    case 'topP':
+      return p.topP < 1;
+    case 'minP':
+      return p.minP > 0;
+    case 'typicalP':
+      return p.typicalP < 1;
+    case 'epsilon':
+      return p.epsilonCutoff > 0;
+    case 'eta':
+      return p.etaCutoff > 0;
+    case 'topNSigma':
+      return p.topNSigma > 0;
+    case 'xtc':
+      return p.xtcProbability > 0 && p.xtcThreshold <= 0.5;
+    case 'mirostat':
+      return p.mirostat !== 0;
   }
 }
 
 // The option that switches each stage on, for messages.
 const STAGE_OPTION: Record<StageName, string> = {
-  logitBias: 'logitBias', allowedTokens: 'allowedTokenIds', badWords: 'badWordsIds', noRepeatNgram: 'noRepeatNgramSize',
-  penalties: 'repetitionPenalty / presencePenalty / frequencyPenalty', dry: 'dryMultiplier', temperature: 'temperature / dynatempRange',
-  topK: 'topK', topP: 'topP', minP: 'minP', typicalP: 'typicalP', epsilon: 'epsilonCutoff', eta: 'etaCutoff',
-  topNSigma: 'topNSigma', xtc: 'xtcProbability', mirostat: 'mirostat',
+  logitBias: 'logitBias',
+  allowedTokens: 'allowedTokenIds',
+  badWords: 'badWordsIds',
+  noRepeatNgram: 'noRepeatNgramSize',
+  penalties: 'repetitionPenalty / presencePenalty / frequencyPenalty',
+  dry: 'dryMultiplier',
+  temperature: 'temperature / dynatempRange',
+  topK: 'topK',
+  topP: 'topP',
+  minP: 'minP',
+  typicalP: 'typicalP',
+  epsilon: 'epsilonCutoff',
+  eta: 'etaCutoff',
+  topNSigma: 'topNSigma',
+  xtc: 'xtcProbability',
+  mirostat: 'mirostat',
 };
 
 const opt = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
 
 /** Validates sampling options; `fn` names the calling function in messages. */
-export function parseSamplingOptions(options: unknown, fn: string, extra: readonly string[] = []): ParsedSampling {
+export function parseSamplingOptions(
+  options: unknown,
+  fn: string,
+  extra: readonly string[] = [],
+): ParsedSampling {
   const o = canonicalSamplingOptions(options, fn, extra);
-  const num = (key: keyof SamplingOptions, fallback: number, min: number, max: number, minExclusive = false): number =>
-    o[key] === undefined ? fallback : numberIn(o[key], min, max, fn, `options.${key}`, { minExclusive });
+  const num = (
+    key: keyof SamplingOptions,
+    fallback: number,
+    min: number,
+    max: number,
+    minExclusive = false,
+  ): number =>
+    o[key] === undefined
+      ? fallback
+      : numberIn(o[key], min, max, fn, `options.${key}`, { minExclusive });
   const int = (key: keyof SamplingOptions, fallback: number, min: number, max: number): number =>
     o[key] === undefined ? fallback : integerIn(o[key], min, max, fn, `options.${key}`);
   const BIG = 1e30;
   const seed = parseSeed(o.seed, fn);
   const bias = parseBias(o.logitBias, fn);
   const mode = o.logprobsMode;
-  if (mode !== undefined && !['processed', 'raw', 'processed_logprobs', 'raw_logprobs'].includes(mode as string)) {
-    throw new LogitkitRangeError(`${fn}: options.logprobsMode must be 'processed' or 'raw', got ${describe(mode)}`, 'options.logprobsMode');
+  if (
+    mode !== undefined &&
+    !['processed', 'raw', 'processed_logprobs', 'raw_logprobs'].includes(mode as string)
+  ) {
+    throw new LogitkitRangeError(
+      `${fn}: options.logprobsMode must be 'processed' or 'raw', got ${describe(mode)}`,
+      'options.logprobsMode',
+    );
   }
   const dtype = o.dtype;
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') {
-    throw new LogitkitRangeError(`${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`, 'options.dtype');
+    throw new LogitkitRangeError(
+      `${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`,
+      'options.dtype',
+    );
   }
   const mirostat = int('mirostat', 0, 0, 2);
   const orderNames = parseOrder(o.order, fn);
@@ -397,7 +600,10 @@ export function parseSamplingOptions(options: unknown, fn: string, extra: readon
     topP: num('topP', 1, 0, 1, true),
     minP: num('minP', 0, 0, 1),
     typicalP: num('typicalP', 1, 0, 1, true),
-    epsilonCutoff: o.epsilonCutoff === undefined ? 0 : rangeHalfOpen(o.epsilonCutoff, fn, 'options.epsilonCutoff'),
+    epsilonCutoff:
+      o.epsilonCutoff === undefined
+        ? 0
+        : rangeHalfOpen(o.epsilonCutoff, fn, 'options.epsilonCutoff'),
     etaCutoff: o.etaCutoff === undefined ? 0 : rangeHalfOpen(o.etaCutoff, fn, 'options.etaCutoff'),
     topNSigma: num('topNSigma', -1, -BIG, BIG),
     xtcProbability: num('xtcProbability', 0, 0, 1),
@@ -434,7 +640,9 @@ export function parseSamplingOptions(options: unknown, fn: string, extra: readon
   for (const stage of STAGES) {
     if (stageEnabled(stage, parsed) && !orderNames.includes(stage)) {
       throw new LogitkitRangeError(
-        `${fn}: options.order lacks "${stage}", which options.${STAGE_OPTION[stage]} switches on`, 'options.order');
+        `${fn}: options.order lacks "${stage}", which options.${STAGE_OPTION[stage]} switches on`,
+        'options.order',
+      );
     }
   }
   parsed.order = orderNames.filter((s) => stageEnabled(s, parsed));
@@ -450,9 +658,35 @@ function rangeHalfOpen(value: unknown, fn: string, what: string): number {
 /** The slot layout of `_samplerConfigure` (cpp/bindings/bindings.cpp, enum Slot). */
 export function paramSlots(p: ParsedSampling): Float64Array {
   return Float64Array.of(
-    p.temperature, p.dynatempRange, p.dynatempExponent, p.topK, p.topP, p.minP, p.typicalP, p.epsilonCutoff,
-    p.etaCutoff, p.topNSigma, p.xtcProbability, p.xtcThreshold, p.mirostat, p.mirostatTau, p.mirostatEta,
-    p.mirostatM, p.minTokensToKeep, p.repetitionPenalty, p.presencePenalty, p.frequencyPenalty, p.penaltyLastN,
-    p.noRepeatNgramSize, p.dryMultiplier, p.dryBase, p.dryAllowedLength, p.dryPenaltyLastN, p.n,
-    p.logprobsRaw ? 1 : 0, p.seedLow, p.seedHigh);
+    p.temperature,
+    p.dynatempRange,
+    p.dynatempExponent,
+    p.topK,
+    p.topP,
+    p.minP,
+    p.typicalP,
+    p.epsilonCutoff,
+    p.etaCutoff,
+    p.topNSigma,
+    p.xtcProbability,
+    p.xtcThreshold,
+    p.mirostat,
+    p.mirostatTau,
+    p.mirostatEta,
+    p.mirostatM,
+    p.minTokensToKeep,
+    p.repetitionPenalty,
+    p.presencePenalty,
+    p.frequencyPenalty,
+    p.penaltyLastN,
+    p.noRepeatNgramSize,
+    p.dryMultiplier,
+    p.dryBase,
+    p.dryAllowedLength,
+    p.dryPenaltyLastN,
+    p.n,
+    p.logprobsRaw ? 1 : 0,
+    p.seedLow,
+    p.seedHigh,
+  );
 }

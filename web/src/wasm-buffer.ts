@@ -6,8 +6,10 @@ import type { Heap } from './heap.js';
 const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<string>((what) => {
-        console.warn(`logitkit: ${what} was garbage-collected without dispose(); its WebAssembly memory leaked ` +
-          'until then. Call buffer.dispose() when done.');
+        console.warn(
+          `logitkit: ${what} was garbage-collected without dispose(); its WebAssembly memory leaked ` +
+            'until then. Call buffer.dispose() when done.',
+        );
       })
     : undefined;
 
@@ -46,7 +48,8 @@ export abstract class WasmBuffer<View extends Float32Array | Uint16Array> {
   /** A view of the buffer in wasm memory (fresh after memory growth). */
   get array(): View {
     const address = this.pointer;
-    if (this.view.buffer !== this.heap.buffer) this.view = this.viewOf(this.heap.buffer, address, this.length);
+    if (this.view.buffer !== this.heap.buffer)
+      this.view = this.viewOf(this.heap.buffer, address, this.length);
     return this.view;
   }
 

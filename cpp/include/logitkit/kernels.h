@@ -47,7 +47,8 @@ Status argmax(const float* logits, size_t n, uint32_t* out);
 // The k largest entries, sorted by value descending, ties by lower index first.
 // 1 <= k <= n. O(n) for typical inputs (a vector compare rejects most entries), O(n log k) worst.
 // NaN must already be ruled out (scan_logits).
-void top_k_unchecked(const float* logits, size_t n, size_t k, int32_t* out_indices, float* out_values);
+void top_k_unchecked(const float* logits, size_t n, size_t k, int32_t* out_indices,
+                     float* out_values);
 Status top_k(const float* logits, size_t n, size_t k, int32_t* out_indices, float* out_values);
 
 // The k most probable tokens of softmax(logits / T) with their log-probabilities.

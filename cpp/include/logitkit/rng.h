@@ -26,7 +26,10 @@ inline Philox4x32 philox4x32_10(Philox4x32 counter, uint32_t k0, uint32_t k1) {
     const uint32_t n1 = static_cast<uint32_t>(p1);
     const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
     const uint32_t n3 = static_cast<uint32_t>(p0);
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+    c0 = n0;
+    c1 = n1;
+    c2 = n2;
+    c3 = n3;
     k0 += kWeyl0;
     k1 += kWeyl1;
   }
@@ -35,7 +38,8 @@ inline Philox4x32 philox4x32_10(Philox4x32 counter, uint32_t k0, uint32_t k1) {
 
 // Uniform double in [0, 1) from draw `counter` of stream `seed`.
 inline double uniform01(uint64_t seed, uint64_t counter) {
-  const Philox4x32 ctr = {{static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32), 0, 0}};
+  const Philox4x32 ctr = {
+      {static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32), 0, 0}};
   const Philox4x32 r =
       philox4x32_10(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   const uint64_t bits53 = (static_cast<uint64_t>(r.word[0] >> 5) << 26) | (r.word[1] >> 6);

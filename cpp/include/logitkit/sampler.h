@@ -49,7 +49,9 @@ enum class Stage : uint8_t {
   kMirostat,
 };
 constexpr size_t kStageCount = 16;
-constexpr bool is_processor(Stage s) { return static_cast<uint8_t>(s) <= static_cast<uint8_t>(Stage::kDry); }
+constexpr bool is_processor(Stage s) {
+  return static_cast<uint8_t>(s) <= static_cast<uint8_t>(Stage::kDry);
+}
 
 // HF / vLLM: processors, then temperature, topK, topP, minP, typicalP, epsilon, eta, then the
 // stages HF lacks (topNSigma, xtc), then mirostat (which, as in llama.cpp, ends its chain).
@@ -60,44 +62,45 @@ extern const Stage kOrderLlamaCpp[kStageCount];
 
 struct SamplingParams {
   double temperature = 1.0;
-  double dynatemp_range = 0.0;     // llama.cpp temp_ext delta; > 0: T from the entropy in [T-d, T+d]
+  double dynatemp_range = 0.0;  // llama.cpp temp_ext delta; > 0: T from the entropy in [T-d, T+d]
   double dynatemp_exponent = 1.0;
-  int32_t top_k = 0;               // <= 0 or >= n: off
-  double top_p = 1.0;              // in (0, 1]; 1: off
-  double min_p = 0.0;              // in [0, 1]; 0: off
-  double typical_p = 1.0;          // in (0, 1]; 1: off (HF)
-  double epsilon_cutoff = 0.0;     // in [0, 1); 0: off (HF)
-  double eta_cutoff = 0.0;         // in [0, 1); 0: off (HF)
-  double top_n_sigma = -1.0;       // <= 0: off (llama.cpp)
-  double xtc_probability = 0.0;    // <= 0: off (llama.cpp)
-  double xtc_threshold = 0.1;      // > 0.5: off (llama.cpp)
-  int32_t mirostat = 0;            // 0 off, 1 or 2 (llama.cpp)
+  int32_t top_k = 0;             // <= 0 or >= n: off
+  double top_p = 1.0;            // in (0, 1]; 1: off
+  double min_p = 0.0;            // in [0, 1]; 0: off
+  double typical_p = 1.0;        // in (0, 1]; 1: off (HF)
+  double epsilon_cutoff = 0.0;   // in [0, 1); 0: off (HF)
+  double eta_cutoff = 0.0;       // in [0, 1); 0: off (HF)
+  double top_n_sigma = -1.0;     // <= 0: off (llama.cpp)
+  double xtc_probability = 0.0;  // <= 0: off (llama.cpp)
+  double xtc_threshold = 0.1;    // > 0.5: off (llama.cpp)
+  int32_t mirostat = 0;          // 0 off, 1 or 2 (llama.cpp)
   double mirostat_tau = 5.0;
   double mirostat_eta = 0.1;
   int32_t mirostat_m = 100;
-  int32_t min_tokens_to_keep = 1;  // >= 1
-  double repetition_penalty = 1.0; // > 0; 1: off
+  int32_t min_tokens_to_keep = 1;   // >= 1
+  double repetition_penalty = 1.0;  // > 0; 1: off
   double presence_penalty = 0.0;
   double frequency_penalty = 0.0;
-  int32_t penalty_last_n = 64;     // how many recent tokens the penalties see; -1: all; 0: off
-  int32_t no_repeat_ngram_size = 0;// 0: off (HF)
-  double dry_multiplier = 0.0;     // 0: off (llama.cpp DRY)
+  int32_t penalty_last_n = 64;       // how many recent tokens the penalties see; -1: all; 0: off
+  int32_t no_repeat_ngram_size = 0;  // 0: off (HF)
+  double dry_multiplier = 0.0;       // 0: off (llama.cpp DRY)
   double dry_base = 1.75;
   int32_t dry_allowed_length = 2;
-  int32_t dry_penalty_last_n = -1; // -1: the whole history; 0: off
-  int32_t n_samples = 1;           // >= 2: that many distinct tokens (Gumbel top-k)
-  bool logprobs_raw = false;       // the top list from softmax(raw logits) instead of the final distribution
+  int32_t dry_penalty_last_n = -1;  // -1: the whole history; 0: off
+  int32_t n_samples = 1;            // >= 2: that many distinct tokens (Gumbel top-k)
+  bool logprobs_raw =
+      false;  // the top list from softmax(raw logits) instead of the final distribution
   uint64_t seed = 0;
-  Stage order[kStageCount] = {};   // the stages in application order (disabled ones are skipped)
-  uint8_t order_length = 0;        // 0: kOrderHF
+  Stage order[kStageCount] = {};  // the stages in application order (disabled ones are skipped)
+  uint8_t order_length = 0;       // 0: kOrderHF
 };
 
 struct SampleResult {
   int32_t token = -1;
   double logprob = 0;
   double raw_logprob = 0;
-  uint32_t kept = 0;     // how many tokens have nonzero probability in the final distribution
-  uint32_t rank = 0;     // 1-based rank of `token` in the final distribution (ties: lower index first)
+  uint32_t kept = 0;  // how many tokens have nonzero probability in the final distribution
+  uint32_t rank = 0;  // 1-based rank of `token` in the final distribution (ties: lower index first)
   uint32_t samples = 0;  // distinct samples written (n_samples >= 2)
 };
 
@@ -126,27 +129,27 @@ struct Patch {
 // Everything a sampler owns. The stages (cpp/src/stages) work on it through a Chain.
 struct SamplerState {
   SamplingParams params;
-  uint64_t draws = 0;    // sample() calls since creation or reset: the stream position
-  double mu = 10.0;      // mirostat's running target surprise (2 tau after reset)
+  uint64_t draws = 0;  // sample() calls since creation or reset: the stream position
+  double mu = 10.0;    // mirostat's running target surprise (2 tau after reset)
   Buffer<int32_t> bias_tokens;
   Buffer<float> bias_values;
-  Buffer<int32_t> allowed;          // sorted, unique
-  Buffer<int32_t> bad_words;        // flat
+  Buffer<int32_t> allowed;    // sorted, unique
+  Buffer<int32_t> bad_words;  // flat
   Buffer<uint32_t> bad_word_lengths;
-  Buffer<int32_t> breakers;         // DRY sequence breakers, flat
+  Buffer<int32_t> breakers;  // DRY sequence breakers, flat
   Buffer<uint32_t> breaker_lengths;
-  Buffer<int32_t> history;          // accepted tokens, oldest first
+  Buffer<int32_t> history;  // accepted tokens, oldest first
   // Scratch, grown to the largest size needed and then reused.
   Buffer<Patch> patches;
   Buffer<int32_t> window;
-  Buffer<float> weights;       // exp((z - max) / T) per token (prefix form)
+  Buffer<float> weights;  // exp((z - max) / T) per token (prefix form)
   Buffer<double> block_mass;
   Buffer<int32_t> cand_index;  // sorted candidates (prefix form)
   Buffer<float> cand_value;
-  Buffer<uint64_t> mass_keys;     // top-p's mass selection: the gathered tokens' order keys,
-  Buffer<float> mass_weights;     // their weights,
-  Buffer<uint64_t> sample_keys;   // and the sorted sample
-  Buffer<int32_t> list;        // explicit candidates (list form)
+  Buffer<uint64_t> mass_keys;    // top-p's mass selection: the gathered tokens' order keys,
+  Buffer<float> mass_weights;    // their weights,
+  Buffer<uint64_t> sample_keys;  // and the sorted sample
+  Buffer<int32_t> list;          // explicit candidates (list form)
   Buffer<float> list_weights;
   Buffer<int32_t> aux_index;
   Buffer<double> aux_value;
@@ -172,7 +175,8 @@ class Sampler {
   Status set_allowed(const int32_t* tokens, uint32_t count);
   // Bad-word sequences (vLLM / HF bad_words_ids) or DRY sequence breakers, as flat token ids and
   // per-sequence lengths (each >= 1).
-  Status set_sequences(SequenceKind kind, const int32_t* tokens, const uint32_t* lengths, uint32_t count);
+  Status set_sequences(SequenceKind kind, const int32_t* tokens, const uint32_t* lengths,
+                       uint32_t count);
 
   // Draws one token from `logits` (n entries) and records it in the history.
   Status sample(float* logits, size_t n, SampleResult* result, const TopList& top = {},
@@ -196,10 +200,12 @@ class Sampler {
 
 // Samples `rows` rows of `n` logits each (row r at logits + r * n) with samplers[r]; each row uses
 // its own sampler's state and seed. Stops at the first failing row and reports it in *failed_row.
-Status sample_rows(Sampler* const* samplers, size_t rows, float* logits, size_t n, SampleResult* results,
-                   const TopList* tops, const SampleList* samples, uint32_t* failed_row);
+Status sample_rows(Sampler* const* samplers, size_t rows, float* logits, size_t n,
+                   SampleResult* results, const TopList* tops, const SampleList* samples,
+                   uint32_t* failed_row);
 
 const char* stage_name(Stage stage);
-bool stage_enabled(Stage stage, const SamplingParams& p, bool has_bias, bool has_allowed, bool has_bad_words);
+bool stage_enabled(Stage stage, const SamplingParams& p, bool has_bias, bool has_allowed,
+                   bool has_bad_words);
 
 }  // namespace logitkit

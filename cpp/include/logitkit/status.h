@@ -7,14 +7,16 @@ namespace logitkit {
 
 enum class Code : int32_t {
   kOk = 0,
-  kNaN = 1,           // logits[index] is NaN
-  kPositiveInf = 2,   // logits[index] is +Infinity
-  kAllNegativeInf = 3,// every logit is -Infinity: there is no distribution
-  kAllBanned = 4,     // logitBias / penalties / bans / allowed tokens left no token with a finite logit
-  kBadToken = 5,      // a token id (bias key, history entry) is outside [0, n); index = that id
+  kNaN = 1,             // logits[index] is NaN
+  kPositiveInf = 2,     // logits[index] is +Infinity
+  kAllNegativeInf = 3,  // every logit is -Infinity: there is no distribution
+  kAllBanned =
+      4,          // logitBias / penalties / bans / allowed tokens left no token with a finite logit
+  kBadToken = 5,  // a token id (bias key, history entry) is outside [0, n); index = that id
   kOutOfMemory = 6,   // scratch allocation failed
   kBadOption = 7,     // an invalid sampler configuration (index: which, see sampler.cpp)
-  kBadListToken = 8,  // a token id in allowedTokens / badWords / dry breakers is outside [0, n); index = that id
+  kBadListToken = 8,  // a token id in allowedTokens / badWords / dry breakers is outside [0, n);
+                      // index = that id
 };
 
 struct Status {

@@ -19,7 +19,8 @@ enum class Stream : uint32_t { kDraw = 0, kXtc = 1, kGumbel = 2 };
 inline double uniform01_stream(uint64_t seed, uint64_t call, Stream stream, uint32_t index = 0) {
   const Philox4x32 ctr = {{static_cast<uint32_t>(call), static_cast<uint32_t>(call >> 32),
                            static_cast<uint32_t>(stream), index}};
-  const Philox4x32 r = philox4x32_10(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+  const Philox4x32 r =
+      philox4x32_10(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   const uint64_t bits53 = (static_cast<uint64_t>(r.word[0] >> 5) << 26) | (r.word[1] >> 6);
   return static_cast<double>(bits53) * 0x1.0p-53;
 }

@@ -88,13 +88,15 @@ Status apply_dry(Chain& c) {
   }
   std::sort(s.dry_pairs.begin(), s.dry_pairs.end());
 
-  // Step 4: z -= multiplier * base^(length - allowed), the exponent capped so the power stays finite.
+  // Step 4: z -= multiplier * base^(length - allowed), the exponent capped so the power stays
+  // finite.
   const double kFloatMaxLog = 88.7228391;
   int max_exponent = 0;
   if (p.dry_base > 1.000001) max_exponent = static_cast<int>(kFloatMaxLog / std::log(p.dry_base));
   for (size_t j = 0; j < s.dry_pairs.size(); ++j) {
     const int32_t token = static_cast<int32_t>(s.dry_pairs[j] >> 32);
-    if (j + 1 < s.dry_pairs.size() && static_cast<int32_t>(s.dry_pairs[j + 1] >> 32) == token) continue;  // the longest is last
+    if (j + 1 < s.dry_pairs.size() && static_cast<int32_t>(s.dry_pairs[j + 1] >> 32) == token)
+      continue;  // the longest is last
     if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
     bool single_token_breaker = false;
     size_t offset = 0;

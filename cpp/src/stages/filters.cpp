@@ -71,25 +71,31 @@ Status apply_top_p(Chain& c) {
   const double target = c.p.top_p * mass;
   // Every weight is <= 1 (the maximum's is exactly 1), so when first_try tokens cannot reach the
   // target the first try would fail: skip it and go straight to the wide-nucleus selection.
-  const bool hopeless = c.sorted == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
+  const bool hopeless =
+      c.sorted == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
   if (!hopeless) {
     if (c.sorted == 0) {
-      if (!c.s.cand_index.reserve(first_try) || !c.s.cand_value.reserve(first_try)) return {Code::kOutOfMemory, 0};
+      if (!c.s.cand_index.reserve(first_try) || !c.s.cand_value.reserve(first_try))
+        return {Code::kOutOfMemory, 0};
       top_k_unchecked(c.z, c.n, first_try, c.s.cand_index.data(), c.s.cand_value.data());
       c.sorted = first_try;
     }
     double cumulative = 0;
     for (size_t j = 0; j < std::min(c.kept_len, c.sorted); ++j) {
       cumulative += c.s.weights[c.s.cand_index[j]];
-      if (cumulative >= target) return keep_first(c, std::min(c.kept_len, std::max(j + 1, c.min_keep)));
+      if (cumulative >= target)
+        return keep_first(c, std::min(c.kept_len, std::max(j + 1, c.min_keep)));
     }
   }
   if (c.sorted < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
-    if (!c.s.mass_keys.reserve(c.n) || !c.s.mass_weights.reserve(c.n) || !c.s.sample_keys.reserve(kMaxMassSamples))
+    if (!c.s.mass_keys.reserve(c.n) || !c.s.mass_weights.reserve(c.n) ||
+        !c.s.sample_keys.reserve(kMaxMassSamples))
       return {Code::kOutOfMemory, 0};
-    const MassScratch scratch{c.s.mass_keys.data(), c.s.mass_weights.data(), c.s.sample_keys.data()};
-    c.kept_len = select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
+    const MassScratch scratch{c.s.mass_keys.data(), c.s.mass_weights.data(),
+                              c.s.sample_keys.data()};
+    c.kept_len =
+        select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
     c.sorted = 0;  // the sorted first try says nothing about the wider prefix
   }
   return {};
@@ -117,7 +123,8 @@ Status apply_typical_p(Chain& c) {
   double entropy = 0;
   for (size_t j = 0; j < m; ++j) {
     const double w = s.list_weights[j];
-    if (w > 0) entropy -= (w / mass) * ((static_cast<double>(c.z[s.list[j]]) - c.max) * c.inv_t - log_mass);
+    if (w > 0)
+      entropy -= (w / mass) * ((static_cast<double>(c.z[s.list[j]]) - c.max) * c.inv_t - log_mass);
   }
   for (size_t j = 0; j < m; ++j) {
     const double log_p = (static_cast<double>(c.z[s.list[j]]) - c.max) * c.inv_t - log_mass;
@@ -136,8 +143,10 @@ Status apply_typical_p(Chain& c) {
   size_t below = 0;
   for (size_t q = 0; q < m; ++q) {
     cumulative += s.list_weights[s.aux_index[q]] / mass;
-    if (cumulative < c.p.typical_p) ++below;
-    else break;
+    if (cumulative < c.p.typical_p)
+      ++below;
+    else
+      break;
   }
   const double cut = shifted[s.aux_index[std::min(below, m - 1)]];
   size_t length = 0;
@@ -155,8 +164,9 @@ Status apply_typical_p(Chain& c) {
 Status apply_epsilon(Chain& c) {
   if (c.p.epsilon_cutoff <= 0) return {};
   const MassStats st = mass_stats(c);
-  return keep_at_least(c, static_cast<double>(c.max) + c.temp * (std::log(c.p.epsilon_cutoff) + std::log(st.mass)),
-                       c.min_keep);
+  return keep_at_least(
+      c, static_cast<double>(c.max) + c.temp * (std::log(c.p.epsilon_cutoff) + std::log(st.mass)),
+      c.min_keep);
 }
 
 // HF EtaLogitsWarper: keep p_i >= min(eta, sqrt(eta) * exp(-H)) (at least min_tokens_to_keep).
@@ -164,7 +174,8 @@ Status apply_eta(Chain& c) {
   if (c.p.eta_cutoff <= 0) return {};
   const MassStats st = mass_stats(c);
   const double eta = std::min(c.p.eta_cutoff, std::sqrt(c.p.eta_cutoff) * std::exp(-st.entropy()));
-  return keep_at_least(c, static_cast<double>(c.max) + c.temp * (std::log(eta) + std::log(st.mass)), c.min_keep);
+  return keep_at_least(c, static_cast<double>(c.max) + c.temp * (std::log(eta) + std::log(st.mass)),
+                       c.min_keep);
 }
 
 // llama.cpp top_n_sigma: keep z >= max - n * std over the finite candidates. The ratio is
@@ -193,7 +204,8 @@ Status apply_xtc(Chain& c) {
   if (c.p.xtc_probability <= 0 || c.p.xtc_threshold > 0.5 || u > c.p.xtc_probability) return {};
   const MassStats st = mass_stats(c);
   if (st.finite < 2) return {};
-  const float cut = float_at_least(static_cast<double>(c.max) + c.temp * (std::log(c.p.xtc_threshold) + std::log(st.mass)));
+  const float cut = float_at_least(static_cast<double>(c.max) +
+                                   c.temp * (std::log(c.p.xtc_threshold) + std::log(st.mass)));
   size_t above = 0;  // candidates with p >= threshold: a prefix of the order
   for_each_logit(c, [&](int32_t, float z) { above += z >= cut; });
   const size_t drop = above > 0 ? above - 1 : 0;
@@ -210,18 +222,21 @@ Status apply_xtc(Chain& c) {
   }
   // Prefix form: the dropped tokens are the first `drop` of the order; gather the rest.
   if (drop > c.sorted) {
-    if (!c.s.cand_index.reserve(drop) || !c.s.cand_value.reserve(drop)) return {Code::kOutOfMemory, 0};
+    if (!c.s.cand_index.reserve(drop) || !c.s.cand_value.reserve(drop))
+      return {Code::kOutOfMemory, 0};
     top_k_unchecked(c.z, c.n, drop, c.s.cand_index.data(), c.s.cand_value.data());
     c.sorted = drop;
   }
   const KeptSet dropped = prefix_of(c.s.cand_index.data(), c.s.cand_value.data(), drop);
   Buffer<int32_t>& list = c.s.list;
   list.clear();
-  if (!list.reserve(st.finite) || !c.s.list_weights.reserve(st.finite)) return {Code::kOutOfMemory, 0};
+  if (!list.reserve(st.finite) || !c.s.list_weights.reserve(st.finite))
+    return {Code::kOutOfMemory, 0};
   for (size_t i = 0; i < c.n; ++i) {
     const float zi = c.z[i];
     const uint32_t index = static_cast<uint32_t>(i);
-    if (zi != kNegInfinity && c.kept.contains(zi, index) && !dropped.contains(zi, index)) list.push_back(static_cast<int32_t>(i));
+    if (zi != kNegInfinity && c.kept.contains(zi, index) && !dropped.contains(zi, index))
+      list.push_back(static_cast<int32_t>(i));
   }
   c.list = true;
   c.by_index = true;
@@ -259,14 +274,16 @@ Status apply_mirostat(Chain& c) {
   double sum_ti_bi = 0, sum_ti_sq = 0;
   for (size_t i = 0; i + 1 < m; ++i) {
     const double t_i = std::log(static_cast<double>(i + 2) / static_cast<double>(i + 1));
-    const double b_i = (static_cast<double>(c.z[best[i]]) - c.z[best[i + 1]]) * c.inv_t;  // log(p_i / p_{i+1})
+    const double b_i =
+        (static_cast<double>(c.z[best[i]]) - c.z[best[i + 1]]) * c.inv_t;  // log(p_i / p_{i+1})
     sum_ti_bi += t_i * b_i;
     sum_ti_sq += t_i * t_i;
   }
   const double s_hat = sum_ti_bi / sum_ti_sq;
   const double epsilon_hat = s_hat - 1;
   const double n = static_cast<double>(c.n);
-  double k = std::pow((epsilon_hat * std::pow(2.0, c.s.mu)) / (1 - std::pow(n, -epsilon_hat)), 1 / s_hat);
+  double k =
+      std::pow((epsilon_hat * std::pow(2.0, c.s.mu)) / (1 - std::pow(n, -epsilon_hat)), 1 / s_hat);
   if (std::isnan(k)) k = std::pow(2.0, c.s.mu) / std::log(n);  // the limit at s_hat = 1
   const size_t keep = !(k >= 1) ? 1 : k >= n ? c.n : static_cast<size_t>(k);
   return keep_first(c, keep);

@@ -31,7 +31,8 @@ Status apply_logit_bias(Chain& c) {
   const detail::SamplerState& s = c.s;
   for (size_t b = 0; b < s.bias_tokens.size(); ++b) {
     const int32_t token = s.bias_tokens[b];
-    if (token < 0 || static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
+    if (token < 0 || static_cast<size_t>(token) >= c.n)
+      return {Code::kBadToken, static_cast<uint32_t>(token)};
     const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) + s.bias_values[b]);
     if (!st.ok()) return st;
   }
@@ -45,7 +46,8 @@ Status apply_allowed_tokens(Chain& c) {
   if (!allowed.empty() && static_cast<size_t>(allowed[allowed.size() - 1]) >= c.n) {
     return {Code::kBadListToken, static_cast<uint32_t>(allowed[allowed.size() - 1])};
   }
-  if (!c.s.list.reserve(allowed.size()) || !c.s.list_weights.reserve(allowed.size())) return {Code::kOutOfMemory, 0};
+  if (!c.s.list.reserve(allowed.size()) || !c.s.list_weights.reserve(allowed.size()))
+    return {Code::kOutOfMemory, 0};
   c.s.list.clear();
   for (int32_t t : allowed) c.s.list.push_back(t);  // sorted and unique (set_allowed)
   c.list = true;
@@ -100,7 +102,8 @@ Status apply_penalties(Chain& c) {
   const SamplingParams& p = c.p;
   detail::SamplerState& s = c.s;
   const size_t size = s.history.size();
-  const size_t window = p.penalty_last_n < 0 ? size : std::min(size, static_cast<size_t>(p.penalty_last_n));
+  const size_t window =
+      p.penalty_last_n < 0 ? size : std::min(size, static_cast<size_t>(p.penalty_last_n));
   if (window == 0) return {};
   // Count each distinct token of the window: sort a copy, then walk runs.
   if (!s.window.assign(s.history.data() + size - window, window)) return {Code::kOutOfMemory, 0};

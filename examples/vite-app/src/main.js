@@ -16,7 +16,10 @@ function row(token, logit, probability) {
 
 function render(lk) {
   try {
-    const logits = form.logits.value.split(/[\s,]+/).filter(Boolean).map(Number);
+    const logits = form.logits.value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
     const temperature = Number(form.temperature.value);
     const seed = Number(form.seed.value);
     const probs = lk.softmax(logits, { temperature });
@@ -27,7 +30,13 @@ function render(lk) {
       `seed ${seed} samples ${JSON.stringify(name(draw.token))} (token ${draw.token}, logprob ${draw.logprob.toFixed(4)})`;
     byId('error').textContent = '';
     document.body.dataset.result = JSON.stringify({
-      logits, temperature, seed, probs: Array.from(probs), token: draw.token, logprob: draw.logprob, simd: lk.simd,
+      logits,
+      temperature,
+      seed,
+      probs: Array.from(probs),
+      token: draw.token,
+      logprob: draw.logprob,
+      simd: lk.simd,
     });
   } catch (error) {
     // logitkit's errors name the argument at fault, e.g. "softmax: logits[1] is NaN".

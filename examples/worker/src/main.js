@@ -31,6 +31,7 @@ worker.onmessage = ({ data }) => {
 };
 worker.onerror = (event) => {
   // A worker script that fails to load (a bad URL, a bundling problem) ends up here.
-  byId('error').textContent = `worker failed: ${event.message ?? 'could not load the worker script'}`;
+  byId('error').textContent =
+    `worker failed: ${event.message ?? 'could not load the worker script'}`;
   document.body.dataset.result = JSON.stringify({ error: byId('error').textContent });
 };

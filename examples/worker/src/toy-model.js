@@ -4,7 +4,7 @@
 
 /** Writes next-token logits for `previousToken` into `out` (a Float32Array of vocabulary size). */
 export function toyLogits(out, previousToken) {
-  let x = (Math.imul(previousToken + 1, 0x9e3779b1) >>> 0) || 1; // xorshift32 state, never 0
+  let x = Math.imul(previousToken + 1, 0x9e3779b1) >>> 0 || 1; // xorshift32 state, never 0
   for (let i = 0; i < out.length; i++) {
     x ^= x << 13;
     x ^= x >>> 17;

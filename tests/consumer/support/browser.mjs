@@ -3,14 +3,22 @@
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Launches Chromium, or throws an error that says how to install it. */
 export async function launchChromium() {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`the consumer test needs Chromium at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root ` +
-      '(or `sudo apt-get install -y chromium`); playwright-core must not download a browser');
+    throw new Error(
+      `the consumer test needs Chromium at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root ` +
+        '(or `sudo apt-get install -y chromium`); playwright-core must not download a browser',
+    );
   }
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -27,15 +35,23 @@ export async function openProbe(browser, url) {
   const wasm = []; // promises of { url, status, type, magic }
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console.${message.type()}: ${message.text()}`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
     if (new URL(response.url()).pathname.endsWith('.wasm')) {
-      wasm.push(response.body().catch(() => Buffer.alloc(0)).then((body) => ({
-        url: response.url(), status: response.status(), type: response.headers()['content-type'],
-        magic: body.subarray(0, 4).toString('hex'),
-      })));
+      wasm.push(
+        response
+          .body()
+          .catch(() => Buffer.alloc(0))
+          .then((body) => ({
+            url: response.url(),
+            status: response.status(),
+            type: response.headers()['content-type'],
+            magic: body.subarray(0, 4).toString('hex'),
+          })),
+      );
     }
   });
   await page.goto(url);
@@ -49,13 +65,19 @@ export async function openProbe(browser, url) {
      * JSON), or that reports an `error`, and returns it parsed.
      */
     async result(match = {}, timeout = 30_000) {
-      const handle = await page.waitForFunction((want) => {
-        const raw = document.body.dataset.result;
-        if (raw === undefined) return false;
-        const got = JSON.parse(raw);
-        const matches = Object.entries(want).every(([key, value]) => JSON.stringify(got[key]) === JSON.stringify(value));
-        return (matches || got.error !== undefined) && raw;
-      }, match, { timeout });
+      const handle = await page.waitForFunction(
+        (want) => {
+          const raw = document.body.dataset.result;
+          if (raw === undefined) return false;
+          const got = JSON.parse(raw);
+          const matches = Object.entries(want).every(
+            ([key, value]) => JSON.stringify(got[key]) === JSON.stringify(value),
+          );
+          return (matches || got.error !== undefined) && raw;
+        },
+        match,
+        { timeout },
+      );
       return JSON.parse(await handle.jsonValue());
     },
     close: () => page.close(),

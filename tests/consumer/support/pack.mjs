@@ -7,13 +7,20 @@ import { npm } from './run.mjs';
 /** The repository root (the package directory). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const BUILT = ['dist/index.js', 'dist/logprobs/index.js', 'dist/wasm/logitkit-simd.wasm', 'dist/wasm/logitkit-baseline.wasm'];
+const BUILT = [
+  'dist/index.js',
+  'dist/logprobs/index.js',
+  'dist/wasm/logitkit-simd.wasm',
+  'dist/wasm/logitkit-baseline.wasm',
+];
 
 /** Throws a clear error when dist/ has not been built (npm pack would silently leave it out). */
 export function assertBuilt() {
   const missing = BUILT.filter((file) => !existsSync(join(ROOT, file)));
   if (missing.length > 0) {
-    throw new Error(`the package is not built (missing ${missing.join(', ')}): run \`bash scripts/build.sh\` first`);
+    throw new Error(
+      `the package is not built (missing ${missing.join(', ')}): run \`bash scripts/build.sh\` first`,
+    );
   }
 }
 
@@ -24,10 +31,21 @@ export function assertBuilt() {
  */
 export async function pack(destination) {
   assertBuilt();
-  const args = destination === undefined ? ['pack', '--dry-run', '--json'] : ['pack', '--json', '--pack-destination', destination];
+  const args =
+    destination === undefined
+      ? ['pack', '--dry-run', '--json']
+      : ['pack', '--json', '--pack-destination', destination];
   const { stdout } = await npm(args, { cwd: ROOT });
   const [report] = JSON.parse(stdout);
-  const files = report.files.map(({ path, size }) => ({ path, size })).sort((a, b) => a.path.localeCompare(b.path));
+  const files = report.files
+    .map(({ path, size }) => ({ path, size }))
+    .sort((a, b) => a.path.localeCompare(b.path));
   const tarball = destination === undefined ? undefined : join(destination, report.filename);
-  return { files, size: report.size, unpackedSize: report.unpackedSize, entryCount: report.entryCount, tarball };
+  return {
+    files,
+    size: report.size,
+    unpackedSize: report.unpackedSize,
+    entryCount: report.entryCount,
+    tarball,
+  };
 }

@@ -11,16 +11,28 @@ const NO_COLOR = { NO_COLOR: '1', FORCE_COLOR: '0', npm_config_color: 'false' };
 export function run(command, args, { cwd, env = {}, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     execFile(
-      command, args,
-      { cwd, env: { ...process.env, ...NO_COLOR, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      command,
+      args,
+      {
+        cwd,
+        env: { ...process.env, ...NO_COLOR, ...env },
+        timeout: timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         if (error) {
           const how = error.killed ? `killed after ${timeoutMs} ms` : `exit code ${error.code}`;
-          reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed, ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+          reject(
+            new Error(
+              `${command} ${args.join(' ')} (in ${cwd}) failed, ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+            ),
+          );
         } else {
           resolve({ stdout, stderr });
         }
-      });
+      },
+    );
   });
 }
 

@@ -9,7 +9,8 @@ import { npm } from './run.mjs';
 /** Creates an empty scratch directory named after `label`. Remove it with removeScratch(). */
 export function makeScratch(label) {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), `logitkit-consumer-${label}-`)));
-  if (!relative(ROOT, dir).startsWith('..')) throw new Error(`scratch directory ${dir} is inside the repository`);
+  if (!relative(ROOT, dir).startsWith('..'))
+    throw new Error(`scratch directory ${dir} is inside the repository`);
   return dir;
 }
 
@@ -28,7 +29,10 @@ export function copyExample(name, parent) {
   const source = join(ROOT, 'examples', name);
   const target = join(parent, name);
   const skip = new Set(['node_modules', 'dist', 'package-lock.json']);
-  cpSync(source, target, { recursive: true, filter: (path) => !skip.has(relative(source, path).split(/[\\/]/)[0]) });
+  cpSync(source, target, {
+    recursive: true,
+    filter: (path) => !skip.has(relative(source, path).split(/[\\/]/)[0]),
+  });
   return target;
 }
 
@@ -43,7 +47,12 @@ export function readManifest(dir) {
  * Install scripts are off: neither logitkit nor the tools it is tested with need any.
  */
 export async function installWithTarball(dir, tarball, devDependencies = {}) {
-  const manifest = { name: 'logitkit-consumer', private: true, type: 'module', ...tryReadManifest(dir) };
+  const manifest = {
+    name: 'logitkit-consumer',
+    private: true,
+    type: 'module',
+    ...tryReadManifest(dir),
+  };
   manifest.dependencies = { ...manifest.dependencies, logitkit: `file:${tarball}` };
   manifest.devDependencies = { ...manifest.devDependencies, ...devDependencies };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -22,7 +22,8 @@ Config small(bool shared) {
 }
 }  // namespace
 
-TEST_CASE("a checkpoint's tensors are found in llama2.c's order, with or without its own classifier") {
+TEST_CASE(
+    "a checkpoint's tensors are found in llama2.c's order, with or without its own classifier") {
   for (bool shared : {true, false}) {
     const Config c = small(shared);
     const auto file = model_test::checkpoint(c, [](size_t i) { return static_cast<float>(i); });
@@ -31,7 +32,8 @@ TEST_CASE("a checkpoint's tensors are found in llama2.c's order, with or without
     CHECK(ck.config.vocab_size == 10);
     CHECK(ck.config.shared_classifier == shared);
     CHECK(ck.config.kv_dim() == 4);
-    // Each pointer is at the running offset of the tensors before it (the float's value is its offset).
+    // Each pointer is at the running offset of the tensors before it (the float's value is its
+    // offset).
     const size_t L = 2, dim = 8, kv = 4, hidden = 12, V = 10;
     size_t at = 0;
     CHECK(ck.weights.token_embedding[0] == at);
@@ -46,8 +48,10 @@ TEST_CASE("a checkpoint's tensors are found in llama2.c's order, with or without
     CHECK(ck.weights.w3[0] == (at += L * dim * hidden));
     CHECK(ck.weights.rms_final[0] == (at += L * hidden * dim));
     at += dim + 6 * 2;  // rms_final, then freq_cis real and imag (seq_len * head_size / 2 each)
-    if (shared) CHECK(ck.weights.wcls == ck.weights.token_embedding);
-    else CHECK(ck.weights.wcls[0] == at);
+    if (shared)
+      CHECK(ck.weights.wcls == ck.weights.token_embedding);
+    else
+      CHECK(ck.weights.wcls[0] == at);
   }
 }
 
@@ -56,22 +60,27 @@ TEST_CASE("malformed checkpoints are refused with the reason") {
   const Config c = small(true);
   auto file = model_test::checkpoint(c, [](size_t) { return 0.0f; });
   CHECK(parse_checkpoint(model_test::bytes(file), 20, &ck) == LoadError::CheckpointTooSmall);
-  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4 - 4, &ck) == LoadError::CheckpointSizeMismatch);
-  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4 + 4, &ck) == LoadError::CheckpointSizeMismatch);
+  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4 - 4, &ck) ==
+        LoadError::CheckpointSizeMismatch);
+  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4 + 4, &ck) ==
+        LoadError::CheckpointSizeMismatch);
 
   const int32_t magic = 0x616b3432;
   std::memcpy(file.data(), &magic, 4);
-  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4, &ck) == LoadError::CheckpointNewFormat);
+  CHECK(parse_checkpoint(model_test::bytes(file), file.size() * 4, &ck) ==
+        LoadError::CheckpointNewFormat);
 
   for (int field = 0; field < 7; ++field) {
     auto bad = model_test::checkpoint(c, [](size_t) { return 0.0f; });
     int32_t zero = 0;
     std::memcpy(reinterpret_cast<char*>(bad.data()) + field * 4, &zero, 4);
-    CHECK(parse_checkpoint(model_test::bytes(bad), bad.size() * 4, &ck) == LoadError::CheckpointBadConfig);
+    CHECK(parse_checkpoint(model_test::bytes(bad), bad.size() * 4, &ck) ==
+          LoadError::CheckpointBadConfig);
   }
   Config uneven = c;
   uneven.n_heads = 3;  // 8 is not a multiple of 3
   auto bad = model_test::checkpoint(c, [](size_t) { return 0.0f; });
   std::memcpy(reinterpret_cast<char*>(bad.data()) + 12, &uneven.n_heads, 4);
-  CHECK(parse_checkpoint(model_test::bytes(bad), bad.size() * 4, &ck) == LoadError::CheckpointBadConfig);
+  CHECK(parse_checkpoint(model_test::bytes(bad), bad.size() * 4, &ck) ==
+        LoadError::CheckpointBadConfig);
 }

@@ -8,10 +8,13 @@
 using namespace logitkit::model;
 
 namespace {
-float wobble(size_t i) { return std::sin(static_cast<float>(i) * 0.37f) * 0.5f; }
+float wobble(size_t i) {
+  return std::sin(static_cast<float>(i) * 0.37f) * 0.5f;
+}
 }  // namespace
 
-TEST_CASE("matmul matches a float64 reference at sizes that exercise the 16-, 4- and 1-wide loops") {
+TEST_CASE(
+    "matmul matches a float64 reference at sizes that exercise the 16-, 4- and 1-wide loops") {
   for (size_t n : {1u, 3u, 4u, 15u, 16u, 17u, 37u, 64u, 288u}) {
     const size_t d = 7;
     std::vector<float> w(n * d), x(n), out(d);
@@ -51,7 +54,7 @@ TEST_CASE("rope is the identity at position 0 and rotates pairs by pos * theta_i
   CHECK(q[0] == doctest::Approx(std::cos(3.0)));
   CHECK(q[1] == doctest::Approx(std::sin(3.0)));
   CHECK(q[2] == doctest::Approx(std::cos(0.03)));
-  CHECK(q[4] == doctest::Approx(std::cos(3.0)));  // the next head starts again at frequency 1
+  CHECK(q[4] == doctest::Approx(std::cos(3.0)));   // the next head starts again at frequency 1
   CHECK(k[0] == doctest::Approx(-std::sin(3.0)));  // keys rotate too, within kv_dim
   CHECK(k[1] == doctest::Approx(std::cos(3.0)));
 }

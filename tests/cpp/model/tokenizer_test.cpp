@@ -54,8 +54,10 @@ TEST_CASE("encode adds BOS and the dummy space, then merges the best-scoring pai
 
 TEST_CASE("code points without a token fall back to their UTF-8 bytes as ids byte + 3") {
   Fixture f;
-  CHECK(f.encode("\xC3\xA9z") == std::vector<int32_t>{Tokenizer::kBos, f.space, f.e_acute, 'z' + 3});
-  CHECK(f.encode("\xE2\x82\xAC") == std::vector<int32_t>{Tokenizer::kBos, f.space, 0xE2 + 3, 0x82 + 3, 0xAC + 3});  // €
+  CHECK(f.encode("\xC3\xA9z") ==
+        std::vector<int32_t>{Tokenizer::kBos, f.space, f.e_acute, 'z' + 3});
+  CHECK(f.encode("\xE2\x82\xAC") ==
+        std::vector<int32_t>{Tokenizer::kBos, f.space, 0xE2 + 3, 0x82 + 3, 0xAC + 3});  // €
 }
 
 TEST_CASE("decode strips the space after BOS, turns <0xHH> into the byte, and round-trips text") {
@@ -65,14 +67,17 @@ TEST_CASE("decode strips the space after BOS, turns <0xHH> into the byte, and ro
   CHECK(f.tok.decode(f.a, 'z' + 3) == "z");
   CHECK(f.tok.piece('z' + 3) == "<0x7A>");
   CHECK(f.tok.decode(f.a, 99999).empty());
-  for (const std::string text : {"ab ba", "zz\xC3\xA9 ab\n\xE2\x82\xAC!", "  a"}) CHECK(f.decode(f.encode(text)) == text);
+  for (const std::string text : {"ab ba", "zz\xC3\xA9 ab\n\xE2\x82\xAC!", "  a"})
+    CHECK(f.decode(f.encode(text)) == text);
 }
 
 TEST_CASE("a truncated tokenizer.bin is refused") {
   auto v = model_test::base_vocab();
   const auto bin = model_test::tokenizer_bin(v);
   Tokenizer tok;
-  CHECK(tok.load(bin.data(), bin.size() - 1, static_cast<int32_t>(v.size())) == LoadError::TokenizerMalformed);
-  CHECK(tok.load(bin.data(), bin.size(), static_cast<int32_t>(v.size()) + 1) == LoadError::TokenizerMalformed);
+  CHECK(tok.load(bin.data(), bin.size() - 1, static_cast<int32_t>(v.size())) ==
+        LoadError::TokenizerMalformed);
+  CHECK(tok.load(bin.data(), bin.size(), static_cast<int32_t>(v.size()) + 1) ==
+        LoadError::TokenizerMalformed);
   CHECK(tok.load(bin.data(), 2, 1) == LoadError::TokenizerMalformed);
 }

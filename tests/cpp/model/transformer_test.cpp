@@ -25,7 +25,9 @@ Config config(bool shared, int32_t kv_heads) {
 
 }  // namespace
 
-TEST_CASE("with zero layer weights the residual stream is the embedding: logits = Wcls rmsnorm(e_token)") {
+TEST_CASE(
+    "with zero layer weights the residual stream is the embedding: logits = Wcls "
+    "rmsnorm(e_token)") {
   for (bool shared : {true, false}) {
     const Config c = config(shared, 2);
     Checkpoint probe;
@@ -56,17 +58,20 @@ TEST_CASE("with zero layer weights the residual stream is the embedding: logits 
       const double scale = 1.0 / std::sqrt(ss / 16 + 1e-5);
       for (int v = 0; v < 11; ++v) {
         double ref = 0;
-        for (int i = 0; i < 16; ++i) ref += double(ck.weights.wcls[v * 16 + i]) * e[i] * scale * ck.weights.rms_final[i];
+        for (int i = 0; i < 16; ++i)
+          ref += double(ck.weights.wcls[v * 16 + i]) * e[i] * scale * ck.weights.rms_final[i];
         CHECK(logits[v] == doctest::Approx(ref).epsilon(1e-5));
       }
     }
   }
 }
 
-TEST_CASE("grouped-query and multi-head attention run every position of the context and stay finite") {
+TEST_CASE(
+    "grouped-query and multi-head attention run every position of the context and stay finite") {
   for (int32_t kv_heads : {1, 2, 4}) {
     const Config c = config(true, kv_heads);
-    auto file = model_test::checkpoint(c, [](size_t i) { return 0.2f * std::sin(static_cast<float>(i) * 0.7f); });
+    auto file = model_test::checkpoint(
+        c, [](size_t i) { return 0.2f * std::sin(static_cast<float>(i) * 0.7f); });
     Checkpoint ck;
     REQUIRE(parse_checkpoint(model_test::bytes(file), file.size() * 4, &ck) == LoadError::Ok);
     Transformer t(ck);

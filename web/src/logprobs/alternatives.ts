@@ -45,16 +45,22 @@ export function knownDistribution(token: LogprobToken, name = 'token'): KnownDis
   const alternatives = token.topLogprobs ?? [];
   for (let i = 0; i < alternatives.length; i++) {
     const alt = alternatives[i] as TopLogprob;
-    if (typeof alt !== 'object' || alt === null) throw new TypeError(`${name}.topLogprobs[${i}] must be an object`);
-    const lp = alt.belowTopN === true ? null : checkLogprob(alt.logprob ?? null, `${name}.topLogprobs[${i}].logprob`);
+    if (typeof alt !== 'object' || alt === null)
+      throw new TypeError(`${name}.topLogprobs[${i}] must be an object`);
+    const lp =
+      alt.belowTopN === true
+        ? null
+        : checkLogprob(alt.logprob ?? null, `${name}.topLogprobs[${i}].logprob`);
     if (sameToken(alt, token)) chosenListed = true;
     if (lp === null) continue;
     const probability = Math.exp(lp);
     entries.push({ token: alt.token, probability });
     if (probability < listedMinimum) listedMinimum = probability;
   }
-  const chosen = token.belowTopN === true ? null : checkLogprob(token.logprob ?? null, `${name}.logprob`);
-  if (!chosenListed && chosen !== null) entries.push({ token: token.token, probability: Math.exp(chosen) });
+  const chosen =
+    token.belowTopN === true ? null : checkLogprob(token.logprob ?? null, `${name}.logprob`);
+  if (!chosenListed && chosen !== null)
+    entries.push({ token: token.token, probability: Math.exp(chosen) });
   entries.sort((a, b) => b.probability - a.probability);
   return { entries, probabilities: entries.map((e) => e.probability), listedMinimum };
 }

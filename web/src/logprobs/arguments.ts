@@ -20,9 +20,7 @@ export interface ScoredToken {
  * of tokens (the normalised ones, or anything with `logprob`), or a sequence/choice `{ tokens }`.
  */
 export type LogprobsInput =
-  | readonly (number | null)[]
-  | readonly ScoredToken[]
-  | { readonly tokens: readonly ScoredToken[] };
+  readonly (number | null)[] | readonly ScoredToken[] | { readonly tokens: readonly ScoredToken[] };
 
 /** What token-level functions accept: a normalised token array, or a sequence/choice `{ tokens }`. */
 export type TokensInput = readonly LogprobToken[] | { readonly tokens: readonly LogprobToken[] };
@@ -33,7 +31,8 @@ export type TokensInput = readonly LogprobToken[] | { readonly tokens: readonly 
  */
 export function checkLogprob(value: unknown, name: string): number | null {
   if (value === null) return null;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number or null, got ${typeof value}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number or null, got ${typeof value}`);
   if (value === LOGPROB_SENTINEL) return null;
   if (value <= 0) return value;
   if (value <= LOGPROB_EPSILON) return 0;
@@ -43,10 +42,16 @@ export function checkLogprob(value: unknown, name: string): number | null {
 /** The array inside a `LogprobsInput` / `TokensInput`, checked to be an array. */
 export function itemsOf(input: unknown, name: string): readonly unknown[] {
   if (Array.isArray(input)) return input;
-  if (typeof input === 'object' && input !== null && Array.isArray((input as { tokens?: unknown }).tokens)) {
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    Array.isArray((input as { tokens?: unknown }).tokens)
+  ) {
     return (input as { tokens: readonly unknown[] }).tokens;
   }
-  throw new TypeError(`${name} must be an array of logprobs, an array of tokens, or an object with a tokens array`);
+  throw new TypeError(
+    `${name} must be an array of logprobs, an array of tokens, or an object with a tokens array`,
+  );
 }
 
 /** Logprobs of a `LogprobsInput`, with counts of what was skipped. */
@@ -93,17 +98,20 @@ export function tokensOf(input: unknown, name: string): readonly LogprobToken[] 
 
 /** Checks a single normalised token (its fields are read by the token-level functions). */
 export function checkToken(token: unknown, name: string): LogprobToken {
-  if (typeof token !== 'object' || token === null) throw new TypeError(`${name} must be a token object`);
+  if (typeof token !== 'object' || token === null)
+    throw new TypeError(`${name} must be a token object`);
   const t = token as Partial<LogprobToken>;
   if (typeof t.token !== 'string') throw new TypeError(`${name}.token must be a string`);
   checkLogprob(t.logprob ?? null, `${name}.logprob`);
-  if (t.topLogprobs !== undefined && !Array.isArray(t.topLogprobs)) throw new TypeError(`${name}.topLogprobs must be an array`);
+  if (t.topLogprobs !== undefined && !Array.isArray(t.topLogprobs))
+    throw new TypeError(`${name}.topLogprobs must be an array`);
   return token as LogprobToken;
 }
 
 /** A probability threshold in (0, 1]. */
 export function checkThreshold(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number, got ${typeof value}`);
   if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
   return value;
 }

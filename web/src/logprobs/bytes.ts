@@ -51,7 +51,8 @@ export function decodeTokens(tokens: readonly TopLogprob[]): DecodedTokens {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as TopLogprob;
     offsets[i] = text.length;
-    const bytes = token.bytes === undefined ? encoder.encode(token.token) : Uint8Array.from(token.bytes);
+    const bytes =
+      token.bytes === undefined ? encoder.encode(token.token) : Uint8Array.from(token.bytes);
     text += decoder.decode(bytes, { stream: true });
     for (const byte of bytes) continuationBytesDue = nextDue(continuationBytesDue, byte);
     if (continuationBytesDue === 0) {
@@ -90,7 +91,8 @@ const ESCAPED_BYTES = /^(?:bytes:)?((?:\\x[0-9a-fA-F]{2})+)$/;
  * split emoji still decodes whole.
  */
 export function bytesFromEscapedToken(token: string): number[] | undefined {
-  if (token.length < 4 || (token.charCodeAt(0) !== 92 /* \ */ && !token.startsWith('bytes:'))) return undefined;
+  if (token.length < 4 || (token.charCodeAt(0) !== 92 /* \ */ && !token.startsWith('bytes:')))
+    return undefined;
   const match = ESCAPED_BYTES.exec(token);
   if (match === null) return undefined;
   const hex = match[1] as string;

@@ -32,7 +32,8 @@ export interface ClassifyOptions {
 }
 
 /** Why `classifyLabels` answered or abstained: `confident`, or the first abstention rule that applied (above). */
-export type ClassificationReason = 'confident' | 'no-tokens' | 'no-match' | 'low-coverage' | 'tie' | 'below-threshold';
+export type ClassificationReason =
+  'confident' | 'no-tokens' | 'no-match' | 'low-coverage' | 'tie' | 'below-threshold';
 
 /** One label's share of the first-token probability. */
 export interface LabelProbability {
@@ -74,7 +75,10 @@ export function classifyLabels(
   if (typeof minCoverage !== 'number' || !(minCoverage >= 0 && minCoverage <= 1)) {
     throw new RangeError(`options.minCoverage must be in [0, 1], got ${String(minCoverage)}`);
   }
-  const normalise = options.caseSensitive === true ? (s: string) => s.trim() : (s: string) => s.trim().toLowerCase();
+  const normalise =
+    options.caseSensitive === true
+      ? (s: string) => s.trim()
+      : (s: string) => s.trim().toLowerCase();
   const keys = checkLabels(labels, normalise);
 
   const raw = new Array<number>(labels.length).fill(0);
@@ -90,7 +94,8 @@ export function classifyLabels(
 }
 
 function checkLabels(labels: readonly string[], normalise: (s: string) => string): string[] {
-  if (!Array.isArray(labels) || labels.length === 0) throw new TypeError('labels must be a non-empty array of strings');
+  if (!Array.isArray(labels) || labels.length === 0)
+    throw new TypeError('labels must be a non-empty array of strings');
   const keys = labels.map((label: unknown, i) => {
     if (typeof label !== 'string') throw new TypeError(`labels[${i}] must be a string`);
     const key = normalise(label);
@@ -98,12 +103,17 @@ function checkLabels(labels: readonly string[], normalise: (s: string) => string
     return key;
   });
   const duplicate = keys.findIndex((key, i) => keys.indexOf(key) !== i);
-  if (duplicate >= 0) throw new RangeError(`labels[${duplicate}] duplicates an earlier label after normalisation`);
+  if (duplicate >= 0)
+    throw new RangeError(`labels[${duplicate}] duplicates an earlier label after normalisation`);
   return keys;
 }
 
 function firstToken(first: unknown): LogprobToken | undefined {
-  const isList = Array.isArray(first) || (typeof first === 'object' && first !== null && Array.isArray((first as { tokens?: unknown }).tokens));
+  const isList =
+    Array.isArray(first) ||
+    (typeof first === 'object' &&
+      first !== null &&
+      Array.isArray((first as { tokens?: unknown }).tokens));
   if (!isList) return checkToken(first, 'first');
   const items = itemsOf(first, 'first');
   return items.length === 0 ? undefined : checkToken(items[0], 'first[0]');

@@ -32,7 +32,11 @@ export function detectChunk(value: unknown): ProviderId | undefined {
   if (isResponsesChunk(value)) return 'openai-responses';
   if (Array.isArray(value.candidates)) return 'gemini';
   if (isCompletionsChunk(value)) return 'openai-completions';
-  if (Array.isArray(value.choices) || value.object === 'chat.completion' || value.object === 'chat.completion.chunk') {
+  if (
+    Array.isArray(value.choices) ||
+    value.object === 'chat.completion' ||
+    value.object === 'chat.completion.chunk'
+  ) {
     return 'openai-chat';
   }
   if (Array.isArray(value.logprobs) || isOllamaChunk(value)) return 'ollama';

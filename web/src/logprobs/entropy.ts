@@ -54,12 +54,18 @@ export interface EntropyEstimate {
  * is known at the position.
  * @throws RangeError naming `options.vocabSize` or `options.base` when out of range.
  */
-export function entropyEstimate(token: LogprobToken, options: EntropyOptions = {}): EntropyEstimate | null {
+export function entropyEstimate(
+  token: LogprobToken,
+  options: EntropyOptions = {},
+): EntropyEstimate | null {
   return entropyOf(knownDistribution(token), options);
 }
 
 /** `entropyEstimate` from an already computed distribution. */
-export function entropyOf(distribution: KnownDistribution, options: EntropyOptions = {}): EntropyEstimate | null {
+export function entropyOf(
+  distribution: KnownDistribution,
+  options: EntropyOptions = {},
+): EntropyEstimate | null {
   const vocabSize = options.vocabSize ?? DEFAULT_VOCAB_SIZE;
   const base = options.base ?? Math.E;
   if (typeof base !== 'number' || !(base > 0) || base === 1 || !Number.isFinite(base)) {
@@ -67,8 +73,14 @@ export function entropyOf(distribution: KnownDistribution, options: EntropyOptio
   }
   const { probabilities, listedMinimum } = distribution;
   const n = probabilities.length;
-  if (typeof vocabSize !== 'number' || !Number.isSafeInteger(vocabSize) || vocabSize < Math.max(n, 1)) {
-    throw new RangeError(`options.vocabSize must be an integer >= ${Math.max(n, 1)} (the known tokens), got ${String(vocabSize)}`);
+  if (
+    typeof vocabSize !== 'number' ||
+    !Number.isSafeInteger(vocabSize) ||
+    vocabSize < Math.max(n, 1)
+  ) {
+    throw new RangeError(
+      `options.vocabSize must be an integer >= ${Math.max(n, 1)} (the known tokens), got ${String(vocabSize)}`,
+    );
   }
   if (n === 0) return null;
   const scale = Math.log(base);

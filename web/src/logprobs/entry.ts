@@ -27,11 +27,23 @@ export interface EntryFormat {
   readonly read: (value: unknown, path: JsonPath) => LogprobReading;
 }
 
-export const LOGPROB_ENTRY: EntryFormat = { valueKey: 'logprob', alternativesKey: 'top_logprobs', read: readLogprob };
-export const PROB_ENTRY: EntryFormat = { valueKey: 'prob', alternativesKey: 'top_probs', read: readProbabilityAsLogprob };
+export const LOGPROB_ENTRY: EntryFormat = {
+  valueKey: 'logprob',
+  alternativesKey: 'top_logprobs',
+  read: readLogprob,
+};
+export const PROB_ENTRY: EntryFormat = {
+  valueKey: 'prob',
+  alternativesKey: 'top_probs',
+  read: readProbabilityAsLogprob,
+};
 
 /** Reads an array of entries; a missing or `null` list is empty. */
-export function readEntryList(value: unknown, path: JsonPath, format: EntryFormat = LOGPROB_ENTRY): LogprobToken[] {
+export function readEntryList(
+  value: unknown,
+  path: JsonPath,
+  format: EntryFormat = LOGPROB_ENTRY,
+): LogprobToken[] {
   const list = optionalArray(value, path);
   if (list === undefined) return [];
   const tokens = new Array<LogprobToken>(list.length);
@@ -40,7 +52,11 @@ export function readEntryList(value: unknown, path: JsonPath, format: EntryForma
 }
 
 /** Reads one entry. `token` is required; a missing logprob is `null`; missing alternatives are `[]`. */
-export function readEntry(value: unknown, path: JsonPath, format: EntryFormat = LOGPROB_ENTRY): LogprobToken {
+export function readEntry(
+  value: unknown,
+  path: JsonPath,
+  format: EntryFormat = LOGPROB_ENTRY,
+): LogprobToken {
   const entry = expectRecord(value, path);
   const token = expectString(entry.token, path.key('token'));
   const bytes = readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token);
@@ -49,7 +65,8 @@ export function readEntry(value: unknown, path: JsonPath, format: EntryFormat = 
   const list = optionalArray(entry[format.alternativesKey], alternativesPath);
   const topLogprobs: TopLogprob[] = [];
   if (list !== undefined) {
-    for (let i = 0; i < list.length; i++) topLogprobs.push(readAlternative(list[i], alternativesPath.index(i), format));
+    for (let i = 0; i < list.length; i++)
+      topLogprobs.push(readAlternative(list[i], alternativesPath.index(i), format));
   }
   return makeToken(token, bytes, reading, topLogprobs);
 }

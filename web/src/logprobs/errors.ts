@@ -32,7 +32,9 @@ export function describe(value: unknown): string {
     case 'number':
       return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
     case 'string':
-      return value.length > 40 ? `a string ("${value.slice(0, 40)}...")` : `a string (${JSON.stringify(value)})`;
+      return value.length > 40
+        ? `a string ("${value.slice(0, 40)}...")`
+        : `a string (${JSON.stringify(value)})`;
     case 'object':
       return 'an object';
     default:

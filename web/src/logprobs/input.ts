@@ -33,7 +33,8 @@ function chunksFromValue(value: unknown): Chunk[] {
     value.forEach((element: unknown, i) => {
       const path = JsonPath.root.index(i);
       if (typeof element === 'string') {
-        if (element.trim() !== DONE) chunks.push({ value: expectChunk(parseJson(element, path), path), path });
+        if (element.trim() !== DONE)
+          chunks.push({ value: expectChunk(parseJson(element, path), path), path });
       } else {
         chunks.push({ value: expectChunk(element, path), path });
       }
@@ -47,13 +48,18 @@ function chunksFromValue(value: unknown): Chunk[] {
 }
 
 function expectChunk(value: unknown, path: JsonPath): unknown {
-  if (!isRecord(value)) throw new LogprobsParseError(path, `expected a stream chunk (an object), got ${describe(value)}`);
+  if (!isRecord(value))
+    throw new LogprobsParseError(
+      path,
+      `expected a stream chunk (an object), got ${describe(value)}`,
+    );
   return value;
 }
 
 function chunksFromText(text: string): Chunk[] {
   const body = text.replace(/^\uFEFF/, '').trim();
-  if (body === '') throw new LogprobsParseError(JsonPath.root, 'expected JSON or SSE text, got an empty string');
+  if (body === '')
+    throw new LogprobsParseError(JsonPath.root, 'expected JSON or SSE text, got an empty string');
   if (SSE_FIELD_AT_START.test(body)) return chunksFromSse(body);
   try {
     return chunksFromValue(parseJson(body, JsonPath.root));

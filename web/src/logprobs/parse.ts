@@ -46,11 +46,14 @@ export function parseLogprobs(input: unknown, options: ParseOptions = {}): Parse
 
 function readProviderOption(options: unknown): ProviderId | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object') throw new TypeError(`options must be an object, got ${typeof options}`);
+  if (typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${typeof options}`);
   const provider: unknown = (options as { provider?: unknown }).provider;
   if (provider === undefined) return undefined;
   if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider)) {
-    throw new TypeError(`options.provider must be one of ${PROVIDERS.join(', ')}; got ${String(provider)}`);
+    throw new TypeError(
+      `options.provider must be one of ${PROVIDERS.join(', ')}; got ${String(provider)}`,
+    );
   }
   return provider as ProviderId;
 }

@@ -26,7 +26,11 @@ export class JsonPath {
 
   toString(): string {
     const segments: Array<string | number> = [];
-    for (let node: JsonPath | null = this; node !== null && node.parent !== null; node = node.parent) {
+    for (
+      let node: JsonPath | null = this;
+      node !== null && node.parent !== null;
+      node = node.parent
+    ) {
       segments.push(node.segment);
     }
     let out = '';

@@ -1,5 +1,11 @@
 /** Conversions between probabilities and logprobs, and the probability of one token. */
-import { checkLogprob, checkToken, itemsOf, type LogprobsInput, type ScoredToken } from './arguments.js';
+import {
+  checkLogprob,
+  checkToken,
+  itemsOf,
+  type LogprobsInput,
+  type ScoredToken,
+} from './arguments.js';
 
 /**
  * p → ln p. `p` must be in [0, 1]; `probToLogprob(0)` is `-Infinity`.
@@ -27,7 +33,10 @@ export function logprobToProb(lp: number): number {
  * Probability of a token (or alternative): exp(token.logprob), or `null` when its logprob is
  * `null` (absent, or the below-top-N sentinel).
  */
-export function tokenProbability(token: { readonly token: string; readonly logprob: number | null }): number | null {
+export function tokenProbability(token: {
+  readonly token: string;
+  readonly logprob: number | null;
+}): number | null {
   const lp = checkLogprob(checkToken(token, 'token').logprob ?? null, 'token.logprob');
   return lp === null ? null : Math.exp(lp);
 }
@@ -42,6 +51,8 @@ export function tokenProbabilities(tokensOrLogprobs: LogprobsInput): (number | n
     const raw = isToken ? ((item as ScoredToken).logprob ?? null) : item;
     const name = isToken ? `tokensOrLogprobs[${i}].logprob` : `tokensOrLogprobs[${i}]`;
     const lp = checkLogprob(raw, name);
-    return lp === null || (isToken && (item as ScoredToken).belowTopN === true) ? null : Math.exp(lp);
+    return lp === null || (isToken && (item as ScoredToken).belowTopN === true)
+      ? null
+      : Math.exp(lp);
   });
 }

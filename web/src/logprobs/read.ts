@@ -29,12 +29,14 @@ export function isRecord(value: unknown): value is JsonRecord {
 }
 
 export function expectRecord(value: unknown, path: JsonPath): JsonRecord {
-  if (!isRecord(value)) throw new LogprobsParseError(path, `expected an object, got ${describe(value)}`);
+  if (!isRecord(value))
+    throw new LogprobsParseError(path, `expected an object, got ${describe(value)}`);
   return value;
 }
 
 export function expectArray(value: unknown, path: JsonPath): readonly unknown[] {
-  if (!Array.isArray(value)) throw new LogprobsParseError(path, `expected an array, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new LogprobsParseError(path, `expected an array, got ${describe(value)}`);
   return value;
 }
 
@@ -44,7 +46,8 @@ export function optionalArray(value: unknown, path: JsonPath): readonly unknown[
 }
 
 export function expectString(value: unknown, path: JsonPath): string {
-  if (typeof value !== 'string') throw new LogprobsParseError(path, `expected a string, got ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new LogprobsParseError(path, `expected a string, got ${describe(value)}`);
   return value;
 }
 
@@ -52,7 +55,10 @@ export function expectString(value: unknown, path: JsonPath): string {
 export function readIndex(value: unknown, path: JsonPath, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new LogprobsParseError(path, `expected a non-negative integer index, got ${describe(value)}`);
+    throw new LogprobsParseError(
+      path,
+      `expected a non-negative integer index, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -63,11 +69,15 @@ export function readIndex(value: unknown, path: JsonPath, fallback: number): num
  */
 export function readBytes(value: unknown, path: JsonPath): number[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new LogprobsParseError(path, `expected an array of bytes, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new LogprobsParseError(path, `expected an array of bytes, got ${describe(value)}`);
   for (let i = 0; i < value.length; i++) {
     const byte: unknown = value[i];
     if (typeof byte !== 'number' || !Number.isInteger(byte) || byte < 0 || byte > 255) {
-      throw new LogprobsParseError(path.index(i), `expected a byte (integer 0..255), got ${describe(byte)}`);
+      throw new LogprobsParseError(
+        path.index(i),
+        `expected a byte (integer 0..255), got ${describe(byte)}`,
+      );
     }
   }
   return value as number[];
@@ -80,11 +90,18 @@ export function readBytes(value: unknown, path: JsonPath): number[] | undefined 
  */
 export function readLogprob(value: unknown, path: JsonPath): LogprobReading {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number') throw new LogprobsParseError(path, `expected a logprob (a number <= 0), got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new LogprobsParseError(
+      path,
+      `expected a logprob (a number <= 0), got ${describe(value)}`,
+    );
   if (value === LOGPROB_SENTINEL) return 'below-top-n';
   if (value <= 0) return value; // NaN fails every comparison and falls through to the error
   if (value <= LOGPROB_EPSILON) return 0;
-  throw new LogprobsParseError(path, `expected a logprob (a number <= 0), got ${describe(value)}: log p > 0 would mean p > 1`);
+  throw new LogprobsParseError(
+    path,
+    `expected a logprob (a number <= 0), got ${describe(value)}: log p > 0 would mean p > 1`,
+  );
 }
 
 /**
@@ -93,8 +110,15 @@ export function readLogprob(value: unknown, path: JsonPath): LogprobReading {
  */
 export function readProbabilityAsLogprob(value: unknown, path: JsonPath): LogprobReading {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number') throw new LogprobsParseError(path, `expected a probability (a number in [0, 1]), got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new LogprobsParseError(
+      path,
+      `expected a probability (a number in [0, 1]), got ${describe(value)}`,
+    );
   if (value >= 0 && value <= 1) return Math.log(value);
   if (value > 1 && value <= 1 + LOGPROB_EPSILON) return 0;
-  throw new LogprobsParseError(path, `expected a probability (a number in [0, 1]), got ${describe(value)}`);
+  throw new LogprobsParseError(
+    path,
+    `expected a probability (a number in [0, 1]), got ${describe(value)}`,
+  );
 }

@@ -50,12 +50,27 @@ export function lowConfidenceSpans(tokens: TokensInput, threshold = 0.5): LowCon
     if (previous !== undefined && i < previous.tokenEnd) continue; // already inside that span
     const [start, end] = widenToWords(text, offsets[i] as number, ends[i] as number);
     let first = i;
-    while (first > 0 && overlaps(offsets[first - 1] as number, ends[first - 1] as number, start, end)) first--;
+    while (
+      first > 0 &&
+      overlaps(offsets[first - 1] as number, ends[first - 1] as number, start, end)
+    )
+      first--;
     let after = i + 1;
-    while (after < list.length && overlaps(offsets[after] as number, ends[after] as number, start, end)) after++;
+    while (
+      after < list.length &&
+      overlaps(offsets[after] as number, ends[after] as number, start, end)
+    )
+      after++;
     if (previous !== undefined && first < previous.tokenEnd) {
       // A token straddles both words (e.g. "a b"): one span covers both.
-      spans[spans.length - 1] = makeSpan(list, text, previous.start, Math.max(previous.end, end), previous.tokenStart, after);
+      spans[spans.length - 1] = makeSpan(
+        list,
+        text,
+        previous.start,
+        Math.max(previous.end, end),
+        previous.tokenStart,
+        after,
+      );
     } else {
       spans.push(makeSpan(list, text, start, end, first, after));
     }
@@ -70,7 +85,9 @@ function isShaky(token: LogprobToken, threshold: number): boolean {
 
 /** Token range [tokenStart, tokenEnd) meets [start, end); an empty token range counts at its start. */
 function overlaps(tokenStart: number, tokenEnd: number, start: number, end: number): boolean {
-  return tokenEnd > tokenStart ? tokenStart < end && tokenEnd > start : tokenStart >= start && tokenStart < end;
+  return tokenEnd > tokenStart
+    ? tokenStart < end && tokenEnd > start
+    : tokenStart >= start && tokenStart < end;
 }
 
 const WHITESPACE = /\s/;

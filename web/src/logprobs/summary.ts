@@ -2,7 +2,13 @@
  * A confidence summary of a whole answer: the sequence statistics, the least likely token,
  * low-confidence spans, and mean margin and entropy bounds, in one pass-friendly call.
  */
-import { checkThreshold, stableSum, tallyLogprobs, tokensOf, type TokensInput } from './arguments.js';
+import {
+  checkThreshold,
+  stableSum,
+  tallyLogprobs,
+  tokensOf,
+  type TokensInput,
+} from './arguments.js';
 import { knownDistribution, marginOf } from './alternatives.js';
 import { entropyOf, DEFAULT_VOCAB_SIZE } from './entropy.js';
 import { lowConfidenceSpans, type LowConfidenceSpan } from './spans.js';
@@ -51,7 +57,10 @@ export interface ConfidenceSummary {
  * @param tokens normalised tokens, or a choice `{ tokens }`.
  * @throws RangeError naming `options.threshold` / `options.vocabSize`; errors naming a bad token.
  */
-export function confidenceSummary(tokens: TokensInput, options: SummaryOptions = {}): ConfidenceSummary {
+export function confidenceSummary(
+  tokens: TokensInput,
+  options: SummaryOptions = {},
+): ConfidenceSummary {
   const threshold = checkThreshold(options.threshold ?? 0.5, 'options.threshold');
   const vocabSize = options.vocabSize ?? DEFAULT_VOCAB_SIZE;
   const list = tokensOf(tokens, 'tokens');
@@ -73,7 +82,8 @@ export function confidenceSummary(tokens: TokensInput, options: SummaryOptions =
       const p = Math.exp(token.logprob);
       probabilitySum += p;
       if (p < threshold) lowConfidenceCount++;
-      if (lowest === null || p < lowest.probability) lowest = { index, token: token.token, probability: p };
+      if (lowest === null || p < lowest.probability)
+        lowest = { index, token: token.token, probability: p };
     }
     const distribution = knownDistribution(token, `tokens[${index}]`);
     const m = marginOf(distribution);
@@ -103,6 +113,12 @@ export function confidenceSummary(tokens: TokensInput, options: SummaryOptions =
     lowConfidenceSpans: lowConfidenceSpans(list, threshold),
     meanMargin: marginCount === 0 ? null : marginSum / marginCount,
     meanEntropy:
-      entropyCount === 0 ? null : { lower: lowerSum / entropyCount, upper: upperSum / entropyCount, positions: entropyCount },
+      entropyCount === 0
+        ? null
+        : {
+            lower: lowerSum / entropyCount,
+            upper: upperSum / entropyCount,
+            positions: entropyCount,
+          },
   };
 }

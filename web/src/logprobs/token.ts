@@ -5,7 +5,11 @@
 import type { LogprobReading } from './read.js';
 import type { LogprobToken, TopLogprob } from './types.js';
 
-export function makeAlternative(token: string, bytes: number[] | undefined, reading: LogprobReading): TopLogprob {
+export function makeAlternative(
+  token: string,
+  bytes: number[] | undefined,
+  reading: LogprobReading,
+): TopLogprob {
   const belowTopN = reading === 'below-top-n';
   const logprob = belowTopN ? null : reading;
   return bytes === undefined ? { token, logprob, belowTopN } : { token, bytes, logprob, belowTopN };

@@ -10,7 +10,14 @@
 import type { ChoiceAccumulator } from '../accumulate.js';
 import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
-import { expectRecord, expectString, optionalArray, readIndex, readLogprob, type JsonRecord } from '../read.js';
+import {
+  expectRecord,
+  expectString,
+  optionalArray,
+  readIndex,
+  readLogprob,
+  type JsonRecord,
+} from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
 import type { TopLogprob } from '../types.js';
 import type { ProviderParser } from './provider.js';
@@ -18,12 +25,18 @@ import type { ProviderParser } from './provider.js';
 export const gemini: ProviderParser = {
   id: 'gemini',
   parse(chunks, choices) {
-    for (const chunk of chunks) parseGeminiChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+    for (const chunk of chunks)
+      parseGeminiChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
   },
 };
 
 /** A field under its camelCase or snake_case name, with the path of the name actually used. */
-function field(record: JsonRecord, path: JsonPath, camel: string, snake: string): { value: unknown; path: JsonPath } {
+function field(
+  record: JsonRecord,
+  path: JsonPath,
+  camel: string,
+  snake: string,
+): { value: unknown; path: JsonPath } {
   return record[camel] === undefined && record[snake] !== undefined
     ? { value: record[snake], path: path.key(snake) }
     : { value: record[camel], path: path.key(camel) };
@@ -44,7 +57,10 @@ function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccu
     const top = field(logprobs, result.path, 'topCandidates', 'top_candidates');
     const topList = optionalArray(top.value, top.path);
     if (topList !== undefined && topList.length !== chosenList.length) {
-      throw new LogprobsParseError(top.path, `expected ${chosenList.length} entries (one per chosen token), got ${topList.length}`);
+      throw new LogprobsParseError(
+        top.path,
+        `expected ${chosenList.length} entries (one per chosen token), got ${topList.length}`,
+      );
     }
     chosenList.forEach((entry, j) => {
       const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));

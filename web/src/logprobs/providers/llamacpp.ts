@@ -29,7 +29,8 @@ import type { ProviderParser } from './provider.js';
 export const llamacpp: ProviderParser = {
   id: 'llamacpp',
   parse(chunks, choices) {
-    for (const chunk of chunks) parseLlamaChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+    for (const chunk of chunks)
+      parseLlamaChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
   },
 };
 

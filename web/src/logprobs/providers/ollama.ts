@@ -13,7 +13,10 @@ export const ollama: ProviderParser = {
   parse(chunks, choices) {
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
-      appendAll(choices.choice(0).tokens, readEntryList(record.logprobs, chunk.path.key('logprobs')));
+      appendAll(
+        choices.choice(0).tokens,
+        readEntryList(record.logprobs, chunk.path.key('logprobs')),
+      );
     }
   },
 };

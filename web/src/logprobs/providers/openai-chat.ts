@@ -15,11 +15,16 @@ import type { ProviderParser } from './provider.js';
 export const openaiChat: ProviderParser = {
   id: 'openai-chat',
   parse(chunks, choices) {
-    for (const chunk of chunks) parseChatChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+    for (const chunk of chunks)
+      parseChatChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
   },
 };
 
-export function parseChatChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+export function parseChatChunk(
+  chunk: JsonRecord,
+  path: JsonPath,
+  choices: ChoiceAccumulator,
+): void {
   forEachChoiceLogprobs(chunk, path, choices, (draft, logprobs, logprobsPath) => {
     appendAll(draft.tokens, readEntryList(logprobs.content, logprobsPath.key('content')));
     const refusal = readEntryList(logprobs.refusal, logprobsPath.key('refusal'));

@@ -15,7 +15,12 @@ export function forEachChoiceLogprobs(
   chunk: JsonRecord,
   path: JsonPath,
   choices: ChoiceAccumulator,
-  visit: (draft: ChoiceDraft, logprobs: JsonRecord, logprobsPath: JsonPath, choice: JsonRecord) => void,
+  visit: (
+    draft: ChoiceDraft,
+    logprobs: JsonRecord,
+    logprobsPath: JsonPath,
+    choice: JsonRecord,
+  ) => void,
 ): void {
   const choicesPath = path.key('choices');
   const list = optionalArray(chunk.choices, choicesPath);

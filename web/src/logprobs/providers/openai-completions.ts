@@ -27,7 +27,8 @@ import type { ProviderParser } from './provider.js';
 export const openaiCompletions: ProviderParser = {
   id: 'openai-completions',
   parse(chunks, choices) {
-    for (const chunk of chunks) parseCompletionsChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+    for (const chunk of chunks)
+      parseCompletionsChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
   },
 };
 
@@ -38,23 +39,41 @@ export function isCompletionsChunk(chunk: JsonRecord): boolean {
   return chunk.choices.some(
     (choice: unknown) =>
       isRecord(choice) &&
-      (typeof choice.text === 'string' || (isRecord(choice.logprobs) && Array.isArray(choice.logprobs.tokens))),
+      (typeof choice.text === 'string' ||
+        (isRecord(choice.logprobs) && Array.isArray(choice.logprobs.tokens))),
   );
 }
 
-export function parseCompletionsChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+export function parseCompletionsChunk(
+  chunk: JsonRecord,
+  path: JsonPath,
+  choices: ChoiceAccumulator,
+): void {
   forEachChoiceLogprobs(chunk, path, choices, (draft, logprobs, logprobsPath) => {
     const tokensPath = logprobsPath.key('tokens');
     const tokens = expectArray(logprobs.tokens, tokensPath);
-    const values = parallelArray(logprobs.token_logprobs, logprobsPath.key('token_logprobs'), tokens.length, true);
-    const tops = parallelArray(logprobs.top_logprobs, logprobsPath.key('top_logprobs'), tokens.length, false);
+    const values = parallelArray(
+      logprobs.token_logprobs,
+      logprobsPath.key('token_logprobs'),
+      tokens.length,
+      true,
+    );
+    const tops = parallelArray(
+      logprobs.top_logprobs,
+      logprobsPath.key('top_logprobs'),
+      tokens.length,
+      false,
+    );
     const offsetsPath = logprobsPath.key('text_offset');
     const offsets = parallelArray(logprobs.text_offset, offsetsPath, tokens.length, false);
     offsets?.forEach((offset, i) => readIndex(offset, offsetsPath.index(i), 0));
 
     for (let i = 0; i < tokens.length; i++) {
       const token = expectString(tokens[i], tokensPath.index(i));
-      const reading = readLogprob((values as readonly unknown[])[i], logprobsPath.key('token_logprobs').index(i));
+      const reading = readLogprob(
+        (values as readonly unknown[])[i],
+        logprobsPath.key('token_logprobs').index(i),
+      );
       const alternatives = readTopDict(tops?.[i], logprobsPath.key('top_logprobs').index(i));
       draft.tokens.push(makeToken(token, bytesFromEscapedToken(token), reading, alternatives));
     }
@@ -62,10 +81,18 @@ export function parseCompletionsChunk(chunk: JsonRecord, path: JsonPath, choices
 }
 
 /** An array that must be as long as `tokens`; `undefined` when optional and missing or null. */
-function parallelArray(value: unknown, path: JsonPath, length: number, required: boolean): readonly unknown[] | undefined {
+function parallelArray(
+  value: unknown,
+  path: JsonPath,
+  length: number,
+  required: boolean,
+): readonly unknown[] | undefined {
   const list = required ? expectArray(value, path) : optionalArray(value, path);
   if (list !== undefined && list.length !== length) {
-    throw new LogprobsParseError(path, `expected ${length} entries (one per token), got ${list.length}`);
+    throw new LogprobsParseError(
+      path,
+      `expected ${length} entries (one per token), got ${list.length}`,
+    );
   }
   return list;
 }

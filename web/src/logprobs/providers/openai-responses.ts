@@ -31,13 +31,18 @@ export const openaiResponses: ProviderParser = {
       if (record.type === DELTA_EVENT) {
         if (record.logprobs !== undefined && record.logprobs !== null) sawDeltaLogprobs = true;
         appendAll(fromDeltas, readEntryList(record.logprobs, chunk.path.key('logprobs')));
-      } else if (typeof record.type === 'string' && FINAL_EVENTS.has(record.type) && isRecord(record.response)) {
+      } else if (
+        typeof record.type === 'string' &&
+        FINAL_EVENTS.has(record.type) &&
+        isRecord(record.response)
+      ) {
         readResponse(record.response, chunk.path.key('response'), fromResponses);
       } else if (record.type === undefined && record.output !== undefined) {
         readResponse(record, chunk.path, fromResponses);
       }
     }
-    if (chunks.length > 0) appendAll(choices.choice(0).tokens, sawDeltaLogprobs ? fromDeltas : fromResponses);
+    if (chunks.length > 0)
+      appendAll(choices.choice(0).tokens, sawDeltaLogprobs ? fromDeltas : fromResponses);
   },
 };
 
@@ -60,7 +65,8 @@ function readResponse(response: JsonRecord, path: JsonPath, into: LogprobToken[]
     optionalArray(item.content, contentPath)?.forEach((partValue, j) => {
       const partPath = contentPath.index(j);
       const part = expectRecord(partValue, partPath);
-      if (part.type === 'output_text') appendAll(into, readEntryList(part.logprobs, partPath.key('logprobs')));
+      if (part.type === 'output_text')
+        appendAll(into, readEntryList(part.logprobs, partPath.key('logprobs')));
     });
   });
 }

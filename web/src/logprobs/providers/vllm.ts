@@ -17,7 +17,15 @@
 import { LogprobsParseError } from '../errors.js';
 import { hasMarkedKeys, unmarkKey } from '../key-order.js';
 import type { JsonPath } from '../path.js';
-import { expectArray, expectRecord, expectString, isRecord, readIndex, readLogprob, type JsonRecord } from '../read.js';
+import {
+  expectArray,
+  expectRecord,
+  expectString,
+  isRecord,
+  readIndex,
+  readLogprob,
+  type JsonRecord,
+} from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
 import type { LogprobToken } from '../types.js';
 import { parseChatChunk } from './openai-chat.js';
@@ -34,14 +42,25 @@ export const vllm: ProviderParser = {
       else parseChatChunk(record, chunk.path, choices);
 
       if (record.prompt_logprobs !== undefined && record.prompt_logprobs !== null) {
-        sharedPrompt = readPromptLogprobs(record.prompt_logprobs, chunk.path.key('prompt_logprobs'));
+        sharedPrompt = readPromptLogprobs(
+          record.prompt_logprobs,
+          chunk.path.key('prompt_logprobs'),
+        );
       }
       if (!Array.isArray(record.choices)) continue;
       record.choices.forEach((choice: unknown, position) => {
-        if (!isRecord(choice) || choice.prompt_logprobs === undefined || choice.prompt_logprobs === null) return;
+        if (
+          !isRecord(choice) ||
+          choice.prompt_logprobs === undefined ||
+          choice.prompt_logprobs === null
+        )
+          return;
         const choicePath = chunk.path.key('choices').index(position);
         const index = readIndex(choice.index, choicePath.key('index'), position);
-        choices.choice(index).prompt = readPromptLogprobs(choice.prompt_logprobs, choicePath.key('prompt_logprobs'));
+        choices.choice(index).prompt = readPromptLogprobs(
+          choice.prompt_logprobs,
+          choicePath.key('prompt_logprobs'),
+        );
       });
     }
     if (sharedPrompt !== undefined) {
@@ -60,7 +79,9 @@ export function hasPromptLogprobs(chunk: JsonRecord): boolean {
   if (chunk.prompt_logprobs !== undefined && chunk.prompt_logprobs !== null) return true;
   return (
     Array.isArray(chunk.choices) &&
-    chunk.choices.some((c: unknown) => isRecord(c) && c.prompt_logprobs !== undefined && c.prompt_logprobs !== null)
+    chunk.choices.some(
+      (c: unknown) => isRecord(c) && c.prompt_logprobs !== undefined && c.prompt_logprobs !== null,
+    )
   );
 }
 
@@ -81,7 +102,8 @@ interface PromptEntry {
 function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
   const dict = expectRecord(value, path);
   const keys = Object.keys(dict);
-  if (keys.length === 0) throw new LogprobsParseError(path, 'expected at least one entry (the prompt token)');
+  if (keys.length === 0)
+    throw new LogprobsParseError(path, 'expected at least one entry (the prompt token)');
   if (keys.length > 1 && !hasMarkedKeys(keys)) {
     throw new LogprobsParseError(
       path,
@@ -92,7 +114,10 @@ function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
   const entries = keys.map((key): PromptEntry => {
     const entryPath = path.key(unmarkKey(key));
     const entry = expectRecord(dict[key], entryPath);
-    const rank = entry.rank === undefined || entry.rank === null ? undefined : readIndex(entry.rank, entryPath.key('rank'), 0);
+    const rank =
+      entry.rank === undefined || entry.rank === null
+        ? undefined
+        : readIndex(entry.rank, entryPath.key('rank'), 0);
     return {
       token: expectString(entry.decoded_token, entryPath.key('decoded_token')),
       logprob: readLogprob(entry.logprob, entryPath.key('logprob')),
@@ -104,7 +129,9 @@ function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
   // With k alternatives requested the dict holds k entries when the prompt token is among the
   // top k (rank <= k = others + 1), else k + 1 entries; only the top k are listed as alternatives.
   const chosenIsListed = chosen.rank === undefined || chosen.rank <= others.length + 1;
-  const listed = (chosenIsListed ? entries : others).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0);
+  const listed = (chosenIsListed ? entries : others).sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0,
+  );
   return makeToken(
     chosen.token,
     undefined,
