@@ -23,4 +23,14 @@ export {
   type DType,
 } from './sampling-options.js';
 export type { Logits } from './input.js';
+export { fromLlamaCpp } from './profiles/llama-cpp.js';
+export { fromTransformers } from './profiles/transformers.js';
+export { fromVllm } from './profiles/vllm.js';
+export { fromOpenAI } from './profiles/openai.js';
+export type {
+  Compat,
+  ProfileResult,
+  ProfileSamplingOptions,
+  SequenceBias,
+} from './profiles/profile.js';
 export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';
