@@ -97,8 +97,9 @@ export function uniformStream(seed, call, stream, index = 0) {
 
 // ---- candidates ----
 export const sortDesc = (c) => [...c].sort((a, b) => b.z - a.z || a.id - b.id);
+const maxLogit = (c) => c.reduce((m, x) => Math.max(m, x.z), -Infinity);
 export function probs(c) {
-  const m = Math.max(...c.map((x) => x.z));
+  const m = maxLogit(c);
   const e = c.map((x) => Math.exp(x.z - m));
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);
@@ -173,6 +174,26 @@ export function typical(c, mass, minKeep) {
 }
 // HF keeps `scores >= topk(scores, min_keep)[-1]`: with `ties`, every token tied with the
 // min_keep-th; without, exactly the first min_keep of the order (logitkit's default rule).
+// llama.cpp llama_sampler_typical_apply: the same order, cut at the first position whose
+// cumulative probability exceeds p (and at least min_keep), with no extension to ties.
+export function typicalLlama(c, mass, minKeep) {
+  if (mass >= 1) return c;
+  const s = sortDesc(c),
+    pr = probs(s);
+  const ent = -pr.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
+  const shifted = pr.map((p) => Math.abs(-Math.log(p) - ent));
+  const ord = s.map((_, i) => i).sort((a, b) => shifted[a] - shifted[b] || a - b);
+  let cum = 0,
+    last = ord.length;
+  for (let i = 0; i < ord.length; i++) {
+    cum += pr[ord[i]];
+    if (cum > mass && (minKeep === 0 || i >= minKeep - 1)) {
+      last = i + 1;
+      break;
+    }
+  }
+  return ord.slice(0, last).map((i) => s[i]);
+}
 function cutoff(c, threshold, minKeep, ties) {
   const s = sortDesc(c),
     pr = probs(s);
@@ -185,7 +206,7 @@ export const eta = (c, eps, minKeep, ties = false) =>
   eps > 0 ? cutoff(c, Math.min(eps, Math.sqrt(eps) * Math.exp(-entropy(c))), minKeep, ties) : c;
 export function topNSigma(c, n) {
   if (!(n > 0) || c.length <= 1) return c;
-  const max = Math.max(...c.map((x) => x.z));
+  const max = maxLogit(c);
   const mean = c.reduce((a, x) => a + x.z, 0) / c.length;
   const sd = Math.sqrt(c.reduce((a, x) => a + (x.z - mean) ** 2, 0) / c.length);
   return c.filter((x) => !(x.z < max - n * sd));
@@ -353,7 +374,8 @@ function onCandidates(c, n, op) {
  * `o.compat` selects the reference rules where the references differ:
  * - 'llama.cpp': stages missing from the order are dropped; processors may follow filters and then
  *   change only the remaining candidates; mirostat replaces the chain with [logitBias,
- *   temperature (plain), mirostat]; top-k ignores minTokensToKeep.
+ *   temperature (plain), mirostat]; top-k ignores minTokensToKeep; typical-p cuts at the first
+ *   position whose mass exceeds p, with no extension to ties.
  * - 'transformers': top-k, epsilon and eta keep every token tied with the k-th / min_keep-th; bad
  *   words and sequence biases longer than the history are skipped (HF SequenceBias).
  * - 'vllm': top-k keeps ties; the repetition penalty sees prompt and output, presence and frequency
@@ -454,7 +476,8 @@ export function referenceChain(
         c = minP(c, o.minP ?? 0, minKeep);
         break;
       case 'typicalP':
-        c = typical(c, o.typicalP ?? 1, minKeep);
+        if (compat === 'llama.cpp') c = typicalLlama(c, o.typicalP ?? 1, minKeep);
+        else c = typical(c, o.typicalP ?? 1, minKeep);
         break;
       case 'epsilon':
         c = epsilon(c, o.epsilonCutoff ?? 0, minKeep, compat === 'transformers');
