@@ -93,7 +93,7 @@ function llamaMinP(c, p, minKeep) {
 // get_overlapping_token_sequences: a breaker string is every token containing it, plus every token
 // ending with a proper prefix of it (from an occurrence of its first character) followed by the
 // tokenization of the rest, cut to 20 tokens.
-function overlappingSequences(vocab, tokenize, str) {
+export function overlappingSequences(vocab, tokenize, str) {
   const out = [];
   vocab.forEach((word, id) => {
     if (word.includes(str)) {
