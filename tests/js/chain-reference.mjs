@@ -44,24 +44,9 @@ export const LLAMA_ORDER = [
 ];
 
 /** vLLM's order (v1 Sampler.forward): processors, temperature, min_p, then top_k and top_p. */
-export const VLLM_ORDER = [
-  'logitBias',
-  'allowedTokens',
-  'badWords',
-  'noRepeatNgram',
-  'penalties',
-  'dry',
-  'temperature',
-  'minP',
-  'topK',
-  'topP',
-  'typicalP',
-  'epsilon',
-  'eta',
-  'topNSigma',
-  'xtc',
-  'mirostat',
-];
+export const VLLM_ORDER = STAGES.filter((s) => s !== 'minP').flatMap((s) =>
+  s === 'temperature' ? [s, 'minP'] : [s],
+);
 export const ORDER_PRESETS = { hf: STAGES, 'llama.cpp': LLAMA_ORDER, vllm: VLLM_ORDER };
 
 // ---- Philox4x32-10 and logitkit's documented streams (cpp/include/logitkit/streams.h) ----
@@ -154,14 +139,19 @@ export function minP(c, mp, minKeep) {
   while (len < s.length && pr[len] >= mp * pr[0]) len++;
   return s.slice(0, Math.max(len, minKeep));
 }
-// HF TypicalLogitsWarper.
-export function typical(c, mass, minKeep) {
-  if (mass >= 1) return c;
+// The candidates by |-log p - H| (ties: the order), with their probabilities.
+function byTypicality(c) {
   const s = sortDesc(c),
     pr = probs(s);
   const ent = -pr.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
   const shifted = pr.map((p) => Math.abs(-Math.log(p) - ent));
   const ord = s.map((_, i) => i).sort((a, b) => shifted[a] - shifted[b] || a - b);
+  return { s, pr, shifted, ord };
+}
+// HF TypicalLogitsWarper.
+export function typical(c, mass, minKeep) {
+  if (mass >= 1) return c;
+  const { s, pr, shifted, ord } = byTypicality(c);
   let cum = 0,
     lastInd = 0;
   for (const i of ord) {
@@ -172,17 +162,11 @@ export function typical(c, mass, minKeep) {
   const cut = shifted[ord[lastInd]];
   return ord.filter((i, q) => shifted[i] <= cut || q < minKeep).map((i) => s[i]);
 }
-// HF keeps `scores >= topk(scores, min_keep)[-1]`: with `ties`, every token tied with the
-// min_keep-th; without, exactly the first min_keep of the order (logitkit's default rule).
 // llama.cpp llama_sampler_typical_apply: the same order, cut at the first position whose
 // cumulative probability exceeds p (and at least min_keep), with no extension to ties.
 export function typicalLlama(c, mass, minKeep) {
   if (mass >= 1) return c;
-  const s = sortDesc(c),
-    pr = probs(s);
-  const ent = -pr.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
-  const shifted = pr.map((p) => Math.abs(-Math.log(p) - ent));
-  const ord = s.map((_, i) => i).sort((a, b) => shifted[a] - shifted[b] || a - b);
+  const { s, pr, ord } = byTypicality(c);
   let cum = 0,
     last = ord.length;
   for (let i = 0; i < ord.length; i++) {
@@ -194,6 +178,8 @@ export function typicalLlama(c, mass, minKeep) {
   }
   return ord.slice(0, last).map((i) => s[i]);
 }
+// HF keeps `scores >= topk(scores, min_keep)[-1]`: with `ties`, every token tied with the
+// min_keep-th; without, exactly the first min_keep of the order (logitkit's default rule).
 function cutoff(c, threshold, minKeep, ties) {
   const s = sortDesc(c),
     pr = probs(s);

@@ -39,6 +39,18 @@ function assertSameDistribution(got, want, where) {
   );
 }
 
+/** Each [config, error class, JSON path] case throws that class naming that path, from `profile`. */
+function assertErrors(profile, cases) {
+  for (const [config, type, argument] of cases) {
+    assert.throws(
+      () => profile(config),
+      (e) =>
+        e instanceof type && e.argument === argument && e.message.startsWith(`${profile.name}: `),
+      JSON.stringify(config),
+    );
+  }
+}
+
 /** Logits with ties: values on a coarse grid, so the k-th value is often shared. */
 function tiedLogits(n, seed) {
   const next = rng(seed);
@@ -59,6 +71,23 @@ function histories(v, seed) {
 
 function inputs(seed) {
   return [normalLogits(12, 2, seed), normalLogits(300, 1.5, seed + 1), tiedLogits(40, seed + 2)];
+}
+
+/**
+ * For every config, logits and history: the profile's options through the reference chain keep the
+ * same tokens with the same logprobs as the stack's pipeline (called with { prompt, output }).
+ */
+function assertProfileMatches(profile, pipeline, configs, seed) {
+  configs.forEach((config, ci) => {
+    const { options } = profile(config);
+    inputs(seed + ci).forEach((z, zi) => {
+      for (const { prompt, output } of histories(Math.min(z.length, 12), seed + 50 + ci)) {
+        const want = pipeline(config, z, { prompt, output });
+        const got = ref.referenceChain(z, options, { prompt, history: output });
+        assertSameDistribution(got, want, `config ${ci} ${JSON.stringify(config)}, logits ${zi}`);
+      }
+    });
+  });
 }
 
 // ---------------------------------------------------------------- llama.cpp
@@ -254,13 +283,7 @@ test('fromLlamaCpp: errors name the JSON path', () => {
     [{ min_p: 1.5 }, LogitkitRangeError, 'params.min_p'],
     [{ repeat_penalty: 0 }, LogitkitRangeError, 'params.repeat_penalty'],
   ];
-  for (const [config, type, argument] of cases) {
-    assert.throws(
-      () => fromLlamaCpp(config),
-      (e) => e instanceof type && e.argument === argument && e.message.startsWith('fromLlamaCpp: '),
-      JSON.stringify(config),
-    );
-  }
+  assertErrors(fromLlamaCpp, cases);
   assert.throws(() => fromLlamaCpp([]), LogitkitTypeError);
   assert.throws(() => fromLlamaCpp(null), LogitkitTypeError);
 });
@@ -334,16 +357,7 @@ const HF_CONFIGS = [
 ];
 
 test('fromTransformers: the options keep what generate() keeps (own configs, alone and in chains)', () => {
-  HF_CONFIGS.forEach((config, ci) => {
-    const { options } = fromTransformers(config);
-    inputs(40 + ci).forEach((z, zi) => {
-      for (const { prompt, output } of histories(Math.min(z.length, 12), 50 + ci)) {
-        const want = stack.transformersPipeline(config, z, { prompt, output });
-        const got = ref.referenceChain(z, options, { prompt, history: output });
-        assertSameDistribution(got, want, `config ${ci} ${JSON.stringify(config)}, logits ${zi}`);
-      }
-    });
-  });
+  assertProfileMatches(fromTransformers, stack.transformersPipeline, HF_CONFIGS, 40);
 });
 
 test('issue 13, item 7: HF and vLLM top-k keep every token tied with the k-th', () => {
@@ -396,13 +410,7 @@ test('fromTransformers: values, ignored keys and errors', () => {
     [{ eos_token_id: [1, -2] }, LogitkitRangeError, 'generationConfig.eos_token_id[1]'],
     [{ top_kk: 3 }, LogitkitTypeError, 'generationConfig.top_kk'],
   ];
-  for (const [config, type, argument] of cases) {
-    assert.throws(
-      () => fromTransformers(config),
-      (e) => e instanceof type && e.argument === argument,
-      JSON.stringify(config),
-    );
-  }
+  assertErrors(fromTransformers, cases);
 });
 
 // ---------------------------------------------------------------- vLLM
@@ -421,16 +429,7 @@ const VLLM_CONFIGS = [
 ];
 
 test('fromVllm: the options keep what vLLM keeps (own configs, alone and in chains)', () => {
-  VLLM_CONFIGS.forEach((config, ci) => {
-    const { options } = fromVllm(config);
-    inputs(70 + ci).forEach((z, zi) => {
-      for (const { prompt, output } of histories(Math.min(z.length, 12), 80 + ci)) {
-        const want = stack.vllmPipeline(config, z, { prompt, output });
-        const got = ref.referenceChain(z, options, { prompt, history: output });
-        assertSameDistribution(got, want, `config ${ci} ${JSON.stringify(config)}, logits ${zi}`);
-      }
-    });
-  });
+  assertProfileMatches(fromVllm, stack.vllmPipeline, VLLM_CONFIGS, 70);
 });
 
 test('issue 13, item 5: vLLM repetition over prompt + output, presence over the output only', () => {
@@ -483,13 +482,7 @@ test('fromVllm: values, ignored keys and errors', () => {
     [{ logit_bias: { a: 1 } }, LogitkitTypeError, 'samplingParams.logit_bias["a"]'],
     [{ best_off: 2 }, LogitkitTypeError, 'samplingParams.best_off'],
   ];
-  for (const [config, type, argument] of cases) {
-    assert.throws(
-      () => fromVllm(config),
-      (e) => e instanceof type && e.argument === argument,
-      JSON.stringify(config),
-    );
-  }
+  assertErrors(fromVllm, cases);
 });
 
 // ---------------------------------------------------------------- OpenAI
@@ -504,16 +497,7 @@ const OPENAI_CONFIGS = [
 ];
 
 test('fromOpenAI: the options keep what OpenAI documents (own requests)', () => {
-  OPENAI_CONFIGS.forEach((config, ci) => {
-    const { options } = fromOpenAI(config);
-    inputs(90 + ci).forEach((z, zi) => {
-      for (const { prompt, output } of histories(Math.min(z.length, 12), 95 + ci)) {
-        const want = stack.openaiPipeline(config, z, { prompt, output });
-        const got = ref.referenceChain(z, options, { prompt, history: output });
-        assertSameDistribution(got, want, `request ${ci} ${JSON.stringify(config)}, logits ${zi}`);
-      }
-    });
-  });
+  assertProfileMatches(fromOpenAI, stack.openaiPipeline, OPENAI_CONFIGS, 90);
 });
 
 test('fromOpenAI: logprobs, ignored keys and errors', () => {
@@ -539,13 +523,7 @@ test('fromOpenAI: logprobs, ignored keys and errors', () => {
     [{ response_format: { type: 'json_object' } }, LogitkitRangeError, 'request.response_format'],
     [{ top_k: 5 }, LogitkitTypeError, 'request.top_k'],
   ];
-  for (const [config, type, argument] of cases) {
-    assert.throws(
-      () => fromOpenAI(config),
-      (e) => e instanceof type && e.argument === argument,
-      JSON.stringify(config),
-    );
-  }
+  assertErrors(fromOpenAI, cases);
 });
 
 // ---------------------------------------------------------------- real config files

@@ -126,6 +126,24 @@ export class ConfigReader {
     });
   }
 
+  /** An object { "token id": bias } (OpenAI / vLLM `logit_bias`), biases within bounds; undefined when absent. */
+  tokenBiases(key: string, bounds: Bounds = {}): Record<number, number> | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value))
+      this.typeError(key, `must be an object { "token id": bias }, got ${describe(value)}`);
+    const out: Record<number, number> = {};
+    for (const [id, bias] of Object.entries(value as object)) {
+      const where = `${this.path(key)}[${JSON.stringify(id)}]`;
+      out[this.tokenId(/^\d+$/.test(id) ? Number(id) : id, where)] = this.checkNumber(
+        bias,
+        where,
+        bounds,
+      );
+    }
+    return out;
+  }
+
   /** A token id (an integer >= 0) at a JSON path. */
   tokenId(value: unknown, where: string): number {
     if (typeof value !== 'number')

@@ -1,6 +1,6 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
-import type { StageName } from '../sampling-options.js';
+import { ORDER_PRESETS, type StageName } from '../sampling-options.js';
 import { ConfigReader } from './config-reader.js';
 import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
 
@@ -33,19 +33,6 @@ const DEFAULTS = {
   min_keep: 0,
   n_probs: 0,
 } as const;
-
-/** llama.cpp's default `samplers` list (common/common.h), as logitkit stage names. */
-const DEFAULT_SAMPLERS: readonly StageName[] = [
-  'penalties',
-  'dry',
-  'topNSigma',
-  'topK',
-  'typicalP',
-  'topP',
-  'minP',
-  'xtc',
-  'temperature',
-];
 
 // common_sampler_types_from_names (common/sampling.cpp at 00efb3e1): the server passes
 // allow_alt_names = false, so only these canonical names are recognised.
@@ -126,6 +113,11 @@ export function llamaCppSamplers(
   }
   return { stages, dropped };
 }
+
+// llama.cpp's default `samplers` list (common/common.h): its stages in the 'llama.cpp' order preset.
+const DEFAULT_SAMPLERS: readonly StageName[] = ORDER_PRESETS['llama.cpp'].filter((stage) =>
+  Object.values(SAMPLER_NAMES).includes(stage),
+);
 
 // Request keys that do not change the next-token distribution: prompt and stopping, output format,
 // server scheduling (tools/server/server-task.cpp params_from_json_cmpl at 00efb3e1).

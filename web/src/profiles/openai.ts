@@ -67,20 +67,8 @@ export function fromOpenAI(request: Record<string, unknown>): ProfileResult {
     penaltyLastN: -1, // every token sampled so far
   };
 
-  const bias = r.raw('logit_bias');
-  if (bias !== undefined) {
-    if (typeof bias !== 'object' || Array.isArray(bias))
-      r.typeError('logit_bias', 'must be an object { "token id": bias }');
-    const out: Record<number, number> = {};
-    for (const [key, value] of Object.entries(bias as object)) {
-      const where = `${r.path('logit_bias')}[${JSON.stringify(key)}]`;
-      out[r.tokenId(/^\d+$/.test(key) ? Number(key) : key, where)] = r.checkNumber(value, where, {
-        min: -100,
-        max: 100,
-      });
-    }
-    options.logitBias = out;
-  }
+  const bias = r.tokenBiases('logit_bias', { min: -100, max: 100 });
+  if (bias !== undefined) options.logitBias = bias;
 
   // Chat: logprobs is a boolean and top_logprobs (0-20) needs it. Legacy Completions: logprobs is
   // the count itself (0-5).

@@ -106,17 +106,8 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
     options.logprobsMode = 'raw';
   }
 
-  const bias = r.raw('logit_bias');
-  if (bias !== undefined) {
-    if (typeof bias !== 'object' || Array.isArray(bias))
-      r.typeError('logit_bias', 'must be an object { token id: bias }');
-    const out: Record<number, number> = {};
-    for (const [key, value] of Object.entries(bias as object)) {
-      const where = `${r.path('logit_bias')}[${JSON.stringify(key)}]`;
-      out[r.tokenId(/^\d+$/.test(key) ? Number(key) : key, where)] = r.checkNumber(value, where);
-    }
-    options.logitBias = out;
-  }
+  const bias = r.tokenBiases('logit_bias');
+  if (bias !== undefined) options.logitBias = bias;
   const allowed = r.tokenIds('allowed_token_ids');
   if (allowed !== undefined) options.allowedTokenIds = allowed;
 
