@@ -5,7 +5,7 @@
 // (tests/fixtures/profiles/). Plus the values each stack gives a special meaning, the keys a profile
 // ignores, and the errors.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   fromLlamaCpp,
@@ -472,9 +472,31 @@ test('fromVllm: values, ignored keys and errors', () => {
     'stop',
     'max_tokens',
   ]);
+  // A server request (OpenAI-compatible): chat logprobs, clamped biases, the request around it.
+  const served = fromVllm({
+    model: 'm',
+    messages: [],
+    logprobs: true,
+    top_logprobs: 3,
+    logit_bias: { 4: -250 },
+  });
+  assert.deepEqual([served.options.topLogprobs, served.options.logitBias[4]], [3, -100]);
+  assert.deepEqual(served.ignored, ['model', 'messages']);
+  assert.equal(
+    fromVllm({ messages: [], logprobs: true }).options.topLogprobs,
+    undefined,
+    'the sampled token only',
+  );
+  assert.equal(
+    fromVllm({ logit_bias: { 4: -250 } }).options.logitBias[4],
+    -250,
+    'SamplingParams does not clamp',
+  );
   const cases = [
     [{ temperature: 2.5 }, LogitkitRangeError, 'samplingParams.temperature'],
     [{ top_k: -2 }, LogitkitRangeError, 'samplingParams.top_k'],
+    [{ top_logprobs: 2 }, LogitkitRangeError, 'samplingParams.top_logprobs'],
+    [{ guided_json: {} }, LogitkitRangeError, 'samplingParams.guided_json'],
     [{ top_p: 0 }, LogitkitRangeError, 'samplingParams.top_p'],
     [{ presence_penalty: 3 }, LogitkitRangeError, 'samplingParams.presence_penalty'],
     [{ bad_words: ['hello'] }, LogitkitRangeError, 'samplingParams.bad_words'],
@@ -528,35 +550,32 @@ test('fromOpenAI: logprobs, ignored keys and errors', () => {
 
 // ---------------------------------------------------------------- real config files
 
-test('pasted config files: each profile keeps what its stack keeps (llama.cpp request, generation_config.json, SamplingParams, chat request)', () => {
-  const vocab = 151936; // Qwen2.5's: the HF and vLLM files name its EOS tokens
-  const cases = [
+test('pasted config files: each profile keeps what its stack keeps (llama.cpp requests, generation_config.json files, a SamplingParams dict, chat requests)', () => {
+  const vocab = 151936; // Qwen2.5's, the largest id the files name
+  const stacks = [
     [
-      'llamacpp-completion-request.json',
+      /^llamacpp-/,
       fromLlamaCpp,
       (c, z, h) => stack.llamaCppPipeline(c, z, { history: [...h.prompt, ...h.output] }),
     ],
-    ['generation_config.json', fromTransformers, (c, z, h) => stack.transformersPipeline(c, z, h)],
-    ['vllm-sampling-params.json', fromVllm, (c, z, h) => stack.vllmPipeline(c, z, h)],
-    ['openai-chat-request.json', fromOpenAI, (c, z, h) => stack.openaiPipeline(c, z, h)],
+    [/generation_config\.json$/, fromTransformers, stack.transformersPipeline],
+    [/^vllm-/, fromVllm, stack.vllmPipeline],
+    [/^openai-/, fromOpenAI, stack.openaiPipeline],
   ];
-  for (const [file, profile, pipeline] of cases) {
+  const files = readdirSync(new URL('../fixtures/profiles/', import.meta.url));
+  assert.equal(files.length, 8);
+  const z = normalLogits(vocab, 2.5, 7);
+  for (const file of files) {
+    const [, profile, pipeline] = stacks.find(([pattern]) => pattern.test(file));
     const config = fixture(file);
     const { options, ignored } = profile(config);
     assert.ok(ignored.length > 0, `${file}: something is ignored`);
-    for (const [zi, z] of [normalLogits(vocab, 2.5, 7), normalLogits(257, 1, 8)].entries()) {
-      if (
-        z.length < vocab &&
-        (file === 'generation_config.json' || file === 'vllm-sampling-params.json')
-      )
-        continue;
-      for (const h of histories(64, 9)) {
-        assertSameDistribution(
-          ref.referenceChain(z, options, { prompt: h.prompt, history: h.output }),
-          pipeline(config, z, h),
-          `${file}, logits ${zi}`,
-        );
-      }
+    for (const h of histories(64, 9)) {
+      assertSameDistribution(
+        ref.referenceChain(z, options, { prompt: h.prompt, history: h.output }),
+        pipeline(config, z, h),
+        file,
+      );
     }
   }
 });

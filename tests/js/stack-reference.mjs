@@ -281,7 +281,7 @@ const VLLM_DEFAULTS = {
 };
 
 /**
- * vLLM: SamplingParams.__post_init__'s temperature rules, then Sampler.forward: allowed ids, bad
+ * vLLM (a SamplingParams dict or a server request): SamplingParams.__post_init__'s temperature rules, then Sampler.forward: allowed ids, bad
  * words (on the output), min_tokens and logit_bias, penalties (repetition on prompt and output,
  * presence / frequency on the output), greedy below 1e-5, else temperature, min_p, top_k (ties
  * kept), top_p. `eos` joins the stop tokens min_tokens bans, as the engine adds it.
@@ -298,7 +298,10 @@ export function vllmPipeline(params, z32, { prompt = [], output = [], eos = [] }
   st.badWords(z, output, s._bad_words_token_ids ?? []);
   const stop = [...(s.stop_token_ids ?? []), ...(s._all_stop_token_ids ?? []), ...eos];
   if (s.min_tokens > 0 && output.length < s.min_tokens) st.suppress(z, stop);
-  for (const [k, b] of Object.entries(s.logit_bias ?? {})) z[Number(k)] += b;
+  // A server request's biases are clamped to [-100, 100] (SamplingParams.from_optional).
+  const request = 'messages' in s || 'prompt' in s || 'model' in s;
+  for (const [k, b] of Object.entries(s.logit_bias ?? {}))
+    z[Number(k)] += request ? Math.min(100, Math.max(-100, b)) : b;
   if (s.repetition_penalty !== 1 || s.frequency_penalty !== 0 || s.presence_penalty !== 0)
     st.penaltiesSplit(
       z,

@@ -43,11 +43,36 @@ const IGNORED = [
   'routed_experts_prompt_start',
   'output_text_buffer_length',
   '_eos_token_id',
+  // the request around the sampling fields, in a vLLM server request (OpenAI-compatible)
+  'model',
+  'messages',
+  'prompt',
+  'suffix',
+  'echo',
+  'stream',
+  'stream_options',
+  'max_completion_tokens',
+  'user',
+  'add_generation_prompt',
+  'continue_final_message',
+  'add_special_tokens',
+  'chat_template',
+  'chat_template_kwargs',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'documents',
+  'request_id',
+  'priority',
+  'return_tokens_as_token_ids',
+  'include_reasoning',
+  'guided_decoding_backend',
+  'guided_whitespace_pattern',
 ];
 
 /**
- * A vLLM `SamplingParams` (as a dict / JSON object, or the sampling fields of a vLLM server
- * request) as sampling options with vLLM's v1 sampler semantics: `compat: 'vllm'` (top-k keeps
+ * A vLLM `SamplingParams` (as a dict / JSON object) or a vLLM server request (OpenAI-compatible,
+ * with vLLM's extra sampling fields) as sampling options with vLLM's v1 sampler semantics: `compat: 'vllm'` (top-k keeps
  * every token tied with the k-th; the repetition penalty sees prompt and output, the presence and
  * frequency penalties the output only), vLLM's order (`order: 'vllm'`: processors, temperature,
  * min_p, then top_k and top_p) and `SamplingParams`' defaults.
@@ -56,7 +81,10 @@ const IGNORED = [
  * unused, as `__post_init__` resets them), a temperature in (0, 0.01) becomes 0.01, `top_k` 0 or -1
  * is off, `seed` -1 is random, `logprobs` N returns N raw top logprobs (-1: all), `min_tokens` bans
  * `stop_token_ids` (add the EOS token: vLLM's engine adds it from the model) until that many tokens
- * were generated. Stopping, lengths and output-format fields go to `ignored`.
+ * were generated; in a server request, `logprobs: true` with `top_logprobs` is that many and
+ * `logit_bias` is clamped to [-100, 100], as vLLM's server does. The conversation, stopping,
+ * lengths and output-format fields go to `ignored`. A server started with the model's
+ * `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys in.
  *
  * @param samplingParams the parsed SamplingParams fields.
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
@@ -92,12 +120,18 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
   const seed = r.integer('seed', undefined, { min: -1, max: Number.MAX_SAFE_INTEGER });
   if (seed !== undefined && seed !== -1) options.seed = seed;
 
-  // logprobs: True is 1 (__post_init__), -1 is the whole vocabulary; vLLM returns raw logprobs
-  // unless the server runs with another --logprobs-mode.
+  // logprobs: True is 1 (__post_init__), -1 is the whole vocabulary; in a chat request,
+  // `logprobs: true` asks for `top_logprobs` of them (to_sampling_params). vLLM returns raw
+  // logprobs unless the server runs with another --logprobs-mode.
   const logprobs = r.raw('logprobs');
+  const top = r.integer('top_logprobs', undefined, { min: -1 });
+  const chat = top !== undefined || r.has('messages');
+  if (top !== undefined && logprobs !== true) r.rangeError('top_logprobs', 'needs logprobs: true');
   const count =
     logprobs === true
-      ? 1
+      ? chat
+        ? (top ?? 0)
+        : 1
       : logprobs === false || logprobs === undefined
         ? undefined
         : r.integer('logprobs', 0, { min: -1 });
@@ -106,8 +140,14 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
     options.logprobsMode = 'raw';
   }
 
+  // The server clamps a request's biases to [-100, 100] (SamplingParams.from_optional).
   const bias = r.tokenBiases('logit_bias');
-  if (bias !== undefined) options.logitBias = bias;
+  const request = r.has('messages') || r.has('prompt') || r.has('model');
+  if (bias !== undefined) {
+    for (const t of Object.keys(bias))
+      if (request) bias[+t] = Math.min(100, Math.max(-100, bias[+t]!));
+    options.logitBias = bias;
+  }
   const allowed = r.tokenIds('allowed_token_ids');
   if (allowed !== undefined) options.allowedTokenIds = allowed;
 
@@ -133,8 +173,20 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
 
   const grammarWhy =
     'constrains sampling: compile it with the grammar engine and pass the matcher as options.grammar';
-  r.unsupported('structured_outputs', () => false, grammarWhy);
-  r.unsupported('guided_decoding', () => false, grammarWhy);
+  for (const key of [
+    'structured_outputs',
+    'guided_decoding',
+    'guided_json',
+    'guided_regex',
+    'guided_choice',
+    'guided_grammar',
+  ])
+    r.unsupported(key, () => false, grammarWhy);
+  r.unsupported(
+    'response_format',
+    (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
+    grammarWhy,
+  );
   r.unsupported(
     'logits_processors',
     (v) => Array.isArray(v) && v.length === 0,
