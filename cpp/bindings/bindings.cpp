@@ -9,7 +9,6 @@
 #include <emscripten/bind.h>
 
 #include <cstdint>
-#include <string>
 
 #include "logitkit/buffer.h"
 #include "logitkit/dtype.h"
@@ -191,7 +190,8 @@ void convert_half(uintptr_t in, uint32_t n, int32_t dtype, uintptr_t out) {
 }
 
 // ---- The cross-language tables, row by row, for tests/js/tables.test.mjs ----------------------
-// abi_name(table, row): the row's name ("" past the end); abi_value(table, row): its number.
+// abi_name(table, row): the address of the row's name, NUL-terminated ASCII (0 past the end);
+// abi_value(table, row): its number.
 enum class AbiTable : int32_t {
   kStages = 0,         // name; value: kind (0 processor, 1 filter)
   kOrderLlamaCpp = 1,  // name of the stage at that position; value: its Stage value
@@ -259,9 +259,9 @@ const AbiRow* abi_row(int32_t table, uint32_t row) {
   return nullptr;
 }
 
-std::string abi_name(int32_t table, uint32_t row) {
+uintptr_t abi_name(int32_t table, uint32_t row) {
   const AbiRow* r = abi_row(table, row);
-  return r != nullptr ? r->name : "";
+  return r != nullptr ? reinterpret_cast<uintptr_t>(r->name) : 0;
 }
 double abi_value(int32_t table, uint32_t row) {
   const AbiRow* r = abi_row(table, row);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { STATUS_TABLE } from '../../dist/errors.js';
 import { DTYPES } from '../../dist/input.js';
-import { ORDER_PRESETS, STAGE_DESCRIPTORS, STAGES } from '../../dist/sampling/stages.js';
+import { ORDER_PRESETS, STAGE_ROWS, STAGES } from '../../dist/sampling/stages.js';
 import { RESULT_FIELDS, SLOT_OPTIONS } from '../../dist/sampling/wire.js';
 
 // AbiTable in bindings.cpp.
@@ -31,12 +31,14 @@ async function rawModule(flavor) {
   return create({ wasmBinary, print() {}, printErr() {} });
 }
 
-// Every row of a C++ table: { name, value }, up to the first row past the end ("").
+// Every row of a C++ table: { name, value }, up to the first row past the end (name address 0).
 function rows(m, table) {
   const out = [];
   for (let row = 0; ; row++) {
-    const name = m._abiName(table, row);
-    if (name === '') return out;
+    const address = m._abiName(table, row);
+    if (address === 0) return out;
+    const end = m.HEAPU8.indexOf(0, address);
+    const name = new TextDecoder().decode(m.HEAPU8.subarray(address, end));
     out.push({ name, value: m._abiValue(table, row) });
   }
 }
@@ -52,7 +54,7 @@ for (const flavor of ['simd', 'baseline']) {
     );
     assert.deepEqual(
       cpp.map((r) => (r.value === 0 ? 'processor' : 'filter')),
-      STAGE_DESCRIPTORS.map((s) => s.kind),
+      STAGES.map((s) => STAGE_ROWS[s].kind),
     );
   });
 

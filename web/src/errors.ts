@@ -1,4 +1,4 @@
-import { STAGE_DESCRIPTORS } from './sampling/stages.js';
+import { STAGE_ROWS, STAGES } from './sampling/stages.js';
 
 /**
  * Typed errors. Every failure logitkit reports is one of these, with a message that names the
@@ -111,9 +111,9 @@ export const STATUS_TABLE: readonly {
   {
     name: 'stageNotInOrder',
     error: (fn, index) => {
-      const stage = STAGE_DESCRIPTORS[index];
+      const stage = STAGES[index];
       return new LogitkitRangeError(
-        `${fn}: options.order lacks "${stage?.name}", which options.${stage?.switchedOnBy} switches on`,
+        `${fn}: options.order lacks "${stage}", which options.${stage && STAGE_ROWS[stage].switchedOnBy} switches on`,
         'options.order',
       );
     },

@@ -10,13 +10,14 @@ import { LogitsBuffer } from './logits-buffer.js';
 export type Logits =
   Float32Array | Float64Array | Uint16Array | readonly number[] | LogitsBuffer | HalfLogitsBuffer;
 
-/**
- * How logits are read: float32, or the 16-bit words of float16 / bfloat16. A dtype's position is
- * its wire value (cpp/include/logitkit/dtype.h, LOGITKIT_DTYPES; tests/js/tables.test.mjs checks).
- */
-export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 /** Half-precision and float inputs: how a Uint16Array's words are read. */
-export type DType = (typeof DTYPES)[number];
+export type DType = 'float32' | 'float16' | 'bfloat16';
+
+/**
+ * @internal Every dtype; a dtype's position is its wire value (cpp/include/logitkit/dtype.h,
+ * LOGITKIT_DTYPES; tests/js/tables.test.mjs checks both).
+ */
+export const DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16'];
 
 /** A dtype option's value: one of DTYPES. */
 export function parseDType(value: unknown, fn: string, what = 'options.dtype'): DType {

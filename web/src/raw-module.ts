@@ -64,7 +64,7 @@ export interface RawModule {
   _samplerHistorySize(sampler: number): number;
   _convertHalf(input: number, n: number, dtype: number, out: number): void;
   _samplerReset(sampler: number): void;
-  _abiName(table: number, row: number): string;
+  _abiName(table: number, row: number): number;
   _abiValue(table: number, row: number): number;
 }
 

@@ -1,8 +1,6 @@
-/**
- * The calls that carry a sampler across the wasm boundary: configuring one (its stage lists, then
- * its parameter slots and stage order), reading its active stages, one draw, and the result rows
- * of `_samplerSample` / `_sampleRows` with their top lists and samples.
- */
+// The calls that carry a sampler across the wasm boundary: configuring one (its stage lists, then
+// its parameter slots and stage order), reading its active stages, one draw, and the result rows
+// of `_samplerSample` / `_sampleRows` with their top lists and samples.
 import { throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
 import { placeLogits, type DType, type Logits } from './input.js';

@@ -1,8 +1,6 @@
-/**
- * The backstop for objects that own wasm memory (buffers, samplers): a FinalizationRegistry that
- * prints a warning when one is garbage-collected without `dispose()`. Only a backstop: it never
- * fires in synchronous code, so callers must dispose what they create.
- */
+// The backstop for objects that own wasm memory (buffers, samplers): a FinalizationRegistry that
+// prints a warning when one is garbage-collected without `dispose()`. Only a backstop: it never
+// fires in synchronous code, so callers must dispose what they create.
 const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<string>((warning) => console.warn(warning))

@@ -1,13 +1,10 @@
-/**
- * The sampling options: their public type (SamplingOptions, with each option's documentation) and
- * the one table the wrapper derives everything else from: each option's extra names, how it is
- * validated and defaulted, and where it goes on the wire (a parameter slot of `_samplerConfigure`,
- * or a stage's token list). The slot options are in the order of the C++ table
- * (cpp/include/logitkit/sampler_tables.h, LOGITKIT_SAMPLING_PARAMS), which
- * tests/js/tables.test.mjs checks, defaults included.
- */
-import type { DType } from '../input.js';
-import { parseDType } from '../input.js';
+// The sampling options: their public type (SamplingOptions, with each option's documentation) and
+// the one table the wrapper derives everything else from: each option's extra names, how it is
+// validated and defaulted, and where it goes on the wire (a parameter slot of `_samplerConfigure`,
+// or a stage's token list). The slot options are in the order of the C++ table
+// (cpp/include/logitkit/sampler_tables.h, LOGITKIT_SAMPLING_PARAMS), which
+// tests/js/tables.test.mjs checks, defaults included.
+import { parseDType, type DType } from '../input.js';
 import { integerIn, numberIn } from '../options.js';
 import type { StageName } from './stages.js';
 import {

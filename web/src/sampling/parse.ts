@@ -1,8 +1,6 @@
-/**
- * From what callers write to what the wire takes: option names (camelCase, snake_case and the
- * aliases of OPTION_TABLE) to canonical ones, values validated and defaulted, then the parameter
- * slots, the stage lists and the stage order of a `_samplerConfigure` call.
- */
+// From what callers write to what the wire takes: option names (camelCase, snake_case and the
+// aliases of OPTION_TABLE) to canonical ones, values validated and defaulted, then the parameter
+// slots, the stage lists and the stage order of a `_samplerConfigure` call.
 import { LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import {

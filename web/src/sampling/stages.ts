@@ -1,70 +1,75 @@
-/**
- * The stages of the sampler chain as the wrapper knows them: one row per stage, in the default
- * (HF / vLLM) order, with what only the wrapper needs (the names configs use for it, the option
- * that switches it on, for messages). The C++ side lists the same stages in the same order
- * (cpp/include/logitkit/sampler_tables.h, LOGITKIT_STAGES); tests/js/tables.test.mjs fails when
- * the two disagree. A row's position is the stage's wire value.
- */
-const STAGE_TABLE = [
-  { name: 'logitBias', kind: 'processor', aliases: ['logit_bias'], switchedOnBy: 'logitBias' },
-  {
-    name: 'allowedTokens',
+// The stages of the sampler chain as the wrapper knows them: STAGES gives their names and the
+// default (HF / vLLM) order, a stage's position being its wire value; STAGE_ROWS adds what only the
+// wrapper needs (the names configs use for it, the option that switches it on, for messages). The
+// C++ side lists the same stages in the same order (cpp/include/logitkit/sampler_tables.h,
+// LOGITKIT_STAGES); tests/js/tables.test.mjs fails when the two disagree.
+
+/** The stages of a sampler chain, by name, in the default order. Processors (the first six) always precede filters. */
+export const STAGES = [
+  'logitBias',
+  'allowedTokens',
+  'badWords',
+  'noRepeatNgram',
+  'penalties',
+  'dry',
+  'temperature',
+  'topK',
+  'topP',
+  'minP',
+  'typicalP',
+  'epsilon',
+  'eta',
+  'topNSigma',
+  'xtc',
+  'mirostat',
+] as const;
+/** The name of one stage of a sampler chain (see `STAGES`). */
+export type StageName = (typeof STAGES)[number];
+
+/** @internal One stage's row. */
+export interface StageRow {
+  kind: 'processor' | 'filter';
+  /** Names configs use for it (llama.cpp server's `samplers`, HF / vLLM option names). */
+  aliases: readonly string[];
+  /** The option that switches it on, as messages name it. */
+  switchedOnBy: string;
+}
+
+/** @internal Every stage's row (the compiler checks that each stage has exactly one). */
+export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
+  logitBias: { kind: 'processor', aliases: ['logit_bias'], switchedOnBy: 'logitBias' },
+  allowedTokens: {
     kind: 'processor',
     aliases: ['allowed_token_ids'],
     switchedOnBy: 'allowedTokenIds',
   },
-  {
-    name: 'badWords',
+  badWords: {
     kind: 'processor',
     aliases: ['bad_words', 'bad_words_ids'],
     switchedOnBy: 'badWordsIds',
   },
-  {
-    name: 'noRepeatNgram',
+  noRepeatNgram: {
     kind: 'processor',
     aliases: ['no_repeat_ngram', 'no_repeat_ngram_size'],
     switchedOnBy: 'noRepeatNgramSize',
   },
-  {
-    name: 'penalties',
+  penalties: {
     kind: 'processor',
     aliases: [],
     switchedOnBy: 'repetitionPenalty / presencePenalty / frequencyPenalty',
   },
-  { name: 'dry', kind: 'processor', aliases: [], switchedOnBy: 'dryMultiplier' },
-  {
-    name: 'temperature',
-    kind: 'filter',
-    aliases: ['temp'],
-    switchedOnBy: 'temperature / dynatempRange',
-  },
-  { name: 'topK', kind: 'filter', aliases: ['top_k'], switchedOnBy: 'topK' },
-  { name: 'topP', kind: 'filter', aliases: ['top_p'], switchedOnBy: 'topP' },
-  { name: 'minP', kind: 'filter', aliases: ['min_p'], switchedOnBy: 'minP' },
-  { name: 'typicalP', kind: 'filter', aliases: ['typical_p', 'typ_p'], switchedOnBy: 'typicalP' },
-  { name: 'epsilon', kind: 'filter', aliases: ['epsilon_cutoff'], switchedOnBy: 'epsilonCutoff' },
-  { name: 'eta', kind: 'filter', aliases: ['eta_cutoff'], switchedOnBy: 'etaCutoff' },
-  { name: 'topNSigma', kind: 'filter', aliases: ['top_n_sigma'], switchedOnBy: 'topNSigma' },
-  { name: 'xtc', kind: 'filter', aliases: [], switchedOnBy: 'xtcProbability' },
-  { name: 'mirostat', kind: 'filter', aliases: [], switchedOnBy: 'mirostat' },
-] as const satisfies readonly {
-  name: string;
-  kind: 'processor' | 'filter';
-  aliases: readonly string[];
-  switchedOnBy: string;
-}[];
-
-/** The name of one stage of a sampler chain (see `STAGES`). */
-export type StageName = (typeof STAGE_TABLE)[number]['name'];
-
-/** One stage's row: its name, its kind, the names configs use for it, the option that switches it on. */
-export type StageDescriptor = (typeof STAGE_TABLE)[number];
-
-/** @internal The stage rows, in the default order; a row's position is the stage's wire value. */
-export const STAGE_DESCRIPTORS: readonly StageDescriptor[] = STAGE_TABLE;
-
-/** The stages of a sampler chain, by name, in the default order. Processors always precede filters. */
-export const STAGES: readonly StageName[] = STAGE_TABLE.map((stage) => stage.name);
+  dry: { kind: 'processor', aliases: [], switchedOnBy: 'dryMultiplier' },
+  temperature: { kind: 'filter', aliases: ['temp'], switchedOnBy: 'temperature / dynatempRange' },
+  topK: { kind: 'filter', aliases: ['top_k'], switchedOnBy: 'topK' },
+  topP: { kind: 'filter', aliases: ['top_p'], switchedOnBy: 'topP' },
+  minP: { kind: 'filter', aliases: ['min_p'], switchedOnBy: 'minP' },
+  typicalP: { kind: 'filter', aliases: ['typical_p', 'typ_p'], switchedOnBy: 'typicalP' },
+  epsilon: { kind: 'filter', aliases: ['epsilon_cutoff'], switchedOnBy: 'epsilonCutoff' },
+  eta: { kind: 'filter', aliases: ['eta_cutoff'], switchedOnBy: 'etaCutoff' },
+  topNSigma: { kind: 'filter', aliases: ['top_n_sigma'], switchedOnBy: 'topNSigma' },
+  xtc: { kind: 'filter', aliases: [], switchedOnBy: 'xtcProbability' },
+  mirostat: { kind: 'filter', aliases: [], switchedOnBy: 'mirostat' },
+};
 
 /** Order presets: HF / vLLM (the default) and llama.cpp's default chain (temperature last). */
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
@@ -90,9 +95,9 @@ export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
 };
 
 const BY_NAME = new Map<string, StageName>(
-  STAGE_TABLE.flatMap((stage) => [
-    [stage.name, stage.name] as const,
-    ...stage.aliases.map((alias) => [alias, stage.name] as const),
+  STAGES.flatMap((stage) => [
+    [stage, stage] as const,
+    ...STAGE_ROWS[stage].aliases.map((alias) => [alias, stage] as const),
   ]),
 );
 
@@ -108,5 +113,5 @@ export function stageIndex(stage: StageName): number {
 
 /** @internal Whether a stage is a logit processor (they all precede the filters). */
 export function isProcessor(stage: StageName): boolean {
-  return STAGE_TABLE[stageIndex(stage)]!.kind === 'processor';
+  return STAGE_ROWS[stage].kind === 'processor';
 }

@@ -1,7 +1,5 @@
-/**
- * The value parsers of the sampling options: each turns what a caller wrote into a validated
- * value, or throws a typed error naming the function (`fn`) and the option (`what`).
- */
+// The value parsers of the sampling options: each turns what a caller wrote into a validated
+// value, or throws a typed error naming the function (`fn`) and the option (`what`).
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import { integerIn, numberIn } from '../options.js';

@@ -1,10 +1,8 @@
-/**
- * The sampler's wire format, derived from the tables: the parameter slots of `_samplerConfigure`
- * (OPTION_TABLE's slot rows, in order), the stage lists of `_samplerSetList`, and the result row
- * of `_samplerSample` / `_sampleRows` (the C++ side: LOGITKIT_SAMPLING_PARAMS and
- * LOGITKIT_SAMPLE_RESULT_FIELDS in cpp/include/logitkit/sampler_tables.h; tests/js/tables.test.mjs
- * checks that both sides agree).
- */
+// The sampler's wire format, derived from the tables: the parameter slots of `_samplerConfigure`
+// (OPTION_TABLE's slot rows, in order), the stage lists of `_samplerSetList`, and the result row
+// of `_samplerSample` / `_sampleRows` (the C++ side: LOGITKIT_SAMPLING_PARAMS and
+// LOGITKIT_SAMPLE_RESULT_FIELDS in cpp/include/logitkit/sampler_tables.h; tests/js/tables.test.mjs
+// checks that both sides agree).
 import { OPTION_TABLE, type OptionRow, type ParsedOptions, type WireList } from './options.js';
 import { stageIndex } from './stages.js';
 import type { Seed } from './values.js';
