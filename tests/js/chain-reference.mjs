@@ -5,49 +5,19 @@
 // penalty split). Candidates are { id, z } with z the current (scaled) logit; a filter returns the
 // candidates it keeps. Ties are ordered by lower id (logitkit's rule). Versions read: see
 // stack-reference.mjs, which ports each stack's whole pipeline on top of these stages.
+import { ORDER_PRESETS, STAGES, isProcessor } from '../../dist/sampling/stages.js';
 
-export const STAGES = [
-  'logitBias',
-  'allowedTokens',
-  'badWords',
-  'noRepeatNgram',
-  'penalties',
-  'dry',
-  'temperature',
-  'topK',
-  'topP',
-  'minP',
-  'typicalP',
-  'epsilon',
-  'eta',
-  'topNSigma',
-  'xtc',
-  'mirostat',
-];
-export const LLAMA_ORDER = [
-  'logitBias',
-  'allowedTokens',
-  'badWords',
-  'noRepeatNgram',
-  'penalties',
-  'dry',
-  'topNSigma',
-  'topK',
-  'typicalP',
-  'topP',
-  'minP',
-  'epsilon',
-  'eta',
-  'xtc',
-  'temperature',
-  'mirostat',
-];
+// The stage names and the two orders are the library's own (the tables test holds them to the C++
+// side); what this file re-implements is each stage's formula.
+export { STAGES };
+export const LLAMA_ORDER = ORDER_PRESETS['llama.cpp'];
 
 /** vLLM's order (v1 Sampler.forward): processors, temperature, min_p, then top_k and top_p. */
 export const VLLM_ORDER = STAGES.filter((s) => s !== 'minP').flatMap((s) =>
   s === 'temperature' ? [s, 'minP'] : [s],
 );
-export const ORDER_PRESETS = { hf: STAGES, 'llama.cpp': LLAMA_ORDER, vllm: VLLM_ORDER };
+/** The orders by preset name, vLLM's stated here from its source. */
+export const ORDERS = { hf: STAGES, 'llama.cpp': LLAMA_ORDER, vllm: VLLM_ORDER };
 
 // ---- Philox4x32-10 and logitkit's documented streams (cpp/include/logitkit/streams.h) ----
 const M0 = 0xd2511f53n,
@@ -379,7 +349,7 @@ export function referenceChain(
   const output = history;
   const all = [...prompt, ...output];
   let stages = order ?? o.order ?? STAGES;
-  if (typeof stages === 'string') stages = ORDER_PRESETS[stages];
+  if (typeof stages === 'string') stages = ORDERS[stages];
   const mirostatChain = compat === 'llama.cpp' && (o.mirostat ?? 0) !== 0;
   if (mirostatChain) stages = ['logitBias', 'temperature', 'mirostat'];
   const z = Array.from(z32);
@@ -439,7 +409,7 @@ export function referenceChain(
 
   let c = null;
   for (const stage of stages) {
-    if (STAGES.indexOf(stage) < 6) {
+    if (isProcessor(stage)) {
       if (c === null) processor(stage, z);
       else c = onCandidates(c, n, (row) => processor(stage, row));
       continue;

@@ -1,6 +1,6 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
-import { ORDER_PRESETS, type StageName } from '../sampling-options.js';
+import { ORDER_PRESETS, type StageName } from '../sampling/stages.js';
 import { ConfigReader } from './config-reader.js';
 import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
 

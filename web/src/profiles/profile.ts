@@ -1,4 +1,4 @@
-import type { SamplingOptions } from '../sampling-options.js';
+import type { SamplingOptions } from '../sampling/options.js';
 
 /**
  * Whose rules a sampler follows where the references differ: `'llama.cpp'` (llama.cpp's
