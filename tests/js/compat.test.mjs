@@ -4,7 +4,6 @@
 // (stack-reference.mjs); the pasted config files; seeded draws identical on the SIMD and baseline
 // builds for every new stage; and the errors.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   fromLlamaCpp,
@@ -16,12 +15,16 @@ import {
 } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
-import { loadBoth, normalLogits, rng } from './helpers.mjs';
+import {
+  loadBoth,
+  normalLogits,
+  PROFILES,
+  profileFixture,
+  profileFixtureFiles,
+  rng,
+} from './helpers.mjs';
 
 const { simd, baseline, both } = await loadBoth();
-
-const fixture = (name) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/profiles/${name}`, import.meta.url), 'utf8'));
 
 /** One draw with the whole vocabulary as the top list: the kept set and its logprobs. */
 function observe(sampler, z) {
@@ -61,7 +64,12 @@ function samplerWith(lk, options, { prompt = [], output = [] } = {}, extra = {})
 
 /** Runs `options` on `z` and checks the result against the reference chain and, when given, `want`. */
 function check(lk, z, options, history = {}, want, where = JSON.stringify(options)) {
-  const s = samplerWith(lk, options, history, { topLogprobs: z.length, seed: options.seed ?? 5 });
+  // The final distribution as the top list, whatever the config asks the top list to be.
+  const s = samplerWith(lk, options, history, {
+    topLogprobs: z.length,
+    logprobsMode: 'processed',
+    seed: options.seed ?? 5,
+  });
   const expected = ref.referenceChain(
     z,
     { seed: 5, ...options },
@@ -333,8 +341,8 @@ for (const lk of both) {
         do_sample: true,
         top_k: 3,
         sequence_bias: [
-          [[0, 1, 2, 3], 6],
-          [[2, 2], -20],
+          [[2, 7, 3], 6],
+          [[7, 1], -20],
         ],
       },
       { do_sample: true, top_k: 0, eos_token_id: [2, 9], min_new_tokens: 3 },
@@ -419,22 +427,12 @@ for (const lk of both) {
   });
 
   test(`${build}: pasted config files through the sampler keep what their stacks keep`, () => {
-    const vocab = 151936;
-    const cases = [
-      [
-        'llamacpp-completion-request.json',
-        fromLlamaCpp,
-        (c, z, h) => stack.llamaCppPipeline(c, z, { history: [...h.prompt, ...h.output] }),
-      ],
-      ['generation_config.json', fromTransformers, stack.transformersPipeline],
-      ['vllm-sampling-params.json', fromVllm, stack.vllmPipeline],
-      ['openai-chat-request.json', fromOpenAI, stack.openaiPipeline],
-    ];
-    for (const [file, profile, pipeline] of cases) {
-      const config = fixture(file);
-      const z = normalLogits(vocab, 2.5, 7);
-      for (const h of HISTORIES)
-        check(lk, z, profile(config).options, h, pipeline(config, z, h), file);
+    const z = normalLogits(151936, 2.5, 7); // Qwen2.5's vocabulary, the largest id the files name
+    for (const file of profileFixtureFiles()) {
+      const [, name, pipeline] = stack.FIXTURE_STACKS.find(([pattern]) => pattern.test(file));
+      const config = profileFixture(file);
+      for (const h of [HISTORIES[0], HISTORIES[3]])
+        check(lk, z, PROFILES[name](config).options, h, pipeline(config, z, h), file);
     }
   });
 }
@@ -447,7 +445,6 @@ test('SIMD and baseline draw the same tokens with every new stage and compat rul
       top_k: 9,
       repeat_penalty: 1.4,
       typical_p: 0.8,
-      samplers2: undefined,
     }).options,
     fromTransformers({
       do_sample: true,

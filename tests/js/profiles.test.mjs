@@ -5,7 +5,6 @@
 // (tests/fixtures/profiles/). Plus the values each stack gives a special meaning, the keys a profile
 // ignores, and the errors.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   fromLlamaCpp,
@@ -17,10 +16,7 @@ import {
 } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
-import { normalLogits, rng } from './helpers.mjs';
-
-const fixture = (name) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/profiles/${name}`, import.meta.url), 'utf8'));
+import { normalLogits, PROFILES, profileFixture, profileFixtureFiles, rng } from './helpers.mjs';
 
 /** Kept ids (ascending) and their log-probabilities, from a candidate list. */
 function summary(kept) {
@@ -552,23 +548,13 @@ test('fromOpenAI: logprobs, ignored keys and errors', () => {
 
 test('pasted config files: each profile keeps what its stack keeps (llama.cpp requests, generation_config.json files, a SamplingParams dict, chat requests)', () => {
   const vocab = 151936; // Qwen2.5's, the largest id the files name
-  const stacks = [
-    [
-      /^llamacpp-/,
-      fromLlamaCpp,
-      (c, z, h) => stack.llamaCppPipeline(c, z, { history: [...h.prompt, ...h.output] }),
-    ],
-    [/generation_config\.json$/, fromTransformers, stack.transformersPipeline],
-    [/^vllm-/, fromVllm, stack.vllmPipeline],
-    [/^openai-/, fromOpenAI, stack.openaiPipeline],
-  ];
-  const files = readdirSync(new URL('../fixtures/profiles/', import.meta.url));
+  const files = profileFixtureFiles();
   assert.equal(files.length, 8);
   const z = normalLogits(vocab, 2.5, 7);
   for (const file of files) {
-    const [, profile, pipeline] = stacks.find(([pattern]) => pattern.test(file));
-    const config = fixture(file);
-    const { options, ignored } = profile(config);
+    const [, name, pipeline] = stack.FIXTURE_STACKS.find(([pattern]) => pattern.test(file));
+    const config = profileFixture(file);
+    const { options, ignored } = PROFILES[name](config);
     assert.ok(ignored.length > 0, `${file}: something is ignored`);
     for (const h of histories(64, 9).filter((_, i) => i % 3 === 0)) {
       assertSameDistribution(

@@ -343,3 +343,18 @@ export function openaiPipeline(request, z32, { output = [] } = {}) {
   if (q.top_p < 1) c = st.topP(c, q.top_p, 1);
   return st.sortDesc(c);
 }
+
+/**
+ * The config files of tests/fixtures/profiles/, each with its stack: the profile function's name
+ * (`fromLlamaCpp`, ...) and the pipeline that reads it, as (config, z, { prompt, output }).
+ */
+export const FIXTURE_STACKS = [
+  [
+    /^llamacpp-/,
+    'fromLlamaCpp',
+    (c, z, h) => llamaCppPipeline(c, z, { history: [...h.prompt, ...h.output] }),
+  ],
+  [/generation_config\.json$/, 'fromTransformers', transformersPipeline],
+  [/^vllm-/, 'fromVllm', vllmPipeline],
+  [/^openai-/, 'fromOpenAI', openaiPipeline],
+];

@@ -22,6 +22,7 @@ export { fromLlamaCpp } from './profiles/llama-cpp.js';
 export { fromTransformers } from './profiles/transformers.js';
 export { fromVllm } from './profiles/vllm.js';
 export { fromOpenAI } from './profiles/openai.js';
+export { dryBreakerSequences } from './dry-breakers.js';
 export type {
   Compat,
   ProfileResult,

@@ -148,7 +148,7 @@ export function parseBreakers(list: unknown, fn: string, what: string): TokenSeq
     const at = list.findIndex((b) => typeof b === 'string');
     if (at >= 0) {
       throw new LogitkitRangeError(
-        `${fn}: ${what}[${at}] = ${JSON.stringify(list[at])}: a string breaker needs the vocabulary, which the sampler does not know; convert the strings with dryBreakerSequences(breakers, vocabulary) and pass token-id sequences`,
+        `${fn}: ${what}[${at}] = ${JSON.stringify(list[at])}: a string breaker needs the vocabulary, which the sampler does not know; convert the strings with dryBreakerSequences(breakers, tokenBytes, encode) and pass the token-id sequences it returns`,
         `${what}[${at}]`,
       );
     }
