@@ -12,6 +12,7 @@ import {
   fromVllm,
   LogitkitRangeError,
   LogitkitTypeError,
+  ORDER_PRESETS,
 } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
@@ -474,6 +475,13 @@ test('SIMD and baseline draw the same tokens with every new stage and compat rul
     });
     assert.deepEqual(draws[0], draws[1], JSON.stringify(options));
   }
+});
+
+test("the 'vllm' order preset is vLLM's order as the reference states it", () => {
+  assert.deepEqual([...ORDER_PRESETS.vllm], [...ref.VLLM_ORDER]);
+  const s = simd.createSampler({ order: 'vllm', temperature: 0.7, minP: 0.1, topK: 5, seed: 1 });
+  assert.deepEqual(s.order, ['temperature', 'minP', 'topK']);
+  s.dispose();
 });
 
 test('compat options: errors name the option', () => {
