@@ -34,9 +34,9 @@ export interface SampleResult {
 /**
  * A stateful sampler chain: it keeps the history that penalties, DRY, n-gram blocking and bad
  * words need, mirostat's mu, and a seeded random stream. `sample()` records the token it draws;
- * `accept()` records tokens it did not draw (the prompt, forced tokens); `reset()` clears the
- * history, restarts the stream at the seed and sets mu to 2 tau; `clone()` branches. It owns
- * wasm memory: call `dispose()` (or use `using`) when done.
+ * `accept()` records tokens it did not draw (the prompt with `{ prompt: true }`, forced tokens
+ * as output); `reset()` clears the history, restarts the stream at the seed and sets mu to 2 tau;
+ * `clone()` branches. It owns wasm memory: call `dispose()` (or use `using`) when done.
  */
 export class Sampler {
   private handle: number;
