@@ -101,8 +101,8 @@
 
 // Whose rules a sampler follows where the reference stacks differ, X(Id, "name"), in the order of
 // their values (the `compat` parameter): 0 is logitkit's own. The README's Profiles section lists
-// every rule; the stages read them (top_k.cpp, typical_p.cpp, penalties.cpp, ...) and configure()
-// relaxes the order checks for llama.cpp's.
+// every rule; the stages read them (top_k.cpp, typical_p.cpp, penalties.cpp, ...), and configure()
+// reads the order as llama.cpp's `samplers` list under llama.cpp's (sampler.cpp).
 #define LOGITKIT_COMPATS(X)       \
   X(None, "none")                 \
   X(LlamaCpp, "llama.cpp")        \
