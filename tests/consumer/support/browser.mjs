@@ -1,28 +1,6 @@
 // Headless Chromium (the Debian package, driven by playwright-core; never a downloaded browser)
 // and a probe that opens a page and reads the JSON the examples write to <body data-result>.
-import { existsSync } from 'node:fs';
-
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Launches Chromium, or throws an error that says how to install it. */
-export async function launchChromium() {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the consumer test needs Chromium at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root ` +
-        '(or `sudo apt-get install -y chromium`); playwright-core must not download a browser',
-    );
-  }
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}
+export { launchChromium } from '../../../scripts/chromium.mjs';
 
 /**
  * Opens `url` in a new page and records what went wrong on the way: uncaught errors, console
