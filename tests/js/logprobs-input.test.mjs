@@ -206,6 +206,8 @@ test('detectProvider covers every provider id', () => {
     ollama: { model: 'llama3.2', created_at: '2025-01-01T00:00:00Z', response: '', done: true },
     llamacpp: { content: '', completion_probabilities: [] },
     vllm: { choices: [], prompt_logprobs: [null] },
+    sglang: { text: '', meta_info: { id: 'a', output_token_logprobs: [] } },
+    tgi: { generated_text: '', details: { tokens: [], prefill: [] } },
   };
   for (const id of PROVIDERS) assert.equal(detectProvider(samples[id]), id);
   // vLLM wins in a stream when any chunk has prompt logprobs.
