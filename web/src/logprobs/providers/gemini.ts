@@ -71,8 +71,8 @@ function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccu
       );
     }
     const entries = chosenList.map((entry, j): LogprobToken => {
-      const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));
       const { token, reading, id } = readCandidate(entry, chosen.path.index(j));
+      const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));
       return makeToken(token, undefined, reading, alternatives, { id });
     });
     const pathOf = (j: number) => chosen.path.index(j);

@@ -68,8 +68,8 @@ function readStreamEvent(
   index: number,
 ): void {
   const run = choices.choice(index).answer;
-  const alternatives = readTokenList(event.top_tokens, path.key('top_tokens'));
   const { token, reading, facts } = readTgiToken(event.token, path.key('token'));
+  const alternatives = readTokenList(event.top_tokens, path.key('top_tokens'));
   run.append([makeToken(token, undefined, reading, alternatives, facts)]);
   if (event.details === undefined || event.details === null) return;
   const detailsPath = path.key('details');
@@ -129,8 +129,8 @@ function readSequence(sequence: JsonRecord, path: JsonPath): LogprobToken[] {
     );
   }
   return tokens.map((value, i) => {
-    const alternatives = tops === undefined ? [] : readTokenList(tops[i], topPath.index(i));
     const { token, reading, facts } = readTgiToken(value, tokensPath.index(i));
+    const alternatives = tops === undefined ? [] : readTokenList(tops[i], topPath.index(i));
     return makeToken(token, undefined, reading, alternatives, facts);
   });
 }
