@@ -3,7 +3,6 @@
 // input no reader recognises gets an error listing the shapes and the provider ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   parseLogprobs,
   detectProvider,
@@ -11,11 +10,7 @@ import {
   LogprobsParseError,
   PROVIDERS,
 } from '../../dist/logprobs/index.js';
-
-const fixture = (name) =>
-  readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
-const texts = (choice) => choice.tokens.map((t) => t.token);
-const logprobs = (choice) => choice.tokens.map((t) => t.logprob);
+import { fixture, logprobs, texts } from './logprobs-support.mjs';
 
 /** A chat-shaped `logprobs` (content[]) of these [token, logprob] pairs. */
 const content = (pairs) => ({

@@ -1,12 +1,8 @@
 // Input forms (object, JSON text, chunk arrays, SSE, NDJSON) and typed errors naming JSON paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  parseLogprobs,
-  detectProvider,
-  LogprobsParseError,
-  PROVIDERS,
-} from '../../dist/logprobs/index.js';
+import { parseLogprobs, detectProvider, PROVIDERS } from '../../dist/logprobs/index.js';
+import { throwsAt } from './logprobs-support.mjs';
 
 const entry = (token, logprob, extra = {}) => ({
   token,
@@ -23,19 +19,6 @@ const chunk = (content, index = 0) => ({
   object: 'chat.completion.chunk',
   choices: [{ index, delta: {}, logprobs: { content } }],
 });
-
-/** Asserts a LogprobsParseError with this exact path (and optionally a message pattern). */
-function throwsAt(fn, path, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof LogprobsParseError, `expected LogprobsParseError, got ${error}`);
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, 'LogprobsParseError');
-    assert.equal(error.path, path);
-    assert.ok(error.message.startsWith(`${path}: `));
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 test('the same response as object, JSON text, chunk array, chunk strings and SSE gives the same tokens', () => {
   const whole = chat([entry('a', -0.1), entry('b', -0.2)]);

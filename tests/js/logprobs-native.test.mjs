@@ -1,27 +1,13 @@
 // The native (non-OpenAI) endpoints of SGLang and Hugging Face TGI (issue 12, kind 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   parseLogprobs,
   sequenceLogprob,
   perplexity,
   lowConfidenceSpans,
-  LogprobsParseError,
 } from '../../dist/logprobs/index.js';
-
-const fixture = (name) =>
-  readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
-const texts = (sequence) => sequence.tokens.map((t) => t.token);
-const logprobs = (sequence) => sequence.tokens.map((t) => t.logprob);
-function throwsAt(fn, path, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof LogprobsParseError, `expected LogprobsParseError, got ${error}`);
-    assert.equal(error.path, path);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
+import { fixture, logprobs, texts, throwsAt } from './logprobs-support.mjs';
 
 test('SGLang, the issue example: [logprob, id, null] triples give logprobs [-0.38, 0], ids kept', () => {
   const response = {

@@ -2,17 +2,8 @@
 // Python's bare NaN / Infinity; OpenAI's escaped byte tokens mixing literal text and \xNN escapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLogprobs, LogprobsParseError, probToLogprob } from '../../dist/logprobs/index.js';
-
-function throwsAt(fn, path, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof LogprobsParseError, `expected LogprobsParseError, got ${error}`);
-    assert.equal(error.path, path);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
-const logprobs = (choice) => choice.tokens.map((t) => t.logprob);
+import { parseLogprobs, probToLogprob } from '../../dist/logprobs/index.js';
+import { logprobs, throwsAt } from './logprobs-support.mjs';
 
 /** A Gemini response with these chosen [token, logProbability] steps, each listing itself. */
 const gemini = (steps, snake = false) => {

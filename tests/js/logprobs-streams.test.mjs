@@ -3,14 +3,9 @@
 // same token are kept; a chunk that contradicts what it repeats is a typed error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseLogprobs, sequenceLogprob, LogprobsParseError } from '../../dist/logprobs/index.js';
+import { fixture, logprobs, sse, texts } from './logprobs-support.mjs';
 
-const fixture = (name) =>
-  readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
-const sse = (chunks) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('');
-const texts = (choice) => choice.tokens.map((t) => t.token);
-const logprobs = (choice) => choice.tokens.map((t) => t.logprob);
 const close = (actual, expected) =>
   assert.ok(Math.abs(actual - expected) <= 1e-12, `${actual} ≈ ${expected}`);
 
