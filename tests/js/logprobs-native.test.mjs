@@ -6,6 +6,7 @@ import {
   sequenceLogprob,
   perplexity,
   lowConfidenceSpans,
+  knownDistribution,
 } from '../../dist/logprobs/index.js';
 import { fixture, logprobs, texts, throwsAt } from './logprobs-support.mjs';
 
@@ -234,4 +235,26 @@ test('TGI malformed input names the path', () => {
     '[0].token.logprob',
     /p > 1/,
   );
+});
+
+test('SGLang without token text: the chosen token is matched to its alternative by id', () => {
+  const response = (chosenId, p) => ({
+    text: '',
+    meta_info: {
+      output_token_logprobs: [[Math.log(p), chosenId, null]],
+      output_top_logprobs: [
+        [
+          [Math.log(0.6), 1, null],
+          [Math.log(0.3), 2, null],
+        ],
+      ],
+    },
+  });
+  // Chosen id 2 is listed: the known mass is 0.9. Chosen id 3 (p = 0.1) is not: 1.0.
+  const mass = (id, p) =>
+    knownDistribution(parseLogprobs(response(id, p)).choices[0].tokens[0]).probabilities.reduce(
+      (a, b) => a + b,
+    );
+  assert.ok(Math.abs(mass(2, 0.3) - 0.9) < 1e-12);
+  assert.ok(Math.abs(mass(3, 0.1) - 1) < 1e-12);
 });
