@@ -30,7 +30,10 @@ import { isTgiChunk } from './providers/tgi.js';
 import { hasPromptLogprobs } from './providers/vllm.js';
 import { PROVIDERS, type ProviderId } from './types.js';
 
-/** What one chunk looks like: the provider, and whether its logprobs' shape (not a label) said so. */
+/**
+ * What one chunk looks like: the provider, and whether the shape of its logprobs (not a label)
+ * says so.
+ */
 export interface ChunkShape {
   readonly id: ProviderId;
   readonly byShape: boolean;

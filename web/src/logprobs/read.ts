@@ -120,7 +120,7 @@ export function protobufNonFinite(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A JSON number, or the protobuf string form of a non-finite one; `undefined` for anything else. */
+/** A JSON number, or the protobuf string of a non-finite one; `undefined` for anything else. */
 function numberOf(value: unknown): number | undefined {
   return typeof value === 'number' ? value : protobufNonFinite(value);
 }

@@ -4,7 +4,7 @@
  *
  * Stream rule: each chunk's entries are appended in arrival order, except entries the stream has
  * already delivered, which are not appended again. A chunk repeats earlier tokens in one of three
- * ways, and each is recognised without guessing:
+ * ways, each recognised from what the chunk states or carries:
  * - it says where its entries sit (`place`): llama.cpp's `tokens_predicted` and SGLang's
  *   `meta_info.completion_tokens` count the tokens generated so far, so a chunk's n entries are
  *   positions count − n … count − 1, whether the server sends each token once (incremental) or
@@ -12,9 +12,10 @@
  * - it is a summary of the whole sequence (`placeWhole`): OpenAI Responses' `response.completed`,
  *   SGLang's prompt logprobs repeated in every chunk;
  * - it is a final event (`appendUnlessRepeat`: llama.cpp `stop: true`, Ollama `done: true`, a
- *   choice with a `finish_reason`) whose entries begin with every token delivered so far, equal in text and
- *   logprob, and spell more than the text the event itself carries. The llama.cpp server's old
- *   format ends a stream that way, with all probabilities again.
+ *   choice with a `finish_reason`) whose entries begin with every token delivered so far, equal
+ *   in text and logprob, and spell more than the text the event itself carries. The llama.cpp
+ *   server's old format ends a stream that way, with all probabilities again; a last chunk that
+ *   carries just its own token (vLLM's) spells its own text and is appended.
  * Entries placed over positions already held must equal what is held (text, logprob and sentinel);
  * a conflict is a `LogprobsParseError` naming the entry. A gap (a stream captured from its middle,
  * or positions a server never sent) is accepted: the entries are appended.

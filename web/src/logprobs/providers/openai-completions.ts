@@ -72,8 +72,9 @@ function parallelArray(
 /**
  * One `{ token: logprob }` object (null → no alternatives). Its keys are token strings and stay
  * data: `Object.keys` lists own keys only, and an own `__proto__` or `constructor` key shadows the
- * prototype's, so such tokens are read like any other. JavaScript objects reorder integer-like keys such as "2024", so the provider's order
- * is restored by sorting on logprob, most likely first (sentinels and nulls last).
+ * prototype's, so such tokens are read like any other. JavaScript objects reorder integer-like
+ * keys such as "2024", so the provider's order is restored by sorting on logprob, most likely
+ * first (sentinels and nulls last).
  */
 function readTopDict(value: unknown, path: JsonPath): TopLogprob[] {
   if (value === undefined || value === null) return [];

@@ -79,7 +79,10 @@ function readStreamEvent(
   run.placeWhole(summary, (i) => detailsPath.key('tokens').index(i));
 }
 
-/** Reads one response and its best-of sequences from choice `next` on; returns the next free index. */
+/**
+ * Reads one response and its best-of sequences into choices `next`, `next + 1`, …; returns the
+ * next free index.
+ */
 function readResponse(
   response: JsonRecord,
   path: JsonPath,
