@@ -8,7 +8,8 @@
  * 4. a `candidates` array                                            → `gemini`
  * 5. a `choices` array, by the shape of the choices' `logprobs`:
  *    `tokens[]` → `openai-completions`, `content[]` / `refusal[]` → `openai-chat`; when no choice
- *    has logprobs, a choice with `text` → `openai-completions`, else `openai-chat`
+ *    has logprobs, a choice with `text` → `openai-completions`, else `openai-chat`; without
+ *    `choices`, `object: "chat.completion[.chunk]"` / `"text_completion"` says which
  * 6. a `meta_info` object                                            → `sglang`
  * 7. `generated_text`, `details.tokens` / `details.prefill`, or a stream `token` → `tgi`
  * 8. a top-level `logprobs` array, or `model` + `created_at` +

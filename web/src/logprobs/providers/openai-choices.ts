@@ -51,10 +51,14 @@ export function hasChoices(chunk: JsonRecord): boolean {
  * Which OpenAI reader the chunk's choices call for, by the shape of their `logprobs` (`tokens[]`
  * → legacy completions, `content[]` / `refusal[]` → chat; `byShape: true`), or, when no choice
  * carries logprobs, by the choice's fields (`text` → completions, `message` / `delta` → chat)
- * and last by `object`. `undefined` when the chunk has no `choices` array.
+ * and last by `object` (`byShape: false`). `undefined` when the chunk has neither `choices` nor
+ * one of those labels.
  */
 export function openAIShape(chunk: JsonRecord): { id: ProviderId; byShape: boolean } | undefined {
-  if (!Array.isArray(chunk.choices)) return undefined;
+  if (!Array.isArray(chunk.choices)) {
+    const label = OBJECT_LABELS.get(String(chunk.object));
+    return label === undefined ? undefined : { id: label, byShape: false };
+  }
   let byFields: ProviderId | undefined;
   for (const choice of chunk.choices as unknown[]) {
     if (!isRecord(choice)) continue;
@@ -71,6 +75,13 @@ export function openAIShape(chunk: JsonRecord): { id: ProviderId; byShape: boole
     byFields ?? (chunk.object === 'text_completion' ? 'openai-completions' : 'openai-chat');
   return { id, byShape: false };
 }
+
+/** What `object` says, the last resort for a chunk without choices (a usage or keep-alive chunk). */
+const OBJECT_LABELS = new Map<string, ProviderId>([
+  ['chat.completion', 'openai-chat'],
+  ['chat.completion.chunk', 'openai-chat'],
+  ['text_completion', 'openai-completions'],
+]);
 
 function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
