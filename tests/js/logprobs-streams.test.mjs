@@ -273,3 +273,18 @@ test('Gemini stream: a finishing chunk that repeats the earlier steps adds nothi
   const own = [chunk('Hallo', [hallo]), chunk('Hallo', [hallo], 'STOP')];
   assert.equal(parseLogprobs(own).choices[0].text, 'HalloHallo');
 });
+
+test('an empty finish_reason on every chunk is no final event: each chunk adds its own token', () => {
+  const chunk = () => ({
+    object: 'chat.completion.chunk',
+    choices: [
+      {
+        index: 0,
+        delta: { content: '' },
+        logprobs: { content: [entry('x', -1)] },
+        finish_reason: '',
+      },
+    ],
+  });
+  assert.equal(parseLogprobs([chunk(), chunk()]).choices[0].text, 'xx');
+});

@@ -77,7 +77,7 @@ function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccu
     });
     const pathOf = (j: number) => chosen.path.index(j);
     const finish = field(candidate, candidatePath, 'finishReason', 'finish_reason');
-    if (typeof finish.value === 'string')
+    if (typeof finish.value === 'string' && finish.value !== '')
       draft.answer.appendUnlessRepeat(entries, ownText(candidate), pathOf);
     else draft.answer.append(entries);
   });

@@ -110,7 +110,7 @@ function readChoiceLogprobs(
   logprobs: JsonRecord,
   path: JsonPath,
 ): void {
-  const final = typeof choice.finish_reason === 'string';
+  const final = typeof choice.finish_reason === 'string' && choice.finish_reason !== '';
   const message = isRecord(choice.delta)
     ? choice.delta
     : isRecord(choice.message)
