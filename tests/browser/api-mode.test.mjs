@@ -118,6 +118,87 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     });
   });
 
+  test('the new response shapes (issue 12) show the text, counts and perplexity Node computes', async () => {
+    // A mislabelled TGI chat response, an old-format llama.cpp stream whose last event repeats
+    // every token, Gemini with protobuf "-Infinity", a legacy "bytes: \\x.." token, SGLang and
+    // TGI native responses (text without the special </s>), an SGLang batch.
+    const gemini = JSON.stringify({
+      candidates: [
+        {
+          index: 0,
+          content: { parts: [{ text: 'Hi!' }] },
+          logprobsResult: {
+            chosenCandidates: [
+              { token: 'Hi', logProbability: -0.25 },
+              { token: '!', logProbability: -0.5 },
+            ],
+            topCandidates: [
+              { candidates: [{ token: 'Hi', logProbability: -0.25 }] },
+              {
+                candidates: [
+                  { token: '!', logProbability: -0.5 },
+                  { token: '?', logProbability: '-Infinity' },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const legacy = JSON.stringify({
+      object: 'text_completion',
+      choices: [
+        {
+          index: 0,
+          text: 'Say “x',
+          logprobs: {
+            tokens: ['Say', 'bytes: \\xe2\\x80\\x9c', 'x'],
+            token_logprobs: [-0.5, -0.25, -1],
+            top_logprobs: null,
+            text_offset: [0, 3, 5],
+          },
+        },
+      ],
+    });
+    const cases = [
+      [fixture('tgi-chat-mislabelled.json'), 'Bonjour à tous', '1 choice, 4 tokens'],
+      [fixture('llamacpp-legacy-stream.sse'), ' Paris, of', '1 choice, 3 tokens'],
+      [gemini, 'Hi!', '1 choice, 2 tokens'],
+      [legacy, 'Say “x', '1 choice, 3 tokens'],
+      [fixture('sglang-generate-stream.sse'), ' Paris. It is', '1 choice, 4 tokens'],
+      [
+        fixture('tgi-generate.json'),
+        ' Deep learning is a subset of machine learning.',
+        '2 choices, 17 tokens',
+      ],
+      [fixture('sglang-batch.json'), 'Yes', '2 choices, 2 tokens'],
+    ];
+    await withPage(async (page) => {
+      for (const [text, expected, counts] of cases) {
+        const choice = parseLogprobs(text).choices[0];
+        assert.equal(choice.text, expected);
+        await paste(page, text, expected);
+        await page.waitForFunction(
+          (c) =>
+            document.querySelector('[data-mode="api"] .parse-msg.is-ok')?.textContent.includes(c),
+          counts,
+          { timeout: 5000 },
+        );
+        close(await statValue(page, 'perplexity'), perplexity(choice));
+        assert.doesNotMatch(await page.textContent('[data-mode="api"]'), /NaN|\uFFFD/, expected);
+      }
+      // SGLang's and TGI's prompt logprobs are the "Prompt" sequence.
+      const tgi = parseLogprobs(fixture('tgi-generate.json')).choices[0];
+      await paste(page, fixture('tgi-generate.json'), tgi.text);
+      await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
+        tgi.prompt.text,
+      );
+      close(await statValue(page, 'perplexity'), perplexity(tgi.prompt));
+    });
+  });
+
   test('a refusal-only answer shows the refusal tokens, and vLLM prompt tokens can be chosen', async () => {
     await withPage(async (page) => {
       const refusal = parseLogprobs(fixture('openai-chat-refusal.json')).choices[0].refusal;
