@@ -1,0 +1,108 @@
+// logitkit's WebLLM LogitProcessor, driven through the calls WebLLM's engine makes, with logits
+// from a real model. WebLLM itself needs WebGPU and a compiled model library, so here the logits
+// come from the project's ONNX model on onnxruntime-node and this file plays the engine's part:
+//
+//   per token:  logits = forward(...)                      (on the CPU, as WebLLM copies them)
+//               logits = processor.processLogits(logits)
+//               token  = WebLLM's sampler on the result      (argmax at temperature 0, else softmax)
+//               processor.processSampledToken(token)
+//   per chat:   processor.resetState()                      (engine.resetChat())
+//
+//   node examples/webllm/protocol.mjs [--tokens=N] [--seed=S]
+//
+// In an app, register the processor and WebLLM makes these calls itself:
+//   const engine = await CreateMLCEngine(modelId, { logitProcessorRegistry: new Map([[modelId, processor]]) });
+import { pathToFileURL } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { load } from 'logitkit';
+import { LogitkitLogitProcessor } from 'logitkit/webllm';
+import { loadModel } from '../onnxruntime/generate.mjs';
+
+/** WebLLM's sampling of the processed logits: softmax at `temperature`, or the argmax at 0. */
+export function engineSample(logits, temperature, random = Math.random) {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+  if (temperature === 0) return best;
+  let sum = 0;
+  const weights = Array.from(logits, (z) => Math.exp((z - logits[best]) / temperature));
+  for (const w of weights) sum += w;
+  let u = random() * sum;
+  for (let i = 0; i < weights.length; i++) if ((u -= weights[i]) < 0 && weights[i] > 0) return i;
+  return best;
+}
+
+/**
+ * One chat turn: `maxNewTokens` tokens after `prompt`, each through processLogits /
+ * processSampledToken, the model's key/value cache carried between steps.
+ */
+export async function chatTurn(
+  processor,
+  model,
+  prompt,
+  { maxNewTokens = 30, temperature = 0.7, onLogits } = {},
+) {
+  const { session, config, tokenizer, stopTokens } = model;
+  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const int64 = (values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+  const ids = tokenizer.encode(prompt).ids;
+  let past = {};
+  for (let l = 0; l < config.num_hidden_layers; l++)
+    for (const kind of ['key', 'value'])
+      past[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
+        1,
+        config.num_key_value_heads,
+        0,
+        headDim,
+      ]);
+  const tokens = [];
+  let fresh = ids;
+  while (tokens.length < maxNewTokens) {
+    const seen = ids.length + tokens.length - fresh.length;
+    const out = await session.run({
+      input_ids: int64(fresh, [1, fresh.length]),
+      attention_mask: int64(new Array(seen + fresh.length).fill(1), [1, seen + fresh.length]),
+      position_ids: int64(
+        fresh.map((_, i) => seen + i),
+        [1, fresh.length],
+      ),
+      ...past,
+    });
+    const vocab = config.vocab_size;
+    // WebLLM hands the processor a fresh Float32Array of the last position's logits.
+    const logits = out.logits.data.slice((fresh.length - 1) * vocab, fresh.length * vocab);
+    onLogits?.(logits.slice());
+    const token = engineSample(processor.processLogits(logits), temperature);
+    processor.processSampledToken(token);
+    if (stopTokens.has(token)) break;
+    tokens.push(token);
+    fresh = [token];
+    past = {};
+    for (const name of Object.keys(out))
+      if (name.startsWith('present.'))
+        past[name.replace('present.', 'past_key_values.')] = out[name];
+  }
+  return { tokens, text: tokenizer.decode([...ids, ...tokens], { skip_special_tokens: true }) };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const flag = (name, fallback) =>
+    Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+  const lk = await load();
+  const model = await loadModel();
+  const processor = new LogitkitLogitProcessor(lk, {
+    temperature: 0.8,
+    topK: 40,
+    minP: 0.05,
+    repetitionPenalty: 1.1,
+    seed: flag('seed', 7),
+  });
+  for (const prompt of ['And God said', 'Jesus wept.']) {
+    const { text } = await chatTurn(processor, model, prompt, { maxNewTokens: flag('tokens', 30) });
+    console.log(text);
+    processor.resetState();
+  }
+  processor.dispose();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
