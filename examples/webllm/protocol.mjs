@@ -8,7 +8,7 @@
 //               processor.processSampledToken(token)
 //   per chat:   processor.resetState()                      (engine.resetChat())
 //
-//   node examples/webllm/protocol.mjs [--tokens=N] [--seed=S]
+//   node examples/webllm/protocol.mjs [model-dir] [--tokens=N] [--seed=S]   (default examples/model/kjv-onnx/)
 //
 // In an app, register the processor and WebLLM makes these calls itself:
 //   const engine = await CreateMLCEngine(modelId, { logitProcessorRegistry: new Map([[modelId, processor]]) });
@@ -89,7 +89,8 @@ async function main() {
   const flag = (name, fallback) =>
     Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
   const lk = await load();
-  const model = await loadModel();
+  const [dir] = args.filter((a) => !a.startsWith('--'));
+  const model = await loadModel(dir);
   const processor = new LogitkitLogitProcessor(lk, {
     temperature: 0.8,
     topK: 40,
