@@ -22,6 +22,10 @@ const REQUIRED = [
   'dist/index.d.ts',
   'dist/logprobs/index.js',
   'dist/logprobs/index.d.ts',
+  ...['transformers', 'webllm', 'onnxruntime'].flatMap((sub) => [
+    `dist/${sub}/index.js`,
+    `dist/${sub}/index.d.ts`,
+  ]),
   'dist/wasm/logitkit-simd.mjs',
   'dist/wasm/logitkit-simd.wasm',
   'dist/wasm/logitkit-baseline.mjs',
