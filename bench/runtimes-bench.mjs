@@ -14,7 +14,6 @@
 //   node bench/runtimes-bench.mjs [--tokens=200] [--browser]     (after bash scripts/build.sh)
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Generation, loadModelRuntime } from '../examples/model/index.js';
 import { generate, loadModel } from '../examples/onnxruntime/generate.mjs';
 import { chatTurn } from '../examples/webllm/protocol.mjs';
@@ -160,50 +159,22 @@ for (const vocab of [1024, 128256]) {
 }
 
 if (BROWSER) {
-  const { startStaticServer } = await import('../scripts/serve.mjs');
-  const { launchBrowser, openPage } = await import('../tests/browser/browser.mjs');
-  const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
-  const server = await startStaticServer({
-    mounts: {
-      '/': path('tests/browser/fixtures/'),
-      '/pkg/': path('dist/'),
-      '/models/': path('examples/model/'),
-      '/transformers/': path('node_modules/@huggingface/transformers/dist/'),
-      '/ort/': path('node_modules/onnxruntime-web/dist/'),
-    },
-  });
+  const { launchBrowser } = await import('../tests/browser/browser.mjs');
+  const { openAdaptersPage } = await import('../tests/browser/adapters-page.mjs');
   const browser = await launchBrowser();
-  const { page, close } = await openPage(browser, server.url);
-  await page.goto(server.url);
-  const results = await page.evaluate(
+  const page = await openAdaptersPage(browser);
+  const results = await page.page.evaluate(
     async ({ tokens, sampling, prompt }) => {
-      const { env, AutoTokenizer, AutoModelForCausalLM } =
-        await import('/transformers/transformers.js');
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      env.localModelPath = '/models/';
-      env.useBrowserCache = false;
-      env.backends.onnx.wasm.wasmPaths = '/ort/';
-      const { load } = await import('/pkg/index.js');
-      const { LogitkitLogitsProcessor } = await import('/pkg/transformers/index.js');
-      const lk = await load();
-      const tokenizer = await AutoTokenizer.from_pretrained('kjv-onnx');
-      const model = await AutoModelForCausalLM.from_pretrained('kjv-onnx', { dtype: 'fp32' });
-      const inputs = tokenizer(prompt);
-      await model.generate({ ...inputs, max_new_tokens: tokens }); // warm-up: compile, first allocations
+      const { lk, LogitkitLogitsProcessor } = window.t;
+      const ban = { suppress_tokens: [1, 2] };
+      await window.generate(prompt, tokens, null, ban); // warm-up: compile, first allocations
       const out = {};
       for (const mode of [null, 'sample']) {
         let best = 0;
         for (let i = 0; i < 3; i++) {
           const processor = mode ? new LogitkitLogitsProcessor(lk, sampling, { mode }) : null;
           const start = performance.now();
-          const o = await model.generate({
-            ...inputs,
-            max_new_tokens: tokens,
-            suppress_tokens: [1, 2],
-            logits_processor: processor ? [processor] : null,
-          });
-          const n = o.dims[1] - inputs.input_ids.dims[1];
+          const n = (await window.generate(prompt, tokens, processor, ban)).length;
           best = Math.max(best, (n * 1000) / (performance.now() - start));
           processor?.dispose();
         }
@@ -215,8 +186,7 @@ if (BROWSER) {
   );
   report('Chromium: transformers.js generate() (onnxruntime-web wasm), greedy', results.greedy);
   report("Chromium: transformers.js generate() + LogitkitLogitsProcessor 'sample'", results.sample);
-  await close();
+  await page.close();
   await browser.close();
-  await server.close();
 }
 await local.model.dispose();

@@ -14,6 +14,7 @@ import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { load } from 'logitkit';
 import { lastPositionLogits } from 'logitkit/onnxruntime';
+import { KvCacheDecoder } from './kv-cache.mjs';
 
 const DEFAULT_MODEL = fileURLToPath(new URL('../model/kjv-onnx/', import.meta.url));
 
@@ -30,8 +31,6 @@ export async function loadModel(dir = DEFAULT_MODEL) {
   };
 }
 
-const int64 = (values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
-
 /**
  * Generates up to `maxNewTokens` tokens after `prompt` (batch 1). Returns the new token ids and
  * their text. `sampling` goes to `lk.createSampler` (e.g. `{ temperature: 0.8, topP: 0.95, seed }`).
@@ -44,18 +43,7 @@ export async function generate(
   { maxNewTokens = 40, sampling = {}, onStep } = {},
 ) {
   const { session, config, tokenizer, stopTokens } = model;
-  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
-  const kvHeads = config.num_key_value_heads;
-  let past = {};
-  for (let l = 0; l < config.num_hidden_layers; l++) {
-    for (const kind of ['key', 'value'])
-      past[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-        1,
-        kvHeads,
-        0,
-        headDim,
-      ]);
-  }
+  const decoder = new KvCacheDecoder(ort, session, config);
   const ids = tokenizer.encode(prompt).ids;
   const sampler = lk.createSampler(sampling);
   for (const id of ids) sampler.accept(id); // the penalties see the prompt
@@ -65,28 +53,15 @@ export async function generate(
     let fresh = ids; // the tokens the model has not seen yet
     while (
       generated.length < maxNewTokens &&
-      ids.length + generated.length <= config.max_position_embeddings
+      decoder.length + fresh.length <= config.max_position_embeddings
     ) {
-      const seen = ids.length + generated.length - fresh.length;
-      const outputs = await session.run({
-        input_ids: int64(fresh, [1, fresh.length]),
-        attention_mask: int64(new Array(seen + fresh.length).fill(1), [1, seen + fresh.length]),
-        position_ids: int64(
-          fresh.map((_, i) => seen + i),
-          [1, fresh.length],
-        ),
-        ...past,
-      });
+      const outputs = await decoder.run(fresh);
       lastPositionLogits(lk, outputs.logits, { out: logits });
       const { token } = sampler.sample(logits);
       onStep?.(logits, token);
       if (stopTokens.has(token)) break;
       generated.push(token);
       fresh = [token];
-      past = {};
-      for (const name of Object.keys(outputs))
-        if (name.startsWith('present.'))
-          past[name.replace('present.', 'past_key_values.')] = outputs[name];
     }
   } finally {
     logits.dispose();

@@ -17,6 +17,7 @@ import * as ort from 'onnxruntime-node';
 import { load } from 'logitkit';
 import { LogitkitLogitProcessor } from 'logitkit/webllm';
 import { loadModel } from '../onnxruntime/generate.mjs';
+import { KvCacheDecoder } from '../onnxruntime/kv-cache.mjs';
 
 /** WebLLM's sampling of the processed logits: softmax at `temperature`, or the argmax at 0. */
 export function engineSample(logits, temperature, random = Math.random) {
@@ -42,32 +43,13 @@ export async function chatTurn(
   { maxNewTokens = 30, temperature = 0.7, onLogits } = {},
 ) {
   const { session, config, tokenizer, stopTokens } = model;
-  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
-  const int64 = (values, dims) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+  const decoder = new KvCacheDecoder(ort, session, config);
   const ids = tokenizer.encode(prompt).ids;
-  let past = {};
-  for (let l = 0; l < config.num_hidden_layers; l++)
-    for (const kind of ['key', 'value'])
-      past[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-        1,
-        config.num_key_value_heads,
-        0,
-        headDim,
-      ]);
+  const vocab = config.vocab_size;
   const tokens = [];
   let fresh = ids;
   while (tokens.length < maxNewTokens) {
-    const seen = ids.length + tokens.length - fresh.length;
-    const out = await session.run({
-      input_ids: int64(fresh, [1, fresh.length]),
-      attention_mask: int64(new Array(seen + fresh.length).fill(1), [1, seen + fresh.length]),
-      position_ids: int64(
-        fresh.map((_, i) => seen + i),
-        [1, fresh.length],
-      ),
-      ...past,
-    });
-    const vocab = config.vocab_size;
+    const out = await decoder.run(fresh);
     // WebLLM hands the processor a fresh Float32Array of the last position's logits.
     const logits = out.logits.data.slice((fresh.length - 1) * vocab, fresh.length * vocab);
     onLogits?.(logits.slice());
@@ -76,10 +58,6 @@ export async function chatTurn(
     if (stopTokens.has(token)) break;
     tokens.push(token);
     fresh = [token];
-    past = {};
-    for (const name of Object.keys(out))
-      if (name.startsWith('present.'))
-        past[name.replace('present.', 'past_key_values.')] = out[name];
   }
   return { tokens, text: tokenizer.decode([...ids, ...tokens], { skip_special_tokens: true }) };
 }

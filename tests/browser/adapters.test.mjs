@@ -9,66 +9,23 @@
 // - whether WebGPU (which WebLLM needs) exists in this headless Chromium is printed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { startStaticServer } from '../../scripts/serve.mjs';
 import { BOS, EOS, cppGenerate, cppModel } from '../js/adapter-support.mjs';
-import { launchBrowser, openPage } from './browser.mjs';
+import { openAdaptersPage } from './adapters-page.mjs';
+import { launchBrowser } from './browser.mjs';
 
-const path = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-let server;
 let browser;
 let cpp;
 let session;
 
 before(async () => {
   cpp = await cppModel();
-  server = await startStaticServer({
-    mounts: {
-      '/': path('tests/browser/fixtures/'),
-      '/pkg/': path('dist/'),
-      '/models/': path('examples/model/'),
-      '/transformers/': path('node_modules/@huggingface/transformers/dist/'),
-      '/ort/': path('node_modules/onnxruntime-web/dist/'),
-    },
-    port: 0,
-  });
   browser = await launchBrowser();
-  session = await openPage(browser, server.url);
-  await session.page.goto(server.url);
-  await session.page.evaluate(async () => {
-    const transformers = await import('/transformers/transformers.js');
-    const { env, AutoTokenizer, AutoModelForCausalLM } = transformers;
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true; // false by default in browsers
-    env.localModelPath = '/models/';
-    env.useBrowserCache = false;
-    env.backends.onnx.wasm.wasmPaths = '/ort/';
-    const { load } = await import('/pkg/index.js');
-    const { LogitkitLogitsProcessor } = await import('/pkg/transformers/index.js');
-    window.t = {
-      lk: await load(),
-      LogitkitLogitsProcessor,
-      tokenizer: await AutoTokenizer.from_pretrained('kjv-onnx'),
-      model: await AutoModelForCausalLM.from_pretrained('kjv-onnx', { dtype: 'fp32' }),
-    };
-    window.generate = async (prompt, maxNewTokens, processor, extra = {}) => {
-      const { tokenizer, model } = window.t;
-      const inputs = tokenizer(prompt);
-      const output = await model.generate({
-        ...inputs,
-        ...extra,
-        max_new_tokens: maxNewTokens,
-        logits_processor: processor ? [processor] : null,
-      });
-      return output.tolist()[0].map(Number).slice(inputs.input_ids.dims[1]);
-    };
-  });
+  session = await openAdaptersPage(browser);
 });
 
 after(async () => {
   await session?.close();
   await browser?.close();
-  await server?.close();
   cpp?.logits.dispose();
   cpp?.model.dispose();
 });
@@ -160,44 +117,22 @@ test("onnxruntime-web in Chromium: a KV-cache loop through lastPositionLogits dr
       ort.env.wasm.wasmPaths = '/ort/';
       ort.env.wasm.numThreads = 1;
       const { lastPositionLogits } = await import('/pkg/onnxruntime/index.js');
-      const config = await (await fetch('/models/kjv-onnx/config.json')).json();
-      const session = await ort.InferenceSession.create('/models/kjv-onnx/onnx/model.onnx');
+      const { KvCacheDecoder } = await import('/examples/onnxruntime/kv-cache.mjs');
+      const config = await (await fetch('/examples/model/kjv-onnx/config.json')).json();
+      const session = await ort.InferenceSession.create('/examples/model/kjv-onnx/onnx/model.onnx');
+      const decoder = new KvCacheDecoder(ort, session, config);
       const { lk } = window.t;
-      const int64 = (values, dims) =>
-        new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
-      let past = {};
-      for (let l = 0; l < config.num_hidden_layers; l++)
-        for (const kind of ['key', 'value'])
-          past[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-            1,
-            config.num_key_value_heads,
-            0,
-            config.head_dim,
-          ]);
       const sampler = lk.createSampler(options);
       for (const t of prompt) sampler.accept(t);
       const logits = lk.allocLogits(config.vocab_size);
       const out = [];
       let fresh = prompt;
       while (out.length < 40) {
-        const seen = prompt.length + out.length - fresh.length;
-        const result = await session.run({
-          input_ids: int64(fresh, [1, fresh.length]),
-          attention_mask: int64(new Array(seen + fresh.length).fill(1), [1, seen + fresh.length]),
-          position_ids: int64(
-            fresh.map((_, i) => seen + i),
-            [1, fresh.length],
-          ),
-          ...past,
-        });
-        lastPositionLogits(lk, result.logits, { out: logits });
+        lastPositionLogits(lk, (await decoder.run(fresh)).logits, { out: logits });
         const token = sampler.sample(logits).token;
         if (token === 1 || token === 2) break;
         out.push(token);
         fresh = [token];
-        past = {};
-        for (const [name, t] of Object.entries(result))
-          if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = t;
       }
       logits.dispose();
       sampler.dispose();

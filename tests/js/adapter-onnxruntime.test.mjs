@@ -4,7 +4,7 @@
 // and refuses malformed input with typed errors; the onnxruntime-node generation loop of
 // examples/onnxruntime/ draws, seed for seed, the tokens logitkit's sampler draws on the C++ engine.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import {
   HalfLogitsBuffer,
@@ -19,24 +19,18 @@ import {
   LOGIT_TOLERANCE,
   ONNX_DIR,
   cppGenerate,
-  cppModel,
+  cppModelForFile,
   maxAbsDiff,
   toHalf,
 } from './adapter-support.mjs';
 import { loadBoth, normalLogits } from './helpers.mjs';
 
 const { simd: lk } = await loadBoth();
-let cpp;
+const cpp = cppModelForFile();
 let model;
 before(async () => {
-  cpp = await cppModel();
   model = await loadModel(ONNX_DIR);
 });
-after(() => {
-  cpp.logits.dispose();
-  cpp.model.dispose();
-});
-
 /** A [batch, seq, vocab] float32 tensor whose element (b, s, v) is b * 1000 + s * 10 + v / vocab. */
 function labelled(batch, seq, vocab) {
   const data = new Float32Array(batch * seq * vocab);

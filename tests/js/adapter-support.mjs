@@ -1,6 +1,7 @@
 // Shared by the runtime-adapter tests: the exported ONNX folder (examples/model/kjv-onnx/), the
 // C++ engine running the same checkpoint (the reference every runtime is compared with), and the
 // cross-runtime tolerance.
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { defaultModel, runtimes2 } from './model-support.mjs';
 
@@ -23,6 +24,20 @@ export const EOS = 2;
 export async function cppModel() {
   const { simd } = await runtimes2();
   return { runtime: simd, lk: simd.lk, ...defaultModel(simd) };
+}
+
+/**
+ * The C++ engine for a whole test file: loaded in a `before` hook, disposed in an `after` hook. The
+ * returned object is filled in by the hook (`lk`, `model`, `logits`, `runtime`).
+ */
+export function cppModelForFile() {
+  const cpp = {};
+  before(async () => Object.assign(cpp, await cppModel()));
+  after(() => {
+    cpp.logits?.dispose();
+    cpp.model?.dispose();
+  });
+  return cpp;
 }
 
 /**

@@ -19,22 +19,19 @@ import {
   MODEL_ID,
   MODELS_DIR,
   cppGenerate,
-  cppModel,
+  cppModelForFile,
   maxAbsDiff,
 } from './adapter-support.mjs';
 import { chiSquare, loadBoth, rng } from './helpers.mjs';
 
 const { simd: lk } = await loadBoth();
-let cpp;
+const cpp = cppModelForFile();
 let tokenizer;
 let model;
 before(async () => {
-  cpp = await cppModel();
   ({ tokenizer, model } = await loadLocal(MODELS_DIR, MODEL_ID));
 });
 after(async () => {
-  cpp.logits.dispose();
-  cpp.model.dispose();
   await model.dispose();
 });
 

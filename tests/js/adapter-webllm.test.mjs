@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../../dist/index.js';
 import { LogitkitLogitProcessor } from '../../dist/webllm/index.js';
 import { chatTurn, engineSample } from '../../examples/webllm/protocol.mjs';
@@ -21,24 +21,18 @@ import {
   LOGIT_TOLERANCE,
   ONNX_DIR,
   cppGenerate,
-  cppModel,
+  cppModelForFile,
   maxAbsDiff,
 } from './adapter-support.mjs';
 import { loadBoth, rng } from './helpers.mjs';
 
 const { simd: lk } = await loadBoth();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let cpp;
+const cpp = cppModelForFile();
 let model;
 before(async () => {
-  cpp = await cppModel();
   model = await loadModel(ONNX_DIR);
 });
-after(() => {
-  cpp.logits.dispose();
-  cpp.model.dispose();
-});
-
 /** The C++ engine with logitkit's sampler, the prompt NOT in the history (WebLLM does not pass it). */
 function cppTurn(prompt, options, n, { acceptPrompt = false } = {}) {
   const sampler = cpp.lk.createSampler(options);

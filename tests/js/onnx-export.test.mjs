@@ -9,7 +9,7 @@
 // - config.json describes the checkpoint.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import {
@@ -19,29 +19,23 @@ import {
   MODELS_DIR,
   ONNX_DIR,
   cppGenerate,
-  cppModel,
+  cppModelForFile,
   maxAbsDiff,
 } from './adapter-support.mjs';
 import { rng } from './helpers.mjs';
 import { FORWARD_FIXTURE, TOKENIZER_FIXTURE } from './model-support.mjs';
 
-let cpp;
+const cpp = cppModelForFile();
 let tokenizer;
 let session;
 const config = JSON.parse(readFileSync(`${ONNX_DIR}config.json`, 'utf8'));
 
 before(async () => {
-  cpp = await cppModel();
   env.allowRemoteModels = false;
   env.localModelPath = MODELS_DIR;
   tokenizer = await AutoTokenizer.from_pretrained(MODEL_ID);
   session = await ort.InferenceSession.create(`${ONNX_DIR}onnx/model.onnx`);
 });
-after(() => {
-  cpp.logits.dispose();
-  cpp.model.dispose();
-});
-
 const same = (text) => {
   const expected = Array.from(cpp.model.encode(text));
   assert.deepEqual(tokenizer.encode(text), expected, `encoding of ${JSON.stringify(text)}`);
