@@ -98,6 +98,20 @@ describe("'sample' mode", () => {
     processor.dispose();
   });
 
+  test('without a seed, a reused processor draws afresh for each generate()', async () => {
+    const processor = new LogitkitLogitsProcessor(lk, { temperature: 2 });
+    const run = async () =>
+      ids(
+        await model.generate({
+          ...tokenizer('And God said'),
+          max_new_tokens: 40,
+          logits_processor: [processor],
+        }),
+      );
+    assert.notDeepEqual(await run(), await run());
+    processor.dispose();
+  });
+
   test('the example prints the same text as the C++ engine for its seed, and do_sample / top_k change nothing', async () => {
     const sampling = { temperature: 0.8, topP: 0.95, seed: 7 };
     const reference = cppSampled('In the beginning', sampling, 40);

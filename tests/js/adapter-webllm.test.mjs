@@ -123,6 +123,20 @@ test('acceptPrompt puts the prompt in the history for the penalties', async () =
   processor.dispose();
 });
 
+test('resetState restarts at the seed when one is given, at a fresh random seed otherwise', () => {
+  const seeded = new LogitkitLogitProcessor(lk, { seed: 12 });
+  seeded.resetState();
+  assert.equal(seeded.seed, 12n);
+  const unseeded = new LogitkitLogitProcessor(lk, { temperature: 1 });
+  const first = unseeded.seed;
+  unseeded.processSampledToken(5);
+  unseeded.resetState();
+  assert.notEqual(unseeded.seed, first);
+  assert.deepEqual(unseeded.history, []);
+  seeded.dispose();
+  unseeded.dispose();
+});
+
 test('typed errors; use after dispose', () => {
   const processor = new LogitkitLogitProcessor(lk, { seed: 1 });
   assert.equal(processor.seed, 1n);

@@ -46,7 +46,8 @@ export function templateSampler(
 
 /**
  * The options of row `row`: the template's, with seed (template seed + row) mod 2^64, as
- * createBatchSampler seeds its rows. In 'filter' mode the logprobs are the processed ones (the
+ * createBatchSampler seeds its rows, when the options give a seed; without one, no seed (each row
+ * draws its own from crypto random). In 'filter' mode the logprobs are the processed ones (the
  * distribution handed to the runtime).
  */
 export function rowOptions(
@@ -56,11 +57,13 @@ export function rowOptions(
   mode: 'filter' | 'sample',
   fn: string,
 ): SamplingOptions {
-  const seed = (template.seed + BigInt(row)) & 0xffffffffffffffffn;
   const canonical = canonicalSamplingOptions(options, fn);
-  return mode === 'filter'
-    ? { ...canonical, seed, logprobsMode: 'processed', topLogprobs: 0 }
-    : { ...canonical, seed };
+  // Unseeded: every row (and every restart, see RowSampler.reset) takes its own random seed.
+  const seed = template.options.seeded
+    ? (template.seed + BigInt(row)) & 0xffffffffffffffffn
+    : undefined;
+  const seeded = seed === undefined ? canonical : { ...canonical, seed };
+  return mode === 'filter' ? { ...seeded, logprobsMode: 'processed', topLogprobs: 0 } : seeded;
 }
 
 /** A row's sampler and the tokens it has committed. Owns wasm memory: dispose(). */
@@ -76,6 +79,11 @@ export class RowSampler {
     private readonly options: SamplingOptions,
   ) {
     this.committed = lk.createSampler(options);
+  }
+
+  /** The seed of the row's random stream. */
+  get seed(): bigint {
+    return this.committed.seed;
   }
 
   /** Draws the next token from `logits` (held until `commit`). */
@@ -124,10 +132,19 @@ export class RowSampler {
     this.history.push(token);
   }
 
-  /** Forgets the history and restarts the random stream at the seed. */
+  /**
+   * Forgets the history and restarts the random stream: at the seed when the options give one (a
+   * seeded generation repeats), else at a fresh random seed.
+   */
   reset(): void {
     this.drop();
-    this.committed.reset();
+    if (this.committed.options.seeded) {
+      this.committed.reset();
+    } else {
+      const fresh = this.lk.createSampler(this.options);
+      this.committed.dispose();
+      this.committed = fresh;
+    }
     this.history.length = 0;
   }
 

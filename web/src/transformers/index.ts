@@ -89,7 +89,8 @@ const FN = 'LogitkitLogitsProcessor';
  * at once. If the runtime appends another token than logitkit drew, that token is recorded (like
  * `sampler.accept`) and logitkit's draw does not count. A call whose `input_ids` row does not
  * continue the row's history starts that row afresh (a new `generate()`): history cleared, stream
- * restarted at its seed.
+ * restarted at its seed (so a seeded generation repeats; without a seed in the options each row and
+ * each restart draws a fresh random seed).
  *
  * **What runs where.** transformers.js runs its own processors first (from the generation config:
  * `repetition_penalty`, `no_repeat_ngram_size`, `bad_words_ids`, min length, forced tokens, and
@@ -228,7 +229,7 @@ export class LogitkitLogitsProcessor {
     this.sync(inputIds, inputIds.length);
   }
 
-  /** Forgets every row (the next call starts afresh, streams at their seeds). */
+  /** Forgets every row: the next call starts afresh (streams at their seeds, or fresh random ones). */
   reset(): void {
     this.live('reset');
     for (const row of this.rows) row.dispose();

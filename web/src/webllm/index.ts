@@ -40,7 +40,7 @@ const FN = 'LogitkitLogitProcessor';
  * (for the penalties, DRY, n-gram and bad-word stages). If WebLLM reports another token than
  * logitkit drew, that token is recorded (as `sampler.accept` records a forced token) and logitkit's
  * draw does not count. `resetState()` (WebLLM's `resetChat()`) clears the history and restarts
- * the stream at the seed.
+ * the stream at the seed (without a seed in the options, at a fresh random one).
  *
  * **Settings.** Set temperature, top-k/p, min-p, penalties and logit bias here, in logitkit's
  * options, not in WebLLM's request: WebLLM's run after the draw and cannot change it, except that a
@@ -71,9 +71,9 @@ export class LogitkitLogitProcessor {
     this.sampler = new RowSampler(lk, rowOptions(samplingOptions, this.template, 0, 'sample', FN));
   }
 
-  /** The seed in use (chosen from crypto random when none was given). */
+  /** The seed in use (without one in the options: from crypto random, a new one per resetState()). */
   get seed(): bigint {
-    return this.template.seed;
+    return this.sampler.seed;
   }
 
   /** The tokens recorded so far (accepted prompt tokens, then every sampled token). */
@@ -121,7 +121,10 @@ export class LogitkitLogitProcessor {
     this.sampler.commit(token);
   }
 
-  /** Clears the history and restarts the random stream at the seed (WebLLM's `resetChat()`). */
+  /**
+   * Clears the history and restarts the random stream (WebLLM's `resetChat()`): at the seed, so a
+   * seeded chat repeats; without a seed in the options, at a fresh random one.
+   */
   resetState(): void {
     this.live('resetState');
     this.sampler.reset();
