@@ -22,6 +22,10 @@ const REQUIRED = [
   'dist/index.d.ts',
   'dist/logprobs/index.js',
   'dist/logprobs/index.d.ts',
+  ...['transformers', 'webllm', 'onnxruntime'].flatMap((sub) => [
+    `dist/${sub}/index.js`,
+    `dist/${sub}/index.d.ts`,
+  ]),
   'dist/wasm/logitkit-simd.mjs',
   'dist/wasm/logitkit-simd.wasm',
   'dist/wasm/logitkit-baseline.mjs',
@@ -87,16 +91,19 @@ test('every relative import, import() and new URL(…, import.meta.url) in shipp
   assert.deepEqual(problems, []);
 });
 
-test('package.json: ESM entry points and types for both subpaths, the .wasm files, and no stray conditions', () => {
+test('package.json: ESM entry points and types for every subpath, the .wasm files, and no stray conditions', () => {
   assert.equal(manifest.type, 'module');
   assert.deepEqual(Object.keys(manifest.exports), [
     '.',
     './logprobs',
+    './transformers',
+    './webllm',
+    './onnxruntime',
     './wasm/logitkit-simd.wasm',
     './wasm/logitkit-baseline.wasm',
     './package.json',
   ]);
-  for (const subpath of ['.', './logprobs']) {
+  for (const subpath of ['.', './logprobs', './transformers', './webllm', './onnxruntime']) {
     // "types" first: TypeScript takes the first condition that matches. No "require" condition:
     // Node >= 20.19 require()s the ESM entry itself, and a throwing CommonJS stub would break that.
     assert.deepEqual(
