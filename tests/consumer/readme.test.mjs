@@ -1,0 +1,107 @@
+// Every JavaScript and TypeScript code block of the README compiles under `tsc --strict` against
+// the packed package, as a reader would paste it into a TypeScript app: each block is its own
+// module (so top-level await works), with the names the prose gives it (fixtures/readme/
+// globals.d.ts: a loaded `lk`, an API `body`, ...). A failure names the block by its README line
+// and section, and the line inside the README where tsc found the error.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pack, ROOT } from './support/pack.mjs';
+import { node } from './support/run.mjs';
+import {
+  installWithTarball,
+  makeScratch,
+  readManifest,
+  removeScratch,
+} from './support/scratch.mjs';
+
+const FIXTURE = fileURLToPath(new URL('fixtures/readme/', import.meta.url));
+const tools = readManifest(ROOT).devDependencies;
+
+/**
+ * The README's ```js / ```ts blocks: { line (of the opening fence, 1-based), lang, code, section
+ * (the nearest heading above) }.
+ */
+export function readmeBlocks(markdown) {
+  const blocks = [];
+  const lines = markdown.split('\n');
+  let section = '(top)';
+  for (let i = 0; i < lines.length; i++) {
+    const heading = /^#{1,6}\s+(.*)$/.exec(lines[i]);
+    if (heading) section = heading[1];
+    const fence = /^```(\w*)\s*$/.exec(lines[i]);
+    if (!fence) continue;
+    const start = i;
+    for (i += 1; i < lines.length && !/^```\s*$/.test(lines[i]); i++);
+    const lang = fence[1].toLowerCase();
+    if (['js', 'javascript', 'ts', 'typescript', 'mjs'].includes(lang))
+      blocks.push({ line: start + 1, lang, code: lines.slice(start + 1, i).join('\n'), section });
+  }
+  return blocks;
+}
+
+let scratch;
+let app;
+const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+
+before(async () => {
+  scratch = makeScratch('readme');
+  const { tarball } = await pack(scratch);
+  app = join(scratch, 'app');
+  cpSync(FIXTURE, app, { recursive: true });
+  // The in-browser model example the README shows (its JavaScript only; it is not in the package).
+  cpSync(join(ROOT, 'examples/model'), join(app, 'examples/model'), {
+    recursive: true,
+    filter: (path) => !/\.(bin|wasm|py|json)$|\/wasm$/.test(path),
+  });
+  await installWithTarball(app, tarball, {
+    typescript: tools.typescript,
+    '@types/node': tools['@types/node'],
+  });
+});
+after(() => removeScratch(scratch));
+
+test('the README has code blocks to check', () => {
+  assert.ok(blocks.length >= 10, `found ${blocks.length}`);
+});
+
+test(`every js/ts block of the README compiles with tsc --strict (TypeScript ${tools.typescript})`, async () => {
+  const files = new Map();
+  for (const block of blocks) {
+    const name = `readme-block-${block.line}.ts`;
+    writeFileSync(join(app, name), `${block.code}\nexport {};\n`);
+    files.set(name, block);
+  }
+  let output = '';
+  try {
+    await node(
+      [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--pretty', 'false'],
+      {
+        cwd: app,
+      },
+    );
+  } catch (error) {
+    output = String(error.message);
+  }
+  const problems = [];
+  for (const match of output.matchAll(
+    /^(readme-block-\d+\.ts)\((\d+),(\d+)\): error (TS\d+): (.*)$/gm,
+  )) {
+    const block = files.get(match[1]);
+    const line = block.line + Number(match[2]);
+    problems.push(
+      `README.md:${line}:${match[3]} in the ${block.lang} block at line ${block.line} ("${block.section}"): ${match[4]} ${match[5]}`,
+    );
+  }
+  // Anything tsc said that is not about a block (a broken fixture, the package's own .d.ts) too.
+  const other = output
+    .split('\n')
+    .filter((line) => /error TS\d+/.test(line) && !/^readme-block-\d+\.ts\(/.test(line));
+  assert.deepEqual(
+    [...problems, ...other],
+    [],
+    'README code blocks that strict TypeScript rejects (names a block uses without defining go in tests/consumer/fixtures/readme/globals.d.ts)',
+  );
+});
