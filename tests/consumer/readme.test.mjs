@@ -24,20 +24,26 @@ const tools = readManifest(ROOT).devDependencies;
  * The README's ```js / ```ts blocks: { line (of the opening fence, 1-based), lang, code, section
  * (the nearest heading above) }.
  */
-export function readmeBlocks(markdown) {
+function readmeBlocks(markdown) {
   const blocks = [];
   const lines = markdown.split('\n');
   let section = '(top)';
   for (let i = 0; i < lines.length; i++) {
     const heading = /^#{1,6}\s+(.*)$/.exec(lines[i]);
     if (heading) section = heading[1];
-    const fence = /^```(\w*)\s*$/.exec(lines[i]);
+    // A fence may be indented (a block inside a list item); its lines lose that indentation.
+    const fence = /^( *)```(\w*)\s*$/.exec(lines[i]);
     if (!fence) continue;
+    const [, indent, info] = fence;
     const start = i;
-    for (i += 1; i < lines.length && !/^```\s*$/.test(lines[i]); i++);
-    const lang = fence[1].toLowerCase();
+    for (i += 1; i < lines.length && !/^ *```\s*$/.test(lines[i]); i++);
+    const lang = info.toLowerCase();
+    const code = lines
+      .slice(start + 1, i)
+      .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+      .join('\n');
     if (['js', 'javascript', 'ts', 'typescript', 'mjs'].includes(lang))
-      blocks.push({ line: start + 1, lang, code: lines.slice(start + 1, i).join('\n'), section });
+      blocks.push({ line: start + 1, lang, code, section });
   }
   return blocks;
 }
