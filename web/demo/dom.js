@@ -1,14 +1,14 @@
-// A tiny element builder: h('p', { class: 'x', onclick: f }, 'text', child). No framework.
+// A tiny element builder: html('p', { class: 'x', onclick: f }, 'text', child). No framework.
 // Attributes starting with "on" become listeners; null/false attributes are skipped; strings are
 // set as text, never as HTML (labels come from pasted text).
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function h(tag, attrs = {}, ...children) {
+export function html(tag, attrs = {}, ...children) {
   return build(document.createElement(tag), attrs, children);
 }
 
-export function s(tag, attrs = {}, ...children) {
+export function svgElement(tag, attrs = {}, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 

@@ -1,0 +1,109 @@
+// The "Paste logits" input: the textarea, its parse message and the example button. It parses on
+// demand (parse()), reports the result inline, and offers to select an entry at fault.
+import { html, uid } from './dom.js';
+import { parseLogits } from './parse-logits.js';
+import { EXAMPLE_INPUT } from './state.js';
+
+const FORMAT_NAMES = {
+  'json-array': 'JSON array',
+  'json-object': 'JSON object',
+  csv: 'token and logit per line',
+  numbers: 'numbers',
+};
+
+/** @param {{ text: string, onInput: (text: string) => void }} options */
+export function pasteInput({ text, onInput }) {
+  const inputId = uid('logits-input');
+  const messageId = uid('parse-msg');
+  const textarea = html('textarea', {
+    id: inputId,
+    rows: 8,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-describedby': `${messageId} ${inputId}-hint`,
+    value: text,
+    oninput: () => onInput(textarea.value),
+  });
+  const message = html('div', {
+    id: messageId,
+    class: 'parse-msg',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  const example = html(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        textarea.value = EXAMPLE_INPUT;
+        onInput(EXAMPLE_INPUT);
+      },
+    },
+    'Load the article’s example',
+  );
+  const element = html(
+    'section',
+    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
+    html('h2', { id: `${inputId}-h` }, 'Logits'),
+    html('label', { for: inputId }, 'Paste logits'),
+    html(
+      'p',
+      { class: 'hint', id: `${inputId}-hint` },
+      'A JSON array or object ({"token": logit}), CSV with token and logit columns, or numbers separated by commas or spaces (optionally “token logit” per line). −inf masks a token.',
+    ),
+    textarea,
+    message,
+    html('div', { class: 'row' }, example),
+  );
+
+  /** Parses `input`; shows the outcome. Returns { labels, logits, format } or null. */
+  function parse(input) {
+    const result = parseLogits(input);
+    if (result.error) {
+      showError(result.error);
+      return null;
+    }
+    const count = result.logits.length;
+    const masked = result.logits.reduce((c, z) => c + (z === -Infinity ? 1 : 0), 0);
+    message.className = 'parse-msg is-ok';
+    message.textContent =
+      `${count.toLocaleString('en')} token${count === 1 ? '' : 's'} (${FORMAT_NAMES[result.format]})` +
+      `${masked ? `, ${masked} masked` : ''}.`;
+    textarea.removeAttribute('aria-invalid');
+    return result;
+  }
+
+  function showError(error) {
+    const parts = [html('span', {}, error.message)];
+    if (error.start !== undefined) {
+      parts.push(
+        ' ',
+        html(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              textarea.focus();
+              textarea.setSelectionRange(error.start, Math.max(error.end, error.start + 1));
+            },
+          },
+          'Select it',
+        ),
+      );
+    }
+    message.className = 'parse-msg is-error';
+    message.replaceChildren(...parts);
+    textarea.setAttribute('aria-invalid', 'true');
+  }
+
+  return {
+    element,
+    parse,
+    /** Shows `input` (restoring from the URL) without calling onInput. */
+    setText(input) {
+      if (textarea.value !== input) textarea.value = input;
+    },
+  };
+}
