@@ -260,9 +260,8 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         () => document.querySelector('[data-mode="api"] .heatmap').textContent === 'No! Sorry',
       );
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
-      await page.waitForFunction(
-        () => location.hash.includes('th=0.9') && location.hash.includes('apiz='),
-      );
+      await page.waitForFunction(() => location.hash.includes('th=0.9'));
+      assert.doesNotMatch(page.url(), /apiz?=/, 'the pasted response stays out of the URL');
       const spans = await page.$$eval('.span-button', (bs) =>
         bs.map((b) => b.querySelector('.tok').textContent),
       );
@@ -286,11 +285,16 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       await first.click();
       assert.equal(await page.locator('.heat-cell.is-highlighted').count(), 0);
       // An out-of-range threshold is the library's RangeError, next to the control.
+      // An out-of-range threshold, committed, is the library's RangeError next to the control.
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0');
+      await page.getByLabel('Low-confidence threshold', { exact: true }).press('Enter');
       await page.getByText('threshold must be in (0, 1]').waitFor();
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
       await page.waitForFunction(() => location.hash.includes('th=0.9'));
-      url = page.url();
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result="share"]');
+      url = await page.inputValue('[data-mode="api"] .share-field');
+      assert.ok(url.includes('apiz='), 'a share link holds the response, compressed');
       assert.ok(url.length < text.length, 'the response is stored compressed');
     });
     await withPage(
@@ -345,6 +349,68 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       );
     }
   });
+
+  for (const width of [1280, 375]) {
+    test(`${width} px: a response without logprobs says so and how to request them; an API error shows its own message; an unknown shape lists the known ones`, async () => {
+      await withPage(
+        async (page) => {
+          const message = page.locator('[data-mode="api"] .parse-msg');
+          const cases = [
+            [
+              {
+                id: 'x',
+                object: 'chat.completion',
+                choices: [
+                  {
+                    index: 0,
+                    message: { role: 'assistant', content: 'Hi' },
+                    logprobs: null,
+                    finish_reason: 'stop',
+                  },
+                ],
+              },
+              'no-logprobs',
+              /This OpenAI Chat Completions response has no logprobs.*"logprobs": true, "top_logprobs": 5/,
+            ],
+            [
+              { candidates: [{ content: { parts: [{ text: 'Hi' }] }, index: 0 }] },
+              'no-logprobs',
+              /This Google Gemini response has no logprobs.*"responseLogprobs": true/,
+            ],
+            [
+              {
+                error: {
+                  message: 'Incorrect API key provided: sk-abc.',
+                  type: 'invalid_request_error',
+                  code: 'invalid_api_key',
+                },
+              },
+              'api-error',
+              /The API answered with an error: Incorrect API key provided: sk-abc\./,
+            ],
+            [
+              { foo: [1, 2, 3] },
+              'unknown-shape',
+              /not a response layout the page knows.*OpenAI Chat Completions.*completion_probabilities/s,
+            ],
+          ];
+          for (const [body, problem, pattern] of cases) {
+            await responseBox(page).fill(JSON.stringify(body));
+            await page.waitForSelector(`[data-mode="api"] .parse-msg[data-problem="${problem}"]`);
+            const text = await message.textContent();
+            assert.match(text, pattern);
+            assert.doesNotMatch(text, /1 choice, 0 tokens|all scored|pass options\.provider/);
+          }
+          assert.equal(
+            await page.isVisible('[data-stat="tokens"]'),
+            false,
+            'no summary of nothing',
+          );
+        },
+        { width },
+      );
+    });
+  }
 });
 
 /** The tooltip's alternatives as [token cell text, p, logprob]. */

@@ -27,9 +27,15 @@ export function demoSession({ ready }) {
     await session.browser?.close();
     await session.server?.close();
   });
-  /** Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. */
-  session.withPage = async (fn, { width = 1280, hash = '' } = {}) => {
-    const opened = await openPage(session.browser, session.server.url, { width });
+  /**
+   * Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. The viewport
+   * is `width` wide and `height` high (default: a phone's 667 px at widths up to 480, else 900).
+   */
+  session.withPage = async (fn, { width = 1280, height, hash = '' } = {}) => {
+    const opened = await openPage(session.browser, session.server.url, {
+      width,
+      height: height ?? (width <= 480 ? 667 : 900),
+    });
     try {
       await opened.page.goto(session.server.url + hash);
       await ready(opened.page);

@@ -112,6 +112,15 @@ export function mountApiMode(container, { store }) {
     slider: { min: 0.05, max: 1, step: 0.05 },
     value: st0.threshold,
     hint: 'A token is low-confidence when its probability is below this (or below the top N).',
+    // The library's own rule, checked on commit (an empty sequence is enough to test the value).
+    validate: (v) => {
+      try {
+        lowConfidenceSpans({ tokens: [] }, v);
+        return '';
+      } catch (e) {
+        return String(e.message);
+      }
+    },
     onChange: (v) => store.set({ threshold: v }),
   });
 

@@ -6,6 +6,9 @@ import { html } from './dom.js';
 import { optionProblem } from './sampling-check.js';
 
 const NAMES = ['temperature', 'topK', 'topP', 'minP', 'seed'];
+// Shown in this order, which is also the tab order: the full-width sliders, then the two number
+// fields side by side.
+const LAYOUT = ['temperature', 'topP', 'minP', 'topK', 'seed'];
 
 /**
  * @param {{ lk, store, prefix?: string, hints: Record<string, string> }} options `prefix` keeps
@@ -48,7 +51,7 @@ export function samplingControls({ lk, store, prefix = '', hints }) {
     seed: numberControl({ ...common('seed'), label: 'Seed', min: 0, step: 1 }),
   };
   return {
-    element: html('div', { class: 'control-grid' }, ...NAMES.map((n) => controls[n].element)),
+    element: html('div', { class: 'control-grid' }, ...LAYOUT.map((n) => controls[n].element)),
     /** Shows the state's values (after the URL changed from outside). */
     sync(next) {
       for (const name of NAMES) controls[name].setValue(next[name]);
