@@ -1,19 +1,17 @@
 import { LogitkitStateError, LogitkitTypeError } from './errors.js';
 
-/**
- * Instantiating an Emscripten build of logitkit's bindings: one loader for the package's own
- * kernels (`load()`) and for builds that link the same bindings with more code (the in-page model
- * of `examples/model` does). It owns every rule of `load()`'s options:
- *
- * - nothing touches `import.meta.url` before the options are read, so `wasmUrl` and `wasmBinary`
- *   work in any bundle format (ESM, iife, CommonJS), where bundlers leave `import.meta` empty;
- * - a relative `wasmUrl` resolves as a browser resolves it: against `document.baseURI` in a page,
- *   `location.href` in a worker, and the current directory in Node;
- * - the module is instantiated here (Emscripten's `instantiateWasm` hook), so the glue never builds
- *   a URL or fetches anything itself (Emscripten 3.1.6 and 4.x alike);
- * - every failure to find, fetch or instantiate the .wasm is a LogitkitStateError that says what to
- *   do; a malformed option is a LogitkitTypeError naming it.
- */
+// Instantiating an Emscripten build of logitkit's bindings: one loader for the package's own
+// kernels (`load()`) and for builds that link the same bindings with more code (the in-page model
+// of `examples/model` does). It owns every rule of `load()`'s options:
+//
+// - nothing touches `import.meta.url` before the options are read, so `wasmUrl` and `wasmBinary`
+//   work in any bundle format (ESM, iife, CommonJS), where bundlers leave `import.meta` empty;
+// - a relative `wasmUrl` resolves as a browser resolves it: against `document.baseURI` in a page,
+//   `location.href` in a worker, and the current directory in Node;
+// - the module is instantiated here (Emscripten's `instantiateWasm` hook), so the glue never builds
+//   a URL or fetches anything itself (3.1.6 is tested; 4.x calls the same hook, per its preamble);
+// - every failure to find, fetch or instantiate the .wasm is a LogitkitStateError that says what to
+//   do; a malformed option is a LogitkitTypeError naming it.
 
 /** Options of `load()` (and of `instantiateBuild()`). All are optional: `await load()` picks the build and finds the .wasm itself. */
 export interface LoadOptions {
@@ -88,8 +86,11 @@ const RECIPE =
   'load({ wasmBinary }) with the bytes.';
 
 /**
- * Instantiates one flavour of `build` according to `options` (see `LoadOptions`) and returns
- * the Emscripten module with the flavour that runs. `caller` names the public function in errors.
+ * For custom Emscripten builds that link logitkit's bindings with more code (as the in-page model
+ * of `examples/model` does): instantiates one flavour of `build` with `load()`'s rules for
+ * `options` (see `LoadOptions`) and returns the Emscripten module with the flavour that runs, for
+ * a `Logitkit` over it. `caller` names the public function in errors. `load()` is this with the
+ * package's own kernels.
  * @throws LogitkitTypeError for a malformed option, LogitkitStateError when the .wasm cannot be
  *   found, fetched or instantiated (the message says what to do).
  */
