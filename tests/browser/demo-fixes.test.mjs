@@ -33,6 +33,16 @@ const logitsBox = (page) => page.getByRole('textbox', { name: 'Paste logits' });
 const field = (page, label) => page.getByLabel(label, { exact: true });
 const parseMessage = (page) => page.textContent('[data-mode="paste"] .parse-msg');
 
+/** Waits until the model has written at least `n` tokens. */
+const waitForTokens = (page, n) =>
+  page.waitForFunction(
+    (k) => document.querySelectorAll('#model-output [data-step]').length >= k,
+    n,
+    {
+      timeout: 30_000,
+    },
+  );
+
 /** Runs `fn(page, width)` on the paste mode at each width. */
 async function atEachWidth(fn, hash = '') {
   for (const width of WIDTHS) await session.withPage((page) => fn(page, width), { width, hash });
@@ -313,11 +323,7 @@ describe(
         );
         assert.ok(generate < (await top('[data-mode="model"] [data-control="model-temperature"]')));
         await page.getByRole('button', { name: 'Generate' }).click();
-        await page.waitForFunction(
-          () => document.querySelectorAll('#model-output [data-step]').length >= 8,
-          null,
-          { timeout: 30_000 },
-        );
+        await waitForTokens(page, 8);
         await page.getByRole('button', { name: 'Pause' }).click();
         await page.waitForSelector('[data-mode="model"][data-running="false"]');
         assert.equal(await page.locator('#model-output [tabindex="0"]').count(), 1);
@@ -341,11 +347,7 @@ describe(
           if (mode === 'model') {
             await page.getByLabel('Speed').selectOption({ label: 'As fast as it runs' });
             await page.getByRole('button', { name: 'Generate' }).click();
-            await page.waitForFunction(
-              () => document.querySelectorAll('#model-output [data-step]').length >= 40,
-              null,
-              { timeout: 30_000 },
-            );
+            await waitForTokens(page, 40);
             await page.getByRole('button', { name: 'Pause' }).click();
             await page.locator('#model-output [data-step="12"]').click();
           }

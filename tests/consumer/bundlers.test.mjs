@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../scripts/serve.mjs';
 import { launchChromium, openProbe } from './support/browser.mjs';
-import { pack } from './support/pack.mjs';
 import { node } from './support/run.mjs';
-import { installWithTarball, makeScratch, removeScratch } from './support/scratch.mjs';
+import { removeScratch, scratchApp } from './support/scratch.mjs';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/bundler-app/', import.meta.url));
 // The bundler versions tested (installed into the scratch project only; the repo does not use them).
@@ -29,11 +28,7 @@ let server;
 let expected;
 
 before(async () => {
-  scratch = makeScratch('bundlers');
-  const { tarball } = await pack(scratch);
-  app = join(scratch, 'app');
-  cpSync(FIXTURE, app, { recursive: true });
-  await installWithTarball(app, tarball, TOOLS);
+  ({ scratch, app } = await scratchApp('bundlers', FIXTURE, TOOLS));
   const { load } = await import('../../dist/index.js');
   const lk = await load();
   const { token, logprob } = lk.sample(LOGITS, SAMPLING);
@@ -73,6 +68,13 @@ function esbuild(args) {
   return node([join(app, 'node_modules/esbuild/bin/esbuild'), ...args], { cwd: app });
 }
 
+/** Bundles `entry` for the browser into the served directory `name` (see pageDir). */
+async function bundlePage(name, entry, format, extra = []) {
+  const dir = pageDir(name, format);
+  await esbuild([entry, '--bundle', `--format=${format}`, ...extra, `--outfile=${dir}/main.js`]);
+  return dir;
+}
+
 /** A served directory `name` holding index.html for a bundle of `format` ('esm' or 'iife'). */
 function pageDir(name, format) {
   const dir = join(app, name);
@@ -110,8 +112,7 @@ async function openPage(name) {
 
 describe('esbuild', { timeout: 240_000 }, () => {
   test('ESM bundle of the quick start, with dist/wasm/ copied beside it: load() finds the .wasm', async () => {
-    const dir = pageDir('esm-copied', 'esm');
-    await esbuild(['src/default-url.js', '--bundle', '--format=esm', `--outfile=${dir}/main.js`]);
+    const dir = await bundlePage('esm-copied', 'src/default-url.js', 'esm');
     copyWasmInto(dir);
     const { result, problems, wasm } = await openPage('esm-copied');
     assertComputed(result, 'esm, dist/wasm copied');
@@ -120,8 +121,7 @@ describe('esbuild', { timeout: 240_000 }, () => {
   });
 
   test('ESM bundle without the .wasm copied: a LogitkitStateError names the URL and the recipe', async () => {
-    const dir = pageDir('esm-bare', 'esm');
-    await esbuild(['src/default-url.js', '--bundle', '--format=esm', `--outfile=${dir}/main.js`]);
+    await bundlePage('esm-bare', 'src/default-url.js', 'esm');
     const { result } = await openPage('esm-bare');
     assert.equal(result.name, 'LogitkitStateError');
     assert.match(
@@ -133,13 +133,8 @@ describe('esbuild', { timeout: 240_000 }, () => {
 
   for (const format of ['esm', 'iife']) {
     test(`${format} bundle with the .wasm files imported through --loader:.wasm=file: a relative wasmUrl resolves against the page`, async () => {
-      const dir = pageDir(`${format}-file-loader`, format);
-      await esbuild([
-        'src/file-loader.js',
-        '--bundle',
-        `--format=${format}`,
+      const dir = await bundlePage(`${format}-file-loader`, 'src/file-loader.js', format, [
         '--loader:.wasm=file',
-        `--outfile=${dir}/main.js`,
       ]);
       // esbuild gives "./logitkit-simd-HASH.wasm": relative to the page, not to logitkit's own folder.
       assert.match(readFileSync(join(dir, 'main.js'), 'utf8'), /"\.\/logitkit-simd-\w+\.wasm"/);
@@ -151,25 +146,13 @@ describe('esbuild', { timeout: 240_000 }, () => {
   }
 
   test('iife bundle: load({ wasmBinary }) works, and load() alone is a LogitkitStateError that says what to do', async () => {
-    const binaryDir = pageDir('iife-binary', 'iife');
-    await esbuild([
-      'src/wasm-binary.js',
-      '--bundle',
-      '--format=iife',
-      `--outfile=${binaryDir}/main.js`,
-    ]);
+    const binaryDir = await bundlePage('iife-binary', 'src/wasm-binary.js', 'iife');
     copyWasmInto(binaryDir);
     const fromBytes = await openPage('iife-binary');
     assertComputed(fromBytes.result, 'iife, wasmBinary');
     assert.deepEqual(fromBytes.problems, []);
 
-    const bareDir = pageDir('iife-default', 'iife');
-    await esbuild([
-      'src/default-url.js',
-      '--bundle',
-      '--format=iife',
-      `--outfile=${bareDir}/main.js`,
-    ]);
+    await bundlePage('iife-default', 'src/default-url.js', 'iife');
     const bare = await openPage('iife-default');
     assert.equal(bare.result.name, 'LogitkitStateError');
     assert.match(bare.result.error, /no module URL \(import\.meta\.url is empty/);

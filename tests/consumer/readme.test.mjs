@@ -8,14 +8,9 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pack, ROOT } from './support/pack.mjs';
+import { ROOT } from './support/pack.mjs';
 import { node } from './support/run.mjs';
-import {
-  installWithTarball,
-  makeScratch,
-  readManifest,
-  removeScratch,
-} from './support/scratch.mjs';
+import { readManifest, removeScratch, scratchApp } from './support/scratch.mjs';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/readme/', import.meta.url));
 const tools = readManifest(ROOT).devDependencies;
@@ -53,19 +48,14 @@ let app;
 const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 
 before(async () => {
-  scratch = makeScratch('readme');
-  const { tarball } = await pack(scratch);
-  app = join(scratch, 'app');
-  cpSync(FIXTURE, app, { recursive: true });
-  // The in-browser model example the README shows (its JavaScript only; it is not in the package).
-  cpSync(join(ROOT, 'examples/model'), join(app, 'examples/model'), {
-    recursive: true,
-    filter: (path) => !/\.(bin|wasm|py|json)$|\/wasm$/.test(path),
-  });
-  await installWithTarball(app, tarball, {
-    typescript: tools.typescript,
-    '@types/node': tools['@types/node'],
-  });
+  const types = { typescript: tools.typescript, '@types/node': tools['@types/node'] };
+  ({ scratch, app } = await scratchApp('readme', FIXTURE, types, (dir) =>
+    // The in-browser model example the README shows (its JavaScript only; it is not in the package).
+    cpSync(join(ROOT, 'examples/model'), join(dir, 'examples/model'), {
+      recursive: true,
+      filter: (path) => !/\.(bin|wasm|py|json)$|\/wasm$/.test(path),
+    }),
+  ));
 });
 after(() => removeScratch(scratch));
 

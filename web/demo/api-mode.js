@@ -6,9 +6,10 @@
 import { LogprobsParseError, lowConfidenceSpans, parseLogprobs } from 'logitkit/logprobs';
 import { choiceTable, summaryCards } from './api-summary.js';
 import { numberControl } from './controls.js';
-import { html, uid } from './dom.js';
+import { html, panel, uid } from './dom.js';
 import { clip } from './format.js';
 import { createHeatmap } from './heatmap.js';
+import { pasteBox } from './paste-box.js';
 import { heatLegend } from './heat-scale.js';
 import { apiErrorMessage, knownShapesList, noLogprobsMessage } from './api-guidance.js';
 import { modeIntro } from './mode-intro.js';
@@ -35,50 +36,23 @@ export function mountApiMode(container, { store }) {
   let frame = 0;
 
   // ---- input ----
-  const inputId = uid('api-input');
-  const msgId = uid('api-msg');
-  const textarea = html('textarea', {
-    id: inputId,
-    rows: 12,
-    spellcheck: 'false',
-    autocomplete: 'off',
-    'aria-describedby': `${msgId} ${inputId}-hint`,
-    value: st0.apiInput,
-    oninput: () => store.set({ apiInput: textarea.value }),
-  });
-  const parseMsg = html('div', {
-    id: msgId,
-    class: 'parse-msg',
-    role: 'status',
-    'aria-live': 'polite',
-  });
-  const example = html(
-    'button',
-    {
-      type: 'button',
-      class: 'secondary',
-      onclick: () => {
-        textarea.value = API_EXAMPLE;
-        store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
-      },
-    },
-    'Load an example response',
-  );
-  const inputPanel = html(
-    'section',
-    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
-    html('h2', { id: `${inputId}-h` }, 'API response'),
-    html('label', { for: inputId }, 'Paste an API response with logprobs'),
-    html(
-      'p',
-      { class: 'hint', id: `${inputId}-hint` },
+  const box = pasteBox({
+    name: 'api-input',
+    title: 'API response',
+    label: 'Paste an API response with logprobs',
+    hint:
       'The body an API returned with logprobs on: OpenAI Chat Completions, Completions or Responses, Gemini, Ollama, llama.cpp or vLLM. ' +
-        'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.',
-    ),
-    textarea,
-    parseMsg,
-    html('div', { class: 'row' }, example),
-  );
+      'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.',
+    rows: 12,
+    value: st0.apiInput,
+    onInput: (text) => store.set({ apiInput: text }),
+    exampleLabel: 'Load an example response',
+    onExample: () => {
+      store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
+      return API_EXAMPLE;
+    },
+  });
+  const { textarea, message: parseMsg, element: inputPanel } = box;
 
   // ---- view controls ----
   const choiceId = uid('choice');
@@ -131,15 +105,8 @@ export function mountApiMode(container, { store }) {
   const choices = html('div', { class: 'table-wrap' });
   const heatmap = createHeatmap();
   const spans = createSpanList({ onSelect: (range) => heatmap.highlight(range) });
-  const results = html(
-    'section',
-    { class: 'panel results api-results', 'aria-labelledby': 'api-results-h' },
-    html(
-      'div',
-      { class: 'results-head' },
-      html('h2', { id: 'api-results-h' }, 'Confidence'),
-      provider,
-    ),
+  const results = panel(
+    { id: 'api-results-h', title: 'Confidence', className: 'results api-results', aside: provider },
     html('div', { class: 'row view-controls' }, choiceField, sequenceField),
     resultsError,
     summary,

@@ -3,7 +3,7 @@
 // lk.sample call and an export of the whole distribution. A failed analysis greys out everything
 // that still shows the previous input, so nothing stale looks current.
 import { barChart, logFloor } from './bar-chart.js';
-import { html } from './dom.js';
+import { checkbox, html, panel } from './dom.js';
 import { distributionCsv, distributionJson, download } from './export-distribution.js';
 import { timeSoftmax } from './kernel-timer.js';
 import { sampleCode } from './show-code.js';
@@ -14,11 +14,11 @@ export function distributionView({ lk, logScale, onLogScale }) {
   let timing = 0;
   let timed = { parsed: null, temperature: NaN };
   let exported = null; // what the export buttons write: { parsed, state, bias }
-  const logToggle = html('input', {
-    type: 'checkbox',
+  const logToggle = checkbox({
     id: 'log-scale',
+    label: 'Log scale',
     checked: logScale,
-    onchange: () => onLogScale(logToggle.checked),
+    onChange: onLogScale,
   });
   const charts = html('div', { class: 'charts' });
   const stats = html('div', { class: 'stats' });
@@ -32,15 +32,8 @@ export function distributionView({ lk, logScale, onLogScale }) {
     html('button', { type: 'button', onclick: () => exportAs('csv') }, 'Download CSV'),
     html('button', { type: 'button', onclick: () => exportAs('json') }, 'Download JSON'),
   );
-  const element = html(
-    'section',
-    { class: 'panel results', 'aria-labelledby': 'results-h' },
-    html(
-      'div',
-      { class: 'results-head' },
-      html('h2', { id: 'results-h' }, 'Distribution'),
-      html('label', { class: 'toggle', for: 'log-scale' }, logToggle, ' Log scale'),
-    ),
+  const element = panel(
+    { id: 'results-h', title: 'Distribution', className: 'results', aside: logToggle.element },
     error,
     charts,
     stats,
@@ -74,7 +67,7 @@ export function distributionView({ lk, logScale, onLogScale }) {
   return {
     element,
     setLogScale(on) {
-      logToggle.checked = on;
+      logToggle.input.checked = on;
     },
     /** Greys out what shows an older input or setting; `message` (a node or text) says why. */
     stale(message) {

@@ -33,3 +33,28 @@ export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
 }
+
+/**
+ * A titled panel: <section class="panel …" aria-labelledby> headed by an <h2 id> (with `aside`,
+ * a toggle or a note, beside it when given), then `children`.
+ */
+export function panel({ id, title, className = '', aside = null }, ...children) {
+  const heading = html('h2', { id }, title);
+  return html(
+    'section',
+    { class: `panel ${className}`.trim(), 'aria-labelledby': id },
+    aside ? html('div', { class: 'results-head' }, heading, aside) : heading,
+    ...children,
+  );
+}
+
+/** A labelled checkbox: { element (the label around it), input }. */
+export function checkbox({ id, label, checked, onChange }) {
+  const input = html('input', {
+    type: 'checkbox',
+    id,
+    checked,
+    onchange: () => onChange(input.checked),
+  });
+  return { element: html('label', { class: 'toggle', for: id }, input, ` ${label}`), input };
+}

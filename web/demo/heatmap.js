@@ -5,6 +5,7 @@
 import { html, uid } from './dom.js';
 import { formatProb, showToken } from './format.js';
 import { heatClass } from './heat-scale.js';
+import { rovingTarget } from './roving-focus.js';
 import { cellProbability, tokenCells } from './token-cells.js';
 import { probabilityText, tooltipContent } from './token-tooltip.js';
 
@@ -117,21 +118,14 @@ export function createHeatmap() {
   function onkeydown(e) {
     const k = cellIndex(e.target);
     if (k < 0) return;
-    const moves = {
-      ArrowRight: k + 1,
-      ArrowDown: k + 1,
-      ArrowLeft: k - 1,
-      ArrowUp: k - 1,
-      Home: 0,
-      End: nodes.length - 1,
-    };
     if (e.key === 'Escape') {
       hideTip();
       return;
     }
-    if (!(e.key in moves)) return;
+    const target = rovingTarget(e.key, k, nodes.length);
+    if (target < 0) return;
     e.preventDefault();
-    select(Math.max(0, Math.min(nodes.length - 1, moves[e.key])), { focus: true, show: true });
+    select(target, { focus: true, show: true });
   }
 
   function showTip(k) {

@@ -4,7 +4,7 @@
 // changing a control later changes only the tokens after it). The default model ships with the
 // page; a llama2.c checkpoint and tokenizer.bin of the user's own load through the same path.
 // The sampling controls share the page state (and the URL) with the other modes.
-import { html, uid } from './dom.js';
+import { checkbox, html, panel, uid } from './dom.js';
 import { modeIntro } from './mode-intro.js';
 import { startModelWorker } from './model-client.js';
 import { modelFilePicker } from './model-files.js';
@@ -74,10 +74,8 @@ export function mountModelMode(container, { lk, store }) {
     ...PACES.map(([ms, label]) => html('option', { value: ms }, label)),
   );
   const runMessage = html('div', { class: 'results-error', role: 'alert' });
-  const generatePanel = html(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'gen-h' },
-    html('h2', { id: 'gen-h' }, 'Generate'),
+  const generatePanel = panel(
+    { id: 'gen-h', title: 'Generate' },
     modelStatus,
     html('label', { for: promptId }, 'Prompt'),
     prompt,
@@ -104,10 +102,8 @@ export function mountModelMode(container, { lk, store }) {
       seed: 'The same seed, prompt and settings write the same text.',
     },
   });
-  const samplingPanel = html(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'model-sampling-h' },
-    html('h2', { id: 'model-sampling-h' }, 'Sampling'),
+  const samplingPanel = panel(
+    { id: 'model-sampling-h', title: 'Sampling' },
     html(
       'p',
       { class: 'hint' },
@@ -117,11 +113,11 @@ export function mountModelMode(container, { lk, store }) {
   );
 
   // ---- output: the text, then the selected step ----
-  const logToggle = html('input', {
-    type: 'checkbox',
+  const logToggle = checkbox({
     id: 'model-log-scale',
+    label: 'Log scale',
     checked: initial.logScale,
-    onchange: () => store.set({ logScale: logToggle.checked }),
+    onChange: (on) => store.set({ logScale: on }),
   });
   const speed = html('p', { class: 'gen-stats', 'aria-live': 'off' });
   const output = tokenStream({
@@ -131,15 +127,8 @@ export function mountModelMode(container, { lk, store }) {
     },
   });
   const stepBox = html('div', { class: 'step-box' });
-  const outputPanel = html(
-    'section',
-    { class: 'panel results', 'aria-labelledby': 'gen-out-h' },
-    html(
-      'div',
-      { class: 'results-head' },
-      html('h2', { id: 'gen-out-h' }, 'Text'),
-      html('label', { class: 'toggle', for: 'model-log-scale' }, logToggle, ' Log scale'),
-    ),
+  const outputPanel = panel(
+    { id: 'gen-out-h', title: 'Text', className: 'results', aside: logToggle.element },
     speed,
     output.element,
     html(
@@ -167,10 +156,8 @@ export function mountModelMode(container, { lk, store }) {
   );
   const picker = modelFilePicker({ onFiles: loadFiles });
   const share = shareLinks({ store, dataField: null, dataName: null });
-  const modelPanel = html(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'model-h' },
-    html('h2', { id: 'model-h' }, 'Use your own model'),
+  const modelPanel = panel(
+    { id: 'model-h', title: 'Use your own model' },
     html('div', { class: 'row' }, useDefault),
     picker.element,
     share.element,
@@ -194,7 +181,7 @@ export function mountModelMode(container, { lk, store }) {
   store.subscribe((state, change, external) => {
     if (external) {
       sampling.sync(state);
-      logToggle.checked = state.logScale;
+      logToggle.input.checked = state.logScale;
     }
     if (SAMPLING_KEYS.some((key) => key in change)) {
       sampling.clearErrors();

@@ -1,6 +1,7 @@
 // The "Paste logits" input: the textarea, its parse message and the example button. It parses on
 // demand (parse()), reports the result inline, and offers to select an entry at fault.
-import { html, uid } from './dom.js';
+import { html } from './dom.js';
+import { pasteBox } from './paste-box.js';
 import { parseLogits } from './parse-logits.js';
 import { EXAMPLE_INPUT } from './state.js';
 
@@ -13,49 +14,20 @@ const FORMAT_NAMES = {
 
 /** @param {{ text: string, onInput: (text: string) => void }} options */
 export function pasteInput({ text, onInput }) {
-  const inputId = uid('logits-input');
-  const messageId = uid('parse-msg');
-  const textarea = html('textarea', {
-    id: inputId,
+  const { element, textarea, message } = pasteBox({
+    name: 'logits-input',
+    title: 'Logits',
+    label: 'Paste logits',
+    hint: 'A JSON array or object ({"token": logit}), CSV with token and logit columns, or numbers separated by commas or spaces (optionally “token logit” per line). −inf masks a token.',
     rows: 8,
-    spellcheck: 'false',
-    autocomplete: 'off',
-    'aria-describedby': `${messageId} ${inputId}-hint`,
     value: text,
-    oninput: () => onInput(textarea.value),
-  });
-  const message = html('div', {
-    id: messageId,
-    class: 'parse-msg',
-    role: 'status',
-    'aria-live': 'polite',
-  });
-  const example = html(
-    'button',
-    {
-      type: 'button',
-      class: 'secondary',
-      onclick: () => {
-        textarea.value = EXAMPLE_INPUT;
-        onInput(EXAMPLE_INPUT);
-      },
+    onInput,
+    exampleLabel: 'Load the article’s example',
+    onExample: () => {
+      onInput(EXAMPLE_INPUT);
+      return EXAMPLE_INPUT;
     },
-    'Load the article’s example',
-  );
-  const element = html(
-    'section',
-    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
-    html('h2', { id: `${inputId}-h` }, 'Logits'),
-    html('label', { for: inputId }, 'Paste logits'),
-    html(
-      'p',
-      { class: 'hint', id: `${inputId}-hint` },
-      'A JSON array or object ({"token": logit}), CSV with token and logit columns, or numbers separated by commas or spaces (optionally “token logit” per line). −inf masks a token.',
-    ),
-    textarea,
-    message,
-    html('div', { class: 'row' }, example),
-  );
+  });
 
   /** Parses `input`; shows the outcome. Returns { labels, logits, format } or null. */
   function parse(input) {

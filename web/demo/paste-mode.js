@@ -5,7 +5,7 @@
 // distribution-view.js (charts, tables, code and export) and share-link.js.
 import { analyse, draw, resolveBias } from './analyse.js';
 import { biasEditor } from './bias-editor.js';
-import { html } from './dom.js';
+import { html, panel } from './dom.js';
 import { drawPanel } from './draw-panel.js';
 import { distributionView } from './distribution-view.js';
 import { modeIntro } from './mode-intro.js';
@@ -64,10 +64,8 @@ export function mountPasteMode(container, { lk, store }) {
         'div',
         { class: 'side' },
         input.element,
-        html(
-          'section',
-          { class: 'panel controls-panel', 'aria-labelledby': 'controls-h' },
-          html('h2', { id: 'controls-h' }, 'Sampling'),
+        panel(
+          { id: 'controls-h', title: 'Sampling', className: 'controls-panel' },
           sampling.element,
         ),
       ),
@@ -75,10 +73,8 @@ export function mountPasteMode(container, { lk, store }) {
         'div',
         { class: 'main' },
         view.element,
-        html(
-          'section',
-          { class: 'panel draw-section', 'aria-labelledby': 'draw-h' },
-          html('h2', { id: 'draw-h' }, 'Bias and draws'),
+        panel(
+          { id: 'draw-h', title: 'Bias and draws', className: 'draw-section' },
           bias.element,
           drawing.element,
           share.element,

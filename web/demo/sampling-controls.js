@@ -5,7 +5,15 @@ import { numberControl } from './controls.js';
 import { html } from './dom.js';
 import { optionProblem } from './sampling-check.js';
 
-const NAMES = ['temperature', 'topK', 'topP', 'minP', 'seed'];
+/** Each control's label and ranges (the input's own min / max / step; validation is the library's). */
+const SPECS = {
+  temperature: { label: 'Temperature', min: 0, step: 0.05, slider: { min: 0, max: 2, step: 0.05 } },
+  topK: { label: 'Top-k', min: 0, step: 1 },
+  topP: { label: 'Top-p', min: 0, max: 1, step: 0.01, slider: { min: 0.01, max: 1, step: 0.01 } },
+  minP: { label: 'Min-p', min: 0, max: 1, step: 0.01, slider: { min: 0, max: 1, step: 0.01 } },
+  seed: { label: 'Seed', min: 0, step: 1 },
+};
+const NAMES = Object.keys(SPECS);
 // Shown in this order, which is also the tab order: the full-width sliders, then the two number
 // fields side by side.
 const LAYOUT = ['temperature', 'topP', 'minP', 'topK', 'seed'];
@@ -23,33 +31,12 @@ export function samplingControls({ lk, store, prefix = '', hints }) {
     validate: (value) => optionProblem(lk, store.get(), name, value),
     onChange: (value) => store.set({ [name]: value }),
   });
-  const controls = {
-    temperature: numberControl({
-      ...common('temperature'),
-      label: 'Temperature',
-      min: 0,
-      step: 0.05,
-      slider: { min: 0, max: 2, step: 0.05 },
-    }),
-    topK: numberControl({ ...common('topK'), label: 'Top-k', min: 0, step: 1 }),
-    topP: numberControl({
-      ...common('topP'),
-      label: 'Top-p',
-      min: 0,
-      max: 1,
-      step: 0.01,
-      slider: { min: 0.01, max: 1, step: 0.01 },
-    }),
-    minP: numberControl({
-      ...common('minP'),
-      label: 'Min-p',
-      min: 0,
-      max: 1,
-      step: 0.01,
-      slider: { min: 0, max: 1, step: 0.01 },
-    }),
-    seed: numberControl({ ...common('seed'), label: 'Seed', min: 0, step: 1 }),
-  };
+  const controls = Object.fromEntries(
+    Object.entries(SPECS).map(([name, spec]) => [
+      name,
+      numberControl({ ...common(name), ...spec }),
+    ]),
+  );
   return {
     element: html('div', { class: 'control-grid' }, ...LAYOUT.map((n) => controls[n].element)),
     /** Shows the state's values (after the URL changed from outside). */

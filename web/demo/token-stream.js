@@ -4,6 +4,7 @@
 // invisible: a token made only of spaces shows ␣, and a newline shows ↵ before the line break,
 // so "\n" is a cell one can see and select instead of a 0-px gap.
 import { html } from './dom.js';
+import { rovingTarget } from './roving-focus.js';
 
 /** The text to show for a token: whitespace-only pieces as visible marks, newlines kept. */
 export function visibleText(text) {
@@ -44,17 +45,10 @@ export function tokenStream({ onSelect }) {
 
   function onkeydown(event) {
     if (current < 0) return;
-    const moves = {
-      ArrowRight: current + 1,
-      ArrowDown: current + 1,
-      ArrowLeft: current - 1,
-      ArrowUp: current - 1,
-      Home: 0,
-      End: cells.length - 1,
-    };
-    if (!(event.key in moves)) return;
+    const target = rovingTarget(event.key, current, cells.length);
+    if (target < 0) return;
     event.preventDefault();
-    select(Math.max(0, Math.min(cells.length - 1, moves[event.key])), { focus: true });
+    select(target, { focus: true });
   }
 
   return {

@@ -31,8 +31,8 @@ export interface LoadOptions {
 /**
  * A WebAssembly build of logitkit's bindings in two flavours (SIMD128 and baseline), as
  * `instantiateBuild()` takes it. Both functions are called only for the flavour chosen, and
- * `defaultWasmUrl` only when the caller passed neither `wasmUrl` nor `wasmBinary`: write it as
- * `new URL('./literal.wasm', import.meta.url)` so bundlers see and copy the file.
+ * `defaultWasmUrl` only when the caller passed neither `wasmUrl` nor `wasmBinary`: build it with
+ * `new URL()` from a string literal and `import.meta.url`, which bundlers recognise and copy.
  */
 export interface WasmBuild<Module> {
   /** Imports the Emscripten glue (`-sMODULARIZE -sEXPORT_ES6`) of one flavour. */
@@ -55,10 +55,14 @@ export interface EmscriptenModuleArg {
   printErr(line: string): void;
   /** Answers the glue's file lookup without building a URL. */
   locateFile(path: string): string;
-  /** Instantiates the module for the glue; the glue then never fetches. */
+  /**
+   * Instantiates the module for the glue, which then never fetches: `imports` are the glue's
+   * WebAssembly imports, `receiveInstance(instance, module)` takes the WebAssembly.Instance and
+   * WebAssembly.Module. (Typed as `object` so the declarations need no DOM or WebAssembly lib.)
+   */
   instantiateWasm(
-    imports: WebAssembly.Imports,
-    receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    imports: object,
+    receiveInstance: (instance: object, module: object) => void,
   ): object;
 }
 
@@ -244,7 +248,7 @@ function importNode(specifier: string): Promise<unknown> {
 /** Fetches (or reads, for a file: URL in Node) and instantiates the module. */
 async function compile(
   source: Uint8Array | URL,
-  imports: WebAssembly.Imports,
+  imports: object,
 ): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
   const bytes = source instanceof URL ? await download(source) : source;
   if (!WASM_MAGIC.every((byte, i) => bytes[i] === byte)) {
@@ -255,7 +259,7 @@ async function compile(
       RECIPE,
     );
   }
-  return WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, imports);
+  return WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, imports as WebAssembly.Imports);
 }
 
 async function download(url: URL): Promise<Uint8Array> {
