@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { meanLogprob, parseLogprobs, perplexity } from '../../dist/logprobs/index.js';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const fixtureDir = fileURLToPath(new URL('../fixtures/logprobs/', import.meta.url));
 const fixture = (name) => readFileSync(fixtureDir + name, 'utf8');
@@ -315,20 +315,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     for (const width of [1280, 375]) {
       await withPage(
         async (page) => {
-          const unlabelled = await page.$$eval(
-            '[data-mode="api"] :is(input, textarea, select, button)',
-            (els) =>
-              els
-                .filter((el) => {
-                  const named =
-                    el.labels?.length > 0 ||
-                    el.getAttribute('aria-label') ||
-                    el.getAttribute('aria-labelledby') ||
-                    (el.tagName === 'BUTTON' && el.textContent.trim());
-                  return !named;
-                })
-                .map((el) => el.outerHTML.slice(0, 80)),
-          );
+          const unlabelled = await unlabelledControls(page, '[data-mode="api"]');
           assert.deepEqual(unlabelled, []);
           await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.7');
           await page.locator('.span-button').first().click();

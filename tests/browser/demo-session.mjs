@@ -47,3 +47,22 @@ export function demoSession({ ready }) {
   };
   return session;
 }
+
+/**
+ * The form controls inside `scope` (a selector) with no accessible name (a label, aria-label,
+ * aria-labelledby, or a button's text), as short HTML snippets: [] when every one is named.
+ */
+export function unlabelledControls(page, scope = 'body') {
+  return page.$$eval(`${scope} :is(input, textarea, select, button)`, (els) =>
+    els
+      .filter((el) => {
+        const named =
+          el.labels?.length > 0 ||
+          el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby') ||
+          (el.tagName === 'BUTTON' && el.textContent.trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+}

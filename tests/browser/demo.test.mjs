@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { demoOutDir, startStaticServer } from '../../scripts/serve.mjs';
 import { openPage } from './browser.mjs';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const SEED = [8, 6, 5, -1];
 
@@ -390,18 +390,7 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('every control is labelled and keyboard-operable', async () => {
     await withPage(async (page) => {
       await page.getByRole('button', { name: '+ Add bias' }).click();
-      const unlabelled = await page.$$eval('input, textarea, select, button', (els) =>
-        els
-          .filter((el) => {
-            const named =
-              el.labels?.length > 0 ||
-              el.getAttribute('aria-label') ||
-              el.getAttribute('aria-labelledby') ||
-              (el.tagName === 'BUTTON' && el.textContent.trim());
-            return !named;
-          })
-          .map((el) => el.outerHTML.slice(0, 80)),
-      );
+      const unlabelled = await unlabelledControls(page);
       assert.deepEqual(unlabelled, []);
       // The temperature slider moves with the arrow keys and drives the number field and the chart.
       await page.getByLabel('Temperature slider').focus();

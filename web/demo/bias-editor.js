@@ -28,34 +28,24 @@ export function biasEditor({ onChange }) {
       const problemId = uid('bias-problem');
       const problem = html('p', { class: 'field-error', id: problemId, 'aria-live': 'polite' });
       problemsById.push(problem);
-      const tokenInput = html('input', {
-        id: tokenId,
-        type: 'text',
-        list: listId,
-        value: row.token,
-        autocomplete: 'off',
-        spellcheck: 'false',
-        placeholder: 'token or #index',
-        'aria-describedby': problemId,
-        oninput: (e) => {
-          rows[i].token = e.target.value;
-          emit();
-        },
-      });
-      const biasInput = html('input', {
-        id: biasId,
-        type: 'text',
-        inputmode: 'text',
-        value: row.bias,
-        autocomplete: 'off',
-        spellcheck: 'false',
-        placeholder: 'e.g. 2 or -inf',
-        'aria-describedby': problemId,
-        oninput: (e) => {
-          rows[i].bias = e.target.value;
-          emit();
-        },
-      });
+      /** A text field editing `key` of this row. */
+      const rowField = (key, id, placeholder, extra = {}) =>
+        html('input', {
+          id,
+          type: 'text',
+          value: row[key],
+          autocomplete: 'off',
+          spellcheck: 'false',
+          placeholder,
+          'aria-describedby': problemId,
+          oninput: (e) => {
+            rows[i][key] = e.target.value;
+            emit();
+          },
+          ...extra,
+        });
+      const tokenInput = rowField('token', tokenId, 'token or #index', { list: listId });
+      const biasInput = rowField('bias', biasId, 'e.g. 2 or -inf');
       rowsBox.append(
         html(
           'li',
