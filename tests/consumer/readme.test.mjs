@@ -49,6 +49,9 @@ const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 
 before(async () => {
   const types = { typescript: tools.typescript, '@types/node': tools['@types/node'] };
+  // The runtimes the adapter sections import, at the versions the repository tests with.
+  for (const runtime of ['@huggingface/transformers', 'onnxruntime-node', '@mlc-ai/web-llm'])
+    types[runtime] = tools[runtime];
   ({ scratch, app } = await scratchApp('readme', FIXTURE, types, (dir) =>
     // The in-browser model example the README shows (its JavaScript only; it is not in the package).
     cpSync(join(ROOT, 'examples/model'), join(dir, 'examples/model'), {

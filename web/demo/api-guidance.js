@@ -3,6 +3,19 @@
 // no provider option, so nothing here tells the user to "pass" one.
 import { html } from './dom.js';
 
+/** Each provider's name as the page shows it. Every value of logitkit/logprobs' PROVIDERS has one. */
+export const PROVIDER_NAMES = {
+  'openai-chat': 'OpenAI Chat Completions',
+  'openai-completions': 'OpenAI Completions (legacy)',
+  'openai-responses': 'OpenAI Responses',
+  gemini: 'Google Gemini',
+  ollama: 'Ollama',
+  llamacpp: 'llama.cpp server',
+  vllm: 'vLLM',
+  sglang: 'SGLang /generate',
+  tgi: 'Hugging Face TGI /generate',
+};
+
 /** How to request logprobs, per provider: the fields of the request body. */
 export const REQUEST_LOGPROBS = {
   'openai-chat': '"logprobs": true, "top_logprobs": 5',
@@ -12,6 +25,8 @@ export const REQUEST_LOGPROBS = {
   ollama: '"logprobs": true, "top_logprobs": 5',
   llamacpp: '"n_probs": 5',
   vllm: '"logprobs": true, "top_logprobs": 5 (chat) or "logprobs": 5 (completions)',
+  sglang: '"return_logprob": true, "top_logprobs_num": 5, "return_text_in_logprobs": true',
+  tgi: '"parameters": { "details": true, "top_n_tokens": 5 }',
 };
 
 /** The response layouts the page reads, as a learner would recognise them. */
@@ -23,6 +38,8 @@ export const KNOWN_SHAPES = [
   ['Ollama', 'logprobs[] beside message / response'],
   ['llama.cpp server', 'completion_probabilities[]'],
   ['vLLM with prompt logprobs', 'choices[].prompt_logprobs'],
+  ['SGLang /generate', 'meta_info.output_token_logprobs[]'],
+  ['Hugging Face TGI /generate', "details.tokens[] (a stream: each event's token)"],
 ];
 
 /** "This response has no logprobs", with the request fields for `provider` (a PROVIDER_NAMES key). */

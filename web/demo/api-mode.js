@@ -11,21 +11,17 @@ import { clip } from './format.js';
 import { createHeatmap } from './heatmap.js';
 import { pasteBox } from './paste-box.js';
 import { heatLegend } from './heat-scale.js';
-import { apiErrorMessage, knownShapesList, noLogprobsMessage } from './api-guidance.js';
+import {
+  apiErrorMessage,
+  knownShapesList,
+  noLogprobsMessage,
+  PROVIDER_NAMES,
+} from './api-guidance.js';
 import { modeIntro } from './mode-intro.js';
 import { shareLinks } from './share-link.js';
 import { createSpanList } from './span-list.js';
 import { API_EXAMPLE } from './state.js';
 
-const PROVIDER_NAMES = {
-  'openai-chat': 'OpenAI Chat Completions',
-  'openai-completions': 'OpenAI Completions (legacy)',
-  'openai-responses': 'OpenAI Responses',
-  gemini: 'Google Gemini',
-  ollama: 'Ollama',
-  llamacpp: 'llama.cpp server',
-  vllm: 'vLLM',
-};
 const SEQUENCE_NAMES = { answer: 'Answer', refusal: 'Refusal', prompt: 'Prompt' };
 const KEYS = ['apiInput', 'threshold', 'choice', 'sequence'];
 
