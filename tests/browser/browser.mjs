@@ -1,9 +1,28 @@
-// Shared by the browser tests: Debian's Chromium (scripts/chromium.mjs) and a page wrapper that
-// records console errors, page errors and off-origin requests.
-import { launchChromium } from '../../scripts/chromium.mjs';
+// Shared by the browser tests: Debian's Chromium through playwright-core (never a downloaded
+// browser), and a page wrapper that records console errors, page errors and off-origin requests.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 
-/** Launches headless Chromium (scripts/chromium.mjs). */
-export const launchBrowser = launchChromium;
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Launches headless Chromium, or throws a message that says how to get it. */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Run \`bash scripts/setup.sh\` (it installs Debian's chromium package) ` +
+        'or set CHROMIUM_PATH. Do not run `npx playwright install`: it downloads a browser.',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
 
 /**
  * A new page at `width` px in its own context. `problems` collects console errors, uncaught page

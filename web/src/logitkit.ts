@@ -52,7 +52,8 @@ export interface EntropyOptions extends TemperatureOptions {
 export class Logitkit {
   /** True when the SIMD build runs, false for the baseline build. */
   readonly simd: boolean;
-  private readonly heap: Heap;
+  /** @internal The instance's wasm memory (the runtime adapters place rows in it). */
+  readonly heap: Heap;
   private statelessSampler = 0;
 
   /** @internal Use `load()`. */

@@ -1,6 +1,8 @@
-// Headless Chromium (the Debian package, driven by playwright-core; never a downloaded browser)
-// and a probe that opens a page and reads the JSON the examples write to <body data-result>.
-export { launchChromium } from '../../../scripts/chromium.mjs';
+// Headless Chromium (the Debian package, through tests/browser/browser.mjs) and a probe that opens a page and reads the JSON the examples write to <body data-result>.
+import { launchBrowser } from '../../browser/browser.mjs';
+
+/** Launches Debian's Chromium (tests/browser/browser.mjs), or throws an error that says how to install it. */
+export const launchChromium = launchBrowser;
 
 /**
  * Opens `url` in a new page and records what went wrong on the way: uncaught errors, console
