@@ -101,16 +101,7 @@ export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp' | 'vllm', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
-    'logitBias',
-    'sequenceBias',
-    'suppressTokens',
-    'beginSuppressTokens',
-    'stopTokens',
-    'allowedTokens',
-    'badWords',
-    'noRepeatNgram',
-    'penalties',
-    'dry',
+    ...STAGES.filter((s) => STAGE_ROWS[s].kind === 'processor'), // as in the default order
     'topNSigma',
     'topK',
     'typicalP',
