@@ -325,7 +325,7 @@ test('order presets, sampler.order, and order errors', () => {
       e instanceof RangeError &&
       /options.order\[0\] = the string "top_q" is not a stage/.test(e.message),
   );
-  assert.throws(() => simd.sample(z, { order: 'vllm' }), /options.order must be 'hf', 'llama.cpp'/);
+  assert.throws(() => simd.sample(z, { order: 'mlx' }), /options.order must be 'hf', 'llama.cpp'/);
 });
 
 test('options: snake_case aliases, unknown keys list the valid ones, out-of-range values name the option', () => {
