@@ -2,9 +2,11 @@
  * logitkit: softmax, logprobs and seeded sampling for language-model logits, as C++ kernels
  * compiled to WebAssembly (SIMD and baseline builds). Start with `const lk = await load()`.
  */
-export { load, simdSupported, type LoadOptions } from './load.js';
+export { load } from './load.js';
 export {
+  simdSupported,
   instantiateBuild,
+  type LoadOptions,
   type WasmBuild,
   type EmscriptenFactory,
   type EmscriptenModuleArg,

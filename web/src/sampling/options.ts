@@ -195,44 +195,37 @@ const row = <
 ): OptionRow<K, V, A> => r;
 const asSlot = (value: number): readonly number[] => [value];
 
-// A number in [min, max] (min excluded with minExclusive), fallback when undefined.
-const number = <
-  const K extends keyof CanonicalSamplingOptions,
-  const A extends readonly string[] = readonly [],
->(
-  name: K,
-  fallback: number,
-  min: number,
-  max: number,
-  { minExclusive = false, aliases }: { minExclusive?: boolean; aliases?: A } = {},
-): OptionRow<K, number, A> =>
-  row({
-    name,
-    aliases,
-    fallback,
-    parse: (v, fn, what) =>
-      v === undefined ? fallback : numberIn(v, min, max, fn, what, { minExclusive }),
-    slot: asSlot,
-  });
+type Check = (value: unknown, fn: string, what: string) => number;
 
-// An integer in [min, max], fallback when undefined.
-const integer = <
+// A one-slot numeric option: `check` validates a given value; undefined takes `fallback`.
+const scalar = <
   const K extends keyof CanonicalSamplingOptions,
   const A extends readonly string[] = readonly [],
 >(
   name: K,
   fallback: number,
-  min: number,
-  max: number,
+  check: Check,
   aliases?: A,
 ): OptionRow<K, number, A> =>
   row({
     name,
     aliases,
     fallback,
-    parse: (v, fn, what) => (v === undefined ? fallback : integerIn(v, min, max, fn, what)),
+    parse: (v, fn, what) => (v === undefined ? fallback : check(v, fn, what)),
     slot: asSlot,
   });
+
+// A number in [min, max] (min excluded with minExclusive).
+const within =
+  (min: number, max: number, { minExclusive = false } = {}): Check =>
+  (v, fn, what) =>
+    numberIn(v, min, max, fn, what, { minExclusive });
+
+// An integer in [min, max].
+const integerWithin =
+  (min: number, max: number): Check =>
+  (v, fn, what) =>
+    integerIn(v, min, max, fn, what);
 
 // Beyond any useful value of an unbounded parameter: keeps products and exps finite.
 const HUGE = 1e30;
@@ -244,40 +237,24 @@ const LOGPROBS_MODES = ['processed', 'raw', 'processed_logprobs', 'raw_logprobs'
  * parameter slots, in this order.
  */
 export const OPTION_TABLE = [
-  number('temperature', 1, 0, Number.MAX_VALUE, { aliases: ['temp'] }),
-  row({
-    name: 'topK',
-    fallback: 0,
-    // Negative means off, as 0 does.
-    parse: (v, fn, what) =>
-      v === undefined ? 0 : Math.max(0, integerIn(v, -INT32_MAX, INT32_MAX, fn, what)),
-    slot: asSlot,
-  }),
-  number('topP', 1, 0, 1, { minExclusive: true }),
-  number('minP', 0, 0, 1),
-  number('dynatempRange', 0, 0, HUGE),
-  number('dynatempExponent', 1, 0, HUGE),
-  number('typicalP', 1, 0, 1, { minExclusive: true, aliases: ['typ_p'] }),
-  row({
-    name: 'epsilonCutoff',
-    fallback: 0,
-    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
-    slot: asSlot,
-  }),
-  row({
-    name: 'etaCutoff',
-    fallback: 0,
-    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
-    slot: asSlot,
-  }),
-  number('topNSigma', -1, -HUGE, HUGE),
-  number('xtcProbability', 0, 0, 1),
-  number('xtcThreshold', 0.1, 0, 1),
-  integer('mirostat', 0, 0, 2, ['mirostat_mode']),
-  number('mirostatTau', 5, 0, 1e6),
-  number('mirostatEta', 0.1, 0, 1e6),
-  integer('mirostatM', 100, 1, INT32_MAX),
-  integer('minTokensToKeep', 1, 1, INT32_MAX, ['min_keep']),
+  scalar('temperature', 1, within(0, Number.MAX_VALUE), ['temp']),
+  // Negative means off, as 0 does.
+  scalar('topK', 0, (v, fn, what) => Math.max(0, integerIn(v, -INT32_MAX, INT32_MAX, fn, what))),
+  scalar('topP', 1, within(0, 1, { minExclusive: true })),
+  scalar('minP', 0, within(0, 1)),
+  scalar('dynatempRange', 0, within(0, HUGE)),
+  scalar('dynatempExponent', 1, within(0, HUGE)),
+  scalar('typicalP', 1, within(0, 1, { minExclusive: true }), ['typ_p']),
+  scalar('epsilonCutoff', 0, fractionBelowOne),
+  scalar('etaCutoff', 0, fractionBelowOne),
+  scalar('topNSigma', -1, within(-HUGE, HUGE)),
+  scalar('xtcProbability', 0, within(0, 1)),
+  scalar('xtcThreshold', 0.1, within(0, 1)),
+  scalar('mirostat', 0, integerWithin(0, 2), ['mirostat_mode']),
+  scalar('mirostatTau', 5, within(0, 1e6)),
+  scalar('mirostatEta', 0.1, within(0, 1e6)),
+  scalar('mirostatM', 100, integerWithin(1, INT32_MAX)),
+  scalar('minTokensToKeep', 1, integerWithin(1, INT32_MAX), ['min_keep']),
   row({
     name: 'logitBias',
     parse: (v, fn, what) => parseBias(v, fn, what),
@@ -300,18 +277,17 @@ export const OPTION_TABLE = [
     parse: (v, fn, what) => parseSequences(v, fn, what),
     list: { stage: 'badWords', encode: (words) => words },
   }),
-  integer('noRepeatNgramSize', 0, 0, INT32_MAX),
-  number('repetitionPenalty', 1, 0, Number.MAX_VALUE, {
-    minExclusive: true,
-    aliases: ['repeat_penalty'],
-  }),
-  number('presencePenalty', 0, -HUGE, HUGE),
-  number('frequencyPenalty', 0, -HUGE, HUGE),
-  integer('penaltyLastN', 64, -1, INT32_MAX, ['repeat_last_n']),
-  number('dryMultiplier', 0, 0, HUGE),
-  number('dryBase', 1.75, 1, HUGE),
-  integer('dryAllowedLength', 2, 0, INT32_MAX),
-  integer('dryPenaltyLastN', -1, -1, INT32_MAX),
+  scalar('noRepeatNgramSize', 0, integerWithin(0, INT32_MAX)),
+  scalar('repetitionPenalty', 1, within(0, Number.MAX_VALUE, { minExclusive: true }), [
+    'repeat_penalty',
+  ]),
+  scalar('presencePenalty', 0, within(-HUGE, HUGE)),
+  scalar('frequencyPenalty', 0, within(-HUGE, HUGE)),
+  scalar('penaltyLastN', 64, integerWithin(-1, INT32_MAX), ['repeat_last_n']),
+  scalar('dryMultiplier', 0, within(0, HUGE)),
+  scalar('dryBase', 1.75, within(1, HUGE)),
+  scalar('dryAllowedLength', 2, integerWithin(0, INT32_MAX)),
+  scalar('dryPenaltyLastN', -1, integerWithin(-1, INT32_MAX)),
   row({
     name: 'drySequenceBreakers',
     parse: (v, fn, what) => parseBreakers(v, fn, what),
@@ -356,7 +332,7 @@ export const OPTION_TABLE = [
     // The top list from softmax(raw logits) (1) or from the final distribution (0).
     slot: (mode) => [mode === 'raw' || mode === 'raw_logprobs' ? 1 : 0],
   }),
-  integer('n', 1, 1, INT32_MAX),
+  scalar('n', 1, integerWithin(1, INT32_MAX)),
   row({
     name: 'compat',
     fallback: 'none' as Compat,
