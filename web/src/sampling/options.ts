@@ -342,8 +342,8 @@ export const OPTION_TABLE = [
         : oneOf(v, COMPATS, fn, what, COMPATS.map((c) => `'${c}'`).join(', ')),
     slot: (compat) => [COMPATS.indexOf(compat)],
   }),
-  integer('minNewTokens', 0, 0, INT32_MAX, ['min_tokens']),
-  integer('minLength', 0, 0, INT32_MAX),
+  scalar('minNewTokens', 0, integerWithin(0, INT32_MAX), ['min_tokens']),
+  scalar('minLength', 0, integerWithin(0, INT32_MAX)),
   row({
     name: 'suppressStopTokens',
     fallback: false,
