@@ -161,8 +161,18 @@ double sample_rows(uintptr_t handles, uint32_t rows, uintptr_t logits, uint32_t 
   return 0;
 }
 
-double sampler_accept(uintptr_t sampler, int32_t token) {
-  return packed(at<logitkit::Sampler>(sampler)->accept(token));
+// Accepts `count` int32 tokens at `tokens`, as prompt tokens when `prompt` is nonzero; the index
+// of a failure is the token's position.
+double sampler_accept(uintptr_t sampler, uintptr_t tokens, uint32_t count, int32_t prompt) {
+  for (uint32_t i = 0; i < count; ++i) {
+    const Status s =
+        at<logitkit::Sampler>(sampler)->accept(at<const int32_t>(tokens)[i], prompt != 0);
+    if (!s.ok()) return packed({s.code, i});
+  }
+  return 0;
+}
+double sampler_output_length(uintptr_t sampler) {
+  return static_cast<double>(at<logitkit::Sampler>(sampler)->output_length());
 }
 void sampler_reset(uintptr_t sampler) {
   at<logitkit::Sampler>(sampler)->reset();
@@ -200,6 +210,7 @@ enum class AbiTable : int32_t {
   kResultFields = 4,   // name; value: the field's initial value
   kStatusCodes = 5,    // name; value: the code
   kDTypes = 6,         // name; value: the DType value
+  kCompats = 7,        // name; value: the Compat value
 };
 
 struct AbiRow {
@@ -233,6 +244,9 @@ const AbiRow kStatusRows[] = {LOGITKIT_STATUS_CODES(LOGITKIT_ABI_STATUS)};
 #define LOGITKIT_ABI_DTYPE(id, value, name) {name, static_cast<double>(value)},
 const AbiRow kDTypeRows[] = {LOGITKIT_DTYPES(LOGITKIT_ABI_DTYPE)};
 #undef LOGITKIT_ABI_DTYPE
+#define LOGITKIT_ABI_COMPAT(id, name) {name, static_cast<double>(logitkit::Compat::k##id)},
+const AbiRow kCompatRows[] = {LOGITKIT_COMPATS(LOGITKIT_ABI_COMPAT)};
+#undef LOGITKIT_ABI_COMPAT
 
 template <size_t N>
 const AbiRow* row_in(const AbiRow (&rows)[N], uint32_t row) {
@@ -255,6 +269,8 @@ const AbiRow* abi_row(int32_t table, uint32_t row) {
       return row_in(kStatusRows, row);
     case AbiTable::kDTypes:
       return row_in(kDTypeRows, row);
+    case AbiTable::kCompats:
+      return row_in(kCompatRows, row);
   }
   return nullptr;
 }
@@ -291,6 +307,7 @@ EMSCRIPTEN_BINDINGS(logitkit) {
   function("_samplerClone", &sampler_clone);
   function("_samplerMu", &sampler_mu);
   function("_samplerHistorySize", &sampler_history_size);
+  function("_samplerOutputLength", &sampler_output_length);
   function("_convertHalf", &convert_half);
   function("_abiName", &abi_name);
   function("_abiValue", &abi_value);

@@ -179,7 +179,20 @@ Status keep_first(Chain& c, size_t length) {
   return to_list(c);
 }
 
-Status keep_at_least(Chain& c, double cut, size_t min_keep) {
+Status keep_first_and_ties(Chain& c, size_t length) {
+  length = std::max<size_t>(length, 1);
+  if (c.listed) {
+    if (length >= c.s.list.size()) return {};
+    list_sort_by_order(c);
+    return keep_at_least(c, c.z[c.s.list[length - 1]], length);
+  }
+  if (length >= c.kept_len) return {};
+  const Status st = ensure_head(c, length);
+  if (!st.ok()) return st;
+  return keep_at_least(c, c.s.head_value[length - 1], length);
+}
+
+Status keep_at_least(Chain& c, double cut, size_t min_keep, bool ties) {
   const float f = float_at_least(cut);
   if (c.listed) {
     Buffer<int32_t>& list = c.s.list;
@@ -195,7 +208,7 @@ Status keep_at_least(Chain& c, double cut, size_t min_keep) {
       list_changed(c);
       return {};
     }
-    return keep_first(c, min_keep);
+    return ties ? keep_first_and_ties(c, min_keep) : keep_first(c, min_keep);
   }
   float smallest = f;
   const size_t count = count_at_least(c.z, c.n, f, &smallest);
@@ -210,7 +223,37 @@ Status keep_at_least(Chain& c, double cut, size_t min_keep) {
     }
     return {};
   }
-  return keep_first(c, std::min(min_keep, c.kept_len));
+  const size_t length = std::min(min_keep, c.kept_len);
+  return ties ? keep_first_and_ties(c, length) : keep_first(c, length);
+}
+
+Status begin_late_patches(Chain& c) {
+  return to_list(c);
+}
+
+Status end_late_patches(Chain& c) {
+  Buffer<int32_t>& list = c.s.list;
+  size_t out = 0;
+  for (size_t j = 0; j < list.size(); ++j) {
+    if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
+  }
+  list.truncate(out);
+  if (out == 0) return {Code::kAllBanned, 0};
+  // The patched logits may reorder the candidates; their ids are unchanged.
+  c.list_by_order = out <= 1;
+  list_changed(c);
+  return {};
+}
+
+Status ban_tokens(Chain& c, const Buffer<int32_t>& tokens) {
+  for (int32_t token : tokens) {
+    if (static_cast<size_t>(token) >= c.n)
+      return {Code::kBadListToken, static_cast<uint32_t>(token)};
+    if (c.z[token] == kNegInfinity) continue;
+    const Status st = patch_logit(c, token, -std::numeric_limits<double>::infinity());
+    if (!st.ok()) return st;
+  }
+  return {};
 }
 
 double MassStats::entropy() const {

@@ -34,6 +34,9 @@ struct Chain {
   double temp = 1.0;     // current temperature: 1 until the temperature stage
   double inv_t = 1.0;    // 1 / temp (inverse_temperature)
   bool patched = false;  // a processor changed a logit
+  // The filters have started: a processor now patches the current candidates only (llama.cpp's
+  // chains, where penalties may follow top-k), at the current scale (see begin_late_patches).
+  bool filtering = false;
   // sum exp(z - raw max) of the unpatched row at T = 1 (rawLogprob's normaliser), when a weights
   // pass computed it on the way; -1 otherwise.
   double raw_logprob_sum = -1;
@@ -99,8 +102,23 @@ void for_each_logit(Chain& c, Visit visit);
 
 // Keeps the first `length` candidates of the order (length >= 1).
 Status keep_first(Chain& c, size_t length);
-// Keeps candidates with z >= cut (a logit), or the first `min_keep` of the order if fewer remain.
-Status keep_at_least(Chain& c, double cut, size_t min_keep);
+// Keeps the first `length` candidates of the order and every candidate tied with the last of them
+// (HF's TopKLogitsWarper and vLLM's top-k remove only logits below the k-th).
+Status keep_first_and_ties(Chain& c, size_t length);
+// Keeps candidates with z >= cut (a logit), or, if fewer remain, the first `min_keep` of the
+// order (with `ties`: and every candidate tied with the min_keep-th, as HF's warpers do).
+Status keep_at_least(Chain& c, double cut, size_t min_keep, bool ties = false);
+
+// A processor that may follow a filter (penalties and DRY, with llama.cpp's rules) works on the
+// candidates as an explicit list when c.filtering: begin_late_patches before patching,
+// end_late_patches after. An additive change to the scaled logit z / T is a change of T times as
+// much to z.
+Status begin_late_patches(Chain& c);
+// kAllBanned when the patches banned every candidate.
+Status end_late_patches(Chain& c);
+
+// Sets each token's logit to -Infinity (a processor's ban); kBadListToken for one past n.
+Status ban_tokens(Chain& c, const Buffer<int32_t>& tokens);
 
 struct MassStats {
   double mass = 0;         // sum of weights (relative to max, at the current scale)

@@ -44,9 +44,12 @@ Status run_stage(Chain& c, Stage stage) {
 }
 
 // Order problems: a stage twice, a value outside the enum, a processor after a filter (index: the
-// position), or a stage these parameters and lists switch on missing (index: the stage).
+// position), or a stage these parameters and lists switch on missing (index: the stage). With
+// llama.cpp's rules the penalties and DRY may follow a filter (its `samplers` list may put them
+// anywhere) and a stage missing from the order does not run (it is not in the list).
 Status check_order(const detail::SamplerState& s, const SamplingParams& params) {
   if (params.order_length > kStageCount) return {Code::kBadOption, 0};
+  const bool llama_cpp = params.follows(Compat::kLlamaCpp);
   bool seen[kStageCount] = {};
   bool filters_started = false;
   for (size_t i = 0; i < params.order_length; ++i) {
@@ -55,15 +58,58 @@ Status check_order(const detail::SamplerState& s, const SamplingParams& params) 
     seen[stage] = true;
     if (!is_processor(params.order[i]))
       filters_started = true;
-    else if (filters_started)
+    else if (filters_started && !(llama_cpp && (params.order[i] == Stage::kPenalties ||
+                                                params.order[i] == Stage::kDry)))
       return {Code::kBadOption, static_cast<uint32_t>(i)};
   }
-  if (params.order_length == 0) return {};  // the default order has every stage
+  // The default order has every stage.
+  if (params.order_length == 0 || llama_cpp) return {};
   for (size_t i = 0; i < kStageCount; ++i) {
     if (!seen[i] && unit_of(static_cast<Stage>(i)).enabled(params, s.stage_state[i]))
       return {Code::kStageNotInOrder, static_cast<uint32_t>(i)};
   }
   return {};
+}
+
+// The processors llama.cpp's `samplers` list cannot name: with its rules they always run, first
+// (logit_bias heads common_sampler_init's chain; the token bans and allowed tokens only ban or
+// bias, so their place among the first processors changes nothing).
+bool runs_first_with_llama_cpp(Stage stage) {
+  switch (stage) {
+    case Stage::kLogitBias:
+    case Stage::kSequenceBias:
+    case Stage::kSuppressTokens:
+    case Stage::kBeginSuppressTokens:
+    case Stage::kStopTokens:
+    case Stage::kAllowedTokens:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The order as llama.cpp's common_sampler_init builds the chain: the processors above, then the
+// listed stages in their order (no order given: the llama.cpp preset), or, with mirostat on, only
+// temperature and mirostat (top-k, top-p, penalties, DRY, ... are not added to a mirostat chain).
+void resolve_llama_cpp_order(SamplingParams& p) {
+  size_t given_length;
+  const Stage* given = p.order_length == 0 ? kOrderLlamaCpp : order_of(p, &given_length);
+  if (p.order_length == 0) given_length = kStageCount;
+  Stage resolved[kStageCount];
+  size_t out = 0;
+  for (size_t i = 0; i < kStageCount; ++i) {
+    if (runs_first_with_llama_cpp(static_cast<Stage>(i))) resolved[out++] = static_cast<Stage>(i);
+  }
+  if (p.mirostat != 0) {
+    resolved[out++] = Stage::kTemperature;
+    resolved[out++] = Stage::kMirostat;
+  } else {
+    for (size_t i = 0; i < given_length; ++i) {
+      if (!runs_first_with_llama_cpp(given[i])) resolved[out++] = given[i];
+    }
+  }
+  std::copy(resolved, resolved + out, p.order);
+  p.order_length = static_cast<uint8_t>(out);
 }
 
 // How much history the enabled stages read: the longest window any of them asks for, or
@@ -117,8 +163,9 @@ Status Sampler::configure(const SamplingParams& params) {
   const Status order = check_order(*s_, params);
   if (!order.ok()) return order;
   s_->params = params;
+  if (params.follows(Compat::kLlamaCpp)) resolve_llama_cpp_order(s_->params);
   for_each_stage(*s_, [&](Stage, const StageUnit& unit, void* state) {
-    if (unit.reset != nullptr) unit.reset(params, state);
+    if (unit.reset != nullptr) unit.reset(s_->params, state);
   });
   s_->history_keep = history_needed(*s_);
   return {};
@@ -143,7 +190,7 @@ size_t Sampler::active_stages(Stage* out) const {
   return count;
 }
 
-Status Sampler::accept(int32_t token) {
+Status Sampler::accept(int32_t token, bool prompt) {
   if (s_ == nullptr) return {Code::kOutOfMemory, 0};
   if (token < 0) return {Code::kBadToken, 0};
   // Keep what the enabled stages read (history_keep), compacted when the buffer fills; everything
@@ -155,12 +202,15 @@ Status Sampler::accept(int32_t token) {
     h.truncate(keep);
   }
   if (!h.push_back(token)) return {Code::kOutOfMemory, 0};
+  ++s_->total_length;
+  s_->output_length = prompt ? 0 : s_->output_length + 1;
   return {};
 }
 
 void Sampler::reset() {
   if (s_ == nullptr) return;
   s_->history.clear();
+  s_->total_length = s_->output_length = 0;
   s_->draws = 0;
   for_each_stage(*s_, [&](Stage, const StageUnit& unit, void* state) {
     if (unit.reset != nullptr) unit.reset(s_->params, state);
@@ -173,6 +223,8 @@ Status Sampler::clone_into(Sampler* dst) const {
   d.params = s_->params;
   d.draws = s_->draws;
   d.history_keep = s_->history_keep;
+  d.total_length = s_->total_length;
+  d.output_length = s_->output_length;
   if (!d.history.assign(s_->history)) return {Code::kOutOfMemory, 0};
   bool copied = true;
   for_each_stage(*s_, [&](Stage stage, const StageUnit& unit, void* state) {
@@ -190,6 +242,14 @@ double Sampler::mirostat_mu() const {
 
 size_t Sampler::history_size() const {
   return s_ != nullptr ? s_->history.size() : 0;
+}
+
+uint64_t Sampler::output_length() const {
+  return s_ != nullptr ? s_->output_length : 0;
+}
+
+uint64_t Sampler::total_length() const {
+  return s_ != nullptr ? s_->total_length : 0;
 }
 
 Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopList& top,
@@ -216,6 +276,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
   size_t k = 0;
   for (; status.ok() && k < length && is_processor(order[k]); ++k) status = run_stage(c, order[k]);
   if (status.ok()) status = finish_processors(c);
+  c.filtering = true;
   for (; status.ok() && k < length; ++k) status = run_stage(c, order[k]);
   // The draw and every output that reads the final distribution, before the logits are restored.
   Draw drawn{};

@@ -2,6 +2,7 @@
 // stage's own state (stage.h), and the chain's scratch, grown to the largest size needed and then
 // reused.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #include "logitkit/buffer.h"
@@ -18,6 +19,14 @@ struct SamplerState {
   SamplingParams params;
   uint64_t draws = 0;       // sample() calls since creation or reset: the stream position
   Buffer<int32_t> history;  // accepted tokens, oldest first
+  // Every token since reset (prompt included; HF's input_ids length) and the output's: the tokens
+  // since the last prompt token, which are the history's last ones.
+  uint64_t total_length = 0;
+  uint64_t output_length = 0;
+  // How many of the output's tokens the history still holds (its last ones).
+  size_t output_held() const {
+    return static_cast<size_t>(std::min<uint64_t>(output_length, history.size()));
+  }
   size_t history_keep = 0;  // how many of them the enabled stages read (stage.h, history_window)
   void* stage_state[kStageCount] = {};  // each stage's state (nullptr: a stateless stage)
 

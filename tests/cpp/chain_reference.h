@@ -1,7 +1,9 @@
 // Float64 references for every stage of the sampler chain, written from the reference
 // implementations' formulas (not from logitkit's code): HF transformers logits_process.py
-// (typical, epsilon, eta, no-repeat n-gram, top-p, min-p), llama.cpp llama-sampling.cpp
-// (top-n-sigma, XTC, temp_ext, mirostat v1/v2, DRY, penalties) and vLLM (bad words, allowed ids).
+// (typical, epsilon, eta, no-repeat n-gram, top-p, min-p, top-k with ties, sequence bias, suppress
+// tokens, min length), llama.cpp llama-sampling.cpp (top-n-sigma, XTC, temp_ext, mirostat v1/v2,
+// DRY, penalties, its typical-p cut) and vLLM (bad words, allowed ids, the prompt / output penalty
+// split). The versions read are listed in tests/js/stack-reference.mjs.
 // Candidates are (id, z) with z the current (scaled) logit, as in llama.cpp's token data array;
 // a filter erases candidates. Ties are ordered by lower id, logitkit's documented tie rule.
 #pragma once
@@ -9,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 namespace rf {
@@ -73,6 +76,17 @@ inline void top_k(List& c, int k, size_t min_keep) {
   keep(c, std::max<size_t>(k, min_keep));
 }
 
+// HF TopKLogitsWarper / vLLM apply_top_k_top_p: every token >= the k-th largest logit (ties kept),
+// k = max(k, min_keep).
+inline void top_k_ties(List& c, int k, size_t min_keep) {
+  if (k <= 0 || c.empty()) return;
+  sort_desc(c);
+  const double kth = c[std::min(std::max<size_t>(k, min_keep), c.size()) - 1].z;
+  size_t len = 0;
+  while (len < c.size() && c[len].z >= kth) ++len;
+  keep(c, len);
+}
+
 // HF TopPLogitsWarper (ascending cumsum <= 1 - p removed) == the shortest prefix reaching p.
 inline void top_p(List& c, double p, size_t min_keep) {
   if (p >= 1) return;
@@ -100,53 +114,85 @@ inline void min_p(List& c, double mp, size_t min_keep) {
   keep(c, std::max(len, min_keep));
 }
 
+// The candidates' positions by |-log p - H| (ties: the order, which sort_desc fixes), with their
+// probabilities and shifted scores.
+struct Typicality {
+  std::vector<double> pr, shifted;
+  std::vector<size_t> ord;
+};
+inline Typicality by_typicality(List& c) {
+  sort_desc(c);
+  Typicality t;
+  t.pr = probs(c);
+  double ent = 0;
+  for (double v : t.pr)
+    if (v > 0) ent -= v * std::log(v);
+  for (size_t i = 0; i < c.size(); ++i) {
+    t.ord.push_back(i);
+    t.shifted.push_back(std::fabs(-std::log(t.pr[i]) - ent));
+  }
+  std::stable_sort(t.ord.begin(), t.ord.end(),
+                   [&](size_t a, size_t b) { return t.shifted[a] < t.shifted[b]; });
+  return t;
+}
+
 // HF TypicalLogitsWarper.
 inline void typical(List& c, double mass, size_t min_keep) {
   if (mass >= 1) return;
-  sort_desc(c);  // fixes the tie order: shifted, then logit desc, id asc
-  const std::vector<double> pr = probs(c);
-  double ent = 0;
-  for (double v : pr)
-    if (v > 0) ent -= v * std::log(v);
-  std::vector<size_t> ord(c.size());
-  std::vector<double> shifted(c.size());
-  for (size_t i = 0; i < c.size(); ++i) {
-    ord[i] = i;
-    shifted[i] = std::fabs(-std::log(pr[i]) - ent);
-  }
-  std::stable_sort(ord.begin(), ord.end(),
-                   [&](size_t a, size_t b) { return shifted[a] < shifted[b]; });
+  const Typicality t = by_typicality(c);
   double cum = 0;
   size_t last_ind = 0;
-  for (size_t q = 0; q < ord.size(); ++q) {
-    cum += pr[ord[q]];
+  for (size_t q = 0; q < t.ord.size(); ++q) {
+    cum += t.pr[t.ord[q]];
     if (cum < mass) ++last_ind;
   }
   last_ind = std::min(last_ind, c.size() - 1);
-  const double cut = shifted[ord[last_ind]];
+  const double cut = t.shifted[t.ord[last_ind]];
   List out;
-  for (size_t q = 0; q < ord.size(); ++q) {
-    if (shifted[ord[q]] <= cut || q < min_keep) out.push_back(c[ord[q]]);
+  for (size_t q = 0; q < t.ord.size(); ++q) {
+    if (t.shifted[t.ord[q]] <= cut || q < min_keep) out.push_back(c[t.ord[q]]);
   }
   c = out;
 }
 
-// HF EpsilonLogitsWarper / EtaLogitsWarper (min_tokens_to_keep: the first ones of the order).
-inline void cutoff(List& c, double threshold, size_t min_keep) {
+// llama_sampler_typical_apply: the same order, cut at the first position whose cumulative
+// probability exceeds p (and at least min_keep), with no extension to ties.
+inline void typical_llama(List& c, double mass, size_t min_keep) {
+  if (mass >= 1) return;
+  const Typicality t = by_typicality(c);
+  double cum = 0;
+  size_t last = t.ord.size();
+  for (size_t q = 0; q < t.ord.size(); ++q) {
+    cum += t.pr[t.ord[q]];
+    if (cum > mass && (min_keep == 0 || q + 1 >= min_keep)) {
+      last = q + 1;
+      break;
+    }
+  }
+  List out;
+  for (size_t q = 0; q < last; ++q) out.push_back(c[t.ord[q]]);
+  c = out;
+}
+
+// HF EpsilonLogitsWarper / EtaLogitsWarper: p >= threshold, and `scores >= topk(min_keep)[-1]`:
+// with `ties`, every token tied with the min_keep-th (HF); without, exactly the first min_keep of
+// the order (logitkit's default rule).
+inline void cutoff(List& c, double threshold, size_t min_keep, bool ties) {
   sort_desc(c);
   const std::vector<double> pr = probs(c);
+  const double kth = c.empty() ? 0 : c[std::min(min_keep, c.size()) - 1].z;
   List out;
   for (size_t i = 0; i < c.size(); ++i) {
-    if (pr[i] >= threshold || i < min_keep) out.push_back(c[i]);
+    if (pr[i] >= threshold || i < min_keep || (ties && c[i].z >= kth)) out.push_back(c[i]);
   }
   c = out;
 }
-inline void epsilon(List& c, double eps, size_t min_keep) {
-  if (eps > 0) cutoff(c, eps, min_keep);
+inline void epsilon(List& c, double eps, size_t min_keep, bool ties = false) {
+  if (eps > 0) cutoff(c, eps, min_keep, ties);
 }
-inline void eta(List& c, double eps, size_t min_keep) {
+inline void eta(List& c, double eps, size_t min_keep, bool ties = false) {
   if (eps <= 0) return;
-  cutoff(c, std::min(eps, std::sqrt(eps) * std::exp(-entropy(c))), min_keep);
+  cutoff(c, std::min(eps, std::sqrt(eps) * std::exp(-entropy(c))), min_keep, ties);
 }
 
 // llama_sampler_top_n_sigma_apply.
@@ -213,16 +259,41 @@ inline void mirostat_v2(List& c, double mu) {
 
 // ---- logit processors on the full row ----
 
-// llama_sampler_penalties_apply (repeat, then frequency and presence) over the last `last_n`.
-inline void penalties(std::vector<double>& z, const std::vector<int32_t>& h, int last_n, double rep,
-                      double freq, double pres) {
-  const size_t w = last_n < 0 ? h.size() : std::min(h.size(), size_t(last_n));
-  std::map<int32_t, int> count;
-  for (size_t i = h.size() - w; i < h.size(); ++i) ++count[h[i]];
-  for (auto [t, n] : count) {
+inline std::vector<int32_t> last_n(const std::vector<int32_t>& h, int n) {
+  const size_t w = n < 0 ? h.size() : std::min(h.size(), size_t(n));
+  return std::vector<int32_t>(h.end() - w, h.end());
+}
+
+// Repetition penalty, once per distinct token of `seen`: z / r if z > 0, else z * r.
+inline void repetition(std::vector<double>& z, const std::vector<int32_t>& seen, double rep) {
+  for (int32_t t : std::set<int32_t>(seen.begin(), seen.end()))
     z[t] = z[t] > 0 ? z[t] / rep : z[t] * rep;
-    z[t] -= n * freq + (n > 0) * pres;
-  }
+}
+
+// OpenAI presence / frequency over `counted`: z -= frequency * count + presence * [count > 0].
+inline void presence_frequency(std::vector<double>& z, const std::vector<int32_t>& counted,
+                               double freq, double pres) {
+  std::map<int32_t, int> count;
+  for (int32_t t : counted) ++count[t];
+  for (auto [t, n] : count) z[t] -= n * freq + (n > 0) * pres;
+}
+
+// llama_sampler_penalties_apply: both over the last `last_n` of one history.
+inline void penalties(std::vector<double>& z, const std::vector<int32_t>& h, int last, double rep,
+                      double freq, double pres) {
+  const std::vector<int32_t> w = last_n(h, last);
+  repetition(z, w, rep);
+  presence_frequency(z, w, freq, pres);
+}
+
+// vLLM apply_penalties: repetition over prompt and output, presence / frequency over the output.
+inline void penalties_split(std::vector<double>& z, const std::vector<int32_t>& prompt,
+                            const std::vector<int32_t>& output, int last, double rep, double freq,
+                            double pres) {
+  std::vector<int32_t> all = prompt;
+  all.insert(all.end(), output.begin(), output.end());
+  repetition(z, last_n(all, last), rep);
+  presence_frequency(z, last_n(output, last), freq, pres);
 }
 
 // HF _get_ngrams / _get_generated_ngrams: the tokens that would repeat an n-gram.
@@ -235,13 +306,47 @@ inline void no_repeat_ngram(std::vector<double>& z, const std::vector<int32_t>& 
   for (int32_t t : ngrams[key]) z[t] = -INFINITY;
 }
 
-// vLLM apply_bad_words.
+inline bool ends_with(const std::vector<int32_t>& h, const int32_t* prefix, size_t length) {
+  return length <= h.size() && std::equal(prefix, prefix + length, h.end() - length);
+}
+
+// vLLM _apply_bad_words_single_batch (a word needs len(word) - 1 tokens of history) or, with
+// `whole`, HF SequenceBiasLogitsProcessor (a word longer than input_ids is skipped).
 inline void bad_words(std::vector<double>& z, const std::vector<int32_t>& h,
-                      const std::vector<std::vector<int32_t>>& words) {
+                      const std::vector<std::vector<int32_t>>& words, bool whole = false) {
   for (const auto& w : words) {
-    if (w.size() > h.size() + 1) continue;
-    if (std::equal(w.begin(), w.end() - 1, h.end() - (w.size() - 1))) z[w.back()] = -INFINITY;
+    if (w.size() > h.size() + (whole && w.size() > 1 ? 0 : 1)) continue;
+    if (ends_with(h, w.data(), w.size() - 1)) z[w.back()] = -INFINITY;
   }
+}
+
+// HF SequenceBiasLogitsProcessor: a one-token sequence's bias always applies, a longer one's when
+// input_ids (at least as long as it) ends with the rest; the last of equal sequences wins.
+inline void sequence_bias(std::vector<double>& z, const std::vector<int32_t>& h,
+                          const std::vector<std::pair<std::vector<int32_t>, double>>& pairs) {
+  std::map<std::vector<int32_t>, double> bias;
+  for (const auto& [seq, b] : pairs) bias[seq] = b;
+  std::map<int32_t, double> add;
+  for (const auto& [seq, b] : bias) {
+    if (seq.size() > 1 && (seq.size() > h.size() || !ends_with(h, seq.data(), seq.size() - 1)))
+      continue;
+    add[seq.back()] += b;
+  }
+  for (auto [t, b] : add) z[t] += b;
+}
+
+// HF SuppressTokensLogitsProcessor (and SuppressTokensAtBegin at the first generated position).
+inline void suppress(std::vector<double>& z, const std::vector<int32_t>& ids) {
+  for (int32_t t : ids) z[t] = -INFINITY;
+}
+
+// The stop-token bans: HF MinLength (prompt + output < min_length), MinNewTokensLength and vLLM
+// MinTokens (output < n), llama.cpp ignore_eos (always).
+inline void stop_token_bans(std::vector<double>& z, const std::vector<int32_t>& stop, bool always,
+                            size_t min_new_tokens, size_t min_length, size_t prompt_length,
+                            size_t output_length) {
+  if (always || output_length < min_new_tokens || prompt_length + output_length < min_length)
+    suppress(z, stop);
 }
 
 // DRY by its definition (not llama.cpp's Z-algorithm): for every position q of the window whose

@@ -1,5 +1,6 @@
-// libFuzzer harness for the sampler chain: random logits, options, stage order, bias, lists and
-// history. Invariants, on every input:
+// libFuzzer harness for the sampler chain: random logits, options (every compat rule set), stage
+// order, bias, lists (bans, sequence biases) and prompt / output history. Invariants, on every
+// input:
 // - an invalid row, a bias or list token outside the vocabulary, or bans that leave nothing are
 //   reported as such; anything else succeeds;
 // - the token is in [0, n) with a finite (patched) logit; logprob and rawLogprob are finite and
@@ -56,9 +57,22 @@ logitkit::SamplingParams params_from(fuzz::Bytes& in) {
   p.n_samples = 1 + in.u8() % 3;
   p.logprobs_raw = in.u8() & 1;
   p.seed = in.u32();
-  if (in.u8() & 1) {
+  // Whose rules, and the stop-token bans (their list comes later).
+  const uint8_t on3 = in.u8();
+  p.compat = on3 % 5;
+  if (on3 & 8) p.min_new_tokens = in.u8() % 8;
+  if (on3 & 16) p.min_length = in.u8() % 16;
+  p.suppress_stop_tokens = (on3 & 32) != 0;
+  const uint8_t order = in.u8();
+  if (order & 1) {
     for (size_t s = 0; s < logitkit::kStageCount; ++s) p.order[s] = logitkit::kOrderLlamaCpp[s];
     p.order_length = logitkit::kStageCount;
+  } else if (order & 2) {
+    // Any list of stages: repeats and processors after filters are refused (llama.cpp's rules
+    // allow penalties and DRY there), a short list drops stages with llama.cpp's rules.
+    p.order_length = static_cast<uint8_t>(in.u8() % (logitkit::kStageCount + 1));
+    for (size_t s = 0; s < p.order_length; ++s)
+      p.order[s] = static_cast<logitkit::Stage>(in.u8() % logitkit::kStageCount);
   }
   return p;
 }
@@ -102,8 +116,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
               .ok(),
           "breakers");
   }
-  for (int h = in.u8() % 40; h > 0; --h)
-    check(sampler.accept(token(in.u8()) % static_cast<int32_t>(n)).ok(), "accept");
+  if (in.u8() < 64) {
+    const int32_t ids[] = {token(in.u8()), token(in.u8())};
+    const logitkit::Stage sets[] = {logitkit::Stage::kSuppressTokens,
+                                    logitkit::Stage::kBeginSuppressTokens,
+                                    logitkit::Stage::kStopTokens};
+    check(sampler.set_list(sets[in.u8() % 3], {ids, nullptr, nullptr, 2}).ok(), "token set");
+  }
+  if (in.u8() < 64) {
+    const int32_t seqs[] = {token(in.u8()), token(in.u8()), token(in.u8())};
+    const uint32_t lengths[] = {1, 2};
+    const float biases[] = {static_cast<int8_t>(in.u8()) / 8.0f,
+                            in.u8() < 32 ? -INFINITY : static_cast<int8_t>(in.u8()) / 8.0f};
+    check(sampler.set_list(logitkit::Stage::kSequenceBias, {seqs, lengths, biases, 2}).ok(),
+          "sequence bias");
+  }
+  for (int h = in.u8() % 40; h > 0; --h) {
+    const uint8_t raw = in.u8();
+    check(sampler.accept(token(raw) % static_cast<int32_t>(n), (raw & 1) != 0).ok(), "accept");
+  }
 
   const std::vector<float> original = z;
   std::vector<int32_t> top_idx(8), sample_tokens(4);

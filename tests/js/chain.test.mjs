@@ -284,7 +284,7 @@ test('order presets, sampler.order, and order errors', () => {
   assert.deepEqual(h.order, ['penalties', 'temperature', 'topK', 'minP', 'typicalP']);
   h.dispose();
   assert.deepEqual(
-    ORDER_PRESETS['llama.cpp'].slice(6, 15),
+    ORDER_PRESETS['llama.cpp'].slice(10, 19), // after the ten processors
     'topNSigma topK typicalP topP minP epsilon eta xtc temperature'.split(' '),
   );
   // llama.cpp server spellings in `samplers`.
@@ -325,7 +325,7 @@ test('order presets, sampler.order, and order errors', () => {
       e instanceof RangeError &&
       /options.order\[0\] = the string "top_q" is not a stage/.test(e.message),
   );
-  assert.throws(() => simd.sample(z, { order: 'vllm' }), /options.order must be 'hf', 'llama.cpp'/);
+  assert.throws(() => simd.sample(z, { order: 'mlx' }), /options.order must be 'hf', 'llama.cpp'/);
 });
 
 test('options: snake_case aliases, unknown keys list the valid ones, out-of-range values name the option', () => {

@@ -1,5 +1,15 @@
 // Shared by the JS tests: both builds, float64 references and deterministic test data.
-import { load } from '../../dist/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm, load } from '../../dist/index.js';
+
+/** The profile functions by name. */
+export const PROFILES = { fromLlamaCpp, fromTransformers, fromVllm, fromOpenAI };
+
+const PROFILE_FIXTURES = new URL('../fixtures/profiles/', import.meta.url);
+/** The real config files of tests/fixtures/profiles/: their names, and one parsed. */
+export const profileFixtureFiles = () => readdirSync(PROFILE_FIXTURES);
+export const profileFixture = (name) =>
+  JSON.parse(readFileSync(new URL(name, PROFILE_FIXTURES), 'utf8'));
 
 /**
  * A loader of both builds (`loadOne({ simd })` for each), loading them once per test file:

@@ -1,5 +1,5 @@
 // The lists that the C++ sampler and the TypeScript wrapper must agree on are written once on each
-// side: LOGITKIT_STAGES, LOGITKIT_ORDER_LLAMA_CPP, LOGITKIT_SAMPLING_PARAMS,
+// side: LOGITKIT_STAGES, LOGITKIT_ORDER_LLAMA_CPP, LOGITKIT_SAMPLING_PARAMS, LOGITKIT_COMPATS,
 // LOGITKIT_SAMPLE_RESULT_FIELDS (cpp/include/logitkit/sampler_tables.h), LOGITKIT_STATUS_CODES
 // (status.h) and LOGITKIT_DTYPES (dtype.h) against the wrapper's descriptor arrays. The compiled
 // modules export their rows (_abiName / _abiValue, cpp/bindings/bindings.cpp); this fails when a
@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { STATUS_TABLE } from '../../dist/errors.js';
 import { DTYPES } from '../../dist/input.js';
 import { ORDER_PRESETS, STAGE_ROWS, STAGES } from '../../dist/sampling/stages.js';
+import { COMPATS } from '../../dist/sampling/options.js';
 import { RESULT_FIELDS, SLOT_OPTIONS } from '../../dist/sampling/wire.js';
 
 // AbiTable in bindings.cpp.
@@ -21,6 +22,7 @@ const TABLE = {
   resultFields: 4,
   statusCodes: 5,
   dtypes: 6,
+  compats: 7,
 };
 
 async function rawModule(flavor) {
@@ -110,6 +112,18 @@ for (const flavor of ['simd', 'baseline']) {
       STATUS_TABLE.map((s) => s.name),
     );
     STATUS_TABLE.slice(1).forEach((s) => assert.equal(typeof s.error, 'function', s.name));
+  });
+
+  test(`${flavor}: the compat rule sets, by value`, () => {
+    const cpp = rows(m, TABLE.compats);
+    assert.deepEqual(
+      cpp.map((r) => r.name),
+      [...COMPATS],
+    );
+    assert.deepEqual(
+      cpp.map((r) => r.value),
+      COMPATS.map((_, i) => i),
+    );
   });
 
   test(`${flavor}: the dtypes`, () => {

@@ -77,7 +77,7 @@ export const STATUS_TABLE: readonly {
     name: 'allBanned',
     error: (fn) =>
       new LogitkitRangeError(
-        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize) leave no token with a finite logit`,
+        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize, suppressTokens, beginSuppressTokens, the stop tokens) leave no token with a finite logit`,
         'options.logitBias',
       ),
   },
@@ -104,7 +104,7 @@ export const STATUS_TABLE: readonly {
     name: 'badListToken',
     error: (fn, index) =>
       new LogitkitRangeError(
-        `${fn}: token id ${index} (from options.allowedTokenIds, options.badWordsIds or options.drySequenceBreakers) is outside the vocabulary`,
+        `${fn}: token id ${index} (from options.allowedTokenIds, badWordsIds, drySequenceBreakers, stopTokenIds, suppressTokens, beginSuppressTokens or sequenceBias) is outside the vocabulary`,
         'options',
         index,
       ),

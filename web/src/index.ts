@@ -2,9 +2,11 @@
  * logitkit: softmax, logprobs and seeded sampling for language-model logits, as C++ kernels
  * compiled to WebAssembly (SIMD and baseline builds). Start with `const lk = await load()`.
  */
-export { load, simdSupported, type LoadOptions } from './load.js';
+export { load } from './load.js';
 export {
+  simdSupported,
   instantiateBuild,
+  type LoadOptions,
   type WasmBuild,
   type EmscriptenFactory,
   type EmscriptenModuleArg,
@@ -28,4 +30,15 @@ export type {
 } from './sampling/options.js';
 export { STAGES, ORDER_PRESETS, type StageName } from './sampling/stages.js';
 export type { Logits, DType } from './input.js';
+export { fromLlamaCpp } from './profiles/llama-cpp.js';
+export { fromTransformers } from './profiles/transformers.js';
+export { fromVllm } from './profiles/vllm.js';
+export { fromOpenAI } from './profiles/openai.js';
+export { dryBreakerSequences } from './dry-breakers.js';
+export type {
+  Compat,
+  ProfileResult,
+  ProfileSamplingOptions,
+  SequenceBias,
+} from './profiles/profile.js';
 export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';

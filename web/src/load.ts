@@ -2,8 +2,6 @@ import { Logitkit } from './logitkit.js';
 import type { RawModule } from './raw-module.js';
 import { instantiateBuild, type LoadOptions, type WasmBuild } from './wasm-build.js';
 
-export { simdSupported, type LoadOptions } from './wasm-build.js';
-
 /** The package's kernels: the glue and .wasm of both flavours, beside this module in dist/wasm/. */
 const KERNELS: WasmBuild<RawModule> = {
   // Literal specifiers and URLs, so bundlers (Vite, webpack 5) see and copy every file.

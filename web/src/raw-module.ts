@@ -51,7 +51,8 @@ export interface RawModule {
     n: number,
     ...outputsThenFailedRow: [...OutputArgs, failedRow: number]
   ): number;
-  _samplerAccept(sampler: number, token: number): number;
+  _samplerAccept(sampler: number, tokens: number, count: number, prompt: number): number;
+  _samplerOutputLength(sampler: number): number;
   _samplerClone(sampler: number): number;
   _samplerMu(sampler: number): number;
   _samplerHistorySize(sampler: number): number;

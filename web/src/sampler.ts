@@ -1,8 +1,8 @@
 // The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
 /// <reference lib="esnext.disposable" preserve="true" />
-import { LogitkitStateError, memoryExhausted, throwIfFailed } from './errors.js';
+import { LogitkitStateError, LogitkitTypeError, memoryExhausted, throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
-import { dtypeOf, type DType, type Logits } from './input.js';
+import { describe, dtypeOf, type DType, type Logits } from './input.js';
 import { integerIn } from './options.js';
 import { activeStages, configure, drawWith } from './sampler-wire.js';
 import type { SamplingOptions } from './sampling/options.js';
@@ -34,9 +34,9 @@ export interface SampleResult {
 /**
  * A stateful sampler chain: it keeps the history that penalties, DRY, n-gram blocking and bad
  * words need, mirostat's mu, and a seeded random stream. `sample()` records the token it draws;
- * `accept()` records tokens it did not draw (the prompt, forced tokens); `reset()` clears the
- * history, restarts the stream at the seed and sets mu to 2 tau; `clone()` branches. It owns
- * wasm memory: call `dispose()` (or use `using`) when done.
+ * `accept()` records tokens it did not draw (the prompt with `{ prompt: true }`, forced tokens
+ * as output); `reset()` clears the history, restarts the stream at the seed and sets mu to 2 tau;
+ * `clone()` branches. It owns wasm memory: call `dispose()` (or use `using`) when done.
  */
 export class Sampler {
   private handle: number;
@@ -112,13 +112,41 @@ export class Sampler {
     );
   }
 
-  /** Records a token the sampler did not draw (a prompt token, a forced token). */
-  accept(token: number): void {
-    integerIn(token, 0, 0x7fffffff, 'sampler.accept', 'token');
+  /**
+   * Records tokens the sampler did not draw: a token id or an array of them, oldest first. With
+   * `{ prompt: true }` they are prompt tokens, otherwise output tokens (forced ones). The output is
+   * every token drawn or accepted since the last prompt token: prompt tokens after output start a
+   * new generation, and the output so far counts as prompt from then on. The penalties read the
+   * history as `compat` says (vLLM / OpenAI: presence and frequency count the output only), the
+   * stop-token bans and `beginSuppressTokens` the output's length.
+   * @throws LogitkitTypeError / LogitkitRangeError naming `tokens[i]` or `options.prompt`; no token
+   *   is recorded then.
+   */
+  accept(tokens: number | ArrayLike<number>, options?: { prompt?: boolean }): void {
+    const fn = 'sampler.accept';
+    const handle = this.handleFor('accept');
+    const prompt = options?.prompt ?? false;
+    if (typeof prompt !== 'boolean') {
+      throw new LogitkitTypeError(
+        `${fn}: options.prompt must be a boolean, got ${describe(prompt)}`,
+        'options.prompt',
+      );
+    }
+    const list =
+      typeof tokens === 'number'
+        ? [integerIn(tokens, 0, 0x7fffffff, fn, 'tokens')]
+        : tokenArray(tokens, fn);
+    const address = this.heap.region('acceptTokens', list.length * 4);
+    this.heap.i32(address, list.length).set(list);
     throwIfFailed(
-      this.heap.module._samplerAccept(this.handleFor('accept'), token),
-      'sampler.accept',
+      this.heap.module._samplerAccept(handle, address, list.length, prompt ? 1 : 0),
+      fn,
     );
+  }
+
+  /** How many tokens were drawn or accepted as output since the last prompt token (or reset). */
+  get outputLength(): number {
+    return this.heap.module._samplerOutputLength(this.handleFor('outputLength'));
   }
 
   /** Clears the history, restarts the random stream from the seed and sets mu to 2 tau. */
@@ -159,4 +187,21 @@ export class Sampler {
     if (this.handle === 0) throw new LogitkitStateError(`sampler.${method}: used after dispose()`);
     return this.handle;
   }
+}
+
+// Token ids from an array(-like), each checked (its path: tokens[i]).
+function tokenArray(tokens: unknown, fn: string): Int32Array {
+  if (
+    typeof tokens !== 'object' ||
+    tokens === null ||
+    typeof (tokens as ArrayLike<unknown>).length !== 'number'
+  ) {
+    throw new LogitkitTypeError(
+      `${fn}: tokens must be a token id or an array of token ids, got ${describe(tokens)}`,
+      'tokens',
+    );
+  }
+  return Int32Array.from(tokens as ArrayLike<unknown>, (t, i) =>
+    integerIn(t, 0, 0x7fffffff, fn, `tokens[${i}]`),
+  );
 }

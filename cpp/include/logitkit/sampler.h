@@ -52,12 +52,23 @@ const char* stage_name(Stage stage);
 extern const Stage kOrderHF[kStageCount];
 extern const Stage kOrderLlamaCpp[kStageCount];
 
+// Whose rules apply where the reference stacks differ (SamplingParams::compat holds the value).
+enum class Compat : int32_t {
+#define LOGITKIT_COMPAT_ENUM(id, name) k##id,
+  LOGITKIT_COMPATS(LOGITKIT_COMPAT_ENUM)
+#undef LOGITKIT_COMPAT_ENUM
+};
+
 struct SamplingParams {
 #define LOGITKIT_PARAM_FIELD(type, field, option, initial) type field = initial;
   LOGITKIT_SAMPLING_PARAMS(LOGITKIT_PARAM_FIELD)
 #undef LOGITKIT_PARAM_FIELD
   Stage order[kStageCount] = {};  // the stages in application order (disabled ones are skipped)
   uint8_t order_length = 0;       // 0: kOrderHF
+
+  bool follows(Compat rules) const {
+    return compat == static_cast<int32_t>(rules);
+  }
 };
 
 struct SampleResult {
@@ -109,7 +120,12 @@ class Sampler {
   // Sets the parameters. kBadOption when the order is invalid (a stage twice, an unknown stage, a
   // processor after a filter; index: the position), kStageNotInOrder when a stage that these
   // parameters or the lists set so far switch on is not in it (index: the stage); the previous
-  // parameters stay then. Restarts every stage's running state (mirostat's mu = 2 tau).
+  // parameters stay then. With llama.cpp's rules (Compat::kLlamaCpp) the penalties and DRY may
+  // follow a filter and a stage missing from the order is dropped, as in llama.cpp's `samplers`
+  // list; params().order is then the chain common_sampler_init builds: logit bias and the token
+  // bans first, then the listed stages (no order: the llama.cpp preset), or with mirostat on only
+  // temperature and mirostat.
+  // Restarts every stage's running state (mirostat's mu = 2 tau).
   Status configure(const SamplingParams& params);
   const SamplingParams& params() const;
 
@@ -136,8 +152,10 @@ class Sampler {
   Status sample(float* logits, size_t n, SampleResult* result, const TopList& top = {},
                 const SampleList& samples = {});
 
-  // Records a token the sampler did not draw (prompt, forced token).
-  Status accept(int32_t token);
+  // Records a token the sampler did not draw: a prompt token (`prompt`), or a forced output token.
+  // The output is every token drawn or accepted since the last prompt token: a prompt token after
+  // output tokens starts a new generation, and the earlier output counts as prompt from then on.
+  Status accept(int32_t token, bool prompt = false);
   // Clears the history, restarts the random stream at draw 0 and every stage's running state.
   void reset();
   // Makes `dst` an independent copy: parameters, lists, history, stage states and stream position.
@@ -145,6 +163,9 @@ class Sampler {
 
   double mirostat_mu() const;
   size_t history_size() const;
+  // Tokens drawn or accepted as output since the last prompt token, and all tokens since reset.
+  uint64_t output_length() const;
+  uint64_t total_length() const;
   // The active stages (enabled ones, in order); returns how many were written (<= kStageCount).
   size_t active_stages(Stage* out) const;
 

@@ -9,24 +9,31 @@
 #include <cstdint>
 
 // The stages of the chain, X(Id, "name", Kind), in the default order (HF / vLLM): the logit
-// processors (sparse patches of the logits) first, then the filters. Stage::k<Id> is the enum
-// value; the stage's unit k<Id>Stage is defined in cpp/src/stages/ (see stage.h).
-#define LOGITKIT_STAGES(X)                      \
-  X(LogitBias, "logitBias", kProcessor)         \
-  X(AllowedTokens, "allowedTokens", kProcessor) \
-  X(BadWords, "badWords", kProcessor)           \
-  X(NoRepeatNgram, "noRepeatNgram", kProcessor) \
-  X(Penalties, "penalties", kProcessor)         \
-  X(Dry, "dry", kProcessor)                     \
-  X(Temperature, "temperature", kFilter)        \
-  X(TopK, "topK", kFilter)                      \
-  X(TopP, "topP", kFilter)                      \
-  X(MinP, "minP", kFilter)                      \
-  X(TypicalP, "typicalP", kFilter)              \
-  X(Epsilon, "epsilon", kFilter)                \
-  X(Eta, "eta", kFilter)                        \
-  X(TopNSigma, "topNSigma", kFilter)            \
-  X(Xtc, "xtc", kFilter)                        \
+// processors (sparse patches of the logits) first, then the filters. The four after logitBias are
+// HF's and vLLM's processors for configs pasted from them: they only add biases or ban tokens, so
+// their place among the processors changes nothing but sequenceBias before the penalties (HF's).
+// Stage::k<Id> is the enum value; the stage's unit k<Id>Stage is defined in cpp/src/stages/ (see
+// stage.h).
+#define LOGITKIT_STAGES(X)                                  \
+  X(LogitBias, "logitBias", kProcessor)                     \
+  X(SequenceBias, "sequenceBias", kProcessor)               \
+  X(SuppressTokens, "suppressTokens", kProcessor)           \
+  X(BeginSuppressTokens, "beginSuppressTokens", kProcessor) \
+  X(StopTokens, "stopTokens", kProcessor)                   \
+  X(AllowedTokens, "allowedTokens", kProcessor)             \
+  X(BadWords, "badWords", kProcessor)                       \
+  X(NoRepeatNgram, "noRepeatNgram", kProcessor)             \
+  X(Penalties, "penalties", kProcessor)                     \
+  X(Dry, "dry", kProcessor)                                 \
+  X(Temperature, "temperature", kFilter)                    \
+  X(TopK, "topK", kFilter)                                  \
+  X(TopP, "topP", kFilter)                                  \
+  X(MinP, "minP", kFilter)                                  \
+  X(TypicalP, "typicalP", kFilter)                          \
+  X(Epsilon, "epsilon", kFilter)                            \
+  X(Eta, "eta", kFilter)                                    \
+  X(TopNSigma, "topNSigma", kFilter)                        \
+  X(Xtc, "xtc", kFilter)                                    \
   X(Mirostat, "mirostat", kFilter)
 
 // llama.cpp's common_sampler default chain, the other order preset: penalties, dry, top_n_sigma,
@@ -34,6 +41,10 @@
 // min_p; mirostat last). X(Id).
 #define LOGITKIT_ORDER_LLAMA_CPP(X) \
   X(LogitBias)                      \
+  X(SequenceBias)                   \
+  X(SuppressTokens)                 \
+  X(BeginSuppressTokens)            \
+  X(StopTokens)                     \
   X(AllowedTokens)                  \
   X(BadWords)                       \
   X(NoRepeatNgram)                  \
@@ -82,7 +93,22 @@
   X(int32_t, dry_penalty_last_n, "dryPenaltyLastN", -1) /* -1: the whole history; 0: off */   \
   X(uint64_t, seed, "seed", 0)                                                                \
   X(bool, logprobs_raw, "logprobsMode", false) /* the top list from softmax(raw logits) */    \
-  X(int32_t, n_samples, "n", 1)                /* >= 2: that many distinct tokens (Gumbel top-k) */
+  X(int32_t, n_samples, "n", 1)   /* >= 2: that many distinct tokens (Gumbel top-k) */        \
+  X(int32_t, compat, "compat", 0) /* a LOGITKIT_COMPATS value; 0: logitkit's own rules */     \
+  X(int32_t, min_new_tokens, "minNewTokens", 0) /* stop tokens banned below this output */    \
+  X(int32_t, min_length, "minLength", 0)        /* ... or below this prompt + output */       \
+  X(bool, suppress_stop_tokens, "suppressStopTokens", false) /* ... or always */
+
+// Whose rules a sampler follows where the reference stacks differ, X(Id, "name"), in the order of
+// their values (the `compat` parameter): 0 is logitkit's own. The README's Profiles section lists
+// every rule; the stages read them (top_k.cpp, typical_p.cpp, penalties.cpp, ...), and configure()
+// reads the order as llama.cpp's `samplers` list under llama.cpp's (sampler.cpp).
+#define LOGITKIT_COMPATS(X)       \
+  X(None, "none")                 \
+  X(LlamaCpp, "llama.cpp")        \
+  X(Transformers, "transformers") \
+  X(Vllm, "vllm")                 \
+  X(OpenAI, "openai")
 
 // One sample() result, X(type, field, "name", initial), in the order of its wire row (one double
 // each).

@@ -1,5 +1,8 @@
 // badWords (vLLM bad words / HF bad_words_ids, as token-id sequences): a one-token word is always
-// banned; a longer word bans its last token when the history ends with the rest of it.
+// banned; a longer word bans its last token when the history ends with the rest of it. With vLLM's
+// rules the rest must be in the output (apply_bad_words reads the output tokens); with HF's, a
+// word longer than the whole input (prompt + output: input_ids) is skipped
+// (SequenceBiasLogitsProcessor, which NoBadWordsLogitsProcessor is).
 #include <algorithm>
 #include <limits>
 
@@ -21,6 +24,8 @@ bool enabled(const SamplingParams&, const void* state) {
 
 Status apply(Chain& c, void* state) {
   const Buffer<int32_t>& h = c.s.history;
+  const size_t readable = c.p.follows(Compat::kVllm) ? c.s.output_held() : h.size();
+  const bool hf = c.p.follows(Compat::kTransformers);
   Status status;
   state_as<BadWordsState>(state).words.for_each([&](const int32_t* word, size_t length) {
     if (!status.ok()) return;
@@ -29,8 +34,9 @@ Status apply(Chain& c, void* state) {
       status = {Code::kBadListToken, static_cast<uint32_t>(last)};
       return;
     }
-    if (length - 1 > h.size()) return;
-    if (!std::equal(word, word + length - 1, h.end() - (length - 1))) return;
+    if (length - 1 > readable) return;
+    if (hf && length > 1 && length > c.s.total_length) return;
+    if (!history_ends_with(h, word, length - 1)) return;
     status = patch_logit(c, last, -std::numeric_limits<double>::infinity());
   });
   return status;

@@ -102,7 +102,11 @@ Status apply(Chain& c, void* state) {
   std::sort(s.pairs.begin(), s.pairs.end());
 
   // Step 4: z -= multiplier * base^(length - allowed), the exponent capped so the power stays
-  // finite.
+  // finite. After a filter (llama.cpp's chains) only the candidates change, on z / T.
+  if (c.filtering) {
+    const Status st = begin_late_patches(c);
+    if (!st.ok()) return st;
+  }
   const double kFloatMaxLog = 88.7228391;
   int max_exponent = 0;
   if (p.dry_base > 1.000001) max_exponent = static_cast<int>(kFloatMaxLog / std::log(p.dry_base));
@@ -121,10 +125,10 @@ Status apply(Chain& c, void* state) {
     int exponent = static_cast<int>(s.pairs[j] & 0xFFFFFFFF) - allowed;
     if (max_exponent > 0 && exponent > max_exponent) exponent = max_exponent;
     const double penalty = p.dry_multiplier * std::pow(p.dry_base, exponent);
-    const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) - penalty);
+    const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) - c.temp * penalty);
     if (!st.ok()) return st;
   }
-  return {};
+  return c.filtering ? end_late_patches(c) : Status{};
 }
 
 size_t history_window(const SamplingParams& p, const void*) {

@@ -1,4 +1,5 @@
-// epsilon (HF EpsilonLogitsWarper): keep p_i >= epsilon, and at least min_tokens_to_keep.
+// epsilon (HF EpsilonLogitsWarper): keep p_i >= epsilon, and at least min_tokens_to_keep
+// (with HF's rules: and every token tied with the min_tokens_to_keep-th, as HF keeps).
 #include <cmath>
 
 #include "../chain.h"
@@ -14,7 +15,7 @@ bool enabled(const SamplingParams& p, const void*) {
 Status apply(Chain& c, void*) {
   const MassStats st = mass_stats(c);
   return keep_at_least(c, logit_of_weight(c, std::log(c.p.epsilon_cutoff) + std::log(st.mass)),
-                       c.min_keep);
+                       c.min_keep, c.p.follows(Compat::kTransformers));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // eta (HF EtaLogitsWarper): keep p_i >= min(eta, sqrt(eta) * exp(-H)), and at least
-// min_tokens_to_keep.
+// min_tokens_to_keep (with HF's rules: and every token tied with the min_tokens_to_keep-th, as HF
+// keeps).
 #include <algorithm>
 #include <cmath>
 
@@ -16,7 +17,8 @@ bool enabled(const SamplingParams& p, const void*) {
 Status apply(Chain& c, void*) {
   const MassStats st = mass_stats(c);
   const double eta = std::min(c.p.eta_cutoff, std::sqrt(c.p.eta_cutoff) * std::exp(-st.entropy()));
-  return keep_at_least(c, logit_of_weight(c, std::log(eta) + std::log(st.mass)), c.min_keep);
+  return keep_at_least(c, logit_of_weight(c, std::log(eta) + std::log(st.mass)), c.min_keep,
+                       c.p.follows(Compat::kTransformers));
 }
 
 }  // namespace

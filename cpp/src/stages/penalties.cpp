@@ -1,6 +1,9 @@
 // penalties: repetition (HF / llama.cpp: divide a positive logit by r, multiply a negative one),
 // then presence and frequency (OpenAI: z -= presence * [count > 0] + frequency * count), over the
-// last penalty_last_n tokens of the history.
+// last penalty_last_n tokens of the history. With vLLM's and OpenAI's rules presence and frequency
+// count the output only (vLLM apply_penalties; OpenAI: "how often that token was sampled"); the
+// repetition penalty still sees prompt and output. With llama.cpp's, the penalties may follow a
+// filter: they then change the candidates only, on the scaled logits (z / T), as in its chain.
 #include <algorithm>
 
 #include "../chain.h"
@@ -10,7 +13,8 @@ namespace logitkit {
 namespace {
 
 struct PenaltiesState {
-  Buffer<int32_t> window;  // scratch: the window's tokens, sorted
+  Buffer<int32_t> window;   // scratch: the window's tokens, sorted,
+  Buffer<int32_t> counted;  // and the ones presence and frequency count, sorted
   bool copy_from(const PenaltiesState&) { return true; }
 };
 
@@ -21,29 +25,43 @@ bool enabled(const SamplingParams& p, const void*) {
 
 Status apply(Chain& c, void* state) {
   const SamplingParams& p = c.p;
-  Buffer<int32_t>& sorted = state_as<PenaltiesState>(state).window;
+  PenaltiesState& ps = state_as<PenaltiesState>(state);
   const Buffer<int32_t>& history = c.s.history;
   const size_t size = history.size();
   const size_t window =
       p.penalty_last_n < 0 ? size : std::min(size, static_cast<size_t>(p.penalty_last_n));
   if (window == 0) return {};
-  // Count each distinct token of the window: sort a copy, then walk runs.
-  if (!sorted.assign(history.data() + size - window, window)) return {Code::kOutOfMemory, 0};
-  std::sort(sorted.begin(), sorted.end());
+  const bool output_only = p.follows(Compat::kVllm) || p.follows(Compat::kOpenAI);
+  const size_t counted = output_only ? std::min(window, c.s.output_held()) : window;
+  // Count each distinct token of the window: sort a copy, then walk runs; the counted tokens (the
+  // window's last ones) likewise, merged along.
+  if (!ps.window.assign(history.data() + size - window, window) ||
+      !ps.counted.assign(history.data() + size - counted, counted))
+    return {Code::kOutOfMemory, 0};
+  std::sort(ps.window.begin(), ps.window.end());
+  std::sort(ps.counted.begin(), ps.counted.end());
+  if (c.filtering) {
+    const Status st = begin_late_patches(c);
+    if (!st.ok()) return st;
+  }
+  size_t q = 0;
   for (size_t run = 0; run < window;) {
-    const int32_t token = sorted[run];
+    const int32_t token = ps.window[run];
     size_t end = run;
-    while (end < window && sorted[end] == token) ++end;
+    while (end < window && ps.window[end] == token) ++end;
+    run = end;
     if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
-    const double count = static_cast<double>(end - run);
+    while (q < counted && ps.counted[q] < token) ++q;
+    size_t count = 0;
+    for (; q < counted && ps.counted[q] == token; ++q) ++count;
     double z = c.z[token];
     if (p.repetition_penalty != 1) z = z > 0 ? z / p.repetition_penalty : z * p.repetition_penalty;
-    z -= p.presence_penalty + p.frequency_penalty * count;
+    if (count > 0)
+      z -= c.temp * (p.presence_penalty + p.frequency_penalty * static_cast<double>(count));
     const Status st = patch_logit(c, token, z);
     if (!st.ok()) return st;
-    run = end;
   }
-  return {};
+  return c.filtering ? end_late_patches(c) : Status{};
 }
 
 size_t history_window(const SamplingParams& p, const void*) {

@@ -1,7 +1,7 @@
 // temperature: z / T, or llama.cpp's dynamic temperature (temp_ext) when dynatemp_range > 0:
 // T = min_t + (max_t - min_t) * (H / ln N)^exponent over the N current candidates. T = 0 (or a
 // dynamic T <= 0) is greedy: only the first maximum stays. Otherwise one scalar: 1/T scales every
-// later stage's weights.
+// later stage's weights. With llama.cpp's rules a mirostat chain uses the plain temperature.
 #include <algorithm>
 #include <cmath>
 
@@ -18,7 +18,9 @@ bool enabled(const SamplingParams& p, const void*) {
 
 Status apply(Chain& c, void*) {
   double t = c.p.temperature;
-  if (c.p.dynatemp_range > 0) {
+  // llama.cpp's mirostat chains take the plain temperature (llama_sampler_init_temp).
+  const bool mirostat_chain = c.p.follows(Compat::kLlamaCpp) && c.p.mirostat != 0;
+  if (c.p.dynatemp_range > 0 && !mirostat_chain) {
     const MassStats st = mass_stats(c);
     if (st.finite <= 1) return {};
     const double min_t = std::max(0.0, t - c.p.dynatemp_range), max_t = t + c.p.dynatemp_range;

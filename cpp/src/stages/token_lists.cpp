@@ -37,4 +37,15 @@ size_t TokenSequences::longest() const {
   return longest;
 }
 
+Status TokenSet::assign(const TokenLists& list) {
+  tokens.clear();
+  const Status single = require_single_tokens(list);
+  if (!single.ok()) return single;
+  for (uint32_t i = 0; i < list.count; ++i) {
+    if (list.tokens[i] < 0) return {Code::kBadListToken, i};
+  }
+  if (!tokens.assign(list.tokens, list.count)) return {Code::kOutOfMemory, 0};
+  return {};
+}
+
 }  // namespace logitkit

@@ -36,4 +36,21 @@ struct TokenSequences {
   }
 };
 
+// Single token ids (a stage's banned tokens): >= 0 (kBadListToken), one token per sequence
+// (kBadOption).
+struct TokenSet {
+  Buffer<int32_t> tokens;
+  Status assign(const TokenLists& list);
+  bool copy_from(const TokenSet& other) { return tokens.assign(other.tokens); }
+};
+
+// Whether the history ends with `length` tokens equal to `prefix` (length 0: always).
+inline bool history_ends_with(const Buffer<int32_t>& h, const int32_t* prefix, size_t length) {
+  if (length > h.size()) return false;
+  const int32_t* tail = h.data() + h.size() - length;
+  for (size_t i = 0; i < length; ++i)
+    if (tail[i] != prefix[i]) return false;
+  return true;
+}
+
 }  // namespace logitkit

@@ -1,5 +1,6 @@
 // typicalP (HF TypicalLogitsWarper): sort by |-log p_i - H|, keep the shortest such prefix whose
-// mass reaches typical_p plus every token tied with its last, and at least min_tokens_to_keep. It
+// mass reaches typical_p plus every token tied with its last, and at least min_tokens_to_keep
+// (llama.cpp's rules: the first position whose mass exceeds typical_p, no tie extension). It
 // does not keep a prefix of the order, so it works on the explicit list: O(m log m) for m
 // candidates, cheap after a topK.
 #include <algorithm>
@@ -52,20 +53,33 @@ Status apply(Chain& c, void* state) {
     if (shifted[a] != shifted[b]) return shifted[a] < shifted[b];
     return ranks_before(z[list[a]], list[a], z[list[b]], list[b]);
   });
-  // last_ind = how many cumulative sums stay below typical_p, clamped to m - 1.
-  double cumulative = 0;
-  size_t below = 0;
-  for (size_t q = 0; q < m; ++q) {
-    cumulative += weights[s.rank[q]] / mass;
-    if (cumulative < c.p.typical_p)
-      ++below;
-    else
-      break;
-  }
-  const double cut = shifted[s.rank[std::min(below, m - 1)]];
   size_t length = 0;
-  while (length < m && shifted[s.rank[length]] <= cut) ++length;
-  length = std::max(length, std::min(c.min_keep, m));
+  double cumulative = 0;
+  if (c.p.follows(Compat::kLlamaCpp)) {
+    // llama_sampler_typical_apply: up to the first position whose cumulative mass exceeds p, at
+    // least min_keep, and no more (no extension to ties).
+    length = m;
+    for (size_t q = 0; q < m; ++q) {
+      cumulative += weights[s.rank[q]] / mass;
+      if (cumulative > c.p.typical_p && q + 1 >= c.min_keep) {
+        length = q + 1;
+        break;
+      }
+    }
+  } else {
+    // last_ind = how many cumulative sums stay below typical_p, clamped to m - 1.
+    size_t below = 0;
+    for (size_t q = 0; q < m; ++q) {
+      cumulative += weights[s.rank[q]] / mass;
+      if (cumulative < c.p.typical_p)
+        ++below;
+      else
+        break;
+    }
+    const double cut = shifted[s.rank[std::min(below, m - 1)]];
+    while (length < m && shifted[s.rank[length]] <= cut) ++length;
+    length = std::max(length, std::min(c.min_keep, m));
+  }
   if (length >= m) return {};
   for (size_t q = 0; q < length; ++q) s.rank[q] = list[s.rank[q]];
   candidates.assign(s.rank.data(), length);

@@ -4,31 +4,59 @@
 // or a stage's token list). The slot options are in the order of the C++ table
 // (cpp/include/logitkit/sampler_tables.h, LOGITKIT_SAMPLING_PARAMS), which
 // tests/js/tables.test.mjs checks, defaults included.
-import { parseDType, type DType } from '../input.js';
+import { LogitkitTypeError } from '../errors.js';
+import { describe, parseDType, type DType } from '../input.js';
 import { integerIn, numberIn } from '../options.js';
 import type { StageName } from './stages.js';
 import {
   fractionBelowOne,
   oneOf,
   parseBias,
+  parseBreakers,
   parseOrder,
   parseSeed,
+  parseSequenceBias,
   parseSequences,
   parseTokenList,
   type Seed,
 } from './values.js';
 
 /**
- * Sampling options. Applied in the order `order` gives (default: the HF / vLLM order:
- * logitBias, allowedTokens, badWords, noRepeatNgram, penalties, dry, temperature, topK, topP, minP,
- * typicalP, epsilon, eta, topNSigma, xtc, mirostat). snake_case spellings pasted from OpenAI / HF /
- * vLLM / llama.cpp configs (`top_p`, `logit_bias`, `repetition_penalty`, `typical_p`, ...) are
- * accepted as aliases (SamplingOptionAliases); give each option under one name.
+ * Whose rules a sampler follows where the references differ: `'llama.cpp'` (llama.cpp's
+ * `common_sampler_init` chain), `'transformers'` (HF `generate()`), `'vllm'` (vLLM's v1 sampler),
+ * `'openai'` (OpenAI's documented request semantics), or `'none'`, logitkit's own (the default).
+ * The README's *Profiles* section lists each rule.
+ */
+export type Compat = 'none' | 'llama.cpp' | 'transformers' | 'vllm' | 'openai';
+
+/** The `compat` values in wire order (cpp/include/logitkit/sampler_tables.h, LOGITKIT_COMPATS). */
+export const COMPATS: readonly Compat[] = ['none', 'llama.cpp', 'transformers', 'vllm', 'openai'];
+
+/** A token sequence and the bias added to its last token when the history ends with the rest (HF `sequence_bias`). */
+export type SequenceBias = readonly [tokens: readonly number[], bias: number];
+
+/**
+ * Sampling options. Applied in the order `order` gives (default: the HF order: logitBias,
+ * sequenceBias, suppressTokens, beginSuppressTokens, stopTokens, allowedTokens, badWords,
+ * noRepeatNgram, penalties, dry, temperature, topK, topP, minP, typicalP, epsilon, eta, topNSigma,
+ * xtc, mirostat). snake_case spellings pasted from OpenAI / HF / vLLM / llama.cpp configs (`top_p`,
+ * `logit_bias`, `repetition_penalty`, `typical_p`, ...) are accepted as aliases; to give a pasted
+ * config its stack's defaults and meanings, read it with `fromLlamaCpp`, `fromTransformers`,
+ * `fromVllm` or `fromOpenAI`. Give each option under one name (the aliases:
+ * SamplingOptionAliases).
  */
 export interface SamplingOptions extends CanonicalSamplingOptions, SamplingOptionAliases {}
 
 /** The sampling options under their canonical (camelCase) names; see SamplingOptions. */
 export interface CanonicalSamplingOptions {
+  /**
+   * Whose rules apply where the references differ (default `'none'`, logitkit's): top-k ties
+   * (HF, vLLM), min_keep at top-k and typical-p's cut (llama.cpp), which stages run (llama.cpp: a
+   * mirostat chain is logit bias, temperature and mirostat; a stage missing from `order` is
+   * dropped; penalties and DRY may follow filters), and which history each penalty reads (vLLM,
+   * OpenAI: presence and frequency count the output only).
+   */
+  compat?: Compat;
   /** Divides the logits; finite and >= 0; 0 is greedy (the first maximum). Default 1. */
   temperature?: number;
   /** llama.cpp dynamic temperature: T moves within [T - range, T + range] with the normalised entropy. Default 0 (off). */
@@ -87,8 +115,30 @@ export interface CanonicalSamplingOptions {
   dryAllowedLength?: number;
   /** llama.cpp DRY window: -1 (default) the whole history, 0 off. */
   dryPenaltyLastN?: number;
-  /** llama.cpp DRY sequence breakers, as token-id sequences (there is no tokenizer here). Default none. */
-  drySequenceBreakers?: readonly (readonly number[])[];
+  /**
+   * llama.cpp DRY sequence breakers, as token-id sequences. Default none. llama.cpp's strings
+   * (`"\n"`, `":"`) need the vocabulary, which the sampler does not know yet: a string is a
+   * LogitkitRangeError; convert them with `dryBreakerSequences` and pass the sequences.
+   */
+  drySequenceBreakers?: readonly (readonly number[] | string)[];
+  /** The end-of-sequence / stop token ids (HF `eos_token_id`, vLLM `stop_token_ids`), for the bans below. */
+  stopTokenIds?: readonly number[];
+  /** The stop tokens are banned until this many output tokens (HF `min_new_tokens`, vLLM `min_tokens`). Default 0. */
+  minNewTokens?: number;
+  /** The stop tokens are banned until prompt + output reach this many tokens (HF `min_length`). Default 0. */
+  minLength?: number;
+  /** The stop tokens are always banned (llama.cpp `ignore_eos`). Default false. */
+  suppressStopTokens?: boolean;
+  /** Tokens that are never sampled (HF `suppress_tokens`). */
+  suppressTokens?: readonly number[];
+  /** Tokens that are not sampled at the first output position (HF `begin_suppress_tokens`). */
+  beginSuppressTokens?: readonly number[];
+  /**
+   * HF `sequence_bias`: `[tokens, bias]` pairs; the bias is added to the last token's logit when
+   * the history ends with the others (a one-token sequence: always), once the whole input is at
+   * least as long as the sequence. Of equal sequences the last wins; biases on one token add up.
+   */
+  sequenceBias?: readonly SequenceBias[];
   /** A non-negative integer (number up to 2^53 - 1, or bigint below 2^64). Default: random from crypto. */
   seed?: number | bigint;
   /** Also return the N most probable tokens (see logprobsMode). Default 0 (none). */
@@ -97,8 +147,8 @@ export interface CanonicalSamplingOptions {
   logprobsMode?: 'processed' | 'raw' | 'processed_logprobs' | 'raw_logprobs';
   /** Draw n distinct tokens (Gumbel top-k, without replacement). Default 1. */
   n?: number;
-  /** The stage order: an array of stage names, or a preset: 'hf' (default) or 'llama.cpp'. */
-  order?: readonly string[] | 'hf' | 'llama.cpp';
+  /** The stage order: an array of stage names, or a preset: 'hf' (default), 'llama.cpp' or 'vllm'. */
+  order?: readonly string[] | 'hf' | 'llama.cpp' | 'vllm';
   /** How a Uint16Array input is read: 'float16' or 'bfloat16' (required for Uint16Array). */
   dtype?: DType;
 }
@@ -145,44 +195,37 @@ const row = <
 ): OptionRow<K, V, A> => r;
 const asSlot = (value: number): readonly number[] => [value];
 
-// A number in [min, max] (min excluded with minExclusive), fallback when undefined.
-const number = <
-  const K extends keyof CanonicalSamplingOptions,
-  const A extends readonly string[] = readonly [],
->(
-  name: K,
-  fallback: number,
-  min: number,
-  max: number,
-  { minExclusive = false, aliases }: { minExclusive?: boolean; aliases?: A } = {},
-): OptionRow<K, number, A> =>
-  row({
-    name,
-    aliases,
-    fallback,
-    parse: (v, fn, what) =>
-      v === undefined ? fallback : numberIn(v, min, max, fn, what, { minExclusive }),
-    slot: asSlot,
-  });
+type Check = (value: unknown, fn: string, what: string) => number;
 
-// An integer in [min, max], fallback when undefined.
-const integer = <
+// A one-slot numeric option: `check` validates a given value; undefined takes `fallback`.
+const scalar = <
   const K extends keyof CanonicalSamplingOptions,
   const A extends readonly string[] = readonly [],
 >(
   name: K,
   fallback: number,
-  min: number,
-  max: number,
+  check: Check,
   aliases?: A,
 ): OptionRow<K, number, A> =>
   row({
     name,
     aliases,
     fallback,
-    parse: (v, fn, what) => (v === undefined ? fallback : integerIn(v, min, max, fn, what)),
+    parse: (v, fn, what) => (v === undefined ? fallback : check(v, fn, what)),
     slot: asSlot,
   });
+
+// A number in [min, max] (min excluded with minExclusive).
+const within =
+  (min: number, max: number, { minExclusive = false } = {}): Check =>
+  (v, fn, what) =>
+    numberIn(v, min, max, fn, what, { minExclusive });
+
+// An integer in [min, max].
+const integerWithin =
+  (min: number, max: number): Check =>
+  (v, fn, what) =>
+    integerIn(v, min, max, fn, what);
 
 // Beyond any useful value of an unbounded parameter: keeps products and exps finite.
 const HUGE = 1e30;
@@ -194,40 +237,24 @@ const LOGPROBS_MODES = ['processed', 'raw', 'processed_logprobs', 'raw_logprobs'
  * parameter slots, in this order.
  */
 export const OPTION_TABLE = [
-  number('temperature', 1, 0, Number.MAX_VALUE, { aliases: ['temp'] }),
-  row({
-    name: 'topK',
-    fallback: 0,
-    // Negative means off, as 0 does.
-    parse: (v, fn, what) =>
-      v === undefined ? 0 : Math.max(0, integerIn(v, -INT32_MAX, INT32_MAX, fn, what)),
-    slot: asSlot,
-  }),
-  number('topP', 1, 0, 1, { minExclusive: true }),
-  number('minP', 0, 0, 1),
-  number('dynatempRange', 0, 0, HUGE),
-  number('dynatempExponent', 1, 0, HUGE),
-  number('typicalP', 1, 0, 1, { minExclusive: true, aliases: ['typ_p'] }),
-  row({
-    name: 'epsilonCutoff',
-    fallback: 0,
-    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
-    slot: asSlot,
-  }),
-  row({
-    name: 'etaCutoff',
-    fallback: 0,
-    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
-    slot: asSlot,
-  }),
-  number('topNSigma', -1, -HUGE, HUGE),
-  number('xtcProbability', 0, 0, 1),
-  number('xtcThreshold', 0.1, 0, 1),
-  integer('mirostat', 0, 0, 2, ['mirostat_mode']),
-  number('mirostatTau', 5, 0, 1e6),
-  number('mirostatEta', 0.1, 0, 1e6),
-  integer('mirostatM', 100, 1, INT32_MAX),
-  integer('minTokensToKeep', 1, 1, INT32_MAX, ['min_keep']),
+  scalar('temperature', 1, within(0, Number.MAX_VALUE), ['temp']),
+  // Negative means off, as 0 does.
+  scalar('topK', 0, (v, fn, what) => Math.max(0, integerIn(v, -INT32_MAX, INT32_MAX, fn, what))),
+  scalar('topP', 1, within(0, 1, { minExclusive: true })),
+  scalar('minP', 0, within(0, 1)),
+  scalar('dynatempRange', 0, within(0, HUGE)),
+  scalar('dynatempExponent', 1, within(0, HUGE)),
+  scalar('typicalP', 1, within(0, 1, { minExclusive: true }), ['typ_p']),
+  scalar('epsilonCutoff', 0, fractionBelowOne),
+  scalar('etaCutoff', 0, fractionBelowOne),
+  scalar('topNSigma', -1, within(-HUGE, HUGE)),
+  scalar('xtcProbability', 0, within(0, 1)),
+  scalar('xtcThreshold', 0.1, within(0, 1)),
+  scalar('mirostat', 0, integerWithin(0, 2), ['mirostat_mode']),
+  scalar('mirostatTau', 5, within(0, 1e6)),
+  scalar('mirostatEta', 0.1, within(0, 1e6)),
+  scalar('mirostatM', 100, integerWithin(1, INT32_MAX)),
+  scalar('minTokensToKeep', 1, integerWithin(1, INT32_MAX), ['min_keep']),
   row({
     name: 'logitBias',
     parse: (v, fn, what) => parseBias(v, fn, what),
@@ -250,22 +277,41 @@ export const OPTION_TABLE = [
     parse: (v, fn, what) => parseSequences(v, fn, what),
     list: { stage: 'badWords', encode: (words) => words },
   }),
-  integer('noRepeatNgramSize', 0, 0, INT32_MAX),
-  number('repetitionPenalty', 1, 0, Number.MAX_VALUE, {
-    minExclusive: true,
-    aliases: ['repeat_penalty'],
-  }),
-  number('presencePenalty', 0, -HUGE, HUGE),
-  number('frequencyPenalty', 0, -HUGE, HUGE),
-  integer('penaltyLastN', 64, -1, INT32_MAX, ['repeat_last_n']),
-  number('dryMultiplier', 0, 0, HUGE),
-  number('dryBase', 1.75, 1, HUGE),
-  integer('dryAllowedLength', 2, 0, INT32_MAX),
-  integer('dryPenaltyLastN', -1, -1, INT32_MAX),
+  scalar('noRepeatNgramSize', 0, integerWithin(0, INT32_MAX)),
+  scalar('repetitionPenalty', 1, within(0, Number.MAX_VALUE, { minExclusive: true }), [
+    'repeat_penalty',
+  ]),
+  scalar('presencePenalty', 0, within(-HUGE, HUGE)),
+  scalar('frequencyPenalty', 0, within(-HUGE, HUGE)),
+  scalar('penaltyLastN', 64, integerWithin(-1, INT32_MAX), ['repeat_last_n']),
+  scalar('dryMultiplier', 0, within(0, HUGE)),
+  scalar('dryBase', 1.75, within(1, HUGE)),
+  scalar('dryAllowedLength', 2, integerWithin(0, INT32_MAX)),
+  scalar('dryPenaltyLastN', -1, integerWithin(-1, INT32_MAX)),
   row({
     name: 'drySequenceBreakers',
-    parse: (v, fn, what) => parseSequences(v, fn, what),
+    parse: (v, fn, what) => parseBreakers(v, fn, what),
     list: { stage: 'dry', encode: (breakers) => breakers },
+  }),
+  row({
+    name: 'stopTokenIds',
+    parse: (v, fn, what) => parseTokenList(v, fn, what),
+    list: { stage: 'stopTokens', encode: (tokens: Int32Array) => ({ tokens }) },
+  }),
+  row({
+    name: 'suppressTokens',
+    parse: (v, fn, what) => parseTokenList(v, fn, what),
+    list: { stage: 'suppressTokens', encode: (tokens: Int32Array) => ({ tokens }) },
+  }),
+  row({
+    name: 'beginSuppressTokens',
+    parse: (v, fn, what) => parseTokenList(v, fn, what),
+    list: { stage: 'beginSuppressTokens', encode: (tokens: Int32Array) => ({ tokens }) },
+  }),
+  row({
+    name: 'sequenceBias',
+    parse: (v, fn, what) => parseSequenceBias(v, fn, what),
+    list: { stage: 'sequenceBias', encode: (pairs) => pairs },
   }),
   row({
     name: 'seed',
@@ -286,7 +332,29 @@ export const OPTION_TABLE = [
     // The top list from softmax(raw logits) (1) or from the final distribution (0).
     slot: (mode) => [mode === 'raw' || mode === 'raw_logprobs' ? 1 : 0],
   }),
-  integer('n', 1, 1, INT32_MAX),
+  scalar('n', 1, integerWithin(1, INT32_MAX)),
+  row({
+    name: 'compat',
+    fallback: 'none' as Compat,
+    parse: (v, fn, what): Compat =>
+      v === undefined
+        ? 'none'
+        : oneOf(v, COMPATS, fn, what, COMPATS.map((c) => `'${c}'`).join(', ')),
+    slot: (compat) => [COMPATS.indexOf(compat)],
+  }),
+  scalar('minNewTokens', 0, integerWithin(0, INT32_MAX), ['min_tokens']),
+  scalar('minLength', 0, integerWithin(0, INT32_MAX)),
+  row({
+    name: 'suppressStopTokens',
+    fallback: false,
+    parse: (v, fn, what) => {
+      if (v === undefined) return false;
+      if (typeof v !== 'boolean')
+        throw new LogitkitTypeError(`${fn}: ${what} must be a boolean, got ${describe(v)}`, what);
+      return v;
+    },
+    slot: (on) => [on ? 1 : 0],
+  }),
   row({
     name: 'order',
     aliases: ['samplers'],

@@ -1,7 +1,7 @@
 // From what callers write to what the wire takes: option names (camelCase, snake_case and the
 // aliases of OPTION_TABLE) to canonical ones, values validated and defaulted, then the parameter
 // slots, the stage lists and the stage order of a `_samplerConfigure` call.
-import { LogitkitTypeError } from '../errors.js';
+import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import {
   OPTION_TABLE,
@@ -10,6 +10,7 @@ import {
   type CanonicalSamplingOptions,
 } from './options.js';
 import { stageIndex } from './stages.js';
+import { checkLateProcessors } from './values.js';
 import { listsOf, paramSlots, type StageList } from './wire.js';
 
 /** The validated options and their wire form. */
@@ -83,10 +84,30 @@ export function parseSamplingOptions(
   for (const r of OPTION_TABLE as readonly OptionRow[])
     values[r.name] = r.parse(given[r.name], fn, `options.${r.name}`);
   const parsed = values as ParsedOptions;
+  checkTogether(parsed, fn);
   return {
     values: parsed,
     slots: paramSlots(parsed),
     lists: listsOf(parsed),
     order: Uint8Array.from(parsed.order, stageIndex),
   };
+}
+
+// The rules that tie options together: processors after filters (compat), and the stop-token bans,
+// which need the stop tokens.
+function checkTogether(values: ParsedOptions, fn: string): void {
+  checkLateProcessors(values.order, values.compat === 'llama.cpp', fn, 'options.order');
+  const ban = values.minNewTokens > 0 || values.minLength > 0 || values.suppressStopTokens;
+  if (ban && values.stopTokenIds.length === 0) {
+    const by =
+      values.minNewTokens > 0
+        ? 'minNewTokens'
+        : values.minLength > 0
+          ? 'minLength'
+          : 'suppressStopTokens';
+    throw new LogitkitRangeError(
+      `${fn}: options.${by} bans the stop tokens, but options.stopTokenIds is not given (the sampler does not know the vocabulary's end-of-sequence tokens)`,
+      'options.stopTokenIds',
+    );
+  }
 }

@@ -4,9 +4,16 @@
 // C++ side lists the same stages in the same order (cpp/include/logitkit/sampler_tables.h,
 // LOGITKIT_STAGES); tests/js/tables.test.mjs fails when the two disagree.
 
-/** The stages of a sampler chain, by name, in the default order. Processors (the first six) always precede filters. */
+/**
+ * The stages of a sampler chain, by name, in the default order. Processors (the first ten) precede
+ * filters (with `compat: 'llama.cpp'`, `penalties` and `dry` may follow them).
+ */
 export const STAGES = [
   'logitBias',
+  'sequenceBias',
+  'suppressTokens',
+  'beginSuppressTokens',
+  'stopTokens',
   'allowedTokens',
   'badWords',
   'noRepeatNgram',
@@ -38,6 +45,22 @@ export interface StageRow {
 /** @internal Every stage's row (the compiler checks that each stage has exactly one). */
 export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
   logitBias: { kind: 'processor', aliases: ['logit_bias'], switchedOnBy: 'logitBias' },
+  sequenceBias: { kind: 'processor', aliases: ['sequence_bias'], switchedOnBy: 'sequenceBias' },
+  suppressTokens: {
+    kind: 'processor',
+    aliases: ['suppress_tokens'],
+    switchedOnBy: 'suppressTokens',
+  },
+  beginSuppressTokens: {
+    kind: 'processor',
+    aliases: ['begin_suppress_tokens'],
+    switchedOnBy: 'beginSuppressTokens',
+  },
+  stopTokens: {
+    kind: 'processor',
+    aliases: ['min_tokens', 'min_new_tokens', 'min_length'],
+    switchedOnBy: 'stopTokenIds with minNewTokens / minLength / suppressStopTokens',
+  },
   allowedTokens: {
     kind: 'processor',
     aliases: ['allowed_token_ids'],
@@ -71,11 +94,14 @@ export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
   mirostat: { kind: 'filter', aliases: [], switchedOnBy: 'mirostat' },
 };
 
-/** Order presets: HF / vLLM (the default) and llama.cpp's default chain (temperature last). */
-export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
+/**
+ * Order presets: HF (the default), llama.cpp's default chain (temperature last) and vLLM's v1
+ * sampler (the processors, temperature, min-p, then top-k and top-p).
+ */
+export const ORDER_PRESETS: Record<'hf' | 'llama.cpp' | 'vllm', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
-    ...STAGES.slice(0, 6), // the processors, as in the default order
+    ...STAGES.filter((s) => STAGE_ROWS[s].kind === 'processor'), // as in the default order
     'topNSigma',
     'topK',
     'typicalP',
@@ -87,6 +113,9 @@ export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
     'temperature',
     'mirostat',
   ],
+  vllm: STAGES.filter((s) => s !== 'minP').flatMap((s) =>
+    s === 'temperature' ? (['temperature', 'minP'] as const) : [s],
+  ),
 };
 
 const BY_NAME = new Map<string, StageName>(

@@ -140,16 +140,84 @@ export function parseSequences(list: unknown, fn: string, what: string): TokenSe
 }
 
 /**
- * The stage order: a preset ('hf', 'llama.cpp') or an array of stage names (llama.cpp server
- * names too), each stage at most once, every processor before every filter.
+ * DRY sequence breakers: token-id sequences. llama.cpp's strings need the vocabulary, which the
+ * sampler does not know: a LogitkitRangeError that says how to convert them.
+ */
+export function parseBreakers(list: unknown, fn: string, what: string): TokenSequences {
+  if (Array.isArray(list)) {
+    const at = list.findIndex((b) => typeof b === 'string');
+    if (at >= 0) {
+      throw new LogitkitRangeError(
+        `${fn}: ${what}[${at}] = ${JSON.stringify(list[at])}: a string breaker needs the vocabulary, which the sampler does not know; convert the strings with dryBreakerSequences(breakers, tokenBytes, encode) and pass the token-id sequences it returns`,
+        `${what}[${at}]`,
+      );
+    }
+  }
+  return parseSequences(list, fn, what);
+}
+
+/** HF `sequence_bias`: [tokens, bias] pairs, as token-id sequences with one value each. */
+export function parseSequenceBias(
+  list: unknown,
+  fn: string,
+  what: string,
+): TokenSequences & { values: Float32Array } {
+  if (list === undefined)
+    return { tokens: new Int32Array(0), lengths: new Uint32Array(0), values: new Float32Array(0) };
+  if (!Array.isArray(list)) {
+    throw new LogitkitTypeError(
+      `${fn}: ${what} must be an array of [tokens, bias] pairs, got ${describe(list)}`,
+      what,
+    );
+  }
+  const values = new Float32Array(list.length);
+  const sequences = list.map((pair: unknown, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new LogitkitTypeError(
+        `${fn}: ${what}[${i}] must be a [tokens, bias] pair, got ${describe(pair)}`,
+        `${what}[${i}]`,
+      );
+    }
+    const bias: unknown = pair[1];
+    if (typeof bias !== 'number') {
+      throw new LogitkitTypeError(
+        `${fn}: ${what}[${i}][1] must be a number, got ${describe(bias)}`,
+        `${what}[${i}][1]`,
+      );
+    }
+    if (Number.isNaN(bias) || bias === Infinity) {
+      throw new LogitkitRangeError(
+        `${fn}: ${what}[${i}][1] must be finite or -Infinity, got ${bias}`,
+        `${what}[${i}][1]`,
+      );
+    }
+    values[i] = bias;
+    return pair[0] as unknown;
+  });
+  const flat: number[] = [];
+  const lengths = new Uint32Array(list.length);
+  sequences.forEach((seq, i) => {
+    const one = parseSequences([seq], fn, `${what}[${i}]`);
+    flat.push(...one.tokens);
+    lengths[i] = one.tokens.length;
+  });
+  return { tokens: Int32Array.from(flat), lengths, values };
+}
+
+const ORDER_EXPECTED = "'hf', 'llama.cpp', 'vllm' or an array of stage names";
+
+/**
+ * The stage order: a preset ('hf', 'llama.cpp', 'vllm') or an array of stage names (llama.cpp
+ * server names too), each stage at most once. Whether a processor may follow a filter depends on
+ * `compat` (checkLateProcessors).
  */
 export function parseOrder(order: unknown, fn: string, what: string): StageName[] {
   if (order === undefined) return [...STAGES];
   if (typeof order === 'string') {
-    const preset = ORDER_PRESETS[order as 'hf' | 'llama.cpp'];
+    const preset = ORDER_PRESETS[order as keyof typeof ORDER_PRESETS];
     if (preset === undefined) {
       throw new LogitkitRangeError(
-        `${fn}: ${what} must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`,
+        `${fn}: ${what} must be ${ORDER_EXPECTED}, got ${describe(order)}`,
         what,
       );
     }
@@ -157,7 +225,7 @@ export function parseOrder(order: unknown, fn: string, what: string): StageName[
   }
   if (!Array.isArray(order)) {
     throw new LogitkitTypeError(
-      `${fn}: ${what} must be 'hf', 'llama.cpp' or an array of stage names, got ${describe(order)}`,
+      `${fn}: ${what} must be ${ORDER_EXPECTED}, got ${describe(order)}`,
       what,
     );
   }
@@ -174,16 +242,37 @@ export function parseOrder(order: unknown, fn: string, what: string): StageName[
       throw new LogitkitRangeError(`${fn}: ${what} lists "${name}" twice`, `${what}[${i}]`);
     out.push(name);
   });
-  const firstFilter = out.findIndex((s) => !isProcessor(s));
-  const lateProcessor =
-    firstFilter < 0 ? -1 : out.findIndex((s, i) => i > firstFilter && isProcessor(s));
-  if (lateProcessor >= 0) {
+  return out;
+}
+
+// With llama.cpp's rules the penalties and DRY may follow a filter, as its `samplers` list allows.
+const LATE_WITH_LLAMA_CPP: readonly StageName[] = ['penalties', 'dry'];
+
+/**
+ * Every processor before every filter, except penalties and DRY with llama.cpp's rules (`what`
+ * names the order option).
+ */
+export function checkLateProcessors(
+  order: readonly StageName[],
+  llamaCpp: boolean,
+  fn: string,
+  what: string,
+): void {
+  const firstFilter = order.findIndex((s) => !isProcessor(s));
+  const late =
+    firstFilter < 0
+      ? -1
+      : order.findIndex(
+          (s, i) =>
+            i > firstFilter && isProcessor(s) && !(llamaCpp && LATE_WITH_LLAMA_CPP.includes(s)),
+        );
+  if (late >= 0) {
+    const allowed = llamaCpp ? '' : " (with compat: 'llama.cpp', penalties and dry may)";
     throw new LogitkitRangeError(
-      `${fn}: ${what} puts "${out[lateProcessor]}" after "${out[firstFilter]}": logit processors (${STAGES.filter(isProcessor).join(', ')}) must come before the filters`,
-      `${what}[${lateProcessor}]`,
+      `${fn}: ${what} puts "${order[late]}" after "${order[firstFilter]}": logit processors (${STAGES.filter(isProcessor).join(', ')}) must come before the filters${allowed}`,
+      `${what}[${late}]`,
     );
   }
-  return out;
 }
 
 /** One of the listed strings. */

@@ -1,0 +1,574 @@
+// The `compat` rules and the stages for configs pasted from llama.cpp, HF, vLLM and OpenAI, against
+// float64 ports of each reference's own code (chain_reference.h): llama.cpp's mirostat chains, its
+// top-k without min_keep, its `samplers` lists (dropped stages, penalties after filters), the
+// prompt / output penalty split (vLLM, OpenAI), HF's suppress / begin-suppress / sequence-bias and
+// the stop-token bans, top-k ties (HF, vLLM); each on fixtures of our own, alone and in chains;
+// and golden sequences every build must reproduce.
+#include <doctest.h>
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "chain_check.h"
+#include "chain_reference.h"
+#include "logitkit/sampler.h"
+#include "reference.h"
+
+using logitkit::Code;
+using logitkit::Compat;
+using logitkit::SampleResult;
+using logitkit::SamplingParams;
+using logitkit::Stage;
+
+namespace {
+
+// A sampler configuration with its lists; `order` empty: the default order.
+struct Config {
+  SamplingParams p;
+  std::vector<Stage> order;
+  std::map<int32_t, float> bias;
+  std::vector<int32_t> suppress, begin_suppress, stop;
+  std::vector<std::pair<std::vector<int32_t>, double>> sequence_bias;
+  std::vector<std::vector<int32_t>> bad_words;
+
+  explicit Config(Compat rules) { p.compat = static_cast<int32_t>(rules); }
+  Compat rules() const { return static_cast<Compat>(p.compat); }
+
+  logitkit::Status apply_to(logitkit::Sampler& s) {
+    std::copy(order.begin(), order.end(), p.order);
+    p.order_length = static_cast<uint8_t>(order.size());
+    std::vector<int32_t> bt;
+    std::vector<float> bv;
+    for (auto [t, b] : bias) {
+      bt.push_back(t);
+      bv.push_back(b);
+    }
+    REQUIRE(s.set_bias(bt.data(), bv.data(), uint32_t(bt.size())).ok());
+    for (auto [stage, ids] : {std::pair{Stage::kSuppressTokens, &suppress},
+                              std::pair{Stage::kBeginSuppressTokens, &begin_suppress},
+                              std::pair{Stage::kStopTokens, &stop}}) {
+      REQUIRE(s.set_list(stage, {ids->data(), nullptr, nullptr, uint32_t(ids->size())}).ok());
+    }
+    std::vector<int32_t> flat;
+    std::vector<uint32_t> lengths;
+    std::vector<float> values;
+    for (const auto& [seq, b] : sequence_bias) {
+      flat.insert(flat.end(), seq.begin(), seq.end());
+      lengths.push_back(uint32_t(seq.size()));
+      values.push_back(float(b));
+    }
+    REQUIRE(s.set_list(Stage::kSequenceBias,
+                       {flat.data(), lengths.data(), values.data(), uint32_t(lengths.size())})
+                .ok());
+    flat.clear();
+    lengths.clear();
+    for (const auto& w : bad_words) {
+      flat.insert(flat.end(), w.begin(), w.end());
+      lengths.push_back(uint32_t(w.size()));
+    }
+    REQUIRE(s.set_sequences(logitkit::SequenceKind::kBadWords, flat.data(), lengths.data(),
+                            uint32_t(lengths.size()))
+                .ok());
+    return s.configure(p);
+  }
+};
+
+// Applies a row operation to the candidates only (a processor after a filter, llama.cpp's chains).
+template <typename Op>
+void on_candidates(rf::List& c, size_t n, Op op) {
+  std::vector<double> row(n, -INFINITY);
+  for (const rf::Cand& x : c) row[x.id] = x.z;
+  op(row);
+  for (rf::Cand& x : c) x.z = row[x.id];
+}
+
+// The reference chain with the compat rules, as tests/js/chain-reference.mjs states them: the token
+// bans and sequence biases first, then the order (llama.cpp: as listed, or its mirostat chain).
+rf::List reference(const Config& cf, const std::vector<float>& z32,
+                   const std::vector<int32_t>& prompt, const std::vector<int32_t>& output,
+                   double mu) {
+  const SamplingParams& p = cf.p;
+  const Compat rules = cf.rules();
+  const bool llama = rules == Compat::kLlamaCpp, hf = rules == Compat::kTransformers;
+  const bool ties = hf || rules == Compat::kVllm;
+  const bool split = rules == Compat::kVllm || rules == Compat::kOpenAI;
+  const size_t n = z32.size();
+  std::vector<int32_t> all = prompt;
+  all.insert(all.end(), output.begin(), output.end());
+  std::vector<Stage> stages = cf.order;
+  if (stages.empty()) {
+    const Stage* preset = llama ? logitkit::kOrderLlamaCpp : logitkit::kOrderHF;
+    stages.assign(preset, preset + logitkit::kStageCount);
+  }
+  const bool mirostat_chain = llama && p.mirostat != 0;
+  if (mirostat_chain) stages = {Stage::kLogitBias, Stage::kTemperature, Stage::kMirostat};
+  const size_t min_keep = std::max(p.min_tokens_to_keep, 1);
+
+  std::vector<double> z(z32.begin(), z32.end());
+  rf::sequence_bias(z, all, cf.sequence_bias);
+  rf::suppress(z, cf.suppress);
+  if (output.empty()) rf::suppress(z, cf.begin_suppress);
+  rf::stop_token_bans(z, cf.stop, p.suppress_stop_tokens, size_t(p.min_new_tokens),
+                      size_t(p.min_length), prompt.size(), output.size());
+  auto processor = [&](Stage stage, std::vector<double>& row) {
+    switch (stage) {
+      case Stage::kLogitBias:
+        for (auto [t, b] : cf.bias) row[t] += b;
+        break;
+      case Stage::kBadWords:
+        if (rules == Compat::kVllm)
+          rf::bad_words(row, output, cf.bad_words);
+        else
+          rf::bad_words(row, all, cf.bad_words, hf);
+        break;
+      case Stage::kPenalties:
+        if (p.penalty_last_n == 0) break;
+        if (split)
+          rf::penalties_split(row, prompt, output, p.penalty_last_n, p.repetition_penalty,
+                              p.frequency_penalty, p.presence_penalty);
+        else
+          rf::penalties(row, all, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty,
+                        p.presence_penalty);
+        break;
+      default:
+        break;
+    }
+  };
+  rf::List c;
+  bool listed = false;
+  for (Stage st : stages) {
+    if (logitkit::is_processor(st)) {
+      if (!listed)
+        processor(st, z);
+      else
+        on_candidates(c, n, [&](std::vector<double>& row) { processor(st, row); });
+      continue;
+    }
+    if (!listed) {
+      listed = true;
+      for (size_t t = 0; t < n; ++t)
+        if (z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
+    }
+    switch (st) {
+      case Stage::kTemperature:
+        if (mirostat_chain)
+          rf::temperature(c, p.temperature);
+        else if (p.temperature != 1 || p.dynatemp_range > 0)
+          rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
+        break;
+      case Stage::kTopK:
+        if (ties)
+          rf::top_k_ties(c, p.top_k, min_keep);
+        else
+          rf::top_k(c, p.top_k, llama ? 1 : min_keep);
+        break;
+      case Stage::kTopP:
+        rf::top_p(c, p.top_p, min_keep);
+        break;
+      case Stage::kMinP:
+        rf::min_p(c, p.min_p, min_keep);
+        break;
+      case Stage::kTypicalP:
+        if (llama)
+          rf::typical_llama(c, p.typical_p, min_keep);
+        else
+          rf::typical(c, p.typical_p, min_keep);
+        break;
+      case Stage::kEpsilon:
+        rf::epsilon(c, p.epsilon_cutoff, min_keep, hf);
+        break;
+      case Stage::kEta:
+        rf::eta(c, p.eta_cutoff, min_keep, hf);
+        break;
+      case Stage::kMirostat:
+        if (p.mirostat == 1) rf::mirostat_v1(c, mu, p.mirostat_m, n);
+        if (p.mirostat == 2) rf::mirostat_v2(c, mu);
+        break;
+      default:
+        break;
+    }
+  }
+  if (!listed) {
+    for (size_t t = 0; t < n; ++t)
+      if (z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
+  }
+  return c;
+}
+
+// Logits with many ties (steps of 1/2 in [-2, 2]).
+std::vector<float> tied_logits(size_t n, uint64_t seed) {
+  std::vector<float> z = ref::grid_logits(n, seed);
+  for (float& v : z) v = std::round((v + 8.0f) / 2.0f) / 2.0f - 2.0f;
+  return z;
+}
+
+// The three fixtures of every item: small and peaked, wide, and tied.
+std::vector<std::vector<float>> fixtures() {
+  return {ref::normal_logits(12, 2, 1), ref::normal_logits(500, 1.5, 2), tied_logits(40, 3)};
+}
+
+struct History {
+  std::vector<int32_t> prompt, output;
+};
+const History kHistories[] = {
+    {{}, {}}, {{0, 1, 2, 1}, {}}, {{}, {3, 3, 4}}, {{5, 0, 6, 5}, {1, 5, 2, 2, 7}}};
+
+// Configures `cf`, accepts the histories, draws once, checks against the reference.
+rf::Observed run(Config cf, const std::vector<float>& z, const History& h = {}) {
+  logitkit::Sampler s;
+  REQUIRE(cf.apply_to(s).ok());
+  for (int32_t t : h.prompt) REQUIRE(s.accept(t, true).ok());
+  for (int32_t t : h.output) REQUIRE(s.accept(t).ok());
+  const rf::Observed o = rf::observe(s, z);
+  rf::check(o, reference(cf, z, h.prompt, h.output, 2 * cf.p.mirostat_tau));
+  return o;
+}
+
+std::vector<Stage> llama_preset() {
+  return {logitkit::kOrderLlamaCpp, logitkit::kOrderLlamaCpp + logitkit::kStageCount};
+}
+
+}  // namespace
+
+TEST_CASE("item 1: a llama.cpp mirostat chain runs only logit bias, temperature and mirostat") {
+  Config a(Compat::kLlamaCpp);
+  a.p.temperature = 0.8;
+  a.p.top_k = 40;
+  a.p.top_p = 0.95;
+  a.p.min_p = 0.05;
+  a.p.repetition_penalty = 1.1;
+  a.p.mirostat = 2;
+  a.order = llama_preset();
+  // The issue's example: llama.cpp keeps 7 of 8 tokens, with these logprobs.
+  {
+    const std::vector<float> z = {2, 1.5, 1, 0, -1, -2, -3, -4};
+    const rf::Observed o = run(a, z, {{}, {0}});
+    const double want[] = {-0.661, -1.286, -1.911, -3.161, -4.411, -5.661, -6.911};
+    CHECK(o.kept.size() == 7);
+    for (int i = 0; i < 7; ++i) CHECK(std::fabs(o.kept.at(i) - want[i]) < 5e-4);
+  }
+  Config b(Compat::kLlamaCpp);  // mirostat 1, an order that never names it (a `samplers` list)
+  b.p.mirostat = 1;
+  b.p.mirostat_tau = 3;
+  b.p.temperature = 1.2;
+  b.p.top_k = 2;
+  b.p.repetition_penalty = 2;
+  b.bias = {{4, 3.0f}};
+  b.order = {Stage::kLogitBias, Stage::kTopK, Stage::kPenalties};
+  Config c(Compat::kLlamaCpp);  // dynamic temperature is not part of a mirostat chain
+  c.p.mirostat = 2;
+  c.p.mirostat_tau = 2;
+  c.p.mirostat_eta = 0.3;
+  c.p.dynatemp_range = 0.5;
+  c.p.min_tokens_to_keep = 3;
+  c.order = {Stage::kTopK, Stage::kTemperature};
+  for (const Config& cf : {a, b, c}) {
+    for (const std::vector<float>& z : fixtures()) {
+      Config copy = cf;
+      logitkit::Sampler s;
+      REQUIRE(copy.apply_to(s).ok());
+      Stage active[logitkit::kStageCount];
+      const size_t count = s.active_stages(active);
+      CHECK(active[count - 1] == Stage::kMirostat);
+      for (size_t i = 0; i < count; ++i)
+        CHECK((active[i] == Stage::kLogitBias || active[i] == Stage::kTemperature ||
+               active[i] == Stage::kMirostat));
+      std::vector<int32_t> history = {0, 1};
+      for (int32_t t : history) REQUIRE(s.accept(t, true).ok());
+      double mu = 2 * cf.p.mirostat_tau;
+      for (int step = 0; step < 5; ++step) {
+        rf::List want = reference(cf, z, history, {}, mu);
+        const rf::Observed o = rf::observe(s, z);
+        rf::check(o, want);
+        rf::sort_desc(want);
+        const std::vector<double> p = rf::probs(want);
+        for (size_t i = 0; i < want.size(); ++i)
+          if (want[i].id == o.r.token)
+            mu -= cf.p.mirostat_eta * (-std::log2(p[i]) - cf.p.mirostat_tau);
+        CHECK(std::fabs(s.mirostat_mu() - mu) <= 1e-5 * std::max(1.0, std::fabs(mu)));
+        history.push_back(o.r.token);
+      }
+    }
+  }
+}
+
+TEST_CASE("item 2: llama.cpp's top-k has no min_keep; its other stages and HF's keep it") {
+  Config a(Compat::kLlamaCpp);
+  a.p.top_k = 1;
+  a.p.min_tokens_to_keep = 3;
+  a.order = {Stage::kTopK, Stage::kTemperature};
+  CHECK(run(a, {3, 2, 1, 0}).kept.size() == 1);
+  Config hf(Compat::kTransformers);
+  hf.p.top_k = 1;
+  hf.p.min_tokens_to_keep = 3;
+  CHECK(run(hf, {3, 2, 1, 0}).kept.size() == 3);
+  Config b(Compat::kLlamaCpp);
+  b.p.top_k = 2;
+  b.p.min_tokens_to_keep = 4;
+  b.p.top_p = 0.1;
+  b.order = {Stage::kTopK, Stage::kTopP};
+  Config c(Compat::kLlamaCpp);
+  c.p.top_k = 3;
+  c.p.min_tokens_to_keep = 5;
+  c.p.min_p = 0.9;
+  c.p.typical_p = 0.3;
+  c.order = {Stage::kTopK, Stage::kMinP, Stage::kTypicalP, Stage::kTemperature};
+  Config d(Compat::kLlamaCpp);  // typical-p first: llama.cpp's cut, min_keep applies
+  d.p.typical_p = 0.5;
+  d.p.min_tokens_to_keep = 2;
+  d.order = {Stage::kTypicalP, Stage::kTopK};
+  for (const Config& cf : {a, b, c, d, hf})
+    for (const std::vector<float>& z : fixtures()) run(cf, z);
+}
+
+TEST_CASE("item 3: llama.cpp samplers lists drop unlisted stages and may put penalties anywhere") {
+  Config a(Compat::kLlamaCpp);  // "kpt": min_p and the penalties are set but not listed
+  a.p.top_k = 5;
+  a.p.top_p = 0.8;
+  a.p.min_p = 0.2;
+  a.p.repetition_penalty = 1.5;
+  a.order = {Stage::kLogitBias, Stage::kTopK, Stage::kTopP, Stage::kTemperature};
+  Config b(Compat::kLlamaCpp);  // penalties after top-k
+  b.p.top_k = 6;
+  b.p.repetition_penalty = 2;
+  b.p.presence_penalty = 0.5;
+  b.order = {Stage::kTopK, Stage::kPenalties, Stage::kTemperature};
+  Config c(Compat::kLlamaCpp);  // "tkep": penalties on the scaled logits of the kept candidates
+  c.p.temperature = 0.7;
+  c.p.top_k = 8;
+  c.p.frequency_penalty = 0.4;
+  c.p.top_p = 0.7;
+  c.order = {Stage::kTemperature, Stage::kTopK, Stage::kPenalties, Stage::kTopP};
+  Config d(Compat::kLlamaCpp);  // an empty list: only logit bias (and the bans)
+  d.p.temperature = 0.5;
+  d.p.top_k = 1;
+  d.bias = {{2, 1.5f}};
+  d.order = {Stage::kLogitBias};
+  for (const Config& cf : {a, b, c, d})
+    for (const std::vector<float>& z : fixtures())
+      for (const History& h : kHistories) run(cf, z, h);
+  // Without llama.cpp's rules a processor after a filter is still refused.
+  Config e = b;
+  e.p.compat = static_cast<int32_t>(Compat::kNone);
+  logitkit::Sampler s;
+  const logitkit::Status st = e.apply_to(s);
+  CHECK(st.code == Code::kBadOption);
+  CHECK(st.index == 1);
+}
+
+TEST_CASE("item 5: vLLM and OpenAI count presence and frequency over the output only") {
+  Config issue(Compat::kVllm);
+  issue.p.repetition_penalty = 1.5;
+  issue.p.presence_penalty = 1;
+  issue.p.penalty_last_n = -1;
+  const rf::Observed o = run(issue, {2, 2, 2}, {{0}, {1}});
+  const double want[] = {-1.199, -2.199, -0.532};
+  for (int i = 0; i < 3; ++i) CHECK(std::fabs(o.kept.at(i) - want[i]) < 5e-4);
+
+  Config a(Compat::kVllm);
+  a.p.repetition_penalty = 1.4;
+  a.p.presence_penalty = 0.6;
+  a.p.frequency_penalty = 0.3;
+  a.p.penalty_last_n = -1;
+  Config b(Compat::kOpenAI);
+  b.p.presence_penalty = 1.2;
+  b.p.frequency_penalty = 0.9;
+  b.p.penalty_last_n = -1;
+  Config c(Compat::kTransformers);  // HF: the repetition penalty over all of input_ids
+  c.p.repetition_penalty = 1.6;
+  c.p.penalty_last_n = -1;
+  Config d(Compat::kLlamaCpp);  // llama.cpp: one ring of the last n, prompt included
+  d.p.repetition_penalty = 1.6;
+  d.p.presence_penalty = 0.4;
+  d.p.penalty_last_n = 5;
+  d.order = {Stage::kPenalties, Stage::kTemperature};
+  Config e(Compat::kVllm);  // a short window still splits
+  e.p.frequency_penalty = -0.5;
+  e.p.repetition_penalty = 0.8;
+  e.p.top_k = 4;
+  e.p.penalty_last_n = 3;
+  for (const Config& cf : {a, b, c, d, e})
+    for (const std::vector<float>& z : fixtures())
+      for (const History& h : kHistories) run(cf, z, h);
+
+  // A prompt token after output starts a new generation: the earlier output becomes prompt.
+  Config f(Compat::kVllm);
+  f.p.presence_penalty = 2;
+  logitkit::Sampler s;
+  REQUIRE(f.apply_to(s).ok());
+  REQUIRE(s.accept(0, true).ok());
+  REQUIRE(s.accept(1).ok());
+  CHECK(s.output_length() == 1);
+  REQUIRE(s.accept(2, true).ok());
+  CHECK(s.output_length() == 0);
+  CHECK(s.total_length() == 3);
+  const rf::Observed after = rf::observe(s, {2, 2, 2});
+  CHECK(std::fabs(after.kept.at(0) - after.kept.at(1)) < 1e-6);
+}
+
+TEST_CASE("item 6: suppress, begin-suppress, sequence bias and the stop-token bans") {
+  Config a(Compat::kTransformers);
+  a.suppress = {0, 3, 7};
+  Config b(Compat::kTransformers);
+  b.suppress = {1};
+  b.begin_suppress = {2, 5};
+  Config c(Compat::kTransformers);
+  c.p.top_k = 5;
+  c.begin_suppress = {0, 1, 2};
+  Config d(Compat::kTransformers);
+  d.sequence_bias = {{{4}, 2.5}, {{1, 5}, -3}, {{4}, 1.0}};  // the last of equal sequences wins
+  Config e(Compat::kTransformers);
+  e.sequence_bias = {{{5, 2, 2}, 4}, {{7}, -1}, {{2, 2}, 0.5}};
+  e.p.repetition_penalty = 1.3;
+  e.p.penalty_last_n = -1;
+  Config f(Compat::kTransformers);
+  f.p.top_k = 3;
+  f.sequence_bias = {{{0, 1, 2, 3}, 6}, {{2, 2}, -20}};
+  Config g(Compat::kTransformers);
+  g.stop = {2, 9};
+  g.p.min_new_tokens = 3;
+  Config h(Compat::kTransformers);
+  h.stop = {1};
+  h.p.min_length = 6;
+  Config i(Compat::kVllm);
+  i.stop = {1, 4};
+  i.p.min_new_tokens = 3;
+  i.p.top_k = 3;
+  Config j(Compat::kLlamaCpp);  // ignore_eos
+  j.stop = {0, 5};
+  j.p.suppress_stop_tokens = true;
+  j.order = {Stage::kTopK, Stage::kTemperature};
+  j.p.top_k = 4;
+  for (const Config& cf : {a, b, c, d, e, f, g, h, i, j})
+    for (const std::vector<float>& z : fixtures())
+      for (const History& hist : kHistories) run(cf, z, hist);
+  // Every token banned: a clear status, not a trap.
+  Config all(Compat::kNone);
+  all.suppress = {0, 1, 2};
+  logitkit::Sampler s;
+  REQUIRE(all.apply_to(s).ok());
+  std::vector<float> z = {1, 2, 3};
+  SampleResult r;
+  CHECK(s.sample(z.data(), 3, &r).code == Code::kAllBanned);
+  std::vector<float> small = {1, 2};  // a suppressed id past the vocabulary
+  CHECK(s.sample(small.data(), 2, &r).code == Code::kBadListToken);
+  // Negative ids and a sequence bias without values are refused.
+  const int32_t negative[] = {-1};
+  CHECK(s.set_list(Stage::kSuppressTokens, {negative, nullptr, nullptr, 1}).code ==
+        Code::kBadListToken);
+  const int32_t one[] = {1};
+  CHECK(s.set_list(Stage::kSequenceBias, {one, nullptr, nullptr, 1}).code == Code::kBadOption);
+}
+
+TEST_CASE("item 7: HF and vLLM top-k keep every token tied with the k-th") {
+  Config hf(Compat::kTransformers);
+  hf.p.top_k = 2;
+  CHECK(run(hf, {2, 1, 1, 1, 0}).kept.size() == 4);
+  Config vllm(Compat::kVllm);
+  vllm.p.top_k = 2;
+  CHECK(run(vllm, {2, 1, 1, 1, 0}).kept.size() == 4);
+  Config own(Compat::kNone);
+  own.p.top_k = 2;
+  CHECK(run(own, {2, 1, 1, 1, 0}).kept.size() == 2);
+  Config a(Compat::kTransformers);
+  a.p.top_k = 3;
+  Config b(Compat::kTransformers);  // epsilon and eta keep the min_keep-th's ties too
+  b.p.top_k = 2;
+  b.p.epsilon_cutoff = 0.3;
+  b.p.eta_cutoff = 0.2;
+  b.p.min_tokens_to_keep = 2;
+  Config c(Compat::kVllm);
+  c.p.top_k = 5;
+  c.p.top_p = 0.6;
+  Config d(Compat::kVllm);
+  d.p.top_k = 1;
+  d.p.min_p = 0.5;
+  for (const Config& cf : {a, b, c, d})
+    for (const std::vector<float>& z : {tied_logits(40, 11), tied_logits(300, 12)}) run(cf, z);
+}
+
+TEST_CASE(
+    "golden sequences with the compat rules and the new stages: every build (wasm SIMD, wasm "
+    "baseline, native) draws the same tokens") {
+  const std::vector<float> z = ref::grid_logits(32000, 777);
+  std::vector<Config> configs;
+  {
+    Config c(Compat::kLlamaCpp);  // mirostat chain
+    c.p.mirostat = 2;
+    c.p.mirostat_tau = 11;  // mu = 22 bits: a few hundred of the 32000 grid logits stay
+    c.p.temperature = 0.9;
+    c.order = llama_preset();
+    configs.push_back(c);
+  }
+  {
+    Config c(Compat::kLlamaCpp);  // "kept"-style list: penalties after filters, typical's cut
+    c.p.top_k = 90;
+    c.p.repetition_penalty = 1.4;
+    c.p.typical_p = 0.8;
+    c.p.temperature = 0.7;
+    c.order = {Stage::kTopK, Stage::kTypicalP, Stage::kPenalties, Stage::kTemperature};
+    configs.push_back(c);
+  }
+  {
+    Config c(Compat::kTransformers);  // the HF processors, top-k ties
+    c.p.top_k = 40;
+    c.sequence_bias = {{{1, 2}, 3}, {{9}, 2}};
+    c.suppress = {5};
+    c.begin_suppress = {6};
+    c.stop = {7};
+    c.p.min_new_tokens = 3;
+    configs.push_back(c);
+  }
+  {
+    Config c(Compat::kVllm);  // vLLM order and penalty split
+    c.p.top_k = 60;
+    c.p.min_p = 0.05;
+    c.p.repetition_penalty = 1.3;
+    c.p.presence_penalty = 0.5;
+    c.p.penalty_last_n = -1;
+    c.stop = {8};
+    c.p.min_new_tokens = 2;
+    configs.push_back(c);
+  }
+  {
+    Config c(Compat::kOpenAI);
+    c.p.presence_penalty = 1;
+    c.p.frequency_penalty = 0.5;
+    c.p.top_p = 0.9;
+    c.p.penalty_last_n = -1;
+    configs.push_back(c);
+  }
+  std::vector<std::vector<int32_t>> all;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    configs[i].p.seed = 55555 + i;
+    logitkit::Sampler s;
+    REQUIRE(configs[i].apply_to(s).ok());
+    for (int32_t t : {1, 2, 3, 4}) REQUIRE(s.accept(t, true).ok());
+    std::vector<int32_t> tokens;
+    for (int k = 0; k < 8; ++k) {
+      std::vector<float> row = z;
+      SampleResult r;
+      REQUIRE(s.sample(row.data(), row.size(), &r).ok());
+      tokens.push_back(r.token);
+    }
+    all.push_back(tokens);
+  }
+  // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
+  const std::vector<std::vector<int32_t>> golden = {
+      {26145, 23500, 23599, 22302, 19754, 19161, 4564, 22342},
+      {4725, 3564, 14267, 26402, 23264, 13782, 26870, 11807},
+      {8638, 28003, 25869, 2106, 8210, 27537, 17876, 8210},
+      {24284, 5682, 14267, 3759, 7100, 28676, 23264, 8638},
+      {15139, 28701, 28653, 22038, 31981, 20736, 15698, 4993}};
+  CHECK(all == golden);
+  if (all != golden) {
+    for (const auto& t : all) {
+      std::string line = "{";
+      for (int32_t v : t) line += std::to_string(v) + ",";
+      MESSAGE(line << "},");
+    }
+  }
+}

@@ -1,0 +1,360 @@
+import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { describe } from '../input.js';
+import { ORDER_PRESETS, type StageName } from '../sampling/stages.js';
+import { ConfigReader } from './config-reader.js';
+import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
+
+// llama.cpp's defaults for keys a request leaves out: `struct common_params_sampling` in
+// common/common.h (ggml-org/llama.cpp at 001d906a). A server started with other CLI flags
+// (--temp, --top-k, ...) has those as its defaults instead.
+const DEFAULTS = {
+  temperature: 0.8,
+  dynatemp_range: 0,
+  dynatemp_exponent: 1,
+  top_k: 40,
+  top_p: 0.95,
+  min_p: 0.05,
+  typical_p: 1,
+  top_n_sigma: -1,
+  xtc_probability: 0,
+  xtc_threshold: 0.1,
+  repeat_last_n: 64,
+  repeat_penalty: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+  dry_multiplier: 0,
+  dry_base: 1.75,
+  dry_allowed_length: 2,
+  dry_penalty_last_n: 64,
+  dry_sequence_breakers: ['\n', ':', '"', '*'],
+  mirostat: 0,
+  mirostat_tau: 5,
+  mirostat_eta: 0.1,
+  min_keep: 0,
+  n_probs: 0,
+} as const;
+
+// common_sampler_types_from_names (common/sampling.cpp at 00efb3e1): the server passes
+// allow_alt_names = false, so only these canonical names are recognised.
+const SAMPLER_NAMES: Record<string, StageName | 'infill' | 'adaptive_p'> = {
+  dry: 'dry',
+  top_k: 'topK',
+  top_p: 'topP',
+  top_n_sigma: 'topNSigma',
+  typ_p: 'typicalP',
+  min_p: 'minP',
+  temperature: 'temperature',
+  xtc: 'xtc',
+  infill: 'infill',
+  penalties: 'penalties',
+  adaptive_p: 'adaptive_p',
+};
+
+// common_sampler_type_to_chr (common/sampling.cpp): the `--sampling-seq` / string form.
+const SAMPLER_CHARS: Record<string, StageName | 'infill' | 'adaptive_p'> = {
+  d: 'dry',
+  k: 'topK',
+  y: 'typicalP',
+  p: 'topP',
+  s: 'topNSigma',
+  m: 'minP',
+  t: 'temperature',
+  x: 'xtc',
+  i: 'infill',
+  e: 'penalties',
+  a: 'adaptive_p',
+};
+
+/**
+ * Reads llama.cpp's `samplers` value, an array of names or a string of characters (`"kpt"`), as
+ * `common_sampler_types_from_names` / `common_sampler_types_from_chars` do: a name or character
+ * llama.cpp does not recognise is dropped (llama.cpp logs a warning); its path goes to `dropped`.
+ * `infill` (which needs the vocabulary's end-of-generation tokens) and `adaptive_p` are not
+ * implemented by logitkit: a `LogitkitRangeError`. A stage listed twice (llama.cpp would run it
+ * twice) is a `LogitkitRangeError` too, since a logitkit chain runs each stage once.
+ */
+export function llamaCppSamplers(
+  value: unknown,
+  fn: string,
+  where: string,
+): { stages: StageName[]; dropped: string[] } {
+  let items: { name: unknown; path: string; table: typeof SAMPLER_NAMES }[];
+  if (typeof value === 'string') {
+    items = [...value].map((ch, i) => ({ name: ch, path: `${where}[${i}]`, table: SAMPLER_CHARS }));
+  } else if (Array.isArray(value)) {
+    items = value.map((name, i) => ({ name, path: `${where}[${i}]`, table: SAMPLER_NAMES }));
+  } else {
+    throw new LogitkitTypeError(
+      `${fn}: ${where} must be an array of sampler names or a string of sampler characters, got ${describe(value)}`,
+      where,
+    );
+  }
+  const stages: StageName[] = [];
+  const dropped: string[] = [];
+  for (const { name, path, table } of items) {
+    const stage = typeof name === 'string' ? table[name] : undefined;
+    if (stage === undefined) {
+      dropped.push(path);
+      continue;
+    }
+    if (stage === 'infill' || stage === 'adaptive_p') {
+      throw new LogitkitRangeError(
+        `${fn}: ${path} = ${JSON.stringify(name)}: llama.cpp's ${stage} sampler is not implemented by logitkit`,
+        path,
+      );
+    }
+    if (stages.includes(stage)) {
+      throw new LogitkitRangeError(
+        `${fn}: ${path} lists ${JSON.stringify(name)} again: llama.cpp would run it twice, a logitkit chain runs each stage once`,
+        path,
+      );
+    }
+    stages.push(stage);
+  }
+  return { stages, dropped };
+}
+
+// llama.cpp's default `samplers` list (common/common.h): its stages in the 'llama.cpp' order preset.
+const DEFAULT_SAMPLERS: readonly StageName[] = ORDER_PRESETS['llama.cpp'].filter((stage) =>
+  Object.values(SAMPLER_NAMES).includes(stage),
+);
+
+// Request keys that do not change the next-token distribution: prompt and stopping, output format,
+// server scheduling (tools/server/server-task.cpp params_from_json_cmpl at 00efb3e1).
+const IGNORED = [
+  'prompt',
+  'messages',
+  'model',
+  'n_predict',
+  'max_tokens',
+  'max_completion_tokens',
+  'stream',
+  'stream_options',
+  'stop',
+  'cache_prompt',
+  'n_keep',
+  'n_discard',
+  'n_indent',
+  'n_cmpl',
+  'n',
+  'n_cache_reuse',
+  't_max_predict_ms',
+  't_max_prompt_ms',
+  'id_slot',
+  'return_tokens',
+  'return_progress',
+  'response_fields',
+  'timings_per_token',
+  'lora',
+  'image_data',
+  'multimodal_data',
+  'chat_format',
+  'reasoning_format',
+  'thinking_forced_open',
+  'parse_tool_calls',
+  'chat_parser',
+  'preserved_tokens',
+  'grammar_lazy',
+  'grammar_triggers',
+  'backend_sampling',
+  'speculative.n_max',
+  'speculative.n_min',
+  'speculative.p_min',
+  'speculative.type',
+  'speculative.ngram_size_n',
+  'speculative.ngram_size_m',
+  'speculative.ngram_m_hits',
+  'input_prefix',
+  'input_suffix',
+  'input_extra',
+  'chat_template_kwargs',
+  'add_generation_prompt',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+];
+
+/**
+ * A llama.cpp server request (`/completion`, or the sampling fields of `/v1/chat/completions`) as
+ * sampling options with llama.cpp's semantics: `compat: 'llama.cpp'` (mirostat replaces the chain,
+ * top-k has no min_keep, stages missing from `samplers` are dropped, the prompt feeds the same
+ * penalty window as the output) and llama.cpp's defaults for every key left out (`top_k` 40,
+ * `top_p` 0.95, `min_p` 0.05, `temperature` 0.8, ...; see the README table).
+ *
+ * Values keep llama.cpp's meaning: `temperature` <= 0 is greedy, `seed` -1 is random, `min_keep` 0
+ * is 1, `repeat_last_n` / `dry_penalty_last_n` -1 is the whole context, `dry_base` < 1 is 1.75,
+ * `logit_bias` `false` bans a token, `n_probs` returns raw top logprobs (post-sampling with
+ * `post_sampling_probs`). Keys that only steer the server (`prompt`, `n_predict`, `stream`, `stop`,
+ * ...) go to `ignored`, with any `samplers` entry llama.cpp would drop.
+ *
+ * @param params the parsed JSON request body.
+ * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
+ * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
+ *   (`params.top_k`); LogitkitRangeError for a value llama.cpp refuses or logitkit cannot reproduce
+ *   (a grammar, the infill or adaptive-p sampler, a text `logit_bias` key).
+ */
+export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
+  const r = new ConfigReader('fromLlamaCpp', 'params', params);
+  const nonNegative = { min: 0 };
+
+  const dynatempRange = Math.max(0, r.number('dynatemp_range', DEFAULTS.dynatemp_range));
+  let temperature = r.number('temperature', DEFAULTS.temperature);
+  if (temperature < 0 && dynatempRange > 0) {
+    r.rangeError(
+      'temperature',
+      `= ${temperature} with dynatemp_range > 0 spans negative temperatures, which logitkit does not take`,
+    );
+  }
+  temperature = Math.max(0, temperature);
+
+  const mirostat = r.integer('mirostat', DEFAULTS.mirostat, { min: 0, max: 2 });
+  const dryMultiplier = r.number('dry_multiplier', DEFAULTS.dry_multiplier, nonNegative);
+  const dryBaseRaw = r.number('dry_base', DEFAULTS.dry_base);
+  const dryBase = dryBaseRaw < 1 ? DEFAULTS.dry_base : dryBaseRaw; // params_from_json_cmpl
+  const dryPenaltyLastN = r.integer('dry_penalty_last_n', DEFAULTS.dry_penalty_last_n, { min: -1 });
+  const options: ProfileSamplingOptions = {
+    compat: 'llama.cpp',
+    temperature,
+    dynatempRange,
+    dynatempExponent: r.number('dynatemp_exponent', DEFAULTS.dynatemp_exponent, nonNegative),
+    topK: Math.max(0, r.integer('top_k', DEFAULTS.top_k)),
+    topP: Math.min(1, Math.max(0, r.number('top_p', DEFAULTS.top_p))),
+    minP: Math.max(0, r.number('min_p', DEFAULTS.min_p, { max: 1 })),
+    typicalP: Math.min(
+      1,
+      r.number('typical_p', DEFAULTS.typical_p, { min: 0, minExclusive: true }),
+    ),
+    topNSigma: Math.max(-1, r.number('top_n_sigma', DEFAULTS.top_n_sigma)),
+    xtcProbability: Math.min(1, Math.max(0, r.number('xtc_probability', DEFAULTS.xtc_probability))),
+    xtcThreshold: Math.min(1, Math.max(0, r.number('xtc_threshold', DEFAULTS.xtc_threshold))),
+    penaltyLastN: r.integer('repeat_last_n', DEFAULTS.repeat_last_n, { min: -1 }),
+    repetitionPenalty: r.number('repeat_penalty', DEFAULTS.repeat_penalty, {
+      min: 0,
+      minExclusive: true,
+    }),
+    frequencyPenalty: r.number('frequency_penalty', DEFAULTS.frequency_penalty),
+    presencePenalty: r.number('presence_penalty', DEFAULTS.presence_penalty),
+    dryMultiplier,
+    dryBase,
+    dryAllowedLength: r.integer('dry_allowed_length', DEFAULTS.dry_allowed_length, nonNegative),
+    dryPenaltyLastN,
+    mirostat,
+    mirostatTau: r.number('mirostat_tau', DEFAULTS.mirostat_tau, nonNegative),
+    mirostatEta: r.number('mirostat_eta', DEFAULTS.mirostat_eta, nonNegative),
+    minTokensToKeep: Math.max(1, r.integer('min_keep', DEFAULTS.min_keep, nonNegative)),
+  };
+
+  // DRY's breakers matter only when DRY runs (llama_sampler_init_dry: dry_enabled).
+  const breakers = r.raw('dry_sequence_breakers');
+  if (breakers !== undefined) {
+    if (
+      !Array.isArray(breakers) ||
+      breakers.length === 0 ||
+      breakers.some((b) => typeof b !== 'string')
+    ) {
+      r.typeError(
+        'dry_sequence_breakers',
+        `must be a non-empty array of strings, got ${describe(breakers)}`,
+      );
+    }
+  }
+  if (dryMultiplier !== 0 && dryPenaltyLastN !== 0) {
+    // llama_sampler_init_dry skips empty strings and truncates the others to 40 characters.
+    options.drySequenceBreakers = (
+      (breakers as string[] | undefined) ?? DEFAULTS.dry_sequence_breakers
+    )
+      .filter((b) => b.length > 0)
+      .map((b) => b.slice(0, 40));
+  }
+
+  // seed: a uint32; LLAMA_DEFAULT_SEED (0xFFFFFFFF, what -1 becomes) draws a random seed.
+  const seed = r.integer('seed', undefined, { min: -(2 ** 31), max: 2 ** 32 - 1 });
+  if (seed !== undefined && seed >>> 0 !== 0xffffffff) options.seed = seed >>> 0;
+
+  // n_probs (or the OpenAI-style `logprobs` count when n_probs is absent): raw probabilities, or
+  // those of the final candidates with post_sampling_probs.
+  const nProbs = r.integer('n_probs', undefined, nonNegative);
+  const topLogprobs = nProbs ?? r.integer('logprobs', DEFAULTS.n_probs, nonNegative);
+  if (nProbs !== undefined) r.ignore('logprobs');
+  if (topLogprobs > 0) {
+    options.topLogprobs = topLogprobs;
+    options.logprobsMode = r.boolean('post_sampling_probs', false) ? 'processed' : 'raw';
+  } else {
+    r.ignore('post_sampling_probs');
+  }
+
+  const bias = readLogitBias(r);
+  if (bias !== undefined) options.logitBias = bias;
+  if (r.boolean('ignore_eos', false)) options.suppressStopTokens = true;
+
+  const samplers = r.raw('samplers');
+  let stages = [...DEFAULT_SAMPLERS];
+  if (samplers !== undefined) {
+    const parsed = llamaCppSamplers(samplers, 'fromLlamaCpp', r.path('samplers'));
+    stages = parsed.stages;
+    parsed.dropped.forEach((path) => r.ignorePath(path));
+  }
+  options.order = ['logitBias', ...stages];
+
+  // adaptive-p runs only when `samplers` names it, which llamaCppSamplers refuses.
+  r.ignore('adaptive_target', 'adaptive_decay');
+  const grammarWhy =
+    'constrains sampling: compile it with the grammar engine and pass the matcher as options.grammar';
+  r.unsupported('grammar', (v) => v === '', grammarWhy);
+  r.unsupported('json_schema', () => false, grammarWhy);
+  r.unsupported(
+    'reasoning_budget_tokens',
+    (v) => typeof v === 'number' && v < 0,
+    "forces tokens, which logitkit's sampler does not do",
+  );
+  r.ignore(
+    ...IGNORED,
+    'reasoning_budget_start_tag',
+    'reasoning_budget_end_tag',
+    'reasoning_budget_message',
+    'reasoning_budget_arm_immediately',
+  );
+  return { options, ignored: r.finish() };
+}
+
+// `logit_bias` as params_from_json_cmpl reads it: an object { "token id": bias } or an array of
+// [token, bias] pairs; a bias of `false` bans the token. llama.cpp skips malformed entries and
+// `true` biases (they go to `ignored`); text keys need the tokenizer (a LogitkitRangeError here).
+function readLogitBias(r: ConfigReader): Record<number, number> | undefined {
+  const value = r.raw('logit_bias');
+  if (value === undefined) return undefined;
+  const where = r.path('logit_bias');
+  const entries: [unknown, unknown, string][] = Array.isArray(value)
+    ? value.map((el: unknown, i) =>
+        Array.isArray(el) && el.length === 2
+          ? [el[0], el[1], `${where}[${i}]`]
+          : [undefined, undefined, `${where}[${i}]`],
+      )
+    : typeof value === 'object'
+      ? Object.entries(value as object).map(([k, v]) => [
+          /^-?\d+$/.test(k) ? Number(k) : k,
+          v,
+          `${where}[${JSON.stringify(k)}]`,
+        ])
+      : r.typeError(
+          'logit_bias',
+          `must be an object or an array of [token, bias] pairs, got ${describe(value)}`,
+        );
+  const out: Record<number, number> = {};
+  for (const [token, bias, path] of entries) {
+    if (typeof token === 'string') {
+      throw new LogitkitRangeError(
+        `fromLlamaCpp: ${path}: a text key needs the tokenizer; give token ids`,
+        path,
+      );
+    }
+    const b = typeof bias === 'number' ? bias : bias === false ? -Infinity : undefined;
+    if (b === undefined || typeof token !== 'number' || !Number.isInteger(token) || token < 0) {
+      r.ignorePath(path);
+      continue;
+    }
+    if (Number.isNaN(b)) r.rangeError('logit_bias', `has a NaN bias at ${path}`);
+    out[token] = (out[token] ?? 0) + b;
+  }
+  return out;
+}
