@@ -23,6 +23,9 @@ bash scripts/fuzz.sh
 echo "== JS API tests (node:test)"
 node --test tests/js/
 
+echo "== grammar front ends and the reference GBNF recognizer (node:test)"
+node --test tests/grammar/
+
 echo "== consumer tests: the packed tarball in fresh Node, TypeScript and Vite projects"
 node --test tests/consumer/
 
