@@ -11,7 +11,9 @@ namespace {
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || (c >= '0' && c <= '9');
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 class Parser {
  public:
@@ -84,13 +86,28 @@ class Parser {
       const char e = at(p + 1);
       int digits = 0;
       switch (e) {
-        case 'x': digits = 2; break;
-        case 'u': digits = 4; break;
-        case 'U': digits = 8; break;
-        case 't': *cp = '\t', *pos = p + 2; return true;
-        case 'r': *cp = '\r', *pos = p + 2; return true;
-        case 'n': *cp = '\n', *pos = p + 2; return true;
-        case '\\': case '"': case '[': case ']':
+        case 'x':
+          digits = 2;
+          break;
+        case 'u':
+          digits = 4;
+          break;
+        case 'U':
+          digits = 8;
+          break;
+        case 't':
+          *cp = '\t', *pos = p + 2;
+          return true;
+        case 'r':
+          *cp = '\r', *pos = p + 2;
+          return true;
+        case 'n':
+          *cp = '\n', *pos = p + 2;
+          return true;
+        case '\\':
+        case '"':
+        case '[':
+        case ']':
           *cp = static_cast<uint8_t>(e), *pos = p + 2;
           return true;
         case '-':
@@ -100,7 +117,8 @@ class Parser {
           }
           [[fallthrough]];
         default:
-          return fail(std::string("unknown escape \\") + (e ? std::string(1, e) : std::string()), p);
+          return fail(std::string("unknown escape \\") + (e ? std::string(1, e) : std::string()),
+                      p);
       }
       uint32_t v = 0;
       for (int i = 0; i < digits; ++i) {
@@ -150,6 +168,11 @@ class Parser {
   }
 
   size_t parse_alternates(size_t pos, bool nested, int32_t* out) {
+    // Parentheses nest by recursion: a bound keeps hostile input from exhausting the stack.
+    if (++depth_ > 1000) {
+      fail("groups nest more than 1000 levels deep", pos);
+      return s_.size();
+    }
     Expr alt;
     alt.kind = Expr::kAlt;
     int32_t seq = -1;
@@ -161,6 +184,7 @@ class Parser {
       alt.kids.push_back(seq);
     }
     *out = alt.kids.size() == 1 ? alt.kids[0] : add(std::move(alt));
+    --depth_;
     return pos;
   }
 
@@ -342,6 +366,7 @@ class Parser {
   GrammarAst* ast_;
   ParseError* error_;
   bool ok_ = true;
+  int depth_ = 0;
   std::unordered_map<std::string, int32_t> ids_;
   std::vector<int64_t> first_use_;
 };

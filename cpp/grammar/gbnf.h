@@ -6,7 +6,8 @@
 // \xHH \uHHHH \UHHHHHHHH \t \r \n \\ \" \[ \] (and \- inside classes); `.` (any code point); groups
 // ( ); `|`; postfix * + ? {m} {m,} {m,n} {,n}; `#` comments to the end of the line; a rule ends at
 // a newline outside parentheses. A later definition of a name replaces the earlier one, as in
-// llama.cpp. Deviation: left recursion is accepted (the parser is Earley), where llama.cpp refuses it.
+// llama.cpp. Deviation: left recursion is accepted (the parser is Earley), where llama.cpp refuses
+// it.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,9 @@ constexpr uint32_t kSizeCap = 1u << 30;
 constexpr uint32_t kInlineSize = 1024;  // NFA states: larger rules used twice or more stay calls
 constexpr int kMaxDepth = 2000;         // nesting of inlined expressions
 
-uint32_t sat_add(uint32_t a, uint32_t b) { return a + b > kSizeCap ? kSizeCap : a + b; }
+uint32_t sat_add(uint32_t a, uint32_t b) {
+  return a + b > kSizeCap ? kSizeCap : a + b;
+}
 uint32_t sat_mul(uint32_t a, uint32_t b) {
   return b != 0 && a > kSizeCap / b ? kSizeCap : a * b;
 }
@@ -257,7 +259,8 @@ CompiledGrammar* CompiledGrammar::compile(const std::string& gbnf, const std::st
 bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options,
                             GrammarError* error) {
   const auto start_time = std::chrono::steady_clock::now();
-  deadline_ = start_time + std::chrono::microseconds(static_cast<int64_t>(options.timeout_ms * 1000));
+  deadline_ =
+      start_time + std::chrono::microseconds(static_cast<int64_t>(options.timeout_ms * 1000));
   max_states_ = options.max_states;
 
   const RuleGraph g = analyse_rules(ast);
@@ -288,7 +291,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
     if (!build_expr(ast, ast.rule_expr[r], rule_start_[k], rule_accept_[k], 0)) {
       if (timed_out_) {
         error->code = GrammarErrorCode::kTimeout;
-        error->message = "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
+        error->message =
+            "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
       } else if (nfa_.size() > max_states_) {
         error->code = GrammarErrorCode::kTooLarge;
         error->message = "the grammar needs more than maxStates (" + std::to_string(max_states_) +
@@ -327,7 +331,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   }
   if (!productive[root_]) {
     error->code = GrammarErrorCode::kEmpty;
-    error->message = "the grammar matches no string (rule '" + rule_names_[root_] + "' cannot complete)";
+    error->message =
+        "the grammar matches no string (rule '" + rule_names_[root_] + "' cannot complete)";
     return false;
   }
   std::vector<std::vector<uint32_t>> reverse(states);
@@ -354,7 +359,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   }
   if (timed_out()) {
     error->code = GrammarErrorCode::kTimeout;
-    error->message = "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
+    error->message =
+        "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
     return false;
   }
 
@@ -398,7 +404,8 @@ void CompiledGrammar::analyse() {
         stack.pop_back();
         if (y == rule_accept_[r]) nullable_[r] = 1;
         for (const Edge& e : nfa_[y]) {
-          const bool passes = e.kind == 2 || (e.kind == 1 && nullable_[static_cast<size_t>(e.rule)]);
+          const bool passes =
+              e.kind == 2 || (e.kind == 1 && nullable_[static_cast<size_t>(e.rule)]);
           if (passes && !seen[e.target]) seen[e.target] = 1, stack.push_back(e.target);
         }
       }
@@ -447,7 +454,8 @@ void CompiledGrammar::analyse() {
       for (const Edge& e : nfa_[y]) {
         if (e.kind == 2 && e.target == t) grew |= first_from_[y].merge(first_from_[t]);
         if (e.kind == 1) {
-          if (rule_start_[static_cast<size_t>(e.rule)] == t) grew |= first_from_[y].merge(first_from_[t]);
+          if (rule_start_[static_cast<size_t>(e.rule)] == t)
+            grew |= first_from_[y].merge(first_from_[t]);
           if (e.target == t && nullable_[static_cast<size_t>(e.rule)])
             grew |= first_from_[y].merge(first_from_[t]);
         }
@@ -515,7 +523,8 @@ void CompiledGrammar::build_row(uint32_t q) {
   for (uint32_t i = s.nfa_begin; i < s.nfa_end; ++i) {
     for (const Edge& e : nfa_[nfa_pool_[i]]) {
       if (e.kind != 0) continue;
-      for (uint32_t c = byte_class_[e.lo]; c <= byte_class_[e.hi]; ++c) buckets[c].push_back(e.target);
+      for (uint32_t c = byte_class_[e.lo]; c <= byte_class_[e.hi]; ++c)
+        buckets[c].push_back(e.target);
     }
   }
   const uint32_t rule = s.rule;
@@ -554,7 +563,8 @@ void CompiledGrammar::build_calls(uint32_t q) {
   for (size_t i = 0; i < edges.size();) {
     size_t j = i;
     std::vector<uint32_t> targets;
-    while (j < edges.size() && edges[j].first == edges[i].first) targets.push_back(edges[j++].second);
+    while (j < edges.size() && edges[j].first == edges[i].first)
+      targets.push_back(edges[j++].second);
     targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
     closure(targets);
     const uint32_t goto_state = over_budget_ ? q : intern(targets, rule);
@@ -567,7 +577,8 @@ void CompiledGrammar::build_calls(uint32_t q) {
 }
 
 size_t CompiledGrammar::memory_bytes() const {
-  size_t total = trans_.capacity() * 4 + nfa_pool_.capacity() * 4 + dfa_.capacity() * sizeof(DfaState);
+  size_t total =
+      trans_.capacity() * 4 + nfa_pool_.capacity() * 4 + dfa_.capacity() * sizeof(DfaState);
   for (const auto& e : nfa_) total += e.capacity() * sizeof(Edge) + sizeof(e);
   for (const auto& s : dfa_) total += s.calls.capacity() * 8;
   total += interned_.size() * 64;

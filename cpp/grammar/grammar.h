@@ -46,11 +46,11 @@ struct CompileOptions {
 
 enum class GrammarErrorCode : int32_t {
   kOk = 0,
-  kSyntax = 1,      // GBNF syntax error (position set)
-  kEmpty = 2,       // the grammar matches no string
-  kTooLarge = 3,    // maxStates exceeded
-  kTimeout = 4,     // timeoutMs exceeded
-  kInvalid = 5,     // other invalid input (message says which)
+  kSyntax = 1,    // GBNF syntax error (position set)
+  kEmpty = 2,     // the grammar matches no string
+  kTooLarge = 3,  // maxStates exceeded
+  kTimeout = 4,   // timeoutMs exceeded
+  kInvalid = 5,   // other invalid input (message says which)
 };
 
 struct GrammarError {
@@ -83,8 +83,8 @@ class CompiledGrammar {
     bool has_bytes = false;  // some byte transition leaves this state
     bool row_ready = false;
     bool calls_ready = false;
-    uint32_t nfa_begin = 0, nfa_end = 0;                 // its NFA states in nfa_pool_
-    std::vector<std::pair<uint32_t, uint32_t>> calls;    // (callee rule, DFA state after the call)
+    uint32_t nfa_begin = 0, nfa_end = 0;               // its NFA states in nfa_pool_
+    std::vector<std::pair<uint32_t, uint32_t>> calls;  // (callee rule, DFA state after the call)
     ByteSet exit_bytes;  // bytes that may be scanned next after a completion or prediction here
   };
 
@@ -139,11 +139,12 @@ class CompiledGrammar {
   std::vector<uint32_t> rule_start_, rule_accept_;
   std::vector<std::string> rule_names_;
   uint32_t root_ = 0;
-  std::vector<int32_t> kept_;         // AST rule -> kept rule index, or -1 (inlined)
-  std::vector<uint8_t> nullable_;     // per kept rule
+  std::vector<int32_t> kept_;            // AST rule -> kept rule index, or -1 (inlined)
+  std::vector<uint8_t> nullable_;        // per kept rule
   std::vector<ByteSet> first_, follow_;  // per kept rule
   std::vector<ByteSet> first_from_;      // per NFA state: F1, bytes scanned next within the rule
-  std::vector<uint8_t> reaches_accept_;  // per NFA state: accept reachable by epsilon / nullable calls
+  std::vector<uint8_t>
+      reaches_accept_;  // per NFA state: accept reachable by epsilon / nullable calls
 
   uint8_t byte_class_[256] = {};
   uint8_t class_rep_[256] = {};  // a representative byte per class

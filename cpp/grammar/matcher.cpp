@@ -108,7 +108,9 @@ bool Matcher::set_can_end(uint32_t set) const {
   return false;
 }
 
-bool Matcher::can_end() const { return !terminated_ && set_can_end(set_count() - 1); }
+bool Matcher::can_end() const {
+  return !terminated_ && set_can_end(set_count() - 1);
+}
 
 bool Matcher::is_terminated() const {
   return terminated_ || (terminate_without_stop_ && set_can_end(set_count() - 1));
@@ -157,7 +159,9 @@ bool Matcher::rollback(uint32_t n) {
   return true;
 }
 
-Matcher* Matcher::fork() const { return new (std::nothrow) Matcher(*this); }
+Matcher* Matcher::fork() const {
+  return new (std::nothrow) Matcher(*this);
+}
 
 void Matcher::walk_exit(uint32_t slice, uint32_t node, uint32_t state, uint32_t origin,
                         uint32_t* out) {
@@ -169,7 +173,8 @@ void Matcher::walk_exit(uint32_t slice, uint32_t node, uint32_t state, uint32_t 
   close_set(base_sets);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
   const uint32_t seed_sets = set_count();
-  // The path: one Earley set per scanned byte; ends[d] = end of the subtree whose set is at depth d.
+  // The path: one Earley set per scanned byte; ends[d] = end of the subtree whose set is at depth
+  // d.
   std::vector<uint32_t> ends;
   const uint32_t stop = node + trie.size[node];
   uint32_t i = node;
@@ -239,7 +244,8 @@ std::string Matcher::jump_forward() {
     for (uint32_t b = 0; b < 256 && unique; ++b) {
       for (uint32_t i = set_begin_[k]; i < set_begin_[k + 1]; ++i) {
         const uint32_t q = items_[i].state;
-        if (!grammar_->state(q).has_bytes || grammar_->next(q, static_cast<uint8_t>(b)) < 0) continue;
+        if (!grammar_->state(q).has_bytes || grammar_->next(q, static_cast<uint8_t>(b)) < 0)
+          continue;
         if (next_byte >= 0) unique = false;
         next_byte = static_cast<int>(b);
         break;

@@ -38,7 +38,8 @@ class Matcher {
 
   /** Accepts one token; false (state unchanged) when the grammar does not allow it. */
   bool accept_token(uint32_t id);
-  /** Accepts bytes as one history entry (rollback(1) undoes it); false leaves the state unchanged. */
+  /** Accepts bytes as one history entry (rollback(1) undoes it); false leaves the state unchanged.
+   */
   bool accept_bytes(const uint8_t* bytes, size_t n);
   /** Writes ceil(vocab / 32) words: bit (id & 31) of word (id >> 5) set when id is allowed. */
   void fill_mask(uint32_t* out);
@@ -76,8 +77,8 @@ class Matcher {
   bool terminate_without_stop_;
   bool terminated_ = false;
   std::vector<Item> items_;
-  std::vector<uint32_t> set_begin_;  // set k = items_[set_begin_[k], set_begin_[k + 1])
-  std::vector<uint32_t> history_;    // set count before each accepted token / string
+  std::vector<uint32_t> set_begin_;    // set k = items_[set_begin_[k], set_begin_[k + 1])
+  std::vector<uint32_t> history_;      // set count before each accepted token / string
   std::vector<uint8_t> history_stop_;  // whether that entry was a stop token
   // Deduplication of the set being built: open addressing over (state, origin), stamped per set.
   std::vector<uint64_t> dedup_key_;

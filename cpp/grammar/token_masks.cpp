@@ -61,7 +61,8 @@ uint32_t TokenMasks::json_run_limit(uint32_t q) {
     }
     std::vector<uint32_t> fresh;
     for (uint32_t t : next)
-      if (std::find(seen.begin(), seen.end(), t) == seen.end()) fresh.push_back(t), seen.push_back(t);
+      if (std::find(seen.begin(), seen.end(), t) == seen.end())
+        fresh.push_back(t), seen.push_back(t);
     if (fresh.empty()) return UINT32_MAX;
     if (seen.size() > 16) return j;
     frontier.swap(fresh);
@@ -105,7 +106,8 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
 }
 
 const LocalMask& TokenMasks::local(uint32_t q) {
-  if (q >= cache_.size()) cache_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, nullptr);
+  if (q >= cache_.size())
+    cache_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, nullptr);
   if (cache_[q] != nullptr) return *cache_[q];
   LocalMask* m = new LocalMask();
   const auto& slices = vocab_->slices();
@@ -130,7 +132,9 @@ const LocalMask& TokenMasks::local(uint32_t q) {
 size_t TokenMasks::memory_bytes() const {
   size_t total = cache_.capacity() * sizeof(void*);
   for (const LocalMask* m : cache_)
-    if (m) total += sizeof(LocalMask) + m->tokens.capacity() * 4 + m->exits.capacity() * sizeof(LocalMask::Exit);
+    if (m)
+      total += sizeof(LocalMask) + m->tokens.capacity() * 4 +
+               m->exits.capacity() * sizeof(LocalMask::Exit);
   return total;
 }
 

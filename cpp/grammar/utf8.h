@@ -77,7 +77,8 @@ inline int utf8_decode(const uint8_t* s, size_t n, uint32_t* cp) {
 }
 
 namespace detail {
-inline void utf8_split_same_length(uint32_t lo, uint32_t hi, int n, std::vector<Utf8Sequence>& out) {
+inline void utf8_split_same_length(uint32_t lo, uint32_t hi, int n,
+                                   std::vector<Utf8Sequence>& out) {
   for (int i = 1; i < n; ++i) {
     const uint32_t m = (1u << (6 * i)) - 1;
     if ((lo & ~m) != (hi & ~m)) {
@@ -102,7 +103,8 @@ inline void utf8_split_same_length(uint32_t lo, uint32_t hi, int n, std::vector<
 }
 }  // namespace detail
 
-/** Appends the byte-range sequences that encode exactly the code points [lo, hi], surrogates excluded. */
+/** Appends the byte-range sequences that encode exactly the code points [lo, hi], surrogates
+ * excluded. */
 inline void utf8_sequences(uint32_t lo, uint32_t hi, std::vector<Utf8Sequence>& out) {
   if (hi > 0x10FFFF) hi = 0x10FFFF;
   if (lo > hi) return;

@@ -1,6 +1,6 @@
-// A tokenizer's vocabulary as byte strings (TokenizerInfo), preprocessed for token-mask computation:
-// every token's bytes, its kind (normal / special / stop / padding), and the normal tokens split
-// into slices, each organised as a byte trie in depth-first order.
+// A tokenizer's vocabulary as byte strings (TokenizerInfo), preprocessed for token-mask
+// computation: every token's bytes, its kind (normal / special / stop / padding), and the normal
+// tokens split into slices, each organised as a byte trie in depth-first order.
 //
 // Slices (after llguidance's "slicer"): a normal token whose bytes are complete, valid UTF-8 made
 // only of characters allowed unescaped inside a JSON string ([^"\\\x00-\x1F\x7F]) goes to the
@@ -27,7 +27,8 @@ enum TokenKind : uint8_t {
 
 /** A byte trie in depth-first order. Node 0 is the root (no byte). */
 struct Trie {
-  // Per node: the byte in the low 8 bits, (token id + 1) in the high 24 bits (0 = no token ends here).
+  // Per node: the byte in the low 8 bits, (token id + 1) in the high 24 bits (0 = no token ends
+  // here).
   std::vector<uint32_t> label;
   // Per node: the number of nodes in its subtree, itself included; the next sibling is at i + size.
   std::vector<uint32_t> size;
@@ -36,7 +37,8 @@ struct Trie {
   static int32_t token_of(uint32_t label) { return static_cast<int32_t>(label >> 8) - 1; }
 };
 
-/** A slice: its tokens as a trie and as a bitmask; `min_chars..max_chars` for the JSON-char slices. */
+/** A slice: its tokens as a trie and as a bitmask; `min_chars..max_chars` for the JSON-char slices.
+ */
 struct Slice {
   bool json_chars = false;  // all tokens are 1+ characters of [^"\\\x00-\x1F\x7F]
   uint32_t min_chars = 0;
@@ -60,7 +62,8 @@ class Vocabulary {
              const uint8_t* flags, uint32_t token_count, uint32_t vocab_size, const int32_t* stop,
              uint32_t stop_count, bool lengths_in_bytes, std::string* error);
 
-  /** The serialized form (see serialize()); false with `error` on a malformed or truncated input. */
+  /** The serialized form (see serialize()); false with `error` on a malformed or truncated input.
+   */
   bool deserialize(const uint8_t* data, size_t size, std::string* error);
   std::vector<uint8_t> serialize() const;
 

@@ -51,7 +51,9 @@ std::shared_ptr<BoundGrammar> bind(const std::shared_ptr<Vocabulary>& v, const s
   return std::make_shared<BoundGrammar>(v, g);
 }
 
-bool allowed(const std::vector<uint32_t>& mask, uint32_t id) { return (mask[id >> 5] >> (id & 31)) & 1; }
+bool allowed(const std::vector<uint32_t>& mask, uint32_t id) {
+  return (mask[id >> 5] >> (id & 31)) & 1;
+}
 
 // Every mask bit equals whether accept_token succeeds on a fork, along `steps` random walks.
 void check_masks_by_acceptance(const std::shared_ptr<BoundGrammar>& g, uint32_t seed, int walks,
@@ -68,8 +70,9 @@ void check_masks_by_acceptance(const std::shared_ptr<BoundGrammar>& g, uint32_t 
         std::unique_ptr<Matcher> f(m.fork());
         const bool accepted = f->accept_token(id);
         if (accepted != allowed(mask, id)) {
-          FAIL_CHECK("mask bit of token " << id << " is " << allowed(mask, id) << " but accept_token says "
-                                          << accepted << " (walk " << w << ", step " << step << ")");
+          FAIL_CHECK("mask bit of token " << id << " is " << allowed(mask, id)
+                                          << " but accept_token says " << accepted << " (walk " << w
+                                          << ", step " << step << ")");
           return;
         }
         if (accepted) ok.push_back(id);
@@ -96,8 +99,10 @@ TEST_CASE("gbnf: syntax errors name the position") {
   CHECK_FALSE(parse_gbnf("root ::= * \"x\"", "root", &ast, &e));
   CHECK_FALSE(parse_gbnf("root ::= \"x\"{3,2}", "root", &ast, &e));
   CHECK_FALSE(parse_gbnf("root ::= \"\\q\"", "root", &ast, &e));
-  CHECK(parse_gbnf("root ::= [a-z]+ | # comment\n  \"x\"{2,} ( \"y\" \n | [^\\]] )?\n", "root", &ast, &e));
-  // As in llama.cpp, a newline outside parentheses ends the rule: a leading '|' on the next line is an error.
+  CHECK(parse_gbnf("root ::= [a-z]+ | # comment\n  \"x\"{2,} ( \"y\" \n | [^\\]] )?\n", "root",
+                   &ast, &e));
+  // As in llama.cpp, a newline outside parentheses ends the rule: a leading '|' on the next line is
+  // an error.
   CHECK_FALSE(parse_gbnf("root ::= \"a\"\n | \"b\"", "root", &ast, &e));
 }
 
@@ -142,25 +147,27 @@ TEST_CASE("matcher: literal, classes, repetition, stop tokens") {
 
 TEST_CASE("matcher: recursion, left recursion and nullable rules, masks exact") {
   std::vector<std::string> tokens;
-  const char* pieces[] = {"(", ")", "()", "((", "))", "x", "x)", "(x", "+", "+x", "x+", ")+",
-                          "(x+x)", "", " ", "1", "12", "+(", ")(", "xx"};
+  const char* pieces[] = {"(",  ")",  "()",    "((", "))", "x", "x)", "(x", "+",  "+x",
+                          "x+", ")+", "(x+x)", "",   " ",  "1", "12", "+(", ")(", "xx"};
   for (const char* p : pieces) tokens.push_back(p);
   tokens.push_back("<eos>");
   auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
-  check_masks_by_acceptance(bind(v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"),
-                            7, 20, 12);
+  check_masks_by_acceptance(
+      bind(v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"), 7,
+      20, 12);
   check_masks_by_acceptance(bind(v, "root ::= s\ns ::= \"(\" s \")\" s | \"\""), 8, 20, 12);
-  check_masks_by_acceptance(bind(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9, 20,
-                            12);
+  check_masks_by_acceptance(
+      bind(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9, 20, 12);
 }
 
 TEST_CASE("matcher: JSON-like grammar over a byte vocabulary, every mask exact") {
   // All single bytes of the grammar's alphabet plus multi-byte tokens spanning structure.
   std::vector<std::string> tokens;
   for (int c = 32; c < 127; ++c) tokens.push_back(std::string(1, static_cast<char>(c)));
-  const char* pieces[] = {"{\"", "\":", "\",", "\"}", "},", "}}", "[{", "\"a", "ab\"", "true",
-                          "null", " \"", "\": \"", "12", "3.5", "e+", "\\n", "\\u00", "é", "\xC3",
-                          "\xA9", "\xE2\x82\xAC", "\n", "  ", "]}", "\"]", "\"ab\""};
+  const char* pieces[] = {"{\"",          "\":",  "\",",  "\"}",   "},",  "}}",     "[{",
+                          "\"a",          "ab\"", "true", "null",  " \"", "\": \"", "12",
+                          "3.5",          "e+",   "\\n",  "\\u00", "é",   "\xC3",   "\xA9",
+                          "\xE2\x82\xAC", "\n",   "  ",   "]}",    "\"]", "\"ab\""};
   for (const char* p : pieces) tokens.push_back(p);
   tokens.push_back("<eos>");
   auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
@@ -173,7 +180,8 @@ number ::= "-"? ( "0" | [1-9] [0-9]* ) ( "." [0-9]+ )? ( [eE] [-+]? [0-9]+ )?
 ws ::= [ \t\n]{0,3}
 )";
   check_masks_by_acceptance(bind(v, json), 11, 12, 25);
-  const std::string schema = R"(root ::= "{" ws "\"a\"" ws ":" ws string ws "," ws "\"b\"" ws ":" ws num ws "}"
+  const std::string schema =
+      R"(root ::= "{" ws "\"a\"" ws ":" ws string ws "," ws "\"b\"" ws ":" ws num ws "}"
 string ::= "\"" [^"\\]{0,5} "\""
 num ::= [0-9]{1,3}
 ws ::= " "?
