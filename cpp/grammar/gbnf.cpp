@@ -9,7 +9,8 @@ namespace logitkit::grammar {
 namespace {
 
 bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || (c >= '0' && c <= '9');
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' ||
+         (c >= '0' && c <= '9');
 }
 bool is_digit(char c) {
   return c >= '0' && c <= '9';

@@ -2,7 +2,7 @@
 // the JSON Schema and regex front ends emit GBNF text too).
 //
 // Syntax, as llama.cpp's src/llama-grammar.cpp parses it: rules `name ::= alternatives`, names of
-// [a-zA-Z0-9-]; "literals" and [classes] / [^negated classes] over code points with the escapes
+// [a-zA-Z0-9_-]; "literals" and [classes] / [^negated classes] over code points with the escapes
 // \xHH \uHHHH \UHHHHHHHH \t \r \n \\ \" \[ \] (and \- inside classes); `.` (any code point); groups
 // ( ); `|`; postfix * + ? {m} {m,} {m,n} {,n}; `#` comments to the end of the line; a rule ends at
 // a newline outside parentheses. A later definition of a name replaces the earlier one, as in
