@@ -8,9 +8,7 @@
 #include <memory>
 #include <string>
 
-#ifdef LOGITKIT_GRAMMAR_FRONTEND
 #include "frontend/frontend.h"
-#endif
 #include "grammar.h"
 #include "matcher.h"
 #include "vocabulary.h"
@@ -178,7 +176,6 @@ uintptr_t compile_gbnf(uintptr_t vocab, std::string gbnf, std::string root, doub
   return compile_gbnf_text(vocab, gbnf, root, timeout_ms, max_states, {});
 }
 
-#ifdef LOGITKIT_GRAMMAR_FRONTEND
 uintptr_t compile_frontend(uintptr_t vocab, const FrontendResult& r, double timeout_ms,
                            uint32_t max_states) {
   if (!r.ok) {
@@ -227,26 +224,6 @@ std::string schema_to_gbnf(std::string schema, uint32_t whitespace_max_run, bool
   return r.gbnf;
 }
 
-#else
-// Built without the front ends (cpp/grammar/frontend/sources.cmake absent).
-uintptr_t no_frontend() {
-  set_error("unsupported-feature", "this build has no JSON Schema / regex front end");
-  return 0;
-}
-uintptr_t compile_json_schema(uintptr_t, std::string, uint32_t, bool, double, uint32_t) {
-  return no_frontend();
-}
-uintptr_t compile_regex(uintptr_t, std::string, double, uint32_t) {
-  return no_frontend();
-}
-uintptr_t compile_builtin_json(uintptr_t, uint32_t, double, uint32_t) {
-  return no_frontend();
-}
-std::string schema_to_gbnf(std::string, uint32_t, bool) {
-  no_frontend();
-  return std::string();
-}
-#endif
 
 void compiled_free(uintptr_t h) {
   delete at<CompiledHandle>(h);

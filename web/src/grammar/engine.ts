@@ -46,10 +46,12 @@ export class GrammarEngine {
     const code = m._lastErrorCode() || 'invalid-grammar';
     const position = m._lastErrorPosition();
     const pointer = m._lastErrorPointer();
-    const where = position >= 0 ? ` (at ${position})` : '';
-    const at = pointer !== '' ? ` at ${pointer}` : '';
+    const message = m._lastError();
+    // The front ends already name the pointer and position in their messages.
+    const where = position >= 0 && pointer === '' ? ` (at ${position})` : '';
+    const at = pointer !== '' && !message.includes(pointer) ? ` at ${pointer}` : '';
     throw new LogitkitGrammarError(
-      `${fn}: ${m._lastError()}${where}${at}`,
+      `${fn}: ${message}${where}${at}`,
       code,
       position >= 0 ? position : undefined,
       pointer !== '' ? pointer : undefined,
