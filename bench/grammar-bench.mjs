@@ -72,9 +72,14 @@ function stats(values) {
 }
 
 function loadSchemas() {
-  const dir = join(root, '..', 'shared', 'maskbench');
+  // ../shared/maskbench beside the checkout (CI's layout), or two levels up (a worktree), or --maskbench=DIR.
+  const dir = [
+    args.maskbench,
+    join(root, '..', 'shared', 'maskbench'),
+    join(root, '..', '..', 'shared', 'maskbench'),
+  ].find((d) => d !== undefined && existsSync(d));
   const out = [];
-  if (existsSync(dir)) {
+  if (dir !== undefined) {
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort();
@@ -162,6 +167,22 @@ for (const name of vocabNames) {
   };
   const jsPrep = await timeAsync(() => StructuredOutputProcessor.warmup(jsTokenizer));
   const compiler = await lk.createGrammarCompiler(info);
+  // One untimed compilation and walk per engine first, so no engine's first numbers include the
+  // engine's own start-up (wasm tier-up, lazy tables): the table is about steady state.
+  {
+    const warm = { type: 'object', properties: { a: { type: 'string' } } };
+    const w = await compiler.compileJSONSchema(warm);
+    const wm = await lk.createGrammarMatcher(w);
+    wm.fillNextTokenBitmask();
+    wm.dispose();
+    w.dispose();
+    const xw = await xgrCompiler.compileJSONSchema(JSON.stringify(warm), true);
+    const xm = await xgr.GrammarMatcher.createGrammarMatcher(xw);
+    await xm.getNextTokenBitmask();
+    xm.dispose();
+    xw.dispose();
+    new StructuredOutputProcessor(jsTokenizer, { type: 'json_schema', json_schema: warm });
+  }
 
   const engines = {
     logitkit: { compile: [], mask: [], unsupported: 0, rejected: 0, walked: 0 },
