@@ -10,6 +10,7 @@
 
 #include "grammar.h"
 #include "matcher.h"
+#include "tokenizer_json.h"
 #include "vocabulary.h"
 
 using namespace logitkit::grammar;
@@ -226,4 +227,30 @@ TEST_CASE("vocabulary: byte-level and byte-fallback decoding, padding, serializa
   CHECK(back.vocab_size() == 2);
   CHECK(std::memcmp(back.token_bytes(1), " x", 2) == 0);
   CHECK_FALSE(back.deserialize(bytes.data(), bytes.size() - 1, &err));
+}
+
+TEST_CASE("tokenizer.json: vocab object or list, added tokens, escapes, component types") {
+  const std::string text =
+      R"({"version":"1.0","added_tokens":[{"id":3,"content":"<|eot|>","special":true},
+    {"id":4,"content":"<think>","special":false}],
+    "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"ByteLevel","add_prefix_space":false}]},
+    "model":{"type":"BPE","vocab":{"\u0120hi":0,"a\"b":1,"\ud83d\ude42":2},"merges":["a b",["c","d"]]}})";
+  TokenizerJson tj;
+  std::string error;
+  REQUIRE(read_tokenizer_json(text.data(), text.size(), &tj, &error));
+  CHECK(tj.type == VocabType::kByteLevel);
+  REQUIRE(tj.lengths.size() == 5);
+  CHECK(tj.blob.substr(0, tj.lengths[0]) == "\xC4\xA0hi");
+  CHECK(tj.flags[3] == 3);
+  CHECK(tj.flags[4] == 2);
+  REQUIRE(tj.special.size() == 1);
+  CHECK(tj.special[0].second == 3);
+  const std::string unigram =
+      R"({"model":{"type":"Unigram","vocab":[["<unk>",0],["\u2581x",-1.5]]},"decoder":{"type":"Metaspace"}})";
+  REQUIRE(read_tokenizer_json(unigram.data(), unigram.size(), &tj, &error));
+  CHECK(tj.type == VocabType::kByteFallback);
+  CHECK(tj.lengths.size() == 2);
+  CHECK_FALSE(read_tokenizer_json("{\"model\":{\"vocab\":{\"a\":1", 24, &tj, &error));
+  CHECK(error.find("at byte") != std::string::npos);
+  CHECK_FALSE(read_tokenizer_json("{\"model\":{}}", 12, &tj, &error));
 }
