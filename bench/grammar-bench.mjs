@@ -137,6 +137,40 @@ for (const name of vocabNames) {
   const { fromPreTrained } = await import(pkg);
   const tokenizer = fromPreTrained();
   const vocab = decodeVocabulary(json);
+  // SentencePiece vocabularies (Llama 2, Gemma 3) encode a text with a leading "▁" (a space the
+  // grammar does not allow); when the model's tokenization does not reproduce the instance's
+  // bytes, walk a greedy longest-match tokenization of exactly those bytes instead.
+  const trie = new Map();
+  vocab.bytes.forEach((b, id) => {
+    if (vocab.kinds[id] !== 'normal' || b.length === 0) return;
+    let node = trie;
+    for (const x of b) {
+      if (!node.has(x)) node.set(x, new Map());
+      node = node.get(x);
+    }
+    if (!node.has(-1)) node.set(-1, id);
+  });
+  const encoder = new TextEncoder();
+  function tokenize(textValue) {
+    const target = encoder.encode(textValue);
+    const ids = tokenizer.encode(textValue, { add_special_tokens: false });
+    const joined = ids.flatMap((id) => [...(vocab.bytes[id] ?? [])]);
+    if (joined.length === target.length && joined.every((b, i) => b === target[i])) return ids;
+    const greedy = [];
+    for (let i = 0; i < target.length;) {
+      let node = trie;
+      let best = -1;
+      let bestLen = 0;
+      for (let j = i; j < target.length && node.has(target[j]); ++j) {
+        node = node.get(target[j]);
+        if (node.has(-1)) ((best = node.get(-1)), (bestLen = j - i + 1));
+      }
+      if (best < 0) return ids;
+      greedy.push(best);
+      i += bestLen;
+    }
+    return greedy;
+  }
 
   // ---- preprocessing ----
   await lk.createTokenizerInfo(text).then((i) => i.dispose()); // warm the module's compiled code
