@@ -41,8 +41,8 @@ std::shared_ptr<Vocabulary> make_vocab(const std::vector<std::string>& tokens,
   return v;
 }
 
-std::shared_ptr<BoundGrammar> bind(const std::shared_ptr<Vocabulary>& v, const std::string& gbnf,
-                                   uint32_t max_states = 2000000) {
+std::shared_ptr<BoundGrammar> bind_grammar(const std::shared_ptr<Vocabulary>& v,
+                                           const std::string& gbnf, uint32_t max_states = 2000000) {
   GrammarError error;
   CompileOptions options;
   options.max_states = max_states;
@@ -119,7 +119,7 @@ TEST_CASE("compile: empty languages and budgets fail clearly") {
 
 TEST_CASE("matcher: literal, classes, repetition, stop tokens") {
   auto v = make_vocab({"a", "b", "ab", "ba", "aab", "c", "</s>", "<pad>", ""}, {6}, {7});
-  auto g = bind(v, "root ::= \"a\"+ \"b\"");
+  auto g = bind_grammar(v, "root ::= \"a\"+ \"b\"");
   Matcher m(g, false);
   std::vector<uint32_t> mask(v->vocab_words());
   m.fill_mask(mask.data());
@@ -154,11 +154,13 @@ TEST_CASE("matcher: recursion, left recursion and nullable rules, masks exact") 
   tokens.push_back("<eos>");
   auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
   check_masks_by_acceptance(
-      bind(v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"), 7,
-      20, 12);
-  check_masks_by_acceptance(bind(v, "root ::= s\ns ::= \"(\" s \")\" s | \"\""), 8, 20, 12);
+      bind_grammar(
+          v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"),
+      7, 20, 12);
+  check_masks_by_acceptance(bind_grammar(v, "root ::= s\ns ::= \"(\" s \")\" s | \"\""), 8, 20, 12);
   check_masks_by_acceptance(
-      bind(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9, 20, 12);
+      bind_grammar(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9,
+      20, 12);
 }
 
 TEST_CASE("matcher: JSON-like grammar over a byte vocabulary, every mask exact") {
@@ -180,19 +182,19 @@ string ::= "\"" ( [^"\\\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" [0-9a-fA-F]{4} ) )*
 number ::= "-"? ( "0" | [1-9] [0-9]* ) ( "." [0-9]+ )? ( [eE] [-+]? [0-9]+ )?
 ws ::= [ \t\n]{0,3}
 )";
-  check_masks_by_acceptance(bind(v, json), 11, 12, 25);
+  check_masks_by_acceptance(bind_grammar(v, json), 11, 12, 25);
   const std::string schema =
       R"(root ::= "{" ws "\"a\"" ws ":" ws string ws "," ws "\"b\"" ws ":" ws num ws "}"
 string ::= "\"" [^"\\]{0,5} "\""
 num ::= [0-9]{1,3}
 ws ::= " "?
 )";
-  check_masks_by_acceptance(bind(v, schema), 12, 12, 25);
+  check_masks_by_acceptance(bind_grammar(v, schema), 12, 12, 25);
 }
 
 TEST_CASE("matcher: jump-forward and fork") {
   auto v = make_vocab({"{", "\"", "name", "\":", " ", "x", "}"});
-  auto g = bind(v, "root ::= \"{\\\"name\\\": \" [a-z]+ \"}\"");
+  auto g = bind_grammar(v, "root ::= \"{\\\"name\\\": \" [a-z]+ \"}\"");
   Matcher m(g, false);
   CHECK(m.jump_forward() == "{\"name\": ");
   CHECK(m.accept_bytes(reinterpret_cast<const uint8_t*>("{\"na"), 4));
