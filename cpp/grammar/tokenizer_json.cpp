@@ -319,10 +319,14 @@ bool read_tokenizer_json(const char* text, size_t size, TokenizerJson* out, std:
     }
     count = std::max(count, e.id + 1);
   }
-  // Later entries (added tokens) override earlier ones (the vocabulary), as in tokenizers.
+  // An added token overrides the vocabulary's entry of the same id, wherever either appears in the
+  // text (tokenizer.json writes added_tokens first): its special flag must not be lost.
   std::vector<int64_t> at(static_cast<size_t>(count), -1);
-  for (size_t i = 0; i < entries.size(); ++i)
-    at[static_cast<size_t>(entries[i].id)] = static_cast<int64_t>(i);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    int64_t& slot = at[static_cast<size_t>(entries[i].id)];
+    if (slot < 0 || (entries[i].flags & 2) || !(entries[static_cast<size_t>(slot)].flags & 2))
+      slot = static_cast<int64_t>(i);
+  }
   out->lengths.assign(static_cast<size_t>(count), 0);
   out->flags.assign(static_cast<size_t>(count), 4);
   out->blob.clear();

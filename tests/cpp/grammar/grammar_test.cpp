@@ -252,6 +252,11 @@ TEST_CASE("tokenizer.json: vocab object or list, added tokens, escapes, componen
   REQUIRE(read_tokenizer_json(unigram.data(), unigram.size(), &tj, &error));
   CHECK(tj.type == VocabType::kByteFallback);
   CHECK(tj.lengths.size() == 2);
+  // added_tokens before model (as tokenizer.json writes them): the special flag survives.
+  const std::string order =
+      R"({"added_tokens":[{"id":0,"content":"<s>","special":true}],"model":{"vocab":{"<s>":0,"a":1}}})";
+  REQUIRE(read_tokenizer_json(order.data(), order.size(), &tj, &error));
+  CHECK(tj.flags[0] == 3);
   CHECK_FALSE(read_tokenizer_json("{\"model\":{\"vocab\":{\"a\":1", 24, &tj, &error));
   CHECK(error.find("at byte") != std::string::npos);
   CHECK_FALSE(read_tokenizer_json("{\"model\":{}}", 12, &tj, &error));
