@@ -346,8 +346,10 @@ for (const name of vocabNames) {
         {
           compileMs: stats(e.compile),
           maskUs: stats(e.mask),
+          maskCpuUs: stats(e.maskCpu),
           unsupported: e.unsupported,
-          rejected: e.rejected,
+          rejected: e.rejected.length,
+          rejectedSchemas: [...new Set(e.rejected)],
           walked: e.walked,
         },
       ]),
@@ -361,7 +363,7 @@ for (const name of vocabNames) {
       `TokenizerInfo memory ${(info.memoryBytes / 1048576).toFixed(2)} MiB, largest compiled grammar ${(peakCompiledBytes / 1048576).toFixed(2)} MiB`,
   );
   console.log(
-    'engine | compile p50 / p90 / max (ms) | mask p50 / p99 / max / mean (µs) | masks | walked / rejected / unsupported',
+    'engine | compile p50 / p90 / max (ms) | mask wall p50 / p99 / max / mean (µs) | mask CPU p50 / p99 / mean (µs) | masks | walked / rejected / unsupported',
   );
   for (const [k, e] of Object.entries(row.engines)) {
     console.log(
