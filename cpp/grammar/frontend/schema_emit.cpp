@@ -618,6 +618,11 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
     if (failed_) return "";
   }
 
+  if (!extra.empty()) {
+    const std::string name = writer_.fresh_name(hint + "-extra");
+    writer_.define(name, extra);
+    extra = name;
+  }
   const std::string sep = w.substr(1) + "\",\"" + w;
   const std::string extras_after = extra.empty() ? "" : "(" + sep + extra + ")*";
   // after(i): members i.. given one was written before; first(i): none written yet (non-empty).
@@ -630,7 +635,7 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
   };
   const auto named = [&](const std::string& expr, const char* kind, size_t i) {
     // Share long suffixes through rules so the grammar stays linear in the member count.
-    if (expr.size() <= 80 || GbnfWriter::group(expr) == expr) return expr;
+    if (expr.size() <= 80) return expr;
     const std::string name = writer_.fresh_name(hint + "-" + kind + std::to_string(i));
     writer_.define(name, expr);
     return name;
