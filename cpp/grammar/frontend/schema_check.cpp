@@ -121,6 +121,11 @@ SchemaCompiler::Verdict SchemaCompiler::check_merged(const JsonValue& value, con
       }
     }
   }
+  for (const SchemaRef& n : m.nots) {
+    // A check that ignored a keyword (strict: false) proves nothing: keep the value then.
+    const size_t ignored = ignored_;
+    if (check(value, Conj{n}, depth) == pass && ignored_ == ignored) return fail_;
+  }
   for (const auto& group : m.groups) {
     size_t matches = 0;
     for (const SchemaRef& b : group.branches) {

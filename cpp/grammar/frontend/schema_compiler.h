@@ -105,6 +105,7 @@ class SchemaCompiler {
   std::unordered_map<std::string, Memo> memo_;
   std::string never_;
   size_t distributed_ = 0;  // anyOf/oneOf alternatives produced, against a budget
+  size_t ignored_ = 0;      // validation keywords ignored so far (strict: false)
 };
 
 }  // namespace logitkit::grammar

@@ -223,6 +223,12 @@ std::string SchemaCompiler::compile_merged(MergedSchema& m, const std::string& h
 std::string SchemaCompiler::emit_types(const MergedSchema& m, const std::string& hint,
                                        uint32_t depth) {
   if (m.has_enum) return emit_enum(m, depth);
+  if (!m.nots.empty()) {
+    const std::string& at = m.nots[0].pointer;
+    unsupported("not", at.substr(0, at.rfind('/')),
+                "a grammar cannot exclude the instances of a schema (only from an enum or const)");
+    if (failed_) return "";
+  }
   std::vector<std::string> alts;
   if (m.types & kTypeNull) alts.push_back("\"null\"");
   if (m.types & kTypeBoolean) alts.push_back("\"true\"");
