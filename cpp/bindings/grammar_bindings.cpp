@@ -224,7 +224,6 @@ std::string schema_to_gbnf(std::string schema, uint32_t whitespace_max_run, bool
   return r.gbnf;
 }
 
-
 void compiled_free(uintptr_t h) {
   delete at<CompiledHandle>(h);
 }

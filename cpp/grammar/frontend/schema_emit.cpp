@@ -362,14 +362,7 @@ std::string SchemaCompiler::emit_array(const MergedSchema& m, const std::string&
   }
   std::vector<std::string> items;
   for (size_t i = 0; i < k && i < max; i++) {
-    Conj conj;
-    for (const auto& spec : m.arrays) {
-      if (i < spec.prefix.size()) {
-        conj.push_back(spec.prefix[i]);
-      } else if (spec.rest.schema != nullptr) {
-        conj.push_back(spec.rest);
-      }
-    }
+    const Conj conj = item_schemas(m, i);
     std::string e =
         conj.empty() ? json_.value() : compile(conj, hint + "-" + std::to_string(i), depth + 1);
     if (failed_) return "";
@@ -413,6 +406,18 @@ std::string SchemaCompiler::emit_array(const MergedSchema& m, const std::string&
   const std::string first = k > 0 ? items[0] : rest;
   const std::string nonempty = "\"[\"" + w + first + (tail.empty() ? "" : " " + tail) + w + "\"]\"";
   return min == 0 ? "(" + empty + " | " + nonempty + ")" : nonempty;
+}
+
+SchemaCompiler::Conj SchemaCompiler::item_schemas(const MergedSchema& m, size_t index) {
+  Conj conj;
+  for (const auto& spec : m.arrays) {
+    if (index < spec.prefix.size()) {
+      conj.push_back(spec.prefix[index]);
+    } else if (spec.rest.schema != nullptr) {
+      conj.push_back(spec.rest);
+    }
+  }
+  return conj;
 }
 
 SchemaCompiler::Conj SchemaCompiler::member_schemas(const MergedSchema& m, const std::string& name,
