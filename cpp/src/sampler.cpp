@@ -72,10 +72,12 @@ Status check_order(const detail::SamplerState& s, const SamplingParams& params) 
 }
 
 // The processors llama.cpp's `samplers` list cannot name: with its rules they always run, first
-// (logit_bias heads common_sampler_init's chain; the token bans and allowed tokens only ban or
+// (the grammar's mask before anything, as llama.cpp applies its grammar before the chain;
+// logit_bias heads common_sampler_init's chain; the token bans and allowed tokens only ban or
 // bias, so their place among the first processors changes nothing).
 bool runs_first_with_llama_cpp(Stage stage) {
   switch (stage) {
+    case Stage::kGrammar:
     case Stage::kLogitBias:
     case Stage::kSequenceBias:
     case Stage::kSuppressTokens:

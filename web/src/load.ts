@@ -1,6 +1,18 @@
 import { Logitkit } from './logitkit.js';
 import type { RawModule } from './raw-module.js';
-import { instantiateBuild, type LoadOptions, type WasmBuild } from './wasm-build.js';
+import {
+  instantiateBuild,
+  type LoadOptions as BuildLoadOptions,
+  type WasmBuild,
+} from './wasm-build.js';
+
+/** Options of `load()`: the kernels' build (see `BuildLoadOptions`) and where the grammar engine's module comes from. */
+export interface LoadOptions extends BuildLoadOptions {
+  /** Where to fetch the grammar engine's .wasm (loaded on first grammar use). Default: beside this module. */
+  grammarWasmUrl?: string | URL;
+  /** The grammar engine's .wasm bytes (matching the chosen build). */
+  grammarWasmBinary?: ArrayBuffer | Uint8Array;
+}
 
 /** The package's kernels: the glue and .wasm of both flavours, beside this module in dist/wasm/. */
 const KERNELS: WasmBuild<RawModule> = {
@@ -25,5 +37,10 @@ const KERNELS: WasmBuild<RawModule> = {
  */
 export async function load(options: LoadOptions = {}): Promise<Logitkit> {
   const { module, simd } = await instantiateBuild(KERNELS, options, 'load');
-  return new Logitkit(module, simd);
+  const grammar: { grammarWasmUrl?: string | URL; grammarWasmBinary?: ArrayBuffer | Uint8Array } =
+    {};
+  if (options.grammarWasmUrl !== undefined) grammar.grammarWasmUrl = options.grammarWasmUrl;
+  if (options.grammarWasmBinary !== undefined)
+    grammar.grammarWasmBinary = options.grammarWasmBinary;
+  return new Logitkit(module, simd, grammar);
 }

@@ -17,6 +17,29 @@ import { Sampler, type SampleResult } from './sampler.js';
 import { configure, drawWith } from './sampler-wire.js';
 import type { SamplingOptions } from './sampling/options.js';
 import { parseSamplingOptions } from './sampling/parse.js';
+import { clearGrammarMask, setGrammarMask } from './grammar/sampler-mask.js';
+import {
+  GrammarCompiler,
+  type CompiledGrammar,
+  type GrammarCompilerOptions,
+} from './grammar/compiler.js';
+import {
+  loadGrammarEngine,
+  type GrammarEngine,
+  type GrammarLoadOptions,
+} from './grammar/engine.js';
+import {
+  createGrammarMatcher,
+  type GrammarMatcher,
+  type GrammarMatcherOptions,
+} from './grammar/matcher.js';
+import {
+  createTokenizerInfo,
+  deserializeTokenizerInfo,
+  TokenizerInfo,
+  type TokenizerInfoOptions,
+  type TokenizerVocabulary,
+} from './grammar/tokenizer-info.js';
 
 /** Options of the kernels that take only a temperature (`logSumExp`, `topLogprobs`). */
 export interface TemperatureOptions {
@@ -55,11 +78,73 @@ export class Logitkit {
   /** @internal The instance's wasm memory (the runtime adapters place rows in it). */
   readonly heap: Heap;
   private statelessSampler = 0;
+  private grammarEngine: Promise<GrammarEngine> | undefined;
+  private readonly grammarOptions: GrammarLoadOptions;
 
   /** @internal Use `load()`. */
-  constructor(module: RawModule, simd: boolean) {
+  constructor(module: RawModule, simd: boolean, grammarOptions?: Omit<GrammarLoadOptions, 'simd'>) {
     this.heap = new Heap(module);
     this.simd = simd;
+    this.grammarOptions = { ...grammarOptions, simd };
+  }
+
+  /** @internal The grammar module of this instance, loaded on first use (its own wasm instance). */
+  grammarModule(): Promise<GrammarEngine> {
+    this.grammarEngine ??= loadGrammarEngine(this.grammarOptions);
+    return this.grammarEngine;
+  }
+
+  /**
+   * A tokenizer's vocabulary for grammar masks, from a Hugging Face tokenizer.json (object or text)
+   * or `{ tokens, vocabType, stopTokenIds, specialTokenIds?, vocabSize? }`. Async: the grammar
+   * engine's WebAssembly module (logitkit-grammar-*.wasm) is loaded on first use. Without
+   * `stopTokenIds`, a tokenizer.json's stop tokens are its special tokens named in
+   * `DEFAULT_STOP_TOKENS`. Dispose the result when done.
+   */
+  async createTokenizerInfo(
+    tokenizer: string | object | TokenizerVocabulary,
+    options?: TokenizerInfoOptions,
+  ): Promise<TokenizerInfo> {
+    return createTokenizerInfo(
+      await this.grammarModule(),
+      tokenizer,
+      options,
+      'createTokenizerInfo',
+    );
+  }
+
+  /** Rebuilds a TokenizerInfo from `info.serialize()` bytes. Async, as createTokenizerInfo. */
+  async deserializeTokenizerInfo(bytes: Uint8Array): Promise<TokenizerInfo> {
+    return deserializeTokenizerInfo(await this.grammarModule(), bytes, 'deserializeTokenizerInfo');
+  }
+
+  /** A compiler of grammars for `info`'s vocabulary, with budgets. Async, as createTokenizerInfo. */
+  async createGrammarCompiler(
+    info: TokenizerInfo,
+    options?: GrammarCompilerOptions,
+  ): Promise<GrammarCompiler> {
+    const engine = await this.grammarModule();
+    if (!(info instanceof TokenizerInfo) || info.engine !== engine)
+      throw new LogitkitTypeError(
+        'createGrammarCompiler: info must be a TokenizerInfo of this load() instance',
+        'info',
+      );
+    info.handle('createGrammarCompiler');
+    return new GrammarCompiler(engine, info, options);
+  }
+
+  /** A matcher (one generation's grammar state) for a compiled grammar. Async, as createTokenizerInfo. */
+  async createGrammarMatcher(
+    compiled: CompiledGrammar,
+    options?: GrammarMatcherOptions,
+  ): Promise<GrammarMatcher> {
+    const engine = await this.grammarModule();
+    if (compiled?.engine !== engine)
+      throw new LogitkitTypeError(
+        'createGrammarMatcher: compiled must be a CompiledGrammar of this load() instance',
+        'compiled',
+      );
+    return createGrammarMatcher(engine, compiled, options);
   }
 
   /** p_i = exp(z_i / T) / sum_j exp(z_j / T), computed stably. T = 0 gives a one-hot at the argmax. */
@@ -151,7 +236,8 @@ export class Logitkit {
   /**
    * Draws one token. Without `seed`, a fresh random seed is taken per call; with one, the same seed
    * and logits always give the same token, on every build. For history-aware penalties across
-   * steps, use createSampler().
+   * steps, use createSampler(). With `grammar`, the draw is among the tokens the matcher allows
+   * now; the matcher is not advanced (a sampler's `sample()` does that).
    */
   sample(logits: Logits, options?: SamplingOptions): SampleResult {
     const parsed = parseSamplingOptions(options, 'sample');
@@ -161,6 +247,9 @@ export class Logitkit {
     }
     configure(this.heap, this.statelessSampler, parsed, 'sample');
     this.heap.module._samplerReset(this.statelessSampler);
+    if (parsed.values.grammar !== undefined)
+      setGrammarMask(this.heap, this.statelessSampler, parsed.values.grammar, 'sample');
+    else clearGrammarMask(this.heap, this.statelessSampler, 'sample');
     return drawWith(
       this.heap,
       this.statelessSampler,
@@ -169,6 +258,31 @@ export class Logitkit {
       'sample',
       parsed.values.dtype,
     );
+  }
+
+  /**
+   * Applies a grammar's token bitmask in place (a SIMD kernel): logits[i] becomes -Infinity where
+   * bit (i & 31) of bitmask[i >> 5] is clear, and past the mask's bitmask.length * 32 ids; allowed
+   * logits are untouched. `bitmask` is what `matcher.fillNextTokenBitmask()` returns (xgrammar's
+   * layout). A LogitsBuffer is masked where it lies (no copy); a Float32Array is copied in and out.
+   * @throws LogitkitTypeError when logits is not a Float32Array or LogitsBuffer, or bitmask not a
+   *   Uint32Array.
+   */
+  applyBitmask(logits: Float32Array | LogitsBuffer, bitmask: Uint32Array): void {
+    const fn = 'applyBitmask';
+    if (!(bitmask instanceof Uint32Array))
+      throw new LogitkitTypeError(`${fn}: bitmask must be a Uint32Array`, 'bitmask');
+    if (!(logits instanceof Float32Array) && !(logits instanceof LogitsBuffer))
+      throw new LogitkitTypeError(
+        `${fn}: logits must be a Float32Array or a LogitsBuffer (it is masked in place)`,
+        'logits',
+      );
+    if (logits.length === 0) return;
+    const placed = placeLogits(this.heap, logits, fn);
+    const mask = this.heap.region('bitmask', bitmask.length * 4);
+    new Uint32Array(this.heap.buffer, mask, bitmask.length).set(bitmask);
+    this.heap.module._applyBitmask(placed.pointer, placed.length, mask, bitmask.length);
+    if (logits instanceof Float32Array) logits.set(this.heap.f32(placed.pointer, placed.length));
   }
 
   /**

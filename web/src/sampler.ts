@@ -1,6 +1,14 @@
 // The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
 /// <reference lib="esnext.disposable" preserve="true" />
-import { LogitkitStateError, LogitkitTypeError, memoryExhausted, throwIfFailed } from './errors.js';
+import {
+  LogitkitRangeError,
+  LogitkitStateError,
+  LogitkitTypeError,
+  memoryExhausted,
+  throwIfFailed,
+} from './errors.js';
+import type { GrammarMatcher } from './grammar/matcher.js';
+import { setGrammarMask } from './grammar/sampler-mask.js';
 import type { Heap } from './heap.js';
 import { describe, dtypeOf, type DType, type Logits } from './input.js';
 import { integerIn } from './options.js';
@@ -41,6 +49,8 @@ export interface SampleResult {
 export class Sampler {
   private handle: number;
   private readonly stages: StageName[];
+  // A clone forks the original's matcher and owns the fork (disposed with the clone).
+  private ownsGrammar = false;
 
   /** @internal Use `lk.createSampler(options)`. */
   constructor(
@@ -62,6 +72,9 @@ export class Sampler {
       }
     }
     this.stages = activeStages(heap, this.handle);
+    // The grammar stage switches on with the first mask, at the first draw.
+    if (this.parsed.values.grammar !== undefined && !this.stages.includes('grammar'))
+      this.stages.unshift('grammar');
     undisposed.watch(
       this,
       'logitkit: a Sampler was garbage-collected without dispose(); call sampler.dispose() when done.',
@@ -89,6 +102,11 @@ export class Sampler {
     return this.heap.module._samplerHistorySize(this.handleFor('historyLength'));
   }
 
+  /** The grammar matcher this sampler constrains its draws with (the `grammar` option), if any. */
+  get grammar(): GrammarMatcher | undefined {
+    return this.parsed.values.grammar;
+  }
+
   /** @internal */
   get rawHandle(): number {
     return this.handleFor('sample');
@@ -99,17 +117,24 @@ export class Sampler {
     return this.parsed;
   }
 
-  /** Draws a token from `logits` and records it in the history. `options.dtype` reads a Uint16Array. */
+  /**
+   * Draws a token from `logits` and records it in the history. `options.dtype` reads a Uint16Array.
+   * With a grammar, the draw is among the tokens its matcher allows, and the matcher accepts it.
+   * @throws LogitkitStateError when the matcher has terminated; LogitkitRangeError when no allowed
+   *   token has a finite logit.
+   */
   sample(logits: Logits, options?: { dtype?: DType }): SampleResult {
     const dtype = dtypeOf(options, 'sampler.sample') ?? this.parsed.values.dtype;
-    return drawWith(
-      this.heap,
-      this.handleFor('sample'),
-      logits,
-      this.parsed,
-      'sampler.sample',
-      dtype,
-    );
+    const handle = this.handleFor('sample');
+    const grammar = this.parsed.values.grammar;
+    if (grammar !== undefined) setGrammarMask(this.heap, handle, grammar, 'sampler.sample');
+    const result = drawWith(this.heap, handle, logits, this.parsed, 'sampler.sample', dtype);
+    // The drawn token passed the mask, so the matcher takes it.
+    if (grammar !== undefined && !grammar.acceptToken(result.token))
+      throw new LogitkitStateError(
+        `sampler.sample: the grammar matcher refused token ${result.token}, which its mask allowed`,
+      );
+    return result;
   }
 
   /**
@@ -118,9 +143,11 @@ export class Sampler {
    * every token drawn or accepted since the last prompt token: prompt tokens after output start a
    * new generation, and the output so far counts as prompt from then on. The penalties read the
    * history as `compat` says (vLLM / OpenAI: presence and frequency count the output only), the
-   * stop-token bans and `beginSuppressTokens` the output's length.
-   * @throws LogitkitTypeError / LogitkitRangeError naming `tokens[i]` or `options.prompt`; no token
-   *   is recorded then.
+   * stop-token bans and `beginSuppressTokens` the output's length. A grammar's matcher accepts the
+   * output tokens (it constrains the output only; prompt tokens never reach it).
+   * @throws LogitkitTypeError / LogitkitRangeError naming `tokens[i]` or `options.prompt`, and
+   *   LogitkitRangeError naming `tokens[i]` when the grammar does not allow that output token; no
+   *   token is recorded then and the matcher is as it was.
    */
   accept(tokens: number | ArrayLike<number>, options?: { prompt?: boolean }): void {
     const fn = 'sampler.accept';
@@ -132,16 +159,31 @@ export class Sampler {
         'options.prompt',
       );
     }
-    const list =
-      typeof tokens === 'number'
-        ? [integerIn(tokens, 0, 0x7fffffff, fn, 'tokens')]
-        : tokenArray(tokens, fn);
-    const address = this.heap.region('acceptTokens', list.length * 4);
-    this.heap.i32(address, list.length).set(list);
-    throwIfFailed(
-      this.heap.module._samplerAccept(handle, address, list.length, prompt ? 1 : 0),
-      fn,
-    );
+    const single = typeof tokens === 'number';
+    const list = single ? [integerIn(tokens, 0, 0x7fffffff, fn, 'tokens')] : tokenArray(tokens, fn);
+    const grammar = prompt ? undefined : this.parsed.values.grammar;
+    let accepted = 0;
+    try {
+      for (const token of grammar === undefined ? [] : list) {
+        if (!grammar?.acceptToken(token)) {
+          const name = single ? 'tokens' : `tokens[${accepted}]`;
+          throw new LogitkitRangeError(
+            `${fn}: ${name} = ${token} is not allowed by the grammar here`,
+            name,
+          );
+        }
+        ++accepted;
+      }
+      const address = this.heap.region('acceptTokens', list.length * 4);
+      this.heap.i32(address, list.length).set(list);
+      throwIfFailed(
+        this.heap.module._samplerAccept(handle, address, list.length, prompt ? 1 : 0),
+        fn,
+      );
+    } catch (error) {
+      if (accepted > 0) grammar?.rollback(accepted);
+      throw error;
+    }
   }
 
   /** How many tokens were drawn or accepted as output since the last prompt token (or reset). */
@@ -149,19 +191,37 @@ export class Sampler {
     return this.heap.module._samplerOutputLength(this.handleFor('outputLength'));
   }
 
-  /** Clears the history, restarts the random stream from the seed and sets mu to 2 tau. */
+  /**
+   * Clears the history, restarts the random stream from the seed and sets mu to 2 tau; resets a
+   * grammar's matcher.
+   */
   reset(): void {
     this.heap.module._samplerReset(this.handleFor('reset'));
+    this.parsed.values.grammar?.reset();
   }
 
   /**
    * An independent copy with the same options, history, mu and random-stream position: it draws
    * what this sampler would draw next, and then the two diverge independently (best-of-n, beams).
+   * With a grammar, the copy gets a fork of the matcher, which it owns (disposed with it).
    */
   clone(): Sampler {
     const handle = this.heap.module._samplerClone(this.handleFor('clone'));
     if (handle === 0) throw memoryExhausted('sampler.clone');
-    return new Sampler(this.heap, undefined, 'sampler.clone', this.parsed, handle);
+    const grammar = this.parsed.values.grammar;
+    if (grammar === undefined)
+      return new Sampler(this.heap, undefined, 'sampler.clone', this.parsed, handle);
+    let fork: GrammarMatcher;
+    try {
+      fork = grammar.fork();
+    } catch (error) {
+      this.heap.module._samplerDestroy(handle);
+      throw error;
+    }
+    const parsed = { ...this.parsed, values: { ...this.parsed.values, grammar: fork } };
+    const copy = new Sampler(this.heap, undefined, 'sampler.clone', parsed, handle);
+    copy.ownsGrammar = true;
+    return copy;
   }
 
   /** Whether `dispose()` has been called; a disposed sampler throws LogitkitStateError on use. */
@@ -174,6 +234,7 @@ export class Sampler {
     if (this.handle === 0) return;
     this.heap.module._samplerDestroy(this.handle);
     this.handle = 0;
+    if (this.ownsGrammar) this.parsed.values.grammar?.dispose();
     undisposed.forget(this);
   }
 

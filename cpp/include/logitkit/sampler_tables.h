@@ -9,12 +9,14 @@
 #include <cstdint>
 
 // The stages of the chain, X(Id, "name", Kind), in the default order (HF / vLLM): the logit
-// processors (sparse patches of the logits) first, then the filters. The four after logitBias are
-// HF's and vLLM's processors for configs pasted from them: they only add biases or ban tokens, so
-// their place among the processors changes nothing but sequenceBias before the penalties (HF's).
-// Stage::k<Id> is the enum value; the stage's unit k<Id>Stage is defined in cpp/src/stages/ (see
-// stage.h).
+// processors (sparse patches of the logits) first, then the filters. The grammar's token mask comes
+// first in every preset, so no other stage sees a token the grammar disallows. The four after
+// logitBias are HF's and vLLM's processors for configs pasted from them: they only add biases or
+// ban tokens, so their place among the processors changes nothing but sequenceBias before the
+// penalties (HF's). Stage::k<Id> is the enum value; the stage's unit k<Id>Stage is defined in
+// cpp/src/stages/ (see stage.h).
 #define LOGITKIT_STAGES(X)                                  \
+  X(Grammar, "grammar", kProcessor)                         \
   X(LogitBias, "logitBias", kProcessor)                     \
   X(SequenceBias, "sequenceBias", kProcessor)               \
   X(SuppressTokens, "suppressTokens", kProcessor)           \
@@ -40,6 +42,7 @@
 // top_k, typical_p, top_p, min_p, xtc, temperature (epsilon and eta, which llama.cpp lacks, after
 // min_p; mirostat last). X(Id).
 #define LOGITKIT_ORDER_LLAMA_CPP(X) \
+  X(Grammar)                        \
   X(LogitBias)                      \
   X(SequenceBias)                   \
   X(SuppressTokens)                 \

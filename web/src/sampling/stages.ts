@@ -5,10 +5,12 @@
 // LOGITKIT_STAGES); tests/js/tables.test.mjs fails when the two disagree.
 
 /**
- * The stages of a sampler chain, by name, in the default order. Processors (the first ten) precede
- * filters (with `compat: 'llama.cpp'`, `penalties` and `dry` may follow them).
+ * The stages of a sampler chain, by name, in the default order. Processors (the first eleven, the
+ * grammar's mask first) precede filters (with `compat: 'llama.cpp'`, `penalties` and `dry` may
+ * follow them).
  */
 export const STAGES = [
+  'grammar',
   'logitBias',
   'sequenceBias',
   'suppressTokens',
@@ -44,6 +46,7 @@ export interface StageRow {
 
 /** @internal Every stage's row (the compiler checks that each stage has exactly one). */
 export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
+  grammar: { kind: 'processor', aliases: [], switchedOnBy: 'grammar' },
   logitBias: { kind: 'processor', aliases: ['logit_bias'], switchedOnBy: 'logitBias' },
   sequenceBias: { kind: 'processor', aliases: ['sequence_bias'], switchedOnBy: 'sequenceBias' },
   suppressTokens: {
