@@ -13,6 +13,8 @@ command -v g++      >/dev/null 2>&1 || need+=(g++)
 [ -f /usr/include/simde/wasm/simd128.h ]   || need+=(libsimde-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
+# valgrind (callgrind) counts the kernels' instructions per element for the benchmarks.
+[ -f /usr/include/valgrind/callgrind.h ]   || need+=(valgrind)
 # clang with libFuzzer, ASan and UBSan runtimes, for the fuzz harnesses (tests/fuzz).
 command -v clang++  >/dev/null 2>&1 || need+=(clang)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
