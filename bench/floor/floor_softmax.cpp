@@ -66,15 +66,14 @@ void floor_softmax(const float* logits, size_t n, float* out) {
   v128_t total_low = wasm_f64x2_splat(0), total_high = total_low;
   for (size_t block = 0; block < n; block += kBlock) {
     const size_t end = block + kBlock < n ? block + kBlock : n;
-    v128_t acc0 = wasm_f32x4_splat(0), acc1 = acc0;
+    v128_t acc0 = wasm_f32x4_splat(0);
     size_t j = block;
     for (; j + 8 <= end; j += 8) {
       const v128_t e0 = exp_shifted(wasm_v128_load(logits + j));
       const v128_t e1 = exp_shifted(wasm_v128_load(logits + j + 4));
       wasm_v128_store(out + j, e0);
       wasm_v128_store(out + j + 4, e1);
-      acc0 = wasm_f32x4_add(acc0, e0);
-      acc1 = wasm_f32x4_add(acc1, e1);
+      acc0 = wasm_f32x4_add(acc0, wasm_f32x4_add(e0, e1));
     }
     for (; j < end; j += 4) {
       const size_t count = end - j < 4 ? end - j : 4;
@@ -85,7 +84,6 @@ void floor_softmax(const float* logits, size_t n, float* out) {
       std::memcpy(out + j, lanes, count * sizeof(float));
       acc0 = wasm_f32x4_add(acc0, e);
     }
-    acc0 = wasm_f32x4_add(acc0, acc1);
     total_low = wasm_f64x2_add(total_low, wasm_f64x2_promote_low_f32x4(acc0));
     total_high = wasm_f64x2_add(
         total_high, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(acc0, acc0, 2, 3, 0, 1)));
