@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "chain.h"
+#include "draw.h"
 #include "logitkit/kernels.h"
 #include "logitkit/rng.h"
 #include "logitkit/streams.h"
@@ -130,7 +131,7 @@ Status run_stage(Chain& c, Stage stage) {
 
 // After the last processor: the candidates' maximum, and whether any token is left.
 Status finish_processors(Chain& c) {
-  if (c.list) {
+  if (c.listed) {
     Buffer<int32_t>& list = c.s.list;
     size_t out = 0;
     for (size_t j = 0; j < list.size(); ++j) {
@@ -148,29 +149,13 @@ Status finish_processors(Chain& c) {
   return {};
 }
 
-// How many tokens rank before token t (value desc, index asc) over the whole row.
-size_t count_ranking_before(const float* z, size_t n, float zt, size_t t) {
-  const v128_t target = wasm_f32x4_splat(zt);
-  v128_t greater = wasm_i32x4_splat(0);
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    greater = wasm_i32x4_sub(greater, wasm_f32x4_gt(wasm_v128_load(z + i), target));
-  size_t count = static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 0)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 1)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 2)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 3));
-  for (; i < n; ++i) count += z[i] > zt;
-  for (size_t j = 0; j < t; ++j) count += z[j] == zt;
-  return count;
-}
-
 // The draw and every output that reads the final distribution (patched logits still in place).
 Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
                         const SampleList& samples) {
   detail::SamplerState& s = c.s;
   const double u = uniform01(c.p.seed, c.call);
   Draw drawn;
-  if (!c.list) {
+  if (!c.listed) {
     ensure_weights(c);
     if (!s.block_mass.resize((c.n + kBlock - 1) / kBlock)) return {Code::kOutOfMemory, 0};
     drawn = draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data());
@@ -178,16 +163,17 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
     list_sort_by_index(c);
     ensure_list_weights(c);
     const size_t m = s.list.size();
-    if (!s.aux_value.resize(m) || !s.aux_index.resize(m)) return {Code::kOutOfMemory, 0};
-    drawn = draw_list(s.list.data(), s.list_weights.data(), m, u, s.aux_value.data(),
-                      s.aux_index.data());
+    if (!s.list_block_mass.resize(m) || !s.list_block_start.resize(m))
+      return {Code::kOutOfMemory, 0};
+    drawn = draw_list(s.list.data(), s.list_weights.data(), m, u, s.list_block_mass.data(),
+                      s.list_block_start.data());
   }
   const double log_mass = std::log(drawn.kept_mass);
   const auto logprob_of = [&](int32_t t) {
     return (static_cast<double>(c.z[t]) - c.max) * c.inv_t - log_mass;
   };
   result->token = drawn.token;
-  result->kept = drawn.kept;
+  result->kept = drawn.kept_count;
   result->samples = 0;
 
   // n distinct samples without replacement: Gumbel top-k over the kept tokens, with
@@ -195,24 +181,25 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
   const size_t want = std::min<size_t>(c.p.n_samples >= 2 ? static_cast<size_t>(c.p.n_samples) : 0,
                                        samples.capacity);
   if (want >= 2) {
-    const size_t room = c.list ? s.list.size() : c.n;
-    if (!s.aux_value.resize(room) || !s.aux_index.resize(room)) return {Code::kOutOfMemory, 0};
+    const size_t room = c.listed ? s.list.size() : c.n;
+    if (!s.gumbel_keys.resize(room) || !s.gumbel_tokens.resize(room))
+      return {Code::kOutOfMemory, 0};
     size_t count = 0;
     const double max = c.max, inv_t = c.inv_t;
     for_each_candidate(c, [&](int32_t t, float z, float w) {
       if (w <= 0) return;
       const double ui =
           uniform01_stream(c.p.seed, c.call, Stream::kGumbel, static_cast<uint32_t>(t));
-      s.aux_value[count] = (static_cast<double>(z) - max) * inv_t - std::log(-std::log(ui));
-      s.aux_index[count++] = t;
+      s.gumbel_keys[count] = (static_cast<double>(z) - max) * inv_t - std::log(-std::log(ui));
+      s.gumbel_tokens[count++] = t;
     });
     // Sort positions by key (desc, then token asc) for the best `taken`.
     const size_t taken = std::min(want, count);
-    Buffer<int32_t>& pos = s.window;  // free during outputs
+    Buffer<int32_t>& pos = s.gumbel_rank;
     if (!pos.resize(count)) return {Code::kOutOfMemory, 0};
     for (size_t j = 0; j < count; ++j) pos[j] = static_cast<int32_t>(j);
-    const double* key = s.aux_value.data();
-    const int32_t* tok = s.aux_index.data();
+    const double* key = s.gumbel_keys.data();
+    const int32_t* tok = s.gumbel_tokens.data();
     std::partial_sort(pos.begin(), pos.begin() + taken, pos.end(), [&](int32_t a, int32_t b) {
       return key[a] > key[b] || (key[a] == key[b] && tok[a] < tok[b]);
     });
@@ -227,21 +214,21 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
 
   // Rank in the final distribution: 1 + the kept tokens ranking before it in the order.
   const float zt = c.z[result->token];
-  if (c.list) {
+  if (c.listed) {
     size_t before = 0;
     for (int32_t t : s.list) before += ranks_before(c.z[t], t, zt, result->token);
     result->rank = static_cast<uint32_t>(before + 1);
   } else {
     // A prefix: every token ranking before a kept token is kept.
     result->rank = static_cast<uint32_t>(
-        count_ranking_before(c.z, c.n, zt, static_cast<size_t>(result->token)) + 1);
+        count_ranking_before(c.z, c.n, static_cast<size_t>(result->token)) + 1);
   }
 
   // The top list of the final distribution: kept tokens first (most probable first), then the
   // filtered ones (-Infinity) by logit.
   const size_t top_n = std::min<size_t>(top.capacity, c.n);
   if (top_n > 0 && !c.p.logprobs_raw) {
-    if (!c.list) {
+    if (!c.listed) {
       top_k_unchecked(c.z, c.n, top_n, top.indices, top.logprobs);
       for (size_t j = 0; j < top_n; ++j) {
         const float z = top.logprobs[j];
@@ -252,7 +239,7 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
       }
     } else {
       const size_t m = s.list.size();  // ascending (sorted for the draw)
-      if (!s.aux_index.assign(s.list.data(), m)) return {Code::kOutOfMemory, 0};
+      if (!s.drawn_list.assign(s.list.data(), m)) return {Code::kOutOfMemory, 0};
       list_sort_by_order(c);
       const size_t shown = std::min(top_n, m);
       for (size_t j = 0; j < shown; ++j) {
@@ -261,13 +248,13 @@ Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
       }
       if (top_n > m) {
         const size_t scan = std::min(c.n, top_n + m);
-        if (!s.cand_index.reserve(scan) || !s.cand_value.reserve(scan))
+        if (!s.head_index.reserve(scan) || !s.head_value.reserve(scan))
           return {Code::kOutOfMemory, 0};
-        top_k_unchecked(c.z, c.n, scan, s.cand_index.data(), s.cand_value.data());
+        top_k_unchecked(c.z, c.n, scan, s.head_index.data(), s.head_value.data());
         size_t j = shown;
         for (size_t q = 0; q < scan && j < top_n; ++q) {
-          const int32_t t = s.cand_index[q];
-          if (std::binary_search(s.aux_index.begin(), s.aux_index.end(), t)) continue;
+          const int32_t t = s.head_index[q];
+          if (std::binary_search(s.drawn_list.begin(), s.drawn_list.end(), t)) continue;
           top.indices[j] = t;
           top.logprobs[j++] = kNegInfinity;
         }
@@ -428,7 +415,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
   if (!status.ok()) return status;
 
   // The token's log-probability in softmax(logits) at T = 1, before every stage.
-  double raw_sum = c.raw_sum;
+  double raw_sum = c.raw_logprob_sum;
   if (raw_sum < 0) raw_sum = sum_exp(logits, n, raw.max, 1.0);
   result->raw_logprob = static_cast<double>(logits[result->token]) - raw.max - std::log(raw_sum);
   const size_t top_n = std::min<size_t>(top.capacity, n);

@@ -141,18 +141,24 @@ struct SamplerState {
   Buffer<int32_t> history;  // accepted tokens, oldest first
   // Scratch, grown to the largest size needed and then reused.
   Buffer<Patch> patches;
-  Buffer<int32_t> window;
-  Buffer<float> weights;  // exp((z - max) / T) per token (prefix form)
+  Buffer<int32_t> window;  // penalties: the window's tokens, sorted
+  Buffer<float> weights;   // exp((z - max) / T) per token (prefix form)
   Buffer<double> block_mass;
-  Buffer<int32_t> cand_index;  // sorted candidates (prefix form)
-  Buffer<float> cand_value;
+  Buffer<int32_t> head_index;  // the head of the order, sorted (prefix form)
+  Buffer<float> head_value;
   Buffer<uint64_t> mass_keys;    // top-p's mass selection: the gathered tokens' order keys,
   Buffer<float> mass_weights;    // their weights,
   Buffer<uint64_t> sample_keys;  // and the sorted sample
   Buffer<int32_t> list;          // explicit candidates (list form)
   Buffer<float> list_weights;
-  Buffer<int32_t> aux_index;
-  Buffer<double> aux_value;
+  Buffer<double> list_block_mass;  // draw_list's blocks
+  Buffer<int32_t> list_block_start;
+  Buffer<int32_t> typical_rank;     // typicalP: candidate positions by distance from the entropy,
+  Buffer<double> typical_distance;  // and those distances
+  Buffer<double> gumbel_keys;       // n distinct samples: each kept token's Gumbel key,
+  Buffer<int32_t> gumbel_tokens;    // the token,
+  Buffer<int32_t> gumbel_rank;      // and positions sorted by key
+  Buffer<int32_t> drawn_list;       // the list form's tokens in index order, for the top list
   Buffer<int32_t> dry_repeat;
   Buffer<int64_t> dry_pairs;
 };

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "../chain.h"
+#include "../mass_select.h"
 #include "../passes.h"
 #include "logitkit/kernels.h"
 #include "logitkit/streams.h"
@@ -46,7 +47,7 @@ Status apply_top_k(Chain& c) {
 // The smallest prefix whose mass reaches top_p of the candidates' mass (HF / llama.cpp).
 Status apply_top_p(Chain& c) {
   if (c.p.top_p >= 1) return {};
-  if (c.list) {
+  if (c.listed) {
     list_sort_by_order(c);
     ensure_list_weights(c);
     const Buffer<float>& w = c.s.list_weights;
@@ -72,22 +73,22 @@ Status apply_top_p(Chain& c) {
   // Every weight is <= 1 (the maximum's is exactly 1), so when first_try tokens cannot reach the
   // target the first try would fail: skip it and go straight to the wide-nucleus selection.
   const bool hopeless =
-      c.sorted == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
+      c.head_len == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
   if (!hopeless) {
-    if (c.sorted == 0) {
-      if (!c.s.cand_index.reserve(first_try) || !c.s.cand_value.reserve(first_try))
+    if (c.head_len == 0) {
+      if (!c.s.head_index.reserve(first_try) || !c.s.head_value.reserve(first_try))
         return {Code::kOutOfMemory, 0};
-      top_k_unchecked(c.z, c.n, first_try, c.s.cand_index.data(), c.s.cand_value.data());
-      c.sorted = first_try;
+      top_k_unchecked(c.z, c.n, first_try, c.s.head_index.data(), c.s.head_value.data());
+      c.head_len = first_try;
     }
     double cumulative = 0;
-    for (size_t j = 0; j < std::min(c.kept_len, c.sorted); ++j) {
-      cumulative += c.s.weights[c.s.cand_index[j]];
+    for (size_t j = 0; j < std::min(c.kept_len, c.head_len); ++j) {
+      cumulative += c.s.weights[c.s.head_index[j]];
       if (cumulative >= target)
         return keep_first(c, std::min(c.kept_len, std::max(j + 1, c.min_keep)));
     }
   }
-  if (c.sorted < c.kept_len) {
+  if (c.head_len < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
     if (!c.s.mass_keys.reserve(c.n) || !c.s.mass_weights.reserve(c.n) ||
         !c.s.sample_keys.reserve(kMaxMassSamples))
@@ -96,7 +97,7 @@ Status apply_top_p(Chain& c) {
                               c.s.sample_keys.data()};
     c.kept_len =
         select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
-    c.sorted = 0;  // the sorted first try says nothing about the wider prefix
+    c.head_len = 0;  // the sorted first try says nothing about the wider prefix
   }
   return {};
 }
@@ -116,7 +117,7 @@ Status apply_typical_p(Chain& c) {
   ensure_list_weights(c);
   detail::SamplerState& s = c.s;
   const size_t m = s.list.size();
-  if (!s.aux_index.resize(m) || !s.aux_value.resize(m)) return {Code::kOutOfMemory, 0};
+  if (!s.typical_rank.resize(m) || !s.typical_distance.resize(m)) return {Code::kOutOfMemory, 0};
   double mass = 0;
   for (size_t j = 0; j < m; ++j) mass += s.list_weights[j];
   const double log_mass = std::log(mass);
@@ -128,13 +129,13 @@ Status apply_typical_p(Chain& c) {
   }
   for (size_t j = 0; j < m; ++j) {
     const double log_p = (static_cast<double>(c.z[s.list[j]]) - c.max) * c.inv_t - log_mass;
-    s.aux_value[j] = std::fabs(-log_p - entropy);
-    s.aux_index[j] = static_cast<int32_t>(j);
+    s.typical_distance[j] = std::fabs(-log_p - entropy);
+    s.typical_rank[j] = static_cast<int32_t>(j);
   }
   const float* z = c.z;
   const int32_t* list = s.list.data();
-  const double* shifted = s.aux_value.data();
-  std::sort(s.aux_index.begin(), s.aux_index.end(), [&](int32_t a, int32_t b) {
+  const double* shifted = s.typical_distance.data();
+  std::sort(s.typical_rank.begin(), s.typical_rank.end(), [&](int32_t a, int32_t b) {
     if (shifted[a] != shifted[b]) return shifted[a] < shifted[b];
     return ranks_before(z[list[a]], list[a], z[list[b]], list[b]);
   });
@@ -142,20 +143,20 @@ Status apply_typical_p(Chain& c) {
   double cumulative = 0;
   size_t below = 0;
   for (size_t q = 0; q < m; ++q) {
-    cumulative += s.list_weights[s.aux_index[q]] / mass;
+    cumulative += s.list_weights[s.typical_rank[q]] / mass;
     if (cumulative < c.p.typical_p)
       ++below;
     else
       break;
   }
-  const double cut = shifted[s.aux_index[std::min(below, m - 1)]];
+  const double cut = shifted[s.typical_rank[std::min(below, m - 1)]];
   size_t length = 0;
-  while (length < m && shifted[s.aux_index[length]] <= cut) ++length;
+  while (length < m && shifted[s.typical_rank[length]] <= cut) ++length;
   length = std::max(length, std::min(c.min_keep, m));
   if (length >= m) return {};
-  for (size_t q = 0; q < length; ++q) s.aux_index[q] = list[s.aux_index[q]];
-  s.list.assign(s.aux_index.data(), length);
-  c.by_index = c.by_order = false;
+  for (size_t q = 0; q < length; ++q) s.typical_rank[q] = list[s.typical_rank[q]];
+  s.list.assign(s.typical_rank.data(), length);
+  c.list_by_index = c.list_by_order = false;
   list_changed(c);
   return {};
 }
@@ -210,24 +211,24 @@ Status apply_xtc(Chain& c) {
   for_each_logit(c, [&](int32_t, float z) { above += z >= cut; });
   const size_t drop = above > 0 ? above - 1 : 0;
   if (drop == 0 || st.finite - drop < c.min_keep) return {};
-  if (c.list) {
+  if (c.listed) {
     list_sort_by_order(c);
     Buffer<int32_t>& list = c.s.list;
     for (size_t j = drop; j < list.size(); ++j) list[j - drop] = list[j];
     list.truncate(list.size() - drop);
-    c.by_order = true;
-    c.by_index = list.size() <= 1;
+    c.list_by_order = true;
+    c.list_by_index = list.size() <= 1;
     list_changed(c);
     return {};
   }
   // Prefix form: the dropped tokens are the first `drop` of the order; gather the rest.
-  if (drop > c.sorted) {
-    if (!c.s.cand_index.reserve(drop) || !c.s.cand_value.reserve(drop))
+  if (drop > c.head_len) {
+    if (!c.s.head_index.reserve(drop) || !c.s.head_value.reserve(drop))
       return {Code::kOutOfMemory, 0};
-    top_k_unchecked(c.z, c.n, drop, c.s.cand_index.data(), c.s.cand_value.data());
-    c.sorted = drop;
+    top_k_unchecked(c.z, c.n, drop, c.s.head_index.data(), c.s.head_value.data());
+    c.head_len = drop;
   }
-  const KeptSet dropped = prefix_of(c.s.cand_index.data(), c.s.cand_value.data(), drop);
+  const KeptSet dropped = prefix_of(c.s.head_index.data(), c.s.head_value.data(), drop);
   Buffer<int32_t>& list = c.s.list;
   list.clear();
   if (!list.reserve(st.finite) || !c.s.list_weights.reserve(st.finite))
@@ -238,9 +239,9 @@ Status apply_xtc(Chain& c) {
     if (zi != kNegInfinity && c.kept.contains(zi, index) && !dropped.contains(zi, index))
       list.push_back(static_cast<int32_t>(i));
   }
-  c.list = true;
-  c.by_index = true;
-  c.by_order = false;
+  c.listed = true;
+  c.list_by_index = true;
+  c.list_by_order = false;
   list_changed(c);
   return {};
 }
@@ -260,16 +261,16 @@ Status apply_mirostat(Chain& c) {
   if (m < 2) return {};
   // The m best candidates in order.
   const int32_t* best;
-  if (c.list) {
+  if (c.listed) {
     list_sort_by_order(c);
     best = c.s.list.data();
   } else {
-    if (c.sorted < m) {
-      if (!c.s.cand_index.reserve(m) || !c.s.cand_value.reserve(m)) return {Code::kOutOfMemory, 0};
-      top_k_unchecked(c.z, c.n, m, c.s.cand_index.data(), c.s.cand_value.data());
-      c.sorted = m;
+    if (c.head_len < m) {
+      if (!c.s.head_index.reserve(m) || !c.s.head_value.reserve(m)) return {Code::kOutOfMemory, 0};
+      top_k_unchecked(c.z, c.n, m, c.s.head_index.data(), c.s.head_value.data());
+      c.head_len = m;
     }
-    best = c.s.cand_index.data();
+    best = c.s.head_index.data();
   }
   double sum_ti_bi = 0, sum_ti_sq = 0;
   for (size_t i = 0; i + 1 < m; ++i) {

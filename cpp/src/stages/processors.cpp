@@ -50,9 +50,9 @@ Status apply_allowed_tokens(Chain& c) {
     return {Code::kOutOfMemory, 0};
   c.s.list.clear();
   for (int32_t t : allowed) c.s.list.push_back(t);  // sorted and unique (set_allowed)
-  c.list = true;
-  c.by_index = true;
-  c.by_order = false;
+  c.listed = true;
+  c.list_by_index = true;
+  c.list_by_order = false;
   return {};  // -Infinity entries are dropped after the last processor (finish_processors)
 }
 
