@@ -55,18 +55,22 @@ await factory({ wasmBinary: readFileSync(${JSON.stringify(join(dir, 'logitkit-si
 }
 
 /**
- * Innermost loops: a backward branch and its target, containing no other such range. Branches
- * after the last `ret` belong to out-of-line code (stack checks, traps) jumping back, not to loops.
+ * Innermost loops: a backward branch and its target, containing no other such range. A backward
+ * `jmp` right after a call is out-of-line code (a stack check or trap stub) jumping back, not a
+ * loop.
  */
 function innermostLoops(instructions) {
-  const lastRet = instructions.findLast((x) => /^ret/.test(x.text))?.offset ?? Infinity;
   const loops = [];
-  for (const x of instructions) {
-    if (x.offset > lastRet) break;
-    const branch = /^j\w*\s+0x[0-9a-f]+\s+<\+0x([0-9a-f]+)>/.exec(x.text);
-    const target = branch ? parseInt(branch[1], 16) : NaN;
-    if (target <= x.offset) loops.push({ from: target, to: x.offset });
-  }
+  instructions.forEach((x, i) => {
+    const branch = /^(j\w*)\s+0x[0-9a-f]+\s+<\+0x([0-9a-f]+)>/.exec(x.text);
+    if (!branch) return;
+    const target = parseInt(branch[2], 16);
+    if (target > x.offset) return;
+    const stub =
+      branch[1] === 'jmp' &&
+      instructions.slice(Math.max(0, i - 3), i).some((y) => /^call/.test(y.text));
+    if (!stub) loops.push({ from: target, to: x.offset });
+  });
   return loops.filter((l) => !loops.some((o) => o !== l && o.from >= l.from && o.to <= l.to));
 }
 

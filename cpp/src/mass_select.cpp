@@ -1,6 +1,6 @@
-// Top-p's wide-nucleus selection: estimate the prefix's end from a strided sample, verify a
-// bracket of logits around it in one pass that also gathers the bracket's tokens, then select
-// exactly among those on probability mass.
+// Top-p's wide-nucleus selection: estimate the prefix's end from a strided sample (a selection on
+// its mass, no sort), verify a bracket of logits around it in one pass that also gathers the
+// bracket's tokens, then select exactly among those on probability mass.
 #include "mass_select.h"
 
 #include <algorithm>
@@ -149,34 +149,57 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
   return count;
 }
 
+namespace {
+
+// A kept set {threshold z_b, last_tie_index i_b} whose tie limit excludes nothing (no token ties
+// z_b at an index past i_b) becomes the plain threshold z >= z_b, which the draw tests with one
+// compare instead of four. `keys` must hold every token whose logit is z_b.
+KeptSet without_moot_tie_limit(const uint64_t* keys, size_t count, KeptSet kept) {
+  if (kept.last_tie_index == kAllTies) return kept;
+  const uint64_t boundary = order_key(kept.threshold + 0.0f, kept.last_tie_index);
+  for (size_t j = 0; j < count; ++j) {
+    if (keys[j] >> 32 == boundary >> 32 && keys[j] > boundary) return kept;
+  }
+  kept.last_tie_index = kAllTies;
+  return kept;
+}
+
+}  // namespace
+
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
                           double target, const MassScratch& scratch, KeptSet* kept) {
   LOGITKIT_DEBUG_CHECK(n >= 1 && target <= total_mass * 1.000001,
                        "select_mass_prefix needs a row and a target within its mass");
   // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
-  //    kMaxMassSamples of them), sorted by key.
+  //    kMaxMassSamples of them): the same selection on mass over the sample (no sort), whose
+  //    prefix length is the estimate, with its key in place there.
   const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
   uint64_t* keys = scratch.sample_keys;
+  float* sample_weights = scratch.weight;  // free until the bracket's gather below
   size_t samples = 0;
   double sample_mass = 0;
   for (size_t i = 0; i < n; i += stride) {
     if (weights[i] > 0) {
-      keys[samples++] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
+      keys[samples] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
+      sample_weights[samples++] = weights[i];
       sample_mass += weights[i];
     }
   }
-  std::sort(keys, keys + samples);
-  const auto sample_index = [keys](size_t j) { return static_cast<uint32_t>(keys[j]); };
-  const double sample_target = sample_mass * (target / total_mass);
-  size_t estimate = samples > 0 ? samples - 1 : 0;
-  double cumulative = 0;
-  for (size_t j = 0; j < samples; ++j) {
-    cumulative += weights[sample_index(j)];
-    if (cumulative >= sample_target) {
-      estimate = j;
-      break;
-    }
+  size_t estimate = 0;
+  if (samples > 0) {
+    KeptSet unused;
+    estimate =
+        mass_select(keys, sample_weights, samples, sample_mass * (target / total_mass), &unused) -
+        1;
   }
+  // The logit of the sample's j-th key in the order, j on either side of the estimate: the keys
+  // before the estimate are the smaller ones, so a selection within each side finds it.
+  const auto sample_logit = [&](size_t j) {
+    uint64_t* begin = j < estimate ? keys : keys + estimate + 1;
+    uint64_t* end = j < estimate ? keys + estimate : keys + samples;
+    std::nth_element(begin, keys + j, end);
+    return logits[static_cast<uint32_t>(keys[j])];
+  };
 
   // 2. Verify a bracket of logits around the estimate in one pass; widen it until it holds the
   //    prefix's end. The widest bracket, (-inf, +inf), always does, so this terminates. The same
@@ -184,8 +207,8 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   BracketScan scan;
   float low, high;
   for (size_t margin = std::max<size_t>(4, samples / 64);; margin *= 4) {
-    high = estimate >= margin ? logits[sample_index(estimate - margin)] : kPosInf;
-    low = estimate + margin < samples ? logits[sample_index(estimate + margin)] : kNegInf;
+    high = estimate >= margin ? sample_logit(estimate - margin) : kPosInf;
+    low = estimate + margin < samples ? sample_logit(estimate + margin) : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
     scan = scan_bracket(logits, weights, n, low, high, scratch);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
@@ -199,12 +222,14 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   const double inside_target = target - scan.above_mass;
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
   // already in the order, so one cumulative walk finds the end.
-  if (low == high) {
-    return scan.above_count + mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count,
-                                                    inside_target, kept);
-  }
-  return scan.above_count +
-         mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  const size_t inside_kept =
+      low == high
+          ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target,
+                                  kept)
+          : mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  // Every token tying the boundary's logit is in the bracket, so in the gather.
+  *kept = without_moot_tie_limit(scratch.key, scan.inside_count, *kept);
+  return scan.above_count + inside_kept;
 }
 
 }  // namespace logitkit

@@ -1,6 +1,5 @@
-// The sampler's passes over the whole vocabulary: its weights (with the rounded-argument exp) and
-// the counts behind logit thresholds and ranks.
-#include <array>
+// The sampler's passes over the whole vocabulary: its weights and the counts behind logit
+// thresholds and ranks.
 #include <cmath>
 #include <limits>
 
@@ -14,33 +13,32 @@
 namespace logitkit {
 using namespace simd;
 
-double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
-  if (!rounded_argument_exp_applies(inv_t)) return exact_exp_store_sum(logits, n, max, inv_t, out);
-  const RoundedArgumentExp pass = rounded_argument_exp(max, inv_t);
-  return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
-    const v128_t e = exp_rounded_argument(z, pass);
-    store_lanes(out + i, count, e);
-    return e;
-  });
-}
-
 double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n, float max,
                                                   double inv_t, float* out,
                                                   double* unit_temperature_sum) {
-  if (!rounded_argument_exp_applies(inv_t)) {
+  const ExactArgumentExp pass = exact_argument_exp(max, inv_t), unit = exact_argument_exp(max, 1.0);
+  if (!pass.split || !unit.split) {
     *unit_temperature_sum = sum_exp(logits, n, max, 1.0);
     return exact_exp_store_sum(logits, n, max, inv_t, out);
   }
-  const RoundedArgumentExp pass = rounded_argument_exp(max, inv_t),
-                           unit = rounded_argument_exp(max, 1.0);
-  const std::array<double, 2> sums =
-      block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
-        const v128_t e = exp_rounded_argument(z, pass);
-        store_lanes(out + i, count, e);
-        return std::array<v128_t, 2>{e, exp_rounded_argument(z, unit)};
-      });
-  *unit_temperature_sum = sums[1];
-  return sums[0];
+  // Block by block, one exp after the other over the same kBlock logits (still in L1): each loop
+  // keeps its 11 constants in V8's 16 vector registers, where one loop with both exps spills. Each
+  // block's sum is the one a pass of its own computes.
+  double total = 0, unit_total = 0;
+  for (size_t block = 0; block < n; block += kBlock) {
+    const size_t length = n - block < kBlock ? n - block : kBlock;
+    const float* z = logits + block;
+    float* w = out + block;
+    total += block_sum(z, length, [&](size_t i, v128_t v, size_t count) {
+      const v128_t e = exp_exact_argument_split(v, pass);
+      store_lanes(w + i, count, e);
+      return e;
+    });
+    unit_total += block_sum(
+        z, length, [&](size_t, v128_t v, size_t) { return exp_exact_argument_split(v, unit); });
+  }
+  *unit_temperature_sum = unit_total;
+  return total;
 }
 
 size_t count_at_least(const float* logits, size_t n, float threshold, float* smallest) {

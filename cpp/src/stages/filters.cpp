@@ -70,8 +70,9 @@ Status apply_top_p(Chain& c) {
   const size_t first_try = std::min(c.n, std::max(kTopPFirstTry, c.min_keep));
   const double mass = c.kept_len == c.n ? c.weights_total : mass_stats(c).mass;
   const double target = c.p.top_p * mass;
-  // Every weight is <= 1 (the maximum's is exactly 1), so when first_try tokens cannot reach the
-  // target the first try would fail: skip it and go straight to the wide-nucleus selection.
+  // Every weight is <= 1 + kExactExpRelativeError (the maximum's is exactly 1), so when first_try
+  // tokens cannot reach the target the first try would fail: skip it and go straight to the
+  // wide-nucleus selection.
   const bool hopeless =
       c.head_len == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
   if (!hopeless) {
