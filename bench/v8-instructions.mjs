@@ -7,7 +7,7 @@
 //
 //   node bench/v8-instructions.mjs [--sizes=128256] [--kinds=random,peaked] [--ops=floor,softmax]
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,8 @@ async function countRun(n, kind, op, calls) {
   const dir = mkdtempSync(join(tmpdir(), 'logitkit-v8count-'));
   try {
     const file = join(dir, 'out');
+    const driver = join(dir, 'driver.mjs');
+    writeFileSync(driver, DRIVER);
     await run(
       'valgrind',
       [
@@ -58,9 +60,7 @@ async function countRun(n, kind, op, calls) {
         '--predictable',
         '--no-liftoff',
         '--no-wasm-tier-up',
-        '--input-type=module',
-        '-e',
-        DRIVER,
+        driver,
         String(n),
         kind,
         op,
