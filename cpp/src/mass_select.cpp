@@ -55,8 +55,8 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       const v128_t z = wasm_v128_load(logits + i), w = wasm_v128_load(weights + i);
       const v128_t gt = wasm_f32x4_gt(z, vhigh);
       const v128_t in = wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt);
-      above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
-      inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
+      above = wasm_f32x4_add(above, wasm_v128_and(w, opaque_mask(gt)));
+      inside = wasm_f32x4_add(inside, wasm_v128_and(w, opaque_mask(in)));
       above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
       if (wasm_v128_any_true(in)) {
         // Branch-free compaction: every lane is written, and the count advances past inside
@@ -166,6 +166,79 @@ KeptSet without_moot_tie_limit(const uint64_t* keys, size_t count, KeptSet kept)
 
 }  // namespace
 
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target,
+                          KeptSet* kept) {
+  LOGITKIT_DEBUG_CHECK(count >= 1, "bucket_mass_select needs a candidate");
+  // Buckets of equal width in the keys' upper words (the logits' order), at most kMassBuckets.
+  uint32_t first = UINT32_MAX, last = 0;
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t word = static_cast<uint32_t>(key[j] >> 32);
+    first = std::min(first, word);
+    last = std::max(last, word);
+  }
+  int shift = 0;
+  while (((last - first) >> shift) >= kMassBuckets) ++shift;
+  const auto bucket_of = [&](uint64_t k) {
+    return (static_cast<uint32_t>(k >> 32) - first) >> shift;
+  };
+  double bucket_mass[kMassBuckets] = {};
+  uint32_t bucket_count[kMassBuckets] = {};
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t b = bucket_of(key[j]);
+    bucket_mass[b] += weight[j];
+    ++bucket_count[b];
+  }
+  // The bucket where the cumulative mass reaches the target.
+  double before = 0;
+  size_t before_count = 0, b = 0;
+  const size_t buckets = ((last - first) >> shift) + 1;
+  while (b < buckets && before + bucket_mass[b] < target) {
+    before += bucket_mass[b];
+    before_count += bucket_count[b];
+    ++b;
+  }
+  if (b == buckets) {  // rounding left the target just above the total: keep every candidate
+    *kept = kept_through(*std::max_element(key, key + count));
+    return count;
+  }
+  // Its candidates, moved to the front in their (index) order, then selected exactly.
+  size_t m = 0;
+  for (size_t j = 0; j < count; ++j) {
+    if (bucket_of(key[j]) == b) {
+      std::swap(key[m], key[j]);
+      std::swap(weight[m], weight[j]);
+      ++m;
+    }
+  }
+  // One logit value (ties): already in the order. A few: sort them. Many: quickselect.
+  const bool one_value =
+      std::all_of(key, key + m, [&](uint64_t k) { return k >> 32 == key[0] >> 32; });
+  // (Either selection keeps "every candidate" through rounding as KeptSet{}; here that is the whole
+  // bucket, through its largest key.)
+  const auto within_bucket = [&](size_t length) {
+    if (length == m && kept->threshold == kNegInf && kept->last_tie_index == kAllTies)
+      *kept = kept_through(*std::max_element(key, key + m));
+    return before_count + length;
+  };
+  if (!one_value && m > kSortedBucketMax)
+    return within_bucket(mass_select(key, weight, m, target - before, kept));
+  if (!one_value) {
+    // Insertion sort of the keys with their weights (m is small).
+    for (size_t j = 1; j < m; ++j) {
+      const uint64_t k = key[j];
+      const float w = weight[j];
+      size_t q = j;
+      for (; q > 0 && key[q - 1] > k; --q) {
+        key[q] = key[q - 1];
+        weight[q] = weight[q - 1];
+      }
+      key[q] = k;
+      weight[q] = w;
+    }
+  }
+  return within_bucket(mass_prefix_of_sorted(key, weight, m, target - before, kept));
+}
+
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
                           double target, const MassScratch& scratch, KeptSet* kept) {
   LOGITKIT_DEBUG_CHECK(n >= 1 && target <= total_mass * 1.000001,
@@ -226,7 +299,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
       low == high
           ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target,
                                   kept)
-          : mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+          : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
   // Every token tying the boundary's logit is in the bracket, so in the gather.
   *kept = without_moot_tie_limit(scratch.key, scan.inside_count, *kept);
   return scan.above_count + inside_kept;

@@ -51,4 +51,13 @@ size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t co
 // O(count); the arrays are permuted together.
 size_t mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
 
+// The same prefix again, by bucketing: the candidates' masses summed into at most kMassBuckets
+// buckets of equal width in key order (in `count` order, so the sums are fixed), a walk to the
+// bucket where the cumulative mass reaches the target, and an exact selection among that bucket's
+// candidates only (sorted when at most kSortedBucketMax, else mass_select). Two light passes over
+// the candidates instead of quickselect's partitions; the arrays are permuted together.
+constexpr size_t kMassBuckets = 256;
+constexpr size_t kSortedBucketMax = 64;
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
+
 }  // namespace logitkit
