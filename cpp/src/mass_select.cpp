@@ -38,39 +38,51 @@ KeptSet kept_through(uint64_t key) {
 }
 
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
-                         const MassScratch& out) {
+                         uint32_t* out_index) {
   LOGITKIT_DEBUG_CHECK(low <= high, "scan_bracket's bracket is [low, high]");
   LOGITKIT_DEBUG_CHECK(debug::no_nan(logits, n), "scan_bracket after NaN is ruled out");
-  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high),
-               zero = wasm_f32x4_splat(0);
-  uint64_t* const out_key = out.key;  // locals: the stores below could alias `out` itself
-  float* const out_weight = out.weight;
+  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
   BracketScan scan;
   size_t count = 0;
+  // Adds one vector's above and inside masses and count; returns its inside mask.
+  const auto tally = [&](v128_t z, v128_t w, v128_t& above, v128_t& inside, v128_t& above_count) {
+    const v128_t gt = opaque_mask(wasm_f32x4_gt(z, vhigh));
+    const v128_t in = opaque_mask(wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt));
+    above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
+    inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
+    above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
+    return in;
+  };
+  // Branch-free compaction of the inside lanes' indices: every lane is written and the count
+  // advances past inside lanes only; the writes stay below the scanned position, inside out_index.
+  const auto gather = [&](size_t i, uint32_t mask, uint32_t lanes) {
+    for (uint32_t lane = 0; lane < lanes; ++lane) {
+      out_index[count] = static_cast<uint32_t>(i + lane);
+      count += (mask >> lane) & 1;
+    }
+  };
   size_t i = 0;
   for (; i + kLanes <= n;) {
     const size_t end = std::min(n - n % kLanes, i + kBlock);
     v128_t above = wasm_f32x4_splat(0), inside = above, above_count = wasm_i32x4_splat(0);
-    for (; i < end; i += kLanes) {
-      const v128_t z = wasm_v128_load(logits + i), w = wasm_v128_load(weights + i);
-      const v128_t gt = wasm_f32x4_gt(z, vhigh);
-      const v128_t in = wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt);
-      above = wasm_f32x4_add(above, wasm_v128_and(w, opaque_mask(gt)));
-      inside = wasm_f32x4_add(inside, wasm_v128_and(w, opaque_mask(in)));
-      above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
-      if (wasm_v128_any_true(in)) {
-        // Branch-free compaction: every lane is written, and the count advances past inside
-        // lanes only. The writes stay below i + kLanes <= n, inside the scratch.
-        const uint32_t mask = static_cast<uint32_t>(wasm_i32x4_bitmask(in));
-        float zs[kLanes], ws[kLanes];
-        wasm_v128_store(zs, wasm_f32x4_add(z, zero));  // -0 + 0 = +0
-        wasm_v128_store(ws, w);
-        for (uint32_t lane = 0; lane < kLanes; ++lane) {
-          out_key[count] = order_key(zs[lane], static_cast<uint32_t>(i + lane));
-          out_weight[count] = ws[lane];
-          count += (mask >> lane) & 1;
-        }
+    // Two vectors per step: one branch, and V8's loop overhead, per 8 logits.
+    for (; i + 2 * kLanes <= end; i += 2 * kLanes) {
+      const v128_t in0 = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
+                               inside, above_count);
+      const v128_t in1 = tally(wasm_v128_load(logits + i + 4), wasm_v128_load(weights + i + 4),
+                               above, inside, above_count);
+      if (wasm_v128_any_true(wasm_v128_or(in0, in1))) {
+        gather(i,
+               static_cast<uint32_t>(wasm_i32x4_bitmask(in0)) |
+                   static_cast<uint32_t>(wasm_i32x4_bitmask(in1)) << 4,
+               2 * kLanes);
       }
+    }
+    if (i < end) {
+      const v128_t in = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
+                              inside, above_count);
+      if (wasm_v128_any_true(in)) gather(i, static_cast<uint32_t>(wasm_i32x4_bitmask(in)), kLanes);
+      i += kLanes;
     }
     scan.above_mass += horizontal_sum(above);
     scan.inside_mass += horizontal_sum(inside);
@@ -82,8 +94,7 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       ++scan.above_count;
     } else if (logits[i] >= low) {
       scan.inside_mass += weights[i];
-      out_key[count] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
-      out_weight[count++] = weights[i];
+      out_index[count++] = static_cast<uint32_t>(i);
     }
   }
   scan.inside_count = count;
@@ -283,7 +294,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     high = estimate >= margin ? sample_logit(estimate - margin) : kPosInf;
     low = estimate + margin < samples ? sample_logit(estimate + margin) : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
-    scan = scan_bracket(logits, weights, n, low, high, scratch);
+    scan = scan_bracket(logits, weights, n, low, high, scratch.index);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
   }
 
@@ -291,6 +302,12 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   if (scan.inside_count == 0) {  // only possible through rounding at the widest bracket
     *kept = KeptSet{};
     return n;
+  }
+  // Their keys and weights, in index order.
+  for (size_t j = 0; j < scan.inside_count; ++j) {
+    const uint32_t i = scratch.index[j];
+    scratch.key[j] = order_key(logits[i] + 0.0f, i);  // -0 + 0 = +0
+    scratch.weight[j] = weights[i];
   }
   const double inside_target = target - scan.above_mass;
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is

@@ -146,9 +146,10 @@ struct SamplerState {
   Buffer<double> block_mass;
   Buffer<int32_t> head_index;  // the head of the order, sorted (prefix form)
   Buffer<float> head_value;
-  Buffer<uint64_t> mass_keys;    // top-p's mass selection: the gathered tokens' order keys,
+  Buffer<uint32_t> mass_index;   // top-p's mass selection: the bracket's tokens,
+  Buffer<uint64_t> mass_keys;    // their order keys,
   Buffer<float> mass_weights;    // their weights,
-  Buffer<uint64_t> sample_keys;  // and the sorted sample
+  Buffer<uint64_t> sample_keys;  // and the sample's keys
   Buffer<int32_t> list;          // explicit candidates (list form)
   Buffer<float> list_weights;
   Buffer<double> list_block_mass;  // draw_list's blocks

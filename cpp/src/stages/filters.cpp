@@ -91,10 +91,10 @@ Status apply_top_p(Chain& c) {
   }
   if (c.head_len < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
-    if (!c.s.mass_keys.reserve(c.n) || !c.s.mass_weights.reserve(c.n) ||
-        !c.s.sample_keys.reserve(kMaxMassSamples))
+    if (!c.s.mass_index.reserve(c.n) || !c.s.mass_keys.reserve(c.n) ||
+        !c.s.mass_weights.reserve(c.n) || !c.s.sample_keys.reserve(kMaxMassSamples))
       return {Code::kOutOfMemory, 0};
-    const MassScratch scratch{c.s.mass_keys.data(), c.s.mass_weights.data(),
+    const MassScratch scratch{c.s.mass_index.data(), c.s.mass_keys.data(), c.s.mass_weights.data(),
                               c.s.sample_keys.data()};
     c.kept_len =
         select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
