@@ -1,7 +1,9 @@
-// Helpers shared by the stages: the two candidate forms, weights, cuts and candidate statistics.
+// Helpers shared by the stages: the two candidate forms, weights, patches, cuts and candidate
+// statistics.
 #include "chain.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
@@ -19,6 +21,43 @@ float float_at_least(double x) {
   float f = static_cast<float>(x);
   if (static_cast<double>(f) < x) f = std::nextafter(f, std::numeric_limits<float>::infinity());
   return f;
+}
+
+namespace {
+
+// Clamps a patched logit: a bias can push a large logit past FLT_MAX.
+float finite_or_masked(double z) {
+  if (z > FLT_MAX) return FLT_MAX;
+  if (z < -FLT_MAX) return kNegInfinity;
+  return static_cast<float>(z);
+}
+
+}  // namespace
+
+Status patch_logit(Chain& c, int32_t token, double value) {
+  if (!c.s.patches.push_back({token, c.z[token]})) return {Code::kOutOfMemory, 0};
+  c.z[token] = finite_or_masked(value);
+  c.patched = true;
+  return {};
+}
+
+Status finish_processors(Chain& c) {
+  if (c.listed) {
+    Buffer<int32_t>& list = c.s.list;
+    size_t out = 0;
+    for (size_t j = 0; j < list.size(); ++j) {
+      if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
+    }
+    list.truncate(out);
+    if (out == 0) return {Code::kAllBanned, 0};
+    list_changed(c);
+    return {};
+  }
+  if (!c.patched) return {};
+  const Scan cur = scan_logits(c.z, c.n);
+  if (cur.status.code == Code::kAllNegativeInf) return {Code::kAllBanned, 0};
+  c.max = cur.max;
+  return {};
 }
 
 void ensure_weights(Chain& c) {
@@ -74,8 +113,7 @@ Status to_list(Chain& c) {
     for (size_t j = 0; j < c.kept_len; ++j) {
       if (c.s.head_value[j] != kNegInfinity) list.push_back(c.s.head_index[j]);
     }
-    c.list_by_order = true;
-    c.list_by_index = false;
+    enter_list_form(c, ListOrder::kByOrder);
   } else {
     if (!list.reserve(std::min(c.kept_len, c.n)) ||
         !c.s.list_weights.reserve(std::min(c.kept_len, c.n))) {
@@ -85,11 +123,24 @@ Status to_list(Chain& c) {
       if (c.z[i] != kNegInfinity && c.kept.contains(c.z[i], static_cast<uint32_t>(i)))
         list.push_back(static_cast<int32_t>(i));
     }
-    c.list_by_index = true;
-    c.list_by_order = false;
+    enter_list_form(c, ListOrder::kByIndex);
   }
-  c.listed = true;
   list_changed(c);
+  return {};
+}
+
+void enter_list_form(Chain& c, ListOrder order) {
+  c.listed = true;
+  c.list_by_index = order == ListOrder::kByIndex;
+  c.list_by_order = order == ListOrder::kByOrder;
+}
+
+Status ensure_head(Chain& c, size_t length) {
+  if (length <= c.head_len) return {};
+  if (!c.s.head_index.reserve(length) || !c.s.head_value.reserve(length))
+    return {Code::kOutOfMemory, 0};
+  top_k_unchecked(c.z, c.n, length, c.s.head_index.data(), c.s.head_value.data());
+  c.head_len = length;
   return {};
 }
 
@@ -121,12 +172,8 @@ Status keep_first(Chain& c, size_t length) {
     return {};
   }
   if (length >= c.kept_len) return {};
-  if (length > c.head_len) {
-    if (!c.s.head_index.reserve(length) || !c.s.head_value.reserve(length))
-      return {Code::kOutOfMemory, 0};
-    top_k_unchecked(c.z, c.n, length, c.s.head_index.data(), c.s.head_value.data());
-    c.head_len = length;
-  }
+  const Status st = ensure_head(c, length);
+  if (!st.ok()) return st;
   c.kept_len = length;
   c.kept = prefix_of(c.s.head_index.data(), c.s.head_value.data(), length);
   return to_list(c);

@@ -19,6 +19,7 @@
 #include "debug_check.h"
 #include "kept_set.h"
 #include "logitkit/sampler.h"
+#include "sampler_state.h"
 
 namespace logitkit {
 
@@ -55,14 +56,34 @@ struct Chain {
 // Float helpers.
 float float_at_least(double x);  // smallest float f with (double)f >= x
 
+// The logit whose weight exp((z - max) / T) is exp(log_weight): max + T * log_weight. A
+// candidate's probability is its weight over the candidates' mass, so p >= q exactly when
+// z >= logit_of_weight(c, log q + log mass), and p >= r * p_max when z >= logit_of_weight(c, log
+// r).
+inline double logit_of_weight(const Chain& c, double log_weight) {
+  return static_cast<double>(c.max) + c.temp * log_weight;
+}
+
+// Records a patch (the original value) and writes the new logit, clamped: a value past FLT_MAX
+// becomes FLT_MAX, one below -FLT_MAX (or -Infinity) masks the token.
+Status patch_logit(Chain& c, int32_t token, double value);
+// After the last processor: the candidates' maximum, and kAllBanned when no token is left.
+Status finish_processors(Chain& c);
+
 // Prefix form: makes s.weights valid at the current scale (one exp pass over n).
 void ensure_weights(Chain& c);
 // List form: makes s.list_weights valid (max = list max) at the current scale.
 void ensure_list_weights(Chain& c);
 
+// Makes the head of the order hold at least its first `length` tokens, sorted (length <= n).
+Status ensure_head(Chain& c, size_t length);
+
 // Moves to the list form (no-op when already there). O(kept_len) from the sorted head, else one
 // pass over n.
 Status to_list(Chain& c);
+// Puts the candidates in the list form as they stand in s.list, whose known order is given.
+enum class ListOrder { kByIndex, kByOrder, kNeither };
+void enter_list_form(Chain& c, ListOrder order);
 void list_sort_by_order(Chain& c);
 void list_sort_by_index(Chain& c);
 // Recomputes `max` over the list and marks its weights stale. The list must be non-empty.
@@ -123,26 +144,5 @@ void for_each_logit(Chain& c, Visit visit) {
       visit(static_cast<int32_t>(i), zi);
   }
 }
-
-// ---- stages (cpp/src/stages) ----
-Status apply_logit_bias(Chain& c);
-Status apply_allowed_tokens(Chain& c);
-Status apply_bad_words(Chain& c);
-Status apply_no_repeat_ngram(Chain& c);
-Status apply_penalties(Chain& c);
-Status apply_dry(Chain& c);
-// Records a patch (the original value) and writes the new logit.
-Status patch_logit(Chain& c, int32_t token, double value);
-
-Status apply_temperature(Chain& c);
-Status apply_top_k(Chain& c);
-Status apply_top_p(Chain& c);
-Status apply_min_p(Chain& c);
-Status apply_typical_p(Chain& c);
-Status apply_epsilon(Chain& c);
-Status apply_eta(Chain& c);
-Status apply_top_n_sigma(Chain& c);
-Status apply_xtc(Chain& c);
-Status apply_mirostat(Chain& c);
 
 }  // namespace logitkit

@@ -1,5 +1,5 @@
 // The zero-copy path: LogitsBuffers survive wasm memory growth, in-place calls allocate nothing,
-// and the API surface of SPEC.md exists.
+// and the documented API surface exists.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -7,7 +7,7 @@ import { load, LogitsBuffer, Sampler, simdSupported } from '../../dist/index.js'
 import { ACCURACY } from './contracts.mjs';
 import { normalLogits, refSoftmax } from './helpers.mjs';
 
-test('every name of the SPEC.md API contract exists', async () => {
+test('every name of the documented API exists', async () => {
   const lk = await load();
   for (const name of [
     'softmax',

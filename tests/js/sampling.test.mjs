@@ -1,4 +1,4 @@
-// Sampling semantics (SPEC.md): the kept set of every filter, logprob and rawLogprob, chi-square
+// Sampling semantics (README, Sampling): the kept set of every filter, logprob and rawLogprob, chi-square
 // tests on frequencies, seeded reproducibility across builds, and the stateful Sampler.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
