@@ -221,7 +221,10 @@ TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within f
     std::vector<float> w(n);
     logitkit::exact_exp_store_sum(z.data(), n, max, 1.0, w.data());
     std::vector<uint32_t> index(n);
-    for (auto [low, high] : {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+    // No structured bindings here: clang 14 cannot capture them in INFO's lambda.
+    for (const auto& bracket :
+         {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+      const float low = bracket.first, high = bracket.second;
       const logitkit::BracketScan scan =
           logitkit::scan_bracket(z.data(), w.data(), n, low, high, index.data());
       size_t above = 0;
