@@ -54,6 +54,19 @@ double kept_block_masses(const float* logits, const float* weights, size_t n, co
     const int32_t first = static_cast<int32_t>(begin);
     v128_t index = wasm_i32x4_make(first, first + 1, first + 2, first + 3);
     size_t i = begin;
+    // Two vectors per step (V8's loop overhead, a stack check among it, once per 8 tokens), added
+    // to the one accumulator in index order: the same arithmetic as one vector per step.
+    for (; i + 2 * kLanes <= full_end; i += 2 * kLanes) {
+      const v128_t kept_w0 =
+          kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
+      if (TieLimit) index = wasm_i32x4_add(index, four);
+      const v128_t kept_w1 = kept_weights(wasm_v128_load(logits + i + kLanes),
+                                          wasm_v128_load(weights + i + kLanes), index);
+      if (TieLimit) index = wasm_i32x4_add(index, four);
+      acc = wasm_f32x4_add(wasm_f32x4_add(acc, kept_w0), kept_w1);
+      nonzero = wasm_i32x4_sub(wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w0, zero)),
+                               wasm_f32x4_gt(kept_w1, zero));
+    }
     for (; i < full_end; i += kLanes) {
       const v128_t kept_w =
           kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
