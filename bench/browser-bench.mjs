@@ -10,27 +10,18 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/browser.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
 import { KINDS } from './inputs.mjs';
 import { addInstructionCounts } from './instructions.mjs';
 import { addNativeTimes } from './native.mjs';
-import { renderErrors, renderFloorTable, renderOpTables, renderSummary } from './report.mjs';
+import { renderRun } from './report.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 const DEFAULT_SIZES = [128256, 262144];
 // Chromium rounds performance.now() to 100 µs on pages that are not cross-origin isolated, so
 // every timed batch lasts at least 5 ms (2% resolution); see timing.mjs.
 const BROWSER_TIMING = { minSampleMs: 5 };
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const path = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -63,7 +54,7 @@ async function main() {
       '/tfjs-backend-wasm/': path('../node_modules/@tensorflow/tfjs-backend-wasm/dist'),
     },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
@@ -108,15 +99,12 @@ async function main() {
       }
     }
 
-    console.log(`${renderFloorTable(configs)}\n`);
-    console.log(renderOpTables(configs));
-    const errors = renderErrors(configs);
-    if (errors) console.log(`\n${errors}`);
     console.log(
-      '\nPerformance targets in Chromium (tf.softmax: >= 2x here), at V = 128256 and 262144 on random and peaked logits:',
-    );
-    console.log(
-      renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs, environment: 'chromium' })),
+      renderRun(
+        configs,
+        'Performance targets in Chromium (tf.softmax: >= 2x here), at V = 128256 and 262144 on random and peaked logits:',
+        evaluateTargets({ configs, wasmKiB: sizes, loadMs, environment: 'chromium' }),
+      ),
     );
     if (args.json) {
       writeFileSync(

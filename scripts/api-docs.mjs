@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes docs/API.md, the API reference, from the published type declarations (dist/index.d.ts and
-// dist/logprobs/index.d.ts, after scripts/build.sh) with the TypeScript compiler API, so the
-// reference says exactly what users' editors show. It lists every export of both entry points;
+// Writes docs/API.md, the API reference, from the published type declarations (dist/index.d.ts,
+// dist/logprobs/index.d.ts and the runtime adapters' entries, after scripts/build.sh) with the TypeScript compiler API, so the
+// reference says exactly what users' editors show. It lists every export of every entry point;
 // members marked @internal and private members are left out.
 //
 //   node scripts/api-docs.mjs           regenerate docs/API.md
@@ -17,6 +17,9 @@ const OUTPUT = join(ROOT, 'docs/API.md');
 const ENTRIES = [
   { specifier: 'logitkit', file: 'dist/index.d.ts' },
   { specifier: 'logitkit/logprobs', file: 'dist/logprobs/index.d.ts' },
+  { specifier: 'logitkit/transformers', file: 'dist/transformers/index.d.ts' },
+  { specifier: 'logitkit/webllm', file: 'dist/webllm/index.d.ts' },
+  { specifier: 'logitkit/onnxruntime', file: 'dist/onnxruntime/index.d.ts' },
 ];
 const SECTIONS = [
   ['function', 'Functions'],
@@ -144,24 +147,29 @@ function renderClass(symbol, declaration, where) {
 const resolve = (symbol) =>
   symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 
+/** The declaration that documents a symbol: a class merged with an interface is the class. */
+const mainDeclaration = (symbol) =>
+  symbol.declarations.find((d) => ts.isClassDeclaration(d)) ?? symbol.declarations[0];
+
 function renderExport(entry, exported) {
   const symbol = resolve(exported);
   const declarations = symbol.declarations ?? [];
-  const kind = kindOf(declarations[0]);
+  const main = mainDeclaration(symbol);
+  const kind = kindOf(main);
   const where = `${entry.specifier}: ${exported.name}`;
   const doc = requireDoc(docOf(symbol), where);
   const lines = [`#### \`${exported.name}\``, ''];
-  const notes = fileNotes(declarations[0]);
+  const notes = fileNotes(main);
   if (notes) lines.push(notes, '');
   if (kind === 'function' || kind === 'type' || kind === 'const') {
     const code =
       kind === 'const'
-        ? `const ${codeOf(declarations[0])}` // the VariableDeclaration, without its `declare const`
+        ? `const ${codeOf(main)}` // the VariableDeclaration, without its `declare const`
         : declarations.map(codeOf).join('\n');
     lines.push(fence(code), '');
     if (doc) lines.push(doc, '');
   } else {
-    const declaration = declarations[0];
+    const declaration = main;
     const heritage = (declaration.heritageClauses ?? [])
       .map((clause) => clause.getText())
       .join(' ');
@@ -237,7 +245,7 @@ function renderEntry(entry) {
   // Functions first, so a file's description lands on its main function rather than on a type.
   const order = Object.fromEntries(SECTIONS.map(([kind], i) => [kind, i]));
   const rendered = exported
-    .map((symbol) => ({ symbol, kind: kindOf(resolve(symbol).declarations[0]) }))
+    .map((symbol) => ({ symbol, kind: kindOf(mainDeclaration(resolve(symbol))) }))
     .sort((a, b) => order[a.kind] - order[b.kind])
     .map(({ symbol }) => renderExport(entry, symbol));
   const out = [`## \`${entry.specifier}\``, '', moduleDoc(file), ''];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Confidence report for a saved LLM API response with logprobs (any provider logitkit/logprobs
-// reads: OpenAI, Gemini, Ollama, llama.cpp, vLLM; plain JSON, chunk arrays, SSE or NDJSON).
+// reads: OpenAI, Gemini, Ollama, llama.cpp, vLLM, SGLang, TGI; plain JSON, chunk arrays, SSE or
+// NDJSON).
 //
 //   node examples/logprobs-report/report.mjs examples/logprobs-report/sample-openai.json [threshold]
 //

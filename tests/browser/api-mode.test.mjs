@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { meanLogprob, parseLogprobs, perplexity } from '../../dist/logprobs/index.js';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const fixtureDir = fileURLToPath(new URL('../fixtures/logprobs/', import.meta.url));
 const fixture = (name) => readFileSync(fixtureDir + name, 'utf8');
@@ -115,6 +115,87 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         else close(await statValue(page, 'perplexity'), ppl);
         assert.doesNotMatch(await page.textContent('[data-mode="api"]'), /NaN|\uFFFD/, name);
       }
+    });
+  });
+
+  test('the new response shapes (issue 12) show the text, counts and perplexity Node computes', async () => {
+    // A mislabelled TGI chat response, an old-format llama.cpp stream whose last event repeats
+    // every token, Gemini with protobuf "-Infinity", a legacy "bytes: \\x.." token, SGLang and
+    // TGI native responses (text without the special </s>), an SGLang batch.
+    const gemini = JSON.stringify({
+      candidates: [
+        {
+          index: 0,
+          content: { parts: [{ text: 'Hi!' }] },
+          logprobsResult: {
+            chosenCandidates: [
+              { token: 'Hi', logProbability: -0.25 },
+              { token: '!', logProbability: -0.5 },
+            ],
+            topCandidates: [
+              { candidates: [{ token: 'Hi', logProbability: -0.25 }] },
+              {
+                candidates: [
+                  { token: '!', logProbability: -0.5 },
+                  { token: '?', logProbability: '-Infinity' },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const legacy = JSON.stringify({
+      object: 'text_completion',
+      choices: [
+        {
+          index: 0,
+          text: 'Say “x',
+          logprobs: {
+            tokens: ['Say', 'bytes: \\xe2\\x80\\x9c', 'x'],
+            token_logprobs: [-0.5, -0.25, -1],
+            top_logprobs: null,
+            text_offset: [0, 3, 5],
+          },
+        },
+      ],
+    });
+    const cases = [
+      [fixture('tgi-chat-mislabelled.json'), 'Bonjour à tous', '1 choice, 4 tokens'],
+      [fixture('llamacpp-legacy-stream.sse'), ' Paris, of', '1 choice, 3 tokens'],
+      [gemini, 'Hi!', '1 choice, 2 tokens'],
+      [legacy, 'Say “x', '1 choice, 3 tokens'],
+      [fixture('sglang-generate-stream.sse'), ' Paris. It is', '1 choice, 4 tokens'],
+      [
+        fixture('tgi-generate.json'),
+        ' Deep learning is a subset of machine learning.',
+        '2 choices, 17 tokens',
+      ],
+      [fixture('sglang-batch.json'), 'Yes', '2 choices, 2 tokens'],
+    ];
+    await withPage(async (page) => {
+      for (const [text, expected, counts] of cases) {
+        const choice = parseLogprobs(text).choices[0];
+        assert.equal(choice.text, expected);
+        await paste(page, text, expected);
+        await page.waitForFunction(
+          (c) =>
+            document.querySelector('[data-mode="api"] .parse-msg.is-ok')?.textContent.includes(c),
+          counts,
+          { timeout: 5000 },
+        );
+        close(await statValue(page, 'perplexity'), perplexity(choice));
+        assert.doesNotMatch(await page.textContent('[data-mode="api"]'), /NaN|\uFFFD/, expected);
+      }
+      // SGLang's and TGI's prompt logprobs are the "Prompt" sequence.
+      const tgi = parseLogprobs(fixture('tgi-generate.json')).choices[0];
+      await paste(page, fixture('tgi-generate.json'), tgi.text);
+      await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
+        tgi.prompt.text,
+      );
+      close(await statValue(page, 'perplexity'), perplexity(tgi.prompt));
     });
   });
 
@@ -260,9 +341,8 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         () => document.querySelector('[data-mode="api"] .heatmap').textContent === 'No! Sorry',
       );
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
-      await page.waitForFunction(
-        () => location.hash.includes('th=0.9') && location.hash.includes('apiz='),
-      );
+      await page.waitForFunction(() => location.hash.includes('th=0.9'));
+      assert.doesNotMatch(page.url(), /apiz?=/, 'the pasted response stays out of the URL');
       const spans = await page.$$eval('.span-button', (bs) =>
         bs.map((b) => b.querySelector('.tok').textContent),
       );
@@ -286,11 +366,16 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       await first.click();
       assert.equal(await page.locator('.heat-cell.is-highlighted').count(), 0);
       // An out-of-range threshold is the library's RangeError, next to the control.
+      // An out-of-range threshold, committed, is the library's RangeError next to the control.
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0');
+      await page.getByLabel('Low-confidence threshold', { exact: true }).press('Enter');
       await page.getByText('threshold must be in (0, 1]').waitFor();
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
       await page.waitForFunction(() => location.hash.includes('th=0.9'));
-      url = page.url();
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result="share"]');
+      url = await page.inputValue('[data-mode="api"] .share-field');
+      assert.ok(url.includes('apiz='), 'a share link holds the response, compressed');
       assert.ok(url.length < text.length, 'the response is stored compressed');
     });
     await withPage(
@@ -311,20 +396,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     for (const width of [1280, 375]) {
       await withPage(
         async (page) => {
-          const unlabelled = await page.$$eval(
-            '[data-mode="api"] :is(input, textarea, select, button)',
-            (els) =>
-              els
-                .filter((el) => {
-                  const named =
-                    el.labels?.length > 0 ||
-                    el.getAttribute('aria-label') ||
-                    el.getAttribute('aria-labelledby') ||
-                    (el.tagName === 'BUTTON' && el.textContent.trim());
-                  return !named;
-                })
-                .map((el) => el.outerHTML.slice(0, 80)),
-          );
+          const unlabelled = await unlabelledControls(page, '[data-mode="api"]');
           assert.deepEqual(unlabelled, []);
           await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.7');
           await page.locator('.span-button').first().click();
@@ -345,6 +417,68 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       );
     }
   });
+
+  for (const width of [1280, 375]) {
+    test(`${width} px: a response without logprobs says so and how to request them; an API error shows its own message; an unknown shape lists the known ones`, async () => {
+      await withPage(
+        async (page) => {
+          const message = page.locator('[data-mode="api"] .parse-msg');
+          const cases = [
+            [
+              {
+                id: 'x',
+                object: 'chat.completion',
+                choices: [
+                  {
+                    index: 0,
+                    message: { role: 'assistant', content: 'Hi' },
+                    logprobs: null,
+                    finish_reason: 'stop',
+                  },
+                ],
+              },
+              'no-logprobs',
+              /This OpenAI Chat Completions response has no logprobs.*"logprobs": true, "top_logprobs": 5/,
+            ],
+            [
+              { candidates: [{ content: { parts: [{ text: 'Hi' }] }, index: 0 }] },
+              'no-logprobs',
+              /This Google Gemini response has no logprobs.*"responseLogprobs": true/,
+            ],
+            [
+              {
+                error: {
+                  message: 'Incorrect API key provided: sk-abc.',
+                  type: 'invalid_request_error',
+                  code: 'invalid_api_key',
+                },
+              },
+              'api-error',
+              /The API answered with an error: Incorrect API key provided: sk-abc\./,
+            ],
+            [
+              { foo: [1, 2, 3] },
+              'unknown-shape',
+              /not a response layout the page knows.*OpenAI Chat Completions.*completion_probabilities/s,
+            ],
+          ];
+          for (const [body, problem, pattern] of cases) {
+            await responseBox(page).fill(JSON.stringify(body));
+            await page.waitForSelector(`[data-mode="api"] .parse-msg[data-problem="${problem}"]`);
+            const text = await message.textContent();
+            assert.match(text, pattern);
+            assert.doesNotMatch(text, /1 choice, 0 tokens|all scored|pass options\.provider/);
+          }
+          assert.equal(
+            await page.isVisible('[data-stat="tokens"]'),
+            false,
+            'no summary of nothing',
+          );
+        },
+        { width },
+      );
+    });
+  }
 });
 
 /** The tooltip's alternatives as [token cell text, p, logprob]. */

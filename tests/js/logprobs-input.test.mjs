@@ -1,12 +1,8 @@
 // Input forms (object, JSON text, chunk arrays, SSE, NDJSON) and typed errors naming JSON paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  parseLogprobs,
-  detectProvider,
-  LogprobsParseError,
-  PROVIDERS,
-} from '../../dist/logprobs/index.js';
+import { parseLogprobs, detectProvider, PROVIDERS } from '../../dist/logprobs/index.js';
+import { throwsAt } from './logprobs-support.mjs';
 
 const entry = (token, logprob, extra = {}) => ({
   token,
@@ -23,19 +19,6 @@ const chunk = (content, index = 0) => ({
   object: 'chat.completion.chunk',
   choices: [{ index, delta: {}, logprobs: { content } }],
 });
-
-/** Asserts a LogprobsParseError with this exact path (and optionally a message pattern). */
-function throwsAt(fn, path, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof LogprobsParseError, `expected LogprobsParseError, got ${error}`);
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, 'LogprobsParseError');
-    assert.equal(error.path, path);
-    assert.ok(error.message.startsWith(`${path}: `));
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 test('the same response as object, JSON text, chunk array, chunk strings and SSE gives the same tokens', () => {
   const whole = chat([entry('a', -0.1), entry('b', -0.2)]);
@@ -206,6 +189,8 @@ test('detectProvider covers every provider id', () => {
     ollama: { model: 'llama3.2', created_at: '2025-01-01T00:00:00Z', response: '', done: true },
     llamacpp: { content: '', completion_probabilities: [] },
     vllm: { choices: [], prompt_logprobs: [null] },
+    sglang: { text: '', meta_info: { id: 'a', output_token_logprobs: [] } },
+    tgi: { generated_text: '', details: { tokens: [], prefill: [] } },
   };
   for (const id of PROVIDERS) assert.equal(detectProvider(samples[id]), id);
   // vLLM wins in a stream when any chunk has prompt logprobs.

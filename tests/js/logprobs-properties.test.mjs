@@ -226,3 +226,118 @@ test('text rebuilt from arbitrary byte splits equals the original string; offset
     { numRuns: 500 },
   );
 });
+
+/** A token sequence with many repeats: few distinct texts and logprobs. */
+const repetitiveTokens = fc.array(
+  fc.record({
+    token: fc.constantFrom('a', 'b', ' ', '\n', 'ha'),
+    logprob: fc.constantFrom(0, -0.5, -Infinity),
+  }),
+  { minLength: 1, maxLength: 12 },
+);
+/** Cut points splitting n tokens into chunks of at least one token. */
+const chunking = (n) =>
+  fc
+    .uniqueArray(fc.integer({ min: 1, max: Math.max(1, n - 1) }), { maxLength: n - 1 })
+    .map((cuts) => [0, ...cuts.filter((c) => c < n).sort((a, b) => a - b), n]);
+const pieces = (tokens, bounds) => bounds.slice(1).map((end, i) => tokens.slice(bounds[i], end));
+const spell = (tokens) => tokens.map((t) => t.token).join('');
+
+test('streams merge to the tokens of the whole response, however chunked, with or without a repeating final event', () => {
+  const sample = repetitiveTokens.chain((tokens) =>
+    fc.tuple(fc.constant(tokens), chunking(tokens.length), fc.boolean(), fc.boolean()),
+  );
+  fc.assert(
+    fc.property(sample, ([tokens, bounds, repeatAll, withCount]) => {
+      const parts = pieces(tokens, bounds);
+      const entry = (t) => ({ token: t.token, logprob: t.logprob, top_logprobs: [] });
+      const expected = tokens.map((t) => [t.token, t.logprob]);
+      const read = (input) =>
+        parseLogprobs(input).choices[0].tokens.map((t) => [t.token, t.logprob]);
+      let done = 0;
+      // llama.cpp: partials, then a final stop event (the old format repeats every entry).
+      const llama = parts.map((part) => {
+        done += part.length;
+        return {
+          content: spell(part),
+          stop: false,
+          ...(withCount ? { tokens_predicted: done } : {}),
+          completion_probabilities: part.map(entry),
+        };
+      });
+      llama.push({
+        content: '',
+        stop: true,
+        tokens_predicted: tokens.length,
+        ...(repeatAll ? { completion_probabilities: tokens.map(entry) } : {}),
+      });
+      assert.deepEqual(read(llama), expected);
+      // SGLang: cumulative or incremental lists, placed by completion_tokens.
+      done = 0;
+      const sglang = parts.map((part) => {
+        done += part.length;
+        const list = (repeatAll ? tokens.slice(0, done) : part).map((t, i) => [
+          t.logprob,
+          i,
+          t.token,
+        ]);
+        return {
+          text: '',
+          meta_info: { id: 'r', output_token_logprobs: list, completion_tokens: done },
+        };
+      });
+      assert.deepEqual(read(sglang), expected);
+      // OpenAI chat: the last chunk carries finish_reason and either its own tokens or all of them.
+      const chat = parts.map((part, i) => {
+        const last = i === parts.length - 1;
+        const own = !(last && repeatAll);
+        return {
+          object: 'chat.completion.chunk',
+          choices: [
+            {
+              index: 0,
+              delta: own ? { content: spell(part) } : {},
+              logprobs: { content: (own ? part : tokens).map(entry) },
+              finish_reason: last ? 'stop' : null,
+            },
+          ],
+        };
+      });
+      assert.deepEqual(read(chat), expected);
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test("OpenAI's escaped tokens: literal text and \\xNN escapes of high bytes decode to their bytes", () => {
+  const literal = fc.string({ maxLength: 4 }).filter((s) => !s.includes('\\'));
+  const segment = fc.oneof(
+    literal.map((text) => ({ text, bytes: [...Buffer.from(text, 'utf8')] })),
+    fc.integer({ min: 0x80, max: 0xff }).chain((byte) =>
+      fc.boolean().map((upper) => {
+        const hex = byte.toString(16);
+        return { text: `\\x${upper ? hex.toUpperCase() : hex}`, bytes: [byte] };
+      }),
+    ),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(segment, { minLength: 1, maxLength: 6 }),
+      fc.boolean(),
+      (segments, prefix) => {
+        const escaped = segments.map((s) => s.text).join('');
+        const bytes = segments.flatMap((s) => s.bytes);
+        const hasEscape = segments.some((s) => s.text.startsWith('\\x'));
+        const token = (prefix ? 'bytes:' : '') + escaped;
+        const response = {
+          object: 'text_completion',
+          choices: [{ index: 0, logprobs: { tokens: [token], token_logprobs: [-1] } }],
+        };
+        const [read] = parseLogprobs(response).choices[0].tokens;
+        if (hasEscape) assert.deepEqual(read.bytes, bytes);
+        else assert.equal(read.bytes, undefined);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

@@ -171,6 +171,7 @@ test('Gemini snake_case (Python SDK model_dump) reads the same', () => {
         top_candidates: c.logprobsResult.topCandidates.map((s) => ({
           candidates: s.candidates.map((x) => ({
             token: x.token,
+            token_id: x.tokenId,
             log_probability: x.logProbability,
           })),
         })),

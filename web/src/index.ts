@@ -4,6 +4,12 @@
  */
 export { load, simdSupported, type LoadOptions } from './load.js';
 export {
+  instantiateBuild,
+  type WasmBuild,
+  type EmscriptenFactory,
+  type EmscriptenModuleArg,
+} from './wasm-build.js';
+export {
   Logitkit,
   type SoftmaxOptions,
   type TemperatureOptions,
@@ -15,7 +21,11 @@ export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
-export type { SamplingOptions } from './sampling/options.js';
+export type {
+  SamplingOptions,
+  CanonicalSamplingOptions,
+  SamplingOptionAliases,
+} from './sampling/options.js';
 export { STAGES, ORDER_PRESETS, type StageName } from './sampling/stages.js';
 export type { Logits, DType } from './input.js';
 export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';

@@ -3,8 +3,9 @@
  *
  * The known set at a token's position is its `topLogprobs` entries that have a logprob, plus the
  * chosen token itself when it is not already listed (a sampled token can fall outside the top-N;
- * "already listed" compares the token text, and also `bytes` when both sides have them). Entries
- * without a logprob (the `-9999` sentinel, absent values) are unknown mass, not zero.
+ * "already listed" compares ids when both sides have one, else the token text, and also `bytes`
+ * when both sides have them). Entries without a logprob (the `-9999` sentinel, absent values) are
+ * unknown mass, not zero.
  */
 import { checkLogprob, checkToken } from './arguments.js';
 import type { LogprobToken, TopLogprob } from './types.js';
@@ -33,7 +34,8 @@ export interface KnownDistribution {
 /**
  * The tokens whose probability is known at `token`'s position, most likely first: its
  * `topLogprobs` entries that have a logprob, plus the token itself when it is not listed (a sampled
- * token can fall outside the top-N; "listed" compares the text, and `bytes` when both have them).
+ * token can fall outside the top-N; "listed" compares ids when both have one, else the text, and
+ * `bytes` when both have them).
  * Entries without a logprob (the `-9999` sentinel, absent values) are unknown mass, not zero.
  * @throws TypeError / RangeError naming a malformed token or alternative (prefixed with `name`).
  */
@@ -65,8 +67,13 @@ export function knownDistribution(token: LogprobToken, name = 'token'): KnownDis
   return { entries, probabilities: entries.map((e) => e.probability), listedMinimum };
 }
 
-/** Same token: equal text, and equal bytes when both sides have them (several byte tokens print as U+FFFD). */
+/**
+ * Same token: equal ids when both sides have one (SGLang without token text sends only ids);
+ * otherwise equal text, and equal bytes when both sides have them (several byte tokens print as
+ * U+FFFD).
+ */
 function sameToken(a: TopLogprob, b: TopLogprob): boolean {
+  if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
   if (a.token !== b.token) return false;
   if (a.bytes === undefined || b.bytes === undefined) return true;
   return a.bytes.length === b.bytes.length && a.bytes.every((byte, i) => byte === b.bytes?.[i]);

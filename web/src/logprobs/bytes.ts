@@ -8,6 +8,7 @@
 import type { LogprobToken, TokenSequence, TopLogprob } from './types.js';
 
 const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
 
 /** Text of a token sequence and where each token sits in it (UTF-16 code units). */
 export interface DecodedTokens {
@@ -24,7 +25,8 @@ export interface DecodedTokens {
 
 /**
  * Decodes tokens to text. Contract:
- * - A token's bytes are `token.bytes` when present, else the UTF-8 encoding of `token.token`.
+ * - A token's bytes are `token.bytes` when present, else the UTF-8 encoding of `token.token`; a
+ *   special token (`special: true`, such as end-of-sequence) has none: it adds no text.
  * - The concatenated bytes are decoded once as UTF-8 (invalid sequences become U+FFFD, as in
  *   `TextDecoder`), so characters split across tokens are whole.
  * - `offsets[i]` is the length of the text decoded from the bytes before token i, i.e. where
@@ -39,8 +41,9 @@ export function decodeTokens(tokens: readonly TopLogprob[]): DecodedTokens {
   if (!tokens.some((t) => t.bytes !== undefined)) {
     // No byte data anywhere: the text is the plain concatenation (same result, no codec work).
     for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as TopLogprob;
       offsets[i] = text.length;
-      text += (tokens[i] as TopLogprob).token;
+      if (token.special !== true) text += token.token;
       ends[i] = text.length;
     }
     return { text, offsets, ends };
@@ -52,7 +55,11 @@ export function decodeTokens(tokens: readonly TopLogprob[]): DecodedTokens {
     const token = tokens[i] as TopLogprob;
     offsets[i] = text.length;
     const bytes =
-      token.bytes === undefined ? encoder.encode(token.token) : Uint8Array.from(token.bytes);
+      token.special === true
+        ? NO_BYTES
+        : token.bytes === undefined
+          ? encoder.encode(token.token)
+          : Uint8Array.from(token.bytes);
     text += decoder.decode(bytes, { stream: true });
     for (const byte of bytes) continuationBytesDue = nextDue(continuationBytesDue, byte);
     if (continuationBytesDue === 0) {
@@ -81,22 +88,55 @@ export function finishSequence(tokens: LogprobToken[]): TokenSequence {
   return { tokens, text };
 }
 
-const ESCAPED_BYTES = /^(?:bytes:)?((?:\\x[0-9a-fA-F]{2})+)$/;
+/** `\xNN` for a byte 0x80..0xFF: the only bytes a backslash-replacing UTF-8 decoder escapes. */
+const HIGH_BYTE_ESCAPE = /\\x[89a-fA-F][0-9a-fA-F]/;
+const LEGACY_PREFIX = 'bytes:';
 
 /**
- * OpenAI writes a token that is not valid UTF-8 on its own as escaped bytes: `bytes:\xNN\xNN` in
- * the legacy Completions API, `\xNN\xNN` in Chat Completions and Responses (literal backslashes).
- * Returns those bytes, or `undefined` for a normal token. Parsers call this only when the
- * provider sent no `bytes` field (legacy Completions and Responses stream events never do), so a
- * split emoji still decodes whole.
+ * OpenAI writes a token that is not valid UTF-8 on its own with its invalid bytes escaped, as
+ * Python's `errors="backslashreplace"` does: each byte 0x80..0xFF that is not part of a valid
+ * character becomes the four characters `\xNN`, and the rest stays literal text. The legacy
+ * Completions API also puts `bytes:` in front (`bytes: \xe2\x80\x9c` is the bytes 20 E2 80 9C);
+ * Chat Completions and Responses do not (`\xf0\x9f\x99`, `" \xe2"`).
+ *
+ * Returns the token's bytes (literal characters as UTF-8, escapes as the byte they name) when the
+ * token holds at least one such escape, else `undefined` (a normal token). `\xNN` below 0x80 is
+ * never an escape (those bytes are valid UTF-8 by themselves), so it stays literal text, as does
+ * `bytes:` before a token without escapes. Parsers call this only when the provider sent no
+ * `bytes` field, so a split emoji still decodes whole.
  */
 export function bytesFromEscapedToken(token: string): number[] | undefined {
-  if (token.length < 4 || (token.charCodeAt(0) !== 92 /* \ */ && !token.startsWith('bytes:')))
-    return undefined;
-  const match = ESCAPED_BYTES.exec(token);
-  if (match === null) return undefined;
-  const hex = match[1] as string;
+  if (token.length < 4 || !token.includes('\\x') || !HIGH_BYTE_ESCAPE.test(token)) return undefined;
+  const body = token.startsWith(LEGACY_PREFIX) ? token.slice(LEGACY_PREFIX.length) : token;
   const bytes: number[] = [];
-  for (let i = 0; i < hex.length; i += 4) bytes.push(parseInt(hex.slice(i + 2, i + 4), 16));
+  let literalStart = 0;
+  const flushLiteral = (end: number): void => {
+    if (end > literalStart)
+      for (const byte of encoder.encode(body.slice(literalStart, end))) bytes.push(byte);
+  };
+  for (let i = 0; i + 3 < body.length; i++) {
+    if (body.charCodeAt(i) !== 92 /* \ */ || body.charCodeAt(i + 1) !== 120 /* x */) continue;
+    const byte = parseHighByte(body.charCodeAt(i + 2), body.charCodeAt(i + 3));
+    if (byte === undefined) continue;
+    flushLiteral(i);
+    bytes.push(byte);
+    i += 3;
+    literalStart = i + 1;
+  }
+  flushLiteral(body.length);
   return bytes;
+}
+
+/** The byte 0x80..0xFF that two hex digit character codes name, or `undefined`. */
+function parseHighByte(high: number, low: number): number | undefined {
+  const h = hexValue(high);
+  const l = hexValue(low);
+  return h === undefined || l === undefined || h < 8 ? undefined : h * 16 + l;
+}
+
+function hexValue(code: number): number | undefined {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  const lower = code | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87; // a-f
+  return undefined;
 }

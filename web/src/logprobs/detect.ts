@@ -1,69 +1,93 @@
 /**
- * Provider detection from the response shape. Rules, checked in this order on each chunk:
+ * Provider detection from the response shape: what decides is where the logprobs are, never a
+ * label such as `object`. Rules, checked in this order on each chunk:
  * 1. `completion_probabilities`                                      → `llamacpp`
  * 2. `prompt_logprobs` at the top or in a choice                     → `vllm`
  * 3. `object: "response"`, a `type` starting with `response.`, or
  *    an `output` array without `choices`                             → `openai-responses`
  * 4. a `candidates` array                                            → `gemini`
- * 5. `object: "text_completion"`, or a choice with `text` or
- *    `logprobs.tokens`                                               → `openai-completions`
- * 6. a `choices` array (or `object: "chat.completion[.chunk]"`)      → `openai-chat`
- * 7. a top-level `logprobs` array, or `model` + `created_at` +
+ * 5. a `choices` array, by the shape of the choices' `logprobs`:
+ *    `tokens[]` → `openai-completions`, `content[]` / `refusal[]` → `openai-chat`; when no choice
+ *    has logprobs, a choice with `text` → `openai-completions`, else `openai-chat`; without
+ *    `choices`, `object: "chat.completion[.chunk]"` / `"text_completion"` says which
+ * 6. a `meta_info` object                                            → `sglang`
+ * 7. `generated_text`, `details.tokens` / `details.prefill`, or a stream `token` → `tgi`
+ * 8. a top-level `logprobs` array, or `model` + `created_at` +
  *    `response`/`message`                                            → `ollama`
- * For a stream, `vllm` wins if any chunk has prompt logprobs; otherwise the first chunk that
- * matches a rule decides. vLLM responses without prompt logprobs are indistinguishable from
- * OpenAI's and are reported as `openai-chat` / `openai-completions` (parsed identically).
+ * For a stream, `vllm` wins if any chunk has prompt logprobs; otherwise the first chunk whose
+ * choices' logprobs show their shape decides, or else the first chunk that matches a rule.
+ * vLLM responses without prompt logprobs are indistinguishable from OpenAI's and are reported as
+ * `openai-chat` / `openai-completions` (parsed identically).
  */
 import { LogprobsParseError } from './errors.js';
 import { toChunks, type Chunk } from './input.js';
 import { JsonPath } from './path.js';
 import { isRecord } from './read.js';
+import { PARSERS } from './providers/index.js';
 import { isOllamaChunk } from './providers/ollama.js';
-import { isCompletionsChunk } from './providers/openai-completions.js';
+import { openAIShape } from './providers/openai-choices.js';
 import { isResponsesChunk } from './providers/openai-responses.js';
+import { isTgiChunk } from './providers/tgi.js';
 import { hasPromptLogprobs } from './providers/vllm.js';
-import type { ProviderId } from './types.js';
+import { PROVIDERS, type ProviderId } from './types.js';
+
+/**
+ * What one chunk looks like: the provider, and whether the shape of its logprobs (not a label)
+ * says so.
+ */
+export interface ChunkShape {
+  readonly id: ProviderId;
+  readonly byShape: boolean;
+}
 
 /** The provider one chunk looks like, or `undefined` when it matches no rule. */
-export function detectChunk(value: unknown): ProviderId | undefined {
+export function detectChunk(value: unknown): ChunkShape | undefined {
   if (!isRecord(value)) return undefined;
-  if ('completion_probabilities' in value) return 'llamacpp';
-  if (hasPromptLogprobs(value)) return 'vllm';
-  if (isResponsesChunk(value)) return 'openai-responses';
-  if (Array.isArray(value.candidates)) return 'gemini';
-  if (isCompletionsChunk(value)) return 'openai-completions';
-  if (
-    Array.isArray(value.choices) ||
-    value.object === 'chat.completion' ||
-    value.object === 'chat.completion.chunk'
-  ) {
-    return 'openai-chat';
-  }
-  if (Array.isArray(value.logprobs) || isOllamaChunk(value)) return 'ollama';
+  if (Object.hasOwn(value, 'completion_probabilities')) return shaped('llamacpp');
+  if (hasPromptLogprobs(value)) return shaped('vllm');
+  if (isResponsesChunk(value)) return shaped('openai-responses');
+  if (Array.isArray(value.candidates)) return shaped('gemini');
+  const openai = openAIShape(value);
+  if (openai !== undefined) return openai;
+  if (isRecord(value.meta_info)) return shaped('sglang');
+  if (isTgiChunk(value)) return shaped('tgi');
+  if (Array.isArray(value.logprobs) || isOllamaChunk(value)) return shaped('ollama');
   return undefined;
+}
+
+function shaped(id: ProviderId): ChunkShape {
+  return { id, byShape: true };
 }
 
 /** Detects the provider of already-split chunks; throws `LogprobsParseError` when nothing matches. */
 export function detectFromChunks(chunks: readonly Chunk[]): ProviderId {
-  let first: ProviderId | undefined;
+  let byShape: ProviderId | undefined;
+  let byLabel: ProviderId | undefined;
   for (const chunk of chunks) {
-    const id = detectChunk(chunk.value);
-    if (id === 'vllm') return id;
-    first ??= id;
+    const shape = detectChunk(chunk.value);
+    if (shape === undefined) continue;
+    if (shape.id === 'vllm') return shape.id;
+    if (shape.byShape) byShape ??= shape.id;
+    else byLabel ??= shape.id;
   }
-  if (first !== undefined) return first;
+  const found = byShape ?? byLabel;
+  if (found !== undefined) return found;
   const what = chunks.length === 0 ? 'the input has no chunks' : 'no known logprobs layout matched';
   throw new LogprobsParseError(
     chunks.length === 1 ? (chunks[0] as Chunk).path : JsonPath.root,
-    `cannot detect the provider: ${what} (looked for choices, output, candidates, completion_probabilities, ` +
-      'logprobs); pass options.provider to name it',
+    `cannot detect the provider: ${what}. ${RECOGNISED}`,
   );
 }
+
+/** The shapes detection recognises and the `options.provider` values, for error messages. */
+export const RECOGNISED =
+  `Recognised shapes: ${PROVIDERS.map((id) => `${PARSERS[id].shape} (${id})`).join('; ')}. ` +
+  `To name the provider, pass options.provider, one of: ${PROVIDERS.join(', ')}`;
 
 /**
  * Detects which provider produced a response. Accepts the same inputs as `parseLogprobs`
  * (object, JSON text, array of chunks, SSE or NDJSON text). Throws `LogprobsParseError` when the
- * shape matches no provider.
+ * shape matches no provider; its message lists the shapes recognised and the provider ids.
  */
 export function detectProvider(input: unknown): ProviderId {
   return detectFromChunks(toChunks(input));

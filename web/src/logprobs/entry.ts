@@ -4,7 +4,8 @@
  * Responses (output_text and delta events), Ollama, llama.cpp server (`/completion`, which adds
  * `id`) and vLLM. llama.cpp with `post_sampling_probs` sends the same entry with probabilities:
  * `{ token, prob, bytes, top_probs: [{ token, prob, bytes }] }`; `PROB_ENTRY` reads that form.
- * Without a `bytes` field, OpenAI's escaped-byte token text (`\xf0\x9f`) supplies the bytes.
+ * Without a `bytes` field, OpenAI's escaped-byte token text (`\xf0\x9f`, `" \xe2"`) supplies the
+ * bytes. An `id` (llama.cpp) becomes the token's `id`.
  */
 import { bytesFromEscapedToken } from './bytes.js';
 import type { JsonPath } from './path.js';
@@ -15,6 +16,7 @@ import {
   readBytes,
   readLogprob,
   readProbabilityAsLogprob,
+  tokenIdIfAny,
   type LogprobReading,
 } from './read.js';
 import { makeAlternative, makeToken } from './token.js';
@@ -68,7 +70,7 @@ export function readEntry(
     for (let i = 0; i < list.length; i++)
       topLogprobs.push(readAlternative(list[i], alternativesPath.index(i), format));
   }
-  return makeToken(token, bytes, reading, topLogprobs);
+  return makeToken(token, bytes, reading, topLogprobs, { id: tokenIdIfAny(entry.id) });
 }
 
 function readAlternative(value: unknown, path: JsonPath, format: EntryFormat): TopLogprob {
@@ -78,5 +80,6 @@ function readAlternative(value: unknown, path: JsonPath, format: EntryFormat): T
     token,
     readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token),
     format.read(entry[format.valueKey], path.key(format.valueKey)),
+    { id: tokenIdIfAny(entry.id) },
   );
 }

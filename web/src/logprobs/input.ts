@@ -74,11 +74,7 @@ function chunksFromText(text: string): Chunk[] {
 function looksLikeNdjson(body: string): boolean {
   const firstLine = body.slice(0, body.indexOf('\n')).trim();
   if (firstLine === '' || !body.includes('\n')) return false;
-  try {
-    return isRecord(JSON.parse(firstLine));
-  } catch {
-    return false;
-  }
+  return isRecord(tryJson(firstLine));
 }
 
 function chunksFromNdjson(body: string): Chunk[] {
@@ -132,20 +128,51 @@ function chunksFromSse(body: string): Chunk[] {
 }
 
 function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return tryJson(text) !== NOT_JSON;
 }
 
-/** `JSON.parse` with vLLM key order kept (see key-order.ts) and errors typed. */
+/**
+ * `JSON.parse` with vLLM key order kept (see key-order.ts) and errors typed. Text that is not
+ * JSON only because of bare `NaN`, `Infinity` or `-Infinity` (Python's `json.dumps` writes them)
+ * is read with those values as their protobuf-JSON strings, which the number readers accept
+ * (`"-Infinity"`) or reject naming the path (`"NaN"`, `"Infinity"`).
+ */
 function parseJson(text: string, path: JsonPath): unknown {
+  const marked = markIntegerKeys(text);
   try {
-    return JSON.parse(markIntegerKeys(text));
+    return JSON.parse(marked);
   } catch (error) {
+    const value = withBareNonFiniteQuoted(marked);
+    if (value !== NOT_JSON) return value;
     const reason = error instanceof Error ? error.message : String(error);
     throw new LogprobsParseError(path, `invalid JSON: ${reason}`);
   }
+}
+
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/** The JSON value of `text` (bare non-finites allowed, as in parseJson), or `NOT_JSON`. */
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return withBareNonFiniteQuoted(text);
+  }
+}
+
+const BARE_NON_FINITE = /NaN|Infinity/;
+/** A JSON string (skipped as a whole, so nothing inside one is touched) or a bare non-finite. */
+const STRING_OR_BARE_NON_FINITE = /"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)/g;
+
+function withBareNonFiniteQuoted(text: string): unknown {
+  if (!BARE_NON_FINITE.test(text)) return NOT_JSON;
+  try {
+    return JSON.parse(text.replace(STRING_OR_BARE_NON_FINITE, quoteBare));
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function quoteBare(match: string, bare: string | undefined): string {
+  return bare === undefined ? match : `"${bare}"`;
 }

@@ -1,44 +1,37 @@
 /** `parseLogprobs`: input forms → chunks → provider parser → normalised choices. */
 import { ChoiceAccumulator } from './accumulate.js';
-import { detectChunk, detectFromChunks } from './detect.js';
+import { detectChunk, detectFromChunks, RECOGNISED } from './detect.js';
 import { LogprobsParseError } from './errors.js';
 import { toChunks, type Chunk } from './input.js';
 import { JsonPath } from './path.js';
 import { PARSERS } from './providers/index.js';
+import { isRecord } from './read.js';
 import { PROVIDERS, type ParseOptions, type ParsedLogprobs, type ProviderId } from './types.js';
-
-/** Detected shapes an explicitly named provider accepts (vLLM speaks both OpenAI shapes). */
-const ACCEPTS: Readonly<Record<ProviderId, readonly ProviderId[]>> = {
-  'openai-chat': ['openai-chat', 'vllm'],
-  'openai-completions': ['openai-completions', 'vllm'],
-  'openai-responses': ['openai-responses'],
-  gemini: ['gemini'],
-  ollama: ['ollama'],
-  llamacpp: ['llamacpp'],
-  vllm: ['vllm', 'openai-chat', 'openai-completions'],
-};
 
 /**
  * Parses the logprobs of a hosted-LLM API response into one normalised shape.
  *
  * `input` may be a parsed response object, its JSON text, an array of stream chunks (objects or
  * JSON strings), raw SSE text (`data: {...}` lines, `[DONE]` skipped) or NDJSON text (Ollama
- * streams). A stream is merged per choice index, in order. The provider is detected from the
- * shape (see `detectProvider`) unless `options.provider` names it; a named provider whose shape
- * appears in no chunk is an error.
+ * streams). A stream is merged per choice index, in order; entries a final or cumulative event
+ * repeats are not added twice. The provider is detected from the shape of the logprobs (see
+ * `detectProvider`) unless `options.provider` names it; a named provider wins whenever its reader
+ * finds its structure in some chunk, and is an error otherwise.
  *
- * Returns `{ provider, choices }`; each choice has `index`, `tokens` (`{ token, bytes?, logprob,
- * belowTopN, topLogprobs, offset }`), `text` rebuilt from the tokens' bytes, and, when present,
- * `refusal` (OpenAI) and `prompt` (vLLM) sequences of the same shape.
+ * Returns `{ provider, choices }`; each choice has `index`, `tokens` (`{ token, bytes?, id?,
+ * special?, logprob, belowTopN, topLogprobs, offset }`), `text` rebuilt from the tokens' bytes,
+ * and, when present, `refusal` (OpenAI) and `prompt` (vLLM, SGLang, TGI) sequences of the same
+ * shape.
  *
- * @throws LogprobsParseError for any malformed input, with `.path` naming the value at fault.
+ * @throws LogprobsParseError for any malformed input, with `.path` naming the value at fault; for
+ *   an input no reader recognises, the message lists the shapes recognised and the provider ids.
  * @throws TypeError when `options.provider` is not one of `PROVIDERS`.
  */
 export function parseLogprobs(input: unknown, options: ParseOptions = {}): ParsedLogprobs {
   const named = readProviderOption(options);
   const chunks = toChunks(input);
   const provider = named ?? detectFromChunks(chunks);
-  if (named !== undefined && chunks.length > 0) checkShape(named, chunks);
+  if (named !== undefined && chunks.length > 0) checkReadable(named, chunks);
   const choices = new ChoiceAccumulator();
   PARSERS[provider].parse(chunks, choices);
   return { provider, choices: choices.finish() };
@@ -58,16 +51,18 @@ function readProviderOption(options: unknown): ProviderId | undefined {
   return provider as ProviderId;
 }
 
-function checkShape(named: ProviderId, chunks: readonly Chunk[]): void {
+/** A named provider must find its structure in some chunk. */
+function checkReadable(named: ProviderId, chunks: readonly Chunk[]): void {
+  const parser = PARSERS[named];
   let seen: ProviderId | undefined;
   for (const chunk of chunks) {
-    const detected = detectChunk(chunk.value);
-    if (detected !== undefined && ACCEPTS[named].includes(detected)) return;
-    seen ??= detected;
+    if (isRecord(chunk.value) && parser.reads(chunk.value)) return;
+    seen ??= detectChunk(chunk.value)?.id;
   }
-  const looksLike = seen === undefined ? 'no known provider' : seen;
+  const looksLike =
+    seen === undefined ? `no known provider. ${RECOGNISED}` : `${seen} (${PARSERS[seen].shape})`;
   throw new LogprobsParseError(
     chunks.length === 1 ? (chunks[0] as Chunk).path : JsonPath.root,
-    `options.provider is "${named}", but the input looks like ${looksLike}`,
+    `options.provider is "${named}", whose reader needs ${parser.shape}, but the input looks like ${looksLike}`,
   );
 }

@@ -64,6 +64,30 @@ export function readIndex(value: unknown, path: JsonPath, fallback: number): num
 }
 
 /**
+ * A token id: a non-negative integer, or its decimal string (the protobuf JSON form of 64-bit
+ * integers, which protobuf readers accept for any integer); `undefined` when missing or `null`.
+ */
+export function readTokenId(value: unknown, path: JsonPath): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+    throw new LogprobsParseError(
+      path,
+      `expected a token id (an integer >= 0), got ${describe(value)}`,
+    );
+  return id;
+}
+
+/**
+ * An optional `id` beside a token in a shape that does not require one (llama.cpp adds it to the
+ * OpenAI entry; other OpenAI-compatible servers may add anything): the id when `value` is a
+ * token id, else `undefined`, never an error.
+ */
+export function tokenIdIfAny(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
  * UTF-8 bytes: an array of integers 0..255, or `undefined` when missing or `null` (OpenAI sends
  * `null` for tokens with no byte form). The validated array itself is returned, not a copy.
  */
@@ -84,41 +108,65 @@ export function readBytes(value: unknown, path: JsonPath): number[] | undefined 
 }
 
 /**
+ * The protobuf JSON mapping (Gemini's REST API and other Google APIs) writes the non-finite
+ * floats as the strings `"Infinity"`, `"-Infinity"` and `"NaN"`. Returns the number such a string
+ * stands for, or `undefined` for any other value. Bare `NaN` / `Infinity` / `-Infinity` in JSON
+ * text (Python's `json.dumps`) arrive here in the same string form (see input.ts).
+ */
+export function protobufNonFinite(value: unknown): number | undefined {
+  if (value === '-Infinity') return -Infinity;
+  if (value === 'Infinity') return Infinity;
+  if (value === 'NaN') return NaN;
+  return undefined;
+}
+
+/** A JSON number, or the protobuf string of a non-finite one; `undefined` for anything else. */
+function numberOf(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : protobufNonFinite(value);
+}
+
+/** `describe`, naming the protobuf reading of a non-finite string too. */
+function describeNumber(value: unknown): string {
+  return typeof value === 'string' && protobufNonFinite(value) !== undefined
+    ? `the string ${JSON.stringify(value)} (the protobuf JSON form of ${value})`
+    : describe(value);
+}
+
+/**
  * A logprob field. `null`/missing → `null` (absent); exactly `-9999` → `'below-top-n'`;
- * a number <= 0 (including `-Infinity`, p = 0) → itself; (0, LOGPROB_EPSILON] → 0.
- * Anything else — a string, NaN, +Infinity, a positive logprob — throws.
+ * a number <= 0 (including `-Infinity`, p = 0, also written `"-Infinity"` as in protobuf JSON)
+ * → itself; (0, LOGPROB_EPSILON] → 0. Anything else — another string, NaN or `"NaN"`, +Infinity or
+ * `"Infinity"`, a positive logprob — throws.
  */
 export function readLogprob(value: unknown, path: JsonPath): LogprobReading {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number')
+  const number = numberOf(value);
+  if (number === undefined || Number.isNaN(number))
     throw new LogprobsParseError(
       path,
-      `expected a logprob (a number <= 0), got ${describe(value)}`,
+      `expected a logprob (a number <= 0), got ${describeNumber(value)}`,
     );
-  if (value === LOGPROB_SENTINEL) return 'below-top-n';
-  if (value <= 0) return value; // NaN fails every comparison and falls through to the error
-  if (value <= LOGPROB_EPSILON) return 0;
+  if (number === LOGPROB_SENTINEL) return 'below-top-n';
+  if (number <= 0) return number;
+  if (number <= LOGPROB_EPSILON) return 0;
   throw new LogprobsParseError(
     path,
-    `expected a logprob (a number <= 0), got ${describe(value)}: log p > 0 would mean p > 1`,
+    `expected a logprob (a number <= 0), got ${describeNumber(value)}: log p > 0 would mean p > 1`,
   );
 }
 
 /**
  * A probability field (llama.cpp `prob`), returned as a logprob `ln p`. `null`/missing → `null`.
- * p must be in [0, 1] (up to 1 + LOGPROB_EPSILON, read as 1); p = 0 gives `-Infinity`.
+ * p must be in [0, 1] (up to 1 + LOGPROB_EPSILON, read as 1); p = 0 gives `-Infinity`. The
+ * protobuf strings are read as their numbers, and so are out of range like them.
  */
 export function readProbabilityAsLogprob(value: unknown, path: JsonPath): LogprobReading {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number')
-    throw new LogprobsParseError(
-      path,
-      `expected a probability (a number in [0, 1]), got ${describe(value)}`,
-    );
-  if (value >= 0 && value <= 1) return Math.log(value);
-  if (value > 1 && value <= 1 + LOGPROB_EPSILON) return 0;
+  const number = numberOf(value);
+  if (number !== undefined && number >= 0 && number <= 1) return Math.log(number);
+  if (number !== undefined && number > 1 && number <= 1 + LOGPROB_EPSILON) return 0;
   throw new LogprobsParseError(
     path,
-    `expected a probability (a number in [0, 1]), got ${describe(value)}`,
+    `expected a probability (a number in [0, 1]), got ${describeNumber(value)}`,
   );
 }

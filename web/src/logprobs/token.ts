@@ -1,18 +1,31 @@
 /**
  * Constructors for the normalised token objects, so every parser builds the same shape
- * (`bytes` is present only when known; `offset` is filled in later by `finishSequence`).
+ * (`bytes`, `id` and `special` are present only when known; `offset` is filled in later by
+ * `finishSequence`).
  */
 import type { LogprobReading } from './read.js';
 import type { LogprobToken, TopLogprob } from './types.js';
+
+/** The optional facts some providers give about a token. */
+export interface TokenFacts {
+  /** Vocabulary id. */
+  readonly id?: number | undefined;
+  /** True for a special (control) token. */
+  readonly special?: boolean | undefined;
+}
 
 export function makeAlternative(
   token: string,
   bytes: number[] | undefined,
   reading: LogprobReading,
+  facts?: TokenFacts,
 ): TopLogprob {
   const belowTopN = reading === 'below-top-n';
-  const logprob = belowTopN ? null : reading;
-  return bytes === undefined ? { token, logprob, belowTopN } : { token, bytes, logprob, belowTopN };
+  const alternative: TopLogprob = { token, logprob: belowTopN ? null : reading, belowTopN };
+  if (bytes !== undefined) alternative.bytes = bytes;
+  if (facts?.id !== undefined) alternative.id = facts.id;
+  if (facts?.special === true) alternative.special = true;
+  return alternative;
 }
 
 export function makeToken(
@@ -20,12 +33,12 @@ export function makeToken(
   bytes: number[] | undefined,
   reading: LogprobReading,
   topLogprobs: TopLogprob[],
+  facts?: TokenFacts,
 ): LogprobToken {
-  const belowTopN = reading === 'below-top-n';
-  const logprob = belowTopN ? null : reading;
-  return bytes === undefined
-    ? { token, logprob, belowTopN, topLogprobs, offset: 0 }
-    : { token, bytes, logprob, belowTopN, topLogprobs, offset: 0 };
+  const made = makeAlternative(token, bytes, reading, facts) as LogprobToken;
+  made.topLogprobs = topLogprobs;
+  made.offset = 0;
+  return made;
 }
 
 /** Appends without spreading (spreading 100k+ tokens would overflow the argument stack). */

@@ -1,5 +1,5 @@
 /**
- * The normalised shape every provider parser produces. Field names follow the SPEC contract
+ * The normalised shape every provider parser produces, the same for every provider:
  * `{ provider, choices: [{ index, tokens: [{ token, bytes?, logprob, topLogprobs }], text }] }`.
  */
 
@@ -11,7 +11,9 @@ export type ProviderId =
   | 'gemini'
   | 'ollama'
   | 'llamacpp'
-  | 'vllm';
+  | 'vllm'
+  | 'sglang'
+  | 'tgi';
 
 /** Every provider id, in documentation order. */
 export const PROVIDERS: readonly ProviderId[] = Object.freeze([
@@ -22,6 +24,8 @@ export const PROVIDERS: readonly ProviderId[] = Object.freeze([
   'ollama',
   'llamacpp',
   'vllm',
+  'sglang',
+  'tgi',
 ]);
 
 /**
@@ -39,6 +43,14 @@ export interface TopLogprob {
   token: string;
   /** UTF-8 bytes of the token, when the provider gives them (or they can be read from `token`). */
   bytes?: number[];
+  /** The token's id in the model's vocabulary, when the provider gives it. */
+  id?: number;
+  /**
+   * True for a special (control) token such as end-of-sequence, when the provider flags it
+   * (Hugging Face TGI's `special`). Its logprob counts like any other, but it adds no text: `text`
+   * is what the server returns as the generated text, which leaves special tokens out.
+   */
+  special?: boolean;
   /** Natural-log probability (<= 0, `-Infinity` for p = 0), or `null` when unknown (see above). */
   logprob: number | null;
   /** True when the provider sent its below-top-N sentinel instead of a value (`logprob` is then `null`). */
@@ -75,8 +87,10 @@ export interface LogprobChoice extends TokenSequence {
   /** OpenAI Chat Completions: logprobs of a refusal message (`logprobs.refusal`), when present. */
   refusal?: TokenSequence;
   /**
-   * vLLM `prompt_logprobs`: the prompt tokens with their logprobs. vLLM gives no entry for the
-   * first prompt token (the leading `null`), so it is not included.
+   * The prompt tokens with their logprobs, when the provider returns them: vLLM
+   * `prompt_logprobs`, SGLang `input_token_logprobs`, TGI `details.prefill`. The first prompt
+   * token has no logprob (nothing precedes it): SGLang and TGI list it with `logprob: null`;
+   * vLLM gives no entry for it (the leading `null`), so it is not included.
    */
   prompt?: TokenSequence;
 }

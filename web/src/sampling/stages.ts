@@ -75,12 +75,7 @@ export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
-    'logitBias',
-    'allowedTokens',
-    'badWords',
-    'noRepeatNgram',
-    'penalties',
-    'dry',
+    ...STAGES.slice(0, 6), // the processors, as in the default order
     'topNSigma',
     'topK',
     'typicalP',

@@ -4,8 +4,12 @@
  * logProbability }` (one per decoding step) and `logprobsResult.topCandidates[j].candidates[]`
  * (the top-N at step j, same length as chosenCandidates). The REST API uses camelCase; the Python
  * SDK's `model_dump()` uses snake_case (`logprobs_result`, `chosen_candidates`, `top_candidates`,
- * `log_probability`); both are read. Protobuf JSON omits empty lists, so a missing list is empty.
- * Gemini gives no bytes. Candidates are kept apart by `index` (or their position).
+ * `log_probability`); both are read. Protobuf JSON omits empty lists, so a missing list is empty,
+ * and writes a non-finite float as a string: `"-Infinity"` (p = 0) is read as -Infinity,
+ * `"NaN"` and `"Infinity"` are errors (read.ts). Gemini gives no bytes; `tokenId` becomes `id`.
+ * Candidates are kept apart by `index` (or their position). In a stream each chunk carries the
+ * steps of its own text; a candidate with a `finishReason` is a final event for the stream rule
+ * (token-run.ts), its own text being its `content.parts[].text`.
  */
 import type { ChoiceAccumulator } from '../accumulate.js';
 import { LogprobsParseError } from '../errors.js';
@@ -13,17 +17,21 @@ import type { JsonPath } from '../path.js';
 import {
   expectRecord,
   expectString,
+  isRecord,
   optionalArray,
   readIndex,
   readLogprob,
+  readTokenId,
   type JsonRecord,
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
-import type { TopLogprob } from '../types.js';
+import type { LogprobToken, TopLogprob } from '../types.js';
 import type { ProviderParser } from './provider.js';
 
 export const gemini: ProviderParser = {
   id: 'gemini',
+  shape: 'candidates[].logprobsResult',
+  reads: (chunk) => Array.isArray(chunk.candidates),
   parse(chunks, choices) {
     for (const chunk of chunks)
       parseGeminiChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
@@ -62,20 +70,37 @@ function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccu
         `expected ${chosenList.length} entries (one per chosen token), got ${topList.length}`,
       );
     }
-    chosenList.forEach((entry, j) => {
+    const entries = chosenList.map((entry, j): LogprobToken => {
+      const { token, reading, id } = readCandidate(entry, chosen.path.index(j));
       const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));
-      const { token, reading } = readCandidate(entry, chosen.path.index(j));
-      draft.tokens.push(makeToken(token, undefined, reading, alternatives));
+      return makeToken(token, undefined, reading, alternatives, { id });
     });
+    const pathOf = (j: number) => chosen.path.index(j);
+    const finish = field(candidate, candidatePath, 'finishReason', 'finish_reason');
+    if (typeof finish.value === 'string' && finish.value !== '')
+      draft.answer.appendUnlessRepeat(entries, ownText(candidate), pathOf);
+    else draft.answer.append(entries);
   });
+}
+
+/** The text of a candidate's `content.parts`, when it has any. */
+function ownText(candidate: JsonRecord): string | undefined {
+  const content = candidate.content;
+  if (!isRecord(content) || !Array.isArray(content.parts)) return undefined;
+  let text = '';
+  for (const part of content.parts as unknown[])
+    if (isRecord(part) && typeof part.text === 'string') text += part.text;
+  return text;
 }
 
 function readCandidate(value: unknown, path: JsonPath) {
   const candidate = expectRecord(value, path);
   const logProbability = field(candidate, path, 'logProbability', 'log_probability');
+  const tokenId = field(candidate, path, 'tokenId', 'token_id');
   return {
     token: expectString(candidate.token, path.key('token')),
     reading: readLogprob(logProbability.value, logProbability.path),
+    id: readTokenId(tokenId.value, tokenId.path),
   };
 }
 
@@ -83,7 +108,7 @@ function readTopStep(value: unknown, path: JsonPath): TopLogprob[] {
   const step = expectRecord(value, path);
   const list = optionalArray(step.candidates, path.key('candidates')) ?? [];
   return list.map((entry, i) => {
-    const { token, reading } = readCandidate(entry, path.key('candidates').index(i));
-    return makeAlternative(token, undefined, reading);
+    const { token, reading, id } = readCandidate(entry, path.key('candidates').index(i));
+    return makeAlternative(token, undefined, reading, { id });
   });
 }

@@ -2,10 +2,11 @@
 import { gemini } from './gemini.js';
 import { llamacpp } from './llamacpp.js';
 import { ollama } from './ollama.js';
-import { openaiChat } from './openai-chat.js';
-import { openaiCompletions } from './openai-completions.js';
+import { openaiChat, openaiCompletions } from './openai-choices.js';
 import { openaiResponses } from './openai-responses.js';
 import type { ProviderParser } from './provider.js';
+import { sglang } from './sglang.js';
+import { tgi } from './tgi.js';
 import { vllm } from './vllm.js';
 import type { ProviderId } from '../types.js';
 
@@ -17,4 +18,6 @@ export const PARSERS: Readonly<Record<ProviderId, ProviderParser>> = Object.free
   ollama,
   llamacpp,
   vllm,
+  sglang,
+  tgi,
 });

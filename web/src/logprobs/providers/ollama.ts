@@ -1,25 +1,37 @@
 /**
  * Ollama native API, `/api/generate` and `/api/chat` (with `logprobs: true`, `top_logprobs: N`).
  * The response (or each NDJSON stream line) has a top-level `logprobs` array of shared OpenAI
- * entries `{ token, logprob, bytes, top_logprobs }`. Ollama returns one answer: choice 0.
+ * entries `{ token, logprob, bytes, top_logprobs }`. Ollama returns one answer: choice 0. The last
+ * stream line (`done: true`) is a final event for the stream rule (token-run.ts), its own text
+ * being `response` (generate) or `message.content` (chat).
  */
 import { readEntryList } from '../entry.js';
 import { expectRecord, isRecord, type JsonRecord } from '../read.js';
-import { appendAll } from '../token.js';
 import type { ProviderParser } from './provider.js';
 
 export const ollama: ProviderParser = {
   id: 'ollama',
+  shape: 'a top-level logprobs[] (with model, created_at)',
+  reads: (chunk) => Array.isArray(chunk.logprobs) || isOllamaChunk(chunk),
   parse(chunks, choices) {
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
-      appendAll(
-        choices.choice(0).tokens,
-        readEntryList(record.logprobs, chunk.path.key('logprobs')),
-      );
+      const listPath = chunk.path.key('logprobs');
+      const entries = readEntryList(record.logprobs, listPath);
+      const run = choices.choice(0).answer;
+      if (record.done === true)
+        run.appendUnlessRepeat(entries, ownText(record), (i) => listPath.index(i));
+      else run.append(entries);
     }
   },
 };
+
+function ownText(record: JsonRecord): string | undefined {
+  if (typeof record.response === 'string') return record.response;
+  return isRecord(record.message) && typeof record.message.content === 'string'
+    ? record.message.content
+    : undefined;
+}
 
 /** True for an Ollama response or stream line: `model` + `created_at` + `response` or `message`. */
 export function isOllamaChunk(chunk: JsonRecord): boolean {

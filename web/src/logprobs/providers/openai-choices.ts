@@ -1,36 +1,161 @@
 /**
- * The choice walk shared by the OpenAI-shaped providers (chat, legacy completions, and vLLM,
- * which speaks both): for each `choices[i]` of a chunk that carries a non-null `logprobs` object,
- * calls `visit` with that choice's accumulator entry, the `logprobs` record and its JSON path.
- * Choices are keyed by their `index` field (falling back to their position), so stream chunks
- * for the same choice append to one draft.
+ * The OpenAI-shaped choice responses: Chat Completions (`chat.completion`, streamed
+ * `chat.completion.chunk`), legacy Completions (`text_completion`) and every OpenAI-compatible
+ * server (vLLM, TGI, SGLang, llama.cpp, Ollama, LM Studio, Together, Fireworks, DeepSeek, ...).
+ *
+ * Each `choices[i].logprobs` is read by its shape, whatever `object` says, because servers mix
+ * them (TGI's chat endpoint labels chat-shaped choices `text_completion`; some servers answer chat
+ * requests with the legacy arrays):
+ * - `content[]` and `refusal[]`: arrays of the shared OpenAI entry (entry.ts), the answer and a
+ *   refusal message;
+ * - `tokens[]` with `token_logprobs[]`, `top_logprobs[]`, `text_offset[]`: the legacy parallel
+ *   arrays (openai-completions.ts).
+ * `logprobs: null` adds nothing. Choices are keyed by their `index` (falling back to their
+ * position), so stream chunks for the same choice add to one draft; a chunk whose choice has a
+ * `finish_reason` is a final event for the stream rule (token-run.ts), its own text being
+ * `delta.content`, `message.content` or `text`.
  */
-import type { ChoiceAccumulator } from '../accumulate.js';
+import type { ChoiceAccumulator, DraftChoice } from '../accumulate.js';
+import { readEntryList } from '../entry.js';
 import type { JsonPath } from '../path.js';
-import { expectRecord, optionalArray, readIndex, type JsonRecord } from '../read.js';
+import { expectRecord, isRecord, optionalArray, readIndex, type JsonRecord } from '../read.js';
+import type { TokenRun } from '../token-run.js';
+import type { LogprobToken, ProviderId } from '../types.js';
+import { hasParallelArrays, readParallelArrays } from './openai-completions.js';
+import type { ProviderParser } from './provider.js';
 
-export type ChoiceDraft = ReturnType<ChoiceAccumulator['choice']>;
+function parseChunks(...[chunks, choices]: Parameters<ProviderParser['parse']>): void {
+  for (const chunk of chunks)
+    parseOpenAIChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
+}
 
-export function forEachChoiceLogprobs(
+export const openaiChat: ProviderParser = {
+  id: 'openai-chat',
+  shape: 'choices[].logprobs.content[]',
+  reads: hasChoices,
+  parse: parseChunks,
+};
+
+export const openaiCompletions: ProviderParser = {
+  id: 'openai-completions',
+  shape: 'choices[].logprobs.tokens[]',
+  reads: hasChoices,
+  parse: parseChunks,
+};
+
+export function hasChoices(chunk: JsonRecord): boolean {
+  return Array.isArray(chunk.choices);
+}
+
+/**
+ * Which OpenAI reader the chunk's choices call for, by the shape of their `logprobs` (`tokens[]`
+ * → legacy completions, `content[]` / `refusal[]` → chat; `byShape: true`), or, when no choice
+ * carries logprobs, by the choice's fields (`text` → completions, `message` / `delta` → chat)
+ * and last by `object` (`byShape: false`). `undefined` when the chunk has neither `choices` nor
+ * one of those labels.
+ */
+export function openAIShape(chunk: JsonRecord): { id: ProviderId; byShape: boolean } | undefined {
+  if (!Array.isArray(chunk.choices)) {
+    const label = OBJECT_LABELS.get(String(chunk.object));
+    return label === undefined ? undefined : { id: label, byShape: false };
+  }
+  let byFields: ProviderId | undefined;
+  for (const choice of chunk.choices as unknown[]) {
+    if (!isRecord(choice)) continue;
+    const logprobs = choice.logprobs;
+    if (isRecord(logprobs)) {
+      if (hasParallelArrays(logprobs)) return { id: 'openai-completions', byShape: true };
+      if (isPresent(logprobs.content) || isPresent(logprobs.refusal))
+        return { id: 'openai-chat', byShape: true };
+    }
+    if (typeof choice.text === 'string') byFields ??= 'openai-completions';
+    else if (isRecord(choice.message) || isRecord(choice.delta)) byFields ??= 'openai-chat';
+  }
+  const id =
+    byFields ?? (chunk.object === 'text_completion' ? 'openai-completions' : 'openai-chat');
+  return { id, byShape: false };
+}
+
+/** What `object` says, the last resort for a chunk without choices (a usage or keep-alive chunk). */
+const OBJECT_LABELS = new Map<string, ProviderId>([
+  ['chat.completion', 'openai-chat'],
+  ['chat.completion.chunk', 'openai-chat'],
+  ['text_completion', 'openai-completions'],
+]);
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** Reads one chunk's choices into `choices`, each by the shape of its `logprobs`. */
+export function parseOpenAIChunk(
   chunk: JsonRecord,
   path: JsonPath,
   choices: ChoiceAccumulator,
-  visit: (
-    draft: ChoiceDraft,
-    logprobs: JsonRecord,
-    logprobsPath: JsonPath,
-    choice: JsonRecord,
-  ) => void,
 ): void {
   const choicesPath = path.key('choices');
-  const list = optionalArray(chunk.choices, choicesPath);
-  if (list === undefined) return;
-  list.forEach((value, position) => {
+  optionalArray(chunk.choices, choicesPath)?.forEach((value, position) => {
     const choicePath = choicesPath.index(position);
     const choice = expectRecord(value, choicePath);
     const draft = choices.choice(readIndex(choice.index, choicePath.key('index'), position));
     if (choice.logprobs === undefined || choice.logprobs === null) return;
     const logprobsPath = choicePath.key('logprobs');
-    visit(draft, expectRecord(choice.logprobs, logprobsPath), logprobsPath, choice);
+    readChoiceLogprobs(draft, choice, expectRecord(choice.logprobs, logprobsPath), logprobsPath);
   });
+}
+
+function readChoiceLogprobs(
+  draft: DraftChoice,
+  choice: JsonRecord,
+  logprobs: JsonRecord,
+  path: JsonPath,
+): void {
+  const final = typeof choice.finish_reason === 'string' && choice.finish_reason !== '';
+  const message = isRecord(choice.delta)
+    ? choice.delta
+    : isRecord(choice.message)
+      ? choice.message
+      : choice;
+  if (hasParallelArrays(logprobs)) {
+    const entries = readParallelArrays(logprobs, path);
+    const tokensPath = path.key('tokens');
+    add(
+      draft.answer,
+      entries,
+      final,
+      textField(choice, 'text') ?? textField(message, 'content'),
+      (i) => tokensPath.index(i),
+    );
+    return;
+  }
+  const contentPath = path.key('content');
+  add(
+    draft.answer,
+    readEntryList(logprobs.content, contentPath),
+    final,
+    textField(message, 'content'),
+    (i) => contentPath.index(i),
+  );
+  const refusalPath = path.key('refusal');
+  const refusal = readEntryList(logprobs.refusal, refusalPath);
+  if (refusal.length > 0)
+    add(draft.refusal(), refusal, final, textField(message, 'refusal'), (i) =>
+      refusalPath.index(i),
+    );
+}
+
+function add(
+  run: TokenRun,
+  entries: readonly LogprobToken[],
+  final: boolean,
+  ownText: string | undefined,
+  pathOf: (i: number) => JsonPath,
+): void {
+  if (final) run.appendUnlessRepeat(entries, ownText, pathOf);
+  else run.append(entries);
+}
+
+function textField(record: JsonRecord, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' ? value : undefined;
 }

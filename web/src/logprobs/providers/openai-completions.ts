@@ -1,11 +1,11 @@
 /**
- * OpenAI legacy Completions (`text_completion`), plain and streamed. Per choice, parallel arrays:
- * `logprobs.tokens` (strings), `logprobs.token_logprobs` (numbers or null — the first prompt token
- * with `echo` has none), `logprobs.top_logprobs` (one `{ token: logprob }` object or null per
- * position), `logprobs.text_offset` (character offsets; validated, but `offset` is recomputed
- * against the rebuilt text). A token written as `bytes:\xNN...` gets those bytes.
+ * The legacy Completions form of a choice's logprobs: parallel arrays `tokens` (strings),
+ * `token_logprobs` (numbers or null — the first prompt token with `echo` has none),
+ * `top_logprobs` (one `{ token: logprob }` object or null per position) and `text_offset`
+ * (character offsets; validated, but `offset` is recomputed against the rebuilt text). A token
+ * with OpenAI's escaped bytes (`bytes: \xe2\x80\x9c`) gets those bytes. OpenAI's legacy
+ * Completions API sends it, and so do OpenAI-compatible servers in chat responses too.
  */
-import type { ChoiceAccumulator } from '../accumulate.js';
 import { bytesFromEscapedToken } from '../bytes.js';
 import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
@@ -13,71 +13,43 @@ import {
   expectArray,
   expectRecord,
   expectString,
-  isRecord,
   optionalArray,
   readIndex,
   readLogprob,
   type JsonRecord,
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
-import type { TopLogprob } from '../types.js';
-import { forEachChoiceLogprobs } from './openai-choices.js';
-import type { ProviderParser } from './provider.js';
+import type { LogprobToken, TopLogprob } from '../types.js';
 
-export const openaiCompletions: ProviderParser = {
-  id: 'openai-completions',
-  parse(chunks, choices) {
-    for (const chunk of chunks)
-      parseCompletionsChunk(expectRecord(chunk.value, chunk.path), chunk.path, choices);
-  },
-};
-
-/** True when a chunk has the legacy Completions shape (`text` or `logprobs.tokens` in a choice). */
-export function isCompletionsChunk(chunk: JsonRecord): boolean {
-  if (chunk.object === 'text_completion') return true;
-  if (!Array.isArray(chunk.choices)) return false;
-  return chunk.choices.some(
-    (choice: unknown) =>
-      isRecord(choice) &&
-      (typeof choice.text === 'string' ||
-        (isRecord(choice.logprobs) && Array.isArray(choice.logprobs.tokens))),
+/** True when a choice's `logprobs` has the parallel-array form (and not the chat `content[]`). */
+export function hasParallelArrays(logprobs: JsonRecord): boolean {
+  return (
+    logprobs.tokens !== undefined &&
+    logprobs.tokens !== null &&
+    (logprobs.content === undefined || logprobs.content === null)
   );
 }
 
-export function parseCompletionsChunk(
-  chunk: JsonRecord,
-  path: JsonPath,
-  choices: ChoiceAccumulator,
-): void {
-  forEachChoiceLogprobs(chunk, path, choices, (draft, logprobs, logprobsPath) => {
-    const tokensPath = logprobsPath.key('tokens');
-    const tokens = expectArray(logprobs.tokens, tokensPath);
-    const values = parallelArray(
-      logprobs.token_logprobs,
-      logprobsPath.key('token_logprobs'),
-      tokens.length,
-      true,
-    );
-    const tops = parallelArray(
-      logprobs.top_logprobs,
-      logprobsPath.key('top_logprobs'),
-      tokens.length,
-      false,
-    );
-    const offsetsPath = logprobsPath.key('text_offset');
-    const offsets = parallelArray(logprobs.text_offset, offsetsPath, tokens.length, false);
-    offsets?.forEach((offset, i) => readIndex(offset, offsetsPath.index(i), 0));
+/** Reads the parallel arrays of one choice's `logprobs` (at `path`) into tokens. */
+export function readParallelArrays(logprobs: JsonRecord, path: JsonPath): LogprobToken[] {
+  const tokensPath = path.key('tokens');
+  const tokens = expectArray(logprobs.tokens, tokensPath);
+  const valuesPath = path.key('token_logprobs');
+  const values = parallelArray(logprobs.token_logprobs, valuesPath, tokens.length, true);
+  const topsPath = path.key('top_logprobs');
+  const tops = parallelArray(logprobs.top_logprobs, topsPath, tokens.length, false);
+  const offsetsPath = path.key('text_offset');
+  const offsets = parallelArray(logprobs.text_offset, offsetsPath, tokens.length, false);
+  offsets?.forEach((offset, i) => readIndex(offset, offsetsPath.index(i), 0));
 
-    for (let i = 0; i < tokens.length; i++) {
-      const token = expectString(tokens[i], tokensPath.index(i));
-      const reading = readLogprob(
-        (values as readonly unknown[])[i],
-        logprobsPath.key('token_logprobs').index(i),
-      );
-      const alternatives = readTopDict(tops?.[i], logprobsPath.key('top_logprobs').index(i));
-      draft.tokens.push(makeToken(token, bytesFromEscapedToken(token), reading, alternatives));
-    }
-  });
+  const read = new Array<LogprobToken>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = expectString(tokens[i], tokensPath.index(i));
+    const reading = readLogprob((values as readonly unknown[])[i], valuesPath.index(i));
+    const alternatives = readTopDict(tops?.[i], topsPath.index(i));
+    read[i] = makeToken(token, bytesFromEscapedToken(token), reading, alternatives);
+  }
+  return read;
 }
 
 /** An array that must be as long as `tokens`; `undefined` when optional and missing or null. */
@@ -98,9 +70,11 @@ function parallelArray(
 }
 
 /**
- * One `{ token: logprob }` object (null → no alternatives). JavaScript objects reorder
- * integer-like keys such as "2024", so the provider's order is restored by sorting on logprob,
- * most likely first (sentinels and nulls last).
+ * One `{ token: logprob }` object (null → no alternatives). Its keys are token strings and stay
+ * data: `Object.keys` lists own keys only, and an own `__proto__` or `constructor` key shadows the
+ * prototype's, so such tokens are read like any other. JavaScript objects reorder integer-like
+ * keys such as "2024", so the provider's order is restored by sorting on logprob, most likely
+ * first (sentinels and nulls last).
  */
 function readTopDict(value: unknown, path: JsonPath): TopLogprob[] {
   if (value === undefined || value === null) return [];

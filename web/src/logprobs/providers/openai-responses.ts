@@ -2,18 +2,19 @@
  * OpenAI Responses API. A response holds `output[]` items; message items hold `content[]` parts,
  * and each `output_text` part carries `logprobs` (shared OpenAI entries; requested with
  * `include: ["message.output_text.logprobs"]`). A stream carries the same entries on
- * `response.output_text.delta` events (without `bytes`).
+ * `response.output_text.delta` events, without `bytes`: the escaped token text supplies them.
  *
  * The API returns one answer (no n > 1), so everything goes to choice 0, in order: all
- * `output_text` parts of all message items, or all delta events in arrival order. A stream that
- * has delta events *and* a final `response.completed` event would repeat the tokens, so the final
- * response is read only when the stream had no delta events with logprobs.
+ * `output_text` parts of all message items, or all delta events in arrival order. The final
+ * `response.completed` (`.incomplete`, `.failed`) event holds the whole response again: it is a
+ * summary for the stream rule (token-run.ts), so tokens the deltas delivered are not added twice.
+ * The per-part `response.output_text.done` and `response.content_part.done` events repeat their
+ * part and are not read.
  */
 import type { ChoiceAccumulator } from '../accumulate.js';
 import { readEntryList } from '../entry.js';
 import type { JsonPath } from '../path.js';
 import { expectArray, expectRecord, isRecord, optionalArray, type JsonRecord } from '../read.js';
-import { appendAll } from '../token.js';
 import type { LogprobToken } from '../types.js';
 import type { ProviderParser } from './provider.js';
 
@@ -22,27 +23,25 @@ const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'resp
 
 export const openaiResponses: ProviderParser = {
   id: 'openai-responses',
+  shape: 'output[].content[].logprobs, or response.output_text.delta events',
+  reads: isResponsesChunk,
   parse(chunks, choices) {
-    const fromDeltas: LogprobToken[] = [];
-    const fromResponses: LogprobToken[] = [];
-    let sawDeltaLogprobs = false;
+    if (chunks.length > 0) choices.choice(0); // the one answer, even without logprobs
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
       if (record.type === DELTA_EVENT) {
-        if (record.logprobs !== undefined && record.logprobs !== null) sawDeltaLogprobs = true;
-        appendAll(fromDeltas, readEntryList(record.logprobs, chunk.path.key('logprobs')));
+        const listPath = chunk.path.key('logprobs');
+        choices.choice(0).answer.append(readEntryList(record.logprobs, listPath));
       } else if (
         typeof record.type === 'string' &&
         FINAL_EVENTS.has(record.type) &&
         isRecord(record.response)
       ) {
-        readResponse(record.response, chunk.path.key('response'), fromResponses);
+        readResponse(record.response, chunk.path.key('response'), choices);
       } else if (record.type === undefined && record.output !== undefined) {
-        readResponse(record, chunk.path, fromResponses);
+        readResponse(record, chunk.path, choices);
       }
     }
-    if (chunks.length > 0)
-      appendAll(choices.choice(0).tokens, sawDeltaLogprobs ? fromDeltas : fromResponses);
   },
 };
 
@@ -51,11 +50,14 @@ export function isResponsesChunk(chunk: JsonRecord): boolean {
   return (
     chunk.object === 'response' ||
     (typeof chunk.type === 'string' && chunk.type.startsWith('response.')) ||
-    (Array.isArray(chunk.output) && !('choices' in chunk))
+    (Array.isArray(chunk.output) && !Object.hasOwn(chunk, 'choices'))
   );
 }
 
-function readResponse(response: JsonRecord, path: JsonPath, into: LogprobToken[]): void {
+/** Reads a whole response, a summary of the sequence from its first token. */
+function readResponse(response: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+  const entries: LogprobToken[] = [];
+  const paths: JsonPath[] = [];
   const outputPath = path.key('output');
   expectArray(response.output, outputPath).forEach((value, i) => {
     const itemPath = outputPath.index(i);
@@ -65,8 +67,13 @@ function readResponse(response: JsonRecord, path: JsonPath, into: LogprobToken[]
     optionalArray(item.content, contentPath)?.forEach((partValue, j) => {
       const partPath = contentPath.index(j);
       const part = expectRecord(partValue, partPath);
-      if (part.type === 'output_text')
-        appendAll(into, readEntryList(part.logprobs, partPath.key('logprobs')));
+      if (part.type !== 'output_text') return;
+      const listPath = partPath.key('logprobs');
+      readEntryList(part.logprobs, listPath).forEach((entry, k) => {
+        entries.push(entry);
+        paths.push(listPath.index(k));
+      });
     });
   });
+  choices.choice(0).answer.placeWhole(entries, (i) => paths[i] as JsonPath);
 }

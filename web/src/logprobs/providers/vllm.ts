@@ -28,18 +28,18 @@ import {
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
 import type { LogprobToken } from '../types.js';
-import { parseChatChunk } from './openai-chat.js';
-import { isCompletionsChunk, parseCompletionsChunk } from './openai-completions.js';
+import { hasChoices, parseOpenAIChunk } from './openai-choices.js';
 import type { ProviderParser } from './provider.js';
 
 export const vllm: ProviderParser = {
   id: 'vllm',
+  shape: 'choices[].logprobs as the OpenAI readers, plus prompt_logprobs',
+  reads: (chunk) => hasChoices(chunk) || hasPromptLogprobs(chunk),
   parse(chunks, choices) {
     let sharedPrompt: LogprobToken[] | undefined;
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
-      if (isCompletionsChunk(record)) parseCompletionsChunk(record, chunk.path, choices);
-      else parseChatChunk(record, chunk.path, choices);
+      parseOpenAIChunk(record, chunk.path, choices);
 
       if (record.prompt_logprobs !== undefined && record.prompt_logprobs !== null) {
         sharedPrompt = readPromptLogprobs(
@@ -57,10 +57,12 @@ export const vllm: ProviderParser = {
           return;
         const choicePath = chunk.path.key('choices').index(position);
         const index = readIndex(choice.index, choicePath.key('index'), position);
-        choices.choice(index).prompt = readPromptLogprobs(
-          choice.prompt_logprobs,
-          choicePath.key('prompt_logprobs'),
-        );
+        const listPath = choicePath.key('prompt_logprobs');
+        const prompt = readPromptLogprobs(choice.prompt_logprobs, listPath);
+        choices
+          .choice(index)
+          .prompt()
+          .placeWhole(prompt, (i) => listPath.index(i));
       });
     }
     if (sharedPrompt !== undefined) {
@@ -68,7 +70,7 @@ export const vllm: ProviderParser = {
       for (const index of indices.length > 0 ? indices : [0]) {
         const draft = choices.choice(index);
         // Each choice gets its own token objects: offsets are written per sequence.
-        draft.prompt ??= sharedPrompt.map((token) => ({ ...token }));
+        if (!draft.hasPrompt()) draft.prompt().append(sharedPrompt.map((token) => ({ ...token })));
       }
     }
   },
@@ -97,6 +99,7 @@ interface PromptEntry {
   token: string;
   logprob: ReturnType<typeof readLogprob>;
   rank: number | undefined;
+  id: number | undefined;
 }
 
 function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
@@ -112,8 +115,10 @@ function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
     );
   }
   const entries = keys.map((key): PromptEntry => {
-    const entryPath = path.key(unmarkKey(key));
+    const idText = unmarkKey(key);
+    const entryPath = path.key(idText);
     const entry = expectRecord(dict[key], entryPath);
+    const id = /^\d{1,15}$/.test(idText) ? Number(idText) : undefined; // the key is the token id
     const rank =
       entry.rank === undefined || entry.rank === null
         ? undefined
@@ -122,6 +127,7 @@ function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
       token: expectString(entry.decoded_token, entryPath.key('decoded_token')),
       logprob: readLogprob(entry.logprob, entryPath.key('logprob')),
       rank,
+      id,
     };
   });
   const chosen = entries[0] as PromptEntry;
@@ -136,6 +142,7 @@ function readPromptPosition(value: unknown, path: JsonPath): LogprobToken {
     chosen.token,
     undefined,
     chosen.logprob,
-    listed.map((entry) => makeAlternative(entry.token, undefined, entry.logprob)),
+    listed.map((entry) => makeAlternative(entry.token, undefined, entry.logprob, entry)),
+    chosen,
   );
 }

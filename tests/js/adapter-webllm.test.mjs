@@ -1,0 +1,170 @@
+// logitkit/webllm through WebLLM's LogitProcessor call protocol (processLogits, then the engine's
+// own sampling of the result, then processSampledToken; resetState per chat), with real logits:
+// the exported model on onnxruntime-node (examples/webllm/protocol.mjs plays the engine, since
+// WebLLM itself needs WebGPU). The tokens are the ones logitkit's sampler draws on the C++ engine
+// for the same seed, whatever temperature the engine samples at; a token the engine reports
+// instead is recorded without counting logitkit's draw; resetState restarts the seeded stream.
+// The published types are checked against @mlc-ai/web-llm's and transformers.js's declarations
+// (tests/types/adapters.ts, tsc --noEmit).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { before, test } from 'node:test';
+import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../../dist/index.js';
+import { LogitkitLogitProcessor } from '../../dist/webllm/index.js';
+import { chatTurn, engineSample } from '../../examples/webllm/protocol.mjs';
+import { loadModel } from '../../examples/onnxruntime/generate.mjs';
+import {
+  BOS,
+  EOS,
+  LOGIT_TOLERANCE,
+  ONNX_DIR,
+  cppGenerate,
+  cppModelForFile,
+  maxAbsDiff,
+} from './adapter-support.mjs';
+import { loadBoth, rng } from './helpers.mjs';
+
+const { simd: lk } = await loadBoth();
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const cpp = cppModelForFile();
+let model;
+before(async () => {
+  model = await loadModel(ONNX_DIR);
+});
+/** The C++ engine with logitkit's sampler, the prompt NOT in the history (WebLLM does not pass it). */
+function cppTurn(prompt, options, n, { acceptPrompt = false } = {}) {
+  const sampler = cpp.lk.createSampler(options);
+  const ids = Array.from(cpp.model.encode(prompt));
+  if (acceptPrompt) for (const t of ids) sampler.accept(t);
+  const result = cppGenerate(cpp, ids, n, (logits) => sampler.sample(logits).token);
+  sampler.dispose();
+  return result;
+}
+
+const options = { temperature: 0.8, topK: 40, minP: 0.05, repetitionPenalty: 1.2, seed: 7 };
+
+test("the protocol draws the C++ engine's seeded tokens at any engine temperature; logits agree; resetState repeats a chat", async () => {
+  const reference = cppTurn('And God said', options, 50);
+  assert.ok(reference.tokens.length >= 20);
+  for (const temperature of [0, 0.7, 1.5]) {
+    const processor = new LogitkitLogitProcessor(lk, options);
+    const seen = [];
+    for (let chat = 0; chat < 2; chat++) {
+      const { tokens } = await chatTurn(processor, model, 'And God said', {
+        maxNewTokens: 50,
+        temperature,
+        onLogits: (logits) => chat === 0 && seen.push(logits),
+      });
+      assert.deepEqual(tokens, reference.tokens, `engine temperature ${temperature}, chat ${chat}`);
+      processor.resetState();
+    }
+    let worst = 0;
+    reference.steps.forEach(
+      (expected, i) => (worst = Math.max(worst, maxAbsDiff(seen[i], expected))),
+    );
+    assert.ok(worst <= LOGIT_TOLERANCE, `max |difference| ${worst}`);
+    processor.dispose();
+  }
+});
+
+test('processLogits leaves exactly one token possible, and lastResult describes the draw', () => {
+  const processor = new LogitkitLogitProcessor(lk, { temperature: 1, seed: 1 });
+  const logits = cppGenerate(cpp, 'In the beginning', 1, () => EOS).steps[0];
+  const processed = processor.processLogits(logits);
+  assert.equal(processed, logits, 'rewritten in place');
+  const finite = [...processed.keys()].filter((i) => Number.isFinite(processed[i]));
+  assert.deepEqual(finite, [processor.lastResult.token]);
+  assert.equal(processed[processor.lastResult.token], 0);
+  assert.ok(processor.lastResult.logprob < 0 && processor.lastResult.rank >= 1);
+  const next = rng(5);
+  for (let i = 0; i < 100; i++)
+    assert.equal(engineSample(processed, 1.3, next), processor.lastResult.token);
+  processor.dispose();
+});
+
+test("a token the engine reports instead is recorded (as accept), and logitkit's draw does not count", () => {
+  const sampling = { temperature: 1, repetitionPenalty: 1.5, seed: 11 };
+  const forcedAt = 4;
+  const forced = 300;
+  const processor = new LogitkitLogitProcessor(lk, sampling);
+  const sampler = cpp.lk.createSampler(sampling);
+  const got = [];
+  const expected = cppGenerate(cpp, 'Jesus wept.', 20, (logits, step) => {
+    const row = logits.array.slice();
+    const drawn = engineSample(processor.processLogits(row), 0);
+    const token = step === forcedAt ? forced : drawn;
+    processor.processSampledToken(token);
+    got.push(token);
+    if (step === forcedAt) {
+      sampler.accept(forced);
+      return forced;
+    }
+    return sampler.sample(logits).token;
+  });
+  assert.deepEqual(got.slice(0, expected.tokens.length), expected.tokens);
+  assert.equal(processor.history[forcedAt], forced);
+  sampler.dispose();
+  processor.dispose();
+});
+
+test('acceptPrompt puts the prompt in the history for the penalties', async () => {
+  const processor = new LogitkitLogitProcessor(lk, options);
+  processor.acceptPrompt(cpp.model.encode('And God said'));
+  const { tokens } = await chatTurn(processor, model, 'And God said', {
+    maxNewTokens: 40,
+    temperature: 0,
+  });
+  const reference = cppTurn('And God said', options, 40, { acceptPrompt: true });
+  assert.deepEqual(tokens, reference.tokens);
+  assert.deepEqual(processor.history.slice(0, 4), Array.from(cpp.model.encode('And God said')));
+  assert.equal(processor.history[0], BOS);
+  processor.dispose();
+});
+
+test('resetState restarts at the seed when one is given, at a fresh random seed otherwise', () => {
+  const seeded = new LogitkitLogitProcessor(lk, { seed: 12 });
+  seeded.resetState();
+  assert.equal(seeded.seed, 12n);
+  const unseeded = new LogitkitLogitProcessor(lk, { temperature: 1 });
+  const first = unseeded.seed;
+  unseeded.processSampledToken(5);
+  unseeded.resetState();
+  assert.notEqual(unseeded.seed, first);
+  assert.deepEqual(unseeded.history, []);
+  seeded.dispose();
+  unseeded.dispose();
+});
+
+test('typed errors; use after dispose', () => {
+  const processor = new LogitkitLogitProcessor(lk, { seed: 1 });
+  assert.equal(processor.seed, 1n);
+  assert.throws(
+    () => processor.processLogits([1, 2, 3]),
+    (e) => e instanceof LogitkitTypeError && e.argument === 'logits',
+  );
+  assert.throws(() => processor.processLogits(new Float32Array(0)), LogitkitTypeError);
+  assert.throws(
+    () => processor.processLogits(Float32Array.of(1, NaN)),
+    (e) => e instanceof LogitkitRangeError && e.index === 1,
+  );
+  assert.throws(
+    () => processor.processSampledToken(-1),
+    (e) => e instanceof LogitkitRangeError && e.argument === 'token',
+  );
+  assert.throws(() => processor.processSampledToken(1.5), LogitkitRangeError);
+  assert.throws(() => new LogitkitLogitProcessor(lk, { topK: -1.5 }), LogitkitRangeError);
+  assert.throws(() => new LogitkitLogitProcessor(lk, { nope: 1 }), LogitkitTypeError);
+  processor.dispose();
+  processor.dispose();
+  assert.throws(() => processor.processLogits(Float32Array.of(1, 2)), LogitkitStateError);
+  assert.throws(() => processor.resetState(), LogitkitStateError);
+});
+
+test("the published types satisfy WebLLM's LogitProcessor and transformers.js's LogitsProcessorList (tsc --noEmit)", async () => {
+  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tests/types/tsconfig.json'], {
+    cwd: ROOT,
+  });
+});

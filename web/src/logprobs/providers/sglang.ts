@@ -1,0 +1,136 @@
+/**
+ * SGLang's native `/generate` (request fields `return_logprob: true`, `top_logprobs_num: N`,
+ * `return_text_in_logprobs`, `logprob_start_len`). A response is `{ text, output_ids, meta_info }`;
+ * a batch (a list of prompts, or `n` > 1) is a JSON array of them, and a stream (`stream: true`)
+ * is SSE of them. In `meta_info`:
+ * - `output_token_logprobs`: one `[logprob, token_id, text]` triple per generated token; `text` is
+ *   `null` unless `return_text_in_logprobs` is on (the token is then `""`, its id is kept);
+ * - `output_top_logprobs`: per generated token, `null` or a list of such triples (the top N);
+ * - `input_token_logprobs`, `input_top_logprobs`: the same for the prompt, from
+ *   `logprob_start_len`; the first prompt token has a `null` logprob. They become `prompt`;
+ * - `completion_tokens`: how many tokens are generated so far; `id`: the request id.
+ * Choices: a stream chunk of a batch has `index`; otherwise each distinct `meta_info.id` is the
+ * next choice (a batch array), and a response without either is choice 0.
+ *
+ * Streams: by default every chunk repeats all logprobs so far (cumulative); with
+ * `--incremental-streaming-output` newer servers send only the new ones. `completion_tokens` says
+ * where a chunk's entries sit either way (token-run.ts); without it, a chunk that begins with
+ * every token held is read as cumulative. The prompt lists repeat in every chunk: a summary.
+ */
+import type { ChoiceAccumulator } from '../accumulate.js';
+import { LogprobsParseError } from '../errors.js';
+import type { JsonPath } from '../path.js';
+import {
+  expectArray,
+  expectRecord,
+  expectString,
+  isRecord,
+  optionalArray,
+  readIndex,
+  readLogprob,
+  readTokenId,
+  type JsonRecord,
+} from '../read.js';
+import { makeAlternative, makeToken } from '../token.js';
+import { startFromCount } from '../token-run.js';
+import type { LogprobToken, TopLogprob } from '../types.js';
+import type { ProviderParser } from './provider.js';
+
+export const sglang: ProviderParser = {
+  id: 'sglang',
+  shape: 'meta_info.output_token_logprobs[] (SGLang /generate)',
+  reads: (chunk) => isRecord(chunk.meta_info),
+  parse(chunks, choices) {
+    const byRequestId = new Map<string, number>();
+    for (const chunk of chunks) {
+      const record = expectRecord(chunk.value, chunk.path);
+      const metaPath = chunk.path.key('meta_info');
+      if (record.meta_info === undefined || record.meta_info === null) continue;
+      const meta = expectRecord(record.meta_info, metaPath);
+      const index = choiceIndex(record, meta, chunk.path, byRequestId);
+      readChunk(meta, metaPath, choices, index);
+    }
+  },
+};
+
+function choiceIndex(
+  record: JsonRecord,
+  meta: JsonRecord,
+  path: JsonPath,
+  byRequestId: Map<string, number>,
+): number {
+  if (record.index !== undefined && record.index !== null)
+    return readIndex(record.index, path.key('index'), 0);
+  if (typeof meta.id !== 'string') return 0;
+  let index = byRequestId.get(meta.id);
+  if (index === undefined) {
+    index = byRequestId.size;
+    byRequestId.set(meta.id, index);
+  }
+  return index;
+}
+
+function readChunk(
+  meta: JsonRecord,
+  path: JsonPath,
+  choices: ChoiceAccumulator,
+  index: number,
+): void {
+  const draft = choices.choice(index);
+  const output = readSide(meta, path, 'output');
+  if (output !== undefined) {
+    const start = startFromCount(meta.completion_tokens, output.tokens.length);
+    if (start !== undefined) draft.answer.place(output.tokens, start, output.pathOf);
+    else draft.answer.appendUnlessRepeat(output.tokens, undefined, output.pathOf);
+  }
+  const input = readSide(meta, path, 'input');
+  if (input !== undefined && input.tokens.length > 0)
+    draft.prompt().placeWhole(input.tokens, input.pathOf);
+}
+
+/** `<side>_token_logprobs` with `<side>_top_logprobs`, or `undefined` when the list is absent. */
+function readSide(meta: JsonRecord, path: JsonPath, side: 'input' | 'output') {
+  const listPath = path.key(`${side}_token_logprobs`);
+  const list = optionalArray(meta[`${side}_token_logprobs`], listPath);
+  if (list === undefined) return undefined;
+  const topPath = path.key(`${side}_top_logprobs`);
+  const tops = optionalArray(meta[`${side}_top_logprobs`], topPath);
+  if (tops !== undefined && tops.length !== list.length) {
+    throw new LogprobsParseError(
+      topPath,
+      `expected ${list.length} entries (one per token), got ${tops.length}`,
+    );
+  }
+  const tokens = list.map((value, i): LogprobToken => {
+    const { token, reading, id } = readTriple(value, listPath.index(i));
+    const alternatives = tops === undefined ? [] : readTopList(tops[i], topPath.index(i));
+    return makeToken(token, undefined, reading, alternatives, { id });
+  });
+  return { tokens, pathOf: (i: number) => listPath.index(i) };
+}
+
+function readTopList(value: unknown, path: JsonPath): TopLogprob[] {
+  const list = optionalArray(value, path);
+  if (list === undefined) return [];
+  return list.map((entry, i) => {
+    const { token, reading, id } = readTriple(entry, path.index(i));
+    return makeAlternative(token, undefined, reading, { id });
+  });
+}
+
+/** `[logprob, token_id, text | null]` (the text may be missing too). */
+function readTriple(value: unknown, path: JsonPath) {
+  const triple = expectArray(value, path);
+  if (triple.length < 2 || triple.length > 3) {
+    throw new LogprobsParseError(
+      path,
+      `expected [logprob, token_id, text], got an array of ${triple.length}`,
+    );
+  }
+  const text: unknown = triple[2];
+  return {
+    reading: readLogprob(triple[0], path.index(0)),
+    id: readTokenId(triple[1], path.index(1)),
+    token: text === undefined || text === null ? '' : expectString(text, path.index(2)),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Hugging Face text-generation-inference (TGI), native API:
+ * - `/generate` with `details: true`: `{ generated_text, details: { finish_reason,
+ *   generated_tokens, seed, prefill, tokens, top_tokens?, best_of_sequences? } }`. A token is
+ *   `{ id, text, logprob, special }`; `top_tokens` (with `top_n_tokens`) holds the top-N tokens
+ *   at each generated position, in the same form; `prefill` (with `decoder_input_details: true`)
+ *   holds the prompt tokens, the first with a `null` logprob (TGI writes its NaN as `null`), and
+ *   becomes `prompt`; `best_of_sequences` (with `best_of`) holds the other candidates, each with
+ *   its own `generated_text`, `prefill`, `tokens` and `top_tokens`.
+ * - `/` and the Hugging Face Inference API answer with a JSON array of such responses.
+ * - `/generate_stream`: SSE events `{ index, token, top_tokens, generated_text, details }`, one
+ *   generated token each; the last also has `generated_text` and `details` (without tokens).
+ * Choices are numbered in order of appearance: each response's main sequence, then its
+ * `best_of_sequences`; a stream is one choice (its `index` counts tokens, not choices). A stream
+ * event whose `details` does list `tokens` is a summary for the stream rule (token-run.ts).
+ * A special token (`special: true`, such as `</s>`) keeps its logprob but adds no text, so a
+ * choice's `text` is the `generated_text` TGI decodes without special tokens.
+ */
+import type { ChoiceAccumulator } from '../accumulate.js';
+import { LogprobsParseError } from '../errors.js';
+import type { JsonPath } from '../path.js';
+import {
+  expectRecord,
+  expectString,
+  isRecord,
+  optionalArray,
+  readLogprob,
+  readTokenId,
+  type JsonRecord,
+} from '../read.js';
+import { makeAlternative, makeToken } from '../token.js';
+import type { LogprobToken, TopLogprob } from '../types.js';
+import type { ProviderParser } from './provider.js';
+
+export const tgi: ProviderParser = {
+  id: 'tgi',
+  shape: 'details.tokens[] or stream events with token (TGI /generate, /generate_stream)',
+  reads: isTgiChunk,
+  parse(chunks, choices) {
+    let next = 0;
+    let stream: number | undefined;
+    for (const chunk of chunks) {
+      const record = expectRecord(chunk.value, chunk.path);
+      if (record.token !== undefined) {
+        stream ??= next++;
+        readStreamEvent(record, chunk.path, choices, stream);
+      } else if (record.details !== undefined || typeof record.generated_text === 'string') {
+        next = readResponse(record, chunk.path, choices, next);
+      }
+    }
+  },
+};
+
+/** True for a TGI response (`generated_text`, `details`) or stream event (`token`). */
+export function isTgiChunk(chunk: JsonRecord): boolean {
+  return (
+    isRecord(chunk.token) ||
+    typeof chunk.generated_text === 'string' ||
+    (isRecord(chunk.details) &&
+      (Array.isArray(chunk.details.tokens) || Array.isArray(chunk.details.prefill)))
+  );
+}
+
+function readStreamEvent(
+  event: JsonRecord,
+  path: JsonPath,
+  choices: ChoiceAccumulator,
+  index: number,
+): void {
+  const run = choices.choice(index).answer;
+  const { token, reading, facts } = readTgiToken(event.token, path.key('token'));
+  const alternatives = readTokenList(event.top_tokens, path.key('top_tokens'));
+  run.append([makeToken(token, undefined, reading, alternatives, facts)]);
+  if (event.details === undefined || event.details === null) return;
+  const detailsPath = path.key('details');
+  const details = expectRecord(event.details, detailsPath);
+  if (details.tokens === undefined || details.tokens === null) return;
+  const summary = readSequence(details, detailsPath);
+  run.placeWhole(summary, (i) => detailsPath.key('tokens').index(i));
+}
+
+/**
+ * Reads one response and its best-of sequences into choices `next`, `next + 1`, …; returns the
+ * next free index.
+ */
+function readResponse(
+  response: JsonRecord,
+  path: JsonPath,
+  choices: ChoiceAccumulator,
+  next: number,
+): number {
+  const main = choices.choice(next++);
+  if (response.details === undefined || response.details === null) return next;
+  const detailsPath = path.key('details');
+  const details = expectRecord(response.details, detailsPath);
+  readInto(main, details, detailsPath);
+  const othersPath = detailsPath.key('best_of_sequences');
+  optionalArray(details.best_of_sequences, othersPath)?.forEach((value, i) => {
+    const sequencePath = othersPath.index(i);
+    readInto(choices.choice(next++), expectRecord(value, sequencePath), sequencePath);
+  });
+  return next;
+}
+
+function readInto(
+  draft: ReturnType<ChoiceAccumulator['choice']>,
+  sequence: JsonRecord,
+  path: JsonPath,
+): void {
+  draft.answer.append(readSequence(sequence, path));
+  const prefillPath = path.key('prefill');
+  const prefill = optionalArray(sequence.prefill, prefillPath);
+  if (prefill === undefined || prefill.length === 0) return;
+  draft.prompt().append(
+    prefill.map((value, i) => {
+      const { token, reading, facts } = readTgiToken(value, prefillPath.index(i));
+      return makeToken(token, undefined, reading, [], facts);
+    }),
+  );
+}
+
+/** `tokens` with their `top_tokens` (which must be one list per token when present). */
+function readSequence(sequence: JsonRecord, path: JsonPath): LogprobToken[] {
+  const tokensPath = path.key('tokens');
+  const tokens = optionalArray(sequence.tokens, tokensPath) ?? [];
+  const topPath = path.key('top_tokens');
+  const tops = optionalArray(sequence.top_tokens, topPath);
+  if (tops !== undefined && tops.length > 0 && tops.length !== tokens.length) {
+    throw new LogprobsParseError(
+      topPath,
+      `expected ${tokens.length} entries (one per token), got ${tops.length}`,
+    );
+  }
+  return tokens.map((value, i) => {
+    const { token, reading, facts } = readTgiToken(value, tokensPath.index(i));
+    const alternatives = tops === undefined ? [] : readTokenList(tops[i], topPath.index(i));
+    return makeToken(token, undefined, reading, alternatives, facts);
+  });
+}
+
+function readTokenList(value: unknown, path: JsonPath): TopLogprob[] {
+  return (optionalArray(value, path) ?? []).map((entry, i) => {
+    const { token, reading, facts } = readTgiToken(entry, path.index(i));
+    return makeAlternative(token, undefined, reading, facts);
+  });
+}
+
+/** `{ id, text, logprob, special? }`. */
+function readTgiToken(value: unknown, path: JsonPath) {
+  const entry = expectRecord(value, path);
+  return {
+    token: expectString(entry.text, path.key('text')),
+    reading: readLogprob(entry.logprob, path.key('logprob')),
+    facts: { id: readTokenId(entry.id, path.key('id')), special: entry.special === true },
+  };
+}
