@@ -1,7 +1,8 @@
 // `npm run bench`: logitkit (SIMD and baseline in this process, native in a subprocess) side by
-// side with @tensorflow/tfjs-backend-wasm, @huggingface/transformers and plain JS, in one Node
-// process, at LLM vocabulary sizes, on random and peaked logits. Prints µs per call, ns per
-// element, ratios, and the performance targets (targets.mjs) as MET / NOT MET.
+// side with the floor kernel (bench/floor), @tensorflow/tfjs-backend-wasm,
+// @huggingface/transformers and plain JS, in one Node process, at LLM vocabulary sizes, on random
+// and peaked logits. Prints µs per call, ns and instructions per element, ratios, and the
+// performance targets as MET / NOT MET.
 // A benchmark, not a test: the machine may be shared and noisy, so compare ratios from one run.
 //
 //   node bench/bench.mjs [--sizes=32000,128256] [--json=results.json] [--no-logprobs]
@@ -11,7 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { load } from '../dist/index.js';
 import { KINDS, makeLogits } from './inputs.mjs';
 import { jsImplementation, logitkitImplementation, timeLoads } from './implementations.mjs';
-import { loadTfjs, loadTransformers } from './load-competitors.mjs';
+import { addInstructionCounts } from './instructions.mjs';
+import { loadFloor, loadTfjs, loadTransformers } from './load-competitors.mjs';
 import { addNativeTimes } from './native.mjs';
 import { renderRun } from './report.mjs';
 import { measureConfig } from './suite.mjs';
@@ -46,8 +48,9 @@ async function main() {
     simd: wasmKiB('logitkit-simd.wasm'),
     baseline: wasmKiB('logitkit-baseline.wasm'),
   };
-  const [tf, hf] = [await loadTfjs(), await loadTransformers()];
+  const [floor, tf, hf] = [await loadFloor(), await loadTfjs(), await loadTransformers()];
   const implementations = [
+    floor,
     logitkitImplementation(simd, 'simd', 'logitkit SIMD'),
     logitkitImplementation(baseline, 'baseline', 'logitkit baseline'),
     jsImplementation(),
@@ -78,6 +81,7 @@ async function main() {
       const z = makeLogits(n, kind);
       const config = await measureConfig({ z, kind, implementations });
       addNativeTimes(config, n, kind);
+      addInstructionCounts(config, n, kind);
       configs.push(config);
     }
   }

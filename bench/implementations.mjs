@@ -3,12 +3,12 @@
 //
 // An implementation is { key, label, setup(z) }. setup takes the logits (a Float32Array) and
 // returns { ops, dispose() }, where ops maps an operation name to a no-argument function doing
-// one call on those logits. Operation names: softmax, logSoftmax, topK50, sample (temperature 0.8,
-// topP 0.95). An implementation offers only the operations its library has. An implementation
-// that could not be loaded is { key, label, unavailable: reason }.
+// one call on those logits. Operation names: softmax, logSoftmax, logSumExp, entropy, topK50,
+// sample (temperature 0.8, topP 0.95). An implementation offers only the operations its library
+// has. An implementation that could not be loaded is { key, label, unavailable: reason }.
 import * as js from './js-baselines.mjs';
 
-export const OPS = ['softmax', 'logSoftmax', 'topK50', 'sample'];
+export const OPS = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'topK50', 'sample'];
 export const SAMPLING = Object.freeze({ temperature: 0.8, topP: 0.95 });
 
 /** logitkit on the zero-copy path: LogitsBuffer in, LogitsBuffer out, one Sampler reused. */
@@ -25,6 +25,8 @@ export function logitkitImplementation(lk, key, label) {
         ops: {
           softmax: () => lk.softmax(buf, { out }),
           logSoftmax: () => lk.logSoftmax(buf, { out }),
+          logSumExp: () => lk.logSumExp(buf),
+          entropy: () => lk.entropy(buf),
           topK50: () => lk.topK(buf, 50),
           sample: () => sampler.sample(buf),
         },
@@ -32,6 +34,32 @@ export function logitkitImplementation(lk, key, label) {
           sampler.dispose();
           buf.dispose();
           out.dispose();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The floor (bench/floor/floor_softmax.h): the minimal exact-argument softmax, called through its
+ * internal binding on an instance of logitkit's own SIMD module (`module`, from the module's
+ * factory), on wasm buffers as logitkit's LogitsBuffers are.
+ */
+export function floorImplementation(module) {
+  return {
+    key: 'floor',
+    label: 'floor kernel',
+    setup(z) {
+      const bytes = z.length * 4;
+      const input = module._malloc(bytes);
+      const output = module._malloc(bytes);
+      if (input === 0 || output === 0) throw new Error('floor: out of wasm memory');
+      new Float32Array(module.HEAPU8.buffer, input, z.length).set(z);
+      return {
+        ops: { softmax: () => module._benchFloorSoftmax(input, z.length, output) },
+        dispose() {
+          module._free(input);
+          module._free(output);
         },
       };
     },
@@ -79,6 +107,7 @@ export function tfjsImplementation(tf) {
         ops: {
           softmax: () => readAndFree(tf.softmax(x)),
           logSoftmax: () => readAndFree(tf.logSoftmax(x)),
+          logSumExp: () => readAndFree(tf.logSumExp(x)),
           topK50: () => {
             const { values, indices } = tf.topk(x, 50);
             readAndFree(values, indices);

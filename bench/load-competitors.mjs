@@ -1,8 +1,13 @@
-// Loads the competitor libraries in Node and wraps them as implementations. Each loader resolves
+// Loads the floor kernel and the competitor libraries in Node and wraps them as implementations. Each loader resolves
 // to an implementation, or to unavailable(...) with the reason, so a missing or broken library
 // prints "n/a" instead of stopping the benchmark. Node only.
 import { readFileSync } from 'node:fs';
-import { tfjsImplementation, transformersImplementation, unavailable } from './implementations.mjs';
+import {
+  floorImplementation,
+  tfjsImplementation,
+  transformersImplementation,
+  unavailable,
+} from './implementations.mjs';
 
 /** The installed version of a package (read from node_modules: not every package exports package.json). */
 function versionOf(name) {
@@ -54,5 +59,16 @@ export async function loadTransformers() {
       'transformers',
       `@huggingface/transformers did not load: ${reason(error)}`,
     );
+  }
+}
+
+/** The floor kernel on its own instance of logitkit's SIMD module (dist/wasm). */
+export async function loadFloor() {
+  try {
+    const { default: factory } = await import('../dist/wasm/logitkit-simd.mjs');
+    const wasmBinary = readFileSync(new URL('../dist/wasm/logitkit-simd.wasm', import.meta.url));
+    return floorImplementation(await factory({ wasmBinary, print() {}, printErr() {} }));
+  } catch (error) {
+    return unavailable('floor', 'floor kernel', `the floor kernel did not load: ${reason(error)}`);
   }
 }

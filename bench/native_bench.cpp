@@ -9,26 +9,13 @@
 #include <cstring>
 #include <vector>
 
+#include "floor_softmax.h"
 #include "logitkit/kernels.h"
 #include "logitkit/rng.h"
 #include "logitkit/sampler.h"
+#include "native_inputs.h"
 
 namespace {
-
-// The benchmark's input distributions, as in bench/bench.mjs: normal(0, 1), or "peaked":
-// normal(-4, 2) with one dominant token at 12.
-std::vector<float> make_logits(size_t n, bool peaked) {
-  std::vector<float> z(n);
-  for (size_t i = 0; i < n; ++i) {
-    const double u1 = 1.0 - logitkit::uniform01(1, 2 * i), u2 = logitkit::uniform01(1, 2 * i + 1);
-    z[i] = static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
-  }
-  if (peaked) {
-    for (float& v : z) v = v * 2.0f - 4.0f;
-    z[n / 3] = 12.0f;
-  }
-  return z;
-}
 
 template <typename F>
 double median_us(F f) {
@@ -53,7 +40,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const size_t n = std::strtoul(argv[1], nullptr, 10);
-  std::vector<float> z = make_logits(n, std::strcmp(argv[2], "peaked") == 0);
+  std::vector<float> z = logitkit::bench::make_logits(n, std::strcmp(argv[2], "peaked") == 0);
   std::vector<float> out(n), values(50);
   std::vector<int32_t> indices(50);
   logitkit::Sampler sampler;
@@ -63,6 +50,10 @@ int main(int argc, char** argv) {
   params.seed = 1;
   sampler.configure(params);
   volatile float sink = 0;
+  const double floor = median_us([&] {
+    logitkit::bench::floor_softmax(z.data(), n, out.data());
+    sink = out[0];
+  });
   const double softmax = median_us([&] {
     logitkit::softmax(z.data(), n, 1.0, out.data());
     sink = out[0];
@@ -114,8 +105,9 @@ int main(int argc, char** argv) {
   });
   (void)sink;
   std::printf(
-      "{\"softmax\":%.3f,\"logSoftmax\":%.3f,\"topK50\":%.3f,\"sample\":%.3f,\"samplePlain\":%.3f,"
+      "{\"floor\":%.3f,\"softmax\":%.3f,\"logSoftmax\":%.3f,\"topK50\":%.3f,\"sample\":%.3f,"
+      "\"samplePlain\":%.3f,"
       "\"sampleChain\":%.3f}\n",
-      softmax, log_softmax, top_k, sample, plain, chain);
+      floor, softmax, log_softmax, top_k, sample, plain, chain);
   return 0;
 }

@@ -1,8 +1,8 @@
-// Text output of the benchmarks: one table per operation and the performance targets summary. Pure
-// formatting (returns strings); used by bench.mjs (Node) and browser-bench.mjs (Chromium results).
+// Text output of the benchmarks: the floor table, one table per operation and the targets summary.
+// Pure formatting (returns strings); used by bench.mjs (Node) and browser-bench.mjs (Chromium).
 
 // Per operation, the columns after logitkit SIMD: [implementation key, its operation, title].
-// logSoftmax is also compared with tf.softmax because that is the targets' yardstick.
+// logSoftmax is also compared with tf.softmax, the yardstick of its target.
 const OP_TABLES = [
   {
     op: 'softmax',
@@ -25,6 +25,14 @@ const OP_TABLES = [
       ['hf', 'logSoftmax', 'transformers'],
     ],
   },
+  {
+    op: 'logSumExp',
+    columns: [
+      ['baseline', 'logSumExp', 'baseline'],
+      ['tf', 'logSumExp', 'tf.logSumExp'],
+    ],
+  },
+  { op: 'entropy', columns: [['baseline', 'entropy', 'baseline']] },
   {
     op: 'topK50',
     columns: [
@@ -101,6 +109,38 @@ export function renderOpTables(configs) {
   return blocks.join('\n\n');
 }
 
+// The floor table's kernels: logitkit's, each as a ratio of its time to the floor's.
+const FLOOR_RATIOS = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'sample'];
+
+/**
+ * The floor line: per configuration, the floor kernel's time, ns and instructions per element, and
+ * each logitkit SIMD kernel's time as a multiple of it, with its own instructions per element (the
+ * native x86-64-v3 build under callgrind, when counted) in brackets.
+ */
+export function renderFloorTable(configs) {
+  const perElement = (c, op) => c.instructions?.[op];
+  const headers = ['logits', 'V', 'floor µs', 'ns/elem', 'instr/elem', ...FLOOR_RATIOS];
+  const rows = configs.map((c) => {
+    const floor = c.times.floor?.softmax;
+    const instr = perElement(c, 'floor');
+    return [
+      c.kind,
+      c.V,
+      formatUs(floor),
+      Number.isFinite(floor) ? ((floor * 1000) / c.V).toFixed(3) : 'n/a',
+      Number.isFinite(instr) ? instr.toFixed(2) : 'n/a',
+      ...FLOOR_RATIOS.map((op) => {
+        const t = c.times.simd?.[op];
+        const ratio =
+          Number.isFinite(t) && Number.isFinite(floor) ? `${(t / floor).toFixed(2)}x` : 'n/a';
+        const count = perElement(c, op);
+        return Number.isFinite(count) ? `${ratio} (${count.toFixed(2)})` : ratio;
+      }),
+    ];
+  });
+  return `floor: the minimal exact-argument SIMD128 softmax in the same module (bench/floor); logitkit SIMD's time / the floor's (instructions per element, native x86-64-v3, callgrind)\n${renderTable(headers, rows)}`;
+}
+
 /** The distinct reasons for "n/a" cells, one line each. */
 export function renderErrors(configs) {
   const byReason = new Map();
@@ -119,7 +159,7 @@ export function renderErrors(configs) {
     .join('\n');
 }
 
-/** The performance targets summary (rows from targets.mjs evaluateTargets). */
+/** The targets summary (rows from targets.mjs evaluateTargets). */
 export function renderSummary(rows) {
   const table = rows.map((r) => [
     r.target,
@@ -131,12 +171,13 @@ export function renderSummary(rows) {
 }
 
 /**
- * A whole run's text: the tables per operation, the reasons for "n/a" cells, then `heading` and
- * the targets summary (rows from targets.mjs evaluateTargets).
+ * A whole run's text: the floor table, the tables per operation, the reasons for "n/a" cells, then
+ * `heading` and the targets summary (rows from targets.mjs evaluateTargets).
  */
 export function renderRun(configs, heading, targetRows) {
   const errors = renderErrors(configs);
   return [
+    `${renderFloorTable(configs)}\n`,
     renderOpTables(configs),
     ...(errors ? [`\n${errors}`] : []),
     `\n${heading}`,

@@ -5,7 +5,8 @@
 #   bash scripts/setup.sh build   what `npm run build` and `npm start` need: the wasm toolchain
 #                                 (emscripten, cmake, make, SIMDe). The demo is built from source
 #                                 with these and served by Node; nothing else is installed.
-#   bash scripts/setup.sh bench   build + g++ (the native roofline build) + chromium (bench:browser)
+#   bash scripts/setup.sh bench   build + g++ (the native roofline build), chromium (bench:browser),
+#                                 valgrind (instruction counts)
 #   bash scripts/setup.sh test    everything `npm test` runs: bench + doctest, clang with libFuzzer,
 #                                 clang-format (the default, and what `npm run setup` does)
 set -euo pipefail
@@ -29,6 +30,8 @@ if [ "$profile" != build ]; then
   # bench: the same kernels built natively, and the browser for the Chromium runs.
   command -v g++ >/dev/null 2>&1 || need+=(g++)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # valgrind (callgrind) counts the kernels' instructions per element for the benchmarks.
+  [ -f /usr/include/valgrind/callgrind.h ] || need+=(valgrind)
 fi
 if [ "$profile" = test ]; then
   # test: doctest, the formatting check, and clang with libFuzzer, ASan and UBSan for tests/fuzz.

@@ -1,11 +1,14 @@
 // The browser side of `npm run bench:browser`. Exposes to the runner (page.evaluate):
-//   window.benchSetup: a promise of { loadMs, tfInfo, userAgent } (logitkit and tfjs loaded)
+//   window.benchSetup: a promise of { loadMs, tfInfo, userAgent } (logitkit, the floor kernel and
+//   tfjs loaded)
 //   window.benchRun(n, kind, timing): one configuration's results (see ../suite.mjs), JSON-safe
 // Served by bench/browser-bench.mjs with /dist/ (the built package), /bench/ and tfjs's dist
 // folders mounted. The timing and inputs are the same modules the Node benchmark uses.
 import { load } from '/dist/index.js';
+import createLogitkitModule from '/dist/wasm/logitkit-simd.mjs';
 import { makeLogits } from '../inputs.mjs';
 import {
+  floorImplementation,
   jsImplementation,
   logitkitImplementation,
   tfjsImplementation,
@@ -41,10 +44,29 @@ async function setUpTfjs() {
   }
 }
 
+/** The floor kernel on its own instance of logitkit's SIMD module. */
+async function setUpFloor() {
+  try {
+    const module = await createLogitkitModule({
+      locateFile: () => '/dist/wasm/logitkit-simd.wasm',
+      print() {},
+      printErr() {},
+    });
+    return floorImplementation(module);
+  } catch (error) {
+    return unavailable(
+      'floor',
+      'floor kernel',
+      `the floor kernel did not load: ${error?.message ?? error}`,
+    );
+  }
+}
+
 async function setUp() {
   const { simd, baseline, loadMs } = await timeLoads(load);
   const tf = await setUpTfjs();
   const implementations = [
+    await setUpFloor(),
     logitkitImplementation(simd, 'simd', 'logitkit SIMD'),
     logitkitImplementation(baseline, 'baseline', 'logitkit baseline'),
     jsImplementation(),

@@ -65,12 +65,12 @@ void ensure_weights(Chain& c) {
   float* w = c.s.weights.data();
   // rawLogprob needs sum exp(z - max) of the unpatched row: with no patches the same pass gives it.
   if (!c.patched && c.raw_logprob_sum < 0 && c.inv_t == 1.0) {
-    c.raw_logprob_sum = c.weights_total = weights_store_sum(c.z, c.n, c.max, c.inv_t, w);
+    c.raw_logprob_sum = c.weights_total = exact_exp_store_sum(c.z, c.n, c.max, c.inv_t, w);
   } else if (!c.patched && c.raw_logprob_sum < 0) {
     c.weights_total =
         weights_store_sum_and_unit_temperature_sum(c.z, c.n, c.max, c.inv_t, w, &c.raw_logprob_sum);
   } else {
-    c.weights_total = weights_store_sum(c.z, c.n, c.max, c.inv_t, w);
+    c.weights_total = exact_exp_store_sum(c.z, c.n, c.max, c.inv_t, w);
   }
   c.weights_inv_t = c.inv_t;
 }

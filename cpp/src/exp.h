@@ -1,20 +1,16 @@
-// The two exps of exp((z - max) / T) over 4 float lanes, and when each is used:
-// - exp_exact_argument: the argument (z - max) / T is never rounded. softmax's stored
-//   probabilities, entropy and the sampler's explicit-list weights use it.
-// - exp_rounded_argument: the argument is formed in float and rounded once, which adds an error
-//   proportional to |x|; a sum is dominated by its large terms (small |x|), so the normalising sums
-//   (log-softmax, logSumExp) and the sampler's full-vocabulary weights use this cheaper one.
-// Their accuracy contracts are kExactExp* and kRoundedExp* in logitkit/accuracy.h (exp_test.cpp
-// checks them). NaN must not reach either exp.
+// The one exp of every kernel, exp((z - max) / T) over 4 float lanes, with its argument never
+// rounded: softmax's stored probabilities, the normalising sums (log-softmax, logSumExp, entropy)
+// and the sampler's weights all use it. Its accuracy contract is kExactExp* in
+// logitkit/accuracy.h (exp_test.cpp checks it).
 #pragma once
 #include <cfloat>
 #include <cmath>
 
 #include "simd.h"
 
-// The wasm build without SIMD runs every 4-lane operation as scalar code; inlining the exps into
-// every pass would grow that .wasm past its 120 KiB budget for little speed, so there they are
-// out-of-line calls. Elsewhere they inline.
+// The wasm build without SIMD runs every 4-lane operation as scalar code; inlining the exp into
+// every pass would grow that .wasm past its 120 KiB budget for little speed, so there it is an
+// out-of-line call. Elsewhere it inlines.
 #if defined(__wasm__) && !defined(__wasm_simd128__)
 #define LOGITKIT_EXP_INLINE __attribute__((noinline)) inline
 #else
@@ -23,29 +19,39 @@
 
 namespace logitkit::simd {
 
-// exp((z - max) / T) for z <= max (including z = -Infinity), as 4 floats, within
-// kExactExpRelativeError at any temperature, down to results of 2^-126 (smaller ones are flushed
-// to 0). This is the exp behind softmax's stored probabilities. NaN must not reach it.
+// exp(r) ~ 1 + r * q(r) on [-ln2/2, ln2/2] (relative error 2e-7 in float): our own minimax fit,
+// c0 = 1, c1 .. c5 (each exact in float).
+constexpr double kExpCoefficients[6] = {1.0,           0x1.FFFFFCp-1, 0x1.FFFDC6p-2,
+                                        0x1.555808p-3, 0x1.573A5Cp-5, 0x1.108F66p-7};
+
+// exp((z - max) / T) for z <= max (including z = -Infinity), as 4 floats: within
+// kExactExpRelativeError down to results of 2^-126 (smaller ones are flushed to 0), exactly 1 at
+// z = max, and NaN for a NaN z (so a NaN logit turns every sum over the row into NaN).
 //
-// Why it is not exp_rounded_argument below: a float argument x = (z - max) / T carries its own
-// rounding, |x| * 6e-8 relative, 4e-6 at x = -69, twice softmax's bound (kSoftmaxRelativeError).
-// Here the argument is never rounded:
-// - z - max = s + e exactly (TwoSum: the float difference s and its rounding error e);
-// - n = round(s * log2(e) / T) picks the power of two (its own rounding only moves n, not r);
-// - r = ((s - n * hi) + (e - n * lo)) / T with hi + lo = T ln 2 and hi of 16 significant bits, so
-//   n * hi and s - n * hi are exact, and r is off by a few float ulps of |r| <= 0.35 only;
-// - exp(r) by the degree-5 polynomial of exp_rounded_argument, times 2^n built in the exponent
-// field. Temperatures outside [1e-30, 1e30] would overflow or lose those constants' precision;
-// there the argument is formed in double instead (exp_exact_argument_f64, about a third slower).
+// Why the argument is never rounded, at no cost (the benchmark's floor kernel does the same work):
+// a float argument x = (z - max) / T carries its own rounding, |x| * 6e-8 relative, 4e-6 at
+// x = -69, twice softmax's bound (kSoftmaxRelativeError). So z - max is never formed:
+// - with k = round(max log2(e) / T) and c = k T ln 2, exp((z - max) / T) = F exp((z - c) / T),
+//   F = exp(k ln 2 - max / T) in [0.7, 1.42] being a constant of the pass;
+// - exp((z - c) / T) = 2^(m - k) exp(d / T) with m = round(z log2(e) / T) and d = z - m T ln 2.
+//   T ln 2 = hi + lo, hi of B <= 15 significant bits and |m| < 2^(24 - B), so m hi is exact, and
+//   so is z - m hi (the two are within a factor of two of each other, or m = 0): d is off only by
+//   the rounding of m lo, a few ulps of |d| <= T ln 2 / 2;
+// - F exp(d / T) = F + d q'(d), a degree-5 polynomial whose coefficients F c_j / T^j absorb F and
+//   the temperature (the constant term is tuned by an ulp or two so that z = max gives exactly 1),
+//   times 2^(m - k) built in the exponent field: adding 1.5 * 2^23 + 127 - k to y = z log2(e) / T
+//   rounds y to m and leaves m - k + 127 in the low mantissa bits;
+// - z is first raised to (k - 127.25) T ln 2 by one `max` (pmax, which keeps a NaN): there
+//   2^(m - k) is 0, so far-below and -Infinity logits give exactly 0.
+// 20 operations per vector. The float path needs T in [1e-6, 1e6] (the coefficients stay normal
+// floats) and |max / T| < 2700 (B >= 12); elsewhere the argument is formed in double instead
+// (exp_exact_argument_f64, about a third slower). Every build computes the same bits.
 struct ExactArgumentExp {
-  bool split;              // the float path above applies
-  v128_t max;              // f32x4
-  v128_t log2e_inv_t;      // f32x4: log2(e) / T, only to choose n
-  v128_t minus_octave_hi;  // f32x4: -(T ln 2), 16 significant bits
-  v128_t minus_octave_lo;  // f32x4: the rest of -(T ln 2)
-  v128_t inv_t;            // f32x4
-  v128_t max_f64;          // f64x2, for the double path
-  v128_t scale_f64;        // f64x2: log2(e) / T, for the double path
+  bool split;  // the float path above applies
+  v128_t lower, scale, bias, minus_hi, minus_lo;
+  v128_t q[6];       // q'_0 .. q'_5
+  v128_t max_f64;    // f64x2, for the double path
+  v128_t scale_f64;  // f64x2: log2(e) / T, for the double path
 };
 
 // `value` rounded to `bits` significant bits.
@@ -56,43 +62,87 @@ inline float round_to_bits(double value, int bits) {
       std::ldexp(std::nearbyint(std::ldexp(mantissa, bits)), exponent - bits));
 }
 
+namespace detail {
+
+// The float path's constants for one row. Returns false when no constant term makes z = max give
+// exactly 1 (not seen in practice; the caller then takes the double path).
+inline bool set_up_float_path(float max, double inv_temperature, ExactArgumentExp* pass) {
+  const float scale = static_cast<float>(1.4426950408889634 * inv_temperature);
+  const float y = max * scale;  // as the vector path forms it
+  const double k = std::nearbyint(static_cast<double>(y));
+  int hi_bits = 15;
+  while (std::fabs(k) + 128 >= std::ldexp(1.0, 24 - hi_bits)) --hi_bits;
+  const double octave = 0.6931471805599453 / inv_temperature;  // T ln 2
+  const float hi = round_to_bits(octave, hi_bits);
+  const float minus_hi = -hi, minus_lo = static_cast<float>(hi - octave);
+  const float bias = static_cast<float>(0x1.8000FEp23 - k);  // an integer below 2^24: exact
+  // The maximum's own reduction, with the vector path's operations on one lane.
+  const float m = (y + bias) - bias;
+  float d = m * minus_hi + max;
+  d = m * minus_lo + d;
+  const float target = static_cast<float>(std::ldexp(1.0, static_cast<int>(k - m)));  // 1/2^(m-k)
+  const double f = std::exp(k * 0.6931471805599453 - static_cast<double>(max) * inv_temperature);
+  float q[6];
+  double power = inv_temperature;
+  for (int j = 1; j < 6; ++j, power *= inv_temperature)
+    q[j] = static_cast<float>(f * kExpCoefficients[j] * power);
+  // Tune q'_1 and then q'_0 by a few ulps until P(d) = (((q5 d + q4) d + ... + q1) d + q0) is
+  // exactly `target`; a change of an ulp or two moves every result by ~1e-7 of itself.
+  const float q1 = q[1];
+  for (int step = 0; step <= 32; ++step) {
+    const int nudge = (step + 1) / 2 * (step % 2 ? 1 : -1);  // 0, 1, -1, 2, -2, ...
+    q[1] = q1;
+    for (int s = 0; s < (nudge > 0 ? nudge : -nudge); ++s)
+      q[1] = std::nextafter(q[1], nudge > 0 ? FLT_MAX : -FLT_MAX);
+    float p = q[5] * d + q[4];
+    p = p * d + q[3];
+    p = p * d + q[2];
+    p = p * d + q[1];
+    const float a = p * d;
+    const float q0 = static_cast<float>(static_cast<double>(target) - a);
+    for (const float candidate : {q0, std::nextafter(q0, FLT_MAX), std::nextafter(q0, -FLT_MAX)}) {
+      if (a + candidate == target) {
+        q[0] = candidate;
+        pass->lower = wasm_f32x4_splat(static_cast<float>((k - 127.25) * octave));
+        pass->scale = wasm_f32x4_splat(scale);
+        pass->bias = wasm_f32x4_splat(bias);
+        pass->minus_hi = wasm_f32x4_splat(minus_hi);
+        pass->minus_lo = wasm_f32x4_splat(minus_lo);
+        for (int j = 0; j < 6; ++j) pass->q[j] = wasm_f32x4_splat(q[j]);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace detail
+
 inline ExactArgumentExp exact_argument_exp(float max, double inv_temperature) {
   ExactArgumentExp pass;
-  pass.split = inv_temperature >= 1e-30 && inv_temperature <= 1e30;
-  const double octave = 0.6931471805599453 / inv_temperature;  // T ln 2
-  const float hi = pass.split ? round_to_bits(octave, 16) : 0.0f;
-  pass.max = wasm_f32x4_splat(max);
-  pass.log2e_inv_t = wasm_f32x4_splat(static_cast<float>(1.4426950408889634 * inv_temperature));
-  pass.minus_octave_hi = wasm_f32x4_splat(-hi);
-  pass.minus_octave_lo = wasm_f32x4_splat(pass.split ? static_cast<float>(hi - octave) : 0.0f);
-  pass.inv_t = wasm_f32x4_splat(static_cast<float>(inv_temperature));
   pass.max_f64 = wasm_f64x2_splat(max);
   pass.scale_f64 = wasm_f64x2_splat(1.4426950408889634 * inv_temperature);
+  const double y = static_cast<double>(max) * 1.4426950408889634 * inv_temperature;
+  pass.split = inv_temperature >= 1e-6 && inv_temperature <= 1e6 && std::fabs(y) < 3900 &&
+               detail::set_up_float_path(max, inv_temperature, &pass);
   return pass;
 }
 
-// exp(r) ~ 1 + r * q(r) on [-ln2/2, ln2/2] (relative error 2e-7 in float): our own minimax fit.
+// exp(r) ~ 1 + r * q(r) (kExpCoefficients) for the double path.
 inline v128_t exp_polynomial_q(v128_t r) {
-  const v128_t c5 = wasm_f32x4_splat(0x1.108F66p-7f);
-  const v128_t c4 = wasm_f32x4_splat(0x1.573A5Cp-5f);
-  const v128_t c3 = wasm_f32x4_splat(0x1.555808p-3f);
-  const v128_t c2 = wasm_f32x4_splat(0x1.FFFDC6p-2f);
-  const v128_t c1 = wasm_f32x4_splat(0x1.FFFFFCp-1f);
-  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(c5, r), c4);
-  q = wasm_f32x4_add(wasm_f32x4_mul(q, r), c3);
-  q = wasm_f32x4_add(wasm_f32x4_mul(q, r), c2);
-  return wasm_f32x4_add(wasm_f32x4_mul(q, r), c1);
-}
-
-// 1.5 * 2^23 + 127: adding it to y rounds y to an integer n and leaves n + 127 in the low mantissa
-// bits, so a left shift by 23 makes the float 2^n.
-inline v128_t magic_bias() {
-  return wasm_f32x4_splat(0x1.8000FEp23f);
+  v128_t q =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(static_cast<float>(kExpCoefficients[5])), r),
+                     wasm_f32x4_splat(static_cast<float>(kExpCoefficients[4])));
+  for (int j = 3; j >= 1; --j)
+    q = wasm_f32x4_add(wasm_f32x4_mul(q, r),
+                       wasm_f32x4_splat(static_cast<float>(kExpCoefficients[j])));
+  return q;
 }
 
 // The double-argument path: y = (z - max) * log2e / T in double, y = n + f with n = round(y), and
 // exp(f ln 2) by the same polynomial (f ln 2 is formed in double and rounded once).
-// Not inlined: only extreme temperatures take it, and each copy would cost the .wasm ~1 KiB.
+// Not inlined: only extreme temperatures and logits take it, and each copy would cost the .wasm
+// ~1 KiB.
 __attribute__((noinline)) inline v128_t exp_exact_argument_f64(v128_t z, v128_t max_f64,
                                                                v128_t scale_f64) {
   const v128_t magic = wasm_f64x2_splat(0x1.8p52);  // 1.5 * 2^52: adding it rounds to an integer
@@ -110,71 +160,43 @@ __attribute__((noinline)) inline v128_t exp_exact_argument_f64(v128_t z, v128_t 
   const v128_t two_n = wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
   const v128_t result =
       wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
-  return wasm_v128_andnot(result, wasm_i32x4_lt(n, wasm_i32x4_splat(-126)));
+  // A NaN z must stay NaN (the kernels find NaN logits through their sums).
+  const v128_t nan = wasm_f32x4_ne(z, z);
+  return wasm_v128_or(wasm_v128_andnot(result, wasm_i32x4_lt(n, wasm_i32x4_splat(-126))), nan);
 }
 
-LOGITKIT_EXP_INLINE v128_t exp_exact_argument(v128_t z, const ExactArgumentExp& pass) {
-  // (Fields by value: passing `pass` by address would make every store in the caller's loop
-  // possibly alias it, and reload it.)
-  if (!pass.split) return exp_exact_argument_f64(z, pass.max_f64, pass.scale_f64);
-  // TwoSum: s + e == z - max exactly.
-  const v128_t s = wasm_f32x4_sub(z, pass.max);
-  const v128_t s_minus_z = wasm_f32x4_sub(s, z);
-  const v128_t e = wasm_f32x4_sub(wasm_f32x4_sub(z, wasm_f32x4_sub(s, s_minus_z)),
-                                  wasm_f32x4_add(pass.max, s_minus_z));
-  const v128_t y = wasm_f32x4_mul(s, pass.log2e_inv_t);
-  v128_t n = wasm_f32x4_add(y, magic_bias());
-  const v128_t two_n = wasm_i32x4_shl(n, 23);
-  n = wasm_f32x4_sub(n, magic_bias());
-  const v128_t reduced = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(n, pass.minus_octave_hi), s),
-                                        wasm_f32x4_add(wasm_f32x4_mul(n, pass.minus_octave_lo), e));
-  const v128_t r = wasm_f32x4_mul(reduced, pass.inv_t);
-  const v128_t result =
-      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
-  // y < -126 (-Infinity included: its NaN intermediates are masked here) gives exactly 0.
-  return wasm_v128_andnot(result, wasm_f32x4_lt(y, wasm_f32x4_splat(-126.0f)));
+// The float path; `pass.split` must hold. (Callers keep `pass` in a local: its address must not
+// escape, or every store in their loop could alias it and V8 would reload the constants.)
+LOGITKIT_EXP_INLINE v128_t exp_exact_argument_split(v128_t z, const ExactArgumentExp& pass) {
+  z = wasm_f32x4_pmax(z, pass.lower);
+  const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(z, pass.scale), pass.bias);
+  const v128_t two = wasm_i32x4_shl(v, 23);  // 2^(m - k)
+  const v128_t m = wasm_f32x4_sub(v, pass.bias);
+  v128_t d = wasm_f32x4_add(wasm_f32x4_mul(m, pass.minus_hi), z);
+  d = wasm_f32x4_add(wasm_f32x4_mul(m, pass.minus_lo), d);
+  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(pass.q[5], d), pass.q[4]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[3]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[2]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[1]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[0]);
+  return wasm_f32x4_mul(q, two);
 }
 
-// The rounded-argument exp for sums and sampling weights: exp((z - max) * inv_t) with the argument
-// formed in float (XNNPACK's rr2_p5 form: magic-bias rounding, a two-constant Cody-Waite ln2, a
-// degree-5 polynomial of our own minimax fit). 34 instead of 47 instructions per vector (SSE,
-// callgrind). Accuracy: relative error <= kRoundedExpRelativeError + |x| *
-// kRoundedExpErrorPerUnitArgument for x = (z - max) * inv_t, the second term from the float
-// rounding of the argument. That is harmless where terms are summed (a sum is dominated by its
-// large terms, whose |x| is small) or drawn from (a 1e-6 relative error in a 1e-9 probability), and
-// not good enough for softmax's stored probabilities, which use exp_exact_argument.
-struct RoundedArgumentExp {
-  v128_t max;    // f32x4
-  v128_t inv_t;  // f32x4, clamped to FLT_MAX so a tiny T never gives 0 * inf
-};
-
-// exp_rounded_argument needs 1/T as a float: below T = 2.9e-39 it would clamp, and a denormal logit
-// gap times FLT_MAX is not the huge argument it should be. Those temperatures take the exact exp.
-inline bool rounded_argument_exp_applies(double inv_temperature) {
-  return inv_temperature <= FLT_MAX;
+// Either path, chosen per call (for code that computes a few vectors; a pass over a row chooses
+// once, with with_exact_exp below).
+inline v128_t exp_exact_argument(v128_t z, const ExactArgumentExp& pass) {
+  return pass.split ? exp_exact_argument_split(z, pass)
+                    : exp_exact_argument_f64(z, pass.max_f64, pass.scale_f64);
 }
 
-inline RoundedArgumentExp rounded_argument_exp(float max, double inv_temperature) {
-  const float inv = inv_temperature > FLT_MAX ? FLT_MAX : static_cast<float>(inv_temperature);
-  return {wasm_f32x4_splat(max), wasm_f32x4_splat(inv)};
-}
-
-LOGITKIT_EXP_INLINE v128_t exp_rounded_argument(v128_t z, const RoundedArgumentExp& pass) {
-  const v128_t log2e = wasm_f32x4_splat(0x1.715476p+0f);
-  const v128_t minus_ln2_hi = wasm_f32x4_splat(-0x1.62E400p-1f);
-  const v128_t minus_ln2_lo = wasm_f32x4_splat(-0x1.7F7D1Cp-20f);
-  const v128_t denormal_cutoff = wasm_f32x4_splat(-0x1.5D589Ep6f);  // ln(FLT_MIN)
-
-  const v128_t x = wasm_f32x4_mul(wasm_f32x4_sub(z, pass.max), pass.inv_t);
-  v128_t n = wasm_f32x4_add(wasm_f32x4_mul(x, log2e), magic_bias());
-  const v128_t two_n = wasm_i32x4_shl(n, 23);
-  n = wasm_f32x4_sub(n, magic_bias());
-  v128_t r = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_hi), x);
-  r = wasm_f32x4_add(wasm_f32x4_mul(n, minus_ln2_lo), r);
-  const v128_t result =
-      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, two_n), exp_polynomial_q(r)), two_n);
-  // x < ln(FLT_MIN), -Infinity included (its NaN intermediate is masked here), gives exactly 0.
-  return wasm_v128_andnot(result, wasm_f32x4_lt(x, denormal_cutoff));
+// Calls body(exp) with `exp` the pass's path as a callable v128_t(v128_t), chosen once, so a
+// pass's loop has no branch per vector. Returns what body returns.
+template <typename Body>
+auto with_exact_exp(const ExactArgumentExp& pass, Body body) {
+  if (pass.split) return body([&pass](v128_t z) { return exp_exact_argument_split(z, pass); });
+  const v128_t max_f64 = pass.max_f64, scale_f64 = pass.scale_f64;
+  return body(
+      [max_f64, scale_f64](v128_t z) { return exp_exact_argument_f64(z, max_f64, scale_f64); });
 }
 
 }  // namespace logitkit::simd

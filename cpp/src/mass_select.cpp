@@ -1,6 +1,6 @@
-// Top-p's wide-nucleus selection: estimate the prefix's end from a strided sample, verify a
-// bracket of logits around it in one pass that also gathers the bracket's tokens, then select
-// exactly among those on probability mass.
+// Top-p's wide-nucleus selection: estimate the prefix's end from a strided sample (a selection on
+// its mass, no sort), verify a bracket of logits around it in one pass that also gathers the
+// bracket's tokens, then select exactly among those on probability mass.
 #include "mass_select.h"
 
 #include <algorithm>
@@ -38,39 +38,51 @@ KeptSet kept_through(uint64_t key) {
 }
 
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
-                         const MassScratch& out) {
+                         uint32_t* out_index) {
   LOGITKIT_DEBUG_CHECK(low <= high, "scan_bracket's bracket is [low, high]");
   LOGITKIT_DEBUG_CHECK(debug::no_nan(logits, n), "scan_bracket after NaN is ruled out");
-  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high),
-               zero = wasm_f32x4_splat(0);
-  uint64_t* const out_key = out.key;  // locals: the stores below could alias `out` itself
-  float* const out_weight = out.weight;
+  const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
   BracketScan scan;
   size_t count = 0;
+  // Adds one vector's above and inside masses and count; returns its inside mask.
+  const auto tally = [&](v128_t z, v128_t w, v128_t& above, v128_t& inside, v128_t& above_count) {
+    const v128_t gt = opaque_mask(wasm_f32x4_gt(z, vhigh));
+    const v128_t in = opaque_mask(wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt));
+    above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
+    inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
+    above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
+    return in;
+  };
+  // Branch-free compaction of the inside lanes' indices: every lane is written and the count
+  // advances past inside lanes only; the writes stay below the scanned position, inside out_index.
+  const auto gather = [&](size_t i, uint32_t mask, uint32_t lanes) {
+    for (uint32_t lane = 0; lane < lanes; ++lane) {
+      out_index[count] = static_cast<uint32_t>(i + lane);
+      count += (mask >> lane) & 1;
+    }
+  };
   size_t i = 0;
   for (; i + kLanes <= n;) {
     const size_t end = std::min(n - n % kLanes, i + kBlock);
     v128_t above = wasm_f32x4_splat(0), inside = above, above_count = wasm_i32x4_splat(0);
-    for (; i < end; i += kLanes) {
-      const v128_t z = wasm_v128_load(logits + i), w = wasm_v128_load(weights + i);
-      const v128_t gt = wasm_f32x4_gt(z, vhigh);
-      const v128_t in = wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt);
-      above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
-      inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
-      above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
-      if (wasm_v128_any_true(in)) {
-        // Branch-free compaction: every lane is written, and the count advances past inside
-        // lanes only. The writes stay below i + kLanes <= n, inside the scratch.
-        const uint32_t mask = static_cast<uint32_t>(wasm_i32x4_bitmask(in));
-        float zs[kLanes], ws[kLanes];
-        wasm_v128_store(zs, wasm_f32x4_add(z, zero));  // -0 + 0 = +0
-        wasm_v128_store(ws, w);
-        for (uint32_t lane = 0; lane < kLanes; ++lane) {
-          out_key[count] = order_key(zs[lane], static_cast<uint32_t>(i + lane));
-          out_weight[count] = ws[lane];
-          count += (mask >> lane) & 1;
-        }
+    // Two vectors per step: one branch, and V8's loop overhead, per 8 logits.
+    for (; i + 2 * kLanes <= end; i += 2 * kLanes) {
+      const v128_t in0 = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
+                               inside, above_count);
+      const v128_t in1 = tally(wasm_v128_load(logits + i + 4), wasm_v128_load(weights + i + 4),
+                               above, inside, above_count);
+      if (wasm_v128_any_true(wasm_v128_or(in0, in1))) {
+        gather(i,
+               static_cast<uint32_t>(wasm_i32x4_bitmask(in0)) |
+                   static_cast<uint32_t>(wasm_i32x4_bitmask(in1)) << 4,
+               2 * kLanes);
       }
+    }
+    if (i < end) {
+      const v128_t in = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
+                              inside, above_count);
+      if (wasm_v128_any_true(in)) gather(i, static_cast<uint32_t>(wasm_i32x4_bitmask(in)), kLanes);
+      i += kLanes;
     }
     scan.above_mass += horizontal_sum(above);
     scan.inside_mass += horizontal_sum(inside);
@@ -82,8 +94,7 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       ++scan.above_count;
     } else if (logits[i] >= low) {
       scan.inside_mass += weights[i];
-      out_key[count] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
-      out_weight[count++] = weights[i];
+      out_index[count++] = static_cast<uint32_t>(i);
     }
   }
   scan.inside_count = count;
@@ -149,34 +160,130 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
   return count;
 }
 
+namespace {
+
+// A kept set {threshold z_b, last_tie_index i_b} whose tie limit excludes nothing (no token ties
+// z_b at an index past i_b) becomes the plain threshold z >= z_b, which the draw tests with one
+// compare instead of four. `keys` must hold every token whose logit is z_b.
+KeptSet without_moot_tie_limit(const uint64_t* keys, size_t count, KeptSet kept) {
+  if (kept.last_tie_index == kAllTies) return kept;
+  const uint64_t boundary = order_key(kept.threshold + 0.0f, kept.last_tie_index);
+  for (size_t j = 0; j < count; ++j) {
+    if (keys[j] >> 32 == boundary >> 32 && keys[j] > boundary) return kept;
+  }
+  kept.last_tie_index = kAllTies;
+  return kept;
+}
+
+}  // namespace
+
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target,
+                          KeptSet* kept) {
+  LOGITKIT_DEBUG_CHECK(count >= 1, "bucket_mass_select needs a candidate");
+  // Buckets of equal width in the keys' upper words (the logits' order), at most kMassBuckets.
+  uint32_t first = UINT32_MAX, last = 0;
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t word = static_cast<uint32_t>(key[j] >> 32);
+    first = std::min(first, word);
+    last = std::max(last, word);
+  }
+  int shift = 0;
+  while (((last - first) >> shift) >= kMassBuckets) ++shift;
+  const auto bucket_of = [&](uint64_t k) {
+    return (static_cast<uint32_t>(k >> 32) - first) >> shift;
+  };
+  double bucket_mass[kMassBuckets] = {};
+  uint32_t bucket_count[kMassBuckets] = {};
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t b = bucket_of(key[j]);
+    bucket_mass[b] += weight[j];
+    ++bucket_count[b];
+  }
+  // The bucket where the cumulative mass reaches the target.
+  double before = 0;
+  size_t before_count = 0, b = 0;
+  const size_t buckets = ((last - first) >> shift) + 1;
+  while (b < buckets && before + bucket_mass[b] < target) {
+    before += bucket_mass[b];
+    before_count += bucket_count[b];
+    ++b;
+  }
+  if (b == buckets) {  // rounding left the target just above the total: keep every candidate
+    *kept = kept_through(*std::max_element(key, key + count));
+    return count;
+  }
+  // Its candidates, moved to the front in their (index) order, then selected exactly.
+  size_t m = 0;
+  for (size_t j = 0; j < count; ++j) {
+    if (bucket_of(key[j]) == b) {
+      std::swap(key[m], key[j]);
+      std::swap(weight[m], weight[j]);
+      ++m;
+    }
+  }
+  // One logit value (ties): already in the order. A few: sort them. Many: quickselect.
+  const bool one_value =
+      std::all_of(key, key + m, [&](uint64_t k) { return k >> 32 == key[0] >> 32; });
+  // (Either selection keeps "every candidate" through rounding as KeptSet{}; here that is the whole
+  // bucket, through its largest key.)
+  const auto within_bucket = [&](size_t length) {
+    if (length == m && kept->threshold == kNegInf && kept->last_tie_index == kAllTies)
+      *kept = kept_through(*std::max_element(key, key + m));
+    return before_count + length;
+  };
+  if (!one_value && m > kSortedBucketMax)
+    return within_bucket(mass_select(key, weight, m, target - before, kept));
+  if (!one_value) {
+    // Insertion sort of the keys with their weights (m is small).
+    for (size_t j = 1; j < m; ++j) {
+      const uint64_t k = key[j];
+      const float w = weight[j];
+      size_t q = j;
+      for (; q > 0 && key[q - 1] > k; --q) {
+        key[q] = key[q - 1];
+        weight[q] = weight[q - 1];
+      }
+      key[q] = k;
+      weight[q] = w;
+    }
+  }
+  return within_bucket(mass_prefix_of_sorted(key, weight, m, target - before, kept));
+}
+
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
                           double target, const MassScratch& scratch, KeptSet* kept) {
   LOGITKIT_DEBUG_CHECK(n >= 1 && target <= total_mass * 1.000001,
                        "select_mass_prefix needs a row and a target within its mass");
   // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
-  //    kMaxMassSamples of them), sorted by key.
+  //    kMaxMassSamples of them): the same selection on mass over the sample (no sort), whose
+  //    prefix length is the estimate, with its key in place there.
   const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
   uint64_t* keys = scratch.sample_keys;
+  float* sample_weights = scratch.weight;  // free until the bracket's gather below
   size_t samples = 0;
   double sample_mass = 0;
   for (size_t i = 0; i < n; i += stride) {
     if (weights[i] > 0) {
-      keys[samples++] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
+      keys[samples] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
+      sample_weights[samples++] = weights[i];
       sample_mass += weights[i];
     }
   }
-  std::sort(keys, keys + samples);
-  const auto sample_index = [keys](size_t j) { return static_cast<uint32_t>(keys[j]); };
-  const double sample_target = sample_mass * (target / total_mass);
-  size_t estimate = samples > 0 ? samples - 1 : 0;
-  double cumulative = 0;
-  for (size_t j = 0; j < samples; ++j) {
-    cumulative += weights[sample_index(j)];
-    if (cumulative >= sample_target) {
-      estimate = j;
-      break;
-    }
+  size_t estimate = 0;
+  if (samples > 0) {
+    KeptSet unused;
+    estimate =
+        mass_select(keys, sample_weights, samples, sample_mass * (target / total_mass), &unused) -
+        1;
   }
+  // The logit of the sample's j-th key in the order, j on either side of the estimate: the keys
+  // before the estimate are the smaller ones, so a selection within each side finds it.
+  const auto sample_logit = [&](size_t j) {
+    uint64_t* begin = j < estimate ? keys : keys + estimate + 1;
+    uint64_t* end = j < estimate ? keys + estimate : keys + samples;
+    std::nth_element(begin, keys + j, end);
+    return logits[static_cast<uint32_t>(keys[j])];
+  };
 
   // 2. Verify a bracket of logits around the estimate in one pass; widen it until it holds the
   //    prefix's end. The widest bracket, (-inf, +inf), always does, so this terminates. The same
@@ -184,10 +291,10 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   BracketScan scan;
   float low, high;
   for (size_t margin = std::max<size_t>(4, samples / 64);; margin *= 4) {
-    high = estimate >= margin ? logits[sample_index(estimate - margin)] : kPosInf;
-    low = estimate + margin < samples ? logits[sample_index(estimate + margin)] : kNegInf;
+    high = estimate >= margin ? sample_logit(estimate - margin) : kPosInf;
+    low = estimate + margin < samples ? sample_logit(estimate + margin) : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
-    scan = scan_bracket(logits, weights, n, low, high, scratch);
+    scan = scan_bracket(logits, weights, n, low, high, scratch.index);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
   }
 
@@ -196,15 +303,23 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     *kept = KeptSet{};
     return n;
   }
+  // Their keys and weights, in index order.
+  for (size_t j = 0; j < scan.inside_count; ++j) {
+    const uint32_t i = scratch.index[j];
+    scratch.key[j] = order_key(logits[i] + 0.0f, i);  // -0 + 0 = +0
+    scratch.weight[j] = weights[i];
+  }
   const double inside_target = target - scan.above_mass;
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
   // already in the order, so one cumulative walk finds the end.
-  if (low == high) {
-    return scan.above_count + mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count,
-                                                    inside_target, kept);
-  }
-  return scan.above_count +
-         mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  const size_t inside_kept =
+      low == high
+          ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target,
+                                  kept)
+          : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
+  // Every token tying the boundary's logit is in the bracket, so in the gather.
+  *kept = without_moot_tie_limit(scratch.key, scan.inside_count, *kept);
+  return scan.above_count + inside_kept;
 }
 
 }  // namespace logitkit

@@ -9,10 +9,11 @@
 
 namespace logitkit {
 
-// Scratch for select_mass_prefix: key and weight have room for n entries, sample_keys for
+// Scratch for select_mass_prefix: index, key and weight have room for n entries, sample_keys for
 // kMaxMassSamples.
 constexpr size_t kMaxMassSamples = 4096;
 struct MassScratch {
+  uint32_t* index;
   uint64_t* key;
   float* weight;
   uint64_t* sample_keys;
@@ -33,13 +34,13 @@ uint64_t order_key(float z, uint32_t index);
 KeptSet kept_through(uint64_t key);
 
 // Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
-// The inside tokens are also gathered, in index order, as keys and weights into the scratch.
+// The inside tokens' indices are also gathered, ascending, into out_index (room for n).
 struct BracketScan {
   double above_mass = 0, inside_mass = 0;
   size_t above_count = 0, inside_count = 0;
 };
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
-                         const MassScratch& out);
+                         uint32_t* out_index);
 
 // The shortest prefix of `count` candidates already in the order (key ascending) whose mass
 // reaches `target`. Returns its length and sets *kept (every candidate when rounding leaves the
@@ -50,5 +51,14 @@ size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t co
 // The same prefix over `count` >= 1 candidates in any order, by quickselect on mass: expected
 // O(count); the arrays are permuted together.
 size_t mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
+
+// The same prefix again, by bucketing: the candidates' masses summed into at most kMassBuckets
+// buckets of equal width in key order (in `count` order, so the sums are fixed), a walk to the
+// bucket where the cumulative mass reaches the target, and an exact selection among that bucket's
+// candidates only (sorted when at most kSortedBucketMax, else mass_select). Two light passes over
+// the candidates instead of quickselect's partitions; the arrays are permuted together.
+constexpr size_t kMassBuckets = 256;
+constexpr size_t kSortedBucketMax = 64;
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
 
 }  // namespace logitkit

@@ -5,23 +5,34 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "logitkit/kernels.h"
+
 namespace logitkit {
+
+// ---- reduce.cpp ----
+
+// The row's maximum without looking for NaN (pmax skips it): the kernels whose exp pass sums every
+// logit find a NaN through that sum, which it turns into NaN, and name it with locate_invalid on
+// that rare path. +Infinity, every entry -Infinity, or n == 0 are reported here (status, with the
+// first NaN or +Infinity index when there is one). One `max` per vector, against scan_logits's
+// three operations.
+Scan scan_max(const float* logits, size_t n);
+
+// The first NaN or +Infinity in the row (kAllNegativeInf when there is neither).
+Status locate_invalid(const float* logits, size_t n);
 
 // ---- softmax.cpp ----
 
-// Writes out[i] = exp((logits[i] - max) * inv_t) with the exact-argument exp (softmax's stored
-// probabilities) and returns their sum (block-accumulated in double).
+// Writes out[i] = exp((logits[i] - max) * inv_t) (cpp/src/exp.h) and returns their sum
+// (block-accumulated in double). NaN in, NaN sum. softmax's stored probabilities, and the
+// sampler's weights.
 double exact_exp_store_sum(const float* logits, size_t n, float max, double inv_t, float* out);
 
 // ---- sampler_passes.cpp ----
 
-// Sampling weights: out[i] = exp((logits[i] - max) * inv_t) with the rounded-argument exp (good for
-// sums and draws, not for stored probabilities; the exact one where 1/T does not fit a float), and
-// their block sum.
-double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out);
-
-// weights_store_sum, and in the same pass *unit_temperature_sum = sum exp(logits[i] - max), the
-// normaliser at T = 1 (the rawLogprob's).
+// The sampler's weights out[i] = exp((logits[i] - max) * inv_t) and their sum
+// (exact_exp_store_sum), and in the same pass *unit_temperature_sum = sum exp(logits[i] - max), the
+// normaliser at T = 1 (the rawLogprob's), each sum bit-identical to a pass of its own.
 double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n, float max,
                                                   double inv_t, float* out,
                                                   double* unit_temperature_sum);

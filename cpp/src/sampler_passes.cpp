@@ -1,6 +1,5 @@
-// The sampler's passes over the whole vocabulary: its weights (with the rounded-argument exp) and
-// the counts behind logit thresholds and ranks.
-#include <array>
+// The sampler's passes over the whole vocabulary: its weights and the counts behind logit
+// thresholds and ranks.
 #include <cmath>
 #include <limits>
 
@@ -14,33 +13,32 @@
 namespace logitkit {
 using namespace simd;
 
-double weights_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
-  if (!rounded_argument_exp_applies(inv_t)) return exact_exp_store_sum(logits, n, max, inv_t, out);
-  const RoundedArgumentExp pass = rounded_argument_exp(max, inv_t);
-  return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
-    const v128_t e = exp_rounded_argument(z, pass);
-    store_lanes(out + i, count, e);
-    return e;
-  });
-}
-
 double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n, float max,
                                                   double inv_t, float* out,
                                                   double* unit_temperature_sum) {
-  if (!rounded_argument_exp_applies(inv_t)) {
+  const ExactArgumentExp pass = exact_argument_exp(max, inv_t), unit = exact_argument_exp(max, 1.0);
+  if (!pass.split || !unit.split) {
     *unit_temperature_sum = sum_exp(logits, n, max, 1.0);
     return exact_exp_store_sum(logits, n, max, inv_t, out);
   }
-  const RoundedArgumentExp pass = rounded_argument_exp(max, inv_t),
-                           unit = rounded_argument_exp(max, 1.0);
-  const std::array<double, 2> sums =
-      block_sums<2>(logits, n, [&](size_t i, v128_t z, size_t count) {
-        const v128_t e = exp_rounded_argument(z, pass);
-        store_lanes(out + i, count, e);
-        return std::array<v128_t, 2>{e, exp_rounded_argument(z, unit)};
-      });
-  *unit_temperature_sum = sums[1];
-  return sums[0];
+  // Block by block, one exp after the other over the same kBlock logits (still in L1): each loop
+  // keeps its 11 constants in V8's 16 vector registers, where one loop with both exps spills. Each
+  // block's sum is the one a pass of its own computes.
+  double total = 0, unit_total = 0;
+  for (size_t block = 0; block < n; block += kBlock) {
+    const size_t length = n - block < kBlock ? n - block : kBlock;
+    const float* z = logits + block;
+    float* w = out + block;
+    total += block_sum(z, length, [&](size_t i, v128_t v, size_t count) {
+      const v128_t e = exp_exact_argument_split(v, pass);
+      store_lanes(w + i, count, e);
+      return e;
+    });
+    unit_total += block_sum(
+        z, length, [&](size_t, v128_t v, size_t) { return exp_exact_argument_split(v, unit); });
+  }
+  *unit_temperature_sum = unit_total;
+  return total;
 }
 
 size_t count_at_least(const float* logits, size_t n, float threshold, float* smallest) {
@@ -69,22 +67,35 @@ size_t count_at_least(const float* logits, size_t n, float threshold, float* sma
   return total;
 }
 
+namespace {
+
+// How many of logits[begin, end) are > target (Greater) or >= target, four vectors per step (so
+// V8's loop overhead, a stack check among it, is paid once per 16 logits).
+template <bool Greater>
+size_t count_above(const float* logits, size_t begin, size_t end, float target) {
+  const v128_t t = wasm_f32x4_splat(target);
+  const auto above = [t](v128_t z) { return Greater ? wasm_f32x4_gt(z, t) : wasm_f32x4_ge(z, t); };
+  v128_t c0 = wasm_i32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
+  size_t i = begin;
+  for (; i + 4 * kLanes <= end; i += 4 * kLanes) {
+    c0 = wasm_i32x4_sub(c0, above(wasm_v128_load(logits + i)));  // a true lane is -1
+    c1 = wasm_i32x4_sub(c1, above(wasm_v128_load(logits + i + 4)));
+    c2 = wasm_i32x4_sub(c2, above(wasm_v128_load(logits + i + 8)));
+    c3 = wasm_i32x4_sub(c3, above(wasm_v128_load(logits + i + 12)));
+  }
+  for (; i + kLanes <= end; i += kLanes) c0 = wasm_i32x4_sub(c0, above(wasm_v128_load(logits + i)));
+  size_t count = horizontal_count(wasm_i32x4_add(wasm_i32x4_add(c0, c1), wasm_i32x4_add(c2, c3)));
+  for (; i < end; ++i) count += Greater ? logits[i] > target : logits[i] >= target;
+  return count;
+}
+
+}  // namespace
+
 size_t count_ranking_before(const float* logits, size_t n, size_t t) {
   LOGITKIT_DEBUG_CHECK(t < n && debug::no_nan(logits, n),
                        "count_ranking_before: t in the row, NaN ruled out");
   // Before t a token ranks first when z >= z_t; from t on only when z > z_t: one pass.
-  const float zt = logits[t];
-  const v128_t target = wasm_f32x4_splat(zt);
-  v128_t counts = wasm_i32x4_splat(0);
-  size_t i = 0;
-  for (; i + kLanes <= t; i += kLanes)
-    counts = wasm_i32x4_sub(counts, wasm_f32x4_ge(wasm_v128_load(logits + i), target));
-  size_t count = 0;
-  for (; i < t; ++i) count += logits[i] >= zt;
-  for (; i + kLanes <= n; i += kLanes)
-    counts = wasm_i32x4_sub(counts, wasm_f32x4_gt(wasm_v128_load(logits + i), target));
-  for (; i < n; ++i) count += logits[i] > zt;
-  return count + horizontal_count(counts);
+  return count_above<false>(logits, 0, t, logits[t]) + count_above<true>(logits, t, n, logits[t]);
 }
 
 }  // namespace logitkit

@@ -51,6 +51,17 @@ inline float horizontal_max(v128_t v) {
   return wasm_f32x4_extract_lane(v, 0);
 }
 
+// A comparison mask that LLVM may not see through. LLVM turns and(x, compare mask) into a select,
+// which the wasm backend emits as v128.bitselect: three instructions in V8 on x64 (and two more to
+// re-derive the mask, when it crossed a branch), where v128.and is one. An empty asm statement in
+// the SIMD build hides where the mask came from; the result is the same bits in every build.
+inline v128_t opaque_mask(v128_t mask) {
+#if defined(__wasm_simd128__)
+  __asm__("" : "+r"(mask));
+#endif
+  return mask;
+}
+
 // The sum of 4 int32 lanes holding counts (each >= 0), e.g. accumulated by subtracting comparison
 // masks (a true lane is -1).
 inline size_t horizontal_count(v128_t counts) {

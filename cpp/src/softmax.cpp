@@ -1,4 +1,5 @@
-// softmax, log-softmax, logSumExp and entropy: a validating max pass, then exp passes.
+// softmax, log-softmax, logSumExp and entropy: a max pass, then exp passes that also catch NaN.
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -38,52 +39,73 @@ double inverse_temperature(double temperature) {
 }
 
 double sum_exp(const float* logits, size_t n, float max, double inv_t) {
-  if (!rounded_argument_exp_applies(inv_t)) {
-    const ExactArgumentExp pass = exact_argument_exp(max, inv_t);
-    return block_sum(logits, n,
-                     [&](size_t, v128_t z, size_t) { return exp_exact_argument(z, pass); });
-  }
-  const RoundedArgumentExp pass = rounded_argument_exp(max, inv_t);
-  return block_sum(logits, n,
-                   [&](size_t, v128_t z, size_t) { return exp_rounded_argument(z, pass); });
+  const ExactArgumentExp pass = exact_argument_exp(max, inv_t);
+  return with_exact_exp(pass, [&](auto exp) {
+    return block_sum(logits, n, [&](size_t, v128_t z, size_t) { return exp(z); });
+  });
 }
 
 double exact_exp_store_sum(const float* logits, size_t n, float max, double inv_t, float* out) {
   const ExactArgumentExp pass = exact_argument_exp(max, inv_t);
-  return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
-    const v128_t e = exp_exact_argument(z, pass);
-    // Written out, not store_lanes: that costs GCC one more instruction per block here.
-    if (count == kLanes)
-      wasm_v128_store(out + i, e);
-    else
-      store_tail(out + i, count, e);
-    return e;
+  return with_exact_exp(pass, [&](auto exp) {
+    return block_sum(logits, n, [&](size_t i, v128_t z, size_t count) {
+      const v128_t e = exp(z);
+      store_lanes(out + i, count, e);
+      return e;
+    });
   });
 }
 
+// Every kernel below takes the max with scan_max, which leaves NaN to its exp pass: a NaN logit
+// makes the sum NaN, and only then is the row searched for it (the exp keeps a NaN where it was,
+// so the search finds the same index when out aliases logits).
+
 Status softmax(const float* logits, size_t n, double temperature, float* out) {
-  const Scan scan = scan_logits(logits, n);
-  if (!scan.status.ok()) return scan.status;
   if (temperature == 0) {
+    const Scan scan = scan_logits(logits, n);
+    if (!scan.status.ok()) return scan.status;
     one_hot(out, n, first_index_of(logits, n, scan.max), 1.0f, 0.0f);
     return {};
   }
+  const Scan scan = scan_max(logits, n);
+  if (!scan.status.ok()) return scan.status;
   const double sum =
       exact_exp_store_sum(logits, n, scan.max, inverse_temperature(temperature), out);
+  if (std::isnan(sum)) return locate_invalid(logits, n);
   scale_in_place(out, n, static_cast<float>(1.0 / sum));
   return {};
 }
 
 Status log_softmax(const float* logits, size_t n, double temperature, float* out) {
-  const Scan scan = scan_logits(logits, n);
-  if (!scan.status.ok()) return scan.status;
   if (temperature == 0) {
+    const Scan scan = scan_logits(logits, n);
+    if (!scan.status.ok()) return scan.status;
     one_hot(out, n, first_index_of(logits, n, scan.max), 0.0f, kNegInf);
     return {};
   }
+  const Scan scan = scan_max(logits, n);
+  if (!scan.status.ok()) return scan.status;
   const double inv_t = inverse_temperature(temperature);
-  const double log_sum = std::log(sum_exp(logits, n, scan.max, inv_t));
-  // out = (z - max) / T - log(sum), in double and rounded once.
+  const double sum = sum_exp(logits, n, scan.max, inv_t);
+  if (std::isnan(sum)) return locate_invalid(logits, n);
+  const double log_sum = std::log(sum);
+  if (inv_t == 1) {
+    // out = (z - max) - log(sum) in float: two roundings of at most half an ulp of values below 128
+    // in magnitude wherever out >= kLogSoftmaxErrorFrom (|z - max| <= 80 + log(sum) <= 101), plus
+    // log(sum)'s own rounding to float (< 1e-6): <= 8.9e-6, within kLogSoftmaxAbsoluteError, at
+    // the cost of softmax's scale pass.
+    const v128_t vmax = wasm_f32x4_splat(scan.max),
+                 vlog = wasm_f32x4_splat(static_cast<float>(log_sum));
+    size_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+      wasm_v128_store(out + i,
+                      wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(logits + i), vmax), vlog));
+    }
+    for (; i < n; ++i) out[i] = (logits[i] - scan.max) - static_cast<float>(log_sum);
+    return {};
+  }
+  // out = (z - max) / T - log(sum), in double and rounded once (a float quotient would add
+  // |x| * 6e-8, too much at x = -90).
   const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t),
                vlog = wasm_f64x2_splat(log_sum);
   size_t i = 0;
@@ -97,35 +119,42 @@ Status log_softmax(const float* logits, size_t n, double temperature, float* out
 }
 
 Status log_sum_exp(const float* logits, size_t n, double temperature, double* out) {
-  const Scan scan = scan_logits(logits, n);
+  const Scan scan = scan_max(logits, n);
   if (!scan.status.ok()) return scan.status;
   const double inv_t = inverse_temperature(temperature);
-  *out = static_cast<double>(scan.max) * inv_t + std::log(sum_exp(logits, n, scan.max, inv_t));
+  const double sum = sum_exp(logits, n, scan.max, inv_t);
+  if (std::isnan(sum)) return locate_invalid(logits, n);
+  *out = static_cast<double>(scan.max) * inv_t + std::log(sum);
   return {};
 }
 
 Status entropy(const float* logits, size_t n, double temperature, double* out) {
-  const Scan scan = scan_logits(logits, n);
-  if (!scan.status.ok()) return scan.status;
   if (temperature == 0) {
+    const Scan scan = scan_logits(logits, n);
+    if (!scan.status.ok()) return scan.status;
     *out = 0;
     return {};
   }
+  const Scan scan = scan_max(logits, n);
+  if (!scan.status.ok()) return scan.status;
   const double inv_t = inverse_temperature(temperature);
   const ExactArgumentExp pass = exact_argument_exp(scan.max, inv_t);
-  const v128_t vmax = wasm_f64x2_splat(scan.max), vinv = wasm_f64x2_splat(inv_t),
-               zero = wasm_f64x2_splat(0);
-  // H = log S - (sum e_i x_i) / S with e_i = exp(x_i), x_i = (z_i - max) / T <= 0. Masked tokens
-  // have x = -inf and e = 0; x is clamped to -FLT_MAX so that their term is 0, not NaN.
-  const v128_t lowest = wasm_f32x4_splat(-FLT_MAX);
-  double weighted = 0;
-  const double sum = block_sum(logits, n, [&](size_t, v128_t z, size_t) {
-    const v128_t e = exp_exact_argument(z, pass);
-    const v128_t x = wasm_f32x4_pmax(scaled_difference(z, vmax, vinv, zero), lowest);
-    weighted += horizontal_sum(wasm_f32x4_mul(e, x));
-    return e;
+  // H = log S - W / S, S = sum e_i, W = sum e_i x_i, e_i = exp(x_i), x_i = (z_i - max) / T <= 0,
+  // both block sums. x in float is within ~2e-7 of itself, and every term of W has the same sign,
+  // so W keeps that relative error. A masked token's x is clamped to -FLT_MAX: its term is 0,
+  // not NaN. (1/T is clamped to FLT_MAX: where that bites, the gaps it shrinks have e = 0.)
+  const v128_t vmax = wasm_f32x4_splat(scan.max),
+               vinv = wasm_f32x4_splat(static_cast<float>(inv_t > FLT_MAX ? FLT_MAX : inv_t)),
+               lowest = wasm_f32x4_splat(-FLT_MAX);
+  const std::array<double, 2> sums = with_exact_exp(pass, [&](auto exp) {
+    return block_sums<2>(logits, n, [&](size_t, v128_t z, size_t) {
+      const v128_t e = exp(z);
+      const v128_t x = wasm_f32x4_pmax(wasm_f32x4_mul(wasm_f32x4_sub(z, vmax), vinv), lowest);
+      return std::array<v128_t, 2>{e, wasm_f32x4_mul(e, x)};
+    });
   });
-  const double h = std::log(sum) - weighted / sum;
+  if (std::isnan(sums[0])) return locate_invalid(logits, n);
+  const double h = std::log(sums[0]) - sums[1] / sums[0];
   *out = h > 0 ? h : 0;  // rounding can leave -1e-17 for a one-hot distribution
   return {};
 }

@@ -1,6 +1,7 @@
 // softmax, log-softmax, logSumExp, entropy and argmax against float64 references.
 #include <doctest.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <limits>
@@ -192,4 +193,70 @@ TEST_CASE("invalid rows are reported with the first offending index") {
   const logitkit::Scan scan = logitkit::scan_logits(z.data(), z.size());
   CHECK(scan.status.code == Code::kPositiveInf);
   CHECK(scan.status.index == 1);
+}
+
+TEST_CASE("a NaN is found through the exp pass's sum by every kernel, on both exp paths") {
+  // softmax, logSoftmax, logSumExp and entropy take the max without a NaN test and find a NaN by
+  // the sum it poisons; 1e-31 takes the exp's double path.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (size_t n : {1, 5, 16, 17, 1000, 4099}) {
+    for (size_t bad : {size_t{0}, n / 2, n - 1}) {
+      for (double t : {1.0, 0.7, 1e-31}) {
+        std::vector<float> z = ref::normal_logits(n, 2.0, n + bad);
+        z[bad] = nan;
+        if (n > 3) z[(bad + 2) % n] = nan;  // a later one is not reported
+        const size_t first = n > 3 ? std::min(bad, (bad + 2) % n) : bad;
+        std::vector<float> out(n);
+        double scalar = 0;
+        INFO("n = " << n << ", NaN at " << first << ", T = " << t);
+        for (const logitkit::Status s : {logitkit::softmax(z.data(), n, t, out.data()),
+                                         logitkit::log_softmax(z.data(), n, t, out.data()),
+                                         logitkit::log_sum_exp(z.data(), n, t, &scalar),
+                                         logitkit::entropy(z.data(), n, t, &scalar)}) {
+          CHECK(s.code == Code::kNaN);
+          CHECK(s.index == first);
+        }
+        // In place: the exp pass overwrites the row before the sum reveals the NaN, and the index
+        // is still the first NaN's.
+        const logitkit::Status s = logitkit::softmax(z.data(), n, t, z.data());
+        CHECK(s.code == Code::kNaN);
+        CHECK(s.index == first);
+      }
+    }
+  }
+}
+
+TEST_CASE("regression: an overflowing row sum meeting -Infinity is not a NaN logit") {
+  // scan_logits catches NaN by summing the row; 3e38 + 3e38 overflows to +Infinity in one lane,
+  // and a masked token there makes that lane NaN without any NaN logit.
+  std::vector<float> z(48, 1.0f);
+  z[0] = 3e38f;
+  z[16] = 3e38f;
+  z[32] = -kInf;
+  uint32_t idx = 99;
+  REQUIRE(logitkit::argmax(z.data(), z.size(), &idx).ok());
+  CHECK(idx == 0);
+  std::vector<int32_t> indices(2);
+  std::vector<float> values(2);
+  CHECK(logitkit::top_k(z.data(), z.size(), 2, indices.data(), values.data()).ok());
+}
+
+TEST_CASE("log-softmax at T = 1 (float path) stays within its bound down to -80") {
+  // The worst case of (z - max) - log(sum) in float: |z - max| near 100 with log(sum) near 12,
+  // and a maximum far from 0 so that z - max itself rounds.
+  for (float max : {0.0f, 1000.5f, -377.25f}) {
+    std::vector<float> z(262144, max);
+    for (size_t i = 0; i < 4096; ++i)
+      z[i * 64 + 1] = static_cast<float>(max - 60.0 - 40.0 * static_cast<double>(i) / 4095);
+    std::vector<float> lp(z.size());
+    REQUIRE(logitkit::log_softmax(z.data(), z.size(), 1, lp.data()).ok());
+    const double lse = ref::log_sum_exp(z, 1);
+    double worst = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+      const double want = double(z[i]) - lse;
+      if (want >= accuracy::kLogSoftmaxErrorFrom) worst = std::max(worst, std::fabs(lp[i] - want));
+    }
+    INFO("max = " << max);
+    CHECK(worst <= accuracy::kLogSoftmaxAbsoluteError);
+  }
 }

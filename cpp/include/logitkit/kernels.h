@@ -6,13 +6,12 @@
 // - `temperature` is finite and >= 0 (checked by the caller). T = 0 is greedy: a one-hot
 //   distribution at the argmax, ties resolved to the lowest index.
 // - Outputs have room for n floats (k for selections); out may alias logits for in-place use.
+//   After an error, out holds unspecified values (and so do the logits when out aliases them: a
+//   NaN is found by the exp pass's sum, after it has written out).
 // - Accuracy (vs float64 on the same float32 inputs, at any temperature): the contracts are the
 //   constants of logitkit/accuracy.h (softmax relative error, its sum, log-softmax, logSumExp,
-//   entropy). softmax's stored probabilities and entropy take the exp whose argument (z - max) / T
-//   is never rounded; the normalising sums (log-softmax, logSumExp, topLogprobs) and the sampler's
-//   weights take the cheaper exp whose argument is rounded once, which a sum tolerates because it
-//   is dominated by its large terms (cpp/src/exp.h). Sums are blocked: float within 256 logits,
-//   double across blocks.
+//   entropy). Every kernel takes the one exp whose argument (z - max) / T is never rounded
+//   (cpp/src/exp.h). Sums are blocked: float within 256 logits, double across blocks.
 // - Results are bit-identical in the wasm SIMD, wasm baseline and native builds: every kernel is
 //   one source over 4-lane vectors, with a fixed reduction order and no FMA contraction.
 #pragma once
@@ -33,8 +32,8 @@ Scan scan_logits(const float* logits, size_t n);
 // Index of the first entry equal to `max` (the row's maximum from scan_logits).
 uint32_t first_index_of(const float* logits, size_t n, float max);
 
-// Sum of exp((logits[i] - max) * inv_temperature), accumulated in blocks and in double, with the
-// rounded-argument exp (relative error of the sum ~3e-7: it is dominated by its large terms).
+// Sum of exp((logits[i] - max) * inv_temperature), accumulated in blocks and in double (relative
+// error ~3e-7). NaN in, NaN out.
 double sum_exp(const float* logits, size_t n, float max, double inv_temperature);
 
 // 1/T as used by every kernel: clamped to 1e300 so that a denormal T never produces 0 * inf.

@@ -14,9 +14,10 @@ namespace {
 constexpr size_t kTopPFirstTry = 256;
 
 struct TopPState {
-  Buffer<uint64_t> mass_keys;    // scratch: the gathered tokens' order keys,
+  Buffer<uint32_t> mass_index;   // scratch: the bracket's tokens,
+  Buffer<uint64_t> mass_keys;    // their order keys,
   Buffer<float> mass_weights;    // their weights,
-  Buffer<uint64_t> sample_keys;  // and the sorted sample
+  Buffer<uint64_t> sample_keys;  // and the sample's keys
   bool copy_from(const TopPState&) { return true; }
 };
 
@@ -51,8 +52,9 @@ Status apply(Chain& c, void* state) {
   const size_t first_try = std::min(c.n, std::max(kTopPFirstTry, c.min_keep));
   const double mass = c.kept_len == c.n ? c.weights_total : mass_stats(c).mass;
   const double target = c.p.top_p * mass;
-  // Every weight is <= 1 (the maximum's is exactly 1), so when first_try tokens cannot reach the
-  // target the first try would fail: skip it and go straight to the wide-nucleus selection.
+  // Every weight is <= 1 + kExactExpRelativeError (the maximum's is exactly 1), so when first_try
+  // tokens cannot reach the target the first try would fail: skip it and go straight to the
+  // wide-nucleus selection.
   const bool hopeless =
       c.head_len == 0 && c.kept_len == c.n && static_cast<double>(first_try) * 1.000001 < target;
   if (!hopeless) {
@@ -70,10 +72,11 @@ Status apply(Chain& c, void* state) {
   if (c.head_len < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
     TopPState& s = state_as<TopPState>(state);
-    if (!s.mass_keys.reserve(c.n) || !s.mass_weights.reserve(c.n) ||
+    if (!s.mass_index.reserve(c.n) || !s.mass_keys.reserve(c.n) || !s.mass_weights.reserve(c.n) ||
         !s.sample_keys.reserve(kMaxMassSamples))
       return {Code::kOutOfMemory, 0};
-    const MassScratch scratch{s.mass_keys.data(), s.mass_weights.data(), s.sample_keys.data()};
+    const MassScratch scratch{s.mass_index.data(), s.mass_keys.data(), s.mass_weights.data(),
+                              s.sample_keys.data()};
     c.kept_len =
         select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
     c.head_len = 0;  // the sorted first try says nothing about the wider prefix
