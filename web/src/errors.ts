@@ -34,6 +34,29 @@ export class LogitkitStateError extends Error {
   override name = 'LogitkitStateError';
 }
 
+/**
+ * A grammar, schema, regex or tokenizer that cannot be used, or a grammar budget exceeded.
+ * `code` is one of: 'syntax' (GBNF; `position` is the byte offset), 'empty-language',
+ * 'too-many-states' (maxStates), 'timeout' (timeoutMs), 'invalid-grammar', 'invalid-tokenizer',
+ * and the front ends' 'invalid-json', 'invalid-schema', 'unsupported-keyword',
+ * 'unsupported-feature', 'unsatisfiable', 'regex-syntax', 'budget-exceeded'.
+ */
+export class LogitkitGrammarError extends Error {
+  override name = 'LogitkitGrammarError';
+  /** What went wrong, as a stable lower-case name (see the class description). */
+  readonly code: string;
+  /** Offset of the fault in the grammar text (GBNF: bytes; regex: UTF-16 units), when known. */
+  readonly position: number | undefined;
+  /** JSON pointer into the schema, for schema errors. */
+  readonly pointer: string | undefined;
+  constructor(message: string, code: string, position?: number, pointer?: string) {
+    super(message);
+    this.code = code;
+    this.position = position;
+    this.pointer = pointer;
+  }
+}
+
 /** Status codes returned by the C++ kernels (cpp/include/logitkit/status.h). */
 export const enum KernelCode {
   Ok = 0,

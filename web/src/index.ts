@@ -23,4 +23,25 @@ export {
   type DType,
 } from './sampling-options.js';
 export type { Logits } from './input.js';
-export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';
+export {
+  LogitkitRangeError,
+  LogitkitTypeError,
+  LogitkitStateError,
+  LogitkitGrammarError,
+} from './errors.js';
+export {
+  TokenizerInfo,
+  DEFAULT_STOP_TOKENS,
+  type VocabType,
+  type TokenizerVocabulary,
+  type TokenizerInfoOptions,
+} from './grammar/tokenizer-info.js';
+export {
+  GrammarCompiler,
+  CompiledGrammar,
+  type GrammarCompilerOptions,
+  type JsonSchemaOptions,
+  type JsonWhitespace,
+  type GrammarWarning,
+} from './grammar/compiler.js';
+export { GrammarMatcher, type GrammarMatcherOptions } from './grammar/matcher.js';

@@ -10,6 +10,10 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
   /** The .wasm bytes themselves; skips any fetch. Must match the chosen build (see `simd`). */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to fetch the grammar engine's .wasm (loaded on first grammar use). Default: beside this module. */
+  grammarWasmUrl?: string | URL;
+  /** The grammar engine's .wasm bytes (matching the chosen build). */
+  grammarWasmBinary?: ArrayBuffer | Uint8Array;
 }
 
 // A module using i32x4.splat and f64x2.promote_low_f32x4 (an op from the final SIMD128 spec): engines
@@ -86,5 +90,10 @@ export async function load(options: LoadOptions = {}): Promise<Logitkit> {
       { cause },
     );
   }
-  return new Logitkit(module, simd);
+  const grammar: { grammarWasmUrl?: string | URL; grammarWasmBinary?: ArrayBuffer | Uint8Array } =
+    {};
+  if (options.grammarWasmUrl !== undefined) grammar.grammarWasmUrl = options.grammarWasmUrl;
+  if (options.grammarWasmBinary !== undefined)
+    grammar.grammarWasmBinary = options.grammarWasmBinary;
+  return new Logitkit(module, simd, grammar);
 }
