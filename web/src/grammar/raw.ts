@@ -23,6 +23,15 @@ export interface RawGrammarModule {
     lengthsInBytes: boolean,
   ): number;
   _vocabDeserialize(data: number, size: number): number;
+  _vocabFromJson(
+    text: number,
+    size: number,
+    vocabSize: number,
+    stop: number,
+    stopCount: number,
+    useDefaultStops: boolean,
+    defaultStopNames: string,
+  ): number;
   _vocabFree(handle: number): void;
   _vocabSize(handle: number): number;
   _vocabTokenCount(handle: number): number;

@@ -260,20 +260,9 @@ export function createTokenizerInfo(
   if (options !== undefined && !isObject(options))
     throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
   let table: TokenTable;
-  if (typeof tokenizer === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(tokenizer);
-    } catch (cause) {
-      throw new LogitkitTypeError(
-        `${fn}: tokenizerJson is not valid JSON: ${String(cause)}`,
-        'tokenizerJson',
-      );
-    }
-    if (!isObject(parsed))
-      throw new LogitkitTypeError(`${fn}: tokenizerJson must be a JSON object`, 'tokenizerJson');
-    table = fromTokenizerJson(parsed, fn);
-  } else if (isObject(tokenizer) && 'tokens' in tokenizer) {
+  if (typeof tokenizer === 'string') return fromJsonText(engine, tokenizer, options, fn);
+  if (tokenizer instanceof Uint8Array) return fromJsonText(engine, tokenizer, options, fn);
+  if (isObject(tokenizer) && 'tokens' in tokenizer) {
     table = fromVocabulary(tokenizer as unknown as TokenizerVocabulary, fn);
   } else if (isObject(tokenizer)) {
     table = fromTokenizerJson(tokenizer, fn);
@@ -352,6 +341,48 @@ export function createTokenizerInfo(
     m._free(blobPtr);
     m._free(lengthPtr);
     m._free(flagPtr);
+    m._free(stopPtr);
+  }
+}
+
+// A tokenizer.json text (or its UTF-8 bytes), read in C++ without JSON.parse.
+function fromJsonText(
+  engine: GrammarEngine,
+  text: string | Uint8Array,
+  options: TokenizerInfoOptions | undefined,
+  fn: string,
+): TokenizerInfo {
+  const stop = options?.stopTokenIds;
+  if (stop !== undefined && (!Array.isArray(stop) || stop.some((id) => !Number.isInteger(id))))
+    throw new LogitkitTypeError(
+      `${fn}: options.stopTokenIds must be an array of integers`,
+      'options.stopTokenIds',
+    );
+  const vocabSize = options?.vocabSize ?? 0;
+  if (!Number.isInteger(vocabSize) || vocabSize < 0 || vocabSize >= 1 << 24)
+    throw new LogitkitRangeError(
+      `${fn}: options.vocabSize must be an integer`,
+      'options.vocabSize',
+    );
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const m = engine.module;
+  const textPtr = engine.place(bytes, fn);
+  const stopPtr = engine.alloc((stop?.length ?? 0) * 4, fn);
+  try {
+    if (stop) new Int32Array(m.HEAPU8.buffer, stopPtr, stop.length).set(stop);
+    const handle = m._vocabFromJson(
+      textPtr,
+      bytes.length,
+      vocabSize,
+      stopPtr,
+      stop?.length ?? 0,
+      stop === undefined,
+      DEFAULT_STOP_TOKENS.join('\n'),
+    );
+    if (handle === 0) engine.fail(fn);
+    return new TokenizerInfo(engine, handle);
+  } finally {
+    m._free(textPtr);
     m._free(stopPtr);
   }
 }
