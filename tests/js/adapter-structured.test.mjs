@@ -35,7 +35,7 @@ import {
   EOS,
   MODEL_ID,
   MODELS_DIR,
-  cppGenerate,
+  cppConstrained,
   cppModelForFile,
 } from './adapter-support.mjs';
 import { decodeVocabulary, tokenizerJsonText } from './grammar-support.mjs';
@@ -187,23 +187,15 @@ describe('seeded runs: reproducible, and the C++ engine draws the same tokens', 
   const sampling = { temperature: 0.9, topP: 0.95, repetitionPenalty: 1.1, seed: 21 };
   const format = schemaFormat(SCHEMAS.verse);
 
-  /** The C++ engine: the grammar's mask (applied here, independently), then logitkit's sampler. */
-  async function cppConstrained(promptIds, options) {
+  /** The C++ engine under the same grammar (cppConstrained), with logitkit's sampler. */
+  async function cppStructured(promptIds, options) {
     const info = await tokenizerInfoFromHuggingFace(lk, tokenizer);
     const compiler = await lk.createGrammarCompiler(info);
-    const compiled = await compiler.compileJSONSchema(SCHEMAS.verse, { whitespace: 'compact' });
+    const compiled = await compiler.compileJSONSchema(SCHEMAS.verse, COMPACT);
     const matcher = await lk.createGrammarMatcher(compiled);
     const sampler = cpp.lk.createSampler(options);
     for (const t of promptIds) sampler.accept(t);
-    const mask = new Uint32Array(matcher.bitmaskWords);
-    const reference = cppGenerate(cpp, promptIds, 200, (logits) => {
-      matcher.fillNextTokenBitmask(mask);
-      for (let id = 0; id < logits.length; id++)
-        if (!((mask[id >>> 5] >>> (id & 31)) & 1)) logits.array[id] = -Infinity;
-      const { token } = sampler.sample(logits);
-      assert.ok(matcher.acceptToken(token));
-      return token;
-    });
+    const reference = cppConstrained(cpp, promptIds, matcher, sampler, 200);
     assert.ok(matcher.isTerminated(), 'the C++ run ends with the stop token');
     sampler.dispose();
     for (const o of [matcher, compiled, info]) o.dispose();
@@ -250,7 +242,7 @@ describe('seeded runs: reproducible, and the C++ engine draws the same tokens', 
     });
     const prompt = Array.from(cpp.model.encode('And God said'));
     for (const r of [0, 1]) {
-      const expected = await cppConstrained(prompt, { ...sampling, seed: sampling.seed + r });
+      const expected = await cppStructured(prompt, { ...sampling, seed: sampling.seed + r });
       assert.deepEqual(rows[r].ids, expected, `row ${r}`);
       assertValidJson(rows[r].text, SCHEMAS.verse, `row ${r}`);
     }
@@ -259,7 +251,7 @@ describe('seeded runs: reproducible, and the C++ engine draws the same tokens', 
 
   test('without samplingOptions transformers.js decodes greedily among the allowed tokens: the masked argmax', async () => {
     const [row] = await generateStructured(lk, loaded, 'And God said', format, COMPACT);
-    const expected = await cppConstrained(Array.from(cpp.model.encode('And God said')), {
+    const expected = await cppStructured(Array.from(cpp.model.encode('And God said')), {
       temperature: 0,
     });
     assert.deepEqual(row.ids, expected);
