@@ -41,11 +41,14 @@ import {
 import { decodeVocabulary, tokenizerJsonText } from './grammar-support.mjs';
 import { loadBoth, rng } from './helpers.mjs';
 import {
+  COMPARED,
+  INTEGERS,
   REGEXES,
   SCHEMAS,
   assertMatches,
   assertValidJson,
   compareMasks,
+  noWhitespace,
 } from './structured-support.mjs';
 
 const { simd: lk } = await loadBoth();
@@ -341,44 +344,6 @@ describe('the commit rule', () => {
 });
 
 describe('masks equal @huggingface/transformers-structured-output 4.3.0 at every step', () => {
-  // Schemas that package supports whose valid outputs have one property order (logitkit writes
-  // properties in schema order, as xgrammar and OpenAI do; that package takes any order).
-  const COMPARED = {
-    nested: {
-      type: 'object',
-      properties: {
-        reference: {
-          type: 'object',
-          properties: { chapter: { type: 'integer', minimum: 1, maximum: 150 } },
-          required: ['chapter'],
-          additionalProperties: false,
-        },
-      },
-      required: ['reference'],
-      additionalProperties: false,
-    },
-    books: {
-      type: 'array',
-      items: { enum: ['Genesis', 'Exodus', 'Leviticus', 'Numbers'] },
-      minItems: 1,
-      maxItems: 4,
-    },
-    verse: {
-      type: 'object',
-      properties: { verse: { type: 'string', minLength: 1, maxLength: 40 } },
-      required: ['verse'],
-      additionalProperties: false,
-    },
-    scalars: {
-      type: 'array',
-      items: { anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
-      maxItems: 4,
-    },
-    bounded: { type: 'integer', minimum: -50, maximum: 1234 },
-    object: { type: 'object' },
-  };
-  // That package's way to switch JSON whitespace off (logitkit's: whitespace 'compact').
-  const noWhitespace = (schema) => ({ ...schema, 'x-guidance': { whitespace_flexible: false } });
   // json_object is the schema { type: 'object' } in both (that package's json_object cannot turn
   // its whitespace off, so it gets the schema).
   const ourFormat = (name, schema) =>
@@ -421,8 +386,6 @@ describe('masks equal @huggingface/transformers-structured-output 4.3.0 at every
     ]),
     ...REGEXES.map((regex) => [regex, { type: 'regex', regex }, { type: 'regex', regex }]),
   ];
-  // Where an integer is written (the referee's 'integer form' applies there only).
-  const INTEGERS = new Set(['nested', 'bounded']);
   const tally = (total, found) => {
     total.steps += found.steps;
     for (const [why, n] of Object.entries(found.explained))

@@ -38,6 +38,55 @@ export const SCHEMAS = {
   },
 };
 
+/**
+ * Schemas compared with @huggingface/transformers-structured-output's masks: ones it supports whose
+ * valid outputs have one property order (logitkit writes properties in schema order, as xgrammar
+ * and OpenAI do; that package takes any order).
+ */
+export const COMPARED = {
+  nested: {
+    type: 'object',
+    properties: {
+      reference: {
+        type: 'object',
+        properties: { chapter: { type: 'integer', minimum: 1, maximum: 150 } },
+        required: ['chapter'],
+        additionalProperties: false,
+      },
+    },
+    required: ['reference'],
+    additionalProperties: false,
+  },
+  books: {
+    type: 'array',
+    items: { enum: ['Genesis', 'Exodus', 'Leviticus', 'Numbers'] },
+    minItems: 1,
+    maxItems: 4,
+  },
+  verse: {
+    type: 'object',
+    properties: { verse: { type: 'string', minLength: 1, maxLength: 40 } },
+    required: ['verse'],
+    additionalProperties: false,
+  },
+  scalars: {
+    type: 'array',
+    items: { anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+    maxItems: 4,
+  },
+  bounded: { type: 'integer', minimum: -50, maximum: 1234 },
+  object: { type: 'object' },
+};
+
+/** The COMPARED schemas where an integer is written (the referee's 'integer form' applies there). */
+export const INTEGERS = new Set(['nested', 'bounded']);
+
+/** That package's way to switch JSON whitespace off (logitkit's: whitespace 'compact'). */
+export const noWhitespace = (schema) => ({
+  ...schema,
+  'x-guidance': { whitespace_flexible: false },
+});
+
 /** Regexes (ECMAScript syntax) and what they describe. */
 export const REGEXES = [
   '[A-Z][a-z]+ [0-9]{1,3}:[0-9]{1,3}',
