@@ -13,8 +13,8 @@
 // where llama.cpp would silently change the language or misbehave):
 //   - a rule defined twice is an error (llama.cpp keeps the last definition);
 //   - a repetition count above 2000 is an error (llama.cpp makes {m,n} with n > 2000 unbounded);
-//   - {m,n} with n < m, a range [b-a] with b > a, and a literal character that is not a scalar
-//     value (\uD800) are errors;
+//   - {m,n} with n < m, a range [b-a] with b > a, an empty class [] or [^] (llama.cpp reads it as
+//     the empty string), and a literal character that is not a scalar value (\uD800) are errors;
 //   - token references (<[id]>, <text>, !<...>) are errors: they name vocabulary entries, not
 //     bytes, and this recognizer works on bytes.
 // Rule names may hold letters, digits, '-' and '_'.
@@ -183,6 +183,7 @@ function parse(text) {
           }
           ranges.push([lo, hi]);
         }
+        if (ranges.length === 0) fail('empty character class (llama.cpp reads it as "")', start);
         pos++;
         seq.push({ t: 'cls', neg, ranges });
         space(nested);

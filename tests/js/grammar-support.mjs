@@ -103,3 +103,44 @@ export function allowedIds(mask) {
     for (let bit = 0; bit < 32; ++bit) if ((mask[w] >>> bit) & 1) out.push(w * 32 + bit);
   return out;
 }
+
+/**
+ * A tokenizer (@lenml/tokenizers) whose `encode` no longer adds SentencePiece's dummy prefix: the
+ * `Prepend("▁")` normalizer of Llama 2's tokenizer.json (and a Metaspace pre-tokenizer's
+ * `prepend_scheme`) make `encode('{"a":1}')` start with the token `▁{"`, i.e. the bytes ` {"`,
+ * a leading space the text does not have (the decoder's `Strip` hides it on decode). A model
+ * emitting the text mid-sequence emits no such space, so the walks of the grammar tests and the
+ * bench use the model's own tokenization without it. Changes `tokenizer` in place and returns it.
+ */
+export function withoutDummyPrefix(tokenizer) {
+  const isPrepend = (n) => n?.config?.type === 'Prepend';
+  if (isPrepend(tokenizer.normalizer)) tokenizer.normalizer = null;
+  else if (Array.isArray(tokenizer.normalizer?.normalizers))
+    tokenizer.normalizer.normalizers = tokenizer.normalizer.normalizers.filter(
+      (n) => !isPrepend(n),
+    );
+  const metaspaces = [tokenizer.pre_tokenizer, ...(tokenizer.pre_tokenizer?.tokenizers ?? [])];
+  for (const p of metaspaces) {
+    if (p?.config?.type !== 'Metaspace') continue;
+    p.prepend_scheme = 'never';
+    p.add_prefix_space = false;
+  }
+  return tokenizer;
+}
+
+/**
+ * The token ids `tokenizer` (see withoutDummyPrefix) encodes `text` into, checked to spell exactly
+ * the text's UTF-8 bytes under `vocab` (decodeVocabulary); throws when they do not.
+ */
+export function encodeExactly(tokenizer, vocab, text) {
+  const ids = tokenizer.encode(text, { add_special_tokens: false });
+  const target = new TextEncoder().encode(text);
+  let at = 0;
+  let same = true;
+  for (const id of ids) {
+    for (const b of vocab.bytes[id] ?? []) same &&= target[at++] === b;
+  }
+  if (!same || at !== target.length)
+    throw new Error(`the tokenization of ${JSON.stringify(text.slice(0, 60))} does not spell it`);
+  return ids;
+}

@@ -29,7 +29,7 @@ namespace {
   ")?::" LS32 "|(?:(?:" H16 ":){0,5}" H16 ")?::" H16 "|(?:(?:" H16 ":){0,6}" H16 ")?::)"
 #define LABEL "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #define ATOM "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-#define UNRESERVED "A-Za-z0-9._~-"
+#define UNRESERVED "A-Za-z0-9._~\\-"
 #define SUB_DELIMS "!$&'()*+,;="
 #define PCT "%" HEX HEX
 #define PCHAR "(?:[" UNRESERVED SUB_DELIMS ":@]|" PCT ")"
@@ -42,6 +42,14 @@ namespace {
 #define URI                                                                                    \
   "[A-Za-z][A-Za-z0-9+.-]*:(?://" AUTHORITY "(?:/" SEGMENT ")*|/(?:" SEGMENT_NZ "(?:/" SEGMENT \
   ")*)?|" SEGMENT_NZ "(?:/" SEGMENT ")*|)(?:\\?(?:" PCHAR "|[/?])*)?(?:#(?:" PCHAR "|[/?])*)?"
+
+// RFC 6570, in the subset every common validator accepts: variable names without dots, literals
+// without DEL or non-ASCII controls.
+#define VARNAME "(?:[A-Za-z0-9_]|" PCT ")+"
+#define VARSPEC VARNAME "(?::[1-9][0-9]{0,3}|\\*)?"
+#define URI_TEMPLATE                                                                        \
+  "(?:[^\\x00-\\x20\\x7F\"'%<>\\\\^`{|}]|" PCT "|\\{[+#./;?&=,!@|]?" VARSPEC "(?:," VARSPEC \
+  ")*\\})*"
 
 struct Format {
   const char* name;
@@ -58,6 +66,7 @@ const Format kFormats[] = {
     {"ipv4", IPV4},
     {"ipv6", IPV6},
     {"uri", URI},
+    {"uri-template", URI_TEMPLATE},
 };
 
 }  // namespace

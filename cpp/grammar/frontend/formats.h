@@ -18,6 +18,7 @@ namespace logitkit::grammar {
 //   ipv4       dotted quad, 0-255, no leading zeros
 //   ipv6       RFC 4291 text forms, with :: and an embedded IPv4 tail
 //   uri        RFC 3986 URI: scheme ":" hier-part, optional ?query and #fragment
+//   uri-template  RFC 6570 levels 1-4: literals and {expressions}; variable names without dots
 const char* format_pattern(std::string_view name);
 
 }  // namespace logitkit::grammar

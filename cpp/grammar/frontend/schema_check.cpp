@@ -90,14 +90,7 @@ SchemaCompiler::Verdict SchemaCompiler::check_merged(const JsonValue& value, con
   if (value.is_array()) {
     if (value.items.size() < m.min_items || value.items.size() > m.max_items) return fail_;
     for (size_t i = 0; i < value.items.size(); i++) {
-      Conj conj;
-      for (const auto& spec : m.arrays) {
-        if (i < spec.prefix.size()) {
-          conj.push_back(spec.prefix[i]);
-        } else if (spec.rest.schema != nullptr) {
-          conj.push_back(spec.rest);
-        }
-      }
+      const Conj conj = item_schemas(m, i);
       if (!conj.empty() && check(value.items[i], conj, depth) == fail_) return fail_;
     }
   }
@@ -120,6 +113,11 @@ SchemaCompiler::Verdict SchemaCompiler::check_merged(const JsonValue& value, con
         if (check(name, Conj{p}, depth) == fail_) return fail_;
       }
     }
+  }
+  for (const SchemaRef& n : m.nots) {
+    // A check that ignored a keyword (strict: false) proves nothing: keep the value then.
+    const size_t ignored = ignored_;
+    if (check(value, Conj{n}, depth) == pass && ignored_ == ignored) return fail_;
   }
   for (const auto& group : m.groups) {
     size_t matches = 0;

@@ -128,6 +128,7 @@ void SchemaCompiler::unsupported(const std::string& keyword, const std::string& 
     fail(ErrorCode::kUnsupportedKeyword, keyword, at,
          "the validation keyword '" + keyword + "' cannot be enforced by a grammar: " + why);
   } else {
+    ignored_++;
     warn(WarningKind::kIgnoredValidation, keyword, at,
          "'" + keyword + "' is ignored (strict: false): " + why);
   }
@@ -433,7 +434,31 @@ void SchemaCompiler::merge_keyword(const std::string& key, const JsonValue& valu
     schema_array(&g.branches);
     m.groups.push_back(std::move(g));
   } else if (key == "not") {
-    unsupported(key, at.pointer, "a grammar cannot exclude the instances of a schema");
+    if (value.is_bool() || (value.is_object() && value.members.empty())) {
+      if (!value.is_bool() || value.boolean) m.nothing = true;  // not true: no instance
+      return;
+    }
+    // not {type: ...} alone removes whole types; anything else is checked against enum values.
+    const JsonValue* type = value.find("type");
+    bool only_type = type != nullptr && !value.find("$ref");
+    for (const auto& member : value.members) {
+      only_type = only_type && (member.first == "type" || is_annotation(member.first));
+    }
+    if (only_type) {
+      MergedSchema excluded;
+      merge_keyword("type", *type, SchemaRef{&value, here}, excluded, depth + 1);
+      if (failed_) return;
+      uint8_t remove = excluded.types;
+      // "not integer" leaves the non-integer numbers, which no type bit describes.
+      if ((remove & kTypeInteger) && (m.types & kTypeNumber)) {
+        m.nots.push_back(SchemaRef{&value, here});
+        remove = static_cast<uint8_t>(remove & ~kTypeInteger);
+      }
+      if (remove & kTypeNumber) remove |= kTypeInteger;
+      m.types = static_cast<uint8_t>(m.types & ~remove);
+      return;
+    }
+    m.nots.push_back(SchemaRef{&value, here});
   } else if (key == "if") {
     if (s.find("then") != nullptr || s.find("else") != nullptr) {
       unsupported(key, at.pointer, "conditional schemas (if/then/else) are not supported");

@@ -75,6 +75,9 @@ class SchemaCompiler {
   std::string never();
   bool provably_disjoint(const MergedSchema& a, const MergedSchema& b, uint32_t depth);
 
+  // The schemas the array item at `index` must satisfy.
+  static Conj item_schemas(const MergedSchema& m, size_t index);
+
   // The schemas an object member named `name` must satisfy, and whether the name is declared
   // (properties / patternProperties of some spec) at all.
   Conj member_schemas(const MergedSchema& m, const std::string& name, bool* declared);
@@ -105,6 +108,7 @@ class SchemaCompiler {
   std::unordered_map<std::string, Memo> memo_;
   std::string never_;
   size_t distributed_ = 0;  // anyOf/oneOf alternatives produced, against a budget
+  size_t ignored_ = 0;      // validation keywords ignored so far (strict: false)
 };
 
 }  // namespace logitkit::grammar

@@ -223,6 +223,12 @@ std::string SchemaCompiler::compile_merged(MergedSchema& m, const std::string& h
 std::string SchemaCompiler::emit_types(const MergedSchema& m, const std::string& hint,
                                        uint32_t depth) {
   if (m.has_enum) return emit_enum(m, depth);
+  if (!m.nots.empty()) {
+    const std::string& at = m.nots[0].pointer;
+    unsupported("not", at.substr(0, at.rfind('/')),
+                "a grammar cannot exclude the instances of a schema (only from an enum or const)");
+    if (failed_) return "";
+  }
   std::vector<std::string> alts;
   if (m.types & kTypeNull) alts.push_back("\"null\"");
   if (m.types & kTypeBoolean) alts.push_back("\"true\"");
@@ -356,14 +362,7 @@ std::string SchemaCompiler::emit_array(const MergedSchema& m, const std::string&
   }
   std::vector<std::string> items;
   for (size_t i = 0; i < k && i < max; i++) {
-    Conj conj;
-    for (const auto& spec : m.arrays) {
-      if (i < spec.prefix.size()) {
-        conj.push_back(spec.prefix[i]);
-      } else if (spec.rest.schema != nullptr) {
-        conj.push_back(spec.rest);
-      }
-    }
+    const Conj conj = item_schemas(m, i);
     std::string e =
         conj.empty() ? json_.value() : compile(conj, hint + "-" + std::to_string(i), depth + 1);
     if (failed_) return "";
@@ -407,6 +406,18 @@ std::string SchemaCompiler::emit_array(const MergedSchema& m, const std::string&
   const std::string first = k > 0 ? items[0] : rest;
   const std::string nonempty = "\"[\"" + w + first + (tail.empty() ? "" : " " + tail) + w + "\"]\"";
   return min == 0 ? "(" + empty + " | " + nonempty + ")" : nonempty;
+}
+
+SchemaCompiler::Conj SchemaCompiler::item_schemas(const MergedSchema& m, size_t index) {
+  Conj conj;
+  for (const auto& spec : m.arrays) {
+    if (index < spec.prefix.size()) {
+      conj.push_back(spec.prefix[index]);
+    } else if (spec.rest.schema != nullptr) {
+      conj.push_back(spec.rest);
+    }
+  }
+  return conj;
 }
 
 SchemaCompiler::Conj SchemaCompiler::member_schemas(const MergedSchema& m, const std::string& name,
@@ -618,6 +629,11 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
     if (failed_) return "";
   }
 
+  if (!extra.empty()) {
+    const std::string name = writer_.fresh_name(hint + "-extra");
+    writer_.define(name, extra);
+    extra = name;
+  }
   const std::string sep = w.substr(1) + "\",\"" + w;
   const std::string extras_after = extra.empty() ? "" : "(" + sep + extra + ")*";
   // after(i): members i.. given one was written before; first(i): none written yet (non-empty).
@@ -630,7 +646,7 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
   };
   const auto named = [&](const std::string& expr, const char* kind, size_t i) {
     // Share long suffixes through rules so the grammar stays linear in the member count.
-    if (expr.size() <= 80 || GbnfWriter::group(expr) == expr) return expr;
+    if (expr.size() <= 80) return expr;
     const std::string name = writer_.fresh_name(hint + "-" + kind + std::to_string(i));
     writer_.define(name, expr);
     return name;

@@ -67,6 +67,10 @@ struct MergedSchema {
   uint64_t min_properties = 0, max_properties = UINT64_MAX;
   std::string properties_count_pointer;  // the last minProperties / maxProperties keyword
 
+  // `not` schemas: enforced exactly when the instances are a finite list (enum / const), by
+  // checking each listed value; otherwise unsupported.
+  std::vector<SchemaRef> nots;
+
   // anyOf / oneOf groups still to distribute over the other constraints.
   struct Group {
     bool one_of = false;

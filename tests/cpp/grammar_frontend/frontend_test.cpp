@@ -166,15 +166,19 @@ TEST_CASE("regex errors name their position in UTF-16 units") {
 }
 
 TEST_CASE("schema errors: codes, keywords and JSON pointers") {
-  FrontendResult r = schema(R"({"properties": {"a/b": {"not": {"type": "string"}}}})");
+  FrontendResult r =
+      schema(R"({"properties": {"a/b": {"type": "string", "not": {"minLength": 3}}}})");
   CHECK_FALSE(r.ok);
   CHECK(r.error.code == ErrorCode::kUnsupportedKeyword);
   CHECK(r.error.keyword == "not");
   CHECK(r.error.json_pointer == "/properties/a~1b/not");
 
-  r = schema(R"({"properties": {"a/b": {"not": {"type": "string"}}}})", false);
+  r = schema(R"({"properties": {"a/b": {"type": "string", "not": {"minLength": 3}}}})", false);
   CHECK(r.ok);
   CHECK(has_warning(r, WarningKind::kIgnoredValidation, "/properties/a~1b/not"));
+
+  CHECK(schema(R"({"not": {"type": "string"}})").ok);  // removes a whole type: exact
+  CHECK(schema(R"({"enum": [1, "a"], "not": {"minLength": 3}})").ok);  // a finite list: exact
 
   r = schema(R"({"type": "object", "minLength": "3"})");
   CHECK(r.error.code == ErrorCode::kInvalidSchema);
