@@ -2,20 +2,12 @@
 // under, ajv, and the referee that compares logitkit's masks with those of
 // @huggingface/transformers-structured-output and explains every difference.
 import Ajv from 'ajv';
+import { VERSE_SCHEMA } from '../../examples/transformers/structured.mjs';
 
 /** Bounded schemas (every output can end within the KJV model's 256 positions). */
 export const SCHEMAS = {
-  verse: {
-    type: 'object',
-    properties: {
-      book: { enum: ['Genesis', 'Exodus', 'Psalms', 'John'] },
-      chapter: { type: 'integer', minimum: 1, maximum: 150 },
-      verse: { type: 'string', minLength: 1, maxLength: 60 },
-      people: { type: 'array', items: { type: 'string', maxLength: 12 }, maxItems: 3 },
-    },
-    required: ['book', 'chapter', 'verse'],
-    additionalProperties: false,
-  },
+  // The example's schema (examples/transformers/structured.mjs).
+  verse: VERSE_SCHEMA,
   // Keywords @huggingface/transformers-structured-output refuses (pattern) or lacks, and $ref.
   census: {
     $defs: {
