@@ -21,6 +21,7 @@ uint32_t sat_mul(uint32_t a, uint32_t b) {
 
 struct RuleGraph {
   std::vector<std::vector<int32_t>> refs;  // per AST rule: referenced rules
+  std::vector<std::vector<int32_t>> referrers;
   std::vector<uint32_t> refcount;
   std::vector<uint8_t> recursive;
 };
@@ -40,12 +41,14 @@ RuleGraph analyse_rules(const GrammarAst& ast) {
   const size_t n = ast.rule_expr.size();
   RuleGraph g;
   g.refs.resize(n);
+  g.referrers.resize(n);
   g.refcount.assign(n, 0);
   g.recursive.assign(n, 0);
   for (size_t r = 0; r < n; ++r) {
     collect_refs(ast, ast.rule_expr[r], g.refs[r]);
     for (int32_t t : g.refs[r]) {
       ++g.refcount[static_cast<size_t>(t)];
+      g.referrers[static_cast<size_t>(t)].push_back(static_cast<int32_t>(r));
       if (static_cast<size_t>(t) == r) g.recursive[r] = 1;
     }
   }
@@ -92,8 +95,53 @@ RuleGraph analyse_rules(const GrammarAst& ast) {
   return g;
 }
 
-uint32_t expr_size(const GrammarAst& ast, const RuleGraph& g, int32_t e,
-                   std::vector<uint32_t>& memo, int depth) {
+// Whether an expression derives the empty string, given which rules do.
+bool expr_nullable(const GrammarAst& ast, int32_t e, const std::vector<uint8_t>& rule_nullable) {
+  const Expr& x = ast.exprs[static_cast<size_t>(e)];
+  switch (x.kind) {
+    case Expr::kLiteral:
+      return x.bytes.empty();
+    case Expr::kClass:
+      return false;
+    case Expr::kRef:
+      return rule_nullable[static_cast<size_t>(x.rule)] != 0;
+    case Expr::kRepeat:
+      return x.min == 0 || expr_nullable(ast, x.kids[0], rule_nullable);
+    case Expr::kAlt:
+      for (int32_t k : x.kids)
+        if (expr_nullable(ast, k, rule_nullable)) return true;
+      return false;
+    default:
+      for (int32_t k : x.kids)
+        if (!expr_nullable(ast, k, rule_nullable)) return false;
+      return true;
+  }
+}
+
+// Nullable AST rules, by a worklist over the rules that reference a rule that became nullable.
+std::vector<uint8_t> nullable_rules(const GrammarAst& ast, const RuleGraph& g) {
+  const size_t n = ast.rule_expr.size();
+  std::vector<uint8_t> nullable(n, 0), queued(n, 1);
+  std::vector<size_t> work;
+  for (size_t r = 0; r < n; ++r) work.push_back(r);
+  while (!work.empty()) {
+    const size_t r = work.back();
+    work.pop_back();
+    queued[r] = 0;
+    if (nullable[r] || !expr_nullable(ast, ast.rule_expr[r], nullable)) continue;
+    nullable[r] = 1;
+    for (int32_t p : g.referrers[r]) {
+      if (!nullable[static_cast<size_t>(p)] && !queued[static_cast<size_t>(p)]) {
+        queued[static_cast<size_t>(p)] = 1;
+        work.push_back(static_cast<size_t>(p));
+      }
+    }
+  }
+  return nullable;
+}
+
+uint32_t expr_size(const GrammarAst& ast, const RuleGraph& g, const std::vector<uint8_t>& counted,
+                   int32_t e, std::vector<uint32_t>& memo, int depth) {
   const Expr& x = ast.exprs[static_cast<size_t>(e)];
   if (depth > kMaxDepth) return kSizeCap;
   switch (x.kind) {
@@ -108,21 +156,34 @@ uint32_t expr_size(const GrammarAst& ast, const RuleGraph& g, int32_t e,
       const size_t r = static_cast<size_t>(x.rule);
       if (g.recursive[r]) return 1;
       if (memo[r] == 0)
-        memo[r] = std::max<uint32_t>(1, expr_size(ast, g, ast.rule_expr[r], memo, depth + 1));
+        memo[r] =
+            std::max<uint32_t>(1, expr_size(ast, g, counted, ast.rule_expr[r], memo, depth + 1));
       return memo[r];
     }
     case Expr::kRepeat: {
-      const uint32_t s = expr_size(ast, g, x.kids[0], memo, depth + 1);
+      const uint32_t s = expr_size(ast, g, counted, x.kids[0], memo, depth + 1);
+      if (counted[static_cast<size_t>(e)]) return s + 8;
       const uint32_t copies =
           std::max<uint32_t>(x.min, 1) + (x.max == Expr::kUnbounded ? 1 : x.max - x.min);
       return sat_mul(s + 1, copies);
     }
     default: {
       uint32_t total = 1;
-      for (int32_t k : x.kids) total = sat_add(total, expr_size(ast, g, k, memo, depth + 1));
+      for (int32_t k : x.kids)
+        total = sat_add(total, expr_size(ast, g, counted, k, memo, depth + 1));
       return total;
     }
   }
+}
+
+// Whether an expression holds a counted repetition, not looking behind rule references.
+bool holds_counted(const GrammarAst& ast, const std::vector<uint8_t>& counted, int32_t e) {
+  if (counted[static_cast<size_t>(e)]) return true;
+  const Expr& x = ast.exprs[static_cast<size_t>(e)];
+  if (x.kind == Expr::kRef) return false;
+  for (int32_t k : x.kids)
+    if (holds_counted(ast, counted, k)) return true;
+  return false;
 }
 
 }  // namespace
@@ -135,7 +196,27 @@ bool CompiledGrammar::timed_out() {
 uint32_t CompiledGrammar::new_nfa_state(uint32_t rule) {
   nfa_.emplace_back();
   nfa_rule_.push_back(rule);
+  nfa_loop_.push_back(current_loop_);
   return static_cast<uint32_t>(nfa_.size() - 1);
+}
+
+bool CompiledGrammar::build_counted(const GrammarAst& ast, int32_t body, uint32_t min, uint32_t max,
+                                    uint32_t from, uint32_t to, int depth) {
+  const int32_t loop = static_cast<int32_t>(loops_.size());
+  const int32_t outer = current_loop_;
+  current_loop_ = loop;
+  const uint32_t rule = current_rule_;
+  const uint32_t hub = new_nfa_state(rule);
+  const uint32_t body_start = new_nfa_state(rule);
+  const uint32_t body_end = new_nfa_state(rule);
+  loops_.push_back({min, max, hub});
+  nfa_[from].push_back({kEnterLoop, 0, 0, loop, hub});
+  nfa_[hub].push_back({kLoopNext, 0, 0, loop, body_start});
+  nfa_[hub].push_back({kLoopExit, 0, 0, loop, to});
+  nfa_[body_end].push_back({kEpsilon, 0, 0, -1, hub});
+  const bool ok = build_expr(ast, body, body_start, body_end, depth + 1);
+  current_loop_ = outer;
+  return ok;
 }
 
 bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from, uint32_t to,
@@ -151,10 +232,10 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       for (size_t i = 0; i < x.bytes.size(); ++i) {
         const uint32_t next = i + 1 == x.bytes.size() ? to : new_nfa_state(rule);
         const uint8_t b = static_cast<uint8_t>(x.bytes[i]);
-        nfa_[cur].push_back({0, b, b, -1, next});
+        nfa_[cur].push_back({kByte, b, b, -1, next});
         cur = next;
       }
-      if (x.bytes.empty()) nfa_[from].push_back({2, 0, 0, -1, to});
+      if (x.bytes.empty()) nfa_[from].push_back({kEpsilon, 0, 0, -1, to});
       return true;
     }
     case Expr::kClass: {
@@ -164,7 +245,7 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
         uint32_t cur = from;
         for (uint8_t i = 0; i < s.length; ++i) {
           const uint32_t next = i + 1 == s.length ? to : new_nfa_state(rule);
-          nfa_[cur].push_back({0, s.lo[i], s.hi[i], -1, next});
+          nfa_[cur].push_back({kByte, s.lo[i], s.hi[i], -1, next});
           cur = next;
         }
       }
@@ -173,14 +254,14 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
     case Expr::kRef: {
       const int32_t k = kept_[static_cast<size_t>(x.rule)];
       if (k >= 0) {
-        nfa_[from].push_back({1, 0, 0, k, to});
+        nfa_[from].push_back({kCall, 0, 0, k, to});
         return true;
       }
       return build_expr(ast, ast.rule_expr[static_cast<size_t>(x.rule)], from, to, depth + 1);
     }
     case Expr::kSeq: {
       if (x.kids.empty()) {
-        nfa_[from].push_back({2, 0, 0, -1, to});
+        nfa_[from].push_back({kEpsilon, 0, 0, -1, to});
         return true;
       }
       uint32_t cur = from;
@@ -196,7 +277,7 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       // re-enter another.
       for (int32_t k : x.kids) {
         const uint32_t entry = new_nfa_state(rule);
-        nfa_[from].push_back({2, 0, 0, -1, entry});
+        nfa_[from].push_back({kEpsilon, 0, 0, -1, entry});
         if (!build_expr(ast, k, entry, to, depth + 1)) return false;
       }
       return true;
@@ -205,24 +286,32 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       const int32_t kid = x.kids[0];
       uint32_t cur = from;
       if (x.max == 0) {
-        nfa_[from].push_back({2, 0, 0, -1, to});
+        nfa_[from].push_back({kEpsilon, 0, 0, -1, to});
         return true;
       }
-      for (uint32_t i = 0; i < x.min; ++i) {
-        const bool last = i + 1 == x.min && x.max == x.min;
-        const uint32_t next = last ? to : new_nfa_state(rule);
-        if (!build_expr(ast, kid, cur, next, depth + 1)) return false;
-        cur = next;
+      if (repeat_counted_[static_cast<size_t>(e)]) {
+        if (x.max != Expr::kUnbounded)
+          return build_counted(ast, kid, x.min, x.max, from, to, depth);
+        // x{m,} = x{m,m} x*
+        cur = new_nfa_state(rule);
+        if (!build_counted(ast, kid, x.min, x.min, from, cur, depth)) return false;
+      } else {
+        for (uint32_t i = 0; i < x.min; ++i) {
+          const bool last = i + 1 == x.min && x.max == x.min;
+          const uint32_t next = last ? to : new_nfa_state(rule);
+          if (!build_expr(ast, kid, cur, next, depth + 1)) return false;
+          cur = next;
+        }
+        if (x.max == x.min) return true;
       }
-      if (x.max == x.min) return true;
       if (x.max == Expr::kUnbounded) {
         const uint32_t loop = new_nfa_state(rule);
-        nfa_[cur].push_back({2, 0, 0, -1, loop});
-        nfa_[loop].push_back({2, 0, 0, -1, to});
+        nfa_[cur].push_back({kEpsilon, 0, 0, -1, loop});
+        nfa_[loop].push_back({kEpsilon, 0, 0, -1, to});
         return build_expr(ast, kid, loop, loop, depth + 1);
       }
       for (uint32_t i = x.min; i < x.max; ++i) {
-        nfa_[cur].push_back({2, 0, 0, -1, to});
+        nfa_[cur].push_back({kEpsilon, 0, 0, -1, to});
         const uint32_t next = i + 1 == x.max ? to : new_nfa_state(rule);
         if (!build_expr(ast, kid, cur, next, depth + 1)) return false;
         cur = next;
@@ -261,16 +350,64 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   const auto start_time = std::chrono::steady_clock::now();
   deadline_ =
       start_time + std::chrono::microseconds(static_cast<int64_t>(options.timeout_ms * 1000));
-  max_states_ = options.max_states;
+  // Transition codes hold a state id in 29 bits.
+  max_states_ = std::min<uint32_t>(options.max_states, 1u << 28);
 
   const RuleGraph g = analyse_rules(ast);
   const size_t n = ast.rule_expr.size();
+  const std::vector<uint8_t> rule_nullable = nullable_rules(ast, g);
+  // Counted repetitions: long, bounded (or x{m,} with a long m), with a body that consumes input
+  // and holds no other counted repetition. Expressions are numbered after their children, so one
+  // pass in order sees the children first.
+  repeat_counted_.assign(ast.exprs.size(), 0);
+  for (size_t e = 0; e < ast.exprs.size(); ++e) {
+    const Expr& x = ast.exprs[e];
+    if (x.kind != Expr::kRepeat) continue;
+    const bool long_count = x.max == Expr::kUnbounded ? x.min >= kCountedMin : x.max >= kCountedMin;
+    repeat_counted_[e] = long_count && !expr_nullable(ast, x.kids[0], rule_nullable) &&
+                         !holds_counted(ast, repeat_counted_, x.kids[0]);
+  }
+  // A rule whose expansion holds a counted repetition stays a call when a counted body refers to
+  // it, so that body holds no counted repetition once rules are inlined.
+  std::vector<uint8_t> forced(n, 0);
+  {
+    // has_counted over the non-recursive rules, children first (an iterative post-order walk of
+    // the reference DAG: recursive rules are calls anyway).
+    std::vector<uint8_t> has_counted(n, 0), state(n, 0);  // state: 0 new, 1 open, 2 done
+    for (size_t root = 0; root < n; ++root) {
+      if (state[root] != 0) continue;
+      std::vector<std::pair<size_t, size_t>> stack = {{root, 0}};
+      state[root] = 1;
+      while (!stack.empty()) {
+        auto& [r, i] = stack.back();
+        if (i < g.refs[r].size()) {
+          const size_t t = static_cast<size_t>(g.refs[r][i++]);
+          if (state[t] == 0 && !g.recursive[t]) state[t] = 1, stack.push_back({t, 0});
+          continue;
+        }
+        bool h = holds_counted(ast, repeat_counted_, ast.rule_expr[r]);
+        for (int32_t t : g.refs[r]) {
+          const size_t u = static_cast<size_t>(t);
+          h = h || (!g.recursive[u] && has_counted[u]);
+        }
+        has_counted[r] = h;
+        state[r] = 2;
+        stack.pop_back();
+      }
+    }
+    for (size_t e = 0; e < ast.exprs.size(); ++e) {
+      if (!repeat_counted_[e]) continue;
+      std::vector<int32_t> refs;
+      collect_refs(ast, ast.exprs[e].kids[0], refs);
+      for (int32_t t : refs) forced[static_cast<size_t>(t)] |= has_counted[static_cast<size_t>(t)];
+    }
+  }
   std::vector<uint32_t> memo(n, 0);
   kept_.assign(n, -1);
   for (size_t r = 0; r < n; ++r) {
-    bool keep = static_cast<int32_t>(r) == ast.root || g.recursive[r];
+    bool keep = static_cast<int32_t>(r) == ast.root || g.recursive[r] || forced[r];
     if (!keep && g.refcount[r] > 1) {
-      const uint32_t size = expr_size(ast, g, ast.rule_expr[r], memo, 0);
+      const uint32_t size = expr_size(ast, g, repeat_counted_, ast.rule_expr[r], memo, 0);
       keep = size > kInlineSize;
     }
     if (keep) {
@@ -304,28 +441,80 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
       return false;
     }
   }
+  repeat_counted_.clear();
+  repeat_counted_.shrink_to_fit();
+  if (!prune(error)) return false;
+  analyse();
 
-  // Productive rules (can derive a string) and live NFA states (can reach their accept state).
+  // Byte classes: bytes no edge tells apart share one column of the transition table.
+  bool boundary[257] = {};
+  boundary[0] = true;
+  for (const auto& edges : nfa_)
+    for (const Edge& e : edges)
+      if (e.kind == kByte) boundary[e.lo] = true, boundary[e.hi + 1] = true;
+  class_count_ = 0;
+  for (int b = 0; b < 256; ++b) {
+    if (boundary[b]) class_first_[class_count_++] = static_cast<uint8_t>(b);
+    byte_class_[b] = static_cast<uint8_t>(class_count_ - 1);
+  }
+
+  stamp_.assign(nfa_.size() * 4, 0);
+  dfa_start_.resize(rules);
+  for (uint32_t r = 0; r < rules; ++r) {
+    std::vector<Member> start = {{rule_start_[r], kKeep}};
+    closure(start);
+    std::vector<uint32_t> set;
+    for (const Member& m : start) set.push_back(m.nfa);
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    dfa_start_[r] = intern(set, r);
+  }
+  return true;
+}
+
+// Removes what cannot take part in a derivation: rules that derive no string, NFA states that
+// cannot reach their rule's accept state, loops whose minimum cannot be reached.
+bool CompiledGrammar::prune(GrammarError* error) {
+  const uint32_t rules = rule_count();
   const size_t states = nfa_.size();
   std::vector<uint8_t> productive(rules, 0);
-  std::vector<uint8_t> seen(states, 0);
+  std::vector<uint8_t> body_productive(loops_.size(), 0);  // an iteration can complete
+  std::vector<uint32_t> seen(states, 0);
+  uint32_t visit = 0;
+  // Is `to` reachable from `from` through edges usable with what is known productive so far?
+  auto reaches = [&](uint32_t from, uint32_t to) {
+    ++visit;
+    std::vector<uint32_t> stack = {from};
+    seen[from] = visit;
+    while (!stack.empty()) {
+      const uint32_t y = stack.back();
+      stack.pop_back();
+      if (y == to) return true;
+      for (const Edge& e : nfa_[y]) {
+        if (e.kind == kCall && !productive[static_cast<size_t>(e.ref)]) continue;
+        if (e.kind == kLoopExit && loops_[static_cast<size_t>(e.ref)].min > 0 &&
+            !body_productive[static_cast<size_t>(e.ref)])
+          continue;
+        if (seen[e.target] != visit) seen[e.target] = visit, stack.push_back(e.target);
+      }
+    }
+    return false;
+  };
+  // The body of loop L runs from its hub's kLoopNext target back to the hub.
   for (bool changed = true; changed;) {
     changed = false;
-    for (uint32_t r = 0; r < rules; ++r) {
-      if (productive[r]) continue;
-      std::fill(seen.begin(), seen.end(), 0);
-      std::vector<uint32_t> stack = {rule_start_[r]};
-      seen[rule_start_[r]] = 1;
-      while (!stack.empty() && !productive[r]) {
-        const uint32_t y = stack.back();
-        stack.pop_back();
-        if (y == rule_accept_[r]) productive[r] = 1;
-        for (const Edge& e : nfa_[y]) {
-          if (e.kind == 1 && !productive[static_cast<size_t>(e.rule)]) continue;
-          if (!seen[e.target]) seen[e.target] = 1, stack.push_back(e.target);
+    for (size_t l = 0; l < loops_.size(); ++l) {
+      if (body_productive[l]) continue;
+      for (const Edge& e : nfa_[loops_[l].hub]) {
+        if (e.kind == kLoopNext && reaches(e.target, loops_[l].hub)) {
+          body_productive[l] = 1, changed = true;
+          break;
         }
       }
-      changed |= productive[r] != 0;
+    }
+    for (uint32_t r = 0; r < rules; ++r) {
+      if (!productive[r] && reaches(rule_start_[r], rule_accept_[r]))
+        productive[r] = 1, changed = true;
     }
     if (timed_out()) break;
   }
@@ -335,10 +524,17 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
         "the grammar matches no string (rule '" + rule_names_[root_] + "' cannot complete)";
     return false;
   }
+  auto usable = [&](const Edge& e) {
+    if (e.kind == kCall) return productive[static_cast<size_t>(e.ref)] != 0;
+    if (e.kind == kLoopExit)
+      return loops_[static_cast<size_t>(e.ref)].min == 0 ||
+             body_productive[static_cast<size_t>(e.ref)] != 0;
+    return true;
+  };
   std::vector<std::vector<uint32_t>> reverse(states);
   for (uint32_t y = 0; y < states; ++y)
     for (const Edge& e : nfa_[y])
-      if (e.kind != 1 || productive[static_cast<size_t>(e.rule)]) reverse[e.target].push_back(y);
+      if (usable(e)) reverse[e.target].push_back(y);
   std::vector<uint8_t> live(states, 0);
   std::vector<uint32_t> stack;
   for (uint32_t r = 0; r < rules; ++r) live[rule_accept_[r]] = 1, stack.push_back(rule_accept_[r]);
@@ -351,39 +547,13 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   for (uint32_t y = 0; y < states; ++y) {
     auto& edges = nfa_[y];
     edges.erase(std::remove_if(edges.begin(), edges.end(),
-                               [&](const Edge& e) {
-                                 return !live[e.target] ||
-                                        (e.kind == 1 && !productive[static_cast<size_t>(e.rule)]);
-                               }),
+                               [&](const Edge& e) { return !live[e.target] || !usable(e); }),
                 edges.end());
   }
   if (timed_out()) {
     error->code = GrammarErrorCode::kTimeout;
-    error->message =
-        "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
+    error->message = "compilation exceeded timeoutMs";
     return false;
-  }
-
-  analyse();
-
-  // Byte classes: bytes no edge tells apart share one column of the transition table.
-  bool boundary[257] = {};
-  boundary[0] = true;
-  for (const auto& edges : nfa_)
-    for (const Edge& e : edges)
-      if (e.kind == 0) boundary[e.lo] = true, boundary[e.hi + 1] = true;
-  class_count_ = 0;
-  for (int b = 0; b < 256; ++b) {
-    if (boundary[b]) class_rep_[class_count_++] = static_cast<uint8_t>(b);
-    byte_class_[b] = static_cast<uint8_t>(class_count_ - 1);
-  }
-
-  stamp_.assign(states, 0);
-  dfa_start_.resize(rules);
-  for (uint32_t r = 0; r < rules; ++r) {
-    std::vector<uint32_t> set = {rule_start_[r]};
-    closure(set);
-    dfa_start_[r] = intern(set, r);
   }
   return true;
 }
@@ -391,6 +561,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
 void CompiledGrammar::analyse() {
   const uint32_t rules = rule_count();
   const size_t states = nfa_.size();
+  // Nullable rules: accept reachable from start through epsilon edges, loop entries, loop exits of
+  // loops with minimum 0 (the counter is 0 on entry; a body consumes input), nullable calls.
   nullable_.assign(rules, 0);
   std::vector<uint8_t> seen(states, 0);
   for (bool changed = true; changed;) {
@@ -405,19 +577,23 @@ void CompiledGrammar::analyse() {
         if (y == rule_accept_[r]) nullable_[r] = 1;
         for (const Edge& e : nfa_[y]) {
           const bool passes =
-              e.kind == 2 || (e.kind == 1 && nullable_[static_cast<size_t>(e.rule)]);
+              e.kind == kEpsilon || e.kind == kEnterLoop ||
+              (e.kind == kLoopExit && loops_[static_cast<size_t>(e.ref)].min == 0) ||
+              (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]);
           if (passes && !seen[e.target]) seen[e.target] = 1, stack.push_back(e.target);
         }
       }
       changed |= nullable_[r] != 0;
     }
   }
-  // reaches_accept_: accept reachable through epsilon edges and calls of nullable rules.
+  // The analyses below only decide where the mask walk hands over to the parser (exit points), so
+  // they may over-approximate: every loop edge counts as an epsilon edge.
+  auto epsilon_like = [](const Edge& e) { return e.kind >= kEpsilon; };
   reaches_accept_.assign(states, 0);
   std::vector<std::vector<uint32_t>> rev(states);
   for (uint32_t y = 0; y < states; ++y)
     for (const Edge& e : nfa_[y])
-      if (e.kind == 2 || (e.kind == 1 && nullable_[static_cast<size_t>(e.rule)]))
+      if (epsilon_like(e) || (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]))
         rev[e.target].push_back(y);
   std::vector<uint32_t> stack;
   for (uint32_t r = 0; r < rules; ++r)
@@ -434,11 +610,11 @@ void CompiledGrammar::analyse() {
   std::vector<std::vector<uint32_t>> deps(states);
   for (uint32_t y = 0; y < states; ++y) {
     for (const Edge& e : nfa_[y]) {
-      if (e.kind == 0) first_from_[y].set_range(e.lo, e.hi);
-      if (e.kind == 2) deps[e.target].push_back(y);
-      if (e.kind == 1) {
-        deps[rule_start_[static_cast<size_t>(e.rule)]].push_back(y);
-        if (nullable_[static_cast<size_t>(e.rule)]) deps[e.target].push_back(y);
+      if (e.kind == kByte) first_from_[y].set_range(e.lo, e.hi);
+      if (epsilon_like(e)) deps[e.target].push_back(y);
+      if (e.kind == kCall) {
+        deps[rule_start_[static_cast<size_t>(e.ref)]].push_back(y);
+        if (nullable_[static_cast<size_t>(e.ref)]) deps[e.target].push_back(y);
       }
     }
   }
@@ -452,11 +628,11 @@ void CompiledGrammar::analyse() {
     for (uint32_t y : deps[t]) {
       bool grew = false;
       for (const Edge& e : nfa_[y]) {
-        if (e.kind == 2 && e.target == t) grew |= first_from_[y].merge(first_from_[t]);
-        if (e.kind == 1) {
-          if (rule_start_[static_cast<size_t>(e.rule)] == t)
+        if (epsilon_like(e) && e.target == t) grew |= first_from_[y].merge(first_from_[t]);
+        if (e.kind == kCall) {
+          if (rule_start_[static_cast<size_t>(e.ref)] == t)
             grew |= first_from_[y].merge(first_from_[t]);
-          if (e.target == t && nullable_[static_cast<size_t>(e.rule)])
+          if (e.target == t && nullable_[static_cast<size_t>(e.ref)])
             grew |= first_from_[y].merge(first_from_[t]);
         }
       }
@@ -469,118 +645,222 @@ void CompiledGrammar::analyse() {
     changed = false;
     for (uint32_t y = 0; y < states; ++y) {
       for (const Edge& e : nfa_[y]) {
-        if (e.kind != 1) continue;
+        if (e.kind != kCall) continue;
         ByteSet add = first_from_[e.target];
         if (reaches_accept_[e.target]) add.merge(follow_[nfa_rule_[e.target]]);
-        changed |= follow_[static_cast<size_t>(e.rule)].merge(add);
+        changed |= follow_[static_cast<size_t>(e.ref)].merge(add);
       }
     }
   }
 }
 
-void CompiledGrammar::closure(std::vector<uint32_t>& set) {
+// Epsilon closure of (NFA state, counter op) members: epsilon edges keep the op, loop entries set
+// the counter to 0. Guarded loop edges are left for build_state, which knows the counter's zone.
+void CompiledGrammar::closure(std::vector<Member>& members) {
   ++stamp_now_;
   if (stamp_now_ == 0) {
     std::fill(stamp_.begin(), stamp_.end(), 0);
     stamp_now_ = 1;
   }
-  for (uint32_t y : set) stamp_[y] = stamp_now_;
-  for (size_t i = 0; i < set.size(); ++i) {
-    for (const Edge& e : nfa_[set[i]]) {
-      if (e.kind == 2 && stamp_[e.target] != stamp_now_) {
-        stamp_[e.target] = stamp_now_;
-        set.push_back(e.target);
-      }
+  size_t kept = 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    uint32_t& s = stamp_[members[i].nfa * 4 + members[i].op];
+    if (s != stamp_now_) s = stamp_now_, members[kept++] = members[i];
+  }
+  members.resize(kept);
+  for (size_t i = 0; i < members.size(); ++i) {
+    const Member m = members[i];
+    for (const Edge& e : nfa_[m.nfa]) {
+      if (e.kind != kEpsilon && e.kind != kEnterLoop) continue;
+      const CounterOp op = e.kind == kEnterLoop ? kSet0 : m.op;
+      uint32_t& s = stamp_[e.target * 4 + op];
+      if (s != stamp_now_) s = stamp_now_, members.push_back({e.target, op});
     }
   }
-  std::sort(set.begin(), set.end());
+}
+
+// The transition code of a set of (NFA state, op) targets: their closure, grouped by counter op.
+// Loop members of different ops are different parser items (a multi code); members outside loops
+// go with the first group (their counter does not matter).
+int32_t CompiledGrammar::encode(std::vector<Member>& targets, uint32_t rule) {
+  if (targets.empty() || over_budget_) return kDead;
+  closure(targets);
+  std::vector<uint32_t> groups[4];
+  bool counted[4] = {false, false, false, false};
+  for (const Member& m : targets) {
+    groups[m.op].push_back(m.nfa);
+    counted[m.op] |= nfa_loop_[m.nfa] >= 0;
+  }
+  int first = -1, count = 0;
+  for (int op = 0; op < 4; ++op) {
+    if (!counted[op]) continue;
+    if (first < 0) first = op;
+    ++count;
+  }
+  if (first < 0) first = 0;
+  for (int op = 0; op < 4; ++op) {
+    if (op == first || counted[op]) continue;
+    groups[first].insert(groups[first].end(), groups[op].begin(), groups[op].end());
+    groups[op].clear();
+  }
+  std::vector<int32_t> codes;
+  for (int op = 0; op < 4; ++op) {
+    if (groups[op].empty()) continue;
+    std::sort(groups[op].begin(), groups[op].end());
+    groups[op].erase(std::unique(groups[op].begin(), groups[op].end()), groups[op].end());
+    const uint32_t q = intern(groups[op], rule);
+    if (over_budget_) return kDead;
+    codes.push_back(static_cast<int32_t>(q << 2 | static_cast<uint32_t>(op)));
+  }
+  if (codes.size() == 1) return codes[0];
+  (void)count;
+  multi_.insert(multi_.end(), codes.begin(), codes.end());
+  multi_begin_.push_back(static_cast<uint32_t>(multi_.size()));
+  return kMultiBase - static_cast<int32_t>(multi_begin_.size() - 2);
 }
 
 uint32_t CompiledGrammar::intern(std::vector<uint32_t>& set, uint32_t rule) {
   std::string key(reinterpret_cast<const char*>(set.data()), set.size() * sizeof(uint32_t));
   auto it = interned_.find(key);
   if (it != interned_.end()) return it->second;
-  if (dfa_.size() >= max_states_) over_budget_ = true;
+  if (dfa_.size() >= max_states_) {
+    over_budget_ = true;
+    return 0;
+  }
   const uint32_t id = static_cast<uint32_t>(dfa_.size());
   DfaState s;
   s.rule = rule;
   s.nfa_begin = static_cast<uint32_t>(nfa_pool_.size());
   nfa_pool_.insert(nfa_pool_.end(), set.begin(), set.end());
   s.nfa_end = static_cast<uint32_t>(nfa_pool_.size());
+  std::vector<uint32_t> thresholds;
   for (uint32_t y : set) {
-    if (y == rule_accept_[rule]) s.final = true;
-    for (const Edge& e : nfa_[y]) s.has_bytes |= e.kind == 0;
+    const int32_t l = nfa_loop_[y];
+    if (l < 0) continue;
+    s.counted = true;
+    const Loop& loop = loops_[static_cast<size_t>(l)];
+    if (loop.hub != y) continue;
+    if (loop.min > 0) thresholds.push_back(loop.min);
+    thresholds.push_back(loop.max);
   }
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  s.zones = static_cast<uint32_t>(thresholds.size() + 1);
+  s.thresholds = static_cast<uint32_t>(thresholds_.size());
+  thresholds_.insert(thresholds_.end(), thresholds.begin(), thresholds.end());
+  s.zone_base = static_cast<uint32_t>(zones_.size());
+  zones_.resize(zones_.size() + s.zones);
+  trans_.resize(trans_.size() + static_cast<size_t>(s.zones) * class_count_, kUnknown);
   dfa_.push_back(std::move(s));
-  trans_.resize(trans_.size() + class_count_, kUnknown);
   interned_.emplace(std::move(key), id);
   return id;
 }
 
-void CompiledGrammar::build_row(uint32_t q) {
-  std::vector<std::vector<uint32_t>> buckets(class_count_);
-  const DfaState& s = dfa_[q];
-  for (uint32_t i = s.nfa_begin; i < s.nfa_end; ++i) {
-    for (const Edge& e : nfa_[nfa_pool_[i]]) {
-      if (e.kind != 0) continue;
-      for (uint32_t c = byte_class_[e.lo]; c <= byte_class_[e.hi]; ++c)
-        buckets[c].push_back(e.target);
-    }
-  }
-  const uint32_t rule = s.rule;
-  for (uint32_t c = 0; c < class_count_; ++c) {
-    int32_t t = kDead;
-    if (!buckets[c].empty() && !over_budget_) {
-      std::sort(buckets[c].begin(), buckets[c].end());
-      buckets[c].erase(std::unique(buckets[c].begin(), buckets[c].end()), buckets[c].end());
-      closure(buckets[c]);
-      t = static_cast<int32_t>(intern(buckets[c], rule));
-    }
-    trans_[static_cast<size_t>(q) * class_count_ + c] = t;
-  }
-  dfa_[q].row_ready = true;
-}
-
-void CompiledGrammar::build_calls(uint32_t q) {
-  std::vector<std::pair<int32_t, uint32_t>> edges;  // (callee, target)
-  ByteSet exits;
+// Builds every zone of q: the members its counter's zone makes reachable through loop edges, then
+// per byte class the transition, the calls with their return items, and whether q can complete.
+void CompiledGrammar::build_state(uint32_t q) {
   const uint32_t rule = dfa_[q].rule;
-  for (uint32_t i = dfa_[q].nfa_begin; i < dfa_[q].nfa_end; ++i) {
-    const uint32_t y = nfa_pool_[i];
-    if (y == rule_accept_[rule]) exits.merge(follow_[rule]);
-    for (const Edge& e : nfa_[y]) {
-      if (e.kind != 1) continue;
-      edges.push_back({e.rule, e.target});
-      exits.merge(first_[static_cast<size_t>(e.rule)]);
-      if (nullable_[static_cast<size_t>(e.rule)]) {
-        exits.merge(first_from_[e.target]);
-        if (reaches_accept_[e.target]) exits.merge(follow_[rule]);
+  const uint32_t zones = dfa_[q].zones;
+  ByteSet exits;
+  bool has_bytes = false;
+  std::vector<Member> eff;
+  std::vector<std::vector<Member>> buckets(class_count_);
+  for (uint32_t z = 0; z < zones; ++z) {
+    int32_t lo, hi;
+    zone_range(q, z, &lo, &hi);
+    const uint32_t k = static_cast<uint32_t>(lo);  // every counter of the zone behaves alike
+    // Members with their ops: q's own (the item's counter), then through loop edges.
+    eff.clear();
+    for (uint32_t i = dfa_[q].nfa_begin; i < dfa_[q].nfa_end; ++i)
+      eff.push_back({nfa_pool_[i], kKeep});
+    ++stamp_now_;
+    if (stamp_now_ == 0) {
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      stamp_now_ = 1;
+    }
+    for (const Member& m : eff) stamp_[m.nfa * 4 + m.op] = stamp_now_;
+    for (size_t i = 0; i < eff.size(); ++i) {
+      const Member m = eff[i];
+      const uint32_t value = m.op == kKeep ? k : (m.op == kSet0 ? 0 : 1);
+      for (const Edge& e : nfa_[m.nfa]) {
+        CounterOp op;
+        switch (e.kind) {
+          case kEpsilon:
+            op = m.op;
+            break;
+          case kEnterLoop:
+            op = kSet0;
+            break;
+          case kLoopNext:
+            if (value >= loops_[static_cast<size_t>(e.ref)].max) continue;
+            op = m.op == kKeep ? kInc : kSet1;
+            break;
+          case kLoopExit:
+            if (value < loops_[static_cast<size_t>(e.ref)].min) continue;
+            op = kKeep;
+            break;
+          default:
+            continue;
+        }
+        uint32_t& s = stamp_[e.target * 4 + op];
+        if (s != stamp_now_) s = stamp_now_, eff.push_back({e.target, op});
       }
     }
+    Zone zone;
+    // Byte transitions, bucketed by class; calls grouped by callee.
+    for (auto& b : buckets) b.clear();
+    std::vector<std::pair<uint32_t, Member>> call_edges;  // (callee, return target)
+    for (const Member& m : eff) {
+      if (m.nfa == rule_accept_[rule]) zone.final = true;
+      for (const Edge& e : nfa_[m.nfa]) {
+        if (e.kind == kByte) {
+          has_bytes = true;
+          for (uint32_t c = byte_class_[e.lo]; c <= byte_class_[e.hi]; ++c)
+            buckets[c].push_back({e.target, m.op});
+        } else if (e.kind == kCall) {
+          const uint32_t callee = static_cast<uint32_t>(e.ref);
+          call_edges.push_back({callee, {e.target, m.op}});
+          exits.merge(first_[callee]);
+          if (nullable_[callee]) {
+            exits.merge(first_from_[e.target]);
+            if (reaches_accept_[e.target]) exits.merge(follow_[rule]);
+          }
+        }
+      }
+    }
+    if (zone.final) exits.merge(follow_[rule]);
+    std::sort(call_edges.begin(), call_edges.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first
+                                : (a.second.nfa != b.second.nfa ? a.second.nfa < b.second.nfa
+                                                                : a.second.op < b.second.op);
+    });
+    zone.calls_begin = static_cast<uint32_t>(calls_.size());
+    std::vector<Member> targets;
+    for (size_t i = 0; i < call_edges.size();) {
+      size_t j = i;
+      targets.clear();
+      while (j < call_edges.size() && call_edges[j].first == call_edges[i].first)
+        targets.push_back(call_edges[j++].second);
+      const int32_t code = encode(targets, rule);
+      if (code != kDead) calls_.push_back({call_edges[i].first, code});
+      i = j;
+    }
+    zone.calls_end = static_cast<uint32_t>(calls_.size());
+    const size_t row = static_cast<size_t>(dfa_[q].zone_base + z) * class_count_;
+    for (uint32_t c = 0; c < class_count_; ++c) trans_[row + c] = encode(buckets[c], rule);
+    zones_[dfa_[q].zone_base + z] = zone;
   }
-  std::sort(edges.begin(), edges.end());
-  std::vector<std::pair<uint32_t, uint32_t>> calls;
-  for (size_t i = 0; i < edges.size();) {
-    size_t j = i;
-    std::vector<uint32_t> targets;
-    while (j < edges.size() && edges[j].first == edges[i].first)
-      targets.push_back(edges[j++].second);
-    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-    closure(targets);
-    const uint32_t goto_state = over_budget_ ? q : intern(targets, rule);
-    calls.push_back({static_cast<uint32_t>(edges[i].first), goto_state});
-    i = j;
-  }
-  dfa_[q].calls = std::move(calls);
+  dfa_[q].has_bytes = has_bytes;
   dfa_[q].exit_bytes = exits;
-  dfa_[q].calls_ready = true;
+  dfa_[q].built = true;
 }
 
 size_t CompiledGrammar::memory_bytes() const {
-  size_t total =
-      trans_.capacity() * 4 + nfa_pool_.capacity() * 4 + dfa_.capacity() * sizeof(DfaState);
+  size_t total = trans_.capacity() * 4 + nfa_pool_.capacity() * 4 +
+                 dfa_.capacity() * sizeof(DfaState) + zones_.capacity() * sizeof(Zone) +
+                 calls_.capacity() * sizeof(Call) + multi_.capacity() * 4 +
+                 thresholds_.capacity() * 4 + stamp_.capacity() * 4;
   for (const auto& e : nfa_) total += e.capacity() * sizeof(Edge) + sizeof(e);
-  for (const auto& s : dfa_) total += s.calls.capacity() * 8;
   total += interned_.size() * 64;
   return total;
 }

@@ -10,7 +10,7 @@ Matcher::Matcher(std::shared_ptr<BoundGrammar> grammar, bool terminate_without_s
     : g_(std::move(grammar)),
       grammar_(g_->grammar.get()),
       terminate_without_stop_(terminate_without_stop_token) {
-  dedup_key_.assign(64, 0);
+  dedup_key_.assign(64, Item{0, 0, 0});
   dedup_stamp_.assign(64, 0);
   reset();
 }
@@ -22,72 +22,92 @@ void Matcher::reset() {
   history_stop_.clear();
   terminated_ = false;
   ++dedup_now_;
-  add(grammar_->start_state(grammar_->root_rule()), 0);
+  add(grammar_->start_state(grammar_->root_rule()), 0, 0);
   close_set(0);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
 }
 
-void Matcher::add(uint32_t state, uint32_t origin) {
+namespace {
+size_t item_hash(uint32_t state, uint32_t origin, uint32_t counter) {
+  return state * 0x9E3779B1u + origin * 0x85EBCA77u + counter * 0xC2B2AE3Du;
+}
+}  // namespace
+
+void Matcher::add(uint32_t state, uint32_t origin, uint32_t counter) {
   const uint32_t begin = set_begin_.back();
   const uint32_t count = static_cast<uint32_t>(items_.size()) - begin;
   size_t mask = dedup_key_.size() - 1;
   if ((count + 1) * 2 > dedup_key_.size()) {
-    dedup_key_.assign(dedup_key_.size() * 2, 0);
+    dedup_key_.assign(dedup_key_.size() * 2, Item{0, 0, 0});
     dedup_stamp_.assign(dedup_key_.size(), 0);
     mask = dedup_key_.size() - 1;
     for (uint32_t i = begin; i < items_.size(); ++i) {
-      const uint64_t k = (static_cast<uint64_t>(items_[i].state) << 32) | items_[i].origin;
-      size_t h = (items_[i].state * 0x9E3779B1u + items_[i].origin * 0x85EBCA77u) & mask;
+      const Item& it = items_[i];
+      size_t h = item_hash(it.state, it.origin, it.counter) & mask;
       while (dedup_stamp_[h] == dedup_now_) h = (h + 1) & mask;
       dedup_stamp_[h] = dedup_now_;
-      dedup_key_[h] = k;
+      dedup_key_[h] = it;
     }
   }
-  const uint64_t key = (static_cast<uint64_t>(state) << 32) | origin;
-  size_t h = (state * 0x9E3779B1u + origin * 0x85EBCA77u) & mask;
+  const Item key{state, origin, counter};
+  size_t h = item_hash(state, origin, counter) & mask;
   while (dedup_stamp_[h] == dedup_now_) {
     if (dedup_key_[h] == key) return;
     h = (h + 1) & mask;
   }
   dedup_stamp_[h] = dedup_now_;
   dedup_key_[h] = key;
-  items_.push_back({state, origin});
+  items_.push_back(key);
+}
+
+void Matcher::add_code(int32_t code, uint32_t origin, uint32_t counter) {
+  if (code == CompiledGrammar::kDead) return;
+  if (code >= 0) {
+    const uint32_t q = CompiledGrammar::code_state(code);
+    add(q, origin,
+        grammar_->normalize_counter(q, apply_counter_op(CompiledGrammar::code_op(code), counter)));
+    return;
+  }
+  const int32_t* end = grammar_->targets_end(code);
+  for (const int32_t* t = grammar_->targets_begin(code); t != end; ++t)
+    add_code(*t, origin, counter);
 }
 
 void Matcher::close_set(uint32_t set) {
   for (size_t i = set_begin_.back(); i < items_.size(); ++i) {
-    const uint32_t q = items_[i].state;
-    const uint32_t origin = items_[i].origin;
-    {
-      const auto& calls = grammar_->calls(q);  // no interning below while `calls` is in use
-      for (const auto& call : calls) {
-        add(grammar_->start_state(call.first), set);
-        if (grammar_->nullable(call.first)) add(call.second, origin);
-      }
+    const Item it = items_[i];
+    // Copies: building other states below may grow the grammar's tables.
+    const CompiledGrammar::Zone zone =
+        grammar_->zone(it.state, grammar_->zone_of(it.state, it.counter));
+    for (uint32_t c = zone.calls_begin; c < zone.calls_end; ++c) {
+      const CompiledGrammar::Call call = grammar_->call(c);
+      add(grammar_->start_state(call.rule), set, 0);
+      if (grammar_->nullable(call.rule)) add_code(call.target, it.origin, it.counter);
     }
-    const CompiledGrammar::DfaState& s = grammar_->state(q);
-    if (!s.final || origin == set) continue;  // empty completions: the nullable rule above
-    const uint32_t rule = s.rule;
-    for (uint32_t j = set_begin_[origin]; j < set_begin_[origin + 1]; ++j) {
-      const uint32_t parent = items_[j].state;
-      const uint32_t parent_origin = items_[j].origin;
-      const auto& parent_calls = grammar_->calls(parent);
-      for (const auto& call : parent_calls)
-        if (call.first == rule) add(call.second, parent_origin);
+    if (!zone.final || it.origin == set) continue;  // empty completions: the nullable rule above
+    const uint32_t rule = grammar_->state(it.state).rule;
+    for (uint32_t j = set_begin_[it.origin]; j < set_begin_[it.origin + 1]; ++j) {
+      const Item parent = items_[j];
+      const CompiledGrammar::Zone pz =
+          grammar_->zone(parent.state, grammar_->zone_of(parent.state, parent.counter));
+      for (uint32_t c = pz.calls_begin; c < pz.calls_end; ++c) {
+        const CompiledGrammar::Call call = grammar_->call(c);
+        if (call.rule == rule) add_code(call.target, parent.origin, parent.counter);
+      }
     }
   }
 }
 
-bool Matcher::scan(uint8_t byte, int32_t skip_state, uint32_t skip_origin) {
+bool Matcher::scan(uint8_t byte, const Item* skip) {
   const uint32_t k = set_count() - 1;
   ++dedup_now_;
   const uint32_t end = set_begin_[k + 1];
   for (uint32_t i = set_begin_[k]; i < end; ++i) {
     const Item it = items_[i];
-    if (static_cast<int32_t>(it.state) == skip_state && it.origin == skip_origin) continue;
+    if (skip != nullptr && it == *skip) continue;
     if (!grammar_->state(it.state).has_bytes) continue;
-    const int32_t t = grammar_->next(it.state, byte);
-    if (t >= 0) add(static_cast<uint32_t>(t), it.origin);
+    add_code(grammar_->transition(it.state, grammar_->zone_of(it.state, it.counter), byte),
+             it.origin, it.counter);
   }
   if (items_.size() == set_begin_.back()) return false;
   close_set(k + 1);
@@ -102,8 +122,10 @@ void Matcher::pop_set() {
 
 bool Matcher::set_can_end(uint32_t set) const {
   for (uint32_t i = set_begin_[set]; i < set_begin_[set + 1]; ++i) {
-    const auto& s = grammar_->state(items_[i].state);
-    if (s.final && items_[i].origin == 0 && s.rule == grammar_->root_rule()) return true;
+    const Item& it = items_[i];
+    if (it.origin == 0 && grammar_->state(it.state).rule == grammar_->root_rule() &&
+        grammar_->can_complete(it.state, it.counter))
+      return true;
   }
   return false;
 }
@@ -163,27 +185,29 @@ Matcher* Matcher::fork() const {
   return new (std::nothrow) Matcher(*this);
 }
 
-void Matcher::walk_exit(uint32_t slice, uint32_t node, uint32_t state, uint32_t origin,
+void Matcher::walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t counter,
                         uint32_t* out) {
   const Vocabulary& v = *g_->vocab;
-  const Trie& trie = v.slices()[slice].trie;
+  const Trie& trie = v.slices()[exit.slice].trie;
   const uint32_t base_sets = set_count();
   ++dedup_now_;
-  add(state, origin);
+  const Item seed{exit.state, origin, grammar_->normalize_counter(exit.state, counter)};
+  add(seed.state, seed.origin, seed.counter);
   close_set(base_sets);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
   const uint32_t seed_sets = set_count();
+  // The local walk followed the seed item's own transition on the exit byte, unless the exit is
+  // a full one (the transition had several results there).
+  const Item* skip = exit.full ? nullptr : &seed;
   // The path: one Earley set per scanned byte; ends[d] = end of the subtree whose set is at depth
   // d.
   std::vector<uint32_t> ends;
-  const uint32_t stop = node + trie.size[node];
-  uint32_t i = node;
+  const uint32_t stop = exit.node + trie.size[exit.node];
+  uint32_t i = exit.node;
   while (i < stop) {
     while (!ends.empty() && i >= ends.back()) ends.pop_back(), pop_set();
     const uint32_t lab = trie.label[i];
-    const bool at_seed = set_count() == seed_sets;
-    const bool ok = at_seed ? scan(Trie::byte_of(lab), static_cast<int32_t>(state), origin)
-                            : scan(Trie::byte_of(lab));
+    const bool ok = scan(Trie::byte_of(lab), set_count() == seed_sets ? skip : nullptr);
     if (!ok) {
       i += trie.size[i];
       continue;
@@ -205,28 +229,39 @@ void Matcher::walk_exit(uint32_t slice, uint32_t node, uint32_t state, uint32_t 
 
 void Matcher::fill_mask(uint32_t* out) {
   const Vocabulary& v = *g_->vocab;
+  TokenMasks& masks = *g_->masks;
   const uint32_t words = v.vocab_words();
   std::memset(out, 0, words * sizeof(uint32_t));
   if (terminated_) return;
   const uint32_t k = set_count() - 1;
   seen_states_.clear();
   for (uint32_t i = set_begin_[k]; i < set_begin_[k + 1]; ++i) {
-    const uint32_t q = items_[i].state;
-    const uint32_t origin = items_[i].origin;
-    if (!grammar_->state(q).has_bytes) continue;
-    const LocalMask& m = g_->masks->local(q);
+    const Item it = items_[i];
+    if (!grammar_->state(it.state).has_bytes) continue;
+    const int32_t c = static_cast<int32_t>(it.counter);
+    LocalMask& m = masks.local(it.state);
+    masks.prepare(it.state, c);  // walks the slices not whole at this counter, once
     bool seen = false;
-    for (uint32_t s : seen_states_) seen |= s == q;
+    for (const auto& s : seen_states_) seen |= s.first == it.state && s.second == it.counter;
     if (!seen) {
-      seen_states_.push_back(q);
+      seen_states_.push_back({it.state, it.counter});
       for (uint32_t s = 0; m.whole_slices >> s; ++s) {
-        if (!((m.whole_slices >> s) & 1)) continue;
+        if (!((m.whole_slices >> s) & 1) || !m.whole_when[s].has(c)) continue;
         const uint32_t* bits = v.slices()[s].bitmask.data();
         for (uint32_t w = 0; w < words; ++w) out[w] |= bits[w];
       }
-      for (uint32_t t : m.tokens) out[t >> 5] |= 1u << (t & 31);
+      for (const LocalMask::Group& g : m.groups) {
+        if (!g.when.has(c)) continue;
+        for (uint32_t t = g.begin; t < g.end; ++t) {
+          const uint32_t id = m.tokens[t];
+          out[id >> 5] |= 1u << (id & 31);
+        }
+      }
     }
-    for (const LocalMask::Exit& e : m.exits) walk_exit(e.slice, e.node, e.state, origin, out);
+    for (const LocalMask::Exit& e : m.exits) {
+      if (!e.when.has(c) || m.whole_at(e.slice, c)) continue;
+      walk_exit(e, it.origin, static_cast<uint32_t>(e.relative ? c + e.counter : e.counter), out);
+    }
   }
   for (uint32_t t : v.empty_tokens()) out[t >> 5] |= 1u << (t & 31);
   if (set_can_end(k))
@@ -243,8 +278,10 @@ std::string Matcher::jump_forward() {
     bool unique = true;
     for (uint32_t b = 0; b < 256 && unique; ++b) {
       for (uint32_t i = set_begin_[k]; i < set_begin_[k + 1]; ++i) {
-        const uint32_t q = items_[i].state;
-        if (!grammar_->state(q).has_bytes || grammar_->next(q, static_cast<uint8_t>(b)) < 0)
+        const Item it = items_[i];
+        if (!grammar_->state(it.state).has_bytes ||
+            grammar_->transition(it.state, grammar_->zone_of(it.state, it.counter),
+                                 static_cast<uint8_t>(b)) == CompiledGrammar::kDead)
           continue;
         if (next_byte >= 0) unique = false;
         next_byte = static_cast<int>(b);

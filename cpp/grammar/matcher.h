@@ -1,11 +1,13 @@
-// The grammar matcher: an Earley parser over bytes whose items are (DFA state, origin set), on the
-// automata of grammar.h, and the token-mask computation over the vocabulary's tries.
+// The grammar matcher: an Earley parser over bytes whose items are (DFA state, origin set, loop
+// counter), on the automata of grammar.h, and the token-mask computation over the vocabulary's
+// tries. The counter counts the iterations of the counted loop the item's DFA state is in (0 when
+// it is in none).
 //
-// Mask of the current parser state (the last Earley set K): for every item (q, o) of K with byte
-// transitions, the cached local mask of q (token_masks.h), plus, for each of q's exit points, a
-// walk of the exit node's trie subtree by the Earley parser started from the item (state, o) — the
-// only part that depends on the rest of the parser state. Stop tokens are allowed exactly when the
-// root rule can complete at K; special and padding tokens never.
+// Mask of the current parser state (the last Earley set K): for every item (q, o, c) of K with byte
+// transitions, the cached local mask of q (token_masks.h) at counter c, plus, for each of q's exit
+// points valid at c, a walk of the exit node's trie subtree by the Earley parser started from the
+// exit's item — the only part that depends on the rest of the parser state. Stop tokens are allowed
+// exactly when the root rule can complete at K; special and padding tokens never.
 //
 // Exactness argument: a token's bytes are scanned from K either entirely along one item's DFA
 // transitions (the local mask), or they leave those transitions after k >= 1 bytes through a
@@ -62,15 +64,20 @@ class Matcher {
   struct Item {
     uint32_t state;
     uint32_t origin;
+    uint32_t counter;
+    bool operator==(const Item& o) const {
+      return state == o.state && origin == o.origin && counter == o.counter;
+    }
   };
   uint32_t set_count() const { return static_cast<uint32_t>(set_begin_.size() - 1); }
   void begin_set();
-  void add(uint32_t state, uint32_t origin);
+  void add(uint32_t state, uint32_t origin, uint32_t counter);
+  void add_code(int32_t code, uint32_t origin, uint32_t counter);
   void close_set(uint32_t set);
-  bool scan(uint8_t byte, int32_t skip_state = -1, uint32_t skip_origin = 0);
+  bool scan(uint8_t byte, const Item* skip = nullptr);
   void pop_set();
   bool set_can_end(uint32_t set) const;
-  void walk_exit(uint32_t slice, uint32_t node, uint32_t state, uint32_t origin, uint32_t* out);
+  void walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t counter, uint32_t* out);
 
   std::shared_ptr<BoundGrammar> g_;
   CompiledGrammar* grammar_;
@@ -80,11 +87,11 @@ class Matcher {
   std::vector<uint32_t> set_begin_;    // set k = items_[set_begin_[k], set_begin_[k + 1])
   std::vector<uint32_t> history_;      // set count before each accepted token / string
   std::vector<uint8_t> history_stop_;  // whether that entry was a stop token
-  // Deduplication of the set being built: open addressing over (state, origin), stamped per set.
-  std::vector<uint64_t> dedup_key_;
+  // Deduplication of the set being built: open addressing over items, stamped per set.
+  std::vector<Item> dedup_key_;
   std::vector<uint32_t> dedup_stamp_;
   uint32_t dedup_now_ = 0;
-  std::vector<uint32_t> seen_states_;  // scratch for fill_mask
+  std::vector<std::pair<uint32_t, uint32_t>> seen_states_;  // fill_mask: (state, counter) done
 };
 
 }  // namespace logitkit::grammar

@@ -20,8 +20,17 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
   return seqs;
 }
 
-void add_unique(std::vector<uint32_t>& v, uint32_t x) {
-  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+constexpr uint32_t kMaxRun = 32;     // characters whole_ranges() follows
+constexpr size_t kMaxFrontier = 64;  // paths it follows at once
+constexpr size_t kMaxSeen = 512;     // paths it remembers to prove a run unbounded
+
+// Removes `cut` from `range`, keeping an interval: when `cut` lies strictly inside, the part below
+// it is kept (a smaller range only costs a walk, never exactness).
+CounterRange remove(const CounterRange& range, const CounterRange& cut) {
+  const CounterRange overlap = range.intersect(cut);
+  if (overlap.empty()) return range;
+  if (cut.lo <= range.lo) return {cut.hi + 1, range.hi};
+  return {range.lo, cut.lo - 1};
 }
 
 }  // namespace
@@ -33,41 +42,122 @@ TokenMasks::~TokenMasks() {
   for (LocalMask* m : cache_) delete m;
 }
 
-// The largest J such that every string of 1..J JSON characters is consumed from q by byte
-// transitions (UINT32_MAX: any length). Gives up (returns what it has proved) past 32 characters
-// or when the reachable set grows past 16 states: the answer is then smaller, never wrong.
-uint32_t TokenMasks::json_run_limit(uint32_t q) {
+TokenMasks::Path TokenMasks::root(uint32_t q) const {
+  Path p{q, 0, grammar_->state(q).counted, CounterRange()};
+  if (p.relative) p.when.lo = 0;
+  return p;
+}
+
+TokenMasks::Path TokenMasks::child(const Path& from, int32_t code, const CounterRange& when) const {
+  const uint32_t q = CompiledGrammar::code_state(code);
+  if (!grammar_->state(q).counted) return {q, 0, false, when};
+  switch (CompiledGrammar::code_op(code)) {
+    case kInc:
+      return {q, from.counter + 1, from.relative, when};
+    case kSet0:
+      return {q, 0, false, when};
+    case kSet1:
+      return {q, 1, false, when};
+    default:
+      return {q, from.counter, from.relative, when};
+  }
+}
+
+// Calls emit(code, when) for the transition of p on `byte`, once per zone of p's state that item
+// counters in p.when can be in.
+template <typename Emit>
+void TokenMasks::step(const Path& p, uint8_t byte, Emit&& emit) {
+  const bool counted = grammar_->state(p.q).counted;
+  const uint32_t zones = grammar_->state(p.q).zones;
+  if (!counted) {
+    emit(grammar_->transition(p.q, 0, byte), p.when);
+  } else if (!p.relative) {
+    emit(grammar_->transition(p.q, grammar_->zone_of(p.q, static_cast<uint32_t>(p.counter)), byte),
+         p.when);
+  } else {
+    for (uint32_t z = 0; z < zones; ++z) {
+      int32_t lo, hi;
+      grammar_->zone_range(p.q, z, &lo, &hi);
+      const CounterRange when =
+          p.when.intersect({lo - p.counter, hi == CompiledGrammar::kNoBound ? CounterRange::kHighest
+                                                                            : hi - p.counter});
+      if (!when.empty()) emit(grammar_->transition(p.q, z, byte), when);
+    }
+  }
+}
+
+// For each JSON slice, the item counters at q for which every string of the slice's characters
+// and lengths is consumed from q (empty: none, or not proved); empty for the other slices. Follows
+// every JSON character from the frontier of reachable paths, depth by depth, removing the counters
+// for which some transition dies; the run is unbounded when the frontier repeats.
+std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   const auto& seqs = json_char_sequences();
-  std::vector<uint32_t> frontier = {q}, seen = {q};
-  for (uint32_t j = 1; j <= 32; ++j) {
-    std::vector<uint32_t> next;
-    for (uint32_t s : frontier) {
+  const auto& slices = vocab_->slices();
+  std::vector<CounterRange> out(slices.size(), CounterRange{1, 0});
+  std::vector<CounterRange> at_depth(kMaxRun + 1, CounterRange{1, 0});
+  const Path start = root(q);
+  CounterRange w = start.when;
+  std::vector<Path> frontier = {start}, seen = {start}, cur, next, stepped;
+  uint32_t proved = 0;
+  bool unbounded = false;
+  auto dedup_push = [](std::vector<Path>& v, const Path& p) {
+    if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
+  };
+  for (uint32_t depth = 1; depth <= kMaxRun && !unbounded; ++depth) {
+    next.clear();
+    bool overflow = false;
+    for (const Path& e : frontier) {
       for (const Utf8Sequence& seq : seqs) {
-        std::vector<uint32_t> cur = {s};
-        for (uint8_t k = 0; k < seq.length; ++k) {
-          std::vector<uint32_t> step;
-          for (uint32_t st : cur) {
-            for (uint32_t b = seq.lo[k]; b <= seq.hi[k]; ++b) {
-              const int32_t t = grammar_->next(st, static_cast<uint8_t>(b));
-              if (t < 0) return j - 1;
-              add_unique(step, static_cast<uint32_t>(t));
+        cur.assign(1, e);
+        for (uint8_t k = 0; k < seq.length && !cur.empty() && !overflow; ++k) {
+          stepped.clear();
+          for (const Path& x : cur) {
+            for (uint32_t b = seq.lo[k]; b <= seq.hi[k];
+                 b = std::max<uint32_t>(b + 1,
+                                        grammar_->next_class_byte(static_cast<uint8_t>(b)))) {
+              step(x, static_cast<uint8_t>(b), [&](int32_t code, const CounterRange& when) {
+                if (code < 0) {
+                  w = remove(w, when);
+                } else {
+                  dedup_push(stepped, child(x, code, when));
+                }
+              });
             }
           }
-          cur.swap(step);
-          if (cur.size() > 16) return j - 1;
+          cur.swap(stepped);
+          overflow = cur.size() > kMaxFrontier;
         }
-        for (uint32_t t : cur) add_unique(next, t);
+        for (const Path& p : cur) dedup_push(next, p);
+        overflow = overflow || next.size() > kMaxFrontier;
+        if (overflow || w.empty()) break;
       }
+      if (overflow || w.empty()) break;
     }
-    std::vector<uint32_t> fresh;
-    for (uint32_t t : next)
-      if (std::find(seen.begin(), seen.end(), t) == seen.end())
-        fresh.push_back(t), seen.push_back(t);
-    if (fresh.empty()) return UINT32_MAX;
-    if (seen.size() > 16) return j;
-    frontier.swap(fresh);
+    if (overflow || w.empty()) break;
+    at_depth[depth] = w;
+    proved = depth;
+    frontier.clear();
+    bool fresh = false;
+    for (const Path& p : next) {
+      if (p.when.intersect(w).empty()) continue;
+      frontier.push_back(p);
+      if (std::find(seen.begin(), seen.end(), p) == seen.end()) fresh = true, seen.push_back(p);
+    }
+    if (!fresh) unbounded = true;
+    if (seen.size() > kMaxSeen) break;
   }
-  return 32;
+  for (size_t s = 0; s < slices.size(); ++s) {
+    const Slice& slice = slices[s];
+    if (!slice.json_chars) continue;
+    if (slice.max_chars == UINT32_MAX) {
+      if (unbounded) out[s] = w;
+    } else if (slice.max_chars <= proved) {
+      out[s] = at_depth[slice.max_chars];
+    } else if (unbounded) {
+      out[s] = w;
+    }
+  }
+  return out;
 }
 
 void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
@@ -75,53 +165,79 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   const uint32_t n = static_cast<uint32_t>(trie.label.size());
   const uint32_t* label = trie.label.data();
   const uint32_t* size = trie.size.data();
-  path_state_.assign(1, q);
-  path_end_.assign(1, n);
+  paths_.assign(1, root(q));
+  frames_.assign(1, Frame{n, 0, 1});
+  raw_.clear();
   uint32_t i = 1;
   while (i < n) {
-    while (i >= path_end_.back()) path_end_.pop_back(), path_state_.pop_back();
-    const uint32_t cur = path_state_.back();
+    while (i >= frames_.back().end) {
+      frames_.pop_back();
+      paths_.resize(frames_.back().end_path);
+    }
+    const Frame parent = frames_.back();
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
-    if (path_state_.size() > 1 && grammar_->exit_bytes(cur).has(b))
-      out.exits.push_back({slice_index, i, cur});
-    const int32_t t = grammar_->next(cur, b);
-    if (t < 0) {
+    const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
+    for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
+      const Path from = paths_[p];
+      if (frames_.size() > 1 && grammar_->exit_bytes(from.q).has(b))
+        out.exits.push_back(
+            {slice_index, i, from.q, from.when, from.counter, from.relative, false});
+      step(from, b, [&](int32_t code, const CounterRange& when) {
+        if (code == CompiledGrammar::kDead) return;
+        if (code < 0) {
+          out.exits.push_back({slice_index, i, from.q, when, from.counter, from.relative, true});
+          return;
+        }
+        paths_.push_back(child(from, code, when));
+      });
+    }
+    const uint32_t child_end = static_cast<uint32_t>(paths_.size());
+    if (child_end == child_begin) {
       i += size[i];
       continue;
     }
     const int32_t token = Trie::token_of(lab);
     if (token >= 0) {
-      out.tokens.push_back(static_cast<uint32_t>(token));
-      for (int32_t d = vocab_->next_same_bytes(static_cast<uint32_t>(token)); d >= 0;
-           d = vocab_->next_same_bytes(static_cast<uint32_t>(d)))
-        out.tokens.push_back(static_cast<uint32_t>(d));
+      for (uint32_t p = child_begin; p < child_end; ++p) {
+        for (int32_t t = token; t >= 0; t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+          raw_.push_back({paths_[p].when, static_cast<uint32_t>(t)});
+      }
     }
     if (size[i] > 1) {
-      path_state_.push_back(static_cast<uint32_t>(t));
-      path_end_.push_back(i + size[i]);
+      frames_.push_back({i + size[i], child_begin, child_end});
+    } else {
+      paths_.resize(child_begin);
     }
     ++i;
   }
+  // Group the consumed tokens by the counters they need.
+  std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
+    if (a.when.lo != b.when.lo) return a.when.lo < b.when.lo;
+    if (a.when.hi != b.when.hi) return a.when.hi < b.when.hi;
+    return a.token < b.token;
+  });
+  for (size_t r = 0; r < raw_.size();) {
+    LocalMask::Group g{raw_[r].when, static_cast<uint32_t>(out.tokens.size()), 0};
+    for (; r < raw_.size() && raw_[r].when == g.when; ++r) out.tokens.push_back(raw_[r].token);
+    g.end = static_cast<uint32_t>(out.tokens.size());
+    out.groups.push_back(g);
+  }
+  out.walked_slices |= 1u << slice_index;
 }
 
-const LocalMask& TokenMasks::local(uint32_t q) {
+LocalMask& TokenMasks::local(uint32_t q) {
   if (q >= cache_.size())
     cache_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, nullptr);
   if (cache_[q] != nullptr) return *cache_[q];
   LocalMask* m = new LocalMask();
   const auto& slices = vocab_->slices();
-  uint32_t limit = 0;
-  bool limit_known = false;
+  m->whole_when = whole_ranges(q);
   for (uint32_t s = 0; s < slices.size(); ++s) {
-    const Slice& slice = slices[s];
-    if (slice.token_count == 0) continue;
-    if (slice.json_chars) {
-      if (!limit_known) limit = json_run_limit(q), limit_known = true;
-      if (slice.max_chars <= limit) {
-        m->whole_slices |= 1u << s;
-        continue;
-      }
+    if (slices[s].token_count == 0) continue;
+    if (!m->whole_when[s].empty()) {
+      m->whole_slices |= 1u << s;  // walked by prepare() if an item's counter is outside
+      continue;
     }
     walk(q, s, *m);
   }
@@ -129,12 +245,23 @@ const LocalMask& TokenMasks::local(uint32_t q) {
   return *m;
 }
 
+void TokenMasks::prepare(uint32_t q, int32_t counter) {
+  LocalMask& m = local(q);
+  for (uint32_t s = 0; (m.whole_slices >> s) != 0; ++s) {
+    if (((m.whole_slices >> s) & 1) && !m.whole_when[s].has(counter) &&
+        !((m.walked_slices >> s) & 1))
+      walk(q, s, m);
+  }
+}
+
 size_t TokenMasks::memory_bytes() const {
   size_t total = cache_.capacity() * sizeof(void*);
   for (const LocalMask* m : cache_)
     if (m)
       total += sizeof(LocalMask) + m->tokens.capacity() * 4 +
-               m->exits.capacity() * sizeof(LocalMask::Exit);
+               m->groups.capacity() * sizeof(LocalMask::Group) +
+               m->exits.capacity() * sizeof(LocalMask::Exit) +
+               m->whole_when.capacity() * sizeof(CounterRange);
   return total;
 }
 

@@ -15,14 +15,9 @@ export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
-export {
-  STAGES,
-  ORDER_PRESETS,
-  type SamplingOptions,
-  type StageName,
-  type DType,
-} from './sampling-options.js';
-export type { Logits } from './input.js';
+export type { SamplingOptions } from './sampling/options.js';
+export { STAGES, ORDER_PRESETS, type StageName } from './sampling/stages.js';
+export type { Logits, DType } from './input.js';
 export {
   LogitkitRangeError,
   LogitkitTypeError,

@@ -1,13 +1,22 @@
-import { LogitkitRangeError, LogitkitTypeError, throwIfFailed } from './errors.js';
+import { LogitkitRangeError, LogitkitTypeError, memoryExhausted, throwIfFailed } from './errors.js';
 import { Heap } from './heap.js';
 import { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
 import { HalfLogitsBuffer } from './half-logits-buffer.js';
-import { describe, dtypeOf, placeLogits, type Logits, type PlacedLogits } from './input.js';
+import {
+  describe,
+  dtypeOf,
+  placeLogits,
+  type DType,
+  type Logits,
+  type PlacedLogits,
+} from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn, temperatureOf } from './options.js';
 import type { RawModule } from './raw-module.js';
-import { configure, drawWith, Sampler, type SampleResult } from './sampler.js';
-import { parseSamplingOptions, type SamplingOptions } from './sampling-options.js';
+import { Sampler, type SampleResult } from './sampler.js';
+import { configure, drawWith } from './sampler-wire.js';
+import type { SamplingOptions } from './sampling/options.js';
+import { parseSamplingOptions } from './sampling/parse.js';
 import {
   GrammarCompiler,
   type CompiledGrammar,
@@ -36,13 +45,13 @@ export interface TemperatureOptions {
   /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
   temperature?: number;
   /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
-  dtype?: 'float32' | 'float16' | 'bfloat16';
+  dtype?: DType;
 }
 
 /** Input options for kernels without a temperature. */
 export interface InputOptions {
   /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
-  dtype?: 'float32' | 'float16' | 'bfloat16';
+  dtype?: DType;
 }
 
 /** Options of `softmax` and `logSoftmax`. */
@@ -250,11 +259,18 @@ export class Logitkit {
     const parsed = parseSamplingOptions(options, 'sample');
     if (this.statelessSampler === 0) {
       this.statelessSampler = this.heap.module._samplerCreate();
-      if (this.statelessSampler === 0) throwIfFailed(6 * 4294967296, 'sample');
+      if (this.statelessSampler === 0) throw memoryExhausted('sample');
     }
     configure(this.heap, this.statelessSampler, parsed, 'sample');
     this.heap.module._samplerReset(this.statelessSampler);
-    return drawWith(this.heap, this.statelessSampler, logits, parsed, 'sample', parsed.dtype);
+    return drawWith(
+      this.heap,
+      this.statelessSampler,
+      logits,
+      parsed,
+      'sample',
+      parsed.values.dtype,
+    );
   }
 
   /**
@@ -280,14 +296,8 @@ export class Logitkit {
    */
   allocLogits(n: number): LogitsBuffer;
   allocLogits(n: number, options: { dtype: 'float16' | 'bfloat16' }): HalfLogitsBuffer;
-  allocLogits(
-    n: number,
-    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
-  ): LogitsBuffer | HalfLogitsBuffer;
-  allocLogits(
-    n: number,
-    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
-  ): LogitsBuffer | HalfLogitsBuffer {
+  allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer;
+  allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer {
     integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
     const dtype = dtypeOf(options, 'allocLogits');
     if (dtype === 'float16' || dtype === 'bfloat16')

@@ -113,8 +113,111 @@ TEST_CASE("compile: empty languages and budgets fail clearly") {
   CHECK(CompiledGrammar::compile("root ::= a\na ::= \"x\" a", "root", o, &e) == nullptr);
   CHECK(e.code == GrammarErrorCode::kEmpty);
   o.max_states = 1000;
-  CHECK(CompiledGrammar::compile("root ::= [a-z]{0,100000}", "root", o, &e) == nullptr);
+  // A long bounded repetition is a counted loop: a handful of states, whatever its bound.
+  std::unique_ptr<CompiledGrammar> counted(
+      CompiledGrammar::compile("root ::= [a-z]{0,100000}", "root", o, &e));
+  REQUIRE(counted != nullptr);
+  CHECK(counted->nfa_state_count() < 16);
+  // A repetition whose body holds a counted one is copied: the copies still meet maxStates.
+  CHECK(CompiledGrammar::compile("root ::= (\"a\" [a-z]{0,100} \",\"){0,100000}", "root", o, &e) ==
+        nullptr);
   CHECK(e.code == GrammarErrorCode::kTooLarge);
+}
+
+namespace {
+
+// x{min,max} written out without a counted repetition: min copies, then nested optional copies
+// (max = -1: a trailing x*). Short enough bodies only; the oracle for counted loops below.
+std::string unrolled(const std::string& x, int min, int max) {
+  std::string out = "(";
+  for (int i = 0; i < min; ++i) out += " " + x;
+  if (max < 0) return out + " (" + x + ")* )";
+  std::string tail;
+  for (int i = min; i < max; ++i) tail = "( " + x + " " + tail + " )?";
+  return out + " " + tail + " )";
+}
+
+// Along seeded random walks, the counted grammar's masks equal, bit for bit, those of the same
+// language with its repetition unrolled, and every mask equals per-token acceptance.
+void check_counted_against_unrolled(const std::shared_ptr<Vocabulary>& v,
+                                    const std::string& counted, const std::string& unrolled_gbnf,
+                                    uint32_t seed, int walks, int max_len) {
+  auto a = bind_grammar(v, counted);
+  auto b = bind_grammar(v, unrolled_gbnf);
+  check_masks_by_acceptance(a, seed, walks / 2 + 1, max_len);
+  std::mt19937 rng(seed);
+  std::vector<uint32_t> ma(v->vocab_words()), mb(v->vocab_words());
+  for (int w = 0; w < walks; ++w) {
+    Matcher x(a, false), y(b, false);
+    for (int step = 0; step < max_len && !x.is_terminated(); ++step) {
+      x.fill_mask(ma.data());
+      y.fill_mask(mb.data());
+      std::vector<uint32_t> ok;
+      for (uint32_t id = 0; id < v->vocab_size(); ++id) {
+        if (allowed(ma, id) != allowed(mb, id)) {
+          FAIL_CHECK(counted << ": token " << id << " is " << allowed(ma, id) << " counted but "
+                             << allowed(mb, id) << " unrolled (walk " << w << ", step " << step
+                             << ")");
+          return;
+        }
+        if (allowed(ma, id)) ok.push_back(id);
+      }
+      if (ok.empty()) break;
+      const uint32_t id = ok[rng() % ok.size()];
+      REQUIRE(x.accept_token(id));
+      REQUIRE(y.accept_token(id));
+      CHECK(x.can_end() == y.can_end());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("matcher: counted repetitions equal their unrolled form, every mask exact") {
+  std::vector<std::string> tokens;
+  for (const char* p : {"a", "b", "c", "\"", ",", ".", ";", "(", ")", "x", ""}) tokens.push_back(p);
+  // Runs that cross loop bounds, tokens that leave a loop mid-token, and mixed ones.
+  for (const char* p :
+       {"aa",       "ab",          "ba",  "abc",   "aaaa",  "abab", "aaaaaaa",
+        "abcabcab", "bbbbbbbbbbb", "a\"", "ab\",", "\",\"", "c.",   "cc;",
+        "ab.",      "(x",          "x)",  "),",    "((",    "))",   "aaaaaaaaaaaaaaaaaaaaaaa",
+        "\"abc"})
+    tokens.push_back(p);
+  tokens.push_back("<eos>");
+  auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
+  struct Case {
+    std::string body;
+    int min, max;
+    std::string before, after;
+  };
+  const Case cases[] = {
+      {"[a-c]", 0, 10, "\"", "\""},
+      {"[a-c]", 3, 9, "", "\".\""},
+      {"( \"ab\" | \"c\" )", 2, 9, "", "\".\""},
+      {"[ab]", 9, -1, "", "\";\""},
+      {"( [a-c] \",\" )", 1, 8, "\"(\"", "\")\""},
+      {"[^\"\\\\]", 1, 12, "\"\\\"\"", "\"\\\"\""},
+  };
+  uint32_t seed = 21;
+  for (const Case& c : cases) {
+    const std::string bound = c.max < 0
+                                  ? "{" + std::to_string(c.min) + ",}"
+                                  : "{" + std::to_string(c.min) + "," + std::to_string(c.max) + "}";
+    const std::string counted = "root ::= " + c.before + " " + c.body + bound + " " + c.after;
+    const std::string plain =
+        "root ::= " + c.before + " " + unrolled(c.body, c.min, c.max) + " " + c.after;
+    INFO(counted);
+    check_counted_against_unrolled(v, counted, plain, seed++, 16, 14);
+  }
+  // A counted body that calls a recursive rule: the counter survives the call.
+  check_counted_against_unrolled(
+      v, "root ::= item{1,9}\nitem ::= \"(\" root? \")\" | [abx]",
+      "root ::= " + unrolled("item", 1, 9) + "\nitem ::= \"(\" root? \")\" | [abx]", seed++, 16,
+      14);
+  // Counted loops inside a repetition that is copied.
+  check_counted_against_unrolled(
+      v, "root ::= ( \"x\" [a-c]{0,9} \",\" ){0,3} \";\"",
+      "root ::= ( \"x\" " + unrolled("[a-c]", 0, 9) + " \",\" ){0,3} \";\"", seed++, 16, 14);
 }
 
 TEST_CASE("matcher: literal, classes, repetition, stop tokens") {

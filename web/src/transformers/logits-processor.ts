@@ -5,7 +5,7 @@ import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
-import type { SamplingOptions } from '../sampling-options.js';
+import type { SamplingOptions } from '../sampling/options.js';
 import {
   callable,
   checkLogits,
@@ -266,7 +266,7 @@ function generationConflicts(
   mode: 'filter' | 'sample',
   g: GenerationConfigLike,
 ): string[] {
-  const p = template.options;
+  const p = template.options.values;
   const doSample = g.do_sample === true;
   const topK = doSample ? (g.top_k ?? 50) : 0;
   const out: string[] = [];
@@ -286,7 +286,7 @@ function generationConflicts(
     );
   if ((g.no_repeat_ngram_size ?? 0) > 0 && p.noRepeatNgramSize > 0)
     out.push('no_repeat_ngram_size is applied twice: by transformers.js and by logitkit');
-  if (g.bad_words_ids != null && p.badWords.lengths.length > 0)
+  if (g.bad_words_ids != null && p.badWordsIds.lengths.length > 0)
     out.push('bad words are banned twice: by transformers.js (bad_words_ids) and by logitkit');
   if (mode === 'filter') {
     if (!doSample)

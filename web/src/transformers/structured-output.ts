@@ -10,7 +10,7 @@ import { load } from '../load.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
 import type { Sampler, SampleResult } from '../sampler.js';
-import type { SamplingOptions } from '../sampling-options.js';
+import type { SamplingOptions } from '../sampling/options.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import {

@@ -29,7 +29,7 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
-import type { SamplingOptions } from '../sampling-options.js';
+import type { SamplingOptions } from '../sampling/options.js';
 
 const FN = 'LogitkitLogitProcessor';
 
