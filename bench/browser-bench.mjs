@@ -9,7 +9,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/browser.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
 import { KINDS } from './inputs.mjs';
 import { addNativeTimes } from './native.mjs';
@@ -20,15 +20,6 @@ const DEFAULT_SIZES = [128256, 262144];
 // Chromium rounds performance.now() to 100 µs on pages that are not cross-origin isolated, so
 // every timed batch lasts at least 5 ms (2% resolution); see timing.mjs.
 const BROWSER_TIMING = { minSampleMs: 5 };
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const path = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -61,7 +52,7 @@ async function main() {
       '/tfjs-backend-wasm/': path('../node_modules/@tensorflow/tfjs-backend-wasm/dist'),
     },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));

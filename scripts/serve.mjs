@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Builds the demo page (Vite, into build/demo/) and serves it on 127.0.0.1 with a small static
-// server. `node scripts/serve.mjs` honours PORT (default 5173). Tests import startDemoServer().
+// Builds the demo page (Vite, into build/demo/) and serves it with a small static server.
+// `node scripts/serve.mjs [--no-build]` honours PORT (default 5173) and HOST (the interface to
+// listen on; default 127.0.0.1, loopback only: HOST=0.0.0.0 shares the demo on the network). It
+// exits with its parent (npm start), so stopping that by its process id frees the port.
+// Tests import startDemoServer().
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -93,7 +96,7 @@ export async function startStaticServer({ mounts, port = 0, host = '127.0.0.1' }
   });
   const actual = server.address().port;
   return {
-    url: `http://localhost:${actual}/`,
+    url: displayUrl(host, actual),
     port: actual,
     close: () =>
       new Promise((ok) => {
@@ -114,6 +117,25 @@ export async function startDemoServer({
   return startStaticServer({ mounts: { '/': demoOutDir, ...mounts }, port, host });
 }
 
+/** The URL to print for a server on host:port (a browser cannot open 0.0.0.0 or ::). */
+function displayUrl(host, port) {
+  if (host === '127.0.0.1' || host === '0.0.0.0' || host === '::' || host === 'localhost')
+    return `http://localhost:${port}/`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+}
+
+/**
+ * Exits when the parent process is gone (the parent of `npm start` is npm; a SIGKILL to it cannot
+ * be forwarded, and the server would keep the port). The parent's death shows as a new ppid.
+ */
+function exitWithParent(server) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) server.close().then(() => process.exit(0));
+  }, 500);
+  watch.unref();
+}
+
 async function main() {
   const port =
     process.env.PORT === undefined || process.env.PORT === '' ? 5173 : Number(process.env.PORT);
@@ -121,23 +143,30 @@ async function main() {
     console.error(`serve: PORT must be an integer 0-65535, got "${process.env.PORT}"`);
     process.exit(1);
   }
+  const host = process.env.HOST || '127.0.0.1';
+  const build = !process.argv.includes('--no-build');
   let server;
   try {
-    server = await startDemoServer({ port });
+    server = await startDemoServer({ port, host, build });
   } catch (error) {
     if (error.code === 'EADDRINUSE') {
       console.error(
         `serve: port ${port} is already in use. Stop the other server or choose another port: PORT=5174 npm start`,
       );
+    } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+      console.error(`serve: HOST=${host} is not an address of this machine`);
     } else {
       console.error(`serve: ${error.message}`);
     }
     process.exit(1);
   }
-  console.log(`logitkit demo: ${server.url}`);
+  const where = host === '0.0.0.0' || host === '::' ? ' (listening on every interface)' : '';
+  console.log(`logitkit demo: ${server.url}${where}`);
   const stop = () => server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
+  exitWithParent(server);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)

@@ -6,7 +6,7 @@
 // `runtime.lk` is a complete logitkit instance over that module: `runtime.lk.allocLogits()` gives
 // the LogitsBuffer that `model.forward()` fills and `runtime.lk.createSampler()` reads, in place.
 // The core package (`logitkit`, its 92 KiB kernel modules) is unchanged by any of this.
-import { Logitkit, LogitkitTypeError, simdSupported } from 'logitkit';
+import { instantiateBuild, Logitkit, LogitkitTypeError } from 'logitkit';
 import { loadError } from './errors.js';
 import { Model } from './model.js';
 
@@ -67,40 +67,28 @@ function bytesOf(value, name) {
   );
 }
 
-const isNode = () => typeof globalThis.process?.versions?.node === 'string';
-
-async function readFileBytes(url) {
-  // A variable specifier keeps bundlers from trying to resolve a Node built-in for the browser.
-  const specifier = 'node:fs/promises';
-  const fs = await import(/* @vite-ignore */ specifier);
-  return fs.readFile(url);
-}
+/** The model module in both flavours, beside this file in wasm/ (built by scripts/build.sh). */
+const MODEL_BUILD = {
+  // Literal specifiers and URLs, so bundlers see and copy every file.
+  glue: async (simd) =>
+    simd
+      ? (await import('./wasm/logitkit-model-simd.mjs')).default
+      : (await import('./wasm/logitkit-model-baseline.mjs')).default,
+  defaultWasmUrl: (simd) =>
+    simd
+      ? new URL('./wasm/logitkit-model-simd.wasm', import.meta.url)
+      : new URL('./wasm/logitkit-model-baseline.wasm', import.meta.url),
+};
 
 /**
- * Instantiates the model module (run `bash scripts/build.sh` first: it builds examples/model/wasm/).
- * As with `load()`: the .wasm is fetched from beside this file in browsers and bundlers, and read
- * from disk in Node; `simd` picks the build (default: SIMD when the engine validates it).
- * @param {{ simd?: boolean, wasmUrl?: string | URL, wasmBinary?: ArrayBuffer | Uint8Array }} [options]
+ * Instantiates the model module (run `bash scripts/build.sh` first: it builds examples/model/wasm/)
+ * with logitkit's own loader, so its options and errors are `load()`'s: the .wasm is fetched from
+ * beside this file in browsers and bundlers and read from disk in Node; `simd` picks the build
+ * (default: SIMD when the engine validates it); `wasmUrl` / `wasmBinary` override the source.
+ * @param {import('logitkit').LoadOptions} [options]
  * @returns {Promise<ModelRuntime>}
  */
 export async function loadModelRuntime(options = {}) {
-  const simd = options.simd ?? simdSupported();
-  if (typeof simd !== 'boolean')
-    throw new LogitkitTypeError('loadModelRuntime: options.simd must be a boolean', 'options.simd');
-  // Literal URLs, so bundlers see and copy both files.
-  const factory = simd
-    ? (await import('./wasm/logitkit-model-simd.mjs')).default
-    : (await import('./wasm/logitkit-model-baseline.mjs')).default;
-  const defaultUrl = simd
-    ? new URL('./wasm/logitkit-model-simd.wasm', import.meta.url)
-    : new URL('./wasm/logitkit-model-baseline.wasm', import.meta.url);
-  const url =
-    options.wasmUrl === undefined ? defaultUrl : new URL(String(options.wasmUrl), defaultUrl);
-  let wasmBinary = options.wasmBinary;
-  if (wasmBinary === undefined && url.protocol === 'file:' && isNode())
-    wasmBinary = await readFileBytes(url);
-  const module = await factory(
-    wasmBinary !== undefined ? { wasmBinary } : { locateFile: () => url.href },
-  );
+  const { module, simd } = await instantiateBuild(MODEL_BUILD, options, 'loadModelRuntime');
   return new ModelRuntime(module, simd);
 }

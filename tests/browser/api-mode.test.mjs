@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { meanLogprob, parseLogprobs, perplexity } from '../../dist/logprobs/index.js';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const fixtureDir = fileURLToPath(new URL('../fixtures/logprobs/', import.meta.url));
 const fixture = (name) => readFileSync(fixtureDir + name, 'utf8');
@@ -341,9 +341,8 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
         () => document.querySelector('[data-mode="api"] .heatmap').textContent === 'No! Sorry',
       );
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
-      await page.waitForFunction(
-        () => location.hash.includes('th=0.9') && location.hash.includes('apiz='),
-      );
+      await page.waitForFunction(() => location.hash.includes('th=0.9'));
+      assert.doesNotMatch(page.url(), /apiz?=/, 'the pasted response stays out of the URL');
       const spans = await page.$$eval('.span-button', (bs) =>
         bs.map((b) => b.querySelector('.tok').textContent),
       );
@@ -367,11 +366,16 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       await first.click();
       assert.equal(await page.locator('.heat-cell.is-highlighted').count(), 0);
       // An out-of-range threshold is the library's RangeError, next to the control.
+      // An out-of-range threshold, committed, is the library's RangeError next to the control.
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0');
+      await page.getByLabel('Low-confidence threshold', { exact: true }).press('Enter');
       await page.getByText('threshold must be in (0, 1]').waitFor();
       await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.9');
       await page.waitForFunction(() => location.hash.includes('th=0.9'));
-      url = page.url();
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result="share"]');
+      url = await page.inputValue('[data-mode="api"] .share-field');
+      assert.ok(url.includes('apiz='), 'a share link holds the response, compressed');
       assert.ok(url.length < text.length, 'the response is stored compressed');
     });
     await withPage(
@@ -392,20 +396,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
     for (const width of [1280, 375]) {
       await withPage(
         async (page) => {
-          const unlabelled = await page.$$eval(
-            '[data-mode="api"] :is(input, textarea, select, button)',
-            (els) =>
-              els
-                .filter((el) => {
-                  const named =
-                    el.labels?.length > 0 ||
-                    el.getAttribute('aria-label') ||
-                    el.getAttribute('aria-labelledby') ||
-                    (el.tagName === 'BUTTON' && el.textContent.trim());
-                  return !named;
-                })
-                .map((el) => el.outerHTML.slice(0, 80)),
-          );
+          const unlabelled = await unlabelledControls(page, '[data-mode="api"]');
           assert.deepEqual(unlabelled, []);
           await page.getByLabel('Low-confidence threshold', { exact: true }).fill('0.7');
           await page.locator('.span-button').first().click();
@@ -426,6 +417,68 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       );
     }
   });
+
+  for (const width of [1280, 375]) {
+    test(`${width} px: a response without logprobs says so and how to request them; an API error shows its own message; an unknown shape lists the known ones`, async () => {
+      await withPage(
+        async (page) => {
+          const message = page.locator('[data-mode="api"] .parse-msg');
+          const cases = [
+            [
+              {
+                id: 'x',
+                object: 'chat.completion',
+                choices: [
+                  {
+                    index: 0,
+                    message: { role: 'assistant', content: 'Hi' },
+                    logprobs: null,
+                    finish_reason: 'stop',
+                  },
+                ],
+              },
+              'no-logprobs',
+              /This OpenAI Chat Completions response has no logprobs.*"logprobs": true, "top_logprobs": 5/,
+            ],
+            [
+              { candidates: [{ content: { parts: [{ text: 'Hi' }] }, index: 0 }] },
+              'no-logprobs',
+              /This Google Gemini response has no logprobs.*"responseLogprobs": true/,
+            ],
+            [
+              {
+                error: {
+                  message: 'Incorrect API key provided: sk-abc.',
+                  type: 'invalid_request_error',
+                  code: 'invalid_api_key',
+                },
+              },
+              'api-error',
+              /The API answered with an error: Incorrect API key provided: sk-abc\./,
+            ],
+            [
+              { foo: [1, 2, 3] },
+              'unknown-shape',
+              /not a response layout the page knows.*OpenAI Chat Completions.*completion_probabilities/s,
+            ],
+          ];
+          for (const [body, problem, pattern] of cases) {
+            await responseBox(page).fill(JSON.stringify(body));
+            await page.waitForSelector(`[data-mode="api"] .parse-msg[data-problem="${problem}"]`);
+            const text = await message.textContent();
+            assert.match(text, pattern);
+            assert.doesNotMatch(text, /1 choice, 0 tokens|all scored|pass options\.provider/);
+          }
+          assert.equal(
+            await page.isVisible('[data-stat="tokens"]'),
+            false,
+            'no summary of nothing',
+          );
+        },
+        { width },
+      );
+    });
+  }
 });
 
 /** The tooltip's alternatives as [token cell text, p, logprob]. */

@@ -27,9 +27,15 @@ export function demoSession({ ready }) {
     await session.browser?.close();
     await session.server?.close();
   });
-  /** Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. */
-  session.withPage = async (fn, { width = 1280, hash = '' } = {}) => {
-    const opened = await openPage(session.browser, session.server.url, { width });
+  /**
+   * Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. The viewport
+   * is `width` wide and `height` high (default: a phone's 667 px at widths up to 480, else 900).
+   */
+  session.withPage = async (fn, { width = 1280, height, hash = '' } = {}) => {
+    const opened = await openPage(session.browser, session.server.url, {
+      width,
+      height: height ?? (width <= 480 ? 667 : 900),
+    });
     try {
       await opened.page.goto(session.server.url + hash);
       await ready(opened.page);
@@ -40,4 +46,23 @@ export function demoSession({ ready }) {
     }
   };
   return session;
+}
+
+/**
+ * The form controls inside `scope` (a selector) with no accessible name (a label, aria-label,
+ * aria-labelledby, or a button's text), as short HTML snippets: [] when every one is named.
+ */
+export function unlabelledControls(page, scope = 'body') {
+  return page.$$eval(`${scope} :is(input, textarea, select, button)`, (els) =>
+    els
+      .filter((el) => {
+        const named =
+          el.labels?.length > 0 ||
+          el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby') ||
+          (el.tagName === 'BUTTON' && el.textContent.trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
 }

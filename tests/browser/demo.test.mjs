@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { demoOutDir, startStaticServer } from '../../scripts/serve.mjs';
 import { openPage } from './browser.mjs';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const SEED = [8, 6, 5, -1];
 
@@ -58,6 +58,17 @@ async function expectChart(page, id, expected) {
 }
 
 const field = (page, label) => page.getByLabel(label, { exact: true });
+/** Types a value and commits it (Enter), as a user finishes editing a field. */
+async function commit(locator, value) {
+  await locator.fill(value);
+  await locator.press('Enter');
+}
+const EXAMPLE = `{
+  " Paris": 8.0,
+  " London": 6.0,
+  " Rome": 5.0,
+  " banana": -1.0
+}`;
 const logitsBox = (page) => page.getByRole('textbox', { name: 'Paste logits' });
 
 describe('demo page', { timeout: 180_000 }, () => {
@@ -192,13 +203,13 @@ describe('demo page', { timeout: 180_000 }, () => {
     });
   });
 
-  test('an invalid option is reported next to its control', async () => {
+  test('an invalid option is reported next to its control when committed', async () => {
     await withPage(async (page) => {
-      await field(page, 'Top-p').fill('0');
+      await commit(field(page, 'Top-p'), '0');
       const error = page.locator('.control:has(input[name="topP"]) .field-error');
       await error.waitFor();
       assert.match(await error.textContent(), /topP must be in \(0, 1\]/);
-      await field(page, 'Top-p').fill('1');
+      await commit(field(page, 'Top-p'), '1');
       await error.waitFor({ state: 'hidden' });
     });
   });
@@ -249,9 +260,10 @@ describe('demo page', { timeout: 180_000 }, () => {
     });
   });
 
-  test('the URL hash keeps the state across a reload and in a new tab', async () => {
+  test('the URL hash keeps the settings across a reload and in a new tab; the pasted logits only through a share link', async () => {
     const input = 'token,logit\n" Paris",8\n" London",6\n" Rome",5\n" banana",-1\n" Berlin",4';
     let url;
+    let shared;
     await withPage(async (page) => {
       await logitsBox(page).fill(input);
       await field(page, 'Temperature').fill('0.5');
@@ -273,43 +285,57 @@ describe('demo page', { timeout: 180_000 }, () => {
         );
       });
       url = page.url();
+      assert.doesNotMatch(url, /Berlin|in=|inz=/, 'the pasted logits stay out of the URL');
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result="share"]');
+      shared = await page.inputValue('.share-field');
+      assert.match(shared, /[#&]in=/);
       await page.reload();
       await ready(page);
-      await checkRestored(page);
+      await checkSettings(page);
+      assert.equal(
+        await page.inputValue('textarea'),
+        EXAMPLE,
+        'a reload does not bring the data back',
+      );
     });
-    await withPage(checkRestored, { hash: new URL(url).hash });
+    await withPage(checkSettings, { hash: new URL(url).hash });
+    await withPage(
+      async (page) => {
+        await checkSettings(page);
+        assert.equal(await page.inputValue('textarea'), input);
+        const z = [8, 6, 5, -1, 4.5];
+        const top = lk.sample(z, {
+          temperature: 0.5,
+          topK: 2,
+          seed: 7,
+          topLogprobs: 2,
+        }).topLogprobs;
+        await expectChart(page, 'after', [
+          [' Paris', Math.exp(top.logprobs[0]).toFixed(4)],
+          [' London', Math.exp(top.logprobs[1]).toFixed(4)],
+        ]);
+      },
+      { hash: new URL(shared).hash },
+    );
 
-    async function checkRestored(page) {
-      assert.equal(await page.inputValue('textarea'), input);
+    async function checkSettings(page) {
       assert.equal(await field(page, 'Temperature').inputValue(), '0.5');
       assert.equal(await field(page, 'Top-k').inputValue(), '2');
       assert.equal(await field(page, 'Seed').inputValue(), '7');
       assert.equal(await page.getByLabel('Log scale').isChecked(), true);
       assert.equal(await field(page, 'Token 1').inputValue(), '#4');
       assert.equal(await field(page, 'bias').inputValue(), '0.5');
-      const z = [8, 6, 5, -1, 4.5];
-      const top = lk.sample(z, { temperature: 0.5, topK: 2, seed: 7, topLogprobs: 2 }).topLogprobs;
-      await expectChart(page, 'after', [
-        [' Paris', Math.exp(top.logprobs[0]).toFixed(4)],
-        [' London', Math.exp(top.logprobs[1]).toFixed(4)],
-      ]);
     }
   });
 
-  test('a large vocabulary: top rows plus "all others", exact mass, compressed in the hash', async () => {
-    const z = Array.from(
-      { length: 32000 },
-      (_, i) => Math.round(((Math.sin(i * 12.9898) * 43758.5453) % 1) * 8000) / 1000,
-    );
-    const text = z.join(' ');
-    await withPage(async (page) => {
-      await logitsBox(page).fill(text);
-      await field(page, 'Top-p').fill('0.5');
-      await page.waitForFunction(
-        () => location.hash.includes('inz=') && location.hash.includes('p=0.5'),
+  test('a large vocabulary: top rows plus "all others", exact mass; a share link compressed, or refused with its size', async () => {
+    const logitsOf = (n) =>
+      Array.from(
+        { length: n },
+        (_, i) => Math.round(((Math.sin(i * 12.9898) * 43758.5453) % 1) * 8000) / 1000,
       );
-      await page.reload();
-      await ready(page);
+    async function checkCharts(page, z) {
       const top = lk.topLogprobs(z, 10);
       const shown = Array.from(top.indices, (index, i) => [
         `#${index}`,
@@ -331,25 +357,40 @@ describe('demo page', { timeout: 180_000 }, () => {
         String(final.kept - 10),
       );
       assert.equal((await page.$$('.temp-table tbody tr')).length, 12);
-      assert.ok((await page.url()).length < text.length, 'the input is stored compressed');
+    }
+    const big = logitsOf(32000);
+    await withPage(async (page) => {
+      await logitsBox(page).fill(big.join(' '));
+      await field(page, 'Top-p').fill('0.5');
+      await page.waitForFunction(() => location.hash.includes('p=0.5'));
+      assert.ok(page.url().length < 200, 'the address bar holds the settings only');
+      await checkCharts(page, big);
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result]');
+      assert.equal(await page.getAttribute('.share-msg', 'data-result'), 'too-large');
+      assert.match(
+        await page.textContent('.share-msg'),
+        /Too large to share as a link: [\d,]+ characters/,
+      );
     });
+    const medium = logitsOf(3000);
+    let shared;
+    await withPage(async (page) => {
+      await logitsBox(page).fill(medium.join(' '));
+      await field(page, 'Top-p').fill('0.5');
+      await page.getByRole('button', { name: 'Copy share link' }).click();
+      await page.waitForSelector('.share-msg[data-result="share"]');
+      shared = await page.inputValue('.share-field');
+      assert.ok(shared.includes('inz='), 'the input is stored compressed');
+      assert.ok(shared.length < medium.join(' ').length, 'shorter than the input');
+    });
+    await withPage((page) => checkCharts(page, medium), { hash: new URL(shared).hash });
   });
 
   test('every control is labelled and keyboard-operable', async () => {
     await withPage(async (page) => {
       await page.getByRole('button', { name: '+ Add bias' }).click();
-      const unlabelled = await page.$$eval('input, textarea, select, button', (els) =>
-        els
-          .filter((el) => {
-            const named =
-              el.labels?.length > 0 ||
-              el.getAttribute('aria-label') ||
-              el.getAttribute('aria-labelledby') ||
-              (el.tagName === 'BUTTON' && el.textContent.trim());
-            return !named;
-          })
-          .map((el) => el.outerHTML.slice(0, 80)),
-      );
+      const unlabelled = await unlabelledControls(page);
       assert.deepEqual(unlabelled, []);
       // The temperature slider moves with the arrow keys and drives the number field and the chart.
       await page.getByLabel('Temperature slider').focus();

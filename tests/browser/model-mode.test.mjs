@@ -53,7 +53,8 @@ function nodeTokens(checkpoint, tokenizer, prompt, sampling, n) {
   return tokens;
 }
 
-const withPage = (fn, hash = '#mode=model') => session.withPage(fn, { hash });
+const withPage = (fn, hash = '#mode=model', width = 1280) => session.withPage(fn, { hash, width });
+const WIDTHS = [1280, 375];
 
 /**
  * Waits until the status says a model is loaded and its text matches `pattern`. (The text alone is
@@ -168,7 +169,7 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       await page.locator('#model-output .gen-token[data-step="0"]').click();
       await page.waitForSelector('[data-mode="model"] .step-view[data-step="0"]');
       assert.equal(
-        await page.getAttribute('#model-output .gen-token[data-step="0"]', 'aria-pressed'),
+        await page.getAttribute('#model-output .gen-token[data-step="0"]', 'aria-selected'),
         'true',
       );
 
@@ -238,4 +239,122 @@ describe('demo page, Model mode', { timeout: 240_000 }, () => {
       await waitForTokens(page, 1);
     });
   });
+
+  for (const width of WIDTHS) {
+    test(`${width} px: each step keeps the settings it was drawn with (Generate, Pause, T = 0, Step, then the first token)`, async () => {
+      await withPage(
+        async (page) => {
+          await page.getByRole('button', { name: 'Generate' }).click();
+          await waitForTokens(page, 2);
+          await page.getByRole('button', { name: 'Pause' }).click();
+          await waitForIdle(page);
+          const paused = await count(page);
+          const temperature = page.getByRole('spinbutton', { name: 'Temperature', exact: true });
+          await temperature.fill('0');
+          await temperature.press('Enter');
+          await page.getByRole('button', { name: 'Step' }).click();
+          await waitForTokens(page, paused + 1);
+          await page.waitForSelector(`[data-mode="model"] .step-view[data-step="${paused}"]`);
+          assert.match(
+            await page.textContent('[data-chart="model-before"] .chart-note'),
+            /softmax\(z \/ 0, greedy\)/,
+          );
+          await page.locator('#model-output [data-step="0"]').click();
+          await page.waitForSelector('[data-mode="model"] .step-view[data-step="0"]');
+          const note = await page.textContent('[data-chart="model-before"] .chart-note');
+          assert.match(note, /softmax\(z \/ T = 1\)/, 'the first token was drawn at T = 1');
+          assert.match(
+            await page.textContent('[data-mode="model"] .step-settings'),
+            /Drawn with T = 1, no filter, seed 42/,
+          );
+          const kept = await page.textContent('[data-mode="model"] .step-view .kv');
+          assert.doesNotMatch(kept, /1 of 1,024 tokens/, 'its bars are the T = 1 distribution');
+        },
+        '#mode=model',
+        width,
+      );
+    });
+
+    test(`${width} px: typing into a control while generating never stops the generation; an invalid value says it keeps the old one`, async () => {
+      await withPage(
+        async (page) => {
+          await page.getByLabel('Speed').selectOption({ label: '10 tokens/s' });
+          await page.getByRole('button', { name: 'Generate' }).click();
+          await waitForTokens(page, 2);
+          const topP = page.getByRole('spinbutton', { name: 'Top-p', exact: true });
+          await topP.fill('');
+          await topP.pressSequentially('0.5', { delay: 40 });
+          await topP.press('Tab');
+          const before = await count(page);
+          await waitForTokens(page, before + 2);
+          assert.equal(
+            await page.getAttribute('[data-mode="model"]', 'data-running'),
+            'true',
+            'still generating',
+          );
+          assert.equal(await page.getByRole('button', { name: 'Resume' }).count(), 0);
+          assert.equal(await page.textContent('[data-control="model-topP"] .field-error'), '');
+          await topP.fill('0');
+          await topP.press('Enter');
+          const error = page.locator('[data-control="model-topP"] .field-error');
+          await error.getByText('Still using 0.5').waitFor();
+          const after = await count(page);
+          await waitForTokens(page, after + 2);
+          assert.equal(await page.getAttribute('[data-mode="model"]', 'data-running'), 'true');
+          await page.getByRole('button', { name: 'Pause' }).click();
+          await waitForIdle(page);
+        },
+        '#mode=model',
+        width,
+      );
+    });
+
+    test(`${width} px: a newline token is a visible cell (↵ then the line break), and the text is one tab stop with arrow keys`, async () => {
+      // Where the default settings (seed 42, T = 1) first write a newline, as Node generates it.
+      const model = runtime.loadModel(DEFAULT_CHECKPOINT, DEFAULT_TOKENIZER);
+      const logits = runtime.lk.allocLogits(model.vocabSize);
+      const sampler = runtime.lk.createSampler({ temperature: 1, seed: 42, topLogprobs: 10 });
+      const generation = new Generation(model, logits, 'And God said');
+      const texts = [];
+      while (generation.stop === null && texts.length < 200)
+        texts.push(generation.step(sampler).text);
+      [sampler, logits, model].forEach((x) => x.dispose());
+      const newline = texts.findIndex((text) => text.includes('\n'));
+      assert.ok(newline >= 0, 'the model writes a newline within 200 tokens');
+      await withPage(
+        async (page) => {
+          await page.getByLabel('Speed').selectOption({ label: 'As fast as it runs' });
+          await page.getByRole('button', { name: 'Generate' }).click();
+          await waitForTokens(page, newline + 2);
+          await page.getByRole('button', { name: 'Pause' }).click();
+          await waitForIdle(page);
+          const cell = page.locator(`#model-output [data-step="${newline}"]`);
+          const box = await cell.boundingBox();
+          assert.ok(box.width >= 4, `the newline cell is ${box.width} px wide`);
+          assert.equal(await cell.textContent(), texts[newline].replace(/\n/g, '↵\n'));
+          assert.equal(
+            await page.locator('#model-output [tabindex="0"]').count(),
+            1,
+            'one tab stop',
+          );
+          assert.ok((await page.locator('#model-output [data-step]').count()) > newline + 1);
+          await cell.click();
+          await page.keyboard.press('ArrowRight');
+          assert.equal(
+            await page.evaluate(() => document.activeElement.dataset.step),
+            String(newline + 1),
+          );
+          await page.waitForSelector(`[data-mode="model"] .step-view[data-step="${newline + 1}"]`);
+          await page.keyboard.press('Home');
+          await page.waitForSelector('[data-mode="model"] .step-view[data-step="0"]');
+          assert.equal(
+            await page.getAttribute('#model-output [data-step="0"]', 'aria-selected'),
+            'true',
+          );
+        },
+        '#mode=model',
+        width,
+      );
+    });
+  }
 });

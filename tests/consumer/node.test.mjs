@@ -3,19 +3,13 @@
 // fixtures/node-app/ (an ESM script, a CommonJS script, a TypeScript file and two tsconfigs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCURACY } from '../js/contracts.mjs';
-import { pack, ROOT } from './support/pack.mjs';
+import { ROOT } from './support/pack.mjs';
 import { node } from './support/run.mjs';
-import {
-  copyExample,
-  installWithTarball,
-  makeScratch,
-  readManifest,
-  removeScratch,
-} from './support/scratch.mjs';
+import { copyExample, readManifest, removeScratch, scratchApp } from './support/scratch.mjs';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/node-app/', import.meta.url));
 const tools = readManifest(ROOT).devDependencies; // the same typescript and @types/node the repo uses
@@ -23,14 +17,10 @@ const tools = readManifest(ROOT).devDependencies; // the same typescript and @ty
 let scratch;
 let app;
 before(async () => {
-  scratch = makeScratch('node');
-  const { tarball } = await pack(scratch);
-  app = join(scratch, 'app');
-  cpSync(FIXTURE, app, { recursive: true });
-  await installWithTarball(app, tarball, {
+  ({ scratch, app } = await scratchApp('node', FIXTURE, {
     typescript: tools.typescript,
     '@types/node': tools['@types/node'],
-  });
+  }));
 });
 after(() => removeScratch(scratch));
 

@@ -6,22 +6,22 @@
 import { LogprobsParseError, lowConfidenceSpans, parseLogprobs } from 'logitkit/logprobs';
 import { choiceTable, summaryCards } from './api-summary.js';
 import { numberControl } from './controls.js';
-import { h, uid } from './dom.js';
+import { html, panel, uid } from './dom.js';
 import { clip } from './format.js';
 import { createHeatmap } from './heatmap.js';
+import { pasteBox } from './paste-box.js';
 import { heatLegend } from './heat-scale.js';
+import {
+  apiErrorMessage,
+  knownShapesList,
+  noLogprobsMessage,
+  PROVIDER_NAMES,
+} from './api-guidance.js';
+import { modeIntro } from './mode-intro.js';
+import { shareLinks } from './share-link.js';
 import { createSpanList } from './span-list.js';
 import { API_EXAMPLE } from './state.js';
 
-const PROVIDER_NAMES = {
-  'openai-chat': 'OpenAI Chat Completions',
-  'openai-completions': 'OpenAI Completions (legacy)',
-  'openai-responses': 'OpenAI Responses',
-  gemini: 'Google Gemini',
-  ollama: 'Ollama',
-  llamacpp: 'llama.cpp server',
-  vllm: 'vLLM',
-};
 const SEQUENCE_NAMES = { answer: 'Answer', refusal: 'Refusal', prompt: 'Prompt' };
 const KEYS = ['apiInput', 'threshold', 'choice', 'sequence'];
 
@@ -32,72 +32,45 @@ export function mountApiMode(container, { store }) {
   let frame = 0;
 
   // ---- input ----
-  const inputId = uid('api-input');
-  const msgId = uid('api-msg');
-  const textarea = h('textarea', {
-    id: inputId,
-    rows: 12,
-    spellcheck: 'false',
-    autocomplete: 'off',
-    'aria-describedby': `${msgId} ${inputId}-hint`,
-    value: st0.apiInput,
-    oninput: () => store.set({ apiInput: textarea.value }),
-  });
-  const parseMsg = h('div', {
-    id: msgId,
-    class: 'parse-msg',
-    role: 'status',
-    'aria-live': 'polite',
-  });
-  const example = h(
-    'button',
-    {
-      type: 'button',
-      class: 'secondary',
-      onclick: () => {
-        textarea.value = API_EXAMPLE;
-        store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
-      },
-    },
-    'Load an example response',
-  );
-  const inputPanel = h(
-    'section',
-    { class: 'panel input-panel', 'aria-labelledby': `${inputId}-h` },
-    h('h2', { id: `${inputId}-h` }, 'API response'),
-    h('label', { for: inputId }, 'Paste an API response with logprobs'),
-    h(
-      'p',
-      { class: 'hint', id: `${inputId}-hint` },
+  const box = pasteBox({
+    name: 'api-input',
+    title: 'API response',
+    label: 'Paste an API response with logprobs',
+    hint:
       'The body an API returned with logprobs on: OpenAI Chat Completions, Completions or Responses, Gemini, Ollama, llama.cpp or vLLM. ' +
-        'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.',
-    ),
-    textarea,
-    parseMsg,
-    h('div', { class: 'row' }, example),
-  );
+      'Plain JSON, an array of stream chunks, or raw SSE / NDJSON stream text. The example is an OpenAI chat response with two choices.',
+    rows: 12,
+    value: st0.apiInput,
+    onInput: (text) => store.set({ apiInput: text }),
+    exampleLabel: 'Load an example response',
+    onExample: () => {
+      store.set({ apiInput: API_EXAMPLE, choice: 0, sequence: 'answer' });
+      return API_EXAMPLE;
+    },
+  });
+  const { textarea, message: parseMsg, element: inputPanel } = box;
 
   // ---- view controls ----
   const choiceId = uid('choice');
-  const choiceSelect = h('select', {
+  const choiceSelect = html('select', {
     id: choiceId,
     onchange: () => store.set({ choice: Number(choiceSelect.value) }),
   });
-  const choiceField = h(
+  const choiceField = html(
     'div',
     { class: 'select-field' },
-    h('label', { for: choiceId }, 'Choice'),
+    html('label', { for: choiceId }, 'Choice'),
     choiceSelect,
   );
   const sequenceId = uid('sequence');
-  const sequenceSelect = h('select', {
+  const sequenceSelect = html('select', {
     id: sequenceId,
     onchange: () => store.set({ sequence: sequenceSelect.value }),
   });
-  const sequenceField = h(
+  const sequenceField = html(
     'div',
     { class: 'select-field' },
-    h('label', { for: sequenceId }, 'Sequence'),
+    html('label', { for: sequenceId }, 'Sequence'),
     sequenceSelect,
   );
   const threshold = numberControl({
@@ -109,43 +82,53 @@ export function mountApiMode(container, { store }) {
     slider: { min: 0.05, max: 1, step: 0.05 },
     value: st0.threshold,
     hint: 'A token is low-confidence when its probability is below this (or below the top N).',
+    // The library's own rule, checked on commit (an empty sequence is enough to test the value).
+    validate: (v) => {
+      try {
+        lowConfidenceSpans({ tokens: [] }, v);
+        return '';
+      } catch (e) {
+        return String(e.message);
+      }
+    },
     onChange: (v) => store.set({ threshold: v }),
   });
 
   // ---- results ----
-  const provider = h('p', { class: 'hint provider' });
-  const resultsError = h('div', { class: 'results-error', role: 'alert' });
-  const summary = h('div', { class: 'summary-wrap' });
-  const choices = h('div', { class: 'table-wrap' });
+  const provider = html('p', { class: 'hint provider' });
+  const resultsError = html('div', { class: 'results-error', role: 'alert' });
+  const summary = html('div', { class: 'summary-wrap' });
+  const choices = html('div', { class: 'table-wrap' });
   const heatmap = createHeatmap();
   const spans = createSpanList({ onSelect: (range) => heatmap.highlight(range) });
-  const results = h(
-    'section',
-    { class: 'panel results api-results', 'aria-labelledby': 'api-results-h' },
-    h('div', { class: 'results-head' }, h('h2', { id: 'api-results-h' }, 'Confidence'), provider),
-    h('div', { class: 'row view-controls' }, choiceField, sequenceField),
+  const results = panel(
+    { id: 'api-results-h', title: 'Confidence', className: 'results api-results', aside: provider },
+    html('div', { class: 'row view-controls' }, choiceField, sequenceField),
     resultsError,
     summary,
     choices,
-    h('h3', { id: 'heatmap-h' }, 'Tokens'),
-    h(
+    html('h3', { id: 'heatmap-h' }, 'Tokens'),
+    html(
       'p',
       { class: 'hint' },
       'Hover, tap or focus a token for its probability and the alternatives; in the heatmap, ←/→ move between tokens.',
     ),
     heatLegend(),
     heatmap.element,
-    h('h3', {}, 'Low-confidence spans'),
+    html('h3', {}, 'Low-confidence spans'),
     threshold.element,
     spans.element,
   );
 
+  const share = shareLinks({ store, dataField: 'apiInput', dataName: 'pasted response' });
+  inputPanel.append(share.element);
   container.append(
-    h(
+    modeIntro('api'),
+    html(
       'div',
-      { class: 'paste-layout api-layout' },
-      h('div', { class: 'side' }, inputPanel),
-      results,
+      { class: 'mode-layout api-layout' },
+      html('div', { class: 'side' }, inputPanel),
+      html('div', { class: 'main' }, results),
     ),
   );
 
@@ -172,29 +155,67 @@ export function mountApiMode(container, { store }) {
       parseMsg.textContent = 'Paste a response above, or load the example.';
       return false;
     }
+    let result;
     try {
-      const result = parseLogprobs(input);
-      if (result.choices.length === 0)
-        throw new LogprobsParseError('$', 'the response has no choices with logprobs');
-      parsed = result;
+      result = parseLogprobs(input);
     } catch (e) {
       if (!(e instanceof LogprobsParseError)) throw e;
-      parseMsg.className = 'parse-msg is-error';
-      parseMsg.dataset.path = e.path;
-      parseMsg.replaceChildren(
-        e.path === '$'
-          ? 'The response as a whole: '
-          : h('span', {}, 'At ', h('code', { class: 'path' }, e.path), ': '),
-        e.problem,
-      );
-      textarea.setAttribute('aria-invalid', 'true');
+      showProblem(input, e);
       return false;
     }
-    const count = parsed.choices.reduce((n, c) => n + c.tokens.length, 0);
+    const count = result.choices.reduce((n, c) => n + c.tokens.length, 0);
+    const any = result.choices.some(
+      (c) => c.tokens.length > 0 || c.refusal?.tokens.length > 0 || c.prompt?.tokens.length > 0,
+    );
+    if (!any) {
+      // A valid response, asked for without logprobs: nothing to show, and say how to ask.
+      parsed = null;
+      parseMsg.className = 'parse-msg is-error';
+      parseMsg.dataset.problem = 'no-logprobs';
+      parseMsg.replaceChildren(
+        ...noLogprobsMessage(result.provider, PROVIDER_NAMES[result.provider]),
+      );
+      return false;
+    }
+    parsed = result;
     parseMsg.className = 'parse-msg is-ok';
     delete parseMsg.dataset.path;
-    parseMsg.textContent = `${PROVIDER_NAMES[parsed.provider]}: ${parsed.choices.length} choice${parsed.choices.length > 1 ? 's' : ''}, ${count} token${count === 1 ? '' : 's'}.`;
+    delete parseMsg.dataset.problem;
+    const choiceCount = parsed.choices.length;
+    parseMsg.textContent = `${PROVIDER_NAMES[parsed.provider]}: ${choiceCount} choice${choiceCount > 1 ? 's' : ''}, ${count} token${count === 1 ? '' : 's'}.`;
     return true;
+  }
+
+  /** A body the parser refused: an API error, an unknown shape, or a fault at a JSON path. */
+  function showProblem(input, e) {
+    parseMsg.className = 'parse-msg is-error';
+    parseMsg.dataset.path = e.path;
+    textarea.setAttribute('aria-invalid', 'true');
+    const apiError = apiErrorMessage(input);
+    if (apiError !== null) {
+      parseMsg.dataset.problem = 'api-error';
+      parseMsg.replaceChildren(
+        html('strong', {}, 'The API answered with an error: '),
+        apiError,
+        '. Fix the request and paste the new response.',
+      );
+      return;
+    }
+    if (/cannot detect the provider/.test(e.problem)) {
+      parseMsg.dataset.problem = 'unknown-shape';
+      parseMsg.replaceChildren(
+        html('p', {}, 'This is not a response layout the page knows. It reads:'),
+        knownShapesList(),
+      );
+      return;
+    }
+    parseMsg.dataset.problem = 'invalid';
+    parseMsg.replaceChildren(
+      e.path === '$'
+        ? 'The response as a whole: '
+        : html('span', {}, 'At ', html('code', { class: 'path' }, e.path), ': '),
+      e.problem,
+    );
   }
 
   function render() {
@@ -209,7 +230,7 @@ export function mountApiMode(container, { store }) {
     }
     results.hidden = false;
     if (!fresh)
-      resultsError.append(h('p', { class: 'hint' }, 'Showing the last response that parsed.'));
+      resultsError.append(html('p', { class: 'hint' }, 'Showing the last response that parsed.'));
     provider.textContent = PROVIDER_NAMES[parsed.provider];
 
     const choice = parsed.choices.find((c) => c.index === state.choice) ?? parsed.choices[0];
@@ -276,7 +297,7 @@ function pickSequence(choice, wanted) {
 function fillSelect(select, options, value) {
   const key = JSON.stringify(options);
   if (select.dataset.options !== key) {
-    select.replaceChildren(...options.map(([v, label]) => h('option', { value: v }, label)));
+    select.replaceChildren(...options.map(([v, label]) => html('option', { value: v }, label)));
     select.dataset.options = key;
   }
   select.value = value;

@@ -2,7 +2,7 @@
 // response has several choices, one row per choice to compare them. Values the library returns
 // as null (no token has a logprob) are said in words; full-precision values sit in data-value.
 import { confidenceSummary, decodeTokens, meanLogprob, perplexity } from 'logitkit/logprobs';
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { formatLog, formatProb, showToken } from './format.js';
 
 const fixed = (x, digits = 4) => (x === null ? '—' : x === Infinity ? '∞' : x.toFixed(digits));
@@ -13,18 +13,18 @@ export function summaryCards(sequence, threshold) {
   const ppl = perplexity(sequence);
   const mean = meanLogprob(sequence);
   const card = (stat, label, value, raw, note) =>
-    h(
+    html(
       'div',
       { class: 'stat', 'data-stat': stat },
-      h('dt', {}, label),
-      h('dd', { 'data-value': raw === null ? '' : String(raw) }, value),
-      note ? h('dd', { class: 'hint' }, note) : null,
+      html('dt', {}, label),
+      html('dd', { 'data-value': raw === null ? '' : String(raw) }, value),
+      note ? html('dd', { class: 'hint' }, note) : null,
     );
   const counts = [
     s.belowTopNCount && `${s.belowTopNCount} below the top N`,
     s.absentCount && `${s.absentCount} without a logprob`,
   ].filter(Boolean);
-  return h(
+  return html(
     'dl',
     { class: 'summary' },
     card('perplexity', 'Perplexity', fixed(ppl), ppl, 'exp(−mean logprob); 1 = certain'),
@@ -62,7 +62,7 @@ export function summaryCards(sequence, threshold) {
       'Least likely token',
       s.lowest === null
         ? '—'
-        : h('span', { class: 'tok' }, showToken(coveredText(sequence.tokens, s.lowest.index))),
+        : html('span', { class: 'tok' }, showToken(coveredText(sequence.tokens, s.lowest.index))),
       s.lowest?.probability ?? null,
       s.lowest === null ? null : `p ${formatProb(s.lowest.probability)}, token ${s.lowest.index}`,
     ),
@@ -99,36 +99,36 @@ function coveredText(tokens, index) {
  * @param {{ index: number, tokens: unknown[], text: string }[]} sequences one per choice, in order
  */
 export function choiceTable(sequences, currentIndex) {
-  return h(
+  return html(
     'table',
     { class: 'stat-table choice-table' },
-    h('caption', {}, 'All choices'),
-    h(
+    html('caption', {}, 'All choices'),
+    html(
       'thead',
       {},
-      h(
+      html(
         'tr',
         {},
-        h('th', { scope: 'col' }, 'Choice'),
-        h('th', { scope: 'col' }, 'Text'),
-        h('th', { scope: 'col' }, 'Tokens'),
-        h('th', { scope: 'col' }, 'Perplexity'),
-        h('th', { scope: 'col' }, 'Mean logprob'),
+        html('th', { scope: 'col' }, 'Choice'),
+        html('th', { scope: 'col' }, 'Text'),
+        html('th', { scope: 'col' }, 'Tokens'),
+        html('th', { scope: 'col' }, 'Perplexity'),
+        html('th', { scope: 'col' }, 'Mean logprob'),
       ),
     ),
-    h(
+    html(
       'tbody',
       {},
       sequences.map((seq) => {
         const mean = meanLogprob(seq);
-        return h(
+        return html(
           'tr',
           { class: seq.index === currentIndex ? 'is-current' : null, 'data-choice': seq.index },
-          h('th', { scope: 'row' }, String(seq.index)),
-          h('td', { class: 'choice-text' }, seq.text),
-          h('td', {}, String(seq.tokens.length)),
-          h('td', {}, fixed(perplexity(seq))),
-          h('td', {}, mean === null ? '—' : formatLog(mean)),
+          html('th', { scope: 'row' }, String(seq.index)),
+          html('td', { class: 'choice-text' }, seq.text),
+          html('td', {}, String(seq.tokens.length)),
+          html('td', {}, fixed(perplexity(seq))),
+          html('td', {}, mean === null ? '—' : formatLog(mean)),
         );
       }),
     ),

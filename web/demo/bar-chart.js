@@ -1,7 +1,7 @@
 // Horizontal bar charts of token probabilities. Each row is HTML (token, value) around a small
 // inline SVG bar, so text stays crisp and selectable at any width and the list reads well to
 // screen readers; the SVG only draws. Linear (0..1) or log10 scale from a shared floor.
-import { h, s } from './dom.js';
+import { html, svgElement } from './dom.js';
 import { clip, formatProb, showToken } from './format.js';
 
 /**
@@ -29,7 +29,7 @@ function scaled(p, logScale, floor) {
  */
 export function barChart({ id, title, note, rows, others, logScale, floor, mark }) {
   const titleId = `${id}-title`;
-  const list = h('ol', { class: 'bars', 'aria-labelledby': titleId });
+  const list = html('ol', { class: 'bars', 'aria-labelledby': titleId });
   for (const row of rows) {
     list.append(
       barRow({
@@ -59,14 +59,14 @@ export function barChart({ id, title, note, rows, others, logScale, floor, mark 
       }),
     );
   }
-  return h(
+  return html(
     'figure',
     { class: 'chart', 'data-chart': id },
-    h(
+    html(
       'figcaption',
       { id: titleId },
-      h('span', { class: 'chart-title' }, title),
-      note ? h('span', { class: 'chart-note' }, note) : null,
+      html('span', { class: 'chart-title' }, title),
+      note ? html('span', { class: 'chart-note' }, note) : null,
     ),
     list,
     axis(logScale, floor),
@@ -75,17 +75,17 @@ export function barChart({ id, title, note, rows, others, logScale, floor, mark 
 
 function barRow({ label, full, p, logScale, floor, attrs }) {
   const width = `${(scaled(p, logScale, floor) * 100).toFixed(3)}%`;
-  return h(
+  return html(
     'li',
     attrs,
-    h('span', { class: 'tok', title: full }, label),
-    s(
+    html('span', { class: 'tok', title: full }, label),
+    svgElement(
       'svg',
       { class: 'bar', 'aria-hidden': 'true', focusable: 'false' },
-      s('rect', { class: 'track', x: 0, y: 0, width: '100%', height: '100%', rx: 3 }),
-      s('rect', { class: 'fill', x: 0, y: 0, width, height: '100%', rx: 3 }),
+      svgElement('rect', { class: 'track', x: 0, y: 0, width: '100%', height: '100%', rx: 3 }),
+      svgElement('rect', { class: 'fill', x: 0, y: 0, width, height: '100%', rx: 3 }),
     ),
-    h('span', { class: 'val' }, formatProb(p)),
+    html('span', { class: 'val' }, formatProb(p)),
   );
 }
 
@@ -99,20 +99,20 @@ function axis(logScale, floor) {
   } else {
     for (const p of [0, 0.25, 0.5, 0.75, 1]) ticks.push([p, String(p)]);
   }
-  const svg = s('svg', { class: 'axis', 'aria-hidden': 'true', focusable: 'false' });
+  const axisSvg = svgElement('svg', { class: 'axis', 'aria-hidden': 'true', focusable: 'false' });
   for (const [p, text] of ticks) {
     const x = `${(scaled(p, logScale, floor) * 100).toFixed(3)}%`;
     const anchor = p === 1 ? 'end' : scaled(p, logScale, floor) === 0 ? 'start' : 'middle';
-    svg.append(
-      s('line', { x1: x, x2: x, y1: 0, y2: 4 }),
-      s('text', { x, y: 15, 'text-anchor': anchor }, text),
+    axisSvg.append(
+      svgElement('line', { x1: x, x2: x, y1: 0, y2: 4 }),
+      svgElement('text', { x, y: 15, 'text-anchor': anchor }, text),
     );
   }
-  return h(
+  return html(
     'div',
     { class: 'axis-row' },
-    h('span', { class: 'axis-label' }, logScale ? 'log scale' : ''),
-    svg,
-    h('span'),
+    html('span', { class: 'axis-label' }, logScale ? 'log scale' : ''),
+    axisSvg,
+    html('span'),
   );
 }

@@ -1,17 +1,19 @@
 // The logit-bias editor: rows of token (a label, or an index as 12 or #12) -> bias (a number, or
 // -inf to ban). It owns its DOM and reports rows as typed through onChange(rows); resolving them
 // to token ids is analyse.js's job, and problems come back through showProblems().
-import { h, uid } from './dom.js';
+import { html, uid } from './dom.js';
 
 export function biasEditor({ onChange }) {
   const listId = uid('token-labels');
-  const datalist = h('datalist', { id: listId });
-  const rowsBox = h('ul', { class: 'bias-rows' });
-  const empty = h(
+  const datalist = html('datalist', { id: listId });
+  const rowsBox = html('ul', { class: 'bias-rows' });
+  const empty = html(
     'p',
     { class: 'hint bias-empty' },
     'No bias. A bias is added to a token’s logit before anything else; −inf bans it.',
   );
+  // A problem of the bias as a whole (every token banned), under the editor, not under one row.
+  const summary = html('p', { class: 'field-error bias-summary', 'aria-live': 'polite' });
   let rows = [];
   const problemsById = [];
 
@@ -24,45 +26,35 @@ export function biasEditor({ onChange }) {
       const tokenId = uid('bias-token');
       const biasId = uid('bias-value');
       const problemId = uid('bias-problem');
-      const problem = h('p', { class: 'field-error', id: problemId, 'aria-live': 'polite' });
+      const problem = html('p', { class: 'field-error', id: problemId, 'aria-live': 'polite' });
       problemsById.push(problem);
-      const tokenInput = h('input', {
-        id: tokenId,
-        type: 'text',
-        list: listId,
-        value: row.token,
-        autocomplete: 'off',
-        spellcheck: 'false',
-        placeholder: 'token or #index',
-        'aria-describedby': problemId,
-        oninput: (e) => {
-          rows[i].token = e.target.value;
-          emit();
-        },
-      });
-      const biasInput = h('input', {
-        id: biasId,
-        type: 'text',
-        inputmode: 'text',
-        value: row.bias,
-        autocomplete: 'off',
-        spellcheck: 'false',
-        placeholder: 'e.g. 2 or -inf',
-        'aria-describedby': problemId,
-        oninput: (e) => {
-          rows[i].bias = e.target.value;
-          emit();
-        },
-      });
+      /** A text field editing `key` of this row. */
+      const rowField = (key, id, placeholder, extra = {}) =>
+        html('input', {
+          id,
+          type: 'text',
+          value: row[key],
+          autocomplete: 'off',
+          spellcheck: 'false',
+          placeholder,
+          'aria-describedby': problemId,
+          oninput: (e) => {
+            rows[i][key] = e.target.value;
+            emit();
+          },
+          ...extra,
+        });
+      const tokenInput = rowField('token', tokenId, 'token or #index', { list: listId });
+      const biasInput = rowField('bias', biasId, 'e.g. 2 or -inf');
       rowsBox.append(
-        h(
+        html(
           'li',
           { class: 'bias-row' },
-          h('label', { for: tokenId, class: 'small' }, `Token ${i + 1}`),
+          html('label', { for: tokenId, class: 'small' }, `Token ${i + 1}`),
           tokenInput,
-          h('label', { for: biasId, class: 'small' }, 'bias'),
+          html('label', { for: biasId, class: 'small' }, 'bias'),
           biasInput,
-          h(
+          html(
             'button',
             {
               type: 'button',
@@ -85,7 +77,7 @@ export function biasEditor({ onChange }) {
     empty.hidden = rows.length > 0;
   }
 
-  const add = h(
+  const add = html(
     'button',
     {
       type: 'button',
@@ -98,12 +90,13 @@ export function biasEditor({ onChange }) {
     },
     '+ Add bias',
   );
-  const element = h(
+  const element = html(
     'fieldset',
     { class: 'bias-editor' },
-    h('legend', {}, 'Logit bias'),
+    html('legend', {}, 'Logit bias'),
     empty,
     rowsBox,
+    summary,
     add,
     datalist,
   );
@@ -118,10 +111,14 @@ export function biasEditor({ onChange }) {
     /** Offers the labels as suggestions (skipped for very large vocabularies). */
     setLabels(labels) {
       datalist.replaceChildren(
-        ...(labels.length <= 2000 ? labels.map((l) => h('option', { value: l })) : []),
+        ...(labels.length <= 2000 ? labels.map((l) => html('option', { value: l })) : []),
       );
     },
-    /** problems: [{ row, message }] from resolveBias, plus library errors about the bias. */
+    /** A message about the bias as a whole ('' clears it). */
+    showSummary(message) {
+      if (summary.textContent !== message) summary.textContent = message;
+    },
+    /** problems: [{ row, message }] from resolveBias. */
     showProblems(problems) {
       problemsById.forEach((el, i) => {
         const mine = problems

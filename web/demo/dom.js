@@ -1,14 +1,14 @@
-// A tiny element builder: h('p', { class: 'x', onclick: f }, 'text', child). No framework.
+// A tiny element builder: html('p', { class: 'x', onclick: f }, 'text', child). No framework.
 // Attributes starting with "on" become listeners; null/false attributes are skipped; strings are
 // set as text, never as HTML (labels come from pasted text).
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function h(tag, attrs = {}, ...children) {
+export function html(tag, attrs = {}, ...children) {
   return build(document.createElement(tag), attrs, children);
 }
 
-export function s(tag, attrs = {}, ...children) {
+export function svgElement(tag, attrs = {}, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 
@@ -32,4 +32,29 @@ let counter = 0;
 export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
+}
+
+/**
+ * A titled panel: <section class="panel …" aria-labelledby> headed by an <h2 id> (with `aside`,
+ * a toggle or a note, beside it when given), then `children`.
+ */
+export function panel({ id, title, className = '', aside = null }, ...children) {
+  const heading = html('h2', { id }, title);
+  return html(
+    'section',
+    { class: `panel ${className}`.trim(), 'aria-labelledby': id },
+    aside ? html('div', { class: 'results-head' }, heading, aside) : heading,
+    ...children,
+  );
+}
+
+/** A labelled checkbox: { element (the label around it), input }. */
+export function checkbox({ id, label, checked, onChange }) {
+  const input = html('input', {
+    type: 'checkbox',
+    id,
+    checked,
+    onchange: () => onChange(input.checked),
+  });
+  return { element: html('label', { class: 'toggle', for: id }, input, ` ${label}`), input };
 }

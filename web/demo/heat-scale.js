@@ -3,7 +3,7 @@
 // colour-vision deficiencies, and every bin is light enough for the page's ink (#1d2327) to keep
 // at least 4.5:1 contrast on it. Colour is never the only cue: the tooltip gives the numbers and
 // low-confidence tokens are also underlined. The colours live in style.css (.heat-0 … .heat-5).
-import { h } from './dom.js';
+import { html } from './dom.js';
 
 /** Bins from most to least likely: [class, lower bound (inclusive), legend label]. */
 const BINS = [
@@ -31,21 +31,21 @@ export function heatClass(p, { belowTopN = false } = {}) {
 /** The legend: one swatch per bin and state, as a labelled list. */
 export function heatLegend() {
   const item = (cls, label) =>
-    h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), label);
-  return h(
+    html('li', {}, html('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), label);
+  return html(
     'div',
     { class: 'heat-legend' },
-    h('span', { class: 'heat-legend-title', id: 'heat-legend-title' }, 'Token probability'),
-    h(
+    html('span', { class: 'heat-legend-title', id: 'heat-legend-title' }, 'Token probability'),
+    html(
       'ul',
       { 'aria-labelledby': 'heat-legend-title' },
       BINS.map(([cls, , label]) => item(cls, label)),
       item('heat-below', 'below the top N'),
       item('heat-none', 'no logprob'),
-      h(
+      html(
         'li',
         {},
-        h('span', { class: 'swatch-shaky', 'aria-hidden': 'true' }, 'abc'),
+        html('span', { class: 'swatch-shaky', 'aria-hidden': 'true' }, 'abc'),
         'in a low-confidence span',
       ),
     ),

@@ -2,16 +2,17 @@
 // coloured by probability, with a tooltip on hover and on keyboard focus.
 // Keyboard: the heatmap is one Tab stop (roving tabindex); ←/→ (or ↑/↓) move between tokens,
 // Home/End jump to the ends, Escape hides the tooltip. Tapping a token focuses it (touch).
-import { h, uid } from './dom.js';
+import { html, uid } from './dom.js';
 import { formatProb, showToken } from './format.js';
 import { heatClass } from './heat-scale.js';
+import { rovingTarget } from './roving-focus.js';
 import { cellProbability, tokenCells } from './token-cells.js';
 import { probabilityText, tooltipContent } from './token-tooltip.js';
 
 export function createHeatmap() {
   const tipId = uid('token-tip');
-  const tip = h('div', { id: tipId, class: 'token-tip', role: 'tooltip', hidden: true });
-  const list = h('div', {
+  const tip = html('div', { id: tipId, class: 'token-tip', role: 'tooltip', hidden: true });
+  const list = html('div', {
     class: 'heatmap',
     role: 'listbox',
     'aria-label': 'Tokens coloured by probability',
@@ -29,8 +30,8 @@ export function createHeatmap() {
       if (i >= 0) showTip(i);
     },
   });
-  const empty = h('p', { class: 'hint heatmap-empty', hidden: true });
-  const element = h(
+  const empty = html('p', { class: 'hint heatmap-empty', hidden: true });
+  const element = html(
     'div',
     {
       class: 'heatmap-wrap',
@@ -67,7 +68,7 @@ export function createHeatmap() {
       const joint = cellProbability(tokens, cell);
       const cellText = text.slice(cell.start, cell.end);
       const inSpan = shaky.some(([a, b]) => cell.tokenStart < b && cell.tokenEnd > a);
-      return h(
+      return html(
         'span',
         {
           role: 'option',
@@ -117,21 +118,14 @@ export function createHeatmap() {
   function onkeydown(e) {
     const k = cellIndex(e.target);
     if (k < 0) return;
-    const moves = {
-      ArrowRight: k + 1,
-      ArrowDown: k + 1,
-      ArrowLeft: k - 1,
-      ArrowUp: k - 1,
-      Home: 0,
-      End: nodes.length - 1,
-    };
     if (e.key === 'Escape') {
       hideTip();
       return;
     }
-    if (!(e.key in moves)) return;
+    const target = rovingTarget(e.key, k, nodes.length);
+    if (target < 0) return;
     e.preventDefault();
-    select(Math.max(0, Math.min(nodes.length - 1, moves[e.key])), { focus: true, show: true });
+    select(target, { focus: true, show: true });
   }
 
   function showTip(k) {

@@ -1,7 +1,7 @@
 // Boots the page: loads the kernels, reads the state from the URL hash, and shows the mode
 // switcher with the current mode. The page is a client of the public `logitkit` API only.
 import { load } from 'logitkit';
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { MODES } from './modes.js';
 import { createStore } from './store.js';
 
@@ -27,7 +27,7 @@ try {
 function mountModes(lk, store) {
   const mounted = new Map();
   const buttons = MODES.map((mode, i) =>
-    h(
+    html(
       'button',
       {
         type: 'button',
@@ -58,7 +58,7 @@ function mountModes(lk, store) {
     panel.setAttribute('aria-labelledby', `tab-${mode.id}`);
     for (const [modeId, el] of mounted) el.hidden = modeId !== mode.id;
     if (!mounted.has(mode.id)) {
-      const el = h('div', { 'data-mode': mode.id });
+      const el = html('div', { 'data-mode': mode.id });
       panel.append(el);
       mounted.set(mode.id, el);
       mode.mount(el, { lk, store });

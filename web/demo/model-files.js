@@ -1,20 +1,20 @@
 // "Use your own model": a llama2.c checkpoint and its tokenizer.bin, from two file inputs or
 // dropped together on the zone. Files are read locally (File.arrayBuffer) and never uploaded.
-import { h, uid } from './dom.js';
+import { html, uid } from './dom.js';
 
 /** @param {{ onFiles: (files: { checkpoint: File, tokenizer: File }) => void }} options */
 export function modelFilePicker({ onFiles }) {
   const ckId = uid('model-checkpoint');
   const tokId = uid('model-tokenizer');
-  const message = h('p', { class: 'hint drop-msg', 'aria-live': 'polite' });
-  const checkpoint = h('input', { id: ckId, type: 'file', accept: '.bin', onchange: tryLoad });
-  const tokenizer = h('input', { id: tokId, type: 'file', accept: '.bin', onchange: tryLoad });
-  const zone = h(
+  const message = html('p', { class: 'hint drop-msg', 'aria-live': 'polite' });
+  const checkpoint = html('input', { id: ckId, type: 'file', accept: '.bin', onchange: tryLoad });
+  const tokenizer = html('input', { id: tokId, type: 'file', accept: '.bin', onchange: tryLoad });
+  const zone = html(
     'div',
     { class: 'drop-zone', ondragover, ondragleave: () => zone.classList.remove('is-over'), ondrop },
-    h('p', {}, 'Drop a checkpoint and its tokenizer.bin here, or choose them:'),
-    h('div', { class: 'file-row' }, h('label', { for: ckId }, 'Checkpoint'), checkpoint),
-    h('div', { class: 'file-row' }, h('label', { for: tokId }, 'Tokenizer'), tokenizer),
+    html('p', {}, 'Drop a checkpoint and its tokenizer.bin here, or choose them:'),
+    html('div', { class: 'file-row' }, html('label', { for: ckId }, 'Checkpoint'), checkpoint),
+    html('div', { class: 'file-row' }, html('label', { for: tokId }, 'Tokenizer'), tokenizer),
     message,
   );
 
@@ -45,10 +45,10 @@ export function modelFilePicker({ onFiles }) {
   }
 
   return {
-    element: h(
+    element: html(
       'div',
       { class: 'model-files' },
-      h(
+      html(
         'p',
         { class: 'hint' },
         'llama2.c’s float32 format, e.g. TinyStories stories15M.bin with the tokenizer.bin from the llama2.c repository. The files stay on this device.',

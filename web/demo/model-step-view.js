@@ -2,7 +2,7 @@
 // rawLogprob, and the distribution it was drawn from, before and after the filters (bar-chart.js;
 // the top tokens are the alternatives).
 import { barChart, logFloor } from './bar-chart.js';
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { formatLog, formatProb, showToken } from './format.js';
 
 /** Rows plus the remaining mass, as barChart takes them. */
@@ -12,11 +12,22 @@ function withOthers(rows, count) {
   return { rows, others: rest > 0 ? { count: rest, p: Math.max(0, 1 - shown) } : null };
 }
 
+/** The settings a step was drawn with, in words. */
+function settingsText({ temperature, topK, topP, minP, seed }) {
+  const filters = [
+    topK > 0 && `top-k ${topK}`,
+    topP < 1 && `top-p ${topP}`,
+    minP > 0 && `min-p ${minP}`,
+  ].filter(Boolean);
+  return `T = ${temperature}${temperature === 0 ? ' (greedy)' : ''}, ${filters.length ? filters.join(', ') : 'no filter'}, seed ${seed}`;
+}
+
 /**
- * @param step a worker 'token' message (see model-worker.js)
- * @param {{ index: number, temperature: number, logScale: boolean }} view
+ * @param step a worker 'token' message (see model-worker.js), with the `sampling` it was drawn with
+ * @param {{ index: number, logScale: boolean }} view
  */
-export function stepView(step, { index, temperature, logScale }) {
+export function stepView(step, { index, logScale }) {
+  const { temperature } = step.sampling;
   const before = withOthers(step.before, step.vocab);
   const after = withOthers(step.after, step.kept);
   const floor = logFloor([
@@ -25,44 +36,47 @@ export function stepView(step, { index, temperature, logScale }) {
     [before.others?.p ?? 1, after.others?.p ?? 1],
   ]);
   const p = Math.exp(step.logprob);
-  return h(
+  return html(
     'div',
     { class: 'step-view', 'data-step': index },
-    h(
+    html(
       'div',
       { class: 'draw-card' },
-      h('p', { class: 'draw-title' }, `Step ${index + 1}, position ${step.pos}`),
-      h(
+      html('p', { class: 'draw-title' }, `Step ${index + 1}, position ${step.pos}`),
+      html(
+        'p',
+        { class: 'hint step-settings', 'data-settings': '' },
+        `Drawn with ${settingsText(step.sampling)}.`,
+      ),
+      html(
         'p',
         { class: 'draw-token', 'data-token': step.token },
-        h('span', { class: 'tok' }, showToken(step.label)),
-        h('span', { class: 'hint' }, ` token ${step.token}`),
+        html('span', { class: 'tok' }, showToken(step.label)),
+        html('span', { class: 'hint' }, ` token ${step.token}`),
       ),
-      h(
+      html(
         'dl',
         { class: 'kv' },
-        h('dt', {}, 'p'),
-        h('dd', { 'data-p': p }, formatProb(p)),
-        h('dt', {}, 'logprob'),
-        h('dd', {}, formatLog(step.logprob)),
-        h(
-          'dt',
-          {
-            title:
-              'log-probability under softmax of the model’s logits at T = 1, before the filters',
-          },
-          'rawLogprob',
-        ),
-        h('dd', {}, formatLog(step.rawLogprob)),
-        h('dt', {}, 'kept'),
-        h(
+        html('dt', {}, 'p'),
+        html('dd', { 'data-p': p }, formatProb(p)),
+        html('dt', {}, 'logprob'),
+        html('dd', {}, formatLog(step.logprob)),
+        html('dt', {}, 'rawLogprob'),
+        html('dd', {}, formatLog(step.rawLogprob)),
+        html('dt', {}, 'kept'),
+        html(
           'dd',
           {},
           `${step.kept.toLocaleString('en')} of ${step.vocab.toLocaleString('en')} tokens`,
         ),
       ),
     ),
-    h(
+    html(
+      'p',
+      { class: 'hint draw-explain' },
+      'logprob: the log of the token’s probability in the distribution it was drawn from (after temperature and the filters). rawLogprob: its log-probability under the plain softmax of the model’s logits (T = 1, no filter), how likely the model itself found it.',
+    ),
+    html(
       'div',
       { class: 'charts' },
       barChart({

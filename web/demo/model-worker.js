@@ -8,7 +8,8 @@
 //               { type: 'sampling', sampling }  (applies from the next token on)
 //               { type: 'pace', delayMs }
 // Messages out: { type: 'ready', simd } | { type: 'loaded', name, config, bytes } | { type: 'prompt', tokens: [{ token, text }] }
-//               { type: 'token', ...step } | { type: 'state', running, stop } | { type: 'error', message, argument }
+//               { type: 'token', ...step, sampling } | { type: 'state', running, stop }
+//               { type: 'error', message, argument, file, fatal, kept (settings refused, generation goes on), stopped }
 import { Generation, loadModelRuntime } from '../../examples/model/index.js';
 import { DEFAULT_MODEL } from './model-default.js';
 import { tokenLabel } from './model-labels.js';
@@ -39,15 +40,23 @@ self.onmessage = ({ data }) => {
   queue = queue.then(() => (runtime ? handle(data) : undefined)).catch(reportError);
 };
 
-function reportError(error) {
-  running = false;
-  post({
+/** An 'error' message for the page; `kept`: the generation goes on with the previous settings. */
+function errorMessage(error, { kept = false, stopped = false } = {}) {
+  return {
     type: 'error',
     message: String(error?.message ?? error),
     argument: error?.argument ?? null,
     file: error?.file ?? null,
     fatal: runtime === null,
-  });
+    kept,
+    stopped,
+  };
+}
+
+function reportError(error) {
+  const stopped = running;
+  running = false;
+  post(errorMessage(error, { stopped }));
   postState();
 }
 
@@ -78,8 +87,8 @@ async function handle(msg) {
       stop();
       requireModel();
       generation = new Generation(model, logits, msg.prompt);
+      resetSampler(msg.sampling);
       sampling = msg.sampling;
-      resetSampler();
       delayMs = msg.delayMs;
       post({ type: 'prompt', tokens: promptTokens() });
       running = !msg.paused;
@@ -104,8 +113,17 @@ async function handle(msg) {
       stop();
       break;
     case 'sampling':
+      // An invalid setting keeps the sampler that runs (the generation never stops silently):
+      // the page shows the error under the control, saying the previous settings stay.
+      if (generation) {
+        try {
+          resetSampler(msg.sampling);
+        } catch (error) {
+          post(errorMessage(error, { kept: true }));
+          break;
+        }
+      }
       sampling = msg.sampling;
-      if (generation) resetSampler();
       break;
     case 'pace':
       delayMs = msg.delayMs;
@@ -121,11 +139,12 @@ function requireModel() {
 }
 
 /**
- * A sampler with the current settings. It replays the tokens so far into the new sampler's history
- * (for penalties); its seeded random stream starts again at the seed.
+ * A sampler with `settings`. It replays the tokens so far into the new sampler's history (for
+ * penalties); its seeded random stream starts again at the seed. Throws on a bad setting, before
+ * anything is replaced.
  */
-function resetSampler() {
-  const next = runtime.lk.createSampler({ ...sampling, topLogprobs: SHOWN }); // throws on a bad setting
+function resetSampler(settings) {
+  const next = runtime.lk.createSampler({ ...settings, topLogprobs: SHOWN });
   sampler?.dispose();
   sampler = next;
   if (generation && generation.tokens.length > generation.promptLength) {
@@ -179,6 +198,7 @@ function stepOnce() {
     before: rows(before.indices, before.logprobs),
     after: rows(top.indices, top.logprobs),
     tokensPerSecond: computed / (computeMs / 1000),
+    sampling, // the settings this token was drawn with: the page labels the step with them
   });
 }
 

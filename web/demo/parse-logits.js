@@ -16,7 +16,10 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const NEG_INF = /^-(?:inf|infinity|∞)$/i;
 const POS_INF = /^\+?(?:inf|infinity|∞)$/i;
 const FLOAT32_MAX = 3.4028234663852886e38;
-const TOKEN_HEADER = /^(?:token|tokens|label|text|word|name|id|token_id)$/i;
+// A token column or field: its text first; an id column only when there is no text column
+// (a CSV of id,token,logit labels tokens by their text).
+const TOKEN_HEADER = /^(?:token|tokens|label|text|word|name)$/i;
+const ID_HEADER = /^(?:id|token_id)$/i;
 const LOGIT_HEADER = /^(?:logit|logits|score|value|z)$/i;
 
 /**
@@ -76,7 +79,7 @@ function parseJson(text, format) {
     }
     return { error: jsonSyntaxError(text, /** @type {Error} */ (e)) };
   }
-  if (format === 'json-object') return fromObject(data);
+  if (format === 'json-object') return fromObject(objectEntries(text));
   if (!Array.isArray(data)) return { error: { message: 'Expected a JSON array or object.' } };
   if (data.length === 0) return { error: { message: 'The array is empty.' } };
   const labels = [];
@@ -93,18 +96,80 @@ function parseJson(text, format) {
   return { labels, logits, format };
 }
 
-function fromObject(data) {
-  const keys = Object.keys(data);
-  if (keys.length === 0) return { error: { message: 'The object is empty.' } };
+/**
+ * The members of the top-level JSON object in `text` (already known to be valid JSON), in source
+ * order and with duplicates kept: JSON.parse would merge duplicate keys and move integer-like keys
+ * ("12") ahead of the others. Returns [{ key, value, start, end }], start/end the key's offsets.
+ */
+function objectEntries(text) {
+  const entries = [];
+  let i = text.indexOf('{') + 1;
+  const skipSpace = () => {
+    while (/\s/.test(text[i] ?? '')) i++;
+  };
+  const stringEnd = (at) => {
+    let j = at + 1;
+    while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    return j + 1;
+  };
+  for (;;) {
+    skipSpace();
+    if (text[i] === '}') break;
+    const keyStart = i;
+    i = stringEnd(i);
+    const key = JSON.parse(text.slice(keyStart, i));
+    skipSpace();
+    i++; // ':'
+    skipSpace();
+    const valueStart = i;
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        i = stringEnd(i);
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) break;
+      i++;
+    }
+    entries.push({
+      key,
+      value: JSON.parse(text.slice(valueStart, i)),
+      start: keyStart,
+      end: valueStart,
+    });
+    if (text[i] === ',') i++;
+  }
+  return entries;
+}
+
+function fromObject(entries) {
+  if (entries.length === 0) return { error: { message: 'The object is empty.' } };
   const labels = [];
-  const logits = new Float32Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const read = jsonNumber(data[key]);
+  const logits = new Float32Array(entries.length);
+  const seen = new Map();
+  for (let i = 0; i < entries.length; i++) {
+    const { key, value, start } = entries[i];
+    if (seen.has(key)) {
+      return {
+        error: {
+          message: `Token ${JSON.stringify(key)} appears twice (entries ${seen.get(key) + 1} and ${i + 1}); each token has one logit.`,
+          index: i,
+          start,
+          end: start + JSON.stringify(key).length,
+        },
+      };
+    }
+    seen.set(key, i);
+    const read = jsonNumber(value);
     if ('problem' in read) {
       return {
         error: {
-          message: `Token ${JSON.stringify(key)} (entry ${i + 1}): its logit ${snippet(data[key])} ${read.problem}.`,
+          message: `Token ${JSON.stringify(key)} (entry ${i + 1}): its logit ${snippet(value)} ${read.problem}.`,
           index: i,
         },
       };
@@ -124,7 +189,8 @@ function readJsonEntry(entry, i) {
       : { label: String(entry[0]), value: read.value };
   }
   if (entry !== null && typeof entry === 'object') {
-    const tokenKey = Object.keys(entry).find((k) => TOKEN_HEADER.test(k));
+    const keys = Object.keys(entry);
+    const tokenKey = keys.find((k) => TOKEN_HEADER.test(k)) ?? keys.find((k) => ID_HEADER.test(k));
     const logitKey = Object.keys(entry).find((k) => LOGIT_HEADER.test(k));
     if (logitKey === undefined) return { problem: 'has no "logit" field' };
     const read = jsonNumber(entry[logitKey]);
@@ -277,7 +343,8 @@ function parsePairs(text, rows, header) {
   let logitCol = -1; // -1: the last field
   if (header) {
     const names = header.fields.map((f) => f.value.trim());
-    const t = names.findIndex((n) => TOKEN_HEADER.test(n));
+    const text = names.findIndex((n) => TOKEN_HEADER.test(n));
+    const t = text >= 0 ? text : names.findIndex((n) => ID_HEADER.test(n));
     const l = names.findIndex((n) => LOGIT_HEADER.test(n));
     if (l >= 0) logitCol = l;
     if (t >= 0) tokenCol = t;

@@ -1,12 +1,12 @@
 // The list of low-confidence spans (lowConfidenceSpans' output). Each span is a toggle button:
 // pressing it highlights the span in the heatmap (onSelect([tokenStart, tokenEnd]) or null).
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { formatProb, showToken } from './format.js';
 
 export function createSpanList({ onSelect }) {
-  const list = h('ol', { class: 'span-list' });
-  const note = h('p', { class: 'hint span-note' });
-  const element = h('div', { class: 'spans' }, note, list);
+  const list = html('ol', { class: 'span-list' });
+  const note = html('p', { class: 'hint span-note' });
+  const element = html('div', { class: 'spans' }, note, list);
   let pressed = null; // key of the highlighted span, kept across re-renders when it still exists
 
   /** @param {import('logitkit/logprobs').LowConfidenceSpan[]} spans @param {number} threshold */
@@ -25,7 +25,7 @@ export function createSpanList({ onSelect }) {
     );
     list.replaceChildren(
       ...ordered.map((span) => {
-        const button = h(
+        const button = html(
           'button',
           {
             type: 'button',
@@ -40,8 +40,8 @@ export function createSpanList({ onSelect }) {
               onSelect(pressed === null ? null : [span.tokenStart, span.tokenEnd]);
             },
           },
-          h('span', { class: 'tok' }, showToken(span.text)),
-          h(
+          html('span', { class: 'tok' }, showToken(span.text)),
+          html(
             'span',
             { class: 'span-stats' },
             `min p ${span.minProbability === null ? 'below the top N' : formatProb(span.minProbability)}`,
@@ -49,7 +49,7 @@ export function createSpanList({ onSelect }) {
             ` · token${span.tokenEnd - span.tokenStart > 1 ? `s ${span.tokenStart}–${span.tokenEnd - 1}` : ` ${span.tokenStart}`}`,
           ),
         );
-        return h('li', {}, button);
+        return html('li', {}, button);
       }),
     );
   }

@@ -1,6 +1,8 @@
-// The page state and its URL-hash form. Everything a view needs lives here, so a URL shares it.
-// Hash: #mode=paste&T=0.5&k=2&p=0.9&minp=0&seed=42&log=1&bias=[["Rome","2"]]&in=<text> ; keys at
-// their default are left out. Long inputs are stored deflate-compressed as `inz` (base64url).
+// The page state and its URL-hash form. The address bar holds the settings only:
+// #mode=paste&T=0.5&k=2&p=0.9&minp=0&seed=42&log=1&bias=[["Rome","2"]] (keys at their default are
+// left out). Pasted data (logits, an API response, possibly sensitive) stays out of the URL and so
+// out of the browser's history, unless the user asks for a share link (encodeState with
+// withData): then it is added as in=<text>, deflate-compressed as `inz` (base64url) when long.
 // The "API response" mode adds: api=<response text> (apiz compressed), th=<low-confidence
 // threshold>, ch=<the provider's choice index>, seq=refusal|prompt (which token sequence).
 import API_EXAMPLE from './examples/openai-chat.json?raw';
@@ -52,8 +54,12 @@ const TEXTS = [
 ];
 const COMPRESS_OVER = 1500; // characters of input
 
-/** @returns {Promise<string>} the hash (without '#') for a state. */
-export async function encodeState(state) {
+/**
+ * @param {{ withData?: string[] }} [options] withData: the pasted texts to include, by state
+ *   field ('input', 'apiInput'), for a share link; none by default.
+ * @returns {Promise<string>} the hash (without '#') for a state.
+ */
+export async function encodeState(state, { withData = [] } = {}) {
   const q = new URLSearchParams();
   if (state.mode !== DEFAULTS.mode) q.set('mode', state.mode);
   for (const [name, key] of Object.entries(NUMERIC)) {
@@ -63,7 +69,7 @@ export async function encodeState(state) {
   if (state.bias.length > 0)
     q.set('bias', JSON.stringify(state.bias.map((r) => [r.token, r.bias])));
   if (state.sequence !== DEFAULTS.sequence) q.set('seq', state.sequence);
-  for (const [name, plain, packedKey] of TEXTS) {
+  for (const [name, plain, packedKey] of TEXTS.filter(([field]) => withData.includes(field))) {
     if (state[name] === DEFAULTS[name]) continue;
     const packed = state[name].length > COMPRESS_OVER ? await deflate(state[name]) : null;
     if (packed !== null) q.set(packedKey, packed);

@@ -1,6 +1,6 @@
 // The seed article's temperature table for the current input: token, logit, exp(z) and the
 // probability at T = 0.5, 1 and 2 (lk.softmax over all tokens; only the top rows are listed).
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { formatExp, formatProb, showToken, clip } from './format.js';
 
 export const TABLE_ROWS = 12;
@@ -15,14 +15,14 @@ export function temperatureTable(lk, { labels, logits }, currentT, biased = fals
   const top = lk.topK(logits, TABLE_ROWS);
   const probs = temperatures.map((temperature) => lk.softmax(logits, { temperature }));
   const cls = (t) => (t === currentT ? 'num is-current' : 'num');
-  const head = h(
+  const head = html(
     'tr',
     {},
-    h('th', { scope: 'col' }, 'Token'),
-    h('th', { scope: 'col', class: 'num' }, 'Logit z'),
-    h('th', { scope: 'col', class: 'num' }, 'exp(z)'),
+    html('th', { scope: 'col' }, 'Token'),
+    html('th', { scope: 'col', class: 'num' }, 'Logit z'),
+    html('th', { scope: 'col', class: 'num' }, 'exp(z)'),
     temperatures.map((t) =>
-      h(
+      html(
         'th',
         { scope: 'col', class: cls(t) },
         `p at T = ${t}`,
@@ -31,24 +31,24 @@ export function temperatureTable(lk, { labels, logits }, currentT, biased = fals
     ),
   );
   const body = Array.from(top.indices, (index, row) =>
-    h(
+    html(
       'tr',
       { 'data-index': index },
-      h(
+      html(
         'th',
         { scope: 'row', class: 'tok', title: labels[index] },
         clip(showToken(labels[index]), 24),
       ),
-      h('td', { class: 'num' }, formatLogit(top.values[row])),
-      h('td', { class: 'num' }, formatExp(top.values[row])),
-      probs.map((p, k) => h('td', { class: cls(temperatures[k]) }, formatProb(p[index]))),
+      html('td', { class: 'num' }, formatLogit(top.values[row])),
+      html('td', { class: 'num' }, formatExp(top.values[row])),
+      probs.map((p, k) => html('td', { class: cls(temperatures[k]) }, formatProb(p[index]))),
     ),
   );
   const rest = logits.length - top.indices.length;
-  return h(
+  return html(
     'table',
     { class: 'temp-table' },
-    h(
+    html(
       'caption',
       {},
       'Temperature rescales the logits before softmax: p = exp(z / T) / Σ exp(z / T).',
@@ -57,8 +57,8 @@ export function temperatureTable(lk, { labels, logits }, currentT, biased = fals
         : '',
       biased ? ' The logits as pasted, without the logit bias.' : '',
     ),
-    h('thead', {}, head),
-    h('tbody', {}, body),
+    html('thead', {}, head),
+    html('tbody', {}, body),
   );
 }
 

@@ -2,7 +2,7 @@
 // the provider's top alternatives. Unknown values are said in words, never shown as NaN: the
 // below-top-N sentinel (OpenAI's −9999) is "below the top N", a missing logprob is "not sent".
 import { entropyEstimate, margin } from 'logitkit/logprobs';
-import { h } from './dom.js';
+import { html } from './dom.js';
 import { formatLog, formatProb, showToken } from './format.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -18,11 +18,11 @@ export function tooltipContent(tokens, cell, cellText, joint) {
   const parts = [];
   if (count > 1) {
     parts.push(
-      h(
+      html(
         'p',
         { class: 'tip-joint' },
         `${count} byte-level tokens make up `,
-        h('span', { class: 'tok' }, showToken(cellText)),
+        html('span', { class: 'tok' }, showToken(cellText)),
         joint.p === null ? '.' : `; together p = ${formatProb(joint.p)}.`,
       ),
     );
@@ -40,41 +40,41 @@ function tokenDetails(token, index) {
   const rank = alternatives.findIndex((a) => a.token === token.token && sameBytes(a, token));
   const m = margin(token);
   const entropy = entropyEstimate(token);
-  return h(
+  return html(
     'section',
     { class: 'tip-token', 'data-token-index': index },
-    h(
+    html(
       'p',
       { class: 'tip-head' },
-      h('span', { class: 'tok' }, showToken(token.token)),
-      h('span', { class: 'hint' }, ` token ${index}`),
+      html('span', { class: 'tok' }, showToken(token.token)),
+      html('span', { class: 'hint' }, ` token ${index}`),
       escapedBytes(token),
     ),
-    h(
+    html(
       'dl',
       { class: 'kv' },
-      h('dt', {}, 'p'),
-      h('dd', { 'data-p': '' }, probabilityText(token)),
-      h('dt', {}, 'logprob'),
-      h('dd', {}, logprobText(token)),
+      html('dt', {}, 'p'),
+      html('dd', { 'data-p': '' }, probabilityText(token)),
+      html('dt', {}, 'logprob'),
+      html('dd', {}, logprobText(token)),
       rank >= 0 && token.logprob !== null
-        ? [h('dt', {}, 'rank'), h('dd', {}, `${rank + 1} of ${alternatives.length} listed`)]
+        ? [html('dt', {}, 'rank'), html('dd', {}, `${rank + 1} of ${alternatives.length} listed`)]
         : null,
       m === null
         ? null
         : [
-            h('dt', { title: 'p of the most likely known token minus the second' }, 'margin'),
-            h('dd', {}, formatProb(m)),
+            html('dt', { title: 'p of the most likely known token minus the second' }, 'margin'),
+            html('dd', {}, formatProb(m)),
           ],
       entropy === null
         ? null
         : [
-            h(
+            html(
               'dt',
               { title: 'entropy at this position, bounded from the listed alternatives (nats)' },
               'entropy',
             ),
-            h(
+            html(
               'dd',
               {},
               entropy.upper - entropy.lower < 5e-5
@@ -84,53 +84,53 @@ function tokenDetails(token, index) {
           ],
     ),
     token.belowTopN
-      ? h(
+      ? html(
           'p',
           { class: 'tip-note' },
           'The API sent −9999 here: the token was not in its top N, so its probability is unknown but very small.',
         )
       : null,
     !token.belowTopN && token.logprob === null
-      ? h('p', { class: 'tip-note' }, 'The API sent no logprob for this token.')
+      ? html('p', { class: 'tip-note' }, 'The API sent no logprob for this token.')
       : null,
     alternatives.length === 0
-      ? h('p', { class: 'hint' }, 'The response lists no alternatives here.')
-      : h(
+      ? html('p', { class: 'hint' }, 'The response lists no alternatives here.')
+      : html(
           'table',
           { class: 'tip-alts' },
-          h('caption', {}, `Top ${alternatives.length} alternatives`),
-          h(
+          html('caption', {}, `Top ${alternatives.length} alternatives`),
+          html(
             'thead',
             {},
-            h(
+            html(
               'tr',
               {},
-              h('th', { scope: 'col' }, 'Token'),
-              h('th', { scope: 'col', class: 'num' }, 'p'),
-              h('th', { scope: 'col', class: 'num' }, 'logprob'),
+              html('th', { scope: 'col' }, 'Token'),
+              html('th', { scope: 'col', class: 'num' }, 'p'),
+              html('th', { scope: 'col', class: 'num' }, 'logprob'),
             ),
           ),
-          h(
+          html(
             'tbody',
             {},
             alternatives.map((alt, k) =>
-              h(
+              html(
                 'tr',
                 { class: k === rank ? 'is-chosen' : null },
-                h(
+                html(
                   'td',
                   {},
-                  h('span', { class: 'tok' }, showToken(alt.token)),
-                  k === rank ? h('span', { class: 'chosen-mark' }, ' chosen') : null,
+                  html('span', { class: 'tok' }, showToken(alt.token)),
+                  k === rank ? html('span', { class: 'chosen-mark' }, ' chosen') : null,
                 ),
-                h('td', { class: 'num' }, probabilityText(alt)),
-                h('td', { class: 'num' }, logprobText(alt)),
+                html('td', { class: 'num' }, probabilityText(alt)),
+                html('td', { class: 'num' }, logprobText(alt)),
               ),
             ),
           ),
         ),
     rank < 0 && alternatives.length > 0
-      ? h('p', { class: 'hint' }, 'The chosen token is not among the listed alternatives.')
+      ? html('p', { class: 'hint' }, 'The chosen token is not among the listed alternatives.')
       : null,
   );
 }
@@ -160,7 +160,7 @@ function escapedBytes(token) {
     strictUtf8.decode(Uint8Array.from(token.bytes));
     return null;
   } catch {
-    return h(
+    return html(
       'span',
       { class: 'hint' },
       ` bytes ${token.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,

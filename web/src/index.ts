@@ -4,6 +4,12 @@
  */
 export { load, simdSupported, type LoadOptions } from './load.js';
 export {
+  instantiateBuild,
+  type WasmBuild,
+  type EmscriptenFactory,
+  type EmscriptenModuleArg,
+} from './wasm-build.js';
+export {
   Logitkit,
   type SoftmaxOptions,
   type TemperatureOptions,

@@ -1,28 +1,8 @@
-// Headless Chromium (the Debian package, driven by playwright-core; never a downloaded browser)
-// and a probe that opens a page and reads the JSON the examples write to <body data-result>.
-import { existsSync } from 'node:fs';
+// Headless Chromium (the Debian package, through tests/browser/browser.mjs) and a probe that opens a page and reads the JSON the examples write to <body data-result>.
+import { launchBrowser } from '../../browser/browser.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Launches Chromium, or throws an error that says how to install it. */
-export async function launchChromium() {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the consumer test needs Chromium at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root ` +
-        '(or `sudo apt-get install -y chromium`); playwright-core must not download a browser',
-    );
-  }
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}
+/** Launches Debian's Chromium (tests/browser/browser.mjs), or throws an error that says how to install it. */
+export const launchChromium = launchBrowser;
 
 /**
  * Opens `url` in a new page and records what went wrong on the way: uncaught errors, console

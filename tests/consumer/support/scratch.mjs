@@ -3,7 +3,7 @@
 import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ROOT } from './pack.mjs';
+import { pack, ROOT } from './pack.mjs';
 import { npm } from './run.mjs';
 
 /** Creates an empty scratch directory named after `label`. Remove it with removeScratch(). */
@@ -65,4 +65,19 @@ function tryReadManifest(dir) {
   } catch {
     return {};
   }
+}
+
+/**
+ * A scratch project with the packed package: packs the checkout into a new scratch directory
+ * labelled `label`, copies `fixture` to its app/ folder, lets `prepare(app)` add files, and
+ * installs the tarball with `devDependencies`. Returns { scratch, app } (removeScratch(scratch)).
+ */
+export async function scratchApp(label, fixture, devDependencies, prepare = () => {}) {
+  const scratch = makeScratch(label);
+  const { tarball } = await pack(scratch);
+  const app = join(scratch, 'app');
+  cpSync(fixture, app, { recursive: true });
+  await prepare(app);
+  await installWithTarball(app, tarball, devDependencies);
+  return { scratch, app };
 }
