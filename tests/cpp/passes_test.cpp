@@ -220,7 +220,10 @@ TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within f
     std::vector<uint64_t> keys(n), samples(logitkit::kMaxMassSamples);
     std::vector<float> weights(n);
     const logitkit::MassScratch scratch{keys.data(), weights.data(), samples.data()};
-    for (auto [low, high] : {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+    for (const std::pair<float, float>& bracket :
+         {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+      // Named copies, not structured bindings: clang 14 cannot capture those in INFO's lambda.
+      const float low = bracket.first, high = bracket.second;
       const logitkit::BracketScan scan =
           logitkit::scan_bracket(z.data(), w.data(), n, low, high, scratch);
       size_t above = 0;
