@@ -66,7 +66,7 @@ test('the tarball holds only the built package, and prints its sizes', (t) => {
 });
 
 // The grammar engine is a second module, loaded on first grammar use: the budget is the kernels'.
-test('each kernel .wasm is at most 120 KiB (the spec budget)', () => {
+test('each kernel .wasm is at most 120 KiB (the size budget)', () => {
   const kernels = report.files.filter(
     (file) => file.path.endsWith('.wasm') && !file.path.includes('logitkit-grammar-'),
   );
