@@ -1,8 +1,9 @@
-// libFuzzer harness for the sampler chain: random logits, options, stage order, bias, lists and
-// history. Invariants, on every input:
+// libFuzzer harness for the sampler chain: random logits, options, stage order, bias, lists, a
+// grammar's token bitmask and history. Invariants, on every input:
 // - an invalid row, a bias or list token outside the vocabulary, or bans that leave nothing are
 //   reported as such; anything else succeeds;
-// - the token is in [0, n) with a finite (patched) logit; logprob and rawLogprob are finite and
+// - the token is in [0, n) with a finite (patched) logit, and the grammar's mask allows it; logprob
+// and rawLogprob are finite and
 //   <= 0; 1 <= rank <= kept; the top list is sorted and <= 0;
 // - the caller's logits are unchanged afterwards;
 // - a clone draws what the original draws, and reset() repeats the stream.
@@ -102,6 +103,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
               .ok(),
           "breakers");
   }
+  // A grammar's token bitmask: dense, sparse or random words, possibly shorter than the row.
+  std::vector<uint32_t> mask;
+  if (in.u8() < 64) {
+    const size_t words = (n + 31) / 32 - (in.u8() < 32 ? (n + 31) / 64 : 0);
+    const uint8_t kind = in.u8() % 3;
+    for (size_t w = 0; w < words; ++w)
+      mask.push_back(kind == 0 ? ~(1u << (w % 32)) : kind == 1 ? (1u << (in.u8() % 32)) : in.u32());
+    check(sampler
+              .set_list(logitkit::Stage::kGrammar,
+                        {reinterpret_cast<const int32_t*>(mask.data()), nullptr, nullptr,
+                         static_cast<uint32_t>(mask.size())})
+              .ok(),
+          "grammar mask");
+  }
+  const auto grammar_allows = [&](int32_t t) {
+    const size_t id = static_cast<size_t>(t);
+    return mask.empty() || ((id >> 5) < mask.size() && ((mask[id >> 5] >> (id & 31)) & 1u) != 0);
+  };
   for (int h = in.u8() % 40; h > 0; --h)
     check(sampler.accept(token(in.u8()) % static_cast<int32_t>(n)).ok(), "accept");
 
@@ -131,6 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   check(r.token >= 0 && static_cast<size_t>(r.token) < n, "token in range");
+  check(grammar_allows(r.token), "the grammar mask allows the token");
   check(std::isfinite(r.logprob) && r.logprob <= 1e-6, "logprob finite and <= 0");
   check(std::isfinite(r.raw_logprob) && r.raw_logprob <= 1e-6, "rawLogprob finite and <= 0");
   check(r.kept >= 1 && r.rank >= 1 && r.rank <= r.kept, "1 <= rank <= kept");

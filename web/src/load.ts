@@ -8,11 +8,7 @@ import {
 
 export { simdSupported } from './wasm-build.js';
 
-/**
- * Options of `load()`. All are optional: `await load()` picks the build and finds the .wasm files
- * itself. The kernels' options are `instantiateBuild()`'s; the grammar engine's module is loaded on
- * first grammar use, from `grammarWasmUrl` / `grammarWasmBinary` when given.
- */
+/** Options of `load()`: the kernels' build (see `BuildLoadOptions`) and where the grammar engine's module comes from. */
 export interface LoadOptions extends BuildLoadOptions {
   /** Where to fetch the grammar engine's .wasm (loaded on first grammar use). Default: beside this module. */
   grammarWasmUrl?: string | URL;

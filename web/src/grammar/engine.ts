@@ -1,4 +1,5 @@
 import { LogitkitGrammarError, LogitkitStateError } from '../errors.js';
+import { instantiateBuild, type LoadOptions, type WasmBuild } from '../wasm-build.js';
 import type { GrammarModuleFactory, RawGrammarModule } from './raw.js';
 
 /** Where the grammar module comes from (the `grammar*` options of `load()`). */
@@ -59,46 +60,32 @@ export class GrammarEngine {
   }
 }
 
-/** Loads the grammar module (logitkit-grammar-*.wasm) beside this file, or as the options say. */
-export async function loadGrammarEngine(options: GrammarLoadOptions): Promise<GrammarEngine> {
-  const factory: GrammarModuleFactory = options.simd
-    ? (await import('../wasm/logitkit-grammar-simd.mjs')).default
-    : (await import('../wasm/logitkit-grammar-baseline.mjs')).default;
-  const defaultUrl = options.simd
-    ? new URL('../wasm/logitkit-grammar-simd.wasm', import.meta.url)
-    : new URL('../wasm/logitkit-grammar-baseline.wasm', import.meta.url);
-  const url =
-    options.grammarWasmUrl === undefined
-      ? defaultUrl
-      : new URL(String(options.grammarWasmUrl), defaultUrl);
-  let wasmBinary = options.grammarWasmBinary;
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (
-    wasmBinary === undefined &&
-    url.protocol === 'file:' &&
-    typeof p?.versions?.node === 'string'
-  ) {
-    const specifier = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as {
-      readFile(path: URL): Promise<Uint8Array>;
-    };
-    wasmBinary = await fs.readFile(url);
-  }
-  try {
-    const quiet = { print: () => {}, printErr: () => {} };
-    const module = await factory(
-      wasmBinary !== undefined
-        ? { ...quiet, wasmBinary }
-        : { ...quiet, locateFile: () => url.href },
-    );
-    return new GrammarEngine(module);
-  } catch (cause) {
-    throw new LogitkitStateError(
-      `cannot instantiate the grammar WebAssembly module from ${url.href}: ${String(cause)}. ` +
-        'Check that this URL serves the .wasm file itself, or pass load({ grammarWasmUrl | grammarWasmBinary }).',
-      { cause },
-    );
-  }
+/** The grammar module's build: the glue and .wasm of both flavours, beside the kernels in dist/wasm/. */
+const GRAMMAR_BUILD: WasmBuild<RawGrammarModule> = {
+  // Literal specifiers and URLs, so bundlers see and copy every file.
+  glue: async (simd) =>
+    (simd
+      ? (await import('../wasm/logitkit-grammar-simd.mjs')).default
+      : (await import('../wasm/logitkit-grammar-baseline.mjs')).default) as GrammarModuleFactory,
+  defaultWasmUrl: (simd) =>
+    simd
+      ? new URL('../wasm/logitkit-grammar-simd.wasm', import.meta.url)
+      : new URL('../wasm/logitkit-grammar-baseline.wasm', import.meta.url),
+};
+
+/**
+ * Loads the grammar module (logitkit-grammar-*.wasm) beside this file, or as the options say, with
+ * `load()`'s rules (instantiateBuild); `caller` names the public function in errors.
+ */
+export async function loadGrammarEngine(
+  options: GrammarLoadOptions,
+  caller = 'load grammar engine',
+): Promise<GrammarEngine> {
+  const build: LoadOptions = { simd: options.simd };
+  if (options.grammarWasmUrl !== undefined) build.wasmUrl = options.grammarWasmUrl;
+  if (options.grammarWasmBinary !== undefined) build.wasmBinary = options.grammarWasmBinary;
+  const { module } = await instantiateBuild(GRAMMAR_BUILD, build, caller);
+  return new GrammarEngine(module);
 }
 
 /** A wasm object owned by a JS wrapper: freed by dispose(), warned about when collected undisposed. */

@@ -1,3 +1,4 @@
+import type { EmscriptenFactory } from '../wasm-build.js';
 /**
  * The shape of the grammar module's embind bindings (cpp/bindings/grammar_bindings.cpp). Handles
  * are wasm addresses (0 on failure, with the failure readable through `_lastError*`).
@@ -87,9 +88,4 @@ export interface RawGrammarModule {
 }
 
 /** The factory the grammar module's MODULARIZE build exports. */
-export type GrammarModuleFactory = (overrides: {
-  wasmBinary?: ArrayBuffer | Uint8Array;
-  locateFile?: (path: string, prefix: string) => string;
-  print?: (text: string) => void;
-  printErr?: (text: string) => void;
-}) => Promise<RawGrammarModule>;
+export type GrammarModuleFactory = EmscriptenFactory<RawGrammarModule>;
