@@ -16,6 +16,9 @@ export function startModelWorker(onMessage) {
   };
   return {
     loadDefault: () => worker.postMessage({ type: 'load', source: 'default' }),
+    /** A transformers.js model: `modelId` null for the bundled ONNX export; `base` the page's URL. */
+    loadTransformers: (modelId, base) =>
+      worker.postMessage({ type: 'load', source: 'transformers', modelId, base }),
     /** @param {{ checkpoint: ArrayBuffer, tokenizer: ArrayBuffer, name: string }} files */
     loadFiles: ({ checkpoint, tokenizer, name }) =>
       worker.postMessage({ type: 'load', source: 'files', checkpoint, tokenizer, name }, [
