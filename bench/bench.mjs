@@ -1,7 +1,7 @@
 // `npm run bench`: logitkit (SIMD and baseline in this process, native in a subprocess) side by
 // side with @tensorflow/tfjs-backend-wasm, @huggingface/transformers and plain JS, in one Node
 // process, at LLM vocabulary sizes, on random and peaked logits. Prints µs per call, ns per
-// element, ratios, and the SPEC.md performance targets as MET / NOT MET.
+// element, ratios, and the performance targets (targets.mjs) as MET / NOT MET.
 // A benchmark, not a test: the machine may be shared and noisy, so compare ratios from one run.
 //
 //   node bench/bench.mjs [--sizes=32000,128256] [--json=results.json] [--no-logprobs]
@@ -86,7 +86,7 @@ async function main() {
   const errors = renderErrors(configs);
   if (errors) console.log(`\n${errors}`);
   console.log(
-    '\nSPEC.md performance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:',
+    '\nPerformance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:',
   );
   console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
   if (args.json)

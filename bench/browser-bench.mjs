@@ -1,7 +1,7 @@
 // `npm run bench:browser`: the benchmark's comparisons in headless Chromium. Serves
 // bench/browser/ (the page), dist/ (the built package) and tfjs's dist folders from node_modules
 // on localhost, drives the page with playwright-core, runs the native benchmark in a subprocess
-// for the same configurations, and prints the same tables and SPEC summary as bench.mjs.
+// for the same configurations, and prints the same tables and targets summary as bench.mjs.
 // Needs a built dist/ (bash scripts/build.sh) and /usr/bin/chromium (scripts/setup.sh installs it).
 //
 //   node bench/browser-bench.mjs [--sizes=128256,262144] [--json=results.json]
@@ -100,7 +100,7 @@ async function main() {
     const errors = renderErrors(configs);
     if (errors) console.log(`\n${errors}`);
     console.log(
-      '\nSPEC.md performance targets, here in Chromium (the SPEC states them for Node), at V = 128256 and 262144:',
+      '\nPerformance targets, here in Chromium (they are set for Node), at V = 128256 and 262144:',
     );
     console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
     if (args.json) {

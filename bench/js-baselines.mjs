@@ -1,6 +1,6 @@
 // Plain-JS competitors: what an app writes without logitkit. Runs in browsers and Node.
-// softmax/logSoftmax are tuned Float32Array loops (the SPEC's "plain Float32Array JS loop");
-// topK and sampleTopP are the usual sort-based code (the SPEC's "softmax + sort + cumulative cut").
+// softmax/logSoftmax are tuned Float32Array loops (the targets' "plain Float32Array JS loop");
+// topK and sampleTopP are the usual sort-based code (the targets' "softmax + sort + cumulative cut").
 
 /** Stable softmax of z into out (a Float32Array of the same length); returns out. */
 export function softmax(z, out) {

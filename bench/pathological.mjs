@@ -1,6 +1,5 @@
-// Worst cases must not fall off a cliff (SPEC.md performance section, issues 3 and 9): the
-// pathological inputs a model or an API can produce, timed against the ordinary random input at
-// the same V. A benchmark, not a test: it prints times and ratios. `node bench/pathological.mjs`.
+// Worst cases must not fall off a cliff (issues 3 and 9): the pathological inputs a model or an
+// API can produce, timed against the ordinary random input at the same V. A benchmark, not a test: it prints times and ratios. `node bench/pathological.mjs`.
 import { load } from '../dist/index.js';
 import { makeLogits } from './inputs.mjs';
 import { measure } from './timing.mjs';

@@ -1,8 +1,8 @@
-// Text output of the benchmarks: one table per operation and the SPEC targets summary. Pure
+// Text output of the benchmarks: one table per operation and the performance targets summary. Pure
 // formatting (returns strings); used by bench.mjs (Node) and browser-bench.mjs (Chromium results).
 
 // Per operation, the columns after logitkit SIMD: [implementation key, its operation, title].
-// logSoftmax is also compared with tf.softmax because that is the SPEC's yardstick.
+// logSoftmax is also compared with tf.softmax because that is the targets' yardstick.
 const OP_TABLES = [
   {
     op: 'softmax',
@@ -119,7 +119,7 @@ export function renderErrors(configs) {
     .join('\n');
 }
 
-/** The SPEC targets summary (rows from targets.mjs evaluateTargets). */
+/** The performance targets summary (rows from targets.mjs evaluateTargets). */
 export function renderSummary(rows) {
   const table = rows.map((r) => [
     r.target,
@@ -127,5 +127,5 @@ export function renderSummary(rows) {
     r.measured,
     r.status === 'NOT MET' ? `NOT MET (${r.short.toFixed(2)}x short)` : r.status,
   ]);
-  return renderTable(['SPEC target', 'at', 'measured (worst decides)', 'status'], table);
+  return renderTable(['target', 'at', 'measured (worst decides)', 'status'], table);
 }

@@ -1,5 +1,5 @@
-// The performance targets of SPEC.md ("Performance targets"), checked against one run's numbers.
-// Ratios come from measurements taken in the same run, as the SPEC asks. Runs in browsers and Node.
+// The project's performance targets, checked against one run's numbers. Ratios come from
+// measurements taken in the same run, never across runs. Runs in browsers and Node.
 
 export const TARGET_SIZES = [128256, 262144];
 

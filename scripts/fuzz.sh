@@ -10,7 +10,7 @@ seconds="${FUZZ_SECONDS:-20}"
 if [ ! -f build/fuzz/CMakeCache.txt ]; then
   cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DLOGITKIT_FUZZ=ON >/dev/null
 fi
-harnesses=(fuzz_kernels fuzz_sampler)
+harnesses=(fuzz_kernels fuzz_sampler fuzz_grammar fuzz_grammar_frontend)
 cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target "${harnesses[@]}"
 for harness in "${harnesses[@]}"; do
   mkdir -p "build/fuzz/corpus/$harness" "tests/fuzz/corpus/$harness"

@@ -14,7 +14,8 @@ bash scripts/build-native.sh
 ctest --test-dir build/native --output-on-failure
 
 echo "== doctest, compiled to wasm (SIMD and baseline), run under Node"
-cmake --build build/wasm -j "$jobs" --target logitkit_tests_wasm_simd logitkit_tests_wasm_baseline logitkit_model_tests_wasm
+cmake --build build/wasm -j "$jobs" --target logitkit_tests_wasm_simd logitkit_tests_wasm_baseline logitkit_model_tests_wasm \
+  logitkit_grammar_tests_wasm
 ctest --test-dir build/wasm --output-on-failure
 
 echo "== libFuzzer harnesses under ASan/UBSan, ${FUZZ_SECONDS:-20}s each, from the committed corpus"
@@ -22,6 +23,9 @@ bash scripts/fuzz.sh
 
 echo "== JS API tests (node:test)"
 node --test tests/js/
+
+echo "== grammar front ends and the reference GBNF recognizer (node:test)"
+node --test tests/grammar/
 
 echo "== consumer tests: the packed tarball in fresh Node, TypeScript and Vite projects"
 node --test tests/consumer/

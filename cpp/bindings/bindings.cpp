@@ -1,12 +1,16 @@
-// embind declarations, and nothing else: thin entry points over raw wasm addresses.
+// embind declarations of the kernel module, and nothing else: thin entry points over raw wasm
+// addresses (the model module, cpp/model/bindings.cpp, adds its own beside these).
 //
 // The JavaScript wrapper (web/src) owns memory and errors: it places logits in wasm memory,
 // passes their address as a number, and turns the returned status into a typed error.
 // Every function returning `double` returns a packed Status: code * 2^32 + index (0 means ok).
+// The rows of the cross-language tables (sampler_tables.h, status.h, dtype.h) are exported too,
+// so tests/js/tables.test.mjs can compare them with the wrapper's descriptors.
 #include <emscripten/bind.h>
 
 #include <cstdint>
 
+#include "logitkit/buffer.h"
 #include "logitkit/dtype.h"
 #include "logitkit/kernels.h"
 #include "logitkit/sampler.h"
@@ -15,8 +19,10 @@ namespace {
 
 using logitkit::Status;
 
+constexpr double kStatusRadix = 4294967296.0;  // 2^32: code * 2^32 + index
+
 double packed(Status s) {
-  return static_cast<double>(static_cast<int32_t>(s.code)) * 4294967296.0 + s.index;
+  return static_cast<double>(static_cast<int32_t>(s.code)) * kStatusRadix + s.index;
 }
 
 template <typename T>
@@ -57,76 +63,30 @@ void sampler_destroy(uintptr_t sampler) {
   delete at<logitkit::Sampler>(sampler);
 }
 
-// The parameters as doubles, in the slot order of web/src/sampling-options.ts (PARAM_SLOTS), and
-// the stage order as bytes (Stage values).
-enum Slot {
-  kTemperature,
-  kDynatempRange,
-  kDynatempExponent,
-  kTopK,
-  kTopP,
-  kMinP,
-  kTypicalP,
-  kEpsilon,
-  kEta,
-  kTopNSigma,
-  kXtcProbability,
-  kXtcThreshold,
-  kMirostat,
-  kMirostatTau,
-  kMirostatEta,
-  kMirostatM,
-  kMinKeep,
-  kRepetition,
-  kPresence,
-  kFrequency,
-  kPenaltyLastN,
-  kNoRepeatNgram,
-  kDryMultiplier,
-  kDryBase,
-  kDryAllowedLength,
-  kDryPenaltyLastN,
-  kNSamples,
-  kLogprobsRaw,
-  kSeedLow,
-  kSeedHigh,
-  kSlotCount
-};
+// One parameter from its wire slots (LOGITKIT_SAMPLING_PARAMS: a double each, uint64_t two).
+template <typename T>
+void read_slot(const double*& slot, T* field) {
+  *field = static_cast<T>(*slot++);
+}
+void read_slot(const double*& slot, bool* field) {
+  *field = *slot++ != 0;
+}
+void read_slot(const double*& slot, uint64_t* field) {
+  *field = static_cast<uint64_t>(slot[0]) | (static_cast<uint64_t>(slot[1]) << 32);
+  slot += 2;
+}
 
+// The parameters as slots in the order of LOGITKIT_SAMPLING_PARAMS, and the stage order as bytes
+// (Stage values).
 double sampler_configure(uintptr_t sampler, uintptr_t slots, uintptr_t order,
                          uint32_t order_length) {
-  const double* v = at<const double>(slots);
+  const double* slot = at<const double>(slots);
   logitkit::SamplingParams p;
-  p.temperature = v[kTemperature];
-  p.dynatemp_range = v[kDynatempRange];
-  p.dynatemp_exponent = v[kDynatempExponent];
-  p.top_k = static_cast<int32_t>(v[kTopK]);
-  p.top_p = v[kTopP];
-  p.min_p = v[kMinP];
-  p.typical_p = v[kTypicalP];
-  p.epsilon_cutoff = v[kEpsilon];
-  p.eta_cutoff = v[kEta];
-  p.top_n_sigma = v[kTopNSigma];
-  p.xtc_probability = v[kXtcProbability];
-  p.xtc_threshold = v[kXtcThreshold];
-  p.mirostat = static_cast<int32_t>(v[kMirostat]);
-  p.mirostat_tau = v[kMirostatTau];
-  p.mirostat_eta = v[kMirostatEta];
-  p.mirostat_m = static_cast<int32_t>(v[kMirostatM]);
-  p.min_tokens_to_keep = static_cast<int32_t>(v[kMinKeep]);
-  p.repetition_penalty = v[kRepetition];
-  p.presence_penalty = v[kPresence];
-  p.frequency_penalty = v[kFrequency];
-  p.penalty_last_n = static_cast<int32_t>(v[kPenaltyLastN]);
-  p.no_repeat_ngram_size = static_cast<int32_t>(v[kNoRepeatNgram]);
-  p.dry_multiplier = v[kDryMultiplier];
-  p.dry_base = v[kDryBase];
-  p.dry_allowed_length = static_cast<int32_t>(v[kDryAllowedLength]);
-  p.dry_penalty_last_n = static_cast<int32_t>(v[kDryPenaltyLastN]);
-  p.n_samples = static_cast<int32_t>(v[kNSamples]);
-  p.logprobs_raw = v[kLogprobsRaw] != 0;
-  p.seed = (static_cast<uint64_t>(v[kSeedHigh]) << 32) | static_cast<uint64_t>(v[kSeedLow]);
+#define LOGITKIT_READ_PARAM(type, field, option, initial) read_slot(slot, &p.field);
+  LOGITKIT_SAMPLING_PARAMS(LOGITKIT_READ_PARAM)
+#undef LOGITKIT_READ_PARAM
   const uint8_t* stages = at<const uint8_t>(order);
+  // Longer than every stage once: configure() rejects it.
   p.order_length = static_cast<uint8_t>(
       order_length > logitkit::kStageCount ? logitkit::kStageCount + 1 : order_length);
   for (uint32_t i = 0; i < order_length && i < logitkit::kStageCount; ++i)
@@ -134,30 +94,38 @@ double sampler_configure(uintptr_t sampler, uintptr_t slots, uintptr_t order,
   return packed(at<logitkit::Sampler>(sampler)->configure(p));
 }
 
-double sampler_set_bias(uintptr_t sampler, uintptr_t tokens, uintptr_t biases, uint32_t count) {
-  return packed(at<logitkit::Sampler>(sampler)->set_bias(at<const int32_t>(tokens),
-                                                         at<const float>(biases), count));
+// The list of a stage (Stage value): `count` sequences of int32 tokens, their uint32 lengths
+// (address 0: one token each) and float values (address 0: none).
+double sampler_set_list(uintptr_t sampler, uint32_t stage, uintptr_t tokens, uintptr_t lengths,
+                        uintptr_t values, uint32_t count) {
+  if (stage >= logitkit::kStageCount) return packed({logitkit::Code::kBadOption, 0});
+  const logitkit::TokenLists list{at<const int32_t>(tokens), at<const uint32_t>(lengths),
+                                  at<const float>(values), count};
+  return packed(
+      at<logitkit::Sampler>(sampler)->set_list(static_cast<logitkit::Stage>(stage), list));
 }
-double sampler_set_allowed(uintptr_t sampler, uintptr_t tokens, uint32_t count) {
-  return packed(at<logitkit::Sampler>(sampler)->set_allowed(at<const int32_t>(tokens), count));
+
+// The active stages (Stage values, in order) as bytes at `out` (room for every stage); returns
+// how many.
+uint32_t sampler_active_stages(uintptr_t sampler, uintptr_t out) {
+  logitkit::Stage stages[logitkit::kStageCount];
+  const size_t count = at<logitkit::Sampler>(sampler)->active_stages(stages);
+  for (size_t i = 0; i < count; ++i) at<uint8_t>(out)[i] = static_cast<uint8_t>(stages[i]);
+  return static_cast<uint32_t>(count);
 }
-double sampler_set_sequences(uintptr_t sampler, int32_t kind, uintptr_t tokens, uintptr_t lengths,
-                             uint32_t count) {
-  return packed(at<logitkit::Sampler>(sampler)->set_sequences(
-      static_cast<logitkit::SequenceKind>(kind), at<const int32_t>(tokens),
-      at<const uint32_t>(lengths), count));
-}
+
+// A result as its wire row: one double per field of LOGITKIT_SAMPLE_RESULT_FIELDS.
+#define LOGITKIT_RESULT_COUNT(type, field, name, initial) +1
+constexpr size_t kResultFields = 0 LOGITKIT_SAMPLE_RESULT_FIELDS(LOGITKIT_RESULT_COUNT);
+#undef LOGITKIT_RESULT_COUNT
 
 void write_result(const logitkit::SampleResult& r, double* out) {
-  out[0] = r.token;
-  out[1] = r.logprob;
-  out[2] = r.raw_logprob;
-  out[3] = r.kept;
-  out[4] = r.rank;
-  out[5] = r.samples;
+#define LOGITKIT_WRITE_RESULT(type, field, name, initial) *out++ = static_cast<double>(r.field);
+  LOGITKIT_SAMPLE_RESULT_FIELDS(LOGITKIT_WRITE_RESULT)
+#undef LOGITKIT_WRITE_RESULT
 }
 
-// Writes [token, logprob, rawLogprob, kept, rank, samples] as six doubles at `result`.
+// Writes the result row at `result`.
 double sampler_sample(uintptr_t sampler, uintptr_t logits, uint32_t n, uintptr_t result,
                       uintptr_t top_indices, uintptr_t top_logprobs, uint32_t top_n,
                       uintptr_t sample_tokens, uintptr_t sample_logprobs,
@@ -171,29 +139,25 @@ double sampler_sample(uintptr_t sampler, uintptr_t logits, uint32_t n, uintptr_t
   return packed(s);
 }
 
-// Row r: sampler handles[r], logits + r * n, six result doubles at result + 48 r, its top list at
-// top_* + 4 r top_n, its samples at sample_* + 4 r capacity. The failing row goes to *failed_row.
+// logitkit::sample_rows over `rows` sampler handles (uint32 each): row r's result row at
+// result + r * kResultFields doubles, its top list at top_* + r top_n, its samples at
+// sample_* + r capacity. The failing row goes to *failed_row.
 double sample_rows(uintptr_t handles, uint32_t rows, uintptr_t logits, uint32_t n, uintptr_t result,
                    uintptr_t top_indices, uintptr_t top_logprobs, uint32_t top_n,
                    uintptr_t sample_tokens, uintptr_t sample_logprobs, uint32_t sample_capacity,
                    uintptr_t failed_row) {
-  const uint32_t* h = at<const uint32_t>(handles);
-  for (uint32_t r = 0; r < rows; ++r) {
-    logitkit::SampleResult res;
-    const logitkit::TopList top{at<int32_t>(top_indices) + static_cast<size_t>(r) * top_n,
-                                at<float>(top_logprobs) + static_cast<size_t>(r) * top_n, top_n};
-    const logitkit::SampleList samples{
-        at<int32_t>(sample_tokens) + static_cast<size_t>(r) * sample_capacity,
-        at<float>(sample_logprobs) + static_cast<size_t>(r) * sample_capacity, sample_capacity};
-    const Status s =
-        reinterpret_cast<logitkit::Sampler*>(static_cast<uintptr_t>(h[r]))
-            ->sample(at<float>(logits) + static_cast<size_t>(r) * n, n, &res, top, samples);
-    write_result(res, at<double>(result) + 6 * static_cast<size_t>(r));
-    if (!s.ok()) {
-      *at<uint32_t>(failed_row) = r;
-      return packed(s);
-    }
-  }
+  static_assert(sizeof(logitkit::Sampler*) == sizeof(uint32_t), "wasm32 handles are pointers");
+  static logitkit::Buffer<logitkit::SampleResult> results;  // grown once, then reused
+  if (!results.resize(rows)) return packed({logitkit::Code::kOutOfMemory, 0});
+  const logitkit::TopList tops{at<int32_t>(top_indices), at<float>(top_logprobs), top_n};
+  const logitkit::SampleList samples{at<int32_t>(sample_tokens), at<float>(sample_logprobs),
+                                     sample_capacity};
+  const Status s =
+      logitkit::sample_rows(at<logitkit::Sampler* const>(handles), rows, at<float>(logits), n,
+                            results.data(), tops, samples, at<uint32_t>(failed_row));
+  if (!s.ok()) return packed(s);
+  for (uint32_t r = 0; r < rows; ++r)
+    write_result(results[r], at<double>(result) + kResultFields * static_cast<size_t>(r));
   return 0;
 }
 
@@ -219,10 +183,89 @@ double sampler_history_size(uintptr_t sampler) {
   return static_cast<double>(at<logitkit::Sampler>(sampler)->history_size());
 }
 
-// float16 / bfloat16 words at `in` to floats at `out` (dtype: 1 float16, 2 bfloat16).
+// float16 / bfloat16 words at `in` to floats at `out` (a DType value).
 void convert_half(uintptr_t in, uint32_t n, int32_t dtype, uintptr_t out) {
   logitkit::convert_half(at<const uint16_t>(in), n, static_cast<logitkit::DType>(dtype),
                          at<float>(out));
+}
+
+// ---- The cross-language tables, row by row, for tests/js/tables.test.mjs ----------------------
+// abi_name(table, row): the address of the row's name, NUL-terminated ASCII (0 past the end);
+// abi_value(table, row): its number.
+enum class AbiTable : int32_t {
+  kStages = 0,         // name; value: kind (0 processor, 1 filter)
+  kOrderLlamaCpp = 1,  // name of the stage at that position; value: its Stage value
+  kParams = 2,         // the option's name; value: its default as written to the wire
+  kParamSlots = 3,     // name; value: how many slots it takes
+  kResultFields = 4,   // name; value: the field's initial value
+  kStatusCodes = 5,    // name; value: the code
+  kDTypes = 6,         // name; value: the DType value
+};
+
+struct AbiRow {
+  const char* name;
+  double value;
+};
+
+#define LOGITKIT_ABI_STAGE(id, name, kind) {name, static_cast<double>(logitkit::StageKind::kind)},
+const AbiRow kStageRows[] = {LOGITKIT_STAGES(LOGITKIT_ABI_STAGE)};
+#undef LOGITKIT_ABI_STAGE
+#define LOGITKIT_ABI_PRESET(id) \
+  {logitkit::stage_name(logitkit::Stage::k##id), static_cast<double>(logitkit::Stage::k##id)},
+const AbiRow kLlamaCppRows[] = {LOGITKIT_ORDER_LLAMA_CPP(LOGITKIT_ABI_PRESET)};
+#undef LOGITKIT_ABI_PRESET
+#define LOGITKIT_ABI_PARAM(type, field, option, initial) {option, static_cast<double>(initial)},
+const AbiRow kParamRows[] = {LOGITKIT_SAMPLING_PARAMS(LOGITKIT_ABI_PARAM)};
+#undef LOGITKIT_ABI_PARAM
+template <typename T>
+constexpr double kSlotsOf = 1;  // read_slot: a uint64_t takes two
+template <>
+constexpr double kSlotsOf<uint64_t> = 2;
+#define LOGITKIT_ABI_SLOTS(type, field, option, initial) {option, kSlotsOf<type>},
+const AbiRow kSlotRows[] = {LOGITKIT_SAMPLING_PARAMS(LOGITKIT_ABI_SLOTS)};
+#undef LOGITKIT_ABI_SLOTS
+#define LOGITKIT_ABI_RESULT(type, field, name, initial) {name, static_cast<double>(initial)},
+const AbiRow kResultRows[] = {LOGITKIT_SAMPLE_RESULT_FIELDS(LOGITKIT_ABI_RESULT)};
+#undef LOGITKIT_ABI_RESULT
+#define LOGITKIT_ABI_STATUS(id, value, name) {name, static_cast<double>(value)},
+const AbiRow kStatusRows[] = {LOGITKIT_STATUS_CODES(LOGITKIT_ABI_STATUS)};
+#undef LOGITKIT_ABI_STATUS
+#define LOGITKIT_ABI_DTYPE(id, value, name) {name, static_cast<double>(value)},
+const AbiRow kDTypeRows[] = {LOGITKIT_DTYPES(LOGITKIT_ABI_DTYPE)};
+#undef LOGITKIT_ABI_DTYPE
+
+template <size_t N>
+const AbiRow* row_in(const AbiRow (&rows)[N], uint32_t row) {
+  return row < N ? &rows[row] : nullptr;
+}
+
+const AbiRow* abi_row(int32_t table, uint32_t row) {
+  switch (static_cast<AbiTable>(table)) {
+    case AbiTable::kStages:
+      return row_in(kStageRows, row);
+    case AbiTable::kOrderLlamaCpp:
+      return row_in(kLlamaCppRows, row);
+    case AbiTable::kParams:
+      return row_in(kParamRows, row);
+    case AbiTable::kParamSlots:
+      return row_in(kSlotRows, row);
+    case AbiTable::kResultFields:
+      return row_in(kResultRows, row);
+    case AbiTable::kStatusCodes:
+      return row_in(kStatusRows, row);
+    case AbiTable::kDTypes:
+      return row_in(kDTypeRows, row);
+  }
+  return nullptr;
+}
+
+uintptr_t abi_name(int32_t table, uint32_t row) {
+  const AbiRow* r = abi_row(table, row);
+  return r != nullptr ? reinterpret_cast<uintptr_t>(r->name) : 0;
+}
+double abi_value(int32_t table, uint32_t row) {
+  const AbiRow* r = abi_row(table, row);
+  return r != nullptr ? r->value : 0;
 }
 
 }  // namespace
@@ -239,10 +282,9 @@ EMSCRIPTEN_BINDINGS(logitkit) {
   function("_samplerCreate", &sampler_create);
   function("_samplerDestroy", &sampler_destroy);
   function("_samplerConfigure", &sampler_configure);
-  function("_samplerSetBias", &sampler_set_bias);
+  function("_samplerSetList", &sampler_set_list);
+  function("_samplerActiveStages", &sampler_active_stages);
   function("_samplerSample", &sampler_sample);
-  function("_samplerSetAllowed", &sampler_set_allowed);
-  function("_samplerSetSequences", &sampler_set_sequences);
   function("_sampleRows", &sample_rows);
   function("_samplerAccept", &sampler_accept);
   function("_samplerReset", &sampler_reset);
@@ -250,4 +292,6 @@ EMSCRIPTEN_BINDINGS(logitkit) {
   function("_samplerMu", &sampler_mu);
   function("_samplerHistorySize", &sampler_history_size);
   function("_convertHalf", &convert_half);
+  function("_abiName", &abi_name);
+  function("_abiValue", &abi_value);
 }

@@ -1,10 +1,13 @@
-// Helpers shared by the stages: the two candidate forms, weights, cuts and candidate statistics.
+// Helpers shared by the stages: the two candidate forms, weights, patches, cuts and candidate
+// statistics.
 #include "chain.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
+#include "exp.h"
 #include "logitkit/kernels.h"
 #include "passes.h"
 #include "simd.h"
@@ -20,14 +23,52 @@ float float_at_least(double x) {
   return f;
 }
 
+namespace {
+
+// Clamps a patched logit: a bias can push a large logit past FLT_MAX.
+float finite_or_masked(double z) {
+  if (z > FLT_MAX) return FLT_MAX;
+  if (z < -FLT_MAX) return kNegInfinity;
+  return static_cast<float>(z);
+}
+
+}  // namespace
+
+Status patch_logit(Chain& c, int32_t token, double value) {
+  if (!c.s.patches.push_back({token, c.z[token]})) return {Code::kOutOfMemory, 0};
+  c.z[token] = finite_or_masked(value);
+  c.patched = true;
+  return {};
+}
+
+Status finish_processors(Chain& c) {
+  if (c.listed) {
+    Buffer<int32_t>& list = c.s.list;
+    size_t out = 0;
+    for (size_t j = 0; j < list.size(); ++j) {
+      if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
+    }
+    list.truncate(out);
+    if (out == 0) return {Code::kAllBanned, 0};
+    list_changed(c);
+    return {};
+  }
+  if (!c.patched) return {};
+  const Scan cur = scan_logits(c.z, c.n);
+  if (cur.status.code == Code::kAllNegativeInf) return {Code::kAllBanned, 0};
+  c.max = cur.max;
+  return {};
+}
+
 void ensure_weights(Chain& c) {
   if (c.weights_inv_t == c.inv_t) return;
   float* w = c.s.weights.data();
   // rawLogprob needs sum exp(z - max) of the unpatched row: with no patches the same pass gives it.
-  if (!c.patched && c.raw_sum < 0 && c.inv_t == 1.0) {
-    c.raw_sum = c.weights_total = weights_store_sum(c.z, c.n, c.max, c.inv_t, w);
-  } else if (!c.patched && c.raw_sum < 0) {
-    c.weights_total = weights_store_sum_and_raw(c.z, c.n, c.max, c.inv_t, w, &c.raw_sum);
+  if (!c.patched && c.raw_logprob_sum < 0 && c.inv_t == 1.0) {
+    c.raw_logprob_sum = c.weights_total = weights_store_sum(c.z, c.n, c.max, c.inv_t, w);
+  } else if (!c.patched && c.raw_logprob_sum < 0) {
+    c.weights_total =
+        weights_store_sum_and_unit_temperature_sum(c.z, c.n, c.max, c.inv_t, w, &c.raw_logprob_sum);
   } else {
     c.weights_total = weights_store_sum(c.z, c.n, c.max, c.inv_t, w);
   }
@@ -36,7 +77,7 @@ void ensure_weights(Chain& c) {
 
 void ensure_list_weights(Chain& c) {
   if (c.list_weights_inv_t == c.inv_t) return;
-  const ExpPass pass = exp_pass(c.max, c.inv_t);
+  const ExactArgumentExp pass = exact_argument_exp(c.max, c.inv_t);
   const size_t m = c.s.list.size();
   c.s.list_weights.resize(m);  // reserved with the list (to_list / allowed tokens): no allocation
   const int32_t* idx = c.s.list.data();
@@ -47,32 +88,32 @@ void ensure_list_weights(Chain& c) {
     float lanes[kLanes] = {kNegInfinity, kNegInfinity, kNegInfinity, kNegInfinity};
     const size_t count = std::min(kLanes, m - j);
     for (size_t q = 0; q < count; ++q) lanes[q] = c.z[idx[j + q]];
-    const v128_t e = exp_of_difference(wasm_v128_load(lanes), pass);
+    const v128_t e = exp_exact_argument(wasm_v128_load(lanes), pass);
     store_tail(w + j, count, e);
   }
   c.list_weights_inv_t = c.inv_t;
 }
 
 void list_changed(Chain& c) {
+  LOGITKIT_DEBUG_CHECK(!c.s.list.empty(), "list_changed needs a candidate");
   float max = kNegInfinity;
   for (int32_t t : c.s.list) max = std::max(max, c.z[t]);
   c.max = max;
   c.list_weights_inv_t = 0;
-  if (c.s.list.size() <= 1) c.by_index = c.by_order = true;
+  if (c.s.list.size() <= 1) c.list_by_index = c.list_by_order = true;
 }
 
 Status to_list(Chain& c) {
-  if (c.list) return {};
+  if (c.listed) return {};
   Buffer<int32_t>& list = c.s.list;
   list.clear();
-  if (c.kept_len <= c.sorted) {
+  if (c.kept_len <= c.head_len) {
     if (!list.reserve(c.kept_len) || !c.s.list_weights.reserve(c.kept_len))
       return {Code::kOutOfMemory, 0};
     for (size_t j = 0; j < c.kept_len; ++j) {
-      if (c.s.cand_value[j] != kNegInfinity) list.push_back(c.s.cand_index[j]);
+      if (c.s.head_value[j] != kNegInfinity) list.push_back(c.s.head_index[j]);
     }
-    c.by_order = true;
-    c.by_index = false;
+    enter_list_form(c, ListOrder::kByOrder);
   } else {
     if (!list.reserve(std::min(c.kept_len, c.n)) ||
         !c.s.list_weights.reserve(std::min(c.kept_len, c.n))) {
@@ -82,35 +123,48 @@ Status to_list(Chain& c) {
       if (c.z[i] != kNegInfinity && c.kept.contains(c.z[i], static_cast<uint32_t>(i)))
         list.push_back(static_cast<int32_t>(i));
     }
-    c.by_index = true;
-    c.by_order = false;
+    enter_list_form(c, ListOrder::kByIndex);
   }
-  c.list = true;
   list_changed(c);
   return {};
 }
 
+void enter_list_form(Chain& c, ListOrder order) {
+  c.listed = true;
+  c.list_by_index = order == ListOrder::kByIndex;
+  c.list_by_order = order == ListOrder::kByOrder;
+}
+
+Status ensure_head(Chain& c, size_t length) {
+  if (length <= c.head_len) return {};
+  if (!c.s.head_index.reserve(length) || !c.s.head_value.reserve(length))
+    return {Code::kOutOfMemory, 0};
+  top_k_unchecked(c.z, c.n, length, c.s.head_index.data(), c.s.head_value.data());
+  c.head_len = length;
+  return {};
+}
+
 void list_sort_by_order(Chain& c) {
-  if (c.by_order) return;
+  if (c.list_by_order) return;
   const float* z = c.z;
   std::sort(c.s.list.begin(), c.s.list.end(),
             [z](int32_t a, int32_t b) { return ranks_before(z[a], a, z[b], b); });
-  c.by_order = true;
-  c.by_index = c.s.list.size() <= 1;
+  c.list_by_order = true;
+  c.list_by_index = c.s.list.size() <= 1;
   c.list_weights_inv_t = 0;
 }
 
 void list_sort_by_index(Chain& c) {
-  if (c.by_index) return;
+  if (c.list_by_index) return;
   std::sort(c.s.list.begin(), c.s.list.end());
-  c.by_index = true;
-  c.by_order = c.s.list.size() <= 1;
+  c.list_by_index = true;
+  c.list_by_order = c.s.list.size() <= 1;
   c.list_weights_inv_t = 0;
 }
 
 Status keep_first(Chain& c, size_t length) {
   length = std::max<size_t>(length, 1);
-  if (c.list) {
+  if (c.listed) {
     if (length >= c.s.list.size()) return {};
     list_sort_by_order(c);
     c.s.list.truncate(length);
@@ -118,20 +172,16 @@ Status keep_first(Chain& c, size_t length) {
     return {};
   }
   if (length >= c.kept_len) return {};
-  if (length > c.sorted) {
-    if (!c.s.cand_index.reserve(length) || !c.s.cand_value.reserve(length))
-      return {Code::kOutOfMemory, 0};
-    top_k_unchecked(c.z, c.n, length, c.s.cand_index.data(), c.s.cand_value.data());
-    c.sorted = length;
-  }
+  const Status st = ensure_head(c, length);
+  if (!st.ok()) return st;
   c.kept_len = length;
-  c.kept = prefix_of(c.s.cand_index.data(), c.s.cand_value.data(), length);
+  c.kept = prefix_of(c.s.head_index.data(), c.s.head_value.data(), length);
   return to_list(c);
 }
 
 Status keep_at_least(Chain& c, double cut, size_t min_keep) {
   const float f = float_at_least(cut);
-  if (c.list) {
+  if (c.listed) {
     Buffer<int32_t>& list = c.s.list;
     size_t count = 0;
     for (int32_t t : list) count += c.z[t] >= f;
@@ -154,8 +204,8 @@ Status keep_at_least(Chain& c, double cut, size_t min_keep) {
     // Every token >= f, ties included: a prefix of the order ending at the smallest such logit.
     c.kept = KeptSet{smallest, kAllTies};
     c.kept_len = count;
-    if (count <= c.sorted) {
-      c.kept = prefix_of(c.s.cand_index.data(), c.s.cand_value.data(), count);
+    if (count <= c.head_len) {
+      c.kept = prefix_of(c.s.head_index.data(), c.s.head_value.data(), count);
       return to_list(c);
     }
     return {};

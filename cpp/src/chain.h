@@ -1,21 +1,25 @@
 // The working state of one sample() call and the helpers the stages share (internal).
 //
 // Candidates are in one of two forms:
-// - prefix form (list == false): the tokens of a prefix of the total order (logit desc, index asc)
-//   of the whole vocabulary, described by `kept` (KeptSet) and its length `kept_len` (n: all).
-//   The first `sorted` tokens of the order may be known in cand_index/cand_value. Weights
-//   exp((z - max) * inv_t) of every token sit in s.weights once computed at the current scale.
-// - list form (list == true): explicit token ids in s.list (finite logits only), in index order,
-//   in the order, or neither (flags). Their logits are read from the patched row z.
-// A prefix filter whose result fits in the sorted candidates switches to the list form (cheap), so
-// the full-vocabulary passes only run while the kept set is large.
+// - prefix form (listed == false): the tokens of a prefix of the total order (logit desc, index
+//   asc) of the whole vocabulary, described by `kept` (KeptSet) and its length `kept_len` (n: all).
+//   The head of the order, its first `head_len` tokens, may be known sorted in s.head_index /
+//   s.head_value. Weights exp((z - max) * inv_t) of every token sit in s.weights once computed at
+//   the current scale.
+// - list form (listed == true): explicit token ids in s.list (finite logits only), in index order,
+//   in the order, or neither (list_by_index, list_by_order). Their logits are read from the
+//   patched row z.
+// A prefix filter whose result fits in the sorted head switches to the list form (cheap), so the
+// full-vocabulary passes only run while the kept set is large.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 
+#include "debug_check.h"
 #include "kept_set.h"
 #include "logitkit/sampler.h"
+#include "sampler_state.h"
 
 namespace logitkit {
 
@@ -30,17 +34,19 @@ struct Chain {
   double temp = 1.0;     // current temperature: 1 until the temperature stage
   double inv_t = 1.0;    // 1 / temp (inverse_temperature)
   bool patched = false;  // a processor changed a logit
-  double raw_sum = -1;   // sum exp(z - raw max) of the unpatched row, when a pass computed it
+  // sum exp(z - raw max) of the unpatched row at T = 1 (rawLogprob's normaliser), when a weights
+  // pass computed it on the way; -1 otherwise.
+  double raw_logprob_sum = -1;
 
+  bool listed = false;  // which form the candidates are in (above)
   // prefix form
-  bool list = false;
   KeptSet kept;
   size_t kept_len = 0;
-  size_t sorted = 0;
+  size_t head_len = 0;
   double weights_inv_t = 0;  // scale of s.weights; 0: not computed
   double weights_total = 0;  // their block sum over all n
   // list form
-  bool by_index = false, by_order = false;
+  bool list_by_index = false, list_by_order = false;
   double list_weights_inv_t = 0;  // scale of s.list_weights (with `max`); 0: stale
 
   Chain(detail::SamplerState& state, float* logits, size_t count)
@@ -50,14 +56,34 @@ struct Chain {
 // Float helpers.
 float float_at_least(double x);  // smallest float f with (double)f >= x
 
+// The logit whose weight exp((z - max) / T) is exp(log_weight): max + T * log_weight. A
+// candidate's probability is its weight over the candidates' mass, so p >= q exactly when
+// z >= logit_of_weight(c, log q + log mass), and p >= r * p_max when z >= logit_of_weight(c, log
+// r).
+inline double logit_of_weight(const Chain& c, double log_weight) {
+  return static_cast<double>(c.max) + c.temp * log_weight;
+}
+
+// Records a patch (the original value) and writes the new logit, clamped: a value past FLT_MAX
+// becomes FLT_MAX, one below -FLT_MAX (or -Infinity) masks the token.
+Status patch_logit(Chain& c, int32_t token, double value);
+// After the last processor: the candidates' maximum, and kAllBanned when no token is left.
+Status finish_processors(Chain& c);
+
 // Prefix form: makes s.weights valid at the current scale (one exp pass over n).
 void ensure_weights(Chain& c);
 // List form: makes s.list_weights valid (max = list max) at the current scale.
 void ensure_list_weights(Chain& c);
 
-// Moves to the list form (no-op when already there). O(kept_len) from the sorted candidates,
-// else one pass over n.
+// Makes the head of the order hold at least its first `length` tokens, sorted (length <= n).
+Status ensure_head(Chain& c, size_t length);
+
+// Moves to the list form (no-op when already there). O(kept_len) from the sorted head, else one
+// pass over n.
 Status to_list(Chain& c);
+// Puts the candidates in the list form as they stand in s.list, whose known order is given.
+enum class ListOrder { kByIndex, kByOrder, kNeither };
+void enter_list_form(Chain& c, ListOrder order);
 void list_sort_by_order(Chain& c);
 void list_sort_by_index(Chain& c);
 // Recomputes `max` over the list and marks its weights stale. The list must be non-empty.
@@ -89,7 +115,7 @@ constexpr float kNegInfinity = -std::numeric_limits<float>::infinity();
 
 template <typename Visit>
 void for_each_candidate(Chain& c, Visit visit) {
-  if (c.list) {
+  if (c.listed) {
     ensure_list_weights(c);
     for (size_t j = 0; j < c.s.list.size(); ++j) {
       const int32_t t = c.s.list[j];
@@ -108,7 +134,7 @@ void for_each_candidate(Chain& c, Visit visit) {
 
 template <typename Visit>
 void for_each_logit(Chain& c, Visit visit) {
-  if (c.list) {
+  if (c.listed) {
     for (size_t j = 0; j < c.s.list.size(); ++j) visit(c.s.list[j], c.z[c.s.list[j]]);
     return;
   }
@@ -118,26 +144,5 @@ void for_each_logit(Chain& c, Visit visit) {
       visit(static_cast<int32_t>(i), zi);
   }
 }
-
-// ---- stages (cpp/src/stages) ----
-Status apply_logit_bias(Chain& c);
-Status apply_allowed_tokens(Chain& c);
-Status apply_bad_words(Chain& c);
-Status apply_no_repeat_ngram(Chain& c);
-Status apply_penalties(Chain& c);
-Status apply_dry(Chain& c);
-// Records a patch (the original value) and writes the new logit.
-Status patch_logit(Chain& c, int32_t token, double value);
-
-Status apply_temperature(Chain& c);
-Status apply_top_k(Chain& c);
-Status apply_top_p(Chain& c);
-Status apply_min_p(Chain& c);
-Status apply_typical_p(Chain& c);
-Status apply_epsilon(Chain& c);
-Status apply_eta(Chain& c);
-Status apply_top_n_sigma(Chain& c);
-Status apply_xtc(Chain& c);
-Status apply_mirostat(Chain& c);
 
 }  // namespace logitkit

@@ -1,12 +1,15 @@
-// The kept set of the sampler's filters and the passes over it (internal to the sampler).
+// The kept set of the sampler's prefix filters (internal to the sampler).
 //
-// Every filter (top-k, top-p, min-p) keeps a prefix of one total order: logit descending, then
-// index ascending. A prefix is described by its last element, so membership is a compare, and the
-// filters compose by taking the shorter prefix.
+// Every prefix filter (top-k, top-p, min-p, ...) keeps a prefix of one total order: logit
+// descending, then index ascending. A prefix is described by its last element, so membership is a
+// compare, and the filters compose by taking the shorter prefix. mass_select.h finds a prefix by
+// its probability mass; draw.h draws from one.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+
+#include "debug_check.h"
 
 namespace logitkit {
 
@@ -24,6 +27,7 @@ struct KeptSet {
 
 // The first `length` entries of candidates sorted in the order.
 inline KeptSet prefix_of(const int32_t* sorted_indices, const float* sorted_values, size_t length) {
+  LOGITKIT_DEBUG_CHECK(length >= 1, "a prefix holds a token");
   return {sorted_values[length - 1], static_cast<uint32_t>(sorted_indices[length - 1])};
 }
 
@@ -31,38 +35,5 @@ inline KeptSet prefix_of(const int32_t* sorted_indices, const float* sorted_valu
 inline bool ranks_before(float va, int32_t ia, float vb, int32_t ib) {
   return va > vb || (va == vb && ia < ib);
 }
-
-// Scratch for select_mass_prefix: key and weight have room for n entries, sample_keys for
-// kMaxMassSamples.
-constexpr size_t kMaxMassSamples = 4096;
-struct MassScratch {
-  uint64_t* key;
-  float* weight;
-  uint64_t* sample_keys;
-};
-
-// The top-p prefix over all n tokens when it is too wide for a sorted first try: the shortest
-// prefix whose mass reaches `target`. Expected O(n) with about two light passes (see
-// kept_set.cpp). Returns the prefix length, sets *kept.
-size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
-                          double target, const MassScratch& scratch, KeptSet* kept);
-
-struct Draw {
-  int32_t token;
-  uint32_t kept;     // kept tokens with nonzero weight
-  double kept_mass;  // sum of their weights
-};
-
-// Inverse-CDF draw over the kept tokens in index order, u in [0, 1). block_mass has room for
-// ceil(n / 256) doubles.
-Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
-               double* block_mass);
-
-// The same draw over an explicit list of kept tokens: `tokens` ascending, `weights` theirs. It
-// reproduces draw_kept's arithmetic exactly (float sums per block of 256 indices in 4 lanes by
-// index mod 4, then double across blocks, then a double walk inside the chosen block), so both
-// pick the same token for the same kept set, weights and u. Scratch: room for m doubles and m ints.
-Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, double* block_mass,
-               int32_t* block_start);
 
 }  // namespace logitkit

@@ -1,85 +1,20 @@
-// The sampler chain: processors (in-place patches), filters (chain.h's two candidate forms), then
-// an inverse-CDF draw in index order, the outputs (logprob, rank, top list, n distinct samples)
-// and the state updates (history, mirostat's mu).
+// The Sampler: its state and lists, and sample() as a chain of stage units (stage.h): the
+// processors patch the logits, the filters narrow the candidates (chain.h), then the draw and the
+// outputs (outputs.h), then the state updates (history, each stage's after_draw).
 #include "logitkit/sampler.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "chain.h"
 #include "logitkit/kernels.h"
-#include "logitkit/rng.h"
-#include "logitkit/streams.h"
-#include "passes.h"
-#include "simd.h"
+#include "outputs.h"
+#include "sampler_state.h"
+#include "stage.h"
 
 namespace logitkit {
-using namespace simd;
-
-const Stage kOrderHF[kStageCount] = {
-    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords,    Stage::kNoRepeatNgram,
-    Stage::kPenalties, Stage::kDry,           Stage::kTemperature, Stage::kTopK,
-    Stage::kTopP,      Stage::kMinP,          Stage::kTypicalP,    Stage::kEpsilon,
-    Stage::kEta,       Stage::kTopNSigma,     Stage::kXtc,         Stage::kMirostat};
-const Stage kOrderLlamaCpp[kStageCount] = {
-    Stage::kLogitBias, Stage::kAllowedTokens, Stage::kBadWords,    Stage::kNoRepeatNgram,
-    Stage::kPenalties, Stage::kDry,           Stage::kTopNSigma,   Stage::kTopK,
-    Stage::kTypicalP,  Stage::kTopP,          Stage::kMinP,        Stage::kEpsilon,
-    Stage::kEta,       Stage::kXtc,           Stage::kTemperature, Stage::kMirostat};
-
-const char* stage_name(Stage stage) {
-  static const char* const names[kStageCount] = {
-      "logitBias",   "allowedTokens", "badWords", "noRepeatNgram", "penalties", "dry",
-      "temperature", "topK",          "topP",     "minP",          "typicalP",  "epsilon",
-      "eta",         "topNSigma",     "xtc",      "mirostat"};
-  const size_t i = static_cast<size_t>(stage);
-  return i < kStageCount ? names[i] : "?";
-}
-
-bool stage_enabled(Stage stage, const SamplingParams& p, bool has_bias, bool has_allowed,
-                   bool has_bad_words) {
-  switch (stage) {
-    case Stage::kLogitBias:
-      return has_bias;
-    case Stage::kAllowedTokens:
-      return has_allowed;
-    case Stage::kBadWords:
-      return has_bad_words;
-    case Stage::kNoRepeatNgram:
-      return p.no_repeat_ngram_size > 0;
-    case Stage::kPenalties:
-      return p.penalty_last_n != 0 &&
-             (p.repetition_penalty != 1 || p.presence_penalty != 0 || p.frequency_penalty != 0);
-    case Stage::kDry:
-      return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
-    case Stage::kTemperature:
-      return p.temperature != 1 || p.dynatemp_range > 0;
-    case Stage::kTopK:
-      return p.top_k > 0;
-    case Stage::kTopP:
-      return p.top_p < 1;
-    case Stage::kMinP:
-      return p.min_p > 0;
-    case Stage::kTypicalP:
-      return p.typical_p < 1;
-    case Stage::kEpsilon:
-      return p.epsilon_cutoff > 0;
-    case Stage::kEta:
-      return p.eta_cutoff > 0;
-    case Stage::kTopNSigma:
-      return p.top_n_sigma > 0;
-    case Stage::kXtc:
-      return p.xtc_probability > 0 && p.xtc_threshold <= 0.5;
-    case Stage::kMirostat:
-      return p.mirostat == 1 || p.mirostat == 2;
-  }
-  return false;
-}
 
 namespace {
-
-constexpr double kLn2 = 0.6931471805599453;
 
 const Stage* order_of(const SamplingParams& p, size_t* length) {
   if (p.order_length == 0) {
@@ -90,196 +25,27 @@ const Stage* order_of(const SamplingParams& p, size_t* length) {
   return p.order;
 }
 
+// Calls visit(stage, unit, state) for every stage, in the table's order.
+template <typename Visit>
+void for_each_stage(detail::SamplerState& s, Visit visit) {
+  for (size_t i = 0; i < kStageCount; ++i) {
+    const Stage stage = static_cast<Stage>(i);
+    visit(stage, unit_of(stage), s.stage_state[i]);
+  }
+}
+
+bool stage_enabled(const detail::SamplerState& s, Stage stage) {
+  return unit_of(stage).enabled(s.params, s.stage_state[static_cast<size_t>(stage)]);
+}
+
 Status run_stage(Chain& c, Stage stage) {
-  switch (stage) {
-    case Stage::kLogitBias:
-      return apply_logit_bias(c);
-    case Stage::kAllowedTokens:
-      return apply_allowed_tokens(c);
-    case Stage::kBadWords:
-      return apply_bad_words(c);
-    case Stage::kNoRepeatNgram:
-      return apply_no_repeat_ngram(c);
-    case Stage::kPenalties:
-      return stage_enabled(stage, c.p, false, false, false) ? apply_penalties(c) : Status{};
-    case Stage::kDry:
-      return apply_dry(c);
-    case Stage::kTemperature:
-      return stage_enabled(stage, c.p, false, false, false) ? apply_temperature(c) : Status{};
-    case Stage::kTopK:
-      return apply_top_k(c);
-    case Stage::kTopP:
-      return apply_top_p(c);
-    case Stage::kMinP:
-      return apply_min_p(c);
-    case Stage::kTypicalP:
-      return apply_typical_p(c);
-    case Stage::kEpsilon:
-      return apply_epsilon(c);
-    case Stage::kEta:
-      return apply_eta(c);
-    case Stage::kTopNSigma:
-      return apply_top_n_sigma(c);
-    case Stage::kXtc:
-      return apply_xtc(c);
-    case Stage::kMirostat:
-      return apply_mirostat(c);
-  }
-  return {};
+  if (!stage_enabled(c.s, stage)) return {};
+  return unit_of(stage).apply(c, c.s.stage_state[static_cast<size_t>(stage)]);
 }
 
-// After the last processor: the candidates' maximum, and whether any token is left.
-Status finish_processors(Chain& c) {
-  if (c.list) {
-    Buffer<int32_t>& list = c.s.list;
-    size_t out = 0;
-    for (size_t j = 0; j < list.size(); ++j) {
-      if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
-    }
-    list.truncate(out);
-    if (out == 0) return {Code::kAllBanned, 0};
-    list_changed(c);
-    return {};
-  }
-  if (!c.patched) return {};
-  const Scan cur = scan_logits(c.z, c.n);
-  if (cur.status.code == Code::kAllNegativeInf) return {Code::kAllBanned, 0};
-  c.max = cur.max;
-  return {};
-}
-
-// How many tokens rank before token t (value desc, index asc) over the whole row.
-size_t count_ranking_before(const float* z, size_t n, float zt, size_t t) {
-  const v128_t target = wasm_f32x4_splat(zt);
-  v128_t greater = wasm_i32x4_splat(0);
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    greater = wasm_i32x4_sub(greater, wasm_f32x4_gt(wasm_v128_load(z + i), target));
-  size_t count = static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 0)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 1)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 2)) +
-                 static_cast<uint32_t>(wasm_i32x4_extract_lane(greater, 3));
-  for (; i < n; ++i) count += z[i] > zt;
-  for (size_t j = 0; j < t; ++j) count += z[j] == zt;
-  return count;
-}
-
-// The draw and every output that reads the final distribution (patched logits still in place).
-Status draw_and_outputs(Chain& c, SampleResult* result, const TopList& top,
-                        const SampleList& samples) {
-  detail::SamplerState& s = c.s;
-  const double u = uniform01(c.p.seed, c.call);
-  Draw drawn;
-  if (!c.list) {
-    ensure_weights(c);
-    if (!s.block_mass.resize((c.n + kBlock - 1) / kBlock)) return {Code::kOutOfMemory, 0};
-    drawn = draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data());
-  } else {
-    list_sort_by_index(c);
-    ensure_list_weights(c);
-    const size_t m = s.list.size();
-    if (!s.aux_value.resize(m) || !s.aux_index.resize(m)) return {Code::kOutOfMemory, 0};
-    drawn = draw_list(s.list.data(), s.list_weights.data(), m, u, s.aux_value.data(),
-                      s.aux_index.data());
-  }
-  const double log_mass = std::log(drawn.kept_mass);
-  const auto logprob_of = [&](int32_t t) {
-    return (static_cast<double>(c.z[t]) - c.max) * c.inv_t - log_mass;
-  };
-  result->token = drawn.token;
-  result->kept = drawn.kept;
-  result->samples = 0;
-
-  // n distinct samples without replacement: Gumbel top-k over the kept tokens, with
-  // key_i = (z_i - max) / T - log(-log u_i), u_i from stream 2 at (this call, token i).
-  const size_t want = std::min<size_t>(c.p.n_samples >= 2 ? static_cast<size_t>(c.p.n_samples) : 0,
-                                       samples.capacity);
-  if (want >= 2) {
-    const size_t room = c.list ? s.list.size() : c.n;
-    if (!s.aux_value.resize(room) || !s.aux_index.resize(room)) return {Code::kOutOfMemory, 0};
-    size_t count = 0;
-    const double max = c.max, inv_t = c.inv_t;
-    for_each_candidate(c, [&](int32_t t, float z, float w) {
-      if (w <= 0) return;
-      const double ui =
-          uniform01_stream(c.p.seed, c.call, Stream::kGumbel, static_cast<uint32_t>(t));
-      s.aux_value[count] = (static_cast<double>(z) - max) * inv_t - std::log(-std::log(ui));
-      s.aux_index[count++] = t;
-    });
-    // Sort positions by key (desc, then token asc) for the best `taken`.
-    const size_t taken = std::min(want, count);
-    Buffer<int32_t>& pos = s.window;  // free during outputs
-    if (!pos.resize(count)) return {Code::kOutOfMemory, 0};
-    for (size_t j = 0; j < count; ++j) pos[j] = static_cast<int32_t>(j);
-    const double* key = s.aux_value.data();
-    const int32_t* tok = s.aux_index.data();
-    std::partial_sort(pos.begin(), pos.begin() + taken, pos.end(), [&](int32_t a, int32_t b) {
-      return key[a] > key[b] || (key[a] == key[b] && tok[a] < tok[b]);
-    });
-    for (size_t j = 0; j < taken; ++j) {
-      samples.tokens[j] = tok[pos[j]];
-      samples.logprobs[j] = static_cast<float>(logprob_of(tok[pos[j]]));
-    }
-    result->samples = static_cast<uint32_t>(taken);
-    result->token = samples.tokens[0];
-  }
-  result->logprob = logprob_of(result->token);
-
-  // Rank in the final distribution: 1 + the kept tokens ranking before it in the order.
-  const float zt = c.z[result->token];
-  if (c.list) {
-    size_t before = 0;
-    for (int32_t t : s.list) before += ranks_before(c.z[t], t, zt, result->token);
-    result->rank = static_cast<uint32_t>(before + 1);
-  } else {
-    // A prefix: every token ranking before a kept token is kept.
-    result->rank = static_cast<uint32_t>(
-        count_ranking_before(c.z, c.n, zt, static_cast<size_t>(result->token)) + 1);
-  }
-
-  // The top list of the final distribution: kept tokens first (most probable first), then the
-  // filtered ones (-Infinity) by logit.
-  const size_t top_n = std::min<size_t>(top.capacity, c.n);
-  if (top_n > 0 && !c.p.logprobs_raw) {
-    if (!c.list) {
-      top_k_unchecked(c.z, c.n, top_n, top.indices, top.logprobs);
-      for (size_t j = 0; j < top_n; ++j) {
-        const float z = top.logprobs[j];
-        top.logprobs[j] =
-            c.kept.contains(z, static_cast<uint32_t>(top.indices[j]))
-                ? static_cast<float>((static_cast<double>(z) - c.max) * c.inv_t - log_mass)
-                : kNegInfinity;
-      }
-    } else {
-      const size_t m = s.list.size();  // ascending (sorted for the draw)
-      if (!s.aux_index.assign(s.list.data(), m)) return {Code::kOutOfMemory, 0};
-      list_sort_by_order(c);
-      const size_t shown = std::min(top_n, m);
-      for (size_t j = 0; j < shown; ++j) {
-        top.indices[j] = s.list[j];
-        top.logprobs[j] = static_cast<float>(logprob_of(s.list[j]));
-      }
-      if (top_n > m) {
-        const size_t scan = std::min(c.n, top_n + m);
-        if (!s.cand_index.reserve(scan) || !s.cand_value.reserve(scan))
-          return {Code::kOutOfMemory, 0};
-        top_k_unchecked(c.z, c.n, scan, s.cand_index.data(), s.cand_value.data());
-        size_t j = shown;
-        for (size_t q = 0; q < scan && j < top_n; ++q) {
-          const int32_t t = s.cand_index[q];
-          if (std::binary_search(s.aux_index.begin(), s.aux_index.end(), t)) continue;
-          top.indices[j] = t;
-          top.logprobs[j++] = kNegInfinity;
-        }
-      }
-    }
-  }
-  return {};
-}
-
-}  // namespace
-
-Status Sampler::configure(const SamplingParams& params) {
+// Order problems: a stage twice, a value outside the enum, a processor after a filter (index: the
+// position), or a stage these parameters and lists switch on missing (index: the stage).
+Status check_order(const detail::SamplerState& s, const SamplingParams& params) {
   if (params.order_length > kStageCount) return {Code::kBadOption, 0};
   bool seen[kStageCount] = {};
   bool filters_started = false;
@@ -292,83 +58,99 @@ Status Sampler::configure(const SamplingParams& params) {
     else if (filters_started)
       return {Code::kBadOption, static_cast<uint32_t>(i)};
   }
-  s_.params = params;
-  s_.mu = 2 * params.mirostat_tau;
-  return {};
-}
-
-Status Sampler::set_bias(const int32_t* tokens, const float* biases, uint32_t count) {
-  if (!s_.bias_tokens.assign(tokens, count) || !s_.bias_values.assign(biases, count)) {
-    s_.bias_tokens.clear();
-    s_.bias_values.clear();
-    return {Code::kOutOfMemory, 0};
+  if (params.order_length == 0) return {};  // the default order has every stage
+  for (size_t i = 0; i < kStageCount; ++i) {
+    if (!seen[i] && unit_of(static_cast<Stage>(i)).enabled(params, s.stage_state[i]))
+      return {Code::kStageNotInOrder, static_cast<uint32_t>(i)};
   }
   return {};
 }
 
-Status Sampler::set_allowed(const int32_t* tokens, uint32_t count) {
-  for (uint32_t i = 0; i < count; ++i) {
-    if (tokens[i] < 0) return {Code::kBadListToken, 0};
+// How much history the enabled stages read: the longest window any of them asks for, or
+// kWholeHistory when one reads it all (0 when none reads it).
+size_t history_needed(detail::SamplerState& s) {
+  size_t keep = 0;
+  for_each_stage(s, [&](Stage stage, const StageUnit& unit, void* state) {
+    if (unit.history_window != nullptr && stage_enabled(s, stage))
+      keep = std::max(keep, unit.history_window(s.params, state));
+  });
+  return keep;
+}
+
+// Frees every stage's state and the sampler state itself.
+void release(detail::SamplerState* s) {
+  if (s == nullptr) return;
+  for_each_stage(*s, [](Stage, const StageUnit& unit, void* state) {
+    if (state != nullptr) unit.state->destroy(state);
+  });
+  delete s;
+}
+
+}  // namespace
+
+Sampler::Sampler() : s_(new (std::nothrow) detail::SamplerState()) {
+  if (s_ == nullptr) return;
+  bool created = true;
+  for_each_stage(*s_, [&](Stage, const StageUnit& unit, void*& state) {
+    if (unit.state != nullptr && created) {
+      state = unit.state->create();
+      created = state != nullptr;
+    }
+  });
+  if (!created) {
+    release(s_);
+    s_ = nullptr;
   }
-  if (!s_.allowed.assign(tokens, count)) {
-    s_.allowed.clear();
-    return {Code::kOutOfMemory, 0};
-  }
-  std::sort(s_.allowed.begin(), s_.allowed.end());
-  s_.allowed.truncate(
-      static_cast<size_t>(std::unique(s_.allowed.begin(), s_.allowed.end()) - s_.allowed.begin()));
+}
+
+Sampler::~Sampler() {
+  release(s_);
+}
+
+const SamplingParams& Sampler::params() const {
+  static const SamplingParams kDefaults;
+  return s_ != nullptr ? s_->params : kDefaults;
+}
+
+Status Sampler::configure(const SamplingParams& params) {
+  if (s_ == nullptr) return {Code::kOutOfMemory, 0};
+  const Status order = check_order(*s_, params);
+  if (!order.ok()) return order;
+  s_->params = params;
+  for_each_stage(*s_, [&](Stage, const StageUnit& unit, void* state) {
+    if (unit.reset != nullptr) unit.reset(params, state);
+  });
+  s_->history_keep = history_needed(*s_);
   return {};
 }
 
-Status Sampler::set_sequences(SequenceKind kind, const int32_t* tokens, const uint32_t* lengths,
-                              uint32_t count) {
-  Buffer<int32_t>& flat = kind == SequenceKind::kBadWords ? s_.bad_words : s_.breakers;
-  Buffer<uint32_t>& sizes =
-      kind == SequenceKind::kBadWords ? s_.bad_word_lengths : s_.breaker_lengths;
-  size_t total = 0;
-  for (uint32_t i = 0; i < count; ++i) {
-    if (lengths[i] == 0) return {Code::kBadOption, i};
-    total += lengths[i];
-  }
-  for (size_t i = 0; i < total; ++i) {
-    if (tokens[i] < 0) return {Code::kBadListToken, 0};
-  }
-  if (!flat.assign(tokens, total) || !sizes.assign(lengths, count)) {
-    flat.clear();
-    sizes.clear();
-    return {Code::kOutOfMemory, 0};
-  }
-  return {};
+Status Sampler::set_list(Stage stage, const TokenLists& list) {
+  if (s_ == nullptr) return {Code::kOutOfMemory, 0};
+  const size_t i = static_cast<size_t>(stage);
+  if (i >= kStageCount || unit_of(stage).set_list == nullptr) return {Code::kBadOption, 0};
+  const Status st = unit_of(stage).set_list(s_->stage_state[i], list);
+  s_->history_keep = history_needed(*s_);
+  return st;
 }
 
 size_t Sampler::active_stages(Stage* out) const {
+  if (s_ == nullptr) return 0;
   size_t length, count = 0;
-  const Stage* order = order_of(s_.params, &length);
+  const Stage* order = order_of(s_->params, &length);
   for (size_t i = 0; i < length; ++i) {
-    if (stage_enabled(order[i], s_.params, !s_.bias_tokens.empty(), !s_.allowed.empty(),
-                      !s_.bad_word_lengths.empty())) {
-      out[count++] = order[i];
-    }
+    if (stage_enabled(*s_, order[i])) out[count++] = order[i];
   }
   return count;
 }
 
 Status Sampler::accept(int32_t token) {
+  if (s_ == nullptr) return {Code::kOutOfMemory, 0};
   if (token < 0) return {Code::kBadToken, 0};
-  // Keep what the stages can read: everything for n-gram blocking or an unbounded window, else the
-  // longest window (penalties, DRY, bad-word prefixes); compact when the buffer fills.
-  // Only stages that are switched on count, so a plain sampler's history stays bounded.
-  const SamplingParams& p = s_.params;
-  const bool penalties = stage_enabled(Stage::kPenalties, p, false, false, false);
-  const bool dry = stage_enabled(Stage::kDry, p, false, false, false);
-  const bool keep_all = p.no_repeat_ngram_size > 0 || (penalties && p.penalty_last_n < 0) ||
-                        (dry && p.dry_penalty_last_n < 0);
-  size_t keep = 0;
-  if (penalties) keep = std::max<size_t>(keep, static_cast<size_t>(std::max(p.penalty_last_n, 0)));
-  if (dry) keep = std::max<size_t>(keep, static_cast<size_t>(std::max(p.dry_penalty_last_n, 0)));
-  for (uint32_t length : s_.bad_word_lengths) keep = std::max<size_t>(keep, length);
-  Buffer<int32_t>& h = s_.history;
-  if (!keep_all && h.size() >= 2 * keep + 64) {
+  // Keep what the enabled stages read (history_keep), compacted when the buffer fills; everything
+  // when one reads the whole history. So a plain sampler's history stays bounded.
+  const size_t keep = s_->history_keep;
+  Buffer<int32_t>& h = s_->history;
+  if (keep != kWholeHistory && h.size() >= 2 * keep + 64) {
     std::copy(h.end() - keep, h.end(), h.begin());
     h.truncate(keep);
   }
@@ -377,30 +159,45 @@ Status Sampler::accept(int32_t token) {
 }
 
 void Sampler::reset() {
-  s_.history.clear();
-  s_.draws = 0;
-  s_.mu = 2 * s_.params.mirostat_tau;
+  if (s_ == nullptr) return;
+  s_->history.clear();
+  s_->draws = 0;
+  for_each_stage(*s_, [&](Stage, const StageUnit& unit, void* state) {
+    if (unit.reset != nullptr) unit.reset(s_->params, state);
+  });
 }
 
 Status Sampler::clone_into(Sampler* dst) const {
-  detail::SamplerState& d = dst->s_;
-  d.params = s_.params;
-  d.draws = s_.draws;
-  d.mu = s_.mu;
-  if (!d.bias_tokens.assign(s_.bias_tokens) || !d.bias_values.assign(s_.bias_values) ||
-      !d.allowed.assign(s_.allowed) || !d.bad_words.assign(s_.bad_words) ||
-      !d.bad_word_lengths.assign(s_.bad_word_lengths) || !d.breakers.assign(s_.breakers) ||
-      !d.breaker_lengths.assign(s_.breaker_lengths) || !d.history.assign(s_.history)) {
-    return {Code::kOutOfMemory, 0};
-  }
-  return {};
+  if (s_ == nullptr || dst->s_ == nullptr) return {Code::kOutOfMemory, 0};
+  detail::SamplerState& d = *dst->s_;
+  d.params = s_->params;
+  d.draws = s_->draws;
+  d.history_keep = s_->history_keep;
+  if (!d.history.assign(s_->history)) return {Code::kOutOfMemory, 0};
+  bool copied = true;
+  for_each_stage(*s_, [&](Stage stage, const StageUnit& unit, void* state) {
+    if (unit.state != nullptr && copied)
+      copied = unit.state->copy(state, d.stage_state[static_cast<size_t>(stage)]);
+  });
+  return copied ? Status{} : Status{Code::kOutOfMemory, 0};
+}
+
+double Sampler::mirostat_mu() const {
+  if (s_ == nullptr) return 0;
+  const StageUnit& unit = unit_of(Stage::kMirostat);
+  return unit.value(s_->stage_state[static_cast<size_t>(Stage::kMirostat)]);
+}
+
+size_t Sampler::history_size() const {
+  return s_ != nullptr ? s_->history.size() : 0;
 }
 
 Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopList& top,
                        const SampleList& samples) {
+  if (s_ == nullptr) return {Code::kOutOfMemory, 0};
   const Scan raw = scan_logits(logits, n);
   if (!raw.status.ok()) return raw.status;
-  detail::SamplerState& s = s_;
+  detail::SamplerState& s = *s_;
   const SamplingParams& p = s.params;
   if (!s.weights.resize(n)) return {Code::kOutOfMemory, 0};
 
@@ -420,7 +217,20 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
   for (; status.ok() && k < length && is_processor(order[k]); ++k) status = run_stage(c, order[k]);
   if (status.ok()) status = finish_processors(c);
   for (; status.ok() && k < length; ++k) status = run_stage(c, order[k]);
-  if (status.ok()) status = draw_and_outputs(c, result, top, samples);
+  // The draw and every output that reads the final distribution, before the logits are restored.
+  Draw drawn{};
+  if (status.ok()) status = draw_final(c, &drawn);
+  const double log_mass = std::log(drawn.kept_mass);
+  if (status.ok()) {
+    result->token = drawn.token;
+    result->kept = drawn.kept_count;
+    status = distinct_samples(c, log_mass, samples, result);
+  }
+  if (status.ok()) {
+    result->logprob = final_logprob(c, result->token, log_mass);
+    result->rank = final_rank(c, result->token);
+    if (!p.logprobs_raw) status = final_top_list(c, log_mass, top);
+  }
 
   // Restore the caller's logits (in reverse, so a token patched twice gets its original back).
   for (size_t j = s.patches.size(); j-- > 0;) logits[s.patches[j].token] = s.patches[j].original;
@@ -428,7 +238,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
   if (!status.ok()) return status;
 
   // The token's log-probability in softmax(logits) at T = 1, before every stage.
-  double raw_sum = c.raw_sum;
+  double raw_sum = c.raw_logprob_sum;
   if (raw_sum < 0) raw_sum = sum_exp(logits, n, raw.max, 1.0);
   result->raw_logprob = static_cast<double>(logits[result->token]) - raw.max - std::log(raw_sum);
   const size_t top_n = std::min<size_t>(top.capacity, n);
@@ -436,24 +246,28 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
     const Status st = top_logprobs(logits, n, top_n, 1.0, top.indices, top.logprobs);
     if (!st.ok()) return st;
   }
-  // Mirostat's feedback: mu -= eta * (surprise - tau), surprise = -log2 p(token) in the final
-  // distribution.
-  bool mirostat = false;
-  for (size_t i = 0; i < length; ++i) mirostat |= order[i] == Stage::kMirostat;
   ++s.draws;
-  if (mirostat && (p.mirostat == 1 || p.mirostat == 2)) {
-    s.mu -= p.mirostat_eta * (-result->logprob / kLn2 - p.mirostat_tau);
+  for (size_t i = 0; i < length; ++i) {
+    const StageUnit& unit = unit_of(order[i]);
+    if (unit.after_draw != nullptr && stage_enabled(s, order[i]))
+      unit.after_draw(p, s.stage_state[static_cast<size_t>(order[i])], *result);
   }
   return accept(result->token);
 }
 
 Status sample_rows(Sampler* const* samplers, size_t rows, float* logits, size_t n,
-                   SampleResult* results, const TopList* tops, const SampleList* samples,
+                   SampleResult* results, const TopList& tops, const SampleList& samples,
                    uint32_t* failed_row) {
   for (size_t r = 0; r < rows; ++r) {
-    const Status st =
-        samplers[r]->sample(logits + r * n, n, &results[r], tops ? tops[r] : TopList{},
-                            samples ? samples[r] : SampleList{});
+    const size_t top_at = r * tops.capacity, samples_at = r * samples.capacity;
+    const TopList top = tops.capacity == 0
+                            ? TopList{}
+                            : TopList{tops.indices + top_at, tops.logprobs + top_at, tops.capacity};
+    const SampleList row_samples =
+        samples.capacity == 0 ? SampleList{}
+                              : SampleList{samples.tokens + samples_at,
+                                           samples.logprobs + samples_at, samples.capacity};
+    const Status st = samplers[r]->sample(logits + r * n, n, &results[r], top, row_samples);
     if (!st.ok()) {
       *failed_row = static_cast<uint32_t>(r);
       return st;

@@ -1,6 +1,7 @@
 // top-k selection without a full sort, and top logprobs built on it.
 #include <cmath>
 
+#include "debug_check.h"
 #include "logitkit/kernels.h"
 #include "simd.h"
 
@@ -73,6 +74,8 @@ class WorstFirstHeap {
 
 void top_k_unchecked(const float* logits, size_t n, size_t k, int32_t* out_indices,
                      float* out_values) {
+  LOGITKIT_DEBUG_CHECK(k >= 1 && k <= n, "top_k_unchecked: 1 <= k <= n");
+  LOGITKIT_DEBUG_CHECK(debug::no_nan(logits, n), "top_k_unchecked after NaN is ruled out");
   WorstFirstHeap heap(out_indices, out_values);
   size_t i = 0;
   for (; i < k; ++i) heap.push(logits[i], static_cast<int32_t>(i));

@@ -8,6 +8,9 @@
 //               processor.processSampledToken(token)
 //   per chat:   processor.resetState()                      (engine.resetChat())
 //
+// The last chat constrains the reply to a JSON Schema: the processor takes a grammar matcher
+// (`new LogitkitLogitProcessor(lk, sampling, { grammar })`) and draws among the tokens it allows.
+//
 //   node examples/webllm/protocol.mjs [model-dir] [--tokens=N] [--seed=S]   (default examples/model/kjv-onnx/)
 //
 // In an app, register the processor and WebLLM makes these calls itself:
@@ -16,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { load } from 'logitkit';
 import { LogitkitLogitProcessor } from 'logitkit/webllm';
-import { loadModel } from '../onnxruntime/generate.mjs';
+import { PERSON_SCHEMA, jsonMatcher, loadModel } from '../onnxruntime/generate.mjs';
 import { KvCacheDecoder } from '../onnxruntime/kv-cache.mjs';
 
 /** WebLLM's sampling of the processed logits: softmax at `temperature`, or the argmax at 0. */
@@ -59,7 +62,11 @@ export async function chatTurn(
     tokens.push(token);
     fresh = [token];
   }
-  return { tokens, text: tokenizer.decode([...ids, ...tokens], { skip_special_tokens: true }) };
+  return {
+    tokens,
+    text: tokenizer.decode([...ids, ...tokens], { skip_special_tokens: true }),
+    reply: tokens.length === 0 ? '' : tokenizer.decode(tokens, { skip_special_tokens: true }),
+  };
 }
 
 async function main() {
@@ -69,19 +76,26 @@ async function main() {
   const lk = await load();
   const [dir] = args.filter((a) => !a.startsWith('--'));
   const model = await loadModel(dir);
-  const processor = new LogitkitLogitProcessor(lk, {
+  const sampling = {
     temperature: 0.8,
     topK: 40,
     minP: 0.05,
     repetitionPenalty: 1.1,
     seed: flag('seed', 7),
-  });
+  };
+  const processor = new LogitkitLogitProcessor(lk, sampling);
   for (const prompt of ['And God said', 'Jesus wept.']) {
     const { text } = await chatTurn(processor, model, prompt, { maxNewTokens: flag('tokens', 30) });
     console.log(text);
     processor.resetState();
   }
   processor.dispose();
+  const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, { whitespace: 'compact' });
+  const constrained = new LogitkitLogitProcessor(lk, sampling, { grammar });
+  grammar.dispose(); // the processor keeps its own fork
+  const { reply } = await chatTurn(constrained, model, 'And Adam lived', { maxNewTokens: 200 });
+  console.log(reply, constrained.terminated ? JSON.parse(reply) : '(cut at the token limit)');
+  constrained.dispose();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

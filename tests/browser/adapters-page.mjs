@@ -1,8 +1,10 @@
 // A page on a local test server that loads the runtime adapters the way an app loads a hub model:
 // transformers.js's browser build (env.allowRemoteModels = false, env.allowLocalModels = true,
 // env.localModelPath on this origin), onnxruntime-web's .wasm files from
-// env.backends.onnx.wasm.wasmPaths on this origin, logitkit's dist/. Shared by
-// tests/browser/adapters.test.mjs and bench/runtimes-bench.mjs.
+// env.backends.onnx.wasm.wasmPaths on this origin, logitkit's dist/, and
+// @huggingface/transformers-structured-output (its bare import of @huggingface/transformers resolved
+// by the fixture page's import map). Shared by tests/browser/adapters.test.mjs,
+// tests/browser/structured.test.mjs and bench/runtimes-bench.mjs.
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../scripts/serve.mjs';
 import { openPage } from './browser.mjs';
@@ -11,7 +13,8 @@ const path = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 /**
  * Starts the server and opens a page in `browser` where `window.t` holds `{ lk,
- * LogitkitLogitsProcessor, tokenizer, model }` (the exported KJV model) and
+ * LogitkitLogitsProcessor, StructuredOutputProcessor, tokenizerInfoFromHuggingFace,
+ * TheirStructuredOutputProcessor, tokenizer, model }` (the exported KJV model) and
  * `window.generate(prompt, maxNewTokens, processor?, extra?)` returns the generated token ids.
  * Close with `close()`; `problems` lists console errors and off-origin requests.
  */
@@ -23,6 +26,7 @@ export async function openAdaptersPage(browser) {
       '/examples/': path('examples/'),
       '/transformers/': path('node_modules/@huggingface/transformers/dist/'),
       '/ort/': path('node_modules/onnxruntime-web/dist/'),
+      '/structured-output/': path('node_modules/@huggingface/transformers-structured-output/dist/'),
     },
     port: 0,
   });
@@ -37,10 +41,15 @@ export async function openAdaptersPage(browser) {
     env.useBrowserCache = false;
     env.backends.onnx.wasm.wasmPaths = '/ort/';
     const { load } = await import('/pkg/index.js');
-    const { LogitkitLogitsProcessor } = await import('/pkg/transformers/index.js');
+    const { LogitkitLogitsProcessor, StructuredOutputProcessor, tokenizerInfoFromHuggingFace } =
+      await import('/pkg/transformers/index.js');
+    const theirs = await import('/structured-output/index.js');
     window.t = {
       lk: await load(),
       LogitkitLogitsProcessor,
+      StructuredOutputProcessor,
+      tokenizerInfoFromHuggingFace,
+      TheirStructuredOutputProcessor: theirs.StructuredOutputProcessor,
       tokenizer: await AutoTokenizer.from_pretrained('kjv-onnx'),
       model: await AutoModelForCausalLM.from_pretrained('kjv-onnx', { dtype: 'fp32' }),
     };

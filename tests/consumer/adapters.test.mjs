@@ -1,5 +1,5 @@
-// The runtime examples (examples/onnxruntime, examples/transformers, examples/webllm) as a user
-// runs them: copied into a scratch project outside the repository with the packed tarball and the
+// The runtime examples (examples/onnxruntime, examples/transformers, examples/webllm; generation
+// and structured output) as a user runs them: copied into a scratch project outside the repository with the packed tarball and the
 // runtimes installed from the registry (the versions the repository tests with), run on the model
 // folder of the checkout. Each prints what the same script prints in the checkout, whose output the
 // JS tests tie to the C++ engine.
@@ -37,6 +37,8 @@ after(() => removeScratch(scratch));
 
 const CASES = [
   ['onnxruntime/generate.mjs', [ONNX, 'And God said', '--tokens=30', '--seed=42']],
+  ['onnxruntime/generate.mjs', [ONNX, 'And Adam lived', '--json', '--seed=5']],
+  ['transformers/structured.mjs', [MODELS, 'kjv-onnx', '--seed=42']],
   [
     'transformers/generate.mjs',
     [MODELS, 'kjv-onnx', 'In the beginning', '--tokens=20', '--seed=7'],
@@ -45,7 +47,7 @@ const CASES = [
 ];
 
 for (const [script, args] of CASES) {
-  test(`examples/${script} runs against the installed package and prints what it prints in the checkout`, async () => {
+  test(`examples/${script} ${args.filter((a) => a.startsWith('--')).join(' ')} runs against the installed package and prints what it prints in the checkout`, async () => {
     const installed = await node([join(app, script), ...args], { cwd: app });
     const checkout = await node([join(ROOT, 'examples', script), ...args], { cwd: ROOT });
     assert.ok(installed.stdout.trim().length > 20, installed.stdout);

@@ -553,8 +553,7 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
   for (int step = 0; step < 4; ++step) {
     SampleResult results[rows];
     uint32_t failed = 99;
-    REQUIRE(
-        logitkit::sample_rows(handles, rows, z.data(), n, results, nullptr, nullptr, &failed).ok());
+    REQUIRE(logitkit::sample_rows(handles, rows, z.data(), n, results, {}, {}, &failed).ok());
     for (size_t r = 0; r < rows; ++r) {
       std::vector<float> row(z.begin() + r * n, z.begin() + (r + 1) * n);
       SampleResult one;

@@ -6,17 +6,19 @@
 #include <limits>
 #include <vector>
 
+#include "logitkit/accuracy.h"
 #include "logitkit/kernels.h"
 #include "reference.h"
 
 using logitkit::Code;
+namespace accuracy = logitkit::accuracy;
 
 namespace {
 const float kInf = std::numeric_limits<float>::infinity();
 const size_t kSizes[] = {1,  2,  3,  4,  5,  6,   7,   8,   9,    10,    11,     12,
                          13, 14, 15, 16, 17, 255, 256, 257, 1000, 32000, 128256, 262144};
 
-// Checks SPEC.md's accuracy bounds for one input and temperature.
+// Checks the accuracy contracts (logitkit/accuracy.h) for one input and temperature.
 void check_softmax_accuracy(const std::vector<float>& z, double t) {
   std::vector<float> p(z.size()), lp(z.size());
   REQUIRE(logitkit::softmax(z.data(), z.size(), t, p.data()).ok());
@@ -26,17 +28,19 @@ void check_softmax_accuracy(const std::vector<float>& z, double t) {
   double sum = 0, worst_rel = 0, worst_abs = 0;
   for (size_t i = 0; i < z.size(); ++i) {
     sum += p[i];
-    if (want[i] >= 1e-30) worst_rel = std::max(worst_rel, std::fabs(p[i] - want[i]) / want[i]);
+    if (want[i] >= accuracy::kSoftmaxRelativeErrorFrom)
+      worst_rel = std::max(worst_rel, std::fabs(p[i] - want[i]) / want[i]);
     const double want_lp = double(z[i]) / t - lse;
-    if (want_lp >= -80) worst_abs = std::max(worst_abs, std::fabs(lp[i] - want_lp));
+    if (want_lp >= accuracy::kLogSoftmaxErrorFrom)
+      worst_abs = std::max(worst_abs, std::fabs(lp[i] - want_lp));
   }
   INFO("n = " << z.size() << ", T = " << t);
-  CHECK(worst_rel <= 2e-6);
-  CHECK(std::fabs(sum - 1) <= 1e-5);
-  CHECK(worst_abs <= 1e-5);
+  CHECK(worst_rel <= accuracy::kSoftmaxRelativeError);
+  CHECK(std::fabs(sum - 1) <= accuracy::kSoftmaxSumError);
+  CHECK(worst_abs <= accuracy::kLogSoftmaxAbsoluteError);
   double got_lse = 0;
   REQUIRE(logitkit::log_sum_exp(z.data(), z.size(), t, &got_lse).ok());
-  CHECK(std::fabs(got_lse - lse) <= 1e-5 * std::max(1.0, std::fabs(lse)));
+  CHECK(std::fabs(got_lse - lse) <= accuracy::kLogSumExpError * std::max(1.0, std::fabs(lse)));
 }
 }  // namespace
 
@@ -53,7 +57,7 @@ TEST_CASE("softmax reproduces the seed article's tables") {
     const std::vector<double> exact = ref::softmax(z, temps[t]);
     for (int i = 0; i < 4; ++i) {
       CHECK(std::fabs(p[i] - want[t][i]) <= 0.00005);
-      CHECK(std::fabs(p[i] - exact[i]) <= 2e-6 * exact[i]);
+      CHECK(std::fabs(p[i] - exact[i]) <= accuracy::kSoftmaxRelativeError * exact[i]);
     }
   }
 }
@@ -147,7 +151,7 @@ TEST_CASE("entropy matches the float64 definition") {
       for (double v : p) want -= v > 0 ? v * std::log(v) : 0;
       double got = 0;
       REQUIRE(logitkit::entropy(z.data(), n, t, &got).ok());
-      CHECK(got == doctest::Approx(want).epsilon(1e-5));
+      CHECK(got == doctest::Approx(want).epsilon(accuracy::kEntropyRelativeError));
     }
   }
   const std::vector<float> uniform(1024, 0.25f);

@@ -1,7 +1,7 @@
 // libFuzzer harness for the stateless kernels. Invariants, on every input:
 // - a row with NaN / +Infinity / only -Infinity is reported with the first offending index;
-// - otherwise softmax is in [0, 1], sums to 1 within 1e-5 and matches float64 within 2e-6
-//   relative where p >= 1e-30; log-softmax is <= 0 and within 1e-5 of float64 where >= -80;
+// - otherwise softmax is in [0, 1] and meets its contracts against float64 (logitkit/accuracy.h:
+//   relative error where p is not tiny, the sum); log-softmax is <= 0 and meets its contract;
 //   logSumExp and entropy are finite and entropy is in [0, log n]; argmax is the first maximum;
 //   top-k is the stable-sorted prefix; top logprobs agree with log-softmax.
 // Any violation aborts (so libFuzzer saves the input); ASan/UBSan catch out-of-bounds and UB.
@@ -13,9 +13,12 @@
 #include <vector>
 
 #include "fuzz_input.h"
+#include "logitkit/accuracy.h"
 #include "logitkit/kernels.h"
 
 namespace {
+
+namespace accuracy = logitkit::accuracy;
 
 void check(bool ok, const char* what) {
   if (!ok) {
@@ -64,16 +67,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < n; ++i) {
     check(p[i] >= 0 && p[i] <= 1, "probability in [0, 1]");
     total += p[i];
-    if (ref[i] >= 1e-30)
-      check(std::fabs(p[i] - ref[i]) <= 2e-6 * ref[i], "softmax within 2e-6 of float64");
+    if (ref[i] >= accuracy::kSoftmaxRelativeErrorFrom)
+      check(std::fabs(p[i] - ref[i]) <= accuracy::kSoftmaxRelativeError * ref[i],
+            "softmax within kSoftmaxRelativeError of float64");
     check(!(lp[i] > 1e-6f), "log-softmax <= 0");
     if (t > 0 && ref[i] > 0) {
       const double want_lp = std::log(ref[i]);
-      if (want_lp >= -80)
-        check(std::fabs(lp[i] - want_lp) <= 1e-5, "log-softmax within 1e-5 of float64");
+      if (want_lp >= accuracy::kLogSoftmaxErrorFrom)
+        check(std::fabs(lp[i] - want_lp) <= accuracy::kLogSoftmaxAbsoluteError,
+              "log-softmax within kLogSoftmaxAbsoluteError of float64");
     }
   }
-  check(std::fabs(total - 1) <= 1e-5, "softmax sums to 1");
+  check(std::fabs(total - 1) <= accuracy::kSoftmaxSumError, "softmax sums to 1");
 
   uint32_t top = 0;
   check(logitkit::argmax(z.data(), n, &top).ok() && top == first_max,
@@ -85,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     double got = 0;
     check(logitkit::log_sum_exp(z.data(), n, t, &got).ok(), "logSumExp ok");
     // max / T can exceed the double range (FLT_MAX / 1e-300): then both are the same infinity.
-    check(got == lse || std::fabs(got - lse) <= 1e-5 * std::max(1.0, std::fabs(lse)),
+    check(got == lse ||
+              std::fabs(got - lse) <= accuracy::kLogSumExpError * std::max(1.0, std::fabs(lse)),
           "logSumExp matches float64");
   }
 
@@ -98,7 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         "top_logprobs ok");
   for (size_t j = 0; j < k; ++j) {
     check(indices[j] == order[j], "top_logprobs order");
-    check(top_lp[j] == lp[order[j]] || std::fabs(top_lp[j] - lp[order[j]]) <= 1e-5,
+    check(top_lp[j] == lp[order[j]] ||
+              std::fabs(top_lp[j] - lp[order[j]]) <= accuracy::kLogSoftmaxAbsoluteError,
           "top_logprobs = log-softmax");
   }
   return 0;

@@ -2,7 +2,9 @@
 // a float32 or float16 [batch, seq, vocab] tensor into wasm memory (and nothing more: no copy of
 // the tensor on the JS side, one row of wasm memory), reuses an `out` buffer without allocating,
 // and refuses malformed input with typed errors; the onnxruntime-node generation loop of
-// examples/onnxruntime/ draws, seed for seed, the tokens logitkit's sampler draws on the C++ engine.
+// examples/onnxruntime/ draws, seed for seed, the tokens logitkit's sampler draws on the C++ engine,
+// and under a JSON Schema (a grammar matcher masking each step) writes JSON that parses and
+// validates, the C++ engine's constrained tokens.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
@@ -14,16 +16,23 @@ import {
   load,
 } from '../../dist/index.js';
 import { lastPositionLogits } from '../../dist/onnxruntime/index.js';
-import { generate, loadModel } from '../../examples/onnxruntime/generate.mjs';
+import {
+  PERSON_SCHEMA,
+  generate,
+  jsonMatcher,
+  loadModel,
+} from '../../examples/onnxruntime/generate.mjs';
 import {
   LOGIT_TOLERANCE,
   ONNX_DIR,
+  cppConstrained,
   cppGenerate,
   cppModelForFile,
   maxAbsDiff,
   toHalf,
 } from './adapter-support.mjs';
 import { loadBoth, normalLogits } from './helpers.mjs';
+import { assertValidJson } from './structured-support.mjs';
 
 const { simd: lk } = await loadBoth();
 const cpp = cppModelForFile();
@@ -213,4 +222,27 @@ test('the onnxruntime-node loop (KV cache) draws, seed for seed, what logitkit d
   });
   const cppGreedy = cppGenerate(cpp, 'In the beginning', 40, (logits) => cpp.lk.argmax(logits));
   assert.deepEqual(greedy.tokens, cppGreedy.tokens);
+});
+
+test("constrained JSON: the KV-cache loop under a JSON Schema writes JSON that parses and validates, the C++ engine's constrained tokens", async () => {
+  // The KJV model has never seen JSON; the grammar makes every output parse anyway.
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const sampling = { temperature: 0.9, topP: 0.95, seed };
+    const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, { whitespace: 'compact' });
+    const onnx = await generate(lk, model, 'And Adam lived', {
+      maxNewTokens: 200,
+      sampling,
+      grammar,
+    });
+    assert.ok(grammar.isTerminated(), `seed ${seed}: ended with a stop token`);
+    assertValidJson(onnx.reply, PERSON_SCHEMA, `seed ${seed}`);
+    grammar.reset();
+    const sampler = cpp.lk.createSampler(sampling);
+    const prompt = Array.from(cpp.model.encode('And Adam lived'));
+    for (const t of prompt) sampler.accept(t);
+    const reference = cppConstrained(cpp, prompt, grammar, sampler, 200);
+    sampler.dispose();
+    grammar.dispose();
+    assert.deepEqual(onnx.tokens, reference.tokens, `seed ${seed}`);
+  }
 });

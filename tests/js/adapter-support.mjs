@@ -64,6 +64,24 @@ export function cppGenerate({ model, logits }, prompt, n, draw) {
   return { prompt: ids, tokens, steps };
 }
 
+/**
+ * Generates with the C++ engine under a grammar: each step sets the logits `matcher`'s bitmask
+ * disallows to -Infinity (here, independently of the adapters' masking), draws with `sampler` (a
+ * sampler of the C++ engine's instance, given the prompt first if the adapter's is) and advances
+ * the matcher. Returns cppGenerate's result; the run ends at the stop token (BOS or EOS).
+ */
+export function cppConstrained(cpp, prompt, matcher, sampler, n) {
+  const mask = new Uint32Array(matcher.bitmaskWords);
+  return cppGenerate(cpp, prompt, n, (logits) => {
+    matcher.fillNextTokenBitmask(mask);
+    for (let id = 0; id < logits.length; id++)
+      if (((mask[id >>> 5] >>> (id & 31)) & 1) === 0) logits.array[id] = -Infinity;
+    const { token } = sampler.sample(logits);
+    if (!matcher.acceptToken(token)) throw new Error(`the sampler drew the masked token ${token}`);
+    return token;
+  });
+}
+
 /** Largest |a[i] - b[i]| of two equal-length arrays (asserting equal length). */
 export function maxAbsDiff(a, b) {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);

@@ -4,27 +4,32 @@
 // WebLLM itself needs WebGPU). The tokens are the ones logitkit's sampler draws on the C++ engine
 // for the same seed, whatever temperature the engine samples at; a token the engine reports
 // instead is recorded without counting logitkit's draw; resetState restarts the seeded stream.
+// With a grammar ({ grammar: matcher }) the replies parse and validate against a JSON Schema, and
+// are the C++ engine's tokens under the same mask; the grammar sees the reply only, restarts with
+// resetState, and refuses a reported token it does not allow.
 // The published types are checked against @mlc-ai/web-llm's and transformers.js's declarations
 // (tests/types/adapters.ts, tsc --noEmit).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { before, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../../dist/index.js';
 import { LogitkitLogitProcessor } from '../../dist/webllm/index.js';
 import { chatTurn, engineSample } from '../../examples/webllm/protocol.mjs';
-import { loadModel } from '../../examples/onnxruntime/generate.mjs';
+import { PERSON_SCHEMA, jsonMatcher, loadModel } from '../../examples/onnxruntime/generate.mjs';
 import {
   BOS,
   EOS,
   LOGIT_TOLERANCE,
   ONNX_DIR,
+  cppConstrained,
   cppGenerate,
   cppModelForFile,
   maxAbsDiff,
 } from './adapter-support.mjs';
 import { loadBoth, rng } from './helpers.mjs';
+import { assertValidJson } from './structured-support.mjs';
 
 const { simd: lk } = await loadBoth();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -160,6 +165,92 @@ test('typed errors; use after dispose', () => {
   processor.dispose();
   assert.throws(() => processor.processLogits(Float32Array.of(1, 2)), LogitkitStateError);
   assert.throws(() => processor.resetState(), LogitkitStateError);
+});
+
+describe('with a grammar', () => {
+  const sampling = { temperature: 0.9, topK: 40, repetitionPenalty: 1.1, seed: 3 };
+  const compact = { whitespace: 'compact' };
+
+  test("replies parse and validate, at any engine temperature and after resetState; they are the C++ engine's constrained tokens", async () => {
+    const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, compact);
+    const processor = new LogitkitLogitProcessor(lk, sampling, { grammar });
+    const sampler = cpp.lk.createSampler(sampling); // WebLLM passes no prompt: none accepted
+    const prompt = Array.from(cpp.model.encode('And Adam lived'));
+    const reference = cppConstrained(cpp, prompt, grammar, sampler, 200);
+    sampler.dispose();
+    assert.ok(grammar.isTerminated(), "the C++ run used the caller's matcher itself");
+    for (const temperature of [0, 0.7, 1.5]) {
+      const { tokens, reply } = await chatTurn(processor, model, 'And Adam lived', {
+        maxNewTokens: 200,
+        temperature,
+      });
+      assert.ok(processor.terminated, `engine temperature ${temperature}: the reply ended`);
+      assertValidJson(reply, PERSON_SCHEMA, `engine temperature ${temperature}`);
+      assert.deepEqual(tokens, reference.tokens);
+      processor.resetState();
+      assert.equal(processor.terminated, false);
+    }
+    processor.dispose();
+    grammar.dispose();
+  });
+
+  test("the caller's matcher is forked, not used; prompt tokens (acceptPrompt) reach the penalties, not the grammar", async () => {
+    const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, compact);
+    const before = grammar.fillNextTokenBitmask();
+    const processor = new LogitkitLogitProcessor(lk, sampling, { grammar });
+    const prompt = Array.from(cpp.model.encode('And Adam lived'));
+    processor.acceptPrompt(prompt);
+    const { reply } = await chatTurn(processor, model, 'And Adam lived', { maxNewTokens: 200 });
+    assertValidJson(reply, PERSON_SCHEMA, 'with the prompt accepted');
+    assert.deepEqual(grammar.fillNextTokenBitmask(), before, 'the given matcher did not move');
+    assert.deepEqual(processor.history.slice(0, prompt.length), prompt);
+    const sampler = cpp.lk.createSampler(sampling);
+    for (const t of prompt) sampler.accept(t);
+    const reference = cppConstrained(cpp, prompt, grammar, sampler, 200);
+    sampler.dispose();
+    assert.deepEqual(processor.history.slice(prompt.length, -1), reference.tokens);
+    processor.dispose();
+    grammar.dispose();
+  });
+
+  test('a reported token the grammar does not allow is a LogitkitStateError; after the stop token only it is allowed; bad grammars are typed errors', async () => {
+    const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, compact);
+    const processor = new LogitkitLogitProcessor(lk, sampling, { grammar });
+    const logits = cppGenerate(cpp, 'And Adam lived', 1, () => EOS).steps[0];
+    const processed = processor.processLogits(logits.slice());
+    assert.equal(
+      processed.indexOf(0),
+      3 + '{'.charCodeAt(0),
+      "'{' is the only token allowed first",
+    );
+    assert.throws(
+      () => processor.processSampledToken(300),
+      (e) => e instanceof LogitkitStateError && /appended token 300/.test(e.message),
+    );
+    processor.resetState();
+    for (const ch of '{"name":"x","age":1,"tribe":"Dan"}')
+      processor.processSampledToken(3 + ch.charCodeAt(0));
+    assert.equal(processor.terminated, false);
+    processor.processSampledToken(EOS);
+    assert.equal(processor.terminated, true);
+    const after = processor.processLogits(logits.slice());
+    assert.deepEqual(
+      [...after.keys()].filter((i) => after[i] === 0),
+      [EOS],
+    );
+    assert.throws(() => processor.processSampledToken(300), LogitkitStateError);
+    processor.processSampledToken(EOS);
+    processor.dispose();
+    assert.throws(
+      () => new LogitkitLogitProcessor(lk, sampling, { grammar: {} }),
+      (e) => e instanceof LogitkitTypeError && e.argument === 'options.grammar',
+    );
+    grammar.dispose();
+    assert.throws(
+      () => new LogitkitLogitProcessor(lk, sampling, { grammar }),
+      (e) => e instanceof LogitkitTypeError && e.argument === 'options.grammar',
+    );
+  });
 });
 
 test("the published types satisfy WebLLM's LogitProcessor and transformers.js's LogitsProcessorList (tsc --noEmit)", async () => {

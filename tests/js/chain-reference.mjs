@@ -3,43 +3,13 @@
 // n-gram), llama.cpp llama-sampling.cpp (top-n-sigma, XTC, temp_ext, mirostat, DRY, penalties) and
 // vLLM (bad words, allowed ids). Candidates are { id, z } with z the current (scaled) logit; a
 // filter returns the candidates it keeps. Ties are ordered by lower id (logitkit's rule).
+import { ORDER_PRESETS, STAGES, isProcessor } from '../../dist/sampling/stages.js';
 
-export const STAGES = [
-  'logitBias',
-  'allowedTokens',
-  'badWords',
-  'noRepeatNgram',
-  'penalties',
-  'dry',
-  'temperature',
-  'topK',
-  'topP',
-  'minP',
-  'typicalP',
-  'epsilon',
-  'eta',
-  'topNSigma',
-  'xtc',
-  'mirostat',
-];
-export const LLAMA_ORDER = [
-  'logitBias',
-  'allowedTokens',
-  'badWords',
-  'noRepeatNgram',
-  'penalties',
-  'dry',
-  'topNSigma',
-  'topK',
-  'typicalP',
-  'topP',
-  'minP',
-  'epsilon',
-  'eta',
-  'xtc',
-  'temperature',
-  'mirostat',
-];
+// The stage names and the two orders are the library's own (the tables test holds them to the C++
+// side); what this file re-implements is each stage's formula.
+export { STAGES };
+export const LLAMA_ORDER = ORDER_PRESETS['llama.cpp'];
+const PROCESSOR_COUNT = STAGES.filter(isProcessor).length;
 
 // ---- Philox4x32-10 and logitkit's documented streams (cpp/include/logitkit/streams.h) ----
 const M0 = 0xd2511f53n,
@@ -306,7 +276,7 @@ export function referenceChain(
       default:
         break;
     }
-    if (STAGES.indexOf(stage) < 6) continue;
+    if (STAGES.indexOf(stage) < PROCESSOR_COUNT) continue;
     c ??= z
       .map((v, id) => ({ id, z: v }))
       .filter((x) => x.z !== -Infinity && (!o.allowedTokenIds || o.allowedTokenIds.includes(x.id)));

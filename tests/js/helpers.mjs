@@ -52,7 +52,7 @@ export function order(z) {
   return Array.from(z, (_, i) => i).sort((a, b) => z[b] - z[a] || a - b);
 }
 
-/** Float64 reference of the kept prefix length for topK / topP / minP (SPEC.md semantics). */
+/** Float64 reference of the kept prefix length for topK / topP / minP (the README's Stages semantics). */
 export function refKept(
   z,
   { temperature = 1, topK = 0, topP = 1, minP = 0, minTokensToKeep = 1 } = {},

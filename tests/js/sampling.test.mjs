@@ -1,7 +1,8 @@
-// Sampling semantics (SPEC.md): the kept set of every filter, logprob and rawLogprob, chi-square
+// Sampling semantics (README, Sampling): the kept set of every filter, logprob and rawLogprob, chi-square
 // tests on frequencies, seeded reproducibility across builds, and the stateful Sampler.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ACCURACY } from './contracts.mjs';
 import { chiSquare, loadBoth, normalLogits, refKept, refLogSumExp } from './helpers.mjs';
 
 const { simd, baseline, both } = await loadBoth();
@@ -38,9 +39,14 @@ for (const lk of both) {
           );
           let mass = 0;
           for (let j = 0; j < kept; j++) mass += p[ord[j]];
-          assert.ok(Math.abs(r.logprob - Math.log(p[r.token] / mass)) <= 1e-5, `${where}: logprob`);
           assert.ok(
-            Math.abs(r.rawLogprob - (z[r.token] - refLogSumExp(z))) <= 1e-5,
+            Math.abs(r.logprob - Math.log(p[r.token] / mass)) <=
+              ACCURACY.sampleLogprobAbsoluteError,
+            `${where}: logprob`,
+          );
+          assert.ok(
+            Math.abs(r.rawLogprob - (z[r.token] - refLogSumExp(z))) <=
+              ACCURACY.sampleLogprobAbsoluteError,
             `${where}: rawLogprob`,
           );
           r.topLogprobs.indices.forEach((idx, j) => {

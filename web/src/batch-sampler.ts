@@ -8,16 +8,17 @@ import {
 } from './errors.js';
 import { HalfLogitsBuffer } from './half-logits-buffer.js';
 import type { Heap } from './heap.js';
-import { describe, dtypeOf, placeLogits, type Logits } from './input.js';
+import { describe, dtypeOf, placeLogits, type DType, type Logits } from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn } from './options.js';
-import { outputRegions, readResult, Sampler, type SampleResult } from './sampler.js';
-import {
-  parseSamplingOptions,
-  parseSeed,
-  type SamplingOptions,
-  type StageName,
-} from './sampling-options.js';
+import { Sampler, type SampleResult } from './sampler.js';
+import { outputRegions, readResult } from './sampler-wire.js';
+import type { SamplingOptions } from './sampling/options.js';
+import { parseSamplingOptions } from './sampling/parse.js';
+import type { StageName } from './sampling/stages.js';
+import { parseSeed, type Seed } from './sampling/values.js';
+import { slotsWithSeed } from './sampling/wire.js';
+import { undisposed } from './undisposed.js';
 
 /** Options of `lk.createBatchSampler`: sampling options plus the row count and per-row seeds. */
 export interface BatchSamplerOptions extends SamplingOptions {
@@ -27,14 +28,8 @@ export interface BatchSamplerOptions extends SamplingOptions {
   seeds?: readonly (number | bigint)[];
 }
 
-const registry =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<string>(() => {
-        console.warn(
-          'logitkit: a BatchSampler was garbage-collected without dispose(); call dispose() when done.',
-        );
-      })
-    : undefined;
+const LEAK_WARNING =
+  'logitkit: a BatchSampler was garbage-collected without dispose(); call dispose() when done.';
 
 /**
  * `rows` independent samplers with the same options, sampled in one call over rows x V logits:
@@ -59,7 +54,7 @@ export class BatchSampler {
     if (samplers !== undefined) {
       this.rows = samplers.length;
       this.samplers = samplers;
-      registry?.register(this, '', this);
+      undisposed.watch(this, LEAK_WARNING);
       return;
     }
     if (typeof options !== 'object' || options === null) {
@@ -70,7 +65,7 @@ export class BatchSampler {
     }
     const rows = integerIn(options.rows, 1, 0x7fffffff, fn, 'options.rows');
     const base = parseSamplingOptions(options, fn, ['rows', 'seeds']);
-    let seeds: { low: number; high: number }[];
+    let seeds: Seed[];
     if (options.seeds !== undefined) {
       if (!Array.isArray(options.seeds) || options.seeds.length !== rows) {
         throw new LogitkitRangeError(
@@ -80,21 +75,21 @@ export class BatchSampler {
       }
       seeds = options.seeds.map((s, r) => parseSeed(s, fn, `options.seeds[${r}]`));
     } else {
-      const start = (BigInt(base.seedHigh) << 32n) | BigInt(base.seedLow);
+      const start = (BigInt(base.values.seed.high) << 32n) | BigInt(base.values.seed.low);
       seeds = Array.from({ length: rows }, (_, r) => {
         const s = (start + BigInt(r)) & ((1n << 64n) - 1n);
-        return { low: Number(s & 0xffffffffn), high: Number(s >> 32n) };
+        return { low: Number(s & 0xffffffffn), high: Number(s >> 32n), seeded: true };
       });
     }
     const made: Sampler[] = [];
     try {
       for (let r = 0; r < rows; r++) {
+        const seed = seeds[r]!;
         made.push(
           new Sampler(heap, undefined, fn, {
             ...base,
-            seedLow: seeds[r]!.low,
-            seedHigh: seeds[r]!.high,
-            seeded: true,
+            values: { ...base.values, seed },
+            slots: slotsWithSeed(base.slots, seed),
           }),
         );
       }
@@ -104,7 +99,7 @@ export class BatchSampler {
     }
     this.rows = rows;
     this.samplers = made;
-    registry?.register(this, '', this);
+    undisposed.watch(this, LEAK_WARNING);
   }
 
   /** The stages that run, in order. */
@@ -116,13 +111,10 @@ export class BatchSampler {
    * Samples every row in one call and records each row's token in its history. Returns one
    * result per row. `options.dtype` reads Uint16Array input as float16 / bfloat16.
    */
-  sample(
-    logits: Logits | readonly Logits[],
-    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
-  ): SampleResult[] {
+  sample(logits: Logits | readonly Logits[], options?: { dtype?: DType }): SampleResult[] {
     const fn = 'batchSampler.sample';
     this.live(fn);
-    const p = this.samplers[0]!.options;
+    const p = this.samplers[0]!.options.values;
     const dtype = dtypeOf(options, fn) ?? p.dtype;
     const { pointer, n } = this.place(logits, dtype, fn);
     const topN = Math.min(p.topLogprobs, n);
@@ -197,7 +189,7 @@ export class BatchSampler {
     if (this.disposedFlag) return;
     for (const s of this.samplers) s.dispose();
     this.disposedFlag = true;
-    registry?.unregister(this);
+    undisposed.forget(this);
   }
 
   /** Same as `dispose()`, so `using batch = lk.createBatchSampler(options)` frees it at the end of the scope. */
@@ -210,11 +202,7 @@ export class BatchSampler {
   }
 
   // Places all rows contiguously in wasm memory (a flat input in one go).
-  private place(
-    logits: Logits | readonly Logits[],
-    dtype: 'float32' | 'float16' | 'bfloat16' | undefined,
-    fn: string,
-  ) {
+  private place(logits: Logits | readonly Logits[], dtype: DType | undefined, fn: string) {
     const isRowArray = Array.isArray(logits) && logits.length > 0 && typeof logits[0] !== 'number';
     if (!isRowArray) {
       const placed = placeLogits(this.heap, logits as Logits, fn, 'logits', dtype);

@@ -1,3 +1,5 @@
+import { STAGE_ROWS, STAGES } from './sampling/stages.js';
+
 /**
  * Typed errors. Every failure logitkit reports is one of these, with a message that names the
  * function, the argument and, where there is one, the index at fault. They extend the built-in
@@ -34,64 +36,123 @@ export class LogitkitStateError extends Error {
   override name = 'LogitkitStateError';
 }
 
-/** Status codes returned by the C++ kernels (cpp/include/logitkit/status.h). */
-export const enum KernelCode {
-  Ok = 0,
-  NaN = 1,
-  PositiveInf = 2,
-  AllNegativeInf = 3,
-  AllBanned = 4,
-  BadToken = 5,
-  OutOfMemory = 6,
-  BadOption = 7,
-  BadListToken = 8,
+/**
+ * A grammar, schema, regex or tokenizer that cannot be used, or a grammar budget exceeded.
+ * `code` is one of: 'syntax' (GBNF; `position` is the byte offset), 'empty-language',
+ * 'too-many-states' (maxStates), 'timeout' (timeoutMs), 'invalid-grammar', 'invalid-tokenizer',
+ * and the front ends' 'invalid-json', 'invalid-schema', 'unsupported-keyword',
+ * 'unsupported-feature', 'unsatisfiable', 'regex-syntax', 'budget-exceeded'.
+ */
+export class LogitkitGrammarError extends Error {
+  override name = 'LogitkitGrammarError';
+  /** What went wrong, as a stable lower-case name (see the class description). */
+  readonly code: string;
+  /** Offset of the fault in the grammar text (GBNF: bytes; regex: UTF-16 units), when known. */
+  readonly position: number | undefined;
+  /** JSON pointer into the schema, for schema errors. */
+  readonly pointer: string | undefined;
+  constructor(message: string, code: string, position?: number, pointer?: string) {
+    super(message);
+    this.code = code;
+    this.position = position;
+    this.pointer = pointer;
+  }
 }
 
-/** Throws the typed error for a packed kernel status (code * 2^32 + index); returns on success. */
-export function throwIfFailed(packed: number, fn: string): void {
-  if (packed === 0) return;
-  const code = Math.floor(packed / 4294967296) as KernelCode;
-  const index = packed % 4294967296;
-  switch (code) {
-    case KernelCode.NaN:
-      throw new LogitkitRangeError(`${fn}: logits[${index}] is NaN`, 'logits', index);
-    case KernelCode.PositiveInf:
-      throw new LogitkitRangeError(
+/** Thrown when wasm memory runs out (the kernels' outOfMemory status, a failed allocation). */
+export function memoryExhausted(fn: string): LogitkitStateError {
+  return new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
+}
+
+/**
+ * The kernels' status codes, one row per code in code order (cpp/include/logitkit/status.h,
+ * LOGITKIT_STATUS_CODES; tests/js/tables.test.mjs checks the names), each with the typed error it
+ * becomes. `index` is the position the code names.
+ */
+export const STATUS_TABLE: readonly {
+  name: string;
+  error?: (fn: string, index: number) => Error;
+}[] = [
+  { name: 'ok' },
+  {
+    name: 'nan',
+    error: (fn, index) => new LogitkitRangeError(`${fn}: logits[${index}] is NaN`, 'logits', index),
+  },
+  {
+    name: 'positiveInf',
+    error: (fn, index) =>
+      new LogitkitRangeError(
         `${fn}: logits[${index}] is +Infinity (only -Infinity, a masked token, is allowed)`,
         'logits',
         index,
-      );
-    case KernelCode.AllNegativeInf:
-      throw new LogitkitRangeError(
+      ),
+  },
+  {
+    name: 'allNegativeInf',
+    error: (fn) =>
+      new LogitkitRangeError(
         `${fn}: every entry of logits is -Infinity, so there is no distribution`,
         'logits',
-      );
-    case KernelCode.AllBanned:
-      throw new LogitkitRangeError(
+      ),
+  },
+  {
+    name: 'allBanned',
+    error: (fn) =>
+      new LogitkitRangeError(
         `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize) leave no token with a finite logit`,
         'options.logitBias',
-      );
-    case KernelCode.BadToken:
-      throw new LogitkitRangeError(
+      ),
+  },
+  {
+    name: 'badToken',
+    error: (fn, index) =>
+      new LogitkitRangeError(
         `${fn}: token id ${index} (from options.logitBias or the sampler's history) is outside the vocabulary`,
         'options.logitBias',
         index,
-      );
-    case KernelCode.BadOption:
-      throw new LogitkitRangeError(
+      ),
+  },
+  { name: 'outOfMemory', error: (fn) => memoryExhausted(fn) },
+  {
+    name: 'badOption',
+    error: (fn, index) =>
+      new LogitkitRangeError(
         `${fn}: invalid sampler configuration (item ${index})`,
         'options',
         index,
-      );
-    case KernelCode.BadListToken:
-      throw new LogitkitRangeError(
+      ),
+  },
+  {
+    name: 'badListToken',
+    error: (fn, index) =>
+      new LogitkitRangeError(
         `${fn}: token id ${index} (from options.allowedTokenIds, options.badWordsIds or options.drySequenceBreakers) is outside the vocabulary`,
         'options',
         index,
+      ),
+  },
+  {
+    name: 'stageNotInOrder',
+    error: (fn, index) => {
+      const stage = STAGES[index];
+      return new LogitkitRangeError(
+        `${fn}: options.order lacks "${stage}", which options.${stage && STAGE_ROWS[stage].switchedOnBy} switches on`,
+        'options.order',
       );
-    case KernelCode.OutOfMemory:
-      throw new LogitkitStateError(`${fn}: WebAssembly memory is exhausted`);
-    default:
-      throw new LogitkitStateError(`${fn}: unexpected kernel status ${packed}`);
-  }
+    },
+  },
+];
+
+/** A packed kernel status is code * STATUS_RADIX + index (0 is ok). */
+export const STATUS_RADIX = 2 ** 32;
+
+/** Throws the typed error for a packed kernel status; returns on success. */
+export function throwIfFailed(packed: number, fn: string): void {
+  if (packed === 0) return;
+  const code = Math.floor(packed / STATUS_RADIX);
+  const index = packed % STATUS_RADIX;
+  const error = STATUS_TABLE[code]?.error;
+  throw error !== undefined
+    ? error(fn, index)
+    : new LogitkitStateError(`${fn}: unexpected kernel status ${packed}`);
 }

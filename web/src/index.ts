@@ -21,12 +21,28 @@ export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
+export type { SamplingOptions } from './sampling/options.js';
+export { STAGES, ORDER_PRESETS, type StageName } from './sampling/stages.js';
+export type { Logits, DType } from './input.js';
 export {
-  STAGES,
-  ORDER_PRESETS,
-  type SamplingOptions,
-  type StageName,
-  type DType,
-} from './sampling-options.js';
-export type { Logits } from './input.js';
-export { LogitkitRangeError, LogitkitTypeError, LogitkitStateError } from './errors.js';
+  LogitkitRangeError,
+  LogitkitTypeError,
+  LogitkitStateError,
+  LogitkitGrammarError,
+} from './errors.js';
+export {
+  TokenizerInfo,
+  DEFAULT_STOP_TOKENS,
+  type VocabType,
+  type TokenizerVocabulary,
+  type TokenizerInfoOptions,
+} from './grammar/tokenizer-info.js';
+export {
+  GrammarCompiler,
+  CompiledGrammar,
+  type GrammarCompilerOptions,
+  type JsonSchemaOptions,
+  type JsonWhitespace,
+  type GrammarWarning,
+} from './grammar/compiler.js';
+export { GrammarMatcher, type GrammarMatcherOptions } from './grammar/matcher.js';

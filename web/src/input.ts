@@ -10,23 +10,31 @@ import { LogitsBuffer } from './logits-buffer.js';
 export type Logits =
   Float32Array | Float64Array | Uint16Array | readonly number[] | LogitsBuffer | HalfLogitsBuffer;
 
-const DTYPE_CODE = { float16: 1, bfloat16: 2 } as const;
+/** Half-precision and float inputs: how a Uint16Array's words are read. */
+export type DType = 'float32' | 'float16' | 'bfloat16';
 
-/** Reads `options.dtype` from an options object without judging the other keys. */
-export function dtypeOf(
-  options: unknown,
-  fn: string,
-): 'float32' | 'float16' | 'bfloat16' | undefined {
-  if (options === null || typeof options !== 'object') return undefined;
-  const dtype = (options as { dtype?: unknown }).dtype;
-  if (dtype === undefined) return undefined;
-  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') {
+/**
+ * @internal Every dtype; a dtype's position is its wire value (cpp/include/logitkit/dtype.h,
+ * LOGITKIT_DTYPES; tests/js/tables.test.mjs checks both).
+ */
+export const DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16'];
+
+/** A dtype option's value: one of DTYPES. */
+export function parseDType(value: unknown, fn: string, what = 'options.dtype'): DType {
+  if (!(DTYPES as readonly unknown[]).includes(value)) {
     throw new LogitkitRangeError(
-      `${fn}: options.dtype must be 'float32', 'float16' or 'bfloat16', got ${describe(dtype)}`,
-      'options.dtype',
+      `${fn}: ${what} must be 'float32', 'float16' or 'bfloat16', got ${describe(value)}`,
+      what,
     );
   }
-  return dtype;
+  return value as DType;
+}
+
+/** Reads `options.dtype` from an options object without judging the other keys. */
+export function dtypeOf(options: unknown, fn: string): DType | undefined {
+  if (options === null || typeof options !== 'object') return undefined;
+  const dtype = (options as { dtype?: unknown }).dtype;
+  return dtype === undefined ? undefined : parseDType(dtype, fn);
 }
 
 /** Logits placed in wasm memory: where they are and how many. */
@@ -48,7 +56,7 @@ export function placeLogits(
   logits: Logits,
   fn: string,
   slot = 'logits',
-  dtype?: 'float32' | 'float16' | 'bfloat16',
+  dtype?: DType,
 ): PlacedLogits {
   if (logits instanceof HalfLogitsBuffer) {
     if (logits.heap !== heap) {
@@ -58,7 +66,7 @@ export function placeLogits(
       );
     }
     const pointer = heap.region(slot, logits.length * 4);
-    heap.module._convertHalf(logits.pointer, logits.length, DTYPE_CODE[logits.dtype], pointer);
+    heap.module._convertHalf(logits.pointer, logits.length, DTYPES.indexOf(logits.dtype), pointer);
     return { pointer, length: logits.length };
   }
   if (logits instanceof Uint16Array) {
@@ -76,7 +84,7 @@ export function placeLogits(
     const words = heap.region(`${slot}:half`, length * 2);
     const pointer = heap.region(slot, length * 4);
     new Uint16Array(heap.buffer, words, length).set(logits);
-    heap.module._convertHalf(words, length, DTYPE_CODE[dtype], pointer);
+    heap.module._convertHalf(words, length, DTYPES.indexOf(dtype), pointer);
     return { pointer, length };
   }
   if (logits instanceof LogitsBuffer) {

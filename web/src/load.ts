@@ -27,5 +27,10 @@ const KERNELS: WasmBuild<RawModule> = {
  */
 export async function load(options: LoadOptions = {}): Promise<Logitkit> {
   const { module, simd } = await instantiateBuild(KERNELS, options, 'load');
-  return new Logitkit(module, simd);
+  const grammar: { grammarWasmUrl?: string | URL; grammarWasmBinary?: ArrayBuffer | Uint8Array } =
+    {};
+  if (options.grammarWasmUrl !== undefined) grammar.grammarWasmUrl = options.grammarWasmUrl;
+  if (options.grammarWasmBinary !== undefined)
+    grammar.grammarWasmBinary = options.grammarWasmBinary;
+  return new Logitkit(module, simd, grammar);
 }

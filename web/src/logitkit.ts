@@ -1,26 +1,57 @@
-import { LogitkitRangeError, LogitkitTypeError, throwIfFailed } from './errors.js';
+import { LogitkitRangeError, LogitkitTypeError, memoryExhausted, throwIfFailed } from './errors.js';
 import { Heap } from './heap.js';
 import { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
 import { HalfLogitsBuffer } from './half-logits-buffer.js';
-import { describe, dtypeOf, placeLogits, type Logits, type PlacedLogits } from './input.js';
+import {
+  describe,
+  dtypeOf,
+  placeLogits,
+  type DType,
+  type Logits,
+  type PlacedLogits,
+} from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn, temperatureOf } from './options.js';
 import type { RawModule } from './raw-module.js';
-import { configure, drawWith, Sampler, type SampleResult } from './sampler.js';
-import { parseSamplingOptions, type SamplingOptions } from './sampling-options.js';
+import { Sampler, type SampleResult } from './sampler.js';
+import { configure, drawWith } from './sampler-wire.js';
+import type { SamplingOptions } from './sampling/options.js';
+import { parseSamplingOptions } from './sampling/parse.js';
+import {
+  GrammarCompiler,
+  type CompiledGrammar,
+  type GrammarCompilerOptions,
+} from './grammar/compiler.js';
+import {
+  loadGrammarEngine,
+  type GrammarEngine,
+  type GrammarLoadOptions,
+} from './grammar/engine.js';
+import {
+  createGrammarMatcher,
+  type GrammarMatcher,
+  type GrammarMatcherOptions,
+} from './grammar/matcher.js';
+import {
+  createTokenizerInfo,
+  deserializeTokenizerInfo,
+  TokenizerInfo,
+  type TokenizerInfoOptions,
+  type TokenizerVocabulary,
+} from './grammar/tokenizer-info.js';
 
 /** Options of the kernels that take only a temperature (`logSumExp`, `topLogprobs`). */
 export interface TemperatureOptions {
   /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
   temperature?: number;
   /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
-  dtype?: 'float32' | 'float16' | 'bfloat16';
+  dtype?: DType;
 }
 
 /** Input options for kernels without a temperature. */
 export interface InputOptions {
   /** How a Uint16Array input is read: 'float16' or 'bfloat16'. */
-  dtype?: 'float32' | 'float16' | 'bfloat16';
+  dtype?: DType;
 }
 
 /** Options of `softmax` and `logSoftmax`. */
@@ -46,11 +77,73 @@ export class Logitkit {
   /** @internal The instance's wasm memory (the runtime adapters place rows in it). */
   readonly heap: Heap;
   private statelessSampler = 0;
+  private grammarEngine: Promise<GrammarEngine> | undefined;
+  private readonly grammarOptions: GrammarLoadOptions;
 
   /** @internal Use `load()`. */
-  constructor(module: RawModule, simd: boolean) {
+  constructor(module: RawModule, simd: boolean, grammarOptions?: Omit<GrammarLoadOptions, 'simd'>) {
     this.heap = new Heap(module);
     this.simd = simd;
+    this.grammarOptions = { ...grammarOptions, simd };
+  }
+
+  /** @internal The grammar module of this instance, loaded on first use (its own wasm instance). */
+  grammarModule(): Promise<GrammarEngine> {
+    this.grammarEngine ??= loadGrammarEngine(this.grammarOptions);
+    return this.grammarEngine;
+  }
+
+  /**
+   * A tokenizer's vocabulary for grammar masks, from a Hugging Face tokenizer.json (object or text)
+   * or `{ tokens, vocabType, stopTokenIds, specialTokenIds?, vocabSize? }`. Async: the grammar
+   * engine's WebAssembly module (logitkit-grammar-*.wasm) is loaded on first use. Without
+   * `stopTokenIds`, a tokenizer.json's stop tokens are its special tokens named in
+   * `DEFAULT_STOP_TOKENS`. Dispose the result when done.
+   */
+  async createTokenizerInfo(
+    tokenizer: string | object | TokenizerVocabulary,
+    options?: TokenizerInfoOptions,
+  ): Promise<TokenizerInfo> {
+    return createTokenizerInfo(
+      await this.grammarModule(),
+      tokenizer,
+      options,
+      'createTokenizerInfo',
+    );
+  }
+
+  /** Rebuilds a TokenizerInfo from `info.serialize()` bytes. Async, as createTokenizerInfo. */
+  async deserializeTokenizerInfo(bytes: Uint8Array): Promise<TokenizerInfo> {
+    return deserializeTokenizerInfo(await this.grammarModule(), bytes, 'deserializeTokenizerInfo');
+  }
+
+  /** A compiler of grammars for `info`'s vocabulary, with budgets. Async, as createTokenizerInfo. */
+  async createGrammarCompiler(
+    info: TokenizerInfo,
+    options?: GrammarCompilerOptions,
+  ): Promise<GrammarCompiler> {
+    const engine = await this.grammarModule();
+    if (!(info instanceof TokenizerInfo) || info.engine !== engine)
+      throw new LogitkitTypeError(
+        'createGrammarCompiler: info must be a TokenizerInfo of this load() instance',
+        'info',
+      );
+    info.handle('createGrammarCompiler');
+    return new GrammarCompiler(engine, info, options);
+  }
+
+  /** A matcher (one generation's grammar state) for a compiled grammar. Async, as createTokenizerInfo. */
+  async createGrammarMatcher(
+    compiled: CompiledGrammar,
+    options?: GrammarMatcherOptions,
+  ): Promise<GrammarMatcher> {
+    const engine = await this.grammarModule();
+    if (compiled?.engine !== engine)
+      throw new LogitkitTypeError(
+        'createGrammarMatcher: compiled must be a CompiledGrammar of this load() instance',
+        'compiled',
+      );
+    return createGrammarMatcher(engine, compiled, options);
   }
 
   /** p_i = exp(z_i / T) / sum_j exp(z_j / T), computed stably. T = 0 gives a one-hot at the argmax. */
@@ -166,11 +259,18 @@ export class Logitkit {
     const parsed = parseSamplingOptions(options, 'sample');
     if (this.statelessSampler === 0) {
       this.statelessSampler = this.heap.module._samplerCreate();
-      if (this.statelessSampler === 0) throwIfFailed(6 * 4294967296, 'sample');
+      if (this.statelessSampler === 0) throw memoryExhausted('sample');
     }
     configure(this.heap, this.statelessSampler, parsed, 'sample');
     this.heap.module._samplerReset(this.statelessSampler);
-    return drawWith(this.heap, this.statelessSampler, logits, parsed, 'sample', parsed.dtype);
+    return drawWith(
+      this.heap,
+      this.statelessSampler,
+      logits,
+      parsed,
+      'sample',
+      parsed.values.dtype,
+    );
   }
 
   /**
@@ -196,14 +296,8 @@ export class Logitkit {
    */
   allocLogits(n: number): LogitsBuffer;
   allocLogits(n: number, options: { dtype: 'float16' | 'bfloat16' }): HalfLogitsBuffer;
-  allocLogits(
-    n: number,
-    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
-  ): LogitsBuffer | HalfLogitsBuffer;
-  allocLogits(
-    n: number,
-    options?: { dtype?: 'float32' | 'float16' | 'bfloat16' },
-  ): LogitsBuffer | HalfLogitsBuffer {
+  allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer;
+  allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer {
     integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
     const dtype = dtypeOf(options, 'allocLogits');
     if (dtype === 'float16' || dtype === 'bfloat16')

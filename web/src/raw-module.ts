@@ -23,15 +23,15 @@ export interface RawModule {
   _samplerCreate(): number;
   _samplerDestroy(sampler: number): void;
   _samplerConfigure(sampler: number, slots: number, order: number, orderLength: number): number;
-  _samplerSetBias(sampler: number, tokens: number, biases: number, count: number): number;
-  _samplerSetAllowed(sampler: number, tokens: number, count: number): number;
-  _samplerSetSequences(
+  _samplerSetList(
     sampler: number,
-    kind: number,
+    stage: number,
     tokens: number,
     lengths: number,
+    values: number,
     count: number,
   ): number;
+  _samplerActiveStages(sampler: number, out: number): number;
   _samplerSample(
     sampler: number,
     logits: number,
@@ -64,6 +64,8 @@ export interface RawModule {
   _samplerHistorySize(sampler: number): number;
   _convertHalf(input: number, n: number, dtype: number, out: number): void;
   _samplerReset(sampler: number): void;
+  _abiName(table: number, row: number): number;
+  _abiValue(table: number, row: number): number;
 }
 
 /** The factory an Emscripten MODULARIZE build exports. */

@@ -2,16 +2,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { LogitkitStateError } from './errors.js';
 import type { Heap } from './heap.js';
-
-const registry =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<string>((what) => {
-        console.warn(
-          `logitkit: ${what} was garbage-collected without dispose(); its WebAssembly memory leaked ` +
-            'until then. Call buffer.dispose() when done.',
-        );
-      })
-    : undefined;
+import { undisposed } from './undisposed.js';
 
 /**
  * A typed array that lives in wasm memory, owned by one `load()` instance: the base of
@@ -42,7 +33,11 @@ export abstract class WasmBuffer<View extends Float32Array | Uint16Array> {
     this.length = length;
     this.address = heap.alloc(length * bytesPerElement, 'allocLogits');
     this.view = viewOf(heap.buffer, this.address, length);
-    registry?.register(this, `${description} of ${length} logits`, this);
+    undisposed.watch(
+      this,
+      `logitkit: ${description} of ${length} logits was garbage-collected without dispose(); its ` +
+        'WebAssembly memory leaked until then. Call buffer.dispose() when done.',
+    );
   }
 
   /** A view of the buffer in wasm memory (fresh after memory growth). */
@@ -69,7 +64,7 @@ export abstract class WasmBuffer<View extends Float32Array | Uint16Array> {
     if (this.address === 0) return;
     this.heap.free(this.address);
     this.address = 0;
-    registry?.unregister(this);
+    undisposed.forget(this);
   }
 
   /** Same as `dispose()`, so `using buf = lk.allocLogits(n)` frees the buffer at the end of the scope. */

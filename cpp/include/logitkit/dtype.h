@@ -8,7 +8,17 @@
 
 namespace logitkit {
 
-enum class DType : int32_t { kFloat32 = 0, kFloat16 = 1, kBFloat16 = 2 };
+// X(Id, value, "name"): the input dtypes, as the wrapper names them (web/src/input.ts).
+#define LOGITKIT_DTYPES(X)  \
+  X(kFloat32, 0, "float32") \
+  X(kFloat16, 1, "float16") \
+  X(kBFloat16, 2, "bfloat16")
+
+enum class DType : int32_t {
+#define LOGITKIT_DTYPE_ENUM(id, value, name) id = value,
+  LOGITKIT_DTYPES(LOGITKIT_DTYPE_ENUM)
+#undef LOGITKIT_DTYPE_ENUM
+};
 
 // out[i] = the float value of the 16-bit word in[i]. out must not overlap in.
 void convert_half(const uint16_t* in, size_t n, DType dtype, float* out);

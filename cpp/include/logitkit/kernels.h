@@ -6,9 +6,13 @@
 // - `temperature` is finite and >= 0 (checked by the caller). T = 0 is greedy: a one-hot
 //   distribution at the argmax, ties resolved to the lowest index.
 // - Outputs have room for n floats (k for selections); out may alias logits for in-place use.
-// - Accuracy (vs float64 on the same float32 inputs, at any temperature): softmax relative error
-//   <= 2e-6 where p >= 1e-30, and sums to 1 within 1e-5; log-softmax absolute error <= 1e-5 for
-//   entries >= -80. The exp argument is never rounded (see simd.h), sums are blocked.
+// - Accuracy (vs float64 on the same float32 inputs, at any temperature): the contracts are the
+//   constants of logitkit/accuracy.h (softmax relative error, its sum, log-softmax, logSumExp,
+//   entropy). softmax's stored probabilities and entropy take the exp whose argument (z - max) / T
+//   is never rounded; the normalising sums (log-softmax, logSumExp, topLogprobs) and the sampler's
+//   weights take the cheaper exp whose argument is rounded once, which a sum tolerates because it
+//   is dominated by its large terms (cpp/src/exp.h). Sums are blocked: float within 256 logits,
+//   double across blocks.
 // - Results are bit-identical in the wasm SIMD, wasm baseline and native builds: every kernel is
 //   one source over 4-lane vectors, with a fixed reduction order and no FMA contraction.
 #pragma once
@@ -30,7 +34,7 @@ Scan scan_logits(const float* logits, size_t n);
 uint32_t first_index_of(const float* logits, size_t n, float max);
 
 // Sum of exp((logits[i] - max) * inv_temperature), accumulated in blocks and in double, with the
-// cheaper exp (relative error of the sum ~3e-7: it is dominated by its large terms).
+// rounded-argument exp (relative error of the sum ~3e-7: it is dominated by its large terms).
 double sum_exp(const float* logits, size_t n, float max, double inv_temperature);
 
 // 1/T as used by every kernel: clamped to 1e300 so that a denormal T never produces 0 * inf.

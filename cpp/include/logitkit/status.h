@@ -1,22 +1,31 @@
 // Status codes shared by every kernel. Kernels never throw, trap or abort: they return a Status,
-// and the JavaScript wrapper turns it into a typed RangeError/TypeError with a readable message.
+// and the JavaScript wrapper turns it into a typed RangeError/TypeError with a readable message
+// (web/src/errors.ts keeps one entry per row below, checked by tests/js/tables.test.mjs).
 #pragma once
 #include <cstdint>
+
+// X(Id, value, "name"). `index` (Status) says where, for the codes that name a position.
+#define LOGITKIT_STATUS_CODES(X)                                                                   \
+  X(kOk, 0, "ok")                                                                                  \
+  X(kNaN, 1, "nan")                       /* logits[index] is NaN */                               \
+  X(kPositiveInf, 2, "positiveInf")       /* logits[index] is +Infinity */                         \
+  X(kAllNegativeInf, 3, "allNegativeInf") /* every logit is -Infinity: no distribution */          \
+  /* logitBias / penalties / bans / allowed tokens left no token with a finite logit */            \
+  X(kAllBanned, 4, "allBanned")                                                                    \
+  X(kBadToken, 5, "badToken")       /* a bias key or history token is outside [0, n); index: it */ \
+  X(kOutOfMemory, 6, "outOfMemory") /* scratch allocation failed */                                \
+  X(kBadOption, 7, "badOption")     /* an invalid sampler configuration; index: which item */      \
+  /* a token id in allowedTokens / badWords / dry breakers is outside [0, n); index: that id */    \
+  X(kBadListToken, 8, "badListToken")                                                              \
+  /* a stage that the options or lists switch on is missing from the order; index: the stage */    \
+  X(kStageNotInOrder, 9, "stageNotInOrder")
 
 namespace logitkit {
 
 enum class Code : int32_t {
-  kOk = 0,
-  kNaN = 1,             // logits[index] is NaN
-  kPositiveInf = 2,     // logits[index] is +Infinity
-  kAllNegativeInf = 3,  // every logit is -Infinity: there is no distribution
-  kAllBanned =
-      4,          // logitBias / penalties / bans / allowed tokens left no token with a finite logit
-  kBadToken = 5,  // a token id (bias key, history entry) is outside [0, n); index = that id
-  kOutOfMemory = 6,   // scratch allocation failed
-  kBadOption = 7,     // an invalid sampler configuration (index: which, see sampler.cpp)
-  kBadListToken = 8,  // a token id in allowedTokens / badWords / dry breakers is outside [0, n);
-                      // index = that id
+#define LOGITKIT_STATUS_ENUM(id, value, name) id = value,
+  LOGITKIT_STATUS_CODES(LOGITKIT_STATUS_ENUM)
+#undef LOGITKIT_STATUS_ENUM
 };
 
 struct Status {

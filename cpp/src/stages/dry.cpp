@@ -7,14 +7,27 @@
 #include <cmath>
 
 #include "../chain.h"
+#include "../stage.h"
+#include "token_lists.h"
 
 namespace logitkit {
+namespace {
 
-Status apply_dry(Chain& c) {
+struct DryState {
+  TokenSequences breakers;  // the sequence breakers: head = the first token, tail = the rest
+  Buffer<int32_t> repeat;   // scratch: step 2's repeat lengths
+  Buffer<int64_t> pairs;    // scratch: step 3's (token, length) pairs
+  bool copy_from(const DryState& o) { return breakers.copy_from(o.breakers); }
+};
+
+bool enabled(const SamplingParams& p, const void*) {
+  return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
+}
+
+Status apply(Chain& c, void* state) {
   const SamplingParams& p = c.p;
-  detail::SamplerState& s = c.s;
-  if (p.dry_multiplier == 0 || p.dry_base < 1 || p.dry_penalty_last_n == 0) return {};
-  const Buffer<int32_t>& h = s.history;
+  DryState& s = state_as<DryState>(state);
+  const Buffer<int32_t>& h = c.s.history;
   const int len = static_cast<int>(h.size());
   const int effective = p.dry_penalty_last_n < 0 ? len : p.dry_penalty_last_n;
   const int last_n = std::min(len, effective);
@@ -28,10 +41,10 @@ Status apply_dry(Chain& c) {
     const int32_t token = rat(i);
     int longest = -1;
     size_t offset = 0;
-    for (size_t b = 0; b < s.breaker_lengths.size(); ++b) {
-      const int32_t* seq = s.breakers.data() + offset;
-      const int tail = static_cast<int>(s.breaker_lengths[b]) - 1;
-      offset += s.breaker_lengths[b];
+    for (size_t b = 0; b < s.breakers.lengths.size(); ++b) {
+      const int32_t* seq = s.breakers.tokens.data() + offset;
+      const int tail = static_cast<int>(s.breakers.lengths[b]) - 1;
+      offset += s.breakers.lengths[b];
       if (seq[0] != token || tail <= longest || tail > i) continue;
       bool match = true;
       for (int k = 0; k < tail && match; ++k) match = seq[1 + k] == rat(i - k - 1);
@@ -46,8 +59,8 @@ Status apply_dry(Chain& c) {
 
   // Step 2: the Z-algorithm in reverse: repeat[last - k] = length of the longest suffix of the
   // window that also ends k tokens earlier (capped at rep_limit).
-  if (!s.dry_repeat.resize(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
-  int32_t* repeat = s.dry_repeat.data();
+  if (!s.repeat.resize(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
+  int32_t* repeat = s.repeat.data();
   std::fill(repeat, repeat + last_n, 0);
   {
     const int last = last_n - 1;
@@ -78,34 +91,34 @@ Status apply_dry(Chain& c) {
   }
 
   // Step 3: the token after each repeat would extend it; keep the longest per token.
-  s.dry_pairs.clear();
-  if (!s.dry_pairs.reserve(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
+  s.pairs.clear();
+  if (!s.pairs.reserve(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
   for (int i = 0; i < last_n - 1; ++i) {
     const int repeat_len = repeat[i];
     if (repeat_len < allowed) continue;
     const int32_t token = rat(last_n - 2 - i);
-    s.dry_pairs.push_back((static_cast<int64_t>(token) << 32) | static_cast<uint32_t>(repeat_len));
+    s.pairs.push_back((static_cast<int64_t>(token) << 32) | static_cast<uint32_t>(repeat_len));
   }
-  std::sort(s.dry_pairs.begin(), s.dry_pairs.end());
+  std::sort(s.pairs.begin(), s.pairs.end());
 
   // Step 4: z -= multiplier * base^(length - allowed), the exponent capped so the power stays
   // finite.
   const double kFloatMaxLog = 88.7228391;
   int max_exponent = 0;
   if (p.dry_base > 1.000001) max_exponent = static_cast<int>(kFloatMaxLog / std::log(p.dry_base));
-  for (size_t j = 0; j < s.dry_pairs.size(); ++j) {
-    const int32_t token = static_cast<int32_t>(s.dry_pairs[j] >> 32);
-    if (j + 1 < s.dry_pairs.size() && static_cast<int32_t>(s.dry_pairs[j + 1] >> 32) == token)
+  for (size_t j = 0; j < s.pairs.size(); ++j) {
+    const int32_t token = static_cast<int32_t>(s.pairs[j] >> 32);
+    if (j + 1 < s.pairs.size() && static_cast<int32_t>(s.pairs[j + 1] >> 32) == token)
       continue;  // the longest is last
     if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
     bool single_token_breaker = false;
     size_t offset = 0;
-    for (size_t b = 0; b < s.breaker_lengths.size(); ++b) {
-      single_token_breaker |= s.breaker_lengths[b] == 1 && s.breakers[offset] == token;
-      offset += s.breaker_lengths[b];
+    for (size_t b = 0; b < s.breakers.lengths.size(); ++b) {
+      single_token_breaker |= s.breakers.lengths[b] == 1 && s.breakers.tokens[offset] == token;
+      offset += s.breakers.lengths[b];
     }
     if (single_token_breaker) continue;
-    int exponent = static_cast<int>(s.dry_pairs[j] & 0xFFFFFFFF) - allowed;
+    int exponent = static_cast<int>(s.pairs[j] & 0xFFFFFFFF) - allowed;
     if (max_exponent > 0 && exponent > max_exponent) exponent = max_exponent;
     const double penalty = p.dry_multiplier * std::pow(p.dry_base, exponent);
     const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) - penalty);
@@ -113,5 +126,24 @@ Status apply_dry(Chain& c) {
   }
   return {};
 }
+
+size_t history_window(const SamplingParams& p, const void*) {
+  return p.dry_penalty_last_n < 0 ? kWholeHistory : static_cast<size_t>(p.dry_penalty_last_n);
+}
+
+// The sequence breakers.
+Status set_list(void* state, const TokenLists& list) {
+  return state_as<DryState>(state).breakers.assign(list);
+}
+
+}  // namespace
+
+extern const StageUnit kDryStage = {
+    .enabled = enabled,
+    .apply = apply,
+    .history_window = history_window,
+    .set_list = set_list,
+    .state = &StateOpsOf<DryState>::kOps,
+};
 
 }  // namespace logitkit

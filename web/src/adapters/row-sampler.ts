@@ -11,8 +11,10 @@
 import { LogitkitRangeError } from '../errors.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
-import { canonicalSamplingOptions, drawWith, type Sampler, type SampleResult } from '../sampler.js';
-import type { SamplingOptions } from '../sampling-options.js';
+import type { Sampler, SampleResult } from '../sampler.js';
+import { drawWith } from '../sampler-wire.js';
+import type { SamplingOptions } from '../sampling/options.js';
+import { canonicalSamplingOptions } from '../sampling/parse.js';
 
 /** Stages that need logitkit's own draw: they make no sense when the runtime draws. */
 const DRAW_STAGES = ['xtc', 'mirostat'] as const;
@@ -30,7 +32,7 @@ export function templateSampler(
   const sampler = lk.createSampler(options);
   if (mode === 'filter') {
     const stage = DRAW_STAGES.find((s) => sampler.order.includes(s));
-    const n = sampler.options.n;
+    const n = sampler.options.values.n;
     if (stage !== undefined || n >= 2) {
       sampler.dispose();
       const what = stage ?? 'n';
@@ -59,7 +61,7 @@ export function rowOptions(
 ): SamplingOptions {
   const canonical = canonicalSamplingOptions(options, fn);
   // Unseeded: every row (and every restart, see RowSampler.reset) takes its own random seed.
-  const seed = template.options.seeded
+  const seed = template.options.values.seed.seeded
     ? (template.seed + BigInt(row)) & 0xffffffffffffffffn
     : undefined;
   const seeded = seed === undefined ? canonical : { ...canonical, seed };
@@ -138,7 +140,7 @@ export class RowSampler {
    */
   reset(): void {
     this.drop();
-    if (this.committed.options.seeded) {
+    if (this.committed.options.values.seed.seeded) {
       this.committed.reset();
     } else {
       const fresh = this.lk.createSampler(this.options);
@@ -162,7 +164,8 @@ export class RowSampler {
   private scratchDraw(logits: LogitsBuffer, topN: number, fn: string): SampleResult {
     const draft = this.committed.clone();
     try {
-      const parsed = { ...draft.options, topLogprobs: topN, logprobsRaw: false, n: 1 };
+      const options = draft.options;
+      const parsed = { ...options, values: { ...options.values, topLogprobs: topN, n: 1 } };
       return drawWith(this.lk.heap, draft.rawHandle, logits, parsed, fn);
     } finally {
       draft.dispose();

@@ -13,20 +13,35 @@
  * });
  * ```
  *
+ * With a grammar (`{ grammar: matcher }`, a GrammarMatcher from `lk.createGrammarMatcher`), each
+ * token is drawn among the tokens the grammar allows, so the reply parses.
+ *
  * Type-checked against `@mlc-ai/web-llm` 0.2.86's `LogitProcessor` declaration; this module does
  * not import WebLLM.
  *
  * @packageDocumentation
  */
 import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../errors.js';
+import { GrammarMatcher } from '../grammar/matcher.js';
 import { describe } from '../input.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
+import { ConstrainedRow } from '../adapters/constrained-row.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
-import type { SamplingOptions } from '../sampling-options.js';
+import type { SamplingOptions } from '../sampling/options.js';
 
 const FN = 'LogitkitLogitProcessor';
+
+/** Options of `LogitkitLogitProcessor`. */
+export interface LogitkitLogitProcessorOptions {
+  /**
+   * A grammar to constrain the reply to: a matcher (`await lk.createGrammarMatcher(compiled)`)
+   * compiled for the model's tokenizer. The processor forks it (the fork is its own; yours
+   * stays as it is) and starts each chat at the grammar's start.
+   */
+  grammar?: GrammarMatcher;
+}
 
 /**
  * WebLLM's `LogitProcessor` (`processLogits`, `processSampledToken`, `resetState`) backed by
@@ -48,12 +63,21 @@ const FN = 'LogitkitLogitProcessor';
  * the prompt to a processor, so the history starts at the first generated token;
  * `acceptPrompt(tokens)` adds prompt tokens for the penalties to see.
  *
+ * **Grammar.** With `options.grammar`, `processLogits` first sets the tokens the grammar does not
+ * allow next to -Infinity (exact masks: a token is allowed if and only if its bytes can continue
+ * the reply toward a string of the language; stop tokens exactly where it may end), then draws:
+ * the reply is a string of the language once a stop token is drawn. The token WebLLM reports in
+ * `processSampledToken` is what the grammar accepts (a token the grammar does not allow there is a
+ * LogitkitStateError); after the stop token only that token is allowed; `resetState()` returns to
+ * the grammar's start; prompt tokens (`acceptPrompt`) are not given to the grammar. Do not also set
+ * WebLLM's own `response_format` (its xgrammar constraint would apply a second grammar).
+ *
  * Owns wasm memory: call `dispose()` when done.
  */
 export class LogitkitLogitProcessor {
   /** The sampler's result of the last `processLogits` (logprob, rawLogprob, kept, rank, ...). */
   lastResult: SampleResult | null = null;
-  private sampler: RowSampler;
+  private row: ConstrainedRow;
   private buffer: LogitsBuffer | null = null;
   private template: Sampler;
   private disposed = false;
@@ -61,32 +85,51 @@ export class LogitkitLogitProcessor {
   /**
    * @param lk a loaded logitkit instance (`await load()`).
    * @param samplingOptions logitkit's sampling options (`lk.createSampler`'s), validated here.
-   * @throws LogitkitTypeError / LogitkitRangeError for invalid options.
+   * @param options `{ grammar? }`.
+   * @throws LogitkitTypeError / LogitkitRangeError for invalid options, a `grammar` that is not a
+   *   live GrammarMatcher.
    */
   constructor(
     private readonly lk: Logitkit,
     samplingOptions?: SamplingOptions,
+    options: LogitkitLogitProcessorOptions = {},
   ) {
+    const grammar = options?.grammar;
+    if (grammar !== undefined && (!(grammar instanceof GrammarMatcher) || grammar.disposed))
+      throw new LogitkitTypeError(
+        `${FN}: options.grammar must be a GrammarMatcher (await lk.createGrammarMatcher(compiled)) not yet disposed, got ${describe(grammar)}`,
+        'options.grammar',
+      );
     this.template = templateSampler(lk, samplingOptions, 'sample', FN);
-    this.sampler = new RowSampler(lk, rowOptions(samplingOptions, this.template, 0, 'sample', FN));
+    const sampler = new RowSampler(lk, rowOptions(samplingOptions, this.template, 0, 'sample', FN));
+    const matcher = grammar?.fork() ?? null;
+    matcher?.reset();
+    this.row = new ConstrainedRow(matcher, sampler, FN);
   }
 
   /** The seed in use (without one in the options: from crypto random, a new one per resetState()). */
   get seed(): bigint {
-    return this.sampler.seed;
+    return this.row.seed;
   }
 
   /** The tokens recorded so far (accepted prompt tokens, then every sampled token). */
   get history(): readonly number[] {
-    return this.sampler.history;
+    return this.row.history;
+  }
+
+  /** With a grammar: whether the reply has ended (a stop token was sampled where it may end). */
+  get terminated(): boolean {
+    return this.row.terminated;
   }
 
   /**
-   * Draws the next token from `logits` (the vocabulary's float32 logits) and rewrites them in
-   * place so that only that token can be sampled.
+   * Draws the next token from `logits` (the vocabulary's float32 logits), among the tokens the
+   * grammar allows when there is one, and rewrites them in place so that only that token can be
+   * sampled.
    * @returns `logits`.
-   * @throws LogitkitTypeError when `logits` is not a Float32Array; the sampler's errors for invalid
-   *   logits (a NaN, a +Infinity, every token masked).
+   * @throws LogitkitTypeError when `logits` is not a Float32Array; LogitkitRangeError when they are
+   *   fewer than the grammar's vocabulary; LogitkitStateError when the grammar allows no token; the
+   *   sampler's errors for invalid logits (a NaN, a +Infinity, every token masked).
    */
   processLogits(logits: Float32Array): Float32Array {
     this.live('processLogits');
@@ -99,8 +142,9 @@ export class LogitkitLogitProcessor {
       this.buffer?.dispose();
       this.buffer = this.lk.allocLogits(logits.length);
     }
+    this.row.constrain(logits);
     this.buffer.array.set(logits);
-    const result = this.sampler.propose(this.buffer);
+    const result = this.row.propose(this.buffer);
     logits.fill(-Infinity);
     logits[result.token] = 0;
     this.lastResult = result;
@@ -108,40 +152,41 @@ export class LogitkitLogitProcessor {
   }
 
   /**
-   * Records the token WebLLM sampled (see the class documentation).
-   * @throws LogitkitRangeError when `token` is not a non-negative integer.
+   * Records the token WebLLM sampled (see the class documentation); the grammar accepts it.
+   * @throws LogitkitRangeError when `token` is not a non-negative integer; LogitkitStateError when
+   *   the grammar does not allow it.
    */
   processSampledToken(token: number): void {
     this.live('processSampledToken');
-    if (!Number.isInteger(token) || token < 0)
-      throw new LogitkitRangeError(
-        `${FN}.processSampledToken: token must be a non-negative integer, got ${describe(token)}`,
-        'token',
-      );
-    this.sampler.commit(token);
+    this.row.commit(checkToken(token, 'processSampledToken'));
   }
 
   /**
    * Clears the history and restarts the random stream (WebLLM's `resetChat()`): at the seed, so a
-   * seeded chat repeats; without a seed in the options, at a fresh random one.
+   * seeded chat repeats; without a seed in the options, at a fresh random one. The grammar returns
+   * to its start.
    */
   resetState(): void {
     this.live('resetState');
-    this.sampler.reset();
+    this.row.restart([]);
     this.lastResult = null;
   }
 
-  /** Adds prompt tokens to the history, for the penalties (WebLLM does not pass the prompt). */
+  /**
+   * Adds prompt tokens to the history, for the penalties (WebLLM does not pass the prompt). The
+   * grammar does not see them: it constrains the reply.
+   * @throws LogitkitRangeError when a token is not a non-negative integer.
+   */
   acceptPrompt(tokens: Iterable<number>): void {
     this.live('acceptPrompt');
-    for (const token of tokens) this.processSampledToken(token);
+    for (const token of tokens) this.row.acceptContext(checkToken(token, 'acceptPrompt'));
   }
 
   /** Frees the sampler and buffer. Safe to call more than once. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.sampler.dispose();
+    this.row.dispose();
     this.template.dispose();
     this.buffer?.dispose();
     this.buffer = null;
@@ -155,4 +200,13 @@ export class LogitkitLogitProcessor {
   private live(method: string): void {
     if (this.disposed) throw new LogitkitStateError(`${FN}.${method}: used after dispose()`);
   }
+}
+
+function checkToken(token: number, method: string): number {
+  if (!Number.isInteger(token) || token < 0)
+    throw new LogitkitRangeError(
+      `${FN}.${method}: token must be a non-negative integer, got ${describe(token)}`,
+      'token',
+    );
+  return token;
 }

@@ -1,11 +1,14 @@
-// Mass selection and the inverse-CDF draw over a kept prefix.
-#include "kept_set.h"
+// Top-p's wide-nucleus selection: estimate the prefix's end from a strided sample, verify a
+// bracket of logits around it in one pass that also gathers the bracket's tokens, then select
+// exactly among those on probability mass.
+#include "mass_select.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "debug_check.h"
 #include "simd.h"
 
 namespace logitkit {
@@ -16,17 +19,16 @@ namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr float kPosInf = std::numeric_limits<float>::infinity();
 
-// A key whose ascending order is the total order (logit descending, then index ascending) for
-// logits that are not NaN: the float's bits mapped to a descending unsigned integer, then the
-// index. -0 must be passed as +0 (they tie in the order).
+}  // namespace
+
 uint64_t order_key(float z, uint32_t index) {
+  LOGITKIT_DEBUG_CHECK(z == z && !(z == 0 && std::signbit(z)), "order_key takes no NaN and no -0");
   uint32_t bits;
   std::memcpy(&bits, &z, sizeof bits);
   const uint32_t descending = (bits & 0x80000000u) != 0 ? bits : ~bits & 0x7FFFFFFFu;
   return static_cast<uint64_t>(descending) << 32 | index;
 }
 
-// The KeptSet whose last element has this key: the prefix up to and including it.
 KeptSet kept_through(uint64_t key) {
   const uint32_t descending = static_cast<uint32_t>(key >> 32);
   const uint32_t bits = (descending & 0x80000000u) != 0 ? descending : ~descending & 0x7FFFFFFFu;
@@ -35,15 +37,10 @@ KeptSet kept_through(uint64_t key) {
   return {z, static_cast<uint32_t>(key)};
 }
 
-// Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
-// The inside tokens are also gathered, in index order, as keys and weights into the scratch.
-struct BracketScan {
-  double above_mass = 0, inside_mass = 0;
-  size_t above_count = 0, inside_count = 0;
-};
-
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
                          const MassScratch& out) {
+  LOGITKIT_DEBUG_CHECK(low <= high, "scan_bracket's bracket is [low, high]");
+  LOGITKIT_DEBUG_CHECK(debug::no_nan(logits, n), "scan_bracket after NaN is ruled out");
   const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high),
                zero = wasm_f32x4_splat(0);
   uint64_t* const out_key = out.key;  // locals: the stores below could alias `out` itself
@@ -77,10 +74,7 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
     }
     scan.above_mass += horizontal_sum(above);
     scan.inside_mass += horizontal_sum(inside);
-    scan.above_count += static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 0)) +
-                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 1)) +
-                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 2)) +
-                        static_cast<uint32_t>(wasm_i32x4_extract_lane(above_count, 3));
+    scan.above_count += horizontal_count(above_count);
   }
   for (; i < n; ++i) {
     if (logits[i] > high) {
@@ -96,18 +90,6 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
   return scan;
 }
 
-// The block where the cumulative mass first exceeds `target`; *cumulative gets the mass before it.
-// The walk stops at the last block with mass, so rounding can never land in an empty block.
-size_t block_of(const double* block_mass, size_t last_nonzero, double target, double* cumulative) {
-  size_t b = 0;
-  while (b < last_nonzero && (block_mass[b] == 0 || *cumulative + block_mass[b] <= target)) {
-    *cumulative += block_mass[b];
-    ++b;
-  }
-  return b;
-}
-
-// The shortest prefix of `count` candidates already in the order whose mass reaches `target`.
 size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t count, double target,
                              KeptSet* kept) {
   double mass = 0;
@@ -122,10 +104,8 @@ size_t mass_prefix_of_sorted(const uint64_t* key, const float* weight, size_t co
   return count;
 }
 
-// Quickselect on probability mass over `count` candidates (key, weight): finds the shortest prefix
-// of the order whose mass reaches `target`. Returns its length and sets *kept. Expected O(count);
-// the arrays are permuted together. count >= 1.
 size_t mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept) {
+  LOGITKIT_DEBUG_CHECK(count >= 1, "mass_select needs a candidate");
   const auto swap_entries = [&](size_t a, size_t b) {
     std::swap(key[a], key[b]);
     std::swap(weight[a], weight[b]);
@@ -169,10 +149,10 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
   return count;
 }
 
-}  // namespace
-
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
                           double target, const MassScratch& scratch, KeptSet* kept) {
+  LOGITKIT_DEBUG_CHECK(n >= 1 && target <= total_mass * 1.000001,
+                       "select_mass_prefix needs a row and a target within its mass");
   // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
   //    kMaxMassSamples of them), sorted by key.
   const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
@@ -225,106 +205,6 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   }
   return scan.above_count +
          mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
-}
-
-Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
-               double* block_mass) {
-  // Pass 1: the kept mass of each block of kBlock tokens, and how many kept tokens have weight.
-  const v128_t threshold = wasm_f32x4_splat(kept.threshold);
-  const v128_t last_tie = wasm_i32x4_splat(static_cast<int32_t>(kept.last_tie_index));
-  const v128_t zero = wasm_f32x4_splat(0);
-  const size_t blocks = (n + kBlock - 1) / kBlock;
-  double total = 0;
-  v128_t nonzero = wasm_i32x4_splat(0);
-  // Without a tie limit the test is z >= threshold; with one, ties past last_tie_index are out.
-  const bool tie_limit = kept.last_tie_index != kAllTies;
-  const v128_t four = wasm_i32x4_splat(4);
-  const auto kept_weights = [&](v128_t z, v128_t w, v128_t index) {
-    v128_t in = wasm_f32x4_ge(z, threshold);
-    if (tie_limit)
-      in = wasm_v128_andnot(
-          in, wasm_v128_and(wasm_f32x4_eq(z, threshold), wasm_u32x4_gt(index, last_tie)));
-    return wasm_v128_and(w, in);
-  };
-  for (size_t b = 0; b < blocks; ++b) {
-    const size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
-    const size_t full_end = begin + (end - begin) / kLanes * kLanes;
-    v128_t acc = wasm_f32x4_splat(0);
-    const int32_t first = static_cast<int32_t>(begin);
-    v128_t index = wasm_i32x4_make(first, first + 1, first + 2, first + 3);
-    size_t i = begin;
-    for (; i < full_end; i += kLanes, index = wasm_i32x4_add(index, four)) {
-      const v128_t kept_w =
-          kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
-      acc = wasm_f32x4_add(acc, kept_w);
-      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
-    }
-    if (i < end) {  // the row's last, partial vector: padded with -Infinity logits and zero weights
-      const v128_t kept_w = kept_weights(load_tail(logits + i, end - i, kNegInf),
-                                         load_tail(weights + i, end - i, 0.0f), index);
-      acc = wasm_f32x4_add(acc, kept_w);
-      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
-    }
-    block_mass[b] = horizontal_sum(acc);
-    total += block_mass[b];
-  }
-  const uint32_t kept_count = static_cast<uint32_t>(
-      wasm_i32x4_extract_lane(nonzero, 0) + wasm_i32x4_extract_lane(nonzero, 1) +
-      wasm_i32x4_extract_lane(nonzero, 2) + wasm_i32x4_extract_lane(nonzero, 3));
-  size_t last_nonzero = 0;
-  for (size_t b = 0; b < blocks; ++b) {
-    if (block_mass[b] > 0) last_nonzero = b;
-  }
-
-  // Pass 2: find the block where the cumulative mass passes u * total, then the token inside it.
-  const double target = u * total;
-  double cumulative = 0;
-  const size_t b = block_of(block_mass, last_nonzero, target, &cumulative);
-  // Inside the block, sum in double; if rounding leaves the target unreached, take the block's last
-  // kept token with weight (the block has one: its mass is positive or it is the last block).
-  int32_t chosen = -1;
-  for (size_t i = b * kBlock, end = std::min(n, (b + 1) * kBlock); i < end; ++i) {
-    if (weights[i] > 0 && kept.contains(logits[i], static_cast<uint32_t>(i))) {
-      chosen = static_cast<int32_t>(i);
-      cumulative += weights[i];
-      if (cumulative > target) break;
-    }
-  }
-  return {chosen, kept_count, total};
-}
-
-Draw draw_list(const int32_t* tokens, const float* weights, size_t m, double u, double* block_mass,
-               int32_t* block_start) {
-  size_t blocks = 0, last_nonzero = 0;
-  uint32_t kept_count = 0;
-  double total = 0;
-  for (size_t j = 0; j < m;) {
-    const uint32_t block = static_cast<uint32_t>(tokens[j]) / kBlock;
-    float lane[kLanes] = {0, 0, 0, 0};
-    block_start[blocks] = static_cast<int32_t>(j);
-    for (; j < m && static_cast<uint32_t>(tokens[j]) / kBlock == block; ++j) {
-      lane[static_cast<uint32_t>(tokens[j]) % kLanes] += weights[j];
-      kept_count += weights[j] > 0;
-    }
-    const float a = lane[0] + lane[1], b = lane[2] + lane[3];
-    block_mass[blocks] = static_cast<double>(a + b);
-    total += block_mass[blocks];
-    if (block_mass[blocks] > 0) last_nonzero = blocks;
-    ++blocks;
-  }
-  const double target = u * total;
-  double cumulative = 0;
-  const size_t b = block_of(block_mass, last_nonzero, target, &cumulative);
-  int32_t chosen = -1;
-  const size_t end = b + 1 < blocks ? static_cast<size_t>(block_start[b + 1]) : m;
-  for (size_t j = static_cast<size_t>(block_start[b]); j < end; ++j) {
-    if (weights[j] > 0) {
-      chosen = tokens[j];
-      cumulative += weights[j];
-      if (cumulative > target) break;
-    }
-  }
-  return {chosen, kept_count, total};
 }
 
 }  // namespace logitkit

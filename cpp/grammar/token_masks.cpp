@@ -1,0 +1,268 @@
+#include "token_masks.h"
+
+#include <algorithm>
+
+#include "utf8.h"
+
+namespace logitkit::grammar {
+namespace {
+
+// The UTF-8 byte-range sequences of [^"\\\x00-\x1F\x7F]: the characters of the JSON slices.
+const std::vector<Utf8Sequence>& json_char_sequences() {
+  static const std::vector<Utf8Sequence> seqs = [] {
+    std::vector<Utf8Sequence> out;
+    utf8_sequences(0x20, 0x21, out);
+    utf8_sequences(0x23, 0x5B, out);
+    utf8_sequences(0x5D, 0x7E, out);
+    utf8_sequences(0x80, 0x10FFFF, out);
+    return out;
+  }();
+  return seqs;
+}
+
+constexpr uint32_t kMaxRun = 32;     // characters whole_ranges() follows
+constexpr size_t kMaxFrontier = 64;  // paths it follows at once
+constexpr size_t kMaxSeen = 512;     // paths it remembers to prove a run unbounded
+
+// Removes `cut` from `range`, keeping an interval: when `cut` lies strictly inside, the part below
+// it is kept (a smaller range only costs a walk, never exactness).
+CounterRange remove(const CounterRange& range, const CounterRange& cut) {
+  const CounterRange overlap = range.intersect(cut);
+  if (overlap.empty()) return range;
+  if (cut.lo <= range.lo) return {cut.hi + 1, range.hi};
+  return {range.lo, cut.lo - 1};
+}
+
+}  // namespace
+
+TokenMasks::TokenMasks(std::shared_ptr<const Vocabulary> vocab, CompiledGrammar* grammar)
+    : vocab_(std::move(vocab)), grammar_(grammar) {}
+
+TokenMasks::~TokenMasks() {
+  for (LocalMask* m : cache_) delete m;
+}
+
+TokenMasks::Path TokenMasks::root(uint32_t q) const {
+  Path p{q, 0, grammar_->state(q).counted, CounterRange()};
+  if (p.relative) p.when.lo = 0;
+  return p;
+}
+
+TokenMasks::Path TokenMasks::child(const Path& from, int32_t code, const CounterRange& when) const {
+  const uint32_t q = CompiledGrammar::code_state(code);
+  if (!grammar_->state(q).counted) return {q, 0, false, when};
+  switch (CompiledGrammar::code_op(code)) {
+    case kInc:
+      return {q, from.counter + 1, from.relative, when};
+    case kSet0:
+      return {q, 0, false, when};
+    case kSet1:
+      return {q, 1, false, when};
+    default:
+      return {q, from.counter, from.relative, when};
+  }
+}
+
+// Calls emit(code, when) for the transition of p on `byte`, once per zone of p's state that item
+// counters in p.when can be in.
+template <typename Emit>
+void TokenMasks::step(const Path& p, uint8_t byte, Emit&& emit) {
+  const bool counted = grammar_->state(p.q).counted;
+  const uint32_t zones = grammar_->state(p.q).zones;
+  if (!counted) {
+    emit(grammar_->transition(p.q, 0, byte), p.when);
+  } else if (!p.relative) {
+    emit(grammar_->transition(p.q, grammar_->zone_of(p.q, static_cast<uint32_t>(p.counter)), byte),
+         p.when);
+  } else {
+    for (uint32_t z = 0; z < zones; ++z) {
+      int32_t lo, hi;
+      grammar_->zone_range(p.q, z, &lo, &hi);
+      const CounterRange when =
+          p.when.intersect({lo - p.counter, hi == CompiledGrammar::kNoBound ? CounterRange::kHighest
+                                                                            : hi - p.counter});
+      if (!when.empty()) emit(grammar_->transition(p.q, z, byte), when);
+    }
+  }
+}
+
+// For each JSON slice, the item counters at q for which every string of the slice's characters
+// and lengths is consumed from q (empty: none, or not proved); empty for the other slices. Follows
+// every JSON character from the frontier of reachable paths, depth by depth, removing the counters
+// for which some transition dies; the run is unbounded when the frontier repeats.
+std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
+  const auto& seqs = json_char_sequences();
+  const auto& slices = vocab_->slices();
+  std::vector<CounterRange> out(slices.size(), CounterRange{1, 0});
+  std::vector<CounterRange> at_depth(kMaxRun + 1, CounterRange{1, 0});
+  const Path start = root(q);
+  CounterRange w = start.when;
+  std::vector<Path> frontier = {start}, seen = {start}, cur, next, stepped;
+  uint32_t proved = 0;
+  bool unbounded = false;
+  auto dedup_push = [](std::vector<Path>& v, const Path& p) {
+    if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
+  };
+  for (uint32_t depth = 1; depth <= kMaxRun && !unbounded; ++depth) {
+    next.clear();
+    bool overflow = false;
+    for (const Path& e : frontier) {
+      for (const Utf8Sequence& seq : seqs) {
+        cur.assign(1, e);
+        for (uint8_t k = 0; k < seq.length && !cur.empty() && !overflow; ++k) {
+          stepped.clear();
+          for (const Path& x : cur) {
+            for (uint32_t b = seq.lo[k]; b <= seq.hi[k];
+                 b = std::max<uint32_t>(b + 1,
+                                        grammar_->next_class_byte(static_cast<uint8_t>(b)))) {
+              step(x, static_cast<uint8_t>(b), [&](int32_t code, const CounterRange& when) {
+                if (code < 0) {
+                  w = remove(w, when);
+                } else {
+                  dedup_push(stepped, child(x, code, when));
+                }
+              });
+            }
+          }
+          cur.swap(stepped);
+          overflow = cur.size() > kMaxFrontier;
+        }
+        for (const Path& p : cur) dedup_push(next, p);
+        overflow = overflow || next.size() > kMaxFrontier;
+        if (overflow || w.empty()) break;
+      }
+      if (overflow || w.empty()) break;
+    }
+    if (overflow || w.empty()) break;
+    at_depth[depth] = w;
+    proved = depth;
+    frontier.clear();
+    bool fresh = false;
+    for (const Path& p : next) {
+      if (p.when.intersect(w).empty()) continue;
+      frontier.push_back(p);
+      if (std::find(seen.begin(), seen.end(), p) == seen.end()) fresh = true, seen.push_back(p);
+    }
+    if (!fresh) unbounded = true;
+    if (seen.size() > kMaxSeen) break;
+  }
+  for (size_t s = 0; s < slices.size(); ++s) {
+    const Slice& slice = slices[s];
+    if (!slice.json_chars) continue;
+    if (slice.max_chars == UINT32_MAX) {
+      if (unbounded) out[s] = w;
+    } else if (slice.max_chars <= proved) {
+      out[s] = at_depth[slice.max_chars];
+    } else if (unbounded) {
+      out[s] = w;
+    }
+  }
+  return out;
+}
+
+void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
+  const Trie& trie = vocab_->slices()[slice_index].trie;
+  const uint32_t n = static_cast<uint32_t>(trie.label.size());
+  const uint32_t* label = trie.label.data();
+  const uint32_t* size = trie.size.data();
+  paths_.assign(1, root(q));
+  frames_.assign(1, Frame{n, 0, 1});
+  raw_.clear();
+  uint32_t i = 1;
+  while (i < n) {
+    while (i >= frames_.back().end) {
+      frames_.pop_back();
+      paths_.resize(frames_.back().end_path);
+    }
+    const Frame parent = frames_.back();
+    const uint32_t lab = label[i];
+    const uint8_t b = Trie::byte_of(lab);
+    const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
+    for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
+      const Path from = paths_[p];
+      if (frames_.size() > 1 && grammar_->exit_bytes(from.q).has(b))
+        out.exits.push_back(
+            {slice_index, i, from.q, from.when, from.counter, from.relative, false});
+      step(from, b, [&](int32_t code, const CounterRange& when) {
+        if (code == CompiledGrammar::kDead) return;
+        if (code < 0) {
+          out.exits.push_back({slice_index, i, from.q, when, from.counter, from.relative, true});
+          return;
+        }
+        paths_.push_back(child(from, code, when));
+      });
+    }
+    const uint32_t child_end = static_cast<uint32_t>(paths_.size());
+    if (child_end == child_begin) {
+      i += size[i];
+      continue;
+    }
+    const int32_t token = Trie::token_of(lab);
+    if (token >= 0) {
+      for (uint32_t p = child_begin; p < child_end; ++p) {
+        for (int32_t t = token; t >= 0; t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+          raw_.push_back({paths_[p].when, static_cast<uint32_t>(t)});
+      }
+    }
+    if (size[i] > 1) {
+      frames_.push_back({i + size[i], child_begin, child_end});
+    } else {
+      paths_.resize(child_begin);
+    }
+    ++i;
+  }
+  // Group the consumed tokens by the counters they need.
+  std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
+    if (a.when.lo != b.when.lo) return a.when.lo < b.when.lo;
+    if (a.when.hi != b.when.hi) return a.when.hi < b.when.hi;
+    return a.token < b.token;
+  });
+  for (size_t r = 0; r < raw_.size();) {
+    LocalMask::Group g{raw_[r].when, static_cast<uint32_t>(out.tokens.size()), 0};
+    for (; r < raw_.size() && raw_[r].when == g.when; ++r) out.tokens.push_back(raw_[r].token);
+    g.end = static_cast<uint32_t>(out.tokens.size());
+    out.groups.push_back(g);
+  }
+  out.walked_slices |= 1u << slice_index;
+}
+
+LocalMask& TokenMasks::local(uint32_t q) {
+  if (q >= cache_.size())
+    cache_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, nullptr);
+  if (cache_[q] != nullptr) return *cache_[q];
+  LocalMask* m = new LocalMask();
+  const auto& slices = vocab_->slices();
+  m->whole_when = whole_ranges(q);
+  for (uint32_t s = 0; s < slices.size(); ++s) {
+    if (slices[s].token_count == 0) continue;
+    if (!m->whole_when[s].empty()) {
+      m->whole_slices |= 1u << s;  // walked by prepare() if an item's counter is outside
+      continue;
+    }
+    walk(q, s, *m);
+  }
+  cache_[q] = m;
+  return *m;
+}
+
+void TokenMasks::prepare(uint32_t q, int32_t counter) {
+  LocalMask& m = local(q);
+  for (uint32_t s = 0; (m.whole_slices >> s) != 0; ++s) {
+    if (((m.whole_slices >> s) & 1) && !m.whole_when[s].has(counter) &&
+        !((m.walked_slices >> s) & 1))
+      walk(q, s, m);
+  }
+}
+
+size_t TokenMasks::memory_bytes() const {
+  size_t total = cache_.capacity() * sizeof(void*);
+  for (const LocalMask* m : cache_)
+    if (m)
+      total += sizeof(LocalMask) + m->tokens.capacity() * 4 +
+               m->groups.capacity() * sizeof(LocalMask::Group) +
+               m->exits.capacity() * sizeof(LocalMask::Exit) +
+               m->whole_when.capacity() * sizeof(CounterRange);
+  return total;
+}
+
+}  // namespace logitkit::grammar

@@ -1,0 +1,117 @@
+// Per-DFA-state token sets, computed on first use and cached for the life of a compiled grammar.
+//
+// For a DFA state q, local(q) holds:
+//  - the tokens whose bytes the DFA consumes entirely from q by transitions: allowed for any parser
+//    item at q, whatever the rest of the parser state (every DFA state can complete);
+//  - the exit points: trie nodes where, after k >= 1 bytes, the DFA is at a state that can complete
+//    its rule or call another one, and the next byte may be scanned that way (exit_bytes). Tokens
+//    below an exit point depend on the parser state, so the matcher walks those subtrees with its
+//    Earley parser (matcher.cpp). A transition with several results (grammar.h) is a "full" exit:
+//    the Earley walk takes that byte too.
+// A slice of the vocabulary (vocabulary.h) is taken whole, without a walk, when every string of the
+// slice's characters and lengths is consumed from q (checked on the DFA, character by character).
+//
+// Counters. Items at a state with loop members carry a counter c (grammar.h), and whether a token
+// is consumed depends on c: `[^"]{0,100}` takes a 10-character token only while c <= 90. The walk
+// keeps c symbolic: every token, exit and whole slice comes with the range of c it holds for (a
+// CounterRange; zones split a path where needed). So one walk per DFA state serves every counter,
+// and the matcher selects by the item's counter. A slice that is whole only for part of the counter
+// range is walked too, lazily, the first time an item needs it (prepare()).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "grammar.h"
+#include "vocabulary.h"
+
+namespace logitkit::grammar {
+
+/** A closed range [lo, hi] of item counters; empty when lo > hi. */
+struct CounterRange {
+  static constexpr int32_t kLowest = -(1 << 30);
+  static constexpr int32_t kHighest = 1 << 30;
+  int32_t lo = kLowest;
+  int32_t hi = kHighest;
+  bool has(int32_t c) const { return lo <= c && c <= hi; }
+  bool empty() const { return lo > hi; }
+  CounterRange intersect(const CounterRange& o) const {
+    return {lo > o.lo ? lo : o.lo, hi < o.hi ? hi : o.hi};
+  }
+  bool operator==(const CounterRange& o) const { return lo == o.lo && hi == o.hi; }
+};
+
+struct LocalMask {
+  uint32_t whole_slices = 0;             // bit s: slice s is whole for counters in whole_when[s]
+  std::vector<CounterRange> whole_when;  // per slice
+  uint32_t walked_slices = 0;            // bit s: slice s's tokens and exits are below
+  std::vector<uint32_t> tokens;          // consumed tokens, grouped by the counters they need
+  struct Group {
+    CounterRange when;
+    uint32_t begin, end;  // into tokens
+  };
+  std::vector<Group> groups;
+  struct Exit {
+    uint32_t slice;
+    uint32_t node;   // the trie node whose byte is the first one scanned after the exit
+    uint32_t state;  // the DFA state before that byte
+    CounterRange when;
+    int32_t counter;  // the counter at the exit: item counter + counter when relative, else this
+    bool relative;
+    bool full;  // the local walk did not follow `state`'s own transition on the node's byte
+  };
+  std::vector<Exit> exits;
+  bool whole_at(uint32_t slice, int32_t counter) const {
+    return ((whole_slices >> slice) & 1) && whole_when[slice].has(counter);
+  }
+};
+
+class TokenMasks {
+ public:
+  TokenMasks(std::shared_ptr<const Vocabulary> vocab, CompiledGrammar* grammar);
+  ~TokenMasks();
+  /** The cached local mask of DFA state q (computed on first use). */
+  LocalMask& local(uint32_t q);
+  /** Walks (once) the slices of local(q) that are whole for some counters but not `counter`. */
+  void prepare(uint32_t q, int32_t counter);
+  const Vocabulary& vocab() const { return *vocab_; }
+  size_t memory_bytes() const;
+
+ private:
+  // A walk's position: DFA state and counter (item counter + `counter` when relative), valid for
+  // item counters in `when`.
+  struct Path {
+    uint32_t q;
+    int32_t counter;
+    bool relative;
+    CounterRange when;
+    bool operator==(const Path& o) const {
+      return q == o.q && counter == o.counter && relative == o.relative && when == o.when;
+    }
+  };
+  Path root(uint32_t q) const;
+  Path child(const Path& from, int32_t single_code, const CounterRange& when) const;
+  template <typename Emit>
+  void step(const Path& p, uint8_t byte, Emit&& emit);
+  std::vector<CounterRange> whole_ranges(uint32_t q);
+  void walk(uint32_t q, uint32_t slice, LocalMask& out);
+
+  std::shared_ptr<const Vocabulary> vocab_;
+  CompiledGrammar* grammar_;
+  std::vector<LocalMask*> cache_;
+  struct Frame {
+    uint32_t end;         // trie index past the subtree
+    uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)
+    uint32_t end_path;
+  };
+  std::vector<Frame> frames_;
+  std::vector<Path> paths_;
+  struct RawToken {
+    CounterRange when;
+    uint32_t token;
+  };
+  std::vector<RawToken> raw_;
+};
+
+}  // namespace logitkit::grammar

@@ -1,0 +1,61 @@
+// allowedTokens (vLLM allowed_token_ids): every other token is masked. The candidates become the
+// allowed list; its tokens with a -Infinity logit are dropped after the last processor.
+#include <algorithm>
+
+#include "../chain.h"
+#include "../stage.h"
+#include "token_lists.h"
+
+namespace logitkit {
+namespace {
+
+struct AllowedTokensState {
+  Buffer<int32_t> tokens;  // sorted, unique
+  bool copy_from(const AllowedTokensState& o) { return tokens.assign(o.tokens); }
+};
+
+bool enabled(const SamplingParams&, const void* state) {
+  return !state_as<AllowedTokensState>(state).tokens.empty();
+}
+
+Status apply(Chain& c, void* state) {
+  const Buffer<int32_t>& allowed = state_as<AllowedTokensState>(state).tokens;
+  if (static_cast<size_t>(allowed[allowed.size() - 1]) >= c.n) {
+    return {Code::kBadListToken, static_cast<uint32_t>(allowed[allowed.size() - 1])};
+  }
+  if (!c.s.list.reserve(allowed.size()) || !c.s.list_weights.reserve(allowed.size()))
+    return {Code::kOutOfMemory, 0};
+  c.s.list.clear();
+  for (int32_t t : allowed) c.s.list.push_back(t);
+  enter_list_form(c, ListOrder::kByIndex);
+  return {};
+}
+
+// Token ids (>= 0); count 0 clears the list (every token allowed).
+Status set_list(void* state, const TokenLists& list) {
+  Buffer<int32_t>& allowed = state_as<AllowedTokensState>(state).tokens;
+  const Status single = require_single_tokens(list);
+  if (!single.ok()) return single;
+  for (uint32_t i = 0; i < list.count; ++i) {
+    if (list.tokens[i] < 0) return {Code::kBadListToken, 0};
+  }
+  if (!allowed.assign(list.tokens, list.count)) {
+    allowed.clear();
+    return {Code::kOutOfMemory, 0};
+  }
+  std::sort(allowed.begin(), allowed.end());
+  allowed.truncate(
+      static_cast<size_t>(std::unique(allowed.begin(), allowed.end()) - allowed.begin()));
+  return {};
+}
+
+}  // namespace
+
+extern const StageUnit kAllowedTokensStage = {
+    .enabled = enabled,
+    .apply = apply,
+    .set_list = set_list,
+    .state = &StateOpsOf<AllowedTokensState>::kOps,
+};
+
+}  // namespace logitkit

@@ -1,0 +1,290 @@
+// The sampling options: their public type (SamplingOptions, with each option's documentation) and
+// the one table the wrapper derives everything else from: each option's extra names, how it is
+// validated and defaulted, and where it goes on the wire (a parameter slot of `_samplerConfigure`,
+// or a stage's token list). The slot options are in the order of the C++ table
+// (cpp/include/logitkit/sampler_tables.h, LOGITKIT_SAMPLING_PARAMS), which
+// tests/js/tables.test.mjs checks, defaults included.
+import { parseDType, type DType } from '../input.js';
+import { integerIn, numberIn } from '../options.js';
+import type { StageName } from './stages.js';
+import {
+  fractionBelowOne,
+  oneOf,
+  parseBias,
+  parseOrder,
+  parseSeed,
+  parseSequences,
+  parseTokenList,
+  type Seed,
+} from './values.js';
+
+/**
+ * Sampling options. Applied in the order `order` gives (default: the HF / vLLM order:
+ * logitBias, allowedTokens, badWords, noRepeatNgram, penalties, dry, temperature, topK, topP, minP,
+ * typicalP, epsilon, eta, topNSigma, xtc, mirostat). snake_case spellings pasted from OpenAI / HF /
+ * vLLM / llama.cpp configs (`top_p`, `logit_bias`, `repetition_penalty`, `typical_p`, ...) are
+ * accepted as aliases.
+ */
+export interface SamplingOptions {
+  /** Divides the logits; finite and >= 0; 0 is greedy (the first maximum). Default 1. */
+  temperature?: number;
+  /** llama.cpp dynamic temperature: T moves within [T - range, T + range] with the normalised entropy. Default 0 (off). */
+  dynatempRange?: number;
+  /** llama.cpp dynamic temperature exponent. Default 1. */
+  dynatempExponent?: number;
+  /** Keep the k most probable tokens; 0 (default), negative or >= V keeps all. */
+  topK?: number;
+  /** Keep the smallest most-probable set with probability mass >= topP; in (0, 1]; 1 (default) keeps all. */
+  topP?: number;
+  /** Keep tokens with p >= minP * p_max; in [0, 1]; 0 (default) keeps all. */
+  minP?: number;
+  /** HF locally typical sampling; in (0, 1]; 1 (default) is off. */
+  typicalP?: number;
+  /** HF epsilon sampling: keep p >= epsilonCutoff; in [0, 1); 0 (default) is off. */
+  epsilonCutoff?: number;
+  /** HF eta sampling: keep p >= min(eta, sqrt(eta) exp(-H)); in [0, 1); 0 (default) is off. */
+  etaCutoff?: number;
+  /** llama.cpp top-n-sigma: keep z >= max - n sigma; <= 0 (default -1) is off. */
+  topNSigma?: number;
+  /** llama.cpp XTC: the chance that it fires; in [0, 1]; 0 (default) is off. */
+  xtcProbability?: number;
+  /** llama.cpp XTC: the probability threshold; in [0, 1]; > 0.5 disables XTC (as in llama.cpp). Default 0.1. */
+  xtcThreshold?: number;
+  /** llama.cpp mirostat: 0 (off, default), 1 or 2. */
+  mirostat?: number;
+  /** Mirostat target surprise tau (bits). Default 5. */
+  mirostatTau?: number;
+  /** Mirostat learning rate eta. Default 0.1. */
+  mirostatEta?: number;
+  /** Mirostat v1: how many top tokens estimate the Zipf exponent. Default 100. */
+  mirostatM?: number;
+  /** topK / topP / minP / typicalP / epsilon / eta / XTC never keep fewer than this many tokens. Integer >= 1, default 1. */
+  minTokensToKeep?: number;
+  /** Added to the raw logits before anything else (OpenAI semantics); -Infinity bans a token. */
+  logitBias?: Record<number | string, number> | Map<number, number>;
+  /** vLLM allowed_token_ids: only these tokens can be drawn. */
+  allowedTokenIds?: readonly number[];
+  /** HF bad_words_ids / vLLM bad words as token-id sequences: never complete one. */
+  badWordsIds?: readonly (readonly number[])[];
+  /** HF: never repeat an n-gram of this size from the history; 0 (default) is off. */
+  noRepeatNgramSize?: number;
+  /** HF/llama.cpp: a seen token's positive logit is divided by it, a negative one multiplied. > 0, default 1 (off). */
+  repetitionPenalty?: number;
+  /** OpenAI: subtracted once from the logit of every token seen. Default 0. */
+  presencePenalty?: number;
+  /** OpenAI: subtracted once per occurrence of a seen token. Default 0. */
+  frequencyPenalty?: number;
+  /** How many of the most recent tokens the penalties look at; -1: all; 0: none. Default 64 (llama.cpp). */
+  penaltyLastN?: number;
+  /** llama.cpp DRY multiplier; 0 (default) is off. */
+  dryMultiplier?: number;
+  /** llama.cpp DRY base (>= 1). Default 1.75. */
+  dryBase?: number;
+  /** llama.cpp DRY allowed length. Default 2. */
+  dryAllowedLength?: number;
+  /** llama.cpp DRY window: -1 (default) the whole history, 0 off. */
+  dryPenaltyLastN?: number;
+  /** llama.cpp DRY sequence breakers, as token-id sequences (there is no tokenizer here). Default none. */
+  drySequenceBreakers?: readonly (readonly number[])[];
+  /** A non-negative integer (number up to 2^53 - 1, or bigint below 2^64). Default: random from crypto. */
+  seed?: number | bigint;
+  /** Also return the N most probable tokens (see logprobsMode). Default 0 (none). */
+  topLogprobs?: number;
+  /** 'processed' (default): topLogprobs from the final distribution; 'raw': from softmax(logits). */
+  logprobsMode?: 'processed' | 'raw' | 'processed_logprobs' | 'raw_logprobs';
+  /** Draw n distinct tokens (Gumbel top-k, without replacement). Default 1. */
+  n?: number;
+  /** The stage order: an array of stage names, or a preset: 'hf' (default) or 'llama.cpp'. */
+  order?: readonly string[] | 'hf' | 'llama.cpp';
+  /** How a Uint16Array input is read: 'float16' or 'bfloat16' (required for Uint16Array). */
+  dtype?: DType;
+}
+
+/** The validated form handed to the kernels. */
+
+/** @internal A stage's token list as the wire takes it (see TokenLists in sampler.h). */
+export interface WireList {
+  tokens: Int32Array;
+  /** Per-sequence lengths; undefined: every sequence is one token. */
+  lengths?: Uint32Array;
+  /** One value per sequence; undefined: none. */
+  values?: Float32Array;
+}
+
+/**
+ * @internal One option's row. `parse` validates a given value (fn names the calling function, what
+ * the option) and supplies the default for undefined; `fallback` is that default where it is a
+ * constant. `slot` writes the parsed value as the wire's slot doubles; `list` names the stage whose
+ * token list it sets.
+ */
+export interface OptionRow<K extends keyof SamplingOptions = keyof SamplingOptions, V = unknown> {
+  name: K;
+  /** Names besides `name` and its snake_case spelling. */
+  aliases?: readonly string[];
+  fallback?: V;
+  parse(value: unknown, fn: string, what: string): V;
+  slot?: (value: V) => readonly number[];
+  /** How many slots `slot` writes, when not 1. */
+  slotCount?: number;
+  list?: { stage: StageName; encode(value: V): WireList };
+}
+
+const row = <const K extends keyof SamplingOptions, V>(r: OptionRow<K, V>): OptionRow<K, V> => r;
+const asSlot = (value: number): readonly number[] => [value];
+
+// A number in [min, max] (min excluded with minExclusive), fallback when undefined.
+const number = <const K extends keyof SamplingOptions>(
+  name: K,
+  fallback: number,
+  min: number,
+  max: number,
+  { minExclusive = false, aliases = [] as readonly string[] } = {},
+): OptionRow<K, number> =>
+  row({
+    name,
+    aliases,
+    fallback,
+    parse: (v, fn, what) =>
+      v === undefined ? fallback : numberIn(v, min, max, fn, what, { minExclusive }),
+    slot: asSlot,
+  });
+
+// An integer in [min, max], fallback when undefined.
+const integer = <const K extends keyof SamplingOptions>(
+  name: K,
+  fallback: number,
+  min: number,
+  max: number,
+  aliases: readonly string[] = [],
+): OptionRow<K, number> =>
+  row({
+    name,
+    aliases,
+    fallback,
+    parse: (v, fn, what) => (v === undefined ? fallback : integerIn(v, min, max, fn, what)),
+    slot: asSlot,
+  });
+
+// Beyond any useful value of an unbounded parameter: keeps products and exps finite.
+const HUGE = 1e30;
+const INT32_MAX = 0x7fffffff;
+const LOGPROBS_MODES = ['processed', 'raw', 'processed_logprobs', 'raw_logprobs'] as const;
+
+/**
+ * @internal The options, in the order messages list them. The rows with a `slot` are the wire's
+ * parameter slots, in this order.
+ */
+export const OPTION_TABLE = [
+  number('temperature', 1, 0, Number.MAX_VALUE, { aliases: ['temp'] }),
+  row({
+    name: 'topK',
+    fallback: 0,
+    // Negative means off, as 0 does.
+    parse: (v, fn, what) =>
+      v === undefined ? 0 : Math.max(0, integerIn(v, -INT32_MAX, INT32_MAX, fn, what)),
+    slot: asSlot,
+  }),
+  number('topP', 1, 0, 1, { minExclusive: true }),
+  number('minP', 0, 0, 1),
+  number('dynatempRange', 0, 0, HUGE),
+  number('dynatempExponent', 1, 0, HUGE),
+  number('typicalP', 1, 0, 1, { minExclusive: true, aliases: ['typ_p'] }),
+  row({
+    name: 'epsilonCutoff',
+    fallback: 0,
+    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
+    slot: asSlot,
+  }),
+  row({
+    name: 'etaCutoff',
+    fallback: 0,
+    parse: (v, fn, what) => (v === undefined ? 0 : fractionBelowOne(v, fn, what)),
+    slot: asSlot,
+  }),
+  number('topNSigma', -1, -HUGE, HUGE),
+  number('xtcProbability', 0, 0, 1),
+  number('xtcThreshold', 0.1, 0, 1),
+  integer('mirostat', 0, 0, 2, ['mirostat_mode']),
+  number('mirostatTau', 5, 0, 1e6),
+  number('mirostatEta', 0.1, 0, 1e6),
+  integer('mirostatM', 100, 1, INT32_MAX),
+  integer('minTokensToKeep', 1, 1, INT32_MAX, ['min_keep']),
+  row({
+    name: 'logitBias',
+    parse: (v, fn, what) => parseBias(v, fn, what),
+    list: {
+      stage: 'logitBias',
+      encode: (bias: { tokens: Int32Array; values: Float32Array }) => ({
+        tokens: bias.tokens,
+        values: bias.values,
+      }),
+    },
+  }),
+  row({
+    name: 'allowedTokenIds',
+    parse: (v, fn, what) => parseTokenList(v, fn, what),
+    list: { stage: 'allowedTokens', encode: (tokens: Int32Array) => ({ tokens }) },
+  }),
+  row({
+    name: 'badWordsIds',
+    aliases: ['bad_words_token_ids'],
+    parse: (v, fn, what) => parseSequences(v, fn, what),
+    list: { stage: 'badWords', encode: (words) => words },
+  }),
+  integer('noRepeatNgramSize', 0, 0, INT32_MAX),
+  number('repetitionPenalty', 1, 0, Number.MAX_VALUE, {
+    minExclusive: true,
+    aliases: ['repeat_penalty'],
+  }),
+  number('presencePenalty', 0, -HUGE, HUGE),
+  number('frequencyPenalty', 0, -HUGE, HUGE),
+  integer('penaltyLastN', 64, -1, INT32_MAX, ['repeat_last_n']),
+  number('dryMultiplier', 0, 0, HUGE),
+  number('dryBase', 1.75, 1, HUGE),
+  integer('dryAllowedLength', 2, 0, INT32_MAX),
+  integer('dryPenaltyLastN', -1, -1, INT32_MAX),
+  row({
+    name: 'drySequenceBreakers',
+    parse: (v, fn, what) => parseSequences(v, fn, what),
+    list: { stage: 'dry', encode: (breakers) => breakers },
+  }),
+  row({
+    name: 'seed',
+    parse: (v, fn, what): Seed => parseSeed(v, fn, what),
+    slot: (seed) => [seed.low, seed.high],
+    slotCount: 2,
+  }),
+  row({
+    name: 'topLogprobs',
+    fallback: 0,
+    parse: (v, fn, what) => (v === undefined ? 0 : integerIn(v, 0, INT32_MAX, fn, what)),
+  }),
+  row({
+    name: 'logprobsMode',
+    fallback: 'processed',
+    parse: (v, fn, what) =>
+      v === undefined ? 'processed' : oneOf(v, LOGPROBS_MODES, fn, what, "'processed' or 'raw'"),
+    // The top list from softmax(raw logits) (1) or from the final distribution (0).
+    slot: (mode) => [mode === 'raw' || mode === 'raw_logprobs' ? 1 : 0],
+  }),
+  integer('n', 1, 1, INT32_MAX),
+  row({
+    name: 'order',
+    aliases: ['samplers'],
+    parse: (v, fn, what) => parseOrder(v, fn, what),
+  }),
+  row({
+    name: 'dtype',
+    parse: (v, fn, what): DType | undefined =>
+      v === undefined ? undefined : parseDType(v, fn, what),
+  }),
+] as const;
+
+/** @internal Every option, validated, with its default filled in. */
+export type ParsedOptions = {
+  [R in (typeof OPTION_TABLE)[number] as R['name']]: ReturnType<R['parse']>;
+};
+
+// Every public option has a row: this fails to compile otherwise.
+const everyOptionHasARow: Record<Exclude<keyof SamplingOptions, keyof ParsedOptions>, never> = {};
+void everyOptionHasARow;
