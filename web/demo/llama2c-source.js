@@ -1,7 +1,7 @@
 // The llama2.c source of the model worker: the C++ engine (examples/model/) in the same wasm
 // memory as logitkit's kernels, so each step's logits reach the sampler with no copy. A source
 // hands the worker generations with the interface documented in model-worker.js.
-import { Generation } from '../../examples/model/index.js';
+import { BOS, EOS, Generation } from '../../examples/model/index.js';
 import { tokenLabel } from './model-labels.js';
 
 /**
@@ -14,15 +14,33 @@ export function llama2cSource(runtime, { checkpoint, tokenizer, name }) {
   const model = runtime.loadModel(checkpoint, tokenizer);
   const logits = lk.allocLogits(model.vocabSize);
   const label = (token) => tokenLabel(model, token);
+  let info = null;
   return {
     lk,
     label,
     vocabSize: model.vocabSize,
+    /**
+     * The vocabulary for grammar masks: each token's bytes as they follow other text (llama2.c's
+     * decode, "<0xHH>" pieces as their byte); EOS ends the output; <unk> and BOS are never allowed.
+     */
+    tokenizerInfo() {
+      info ??= lk.createTokenizerInfo({
+        tokens: Array.from({ length: model.vocabSize }, (_, id) => model.decode(-1, id)),
+        vocabType: 'raw',
+        stopTokenIds: [EOS],
+        specialTokenIds: [0, BOS],
+      });
+      return info;
+    },
     info: { kind: 'llama2c', name, config: model.config, bytes: checkpoint.byteLength },
     start: (prompt) => llama2cGeneration(lk, model, logits, prompt, label),
     dispose() {
       model.dispose();
       logits.dispose();
+      info?.then(
+        (i) => i.dispose(),
+        () => {},
+      );
     },
   };
 }

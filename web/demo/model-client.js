@@ -25,8 +25,9 @@ export function startModelWorker(onMessage) {
         checkpoint,
         tokenizer,
       ]),
-    generate: (prompt, sampling, delayMs, paused = false) =>
-      worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused }),
+    /** `constraint`: null, or `{ kind: 'json_schema' | 'regex' | 'gbnf', text }` (see constraint-box.js). */
+    generate: (prompt, sampling, delayMs, paused = false, constraint = null) =>
+      worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused, constraint }),
     pause: () => worker.postMessage({ type: 'pause' }),
     resume: () => worker.postMessage({ type: 'resume' }),
     step: () => worker.postMessage({ type: 'step' }),

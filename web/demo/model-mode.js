@@ -5,6 +5,7 @@
 // model, or a checkpoint and tokenizer.bin of the user's own) or in transformers.js (the default
 // model's bundled ONNX export, or a Hugging Face model id): see model-sources.js.
 // The sampling controls share the page state (and the URL) with the other modes.
+import { constraintBox } from './constraint-box.js';
 import { checkbox, html, panel, uid } from './dom.js';
 import { modeIntro } from './mode-intro.js';
 import { startModelWorker } from './model-client.js';
@@ -39,6 +40,7 @@ export function mountModelMode(container, { lk, store }) {
   let source = SOURCES.llama2c; // the source of the loaded model (null: the user's files)
   let requested = SOURCES.llama2c; // the source being loaded
   let frame = 0;
+  let constrained = null; // the running generation's constraint: { kind, text (output so far) }
   let tokensPerSecond = 0;
 
   // ---- generate: the model's status, the prompt and the buttons, first on every screen ----
@@ -142,6 +144,13 @@ export function mountModelMode(container, { lk, store }) {
     stepBox,
   );
 
+  // ---- constrain output ----
+  const constraint = constraintBox();
+  const constraintPanel = panel(
+    { id: 'model-constraint-h', title: 'Constrain output' },
+    constraint.element,
+  );
+
   // ---- another model ----
   const useDefault = html(
     'button',
@@ -173,7 +182,7 @@ export function mountModelMode(container, { lk, store }) {
       'div',
       { class: 'mode-layout model-layout' },
       html('div', { class: 'side' }, generatePanel, samplingPanel),
-      html('div', { class: 'main' }, outputPanel, modelPanel),
+      html('div', { class: 'main' }, outputPanel, constraintPanel, modelPanel),
     ),
   );
 
@@ -202,7 +211,10 @@ export function mountModelMode(container, { lk, store }) {
     output.clear();
     stepBox.replaceChildren();
     tokensPerSecond = 0;
-    client.generate(prompt.value, samplingOf(store.get()), Number(pace.value), paused);
+    constraint.clear();
+    const spec = constraint.value();
+    constrained = spec && { kind: spec.kind, text: '' };
+    client.generate(prompt.value, samplingOf(store.get()), Number(pace.value), paused, spec);
   }
 
   function togglePause() {
@@ -275,6 +287,10 @@ export function mountModelMode(container, { lk, store }) {
         steps.push(message);
         tokensPerSecond = message.tokensPerSecond;
         output.add(message, message.stop ? STOPS[message.stop] : '');
+        if (constrained) {
+          constrained.text += message.text;
+          constraint.showOutput({ ...constrained, stop: message.stop });
+        }
         scheduleRender();
         break;
       case 'state':
@@ -356,7 +372,16 @@ export function mountModelMode(container, { lk, store }) {
    * A library error under the control it names (the worker kept its previous settings and says
    * so), a file error by the model, else over the output with whether the generation stopped.
    */
-  function showError({ message, argument, file, source: fromSource, fatal, kept, stopped }) {
+  function showError({
+    message,
+    argument,
+    file,
+    source: fromSource,
+    constraint: fromConstraint,
+    fatal,
+    kept,
+    stopped,
+  }) {
     const text = message.replace(/^[\w.]+: /, '');
     if (
       sampling.showError(
@@ -368,6 +393,9 @@ export function mountModelMode(container, { lk, store }) {
     } else if (file || fatal) {
       setModelStatus('error', message);
       picker.setMessage(text);
+    } else if (fromConstraint) {
+      constraint.showError(text);
+      constrained = null;
     } else if (fromSource) {
       setModelStatus('error', text);
       sources.setMessage(text);

@@ -23,7 +23,8 @@ function settingsText({ temperature, topK, topP, minP, seed }) {
 }
 
 /**
- * @param step a worker 'token' message (see model-worker.js), with the `sampling` it was drawn with
+ * @param step a worker 'token' message (`allowed`: how many tokens the grammar allowed, null
+ *   without a constraint; the filters then keep `kept` of those) (see model-worker.js), with the `sampling` it was drawn with
  * @param {{ index: number, logScale: boolean }} view
  */
 export function stepView(step, { index, logScale }) {
@@ -63,6 +64,13 @@ export function stepView(step, { index, logScale }) {
         html('dd', {}, formatLog(step.logprob)),
         html('dt', {}, 'rawLogprob'),
         html('dd', {}, formatLog(step.rawLogprob)),
+        typeof step.allowed === 'number' && html('dt', {}, 'grammar allowed'),
+        typeof step.allowed === 'number' &&
+          html(
+            'dd',
+            { 'data-allowed': step.allowed },
+            `${step.allowed.toLocaleString('en')} of ${step.vocab.toLocaleString('en')} tokens`,
+          ),
         html('dt', {}, 'kept'),
         html(
           'dd',

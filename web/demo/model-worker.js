@@ -6,21 +6,26 @@
 // - transformers-source.js: transformers.js on ONNX Runtime Web, with the bundled ONNX export of
 //   the default model or a Hugging Face model id (loaded on first use: the page does not pay for
 //   transformers.js unless it is chosen).
-// A generation has `tokens`, `promptLength`, `stop`, `promptTokens()`, `setSampling(options)`
-// (throws on a bad option, keeping the previous sampler), `async step({ temperature, shown })` →
-// { token, pos, result, text, stop, before } and `dispose()`.
+// A source has `lk`, `label(token)`, `vocabSize`, `info`, `tokenizerInfo()` (its vocabulary for
+// grammar masks), `start(prompt)` and `dispose()`. A generation has `tokens`, `promptLength`, `stop`,
+// `promptTokens()`, `setSampling(options)` (throws on a bad option, keeping the previous sampler),
+// `async step({ temperature, shown, constraint })` → { token, pos, result, text, stop, before,
+// allowed } and `dispose()`. With a constraint (grammar-constraint.js) each step masks the tokens
+// the grammar does not allow before the draw, and `allowed` counts the others.
 //
 // Messages in:  { type: 'load', source: 'default' } | { type: 'load', source: 'files', checkpoint, tokenizer, name }
 //               { type: 'load', source: 'transformers', modelId (null: the bundled export), base (the page's URL) }
-//               { type: 'generate', prompt, sampling, delayMs, paused }   (starts over; running unless paused)
+//               { type: 'generate', prompt, sampling, delayMs, paused, constraint }   (starts over; running unless paused;
+//                 constraint: null or { kind: 'json_schema' | 'regex' | 'gbnf', text })
 //               { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' }
 //               { type: 'sampling', sampling }  (applies from the next token on)
 //               { type: 'pace', delayMs }
 // Messages out: { type: 'ready', simd } | { type: 'loading', text } | { type: 'loaded', kind, name, config, bytes? }
 //               { type: 'prompt', tokens: [{ token, text }] }
 //               { type: 'token', ...step, sampling } | { type: 'state', running, stop, active }
-//               { type: 'error', message, argument, file, source, fatal, kept (settings refused, generation goes on), stopped }
+//               { type: 'error', message, argument, file, source, constraint, fatal, kept (settings refused, generation goes on), stopped }
 import { loadModelRuntime } from '../../examples/model/index.js';
+import { compileConstraint, startConstraint } from './grammar-constraint.js';
 import { llama2cSource } from './llama2c-source.js';
 import { DEFAULT_MODEL } from './model-default.js';
 
@@ -31,6 +36,8 @@ const runtimeReady = loadModelRuntime();
 let runtime = null;
 let source = null;
 let generation = null;
+let compiled = null; // the last compiled constraint: { source, key, compiled }
+let constraint = null; // the running generation's constraint, or null
 let sampling = null;
 let running = false;
 let delayMs = 0;
@@ -58,6 +65,7 @@ function errorMessage(error, { kept = false, stopped = false } = {}) {
     argument: error?.argument ?? null,
     file: error?.file ?? null,
     source: error?.source ?? false,
+    constraint: error?.constraint ?? false,
     fatal: runtime === null,
     kept,
     stopped,
@@ -91,6 +99,7 @@ async function handle(msg) {
     case 'load': {
       stop();
       const next = await loadSource(msg); // throws (naming the file or the source) before anything is replaced
+      dropCompiled();
       source?.dispose();
       source = next;
       post({ type: 'loaded', ...source.info });
@@ -99,8 +108,14 @@ async function handle(msg) {
     case 'generate':
       stop();
       requireModel();
-      generation = source.start(msg.prompt);
+      if (msg.constraint) {
+        const next = await compileConstraint(source.lk, source, msg.constraint, compiled);
+        if (next !== compiled) dropCompiled();
+        compiled = next;
+        constraint = await startConstraint(source.lk, compiled.compiled);
+      }
       try {
+        generation = source.start(msg.prompt);
         generation.setSampling(samplerOptions(msg.sampling));
       } catch (error) {
         stop();
@@ -188,7 +203,11 @@ async function loop() {
 
 async function stepOnce() {
   const started = performance.now();
-  const step = await generation.step({ temperature: sampling.temperature, shown: SHOWN });
+  const step = await generation.step({
+    temperature: sampling.temperature,
+    shown: SHOWN,
+    constraint,
+  });
   computeMs += performance.now() - started;
   computed += 1;
   const top = step.result.topLogprobs;
@@ -203,6 +222,7 @@ async function stepOnce() {
     kept: step.result.kept,
     vocab: source.vocabSize,
     stop: step.stop,
+    allowed: step.allowed, // how many tokens the grammar allowed (null without a constraint)
     before: rows(step.before.indices, step.before.logprobs),
     after: rows(top.indices, top.logprobs),
     tokensPerSecond: computed / (computeMs / 1000),
@@ -224,6 +244,13 @@ function stop() {
   clearTimeout(timer);
   generation?.dispose();
   generation = null;
+  constraint?.dispose();
+  constraint = null;
+}
+
+function dropCompiled() {
+  compiled?.compiled.dispose();
+  compiled = null;
 }
 
 function postState() {

@@ -12,7 +12,7 @@ import {
   Tensor,
   env,
 } from '@huggingface/transformers';
-import { LogitkitLogitsProcessor } from 'logitkit/transformers';
+import { LogitkitLogitsProcessor, tokenizerInfoFromHuggingFace } from 'logitkit/transformers';
 
 /** The bundled export's id under `models/` (see vite.config.js: the build copies it there). */
 export const BUNDLED_ID = 'kjv-onnx';
@@ -69,11 +69,16 @@ export async function transformersSource(lk, { modelId, base }, progress) {
   }
   const vocabSize = config.vocab_size;
   const label = tokenLabels(tokenizer);
+  let info = null;
   return {
     lk,
     label,
     vocabSize,
-    tokenizer,
+    /** The vocabulary for grammar masks, from the tokenizer's own tokenizer.json and config. */
+    tokenizerInfo() {
+      info ??= tokenizerInfoFromHuggingFace(lk, tokenizer, { vocabSize });
+      return info;
+    },
     info: {
       kind: 'transformers',
       name: remote ? modelId : 'King James Bible model, ONNX export (bundled)',
@@ -86,7 +91,13 @@ export async function transformersSource(lk, { modelId, base }, progress) {
       },
     },
     start: (prompt) => transformersGeneration(lk, { model, tokenizer, config, label }, prompt),
-    dispose: () => model.dispose(),
+    dispose() {
+      model.dispose();
+      info?.then(
+        (i) => i.dispose(),
+        () => {},
+      );
+    },
   };
 }
 
