@@ -83,6 +83,8 @@ export function stepView(step, { index, logScale }) {
       'p',
       { class: 'hint draw-explain' },
       'logprob: the log of the token’s probability in the distribution it was drawn from (after temperature and the filters). rawLogprob: its log-probability under the plain softmax of the model’s logits (T = 1, no filter), how likely the model itself found it.',
+      typeof step.allowed === 'number' &&
+        ' With a grammar, the sampler sees the logits after the grammar’s mask, so logprob and rawLogprob are over the tokens it allowed; “Before filters” shows the model’s distribution without the mask.',
     ),
     html(
       'div',
