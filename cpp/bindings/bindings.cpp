@@ -78,6 +78,11 @@ void read_slot(const double*& slot, uint64_t* field) {
 
 // The parameters as slots in the order of LOGITKIT_SAMPLING_PARAMS, and the stage order as bytes
 // (Stage values).
+void apply_bitmask(uintptr_t logits, uint32_t n, uintptr_t bitmask, uint32_t words) {
+  logitkit::apply_bitmask(reinterpret_cast<float*>(logits), n,
+                          reinterpret_cast<const uint32_t*>(bitmask), words);
+}
+
 double sampler_configure(uintptr_t sampler, uintptr_t slots, uintptr_t order,
                          uint32_t order_length) {
   const double* slot = at<const double>(slots);
@@ -282,6 +287,7 @@ EMSCRIPTEN_BINDINGS(logitkit) {
   function("_samplerCreate", &sampler_create);
   function("_samplerDestroy", &sampler_destroy);
   function("_samplerConfigure", &sampler_configure);
+  function("_applyBitmask", &apply_bitmask);
   function("_samplerSetList", &sampler_set_list);
   function("_samplerActiveStages", &sampler_active_stages);
   function("_samplerSample", &sampler_sample);

@@ -252,6 +252,62 @@ describe('seeded runs: reproducible, and the C++ engine draws the same tokens', 
     assert.notDeepEqual(rows[0].ids, rows[1].ids);
   });
 
+  test("a chain that reads no history constrains and draws in one step (the sampler's grammar stage): the C++ engine's tokens masked first; rawLogprob under the unmasked logits", async () => {
+    // No penalty, DRY, n-gram or bad-words stage: the sampler itself carries the grammar.
+    const plain = { temperature: 0.9, topP: 0.95, minP: 0.02, seed: 21 };
+    const [row] = await generateStructured(lk, loaded, 'And God said', format, {
+      ...COMPACT,
+      samplingOptions: plain,
+    });
+    const prompt = Array.from(cpp.model.encode('And God said'));
+    assert.deepEqual(row.ids, await cppStructured(prompt, plain));
+    assertValidJson(row.text, SCHEMAS.verse);
+
+    // Step by step on random logits, against the same chain plus a bad word the grammar never
+    // allows (<unk>): that chain reads the history, so the row is masked before the draw. Same
+    // tokens and final logprobs; rawLogprob (softmax(logits) before any stage) differs as the
+    // inputs do: the one-step sampler sees the whole row, the other the masked row.
+    const create = (extra) =>
+      StructuredOutputProcessor.create(tokenizer, format, {
+        lk,
+        ...COMPACT,
+        ...(extra && { samplingOptions: { ...plain, ...extra } }),
+      });
+    const oneStep = await create({});
+    const maskFirst = await create({ badWordsIds: [[0]] });
+    const maskOnly = await create(null);
+    const random = rng(17);
+    const inputIds = [[BigInt(BOS)]];
+    const logSumExp = (z, ids) => {
+      const m = Math.max(...ids.map((i) => z[i]));
+      return m + Math.log(ids.reduce((sum, i) => sum + Math.exp(z[i] - m), 0));
+    };
+    let steps = 0;
+    for (; steps < 40; steps++) {
+      const z = Float64Array.from({ length: 1024 }, () => 8 * random());
+      const tensor = () => ({ dims: [1, 1024], data: Float32Array.from(z) });
+      const [a, b, c] = [tensor(), tensor(), tensor()];
+      oneStep(inputIds, a);
+      maskFirst(inputIds, b);
+      maskOnly(inputIds, c);
+      const token = a.data.indexOf(0);
+      assert.equal(b.data.indexOf(0), token, `step ${steps}: the same token`);
+      const allowed = [...c.data.keys()].filter((i) => c.data[i] !== -Infinity);
+      assert.ok(allowed.includes(token), `step ${steps}: token ${token} is allowed`);
+      assert.equal(oneStep.lastAllowed[0], allowed.length);
+      assert.equal(maskFirst.lastAllowed[0], allowed.length);
+      const [ra, rb] = [oneStep.lastResults[0], maskFirst.lastResults[0]];
+      assert.ok(Math.abs(ra.logprob - rb.logprob) < 1e-5, `step ${steps}: final logprob`);
+      const all = [...z.keys()];
+      assert.ok(Math.abs(ra.rawLogprob - (z[token] - logSumExp(z, all))) < 1e-4);
+      assert.ok(Math.abs(rb.rawLogprob - (z[token] - logSumExp(z, allowed))) < 1e-4);
+      if (token === EOS) break;
+      inputIds[0].push(BigInt(token));
+    }
+    assert.ok(steps >= 5, `${steps} steps`);
+    for (const p of [oneStep, maskFirst, maskOnly]) p.dispose();
+  });
+
   test('without samplingOptions transformers.js decodes greedily among the allowed tokens: the masked argmax', async () => {
     const [row] = await generateStructured(lk, loaded, 'And God said', format, COMPACT);
     const expected = await cppStructured(Array.from(cpp.model.encode('And God said')), {
@@ -561,6 +617,21 @@ describe('errors and lifecycle', () => {
     ];
     for (const [make, type, argument] of cases)
       assert.throws(make, (e) => e instanceof type && e.argument === argument, argument);
+  });
+
+  test('samplingOptions.grammar is refused (the processor keeps a matcher per row), naming it', async () => {
+    const info = await tokenizerInfoFromHuggingFace(lk, tokenizer);
+    const compiled = await (await lk.createGrammarCompiler(info)).compileRegex('yes|no');
+    const matcher = await lk.createGrammarMatcher(compiled);
+    assert.throws(
+      () =>
+        new StructuredOutputProcessor(tokenizer, format, {
+          lk,
+          samplingOptions: { seed: 1, grammar: matcher },
+        }),
+      (e) => e instanceof LogitkitTypeError && e.argument === 'samplingOptions.grammar',
+    );
+    for (const o of [matcher, compiled, info]) o.dispose();
   });
 
   test('a step before ready is a LogitkitStateError; a compilation error rejects ready and is thrown again by a step', async () => {

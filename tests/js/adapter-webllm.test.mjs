@@ -194,6 +194,29 @@ describe('with a grammar', () => {
     grammar.dispose();
   });
 
+  test("a chain that reads no history carries the grammar in the sampler's grammar stage: the same replies, the C++ engine's tokens masked first", async () => {
+    const plain = { temperature: 0.9, topK: 40, seed: 3 }; // no penalty: one step
+    const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, compact);
+    const processor = new LogitkitLogitProcessor(lk, plain, { grammar });
+    processor.acceptPrompt([5, 6, 7]); // read by no stage; the grammar must not see them either
+    const sampler = cpp.lk.createSampler(plain);
+    const prompt = Array.from(cpp.model.encode('And Adam lived'));
+    const reference = cppConstrained(cpp, prompt, grammar, sampler, 200);
+    sampler.dispose();
+    for (const temperature of [0, 1.5]) {
+      const { tokens, reply } = await chatTurn(processor, model, 'And Adam lived', {
+        maxNewTokens: 200,
+        temperature,
+      });
+      assert.ok(processor.terminated);
+      assertValidJson(reply, PERSON_SCHEMA, `engine temperature ${temperature}`);
+      assert.deepEqual(tokens, reference.tokens);
+      processor.resetState();
+    }
+    processor.dispose();
+    grammar.dispose();
+  });
+
   test("the caller's matcher is forked, not used; prompt tokens (acceptPrompt) reach the penalties, not the grammar", async () => {
     const grammar = await jsonMatcher(lk, model, PERSON_SCHEMA, compact);
     const before = grammar.fillNextTokenBitmask();

@@ -65,6 +65,12 @@ export class BatchSampler {
     }
     const rows = integerIn(options.rows, 1, 0x7fffffff, fn, 'options.rows');
     const base = parseSamplingOptions(options, fn, ['rows', 'seeds']);
+    if (base.values.grammar !== undefined) {
+      throw new LogitkitTypeError(
+        `${fn}: options.grammar is one generation's state; give each row its own sampler (lk.createSampler({ grammar }))`,
+        'options.grammar',
+      );
+    }
     let seeds: Seed[];
     if (options.seeds !== undefined) {
       if (!Array.isArray(options.seeds) || options.seeds.length !== rows) {

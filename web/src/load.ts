@@ -1,8 +1,24 @@
 import { Logitkit } from './logitkit.js';
 import type { RawModule } from './raw-module.js';
-import { instantiateBuild, type LoadOptions, type WasmBuild } from './wasm-build.js';
+import {
+  instantiateBuild,
+  type LoadOptions as BuildLoadOptions,
+  type WasmBuild,
+} from './wasm-build.js';
 
-export { simdSupported, type LoadOptions } from './wasm-build.js';
+export { simdSupported } from './wasm-build.js';
+
+/**
+ * Options of `load()`. All are optional: `await load()` picks the build and finds the .wasm files
+ * itself. The kernels' options are `instantiateBuild()`'s; the grammar engine's module is loaded on
+ * first grammar use, from `grammarWasmUrl` / `grammarWasmBinary` when given.
+ */
+export interface LoadOptions extends BuildLoadOptions {
+  /** Where to fetch the grammar engine's .wasm (loaded on first grammar use). Default: beside this module. */
+  grammarWasmUrl?: string | URL;
+  /** The grammar engine's .wasm bytes (matching the chosen build). */
+  grammarWasmBinary?: ArrayBuffer | Uint8Array;
+}
 
 /** The package's kernels: the glue and .wasm of both flavours, beside this module in dist/wasm/. */
 const KERNELS: WasmBuild<RawModule> = {

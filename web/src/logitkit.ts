@@ -17,6 +17,7 @@ import { Sampler, type SampleResult } from './sampler.js';
 import { configure, drawWith } from './sampler-wire.js';
 import type { SamplingOptions } from './sampling/options.js';
 import { parseSamplingOptions } from './sampling/parse.js';
+import { clearGrammarMask, setGrammarMask } from './grammar/sampler-mask.js';
 import {
   GrammarCompiler,
   type CompiledGrammar,
@@ -253,7 +254,8 @@ export class Logitkit {
   /**
    * Draws one token. Without `seed`, a fresh random seed is taken per call; with one, the same seed
    * and logits always give the same token, on every build. For history-aware penalties across
-   * steps, use createSampler().
+   * steps, use createSampler(). With `grammar`, the draw is among the tokens the matcher allows
+   * now; the matcher is not advanced (a sampler's `sample()` does that).
    */
   sample(logits: Logits, options?: SamplingOptions): SampleResult {
     const parsed = parseSamplingOptions(options, 'sample');
@@ -263,6 +265,9 @@ export class Logitkit {
     }
     configure(this.heap, this.statelessSampler, parsed, 'sample');
     this.heap.module._samplerReset(this.statelessSampler);
+    if (parsed.values.grammar !== undefined)
+      setGrammarMask(this.heap, this.statelessSampler, parsed.values.grammar, 'sample');
+    else clearGrammarMask(this.heap, this.statelessSampler, 'sample');
     return drawWith(
       this.heap,
       this.statelessSampler,
@@ -271,6 +276,31 @@ export class Logitkit {
       'sample',
       parsed.values.dtype,
     );
+  }
+
+  /**
+   * Applies a grammar's token bitmask in place (a SIMD kernel): logits[i] becomes -Infinity where
+   * bit (i & 31) of bitmask[i >> 5] is clear, and past the mask's bitmask.length * 32 ids; allowed
+   * logits are untouched. `bitmask` is what `matcher.fillNextTokenBitmask()` returns (xgrammar's
+   * layout). A LogitsBuffer is masked where it lies (no copy); a Float32Array is copied in and out.
+   * @throws LogitkitTypeError when logits is not a Float32Array or LogitsBuffer, or bitmask not a
+   *   Uint32Array.
+   */
+  applyBitmask(logits: Float32Array | LogitsBuffer, bitmask: Uint32Array): void {
+    const fn = 'applyBitmask';
+    if (!(bitmask instanceof Uint32Array))
+      throw new LogitkitTypeError(`${fn}: bitmask must be a Uint32Array`, 'bitmask');
+    if (!(logits instanceof Float32Array) && !(logits instanceof LogitsBuffer))
+      throw new LogitkitTypeError(
+        `${fn}: logits must be a Float32Array or a LogitsBuffer (it is masked in place)`,
+        'logits',
+      );
+    if (logits.length === 0) return;
+    const placed = placeLogits(this.heap, logits, fn);
+    const mask = this.heap.region('bitmask', bitmask.length * 4);
+    new Uint32Array(this.heap.buffer, mask, bitmask.length).set(bitmask);
+    this.heap.module._applyBitmask(placed.pointer, placed.length, mask, bitmask.length);
+    if (logits instanceof Float32Array) logits.set(this.heap.f32(placed.pointer, placed.length));
   }
 
   /**

@@ -63,6 +63,7 @@ export interface RawModule {
   _samplerMu(sampler: number): number;
   _samplerHistorySize(sampler: number): number;
   _convertHalf(input: number, n: number, dtype: number, out: number): void;
+  _applyBitmask(logits: number, n: number, bitmask: number, words: number): void;
   _samplerReset(sampler: number): void;
   _abiName(table: number, row: number): number;
   _abiValue(table: number, row: number): number;

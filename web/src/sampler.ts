@@ -1,6 +1,13 @@
 // The emitted .d.ts declares [Symbol.dispose]: this keeps it valid in apps whose lib lacks ESNext.Disposable.
 /// <reference lib="esnext.disposable" preserve="true" />
-import { LogitkitStateError, memoryExhausted, throwIfFailed } from './errors.js';
+import {
+  LogitkitRangeError,
+  LogitkitStateError,
+  memoryExhausted,
+  throwIfFailed,
+} from './errors.js';
+import type { GrammarMatcher } from './grammar/matcher.js';
+import { setGrammarMask } from './grammar/sampler-mask.js';
 import type { Heap } from './heap.js';
 import { dtypeOf, type DType, type Logits } from './input.js';
 import { integerIn } from './options.js';
@@ -41,6 +48,8 @@ export interface SampleResult {
 export class Sampler {
   private handle: number;
   private readonly stages: StageName[];
+  // A clone forks the original's matcher and owns the fork (disposed with the clone).
+  private ownsGrammar = false;
 
   /** @internal Use `lk.createSampler(options)`. */
   constructor(
@@ -89,6 +98,11 @@ export class Sampler {
     return this.heap.module._samplerHistorySize(this.handleFor('historyLength'));
   }
 
+  /** The grammar matcher this sampler constrains its draws with (the `grammar` option), if any. */
+  get grammar(): GrammarMatcher | undefined {
+    return this.parsed.values.grammar;
+  }
+
   /** @internal */
   get rawHandle(): number {
     return this.handleFor('sample');
@@ -99,41 +113,75 @@ export class Sampler {
     return this.parsed;
   }
 
-  /** Draws a token from `logits` and records it in the history. `options.dtype` reads a Uint16Array. */
+  /**
+   * Draws a token from `logits` and records it in the history. `options.dtype` reads a Uint16Array.
+   * With a grammar, the draw is among the tokens its matcher allows, and the matcher accepts it.
+   * @throws LogitkitStateError when the matcher has terminated; LogitkitRangeError when no allowed
+   *   token has a finite logit.
+   */
   sample(logits: Logits, options?: { dtype?: DType }): SampleResult {
     const dtype = dtypeOf(options, 'sampler.sample') ?? this.parsed.values.dtype;
-    return drawWith(
-      this.heap,
-      this.handleFor('sample'),
-      logits,
-      this.parsed,
-      'sampler.sample',
-      dtype,
-    );
+    const handle = this.handleFor('sample');
+    const grammar = this.parsed.values.grammar;
+    if (grammar !== undefined) setGrammarMask(this.heap, handle, grammar, 'sampler.sample');
+    const result = drawWith(this.heap, handle, logits, this.parsed, 'sampler.sample', dtype);
+    // The drawn token passed the mask, so the matcher takes it.
+    if (grammar !== undefined && !grammar.acceptToken(result.token))
+      throw new LogitkitStateError(
+        `sampler.sample: the grammar matcher refused token ${result.token}, which its mask allowed`,
+      );
+    return result;
   }
 
-  /** Records a token the sampler did not draw (a prompt token, a forced token). */
+  /**
+   * Records a token the sampler did not draw (a prompt token, a forced token); a grammar's matcher
+   * accepts it too (LogitkitRangeError, and no change, when the grammar does not allow it).
+   */
   accept(token: number): void {
     integerIn(token, 0, 0x7fffffff, 'sampler.accept', 'token');
-    throwIfFailed(
-      this.heap.module._samplerAccept(this.handleFor('accept'), token),
-      'sampler.accept',
-    );
+    const handle = this.handleFor('accept');
+    const grammar = this.parsed.values.grammar;
+    if (grammar !== undefined && !grammar.acceptToken(token))
+      throw new LogitkitRangeError(
+        `sampler.accept: token ${token} is not allowed by the grammar here`,
+        'token',
+      );
+    try {
+      throwIfFailed(this.heap.module._samplerAccept(handle, token), 'sampler.accept');
+    } catch (error) {
+      grammar?.rollback(1);
+      throw error;
+    }
   }
 
-  /** Clears the history, restarts the random stream from the seed and sets mu to 2 tau. */
+  /** Clears the history, restarts the random stream from the seed and sets mu to 2 tau; resets a grammar's matcher. */
   reset(): void {
     this.heap.module._samplerReset(this.handleFor('reset'));
+    this.parsed.values.grammar?.reset();
   }
 
   /**
    * An independent copy with the same options, history, mu and random-stream position: it draws
    * what this sampler would draw next, and then the two diverge independently (best-of-n, beams).
+   * With a grammar, the copy gets a fork of the matcher, which it owns (disposed with it).
    */
   clone(): Sampler {
     const handle = this.heap.module._samplerClone(this.handleFor('clone'));
     if (handle === 0) throw memoryExhausted('sampler.clone');
-    return new Sampler(this.heap, undefined, 'sampler.clone', this.parsed, handle);
+    const grammar = this.parsed.values.grammar;
+    if (grammar === undefined)
+      return new Sampler(this.heap, undefined, 'sampler.clone', this.parsed, handle);
+    let fork: GrammarMatcher;
+    try {
+      fork = grammar.fork();
+    } catch (error) {
+      this.heap.module._samplerDestroy(handle);
+      throw error;
+    }
+    const parsed = { ...this.parsed, values: { ...this.parsed.values, grammar: fork } };
+    const copy = new Sampler(this.heap, undefined, 'sampler.clone', parsed, handle);
+    copy.ownsGrammar = true;
+    return copy;
   }
 
   /** Whether `dispose()` has been called; a disposed sampler throws LogitkitStateError on use. */
@@ -146,6 +194,7 @@ export class Sampler {
     if (this.handle === 0) return;
     this.heap.module._samplerDestroy(this.handle);
     this.handle = 0;
+    if (this.ownsGrammar) this.parsed.values.grammar?.dispose();
     undisposed.forget(this);
   }
 

@@ -26,10 +26,6 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
   /** The .wasm bytes themselves; skips any fetch. Must match the chosen build (see `simd`). */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where to fetch the grammar engine's .wasm (loaded on first grammar use). Default: beside this module. */
-  grammarWasmUrl?: string | URL;
-  /** The grammar engine's .wasm bytes (matching the chosen build). */
-  grammarWasmBinary?: ArrayBuffer | Uint8Array;
 }
 
 /**

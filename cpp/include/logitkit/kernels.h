@@ -59,4 +59,10 @@ Status top_k(const float* logits, size_t n, size_t k, int32_t* out_indices, floa
 Status top_logprobs(const float* logits, size_t n, size_t k, double temperature,
                     int32_t* out_indices, float* out_logprobs);
 
+// A grammar's token bitmask (xgrammar's and llguidance's layout): bit (i & 31) of bitmask[i >> 5]
+// set when token i is allowed. Disallowed logits, and those past the mask's words * 32 ids, become
+// -Infinity in place; allowed ones are untouched. `words` may be 0 (every token masked). Never
+// fails: the row is not validated.
+void apply_bitmask(float* logits, size_t n, const uint32_t* bitmask, size_t words);
+
 }  // namespace logitkit

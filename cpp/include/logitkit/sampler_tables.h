@@ -9,9 +9,11 @@
 #include <cstdint>
 
 // The stages of the chain, X(Id, "name", Kind), in the default order (HF / vLLM): the logit
-// processors (sparse patches of the logits) first, then the filters. Stage::k<Id> is the enum
-// value; the stage's unit k<Id>Stage is defined in cpp/src/stages/ (see stage.h).
+// processors (sparse patches of the logits) first, then the filters. The grammar's token mask
+// comes first in both presets, so no other stage sees a token the grammar disallows. Stage::k<Id>
+// is the enum value; the stage's unit k<Id>Stage is defined in cpp/src/stages/ (see stage.h).
 #define LOGITKIT_STAGES(X)                      \
+  X(Grammar, "grammar", kProcessor)             \
   X(LogitBias, "logitBias", kProcessor)         \
   X(AllowedTokens, "allowedTokens", kProcessor) \
   X(BadWords, "badWords", kProcessor)           \
@@ -33,6 +35,7 @@
 // top_k, typical_p, top_p, min_p, xtc, temperature (epsilon and eta, which llama.cpp lacks, after
 // min_p; mirostat last). X(Id).
 #define LOGITKIT_ORDER_LLAMA_CPP(X) \
+  X(Grammar)                        \
   X(LogitBias)                      \
   X(AllowedTokens)                  \
   X(BadWords)                       \

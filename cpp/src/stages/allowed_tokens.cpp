@@ -1,5 +1,6 @@
 // allowedTokens (vLLM allowed_token_ids): every other token is masked. The candidates become the
-// allowed list; its tokens with a -Infinity logit are dropped after the last processor.
+// allowed list (or, when an earlier stage listed them, its intersection with it); its tokens with
+// a -Infinity logit are dropped after the last processor.
 #include <algorithm>
 
 #include "../chain.h"
@@ -22,6 +23,16 @@ Status apply(Chain& c, void* state) {
   const Buffer<int32_t>& allowed = state_as<AllowedTokensState>(state).tokens;
   if (static_cast<size_t>(allowed[allowed.size() - 1]) >= c.n) {
     return {Code::kBadListToken, static_cast<uint32_t>(allowed[allowed.size() - 1])};
+  }
+  if (c.listed) {
+    // An earlier stage (the grammar) already listed the candidates: keep those also allowed here.
+    Buffer<int32_t>& list = c.s.list;
+    size_t out = 0;
+    for (size_t j = 0; j < list.size(); ++j) {
+      if (std::binary_search(allowed.begin(), allowed.end(), list[j])) list[out++] = list[j];
+    }
+    list.truncate(out);
+    return out == 0 ? Status{Code::kAllBanned, 0} : Status{};
   }
   if (!c.s.list.reserve(allowed.size()) || !c.s.list_weights.reserve(allowed.size()))
     return {Code::kOutOfMemory, 0};

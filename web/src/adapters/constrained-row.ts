@@ -10,11 +10,17 @@
 //
 // Prompt tokens (`restart`, `acceptContext`) enter the sampler's history, for the penalties, but not
 // the matcher: the grammar constrains the generated text only.
+//
+// Constrain and draw in one step (`draw`): when the sampler carries the grammar in its own grammar
+// stage (a RowSampler given a fork of the row's matcher; only for chains that read no history,
+// since a prompt token cannot enter a grammar sampler's history without the grammar taking it),
+// the runtime's row is copied in unmasked and the stage masks inside the sampling pass. Otherwise
+// the row is masked here (-Infinity per disallowed id), then drawn from.
 import { LogitkitRangeError, LogitkitStateError } from '../errors.js';
 import type { GrammarMatcher } from '../grammar/matcher.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
 import type { SampleResult } from '../sampler.js';
-import { maskLogits, maskOf } from './grammar-mask.js';
+import { countAllowed, maskLogits, maskOf } from './grammar-mask.js';
 import type { RowSampler } from './row-sampler.js';
 
 /** A row's grammar state, sampler and committed tokens. Disposes both (they are its own). */
@@ -62,9 +68,12 @@ export class ConstrainedRow {
     for (const token of prompt) this.acceptContext(token);
   }
 
-  /** A context token: recorded in the sampler's history, not given to the grammar. */
+  /**
+   * A context token: recorded in the sampler's history, not given to the grammar. (A sampler that
+   * carries the grammar reads no history: it is not given the token at all.)
+   */
   acceptContext(token: number): void {
-    this.sampler?.commit(token);
+    if (this.sampler?.constrains !== true) this.sampler?.commit(token);
     this.history.push(token);
     this.promptLength++;
   }
@@ -87,6 +96,11 @@ export class ConstrainedRow {
             'Something after the constraint chose a token it had masked.',
         );
       if (!ended && m.isTerminated()) this.endToken = token;
+      // A sampler that carries the grammar has ended with it: the padding is not its to record.
+      if (ended && this.sampler?.constrains === true) {
+        this.history.push(token);
+        return;
+      }
     }
     this.sampler?.commit(token);
     this.history.push(token);
@@ -103,12 +117,7 @@ export class ConstrainedRow {
   constrain(row: Float32Array): number {
     const m = this.matcher;
     if (m === null) return row.length;
-    const vocab = m.compiled.vocabSize;
-    if (row.length < vocab)
-      throw new LogitkitRangeError(
-        `${this.where}: the logits have ${row.length} entries, fewer than the grammar's vocabulary of ${vocab} tokens`,
-        'logits',
-      );
+    const vocab = this.checkWidth(m, row.length);
     let mask: Uint32Array;
     if (!m.isTerminated()) {
       mask = m.fillNextTokenBitmask(this.mask!);
@@ -120,21 +129,59 @@ export class ConstrainedRow {
         `${this.where}: the output has ended without a stop token (a matcher created with terminateWithoutStopToken); stop generating`,
       );
     }
-    const allowed = maskLogits(row, mask, vocab);
-    if (allowed === 0)
-      throw new LogitkitStateError(
-        `${this.where}: the grammar allows no token (the vocabulary cannot continue the output toward the language)`,
-      );
-    return allowed;
+    return this.someAllowed(maskLogits(row, mask, vocab));
   }
 
-  /** Draws the next token from `logits` with the row's sampler (held until `commit`). */
-  propose(logits: LogitsBuffer): SampleResult {
-    return this.sampler!.propose(logits);
+  /**
+   * Constrains and draws (needs a sampler): `row` (the runtime's logits, rewritten in place) ends
+   * with 0 at the drawn token and -Infinity elsewhere; `buffer` (row.length logits in wasm memory)
+   * is the sampler's input. The draw is held until `commit` (see RowSampler).
+   * @returns how many tokens the grammar allows (row.length without a grammar), and the draw.
+   * @throws as `constrain`; the sampler's errors.
+   */
+  draw(row: Float32Array, buffer: LogitsBuffer): { allowed: number; result: SampleResult } {
+    const sampler = this.sampler!;
+    const m = this.matcher;
+    let allowed: number;
+    let result: SampleResult;
+    if (m !== null && sampler.constrains && !m.isTerminated()) {
+      // The count only: the sampler's grammar stage masks its copy of the row.
+      const vocab = this.checkWidth(m, row.length);
+      allowed = this.someAllowed(countAllowed(m.fillNextTokenBitmask(this.mask!), vocab));
+      buffer.array.set(row);
+      result = sampler.propose(buffer);
+    } else {
+      allowed = this.constrain(row);
+      buffer.array.set(row);
+      // A finished row's grammar sampler has ended too: its stop token is drawn without it.
+      result = m !== null && sampler.constrains ? sampler.forced(buffer) : sampler.propose(buffer);
+    }
+    row.fill(-Infinity);
+    row[result.token] = 0;
+    return { allowed, result };
   }
 
   dispose(): void {
     this.matcher?.dispose();
     this.sampler?.dispose();
+  }
+
+  /** The grammar's vocabulary size, after checking that `width` logits cover it. */
+  private checkWidth(m: GrammarMatcher, width: number): number {
+    const vocab = m.compiled.vocabSize;
+    if (width < vocab)
+      throw new LogitkitRangeError(
+        `${this.where}: the logits have ${width} entries, fewer than the grammar's vocabulary of ${vocab} tokens`,
+        'logits',
+      );
+    return vocab;
+  }
+
+  private someAllowed(allowed: number): number {
+    if (allowed === 0)
+      throw new LogitkitStateError(
+        `${this.where}: the grammar allows no token (the vocabulary cannot continue the output toward the language)`,
+      );
+    return allowed;
   }
 }

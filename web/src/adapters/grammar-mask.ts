@@ -34,6 +34,16 @@ export function maskLogits(row: Float32Array, mask: Uint32Array, maskVocab: numb
   return allowed;
 }
 
+/** How many of the ids below `maskVocab` the mask allows (bit `id & 31` of word `id >> 5`). */
+export function countAllowed(mask: Uint32Array, maskVocab: number): number {
+  const fullWords = maskVocab >>> 5;
+  let allowed = 0;
+  for (let w = 0; w < fullWords; w++) allowed += popcount(mask[w]! | 0);
+  for (let id = fullWords << 5; id < maskVocab; id++)
+    allowed += (mask[id >>> 5]! >>> (id & 31)) & 1;
+  return allowed;
+}
+
 /** The number of set bits of a 32-bit word. */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;

@@ -8,13 +8,28 @@
 // clone; when the runtime appends exactly that token, the clone becomes the committed sampler
 // (history, mirostat's mu and the stream position move on, as after `sampler.sample()`); when it
 // appends another, the clone is dropped and the token is `accept()`ed, as a forced token is.
-import { LogitkitRangeError } from '../errors.js';
+// With a grammar in the sampler's grammar stage, the clone draws on a fork of the matcher (which
+// accepts the draw), so the committed sampler's matcher, too, moves only with committed tokens.
+import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import type { GrammarMatcher } from '../grammar/matcher.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import { drawWith } from '../sampler-wire.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { canonicalSamplingOptions } from '../sampling/parse.js';
+
+/** Stages that read the history (the tokens accepted so far). */
+const HISTORY_STAGES = ['badWords', 'noRepeatNgram', 'penalties', 'dry'] as const;
+
+/**
+ * Whether the chain of `sampler` reads the history. A chain that does not can carry a grammar in
+ * its own grammar stage (`createSampler({ grammar })`): a prompt token need not enter its history,
+ * which it could not without the grammar accepting it too.
+ */
+export function readsHistory(sampler: Sampler): boolean {
+  return HISTORY_STAGES.some((stage) => sampler.order.includes(stage));
+}
 
 /** Stages that need logitkit's own draw: they make no sense when the runtime draws. */
 const DRAW_STAGES = ['xtc', 'mirostat'] as const;
@@ -30,6 +45,14 @@ export function templateSampler(
   fn: string,
 ): Sampler {
   const sampler = lk.createSampler(options);
+  if (sampler.grammar !== undefined) {
+    sampler.dispose();
+    throw new LogitkitTypeError(
+      `${fn}: samplingOptions.grammar is not taken here: a matcher is one sequence's state, and the adapter keeps one per row. ` +
+        "Give the grammar to the adapter (StructuredOutputProcessor's response format, LogitkitLogitProcessor's { grammar })",
+      'samplingOptions.grammar',
+    );
+  }
   if (mode === 'filter') {
     const stage = DRAW_STAGES.find((s) => sampler.order.includes(s));
     const n = sampler.options.values.n;
@@ -68,19 +91,41 @@ export function rowOptions(
   return mode === 'filter' ? { ...seeded, logprobsMode: 'processed', topLogprobs: 0 } : seeded;
 }
 
-/** A row's sampler and the tokens it has committed. Owns wasm memory: dispose(). */
+/**
+ * A row's sampler and the tokens it has committed. With a grammar (a matcher it owns, in the
+ * sampler's grammar stage) each draw is among the tokens the grammar allows, and each committed
+ * token advances it. Owns wasm memory: dispose().
+ */
 export class RowSampler {
   /** The tokens committed so far (the runtime's sequence, as this row has seen it). */
   readonly history: number[] = [];
   private committed: Sampler;
   private pending: Sampler | null = null;
   private pendingToken = -1;
+  private readonly options: SamplingOptions;
 
+  /**
+   * @param grammar a matcher for the sampler's grammar stage, owned from here on (a draft draws on
+   *   a fork of it, see the file comment), or null. The caller checks that the chain does not read
+   *   the history (`readsHistory`).
+   */
   constructor(
     private readonly lk: Logitkit,
-    private readonly options: SamplingOptions,
+    options: SamplingOptions,
+    private readonly grammar: GrammarMatcher | null = null,
   ) {
-    this.committed = lk.createSampler(options);
+    this.options = grammar === null ? options : { ...options, grammar };
+    try {
+      this.committed = lk.createSampler(this.options);
+    } catch (error) {
+      grammar?.dispose();
+      throw error;
+    }
+  }
+
+  /** Whether the sampler's grammar stage constrains the draws (a grammar was given). */
+  get constrains(): boolean {
+    return this.grammar !== null;
   }
 
   /** The seed of the row's random stream. */
@@ -101,6 +146,15 @@ export class RowSampler {
       draft.dispose();
       throw error;
     }
+  }
+
+  /**
+   * The only token `logits` allow (a finished row's stop token, the rest -Infinity), as a draw:
+   * no sampler state is used or changed.
+   */
+  forced(logits: LogitsBuffer): SampleResult {
+    this.drop();
+    return this.lk.sample(logits);
   }
 
   /**
@@ -141,8 +195,9 @@ export class RowSampler {
   reset(): void {
     this.drop();
     if (this.committed.options.values.seed.seeded) {
-      this.committed.reset();
+      this.committed.reset(); // and its grammar
     } else {
+      this.grammar?.reset();
       const fresh = this.lk.createSampler(this.options);
       this.committed.dispose();
       this.committed = fresh;
@@ -153,6 +208,7 @@ export class RowSampler {
   dispose(): void {
     this.drop();
     this.committed.dispose();
+    this.grammar?.dispose();
   }
 
   private drop(): void {

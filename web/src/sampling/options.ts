@@ -4,6 +4,7 @@
 // or a stage's token list). The slot options are in the order of the C++ table
 // (cpp/include/logitkit/sampler_tables.h, LOGITKIT_SAMPLING_PARAMS), which
 // tests/js/tables.test.mjs checks, defaults included.
+import type { GrammarMatcher } from '../grammar/matcher.js';
 import { parseDType, type DType } from '../input.js';
 import { integerIn, numberIn } from '../options.js';
 import type { StageName } from './stages.js';
@@ -11,6 +12,7 @@ import {
   fractionBelowOne,
   oneOf,
   parseBias,
+  parseGrammarMatcher,
   parseOrder,
   parseSeed,
   parseSequences,
@@ -98,6 +100,13 @@ export interface SamplingOptions {
   order?: readonly string[] | 'hf' | 'llama.cpp';
   /** How a Uint16Array input is read: 'float16' or 'bfloat16' (required for Uint16Array). */
   dtype?: DType;
+  /**
+   * Structured output: a grammar matcher (`lk.createGrammarMatcher`) whose token mask is applied
+   * first, before every other stage (disallowed tokens get probability 0 and no later stage brings
+   * one back). A sampler's `sample()` and `accept()` advance it, `reset()` resets it, `clone()`
+   * forks it. A stage order that lacks 'grammar' gets it first.
+   */
+  grammar?: GrammarMatcher;
 }
 
 /** The validated form handed to the kernels. */
@@ -272,6 +281,11 @@ export const OPTION_TABLE = [
     name: 'order',
     aliases: ['samplers'],
     parse: (v, fn, what) => parseOrder(v, fn, what),
+  }),
+  row({
+    name: 'grammar',
+    parse: (v, fn, what): GrammarMatcher | undefined =>
+      v === undefined ? undefined : parseGrammarMatcher(v, fn, what),
   }),
   row({
     name: 'dtype',

@@ -83,6 +83,10 @@ export function parseSamplingOptions(
   for (const r of OPTION_TABLE as readonly OptionRow[])
     values[r.name] = r.parse(given[r.name], fn, `options.${r.name}`);
   const parsed = values as ParsedOptions;
+  // The grammar's mask runs first whatever order was given: no other stage may see a token it
+  // disallows.
+  if (parsed.grammar !== undefined && !parsed.order.includes('grammar'))
+    parsed.order = ['grammar', ...parsed.order];
   return {
     values: parsed,
     slots: paramSlots(parsed),

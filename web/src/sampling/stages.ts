@@ -4,8 +4,9 @@
 // C++ side lists the same stages in the same order (cpp/include/logitkit/sampler_tables.h,
 // LOGITKIT_STAGES); tests/js/tables.test.mjs fails when the two disagree.
 
-/** The stages of a sampler chain, by name, in the default order. Processors (the first six) always precede filters. */
+/** The stages of a sampler chain, by name, in the default order. Processors (the first seven) always precede filters; the grammar's mask is first. */
 export const STAGES = [
+  'grammar',
   'logitBias',
   'allowedTokens',
   'badWords',
@@ -37,6 +38,7 @@ export interface StageRow {
 
 /** @internal Every stage's row (the compiler checks that each stage has exactly one). */
 export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
+  grammar: { kind: 'processor', aliases: [], switchedOnBy: 'grammar' },
   logitBias: { kind: 'processor', aliases: ['logit_bias'], switchedOnBy: 'logitBias' },
   allowedTokens: {
     kind: 'processor',
@@ -75,6 +77,7 @@ export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
+    'grammar',
     'logitBias',
     'allowedTokens',
     'badWords',

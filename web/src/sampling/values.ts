@@ -3,6 +3,7 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import { integerIn, numberIn } from '../options.js';
+import { GrammarMatcher } from '../grammar/matcher.js';
 import { ORDER_PRESETS, STAGES, isProcessor, stageNamed, type StageName } from './stages.js';
 
 /** Token-id sequences, flat: `lengths[i]` tokens each. */
@@ -201,4 +202,16 @@ export function oneOf<T extends string>(
     );
   }
   return value as T;
+}
+
+/** A live grammar matcher (`lk.createGrammarMatcher`), for the `grammar` option. */
+export function parseGrammarMatcher(value: unknown, fn: string, what: string): GrammarMatcher {
+  if (!(value instanceof GrammarMatcher)) {
+    throw new LogitkitTypeError(
+      `${fn}: ${what} must be a GrammarMatcher (lk.createGrammarMatcher), got ${describe(value)}`,
+      what,
+    );
+  }
+  if (value.disposed) throw new LogitkitTypeError(`${fn}: ${what} is disposed`, what);
+  return value;
 }

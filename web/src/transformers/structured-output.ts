@@ -12,7 +12,7 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
-import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
+import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import {
   callable,
   checkLogits,
@@ -51,9 +51,10 @@ export interface StructuredOutputOptions {
   /** A loaded logitkit instance. Default: one `await load()` of the processor's own. */
   lk?: Logitkit;
   /**
-   * logitkit's sampling options: when given, the processor constrains and then draws the token with
-   * logitkit's seeded sampler chain (as `LogitkitLogitsProcessor`'s `'sample'` mode), so
-   * transformers.js can only append that token. Without them it only masks, and transformers.js
+   * logitkit's sampling options (without `grammar`: the processor gives each row's sampler its
+   * own): when given, the processor constrains and draws the token with logitkit's seeded sampler
+   * chain (as `LogitkitLogitsProcessor`'s `'sample'` mode), so transformers.js can only append that
+   * token. Without them it only masks, and transformers.js
    * draws (greedy, or its own sampling) among the allowed tokens.
    */
   samplingOptions?: SamplingOptions;
@@ -140,9 +141,14 @@ function checkFormat(format: unknown): ResponseFormat {
  * the stop tokens exactly where the output may end; ids past the tokenizer's vocabulary never).
  * With `samplingOptions`, logitkit then draws among the allowed tokens with its seeded chain and
  * leaves only that token (0; -Infinity elsewhere). Without, transformers.js draws (its argmax, or
- * its sampling) among them. The mask is applied in JavaScript, then the sampler runs: the
- * sampler's own grammar stage (`createSampler({ grammar })`, masking inside the sampling pass) is
- * not in this version of logitkit.
+ * its sampling) among them. With `samplingOptions` whose chain reads no history (no penalty, DRY,
+ * n-gram blocking or bad words), constraining and drawing are one step: the row's sampler carries
+ * the grammar in its own grammar stage (`createSampler({ grammar })`), which masks inside the
+ * sampling pass, and the row reaches the sampler unmasked (`rawLogprob` is then under the model's
+ * whole distribution). A chain that reads the history is given the prompt, which a grammar sampler
+ * cannot take without its grammar accepting it: there the row is masked in JavaScript first, then
+ * drawn from. Both draw the same tokens. `lastAllowed` costs one more mask computation per step
+ * in the one-step case (the count; the sampler computes its own mask).
  *
  * **Batches and the commit rule.** Each row has its own matcher (forked from one compiled grammar)
  * and, with `samplingOptions`, its own sampler seeded `seed + row`. The prompt is context: the
@@ -350,14 +356,12 @@ export class StructuredOutputProcessor {
     for (let b = 0; b < batch; b++) {
       const row = data.subarray(b * vocab, (b + 1) * vocab);
       const constrained = this.rows[b]!;
-      allowed.push(constrained.constrain(row));
-      if (prepared.template !== null) {
-        const buffer = this.bufferOf(prepared.lk, vocab);
-        buffer.array.set(row);
-        const result = constrained.propose(buffer);
-        row.fill(-Infinity);
-        row[result.token] = 0;
-        results.push(result);
+      if (prepared.template === null) {
+        allowed.push(constrained.constrain(row));
+      } else {
+        const drawn = constrained.draw(row, this.bufferOf(prepared.lk, vocab));
+        allowed.push(drawn.allowed);
+        results.push(drawn.result);
       }
     }
     this.lastAllowed = allowed;
@@ -425,15 +429,20 @@ export class StructuredOutputProcessor {
     let fresh = false;
     if (this.rows.length !== batch) {
       this.dropRows();
+      const template = prepared.template;
+      // The sampler's grammar stage constrains the draw when the chain reads no history.
+      const oneStep = template !== null && !readsHistory(template);
       for (let b = 0; b < batch; b++) {
+        const matcher = prepared.root.fork();
         const sampler =
-          prepared.template === null
+          template === null
             ? null
             : new RowSampler(
                 prepared.lk,
-                rowOptions(this.samplingOptions, prepared.template, b, 'sample', FN),
+                rowOptions(this.samplingOptions, template, b, 'sample', FN),
+                oneStep ? matcher.fork() : null,
               );
-        this.rows.push(new ConstrainedRow(prepared.root.fork(), sampler, `${FN}: row ${b}`));
+        this.rows.push(new ConstrainedRow(matcher, sampler, `${FN}: row ${b}`));
       }
       fresh = true;
     }

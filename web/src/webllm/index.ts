@@ -27,7 +27,7 @@ import { describe } from '../input.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
-import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
+import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
 
@@ -63,10 +63,13 @@ export interface LogitkitLogitProcessorOptions {
  * the prompt to a processor, so the history starts at the first generated token;
  * `acceptPrompt(tokens)` adds prompt tokens for the penalties to see.
  *
- * **Grammar.** With `options.grammar`, `processLogits` first sets the tokens the grammar does not
- * allow next to -Infinity (exact masks: a token is allowed if and only if its bytes can continue
- * the reply toward a string of the language; stop tokens exactly where it may end), then draws:
- * the reply is a string of the language once a stop token is drawn. The token WebLLM reports in
+ * **Grammar.** With `options.grammar`, `processLogits` draws among the tokens the grammar allows
+ * next (exact masks: a token is allowed if and only if its bytes can continue the reply toward a
+ * string of the language; stop tokens exactly where it may end): the reply is a string of the
+ * language once a stop token is drawn. When the chain reads no history (no penalty, DRY, n-gram
+ * blocking or bad words) the sampler masks in its own grammar stage, in the sampling pass; else the
+ * tokens the grammar does not allow are set to -Infinity first, then it draws (a grammar sampler
+ * could not record `acceptPrompt`'s tokens for the penalties). Both draw the same tokens. The token WebLLM reports in
  * `processSampledToken` is what the grammar accepts (a token the grammar does not allow there is a
  * LogitkitStateError); after the stop token only that token is allowed; `resetState()` returns to
  * the grammar's start; prompt tokens (`acceptPrompt`) are not given to the grammar. Do not also set
@@ -101,9 +104,14 @@ export class LogitkitLogitProcessor {
         'options.grammar',
       );
     this.template = templateSampler(lk, samplingOptions, 'sample', FN);
-    const sampler = new RowSampler(lk, rowOptions(samplingOptions, this.template, 0, 'sample', FN));
     const matcher = grammar?.fork() ?? null;
     matcher?.reset();
+    // The sampler's grammar stage constrains the draw when the chain reads no history.
+    const sampler = new RowSampler(
+      lk,
+      rowOptions(samplingOptions, this.template, 0, 'sample', FN),
+      matcher !== null && !readsHistory(this.template) ? matcher.fork() : null,
+    );
     this.row = new ConstrainedRow(matcher, sampler, FN);
   }
 
@@ -142,12 +150,7 @@ export class LogitkitLogitProcessor {
       this.buffer?.dispose();
       this.buffer = this.lk.allocLogits(logits.length);
     }
-    this.row.constrain(logits);
-    this.buffer.array.set(logits);
-    const result = this.row.propose(this.buffer);
-    logits.fill(-Infinity);
-    logits[result.token] = 0;
-    this.lastResult = result;
+    this.lastResult = this.row.draw(logits, this.buffer).result;
     return logits;
   }
 

@@ -1,0 +1,32 @@
+// The grammar stage's side of a draw: the matcher's next-token mask, copied from the grammar
+// module's memory into the sampler's grammar stage (ceil(V / 32) words, one copy; the stage is
+// cpp/src/stages/grammar.cpp, whose list is the mask).
+import { LogitkitStateError, throwIfFailed } from '../errors.js';
+import type { Heap } from '../heap.js';
+import { stageIndex } from '../sampling/stages.js';
+import type { GrammarMatcher } from './matcher.js';
+
+const GRAMMAR_STAGE = stageIndex('grammar');
+
+/** Sets the sampler's grammar stage to `matcher`'s mask for the next token. */
+export function setGrammarMask(
+  heap: Heap,
+  handle: number,
+  matcher: GrammarMatcher,
+  fn: string,
+): void {
+  if (matcher.isTerminated()) {
+    throw new LogitkitStateError(
+      `${fn}: the grammar matcher has terminated (it accepted a stop token); reset() it to start again`,
+    );
+  }
+  const words = matcher.bitmaskWords;
+  const pointer = heap.region('grammarMask', words * 4);
+  matcher.fillNextTokenBitmask(new Uint32Array(heap.buffer, pointer, words));
+  throwIfFailed(heap.module._samplerSetList(handle, GRAMMAR_STAGE, pointer, 0, 0, words), fn);
+}
+
+/** Detaches the grammar stage (a reused sampler whose options have no grammar). */
+export function clearGrammarMask(heap: Heap, handle: number, fn: string): void {
+  throwIfFailed(heap.module._samplerSetList(handle, GRAMMAR_STAGE, 0, 0, 0, 0), fn);
+}
