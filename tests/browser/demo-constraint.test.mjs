@@ -157,6 +157,10 @@ describe('demo page, Model mode, Constrain output', { timeout: 600_000 }, () => 
         await error.waitFor({ timeout: 30_000 });
         assert.match(await error.textContent(), /expecting '\)' \(at 19\)/);
         assert.equal(await page.locator('#model-output .gen-token[data-step]').count(), 0);
+        assert.match(
+          await page.textContent('[data-mode="model"] .results-error'),
+          /Not started: the grammar in “Constrain output” does not compile/,
+        );
         // A schema keyword the engine cannot enforce is named.
         await page.getByLabel('Constrain with').selectOption('json_schema');
         await page.getByLabel('Grammar').fill('{"type": "array", "uniqueItems": true}');

@@ -394,7 +394,15 @@ export function mountModelMode(container, { lk, store }) {
       setModelStatus('error', message);
       picker.setMessage(text);
     } else if (fromConstraint) {
+      // Under the box, and by Generate (on a phone the box is screens away from the button).
       constraint.showError(text);
+      runMessage.replaceChildren(
+        html(
+          'p',
+          {},
+          'Not started: the grammar in “Constrain output” does not compile (see there).',
+        ),
+      );
       constrained = null;
     } else if (fromSource) {
       setModelStatus('error', text);
