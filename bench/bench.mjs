@@ -13,7 +13,7 @@ import { KINDS, makeLogits } from './inputs.mjs';
 import { jsImplementation, logitkitImplementation, timeLoads } from './implementations.mjs';
 import { loadTfjs, loadTransformers } from './load-competitors.mjs';
 import { addNativeTimes } from './native.mjs';
-import { renderErrors, renderOpTables, renderSummary } from './report.mjs';
+import { renderRun } from './report.mjs';
 import { measureConfig } from './suite.mjs';
 import { evaluateTargets } from './targets.mjs';
 
@@ -82,13 +82,13 @@ async function main() {
     }
   }
 
-  console.log(renderOpTables(configs));
-  const errors = renderErrors(configs);
-  if (errors) console.log(`\n${errors}`);
   console.log(
-    '\nPerformance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:',
+    renderRun(
+      configs,
+      'Performance targets (Node), checked at V = 128256 and 262144 on random and peaked logits:',
+      evaluateTargets({ configs, wasmKiB: sizes, loadMs }),
+    ),
   );
-  console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
   if (args.json)
     writeFileSync(
       args.json,

@@ -13,7 +13,7 @@ import { launchBrowser } from '../tests/browser/browser.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
 import { KINDS } from './inputs.mjs';
 import { addNativeTimes } from './native.mjs';
-import { renderErrors, renderOpTables, renderSummary } from './report.mjs';
+import { renderRun } from './report.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 const DEFAULT_SIZES = [128256, 262144];
@@ -96,13 +96,13 @@ async function main() {
       }
     }
 
-    console.log(renderOpTables(configs));
-    const errors = renderErrors(configs);
-    if (errors) console.log(`\n${errors}`);
     console.log(
-      '\nPerformance targets, here in Chromium (they are set for Node), at V = 128256 and 262144:',
+      renderRun(
+        configs,
+        'Performance targets, here in Chromium (they are set for Node), at V = 128256 and 262144:',
+        evaluateTargets({ configs, wasmKiB: sizes, loadMs }),
+      ),
     );
-    console.log(renderSummary(evaluateTargets({ configs, wasmKiB: sizes, loadMs })));
     if (args.json) {
       writeFileSync(
         args.json,

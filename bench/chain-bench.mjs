@@ -1,7 +1,7 @@
 // The sampler chain's cost: a full chain (penalties over 64 tokens, temperature, topK, topP, minP)
-// against a plain draw (temperature only) and the spec's `sample` (temperature + topP), at
-// V = 128256 (and the other spec sizes), random and peaked logits, SIMD and baseline builds, on a
-// LogitsBuffer (the zero-copy path), in one Node process. Target: chain <= 2x the plain draw.
+// against a plain draw (temperature only) and the benchmark's `sample` (temperature + topP), at
+// V = 128256 (and the other benchmark sizes), random and peaked logits, SIMD and baseline builds,
+// on a LogitsBuffer (the zero-copy path), in one Node process. Target: chain <= 2x the plain draw.
 //   node bench/chain-bench.mjs [--json] [V ...]
 import { load } from '../dist/index.js';
 

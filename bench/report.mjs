@@ -129,3 +129,17 @@ export function renderSummary(rows) {
   ]);
   return renderTable(['target', 'at', 'measured (worst decides)', 'status'], table);
 }
+
+/**
+ * A whole run's text: the tables per operation, the reasons for "n/a" cells, then `heading` and
+ * the targets summary (rows from targets.mjs evaluateTargets).
+ */
+export function renderRun(configs, heading, targetRows) {
+  const errors = renderErrors(configs);
+  return [
+    renderOpTables(configs),
+    ...(errors ? [`\n${errors}`] : []),
+    `\n${heading}`,
+    renderSummary(targetRows),
+  ].join('\n');
+}

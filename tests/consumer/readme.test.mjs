@@ -72,13 +72,7 @@ test('the README has code blocks to check', () => {
  * runs and prints them, but does not fail the run) instead of the main one. Remove an entry when
  * its fix lands; an entry that no longer matches any error fails the main test, so none lingers.
  */
-const KNOWN = [
-  {
-    error: /TS2561 .*'top_k' does not exist in type 'SamplingOptions'/,
-    reason:
-      'the snake_case aliases are typed from the descriptor table of web/src/sampling-options.ts, which is being restructured (issue 14)',
-  },
-];
+const KNOWN = [];
 
 let problems;
 /** Compiles every block in the scratch app; fills `problems`. */

@@ -40,6 +40,20 @@ double max_of(const std::vector<float>& z) {
   return *std::max_element(z.begin(), z.end());
 }
 
+// A row (row()) with its sampling weights at 1/T = inv_t, from weights_store_sum.
+struct WeightedRow {
+  std::vector<float> z;
+  float max;
+  std::vector<float> w;
+  double total;
+};
+WeightedRow weighted_row(size_t n, double sigma, uint64_t seed, double inv_t) {
+  WeightedRow r{row(n, sigma, seed), 0, std::vector<float>(n), 0};
+  r.max = static_cast<float>(max_of(r.z));
+  r.total = logitkit::weights_store_sum(r.z.data(), n, r.max, inv_t, r.w.data());
+  return r;
+}
+
 // The blocked sum's documented order (block_sum.h), scalar: per block of 256 values, lane l of
 // accumulator 0 sums values 8k + l and accumulator 1 values 8k + 4 + l over whole steps of 8;
 // the leftover groups of 4 go to accumulator 0; each block adds (a0 + a1) lane-wise, then
@@ -213,14 +227,16 @@ TEST_CASE("order_key sorts as the order; kept_through inverts it") {
 
 TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within float rounding") {
   for (size_t n : kSizes) {
-    const std::vector<float> z = row(n, 2.0, 500 + n);
-    const float max = static_cast<float>(max_of(z));
-    std::vector<float> w(n);
-    logitkit::weights_store_sum(z.data(), n, max, 1.0, w.data());
+    const WeightedRow r = weighted_row(n, 2.0, 500 + n, 1.0);
+    const std::vector<float>& z = r.z;
+    const std::vector<float>& w = r.w;
     std::vector<uint64_t> keys(n), samples(logitkit::kMaxMassSamples);
     std::vector<float> weights(n);
     const logitkit::MassScratch scratch{keys.data(), weights.data(), samples.data()};
-    for (auto [low, high] : {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+    for (const std::pair<float, float>& bracket :
+         {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+      // Named copies, not structured bindings: clang 14 cannot capture those in INFO's lambda.
+      const float low = bracket.first, high = bracket.second;
       const logitkit::BracketScan scan =
           logitkit::scan_bracket(z.data(), w.data(), n, low, high, scratch);
       size_t above = 0;
@@ -250,10 +266,10 @@ TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within f
 
 TEST_CASE("mass selection: the shortest prefix reaching the target, from either selector") {
   for (size_t n : kSizes) {
-    const std::vector<float> z = row(n, 3.0, 600 + n);
-    const float max = static_cast<float>(max_of(z));
-    std::vector<float> w(n);
-    const double total = logitkit::weights_store_sum(z.data(), n, max, 1.0, w.data());
+    const WeightedRow r = weighted_row(n, 3.0, 600 + n, 1.0);
+    const std::vector<float>& z = r.z;
+    const std::vector<float>& w = r.w;
+    const double total = r.total;
     const std::vector<int32_t> ord = ref::order(z);
     // Targets half-way between two prefix masses (in double over the same float weights), where
     // the next token holds at least 2% of the mass: rounding cannot move the answer.
@@ -295,10 +311,9 @@ TEST_CASE("mass selection: the shortest prefix reaching the target, from either 
 
 TEST_CASE("draw_list reproduces draw_kept bit for bit, and both invert the CDF in index order") {
   for (size_t n : kSizes) {
-    const std::vector<float> z = row(n, 3.0, 700 + n);
-    const float max = static_cast<float>(max_of(z));
-    std::vector<float> w(n);
-    logitkit::weights_store_sum(z.data(), n, max, 0.8, w.data());
+    const WeightedRow r = weighted_row(n, 3.0, 700 + n, 0.8);
+    const std::vector<float>& z = r.z;
+    const std::vector<float>& w = r.w;
     const std::vector<int32_t> ord = ref::order(z);
     for (size_t length : {size_t(1), n / 4 + 1, n / 2 + 1, n}) {
       if (length > n) continue;

@@ -62,23 +62,26 @@ double chi_square(const std::vector<int>& counts, const std::vector<double>& p, 
 }  // namespace
 
 TEST_CASE("Philox4x32-10 matches the Random123 known-answer vectors") {
-  const logitkit::Philox4x32 zero = logitkit::philox4x32_10({{0, 0, 0, 0}}, 0, 0);
-  CHECK(zero.word[0] == 0x6627e8d5u);
-  CHECK(zero.word[1] == 0xe169c58du);
-  CHECK(zero.word[2] == 0xbc57ac4cu);
-  CHECK(zero.word[3] == 0x9b00dbd8u);
-  const logitkit::Philox4x32 ones = logitkit::philox4x32_10(
-      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu);
-  CHECK(ones.word[0] == 0x408f276du);
-  CHECK(ones.word[1] == 0x41c83b0eu);
-  CHECK(ones.word[2] == 0xa20bc7c6u);
-  CHECK(ones.word[3] == 0x6d5451fdu);
-  const logitkit::Philox4x32 pi = logitkit::philox4x32_10(
-      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u);
-  CHECK(pi.word[0] == 0xd16cfe09u);
-  CHECK(pi.word[1] == 0x94fdccebu);
-  CHECK(pi.word[2] == 0x5001e420u);
-  CHECK(pi.word[3] == 0x24126ea1u);
+  struct KnownAnswer {
+    logitkit::Philox4x32 counter;
+    uint32_t k0, k1;
+    uint32_t want[4];
+  };
+  const KnownAnswer answers[] = {
+      {{{0, 0, 0, 0}}, 0, 0, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
+      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}},
+       0xffffffffu,
+       0xffffffffu,
+       {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
+      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
+       0xa4093822u,
+       0x299f31d0u,
+       {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
+  };
+  for (const KnownAnswer& a : answers) {
+    const logitkit::Philox4x32 r = logitkit::philox4x32_10(a.counter, a.k0, a.k1);
+    for (int i = 0; i < 4; ++i) CHECK(r.word[i] == a.want[i]);
+  }
 }
 
 TEST_CASE("the filters keep exactly the reference prefix, and logprobs match float64") {

@@ -284,7 +284,7 @@ test('order presets, sampler.order, and order errors', () => {
   assert.deepEqual(h.order, ['penalties', 'temperature', 'topK', 'minP', 'typicalP']);
   h.dispose();
   assert.deepEqual(
-    ORDER_PRESETS['llama.cpp'].slice(6, 15),
+    ORDER_PRESETS['llama.cpp'].slice(7, 16), // after the seven processors (the grammar first)
     'topNSigma topK typicalP topP minP epsilon eta xtc temperature'.split(' '),
   );
   // llama.cpp server spellings in `samplers`.

@@ -1,13 +1,21 @@
 // Shared by the JS tests: both builds, float64 references and deterministic test data.
 import { load } from '../../dist/index.js';
 
-let builds;
-/** The SIMD and baseline builds, loaded once per test file. */
-export async function loadBoth() {
-  builds ??= Promise.all([load({ simd: true }), load({ simd: false })]);
-  const [simd, baseline] = await builds;
-  return { simd, baseline, both: [simd, baseline] };
+/**
+ * A loader of both builds (`loadOne({ simd })` for each), loading them once per test file:
+ * resolves to { simd, baseline, both: [simd, baseline] }.
+ */
+export function loadOncePerBuild(loadOne) {
+  let builds;
+  return async () => {
+    builds ??= Promise.all([loadOne({ simd: true }), loadOne({ simd: false })]);
+    const [simd, baseline] = await builds;
+    return { simd, baseline, both: [simd, baseline] };
+  };
 }
+
+/** The SIMD and baseline builds, loaded once per test file. */
+export const loadBoth = loadOncePerBuild(load);
 
 /** mulberry32: a small seeded PRNG for test data (not the library's generator). */
 export function rng(seed) {

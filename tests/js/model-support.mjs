@@ -2,6 +2,7 @@
 // runtime per build. The model module is built by scripts/build.sh into examples/model/wasm/.
 import { readFileSync } from 'node:fs';
 import { loadModelRuntime } from '../../examples/model/index.js';
+import { loadOncePerBuild } from './helpers.mjs';
 
 const here = (path) => new URL(path, import.meta.url);
 
@@ -14,13 +15,8 @@ export const TOKENIZER_FIXTURE = JSON.parse(
   readFileSync(here('../fixtures/model/tokenizer.json'), 'utf8'),
 );
 
-let runtimes;
 /** The SIMD and baseline model runtimes, loaded once per test file. */
-export async function runtimes2() {
-  runtimes ??= Promise.all([loadModelRuntime({ simd: true }), loadModelRuntime({ simd: false })]);
-  const [simd, baseline] = await runtimes;
-  return { simd, baseline, both: [simd, baseline] };
-}
+export const runtimes2 = loadOncePerBuild(loadModelRuntime);
 
 /** The default model loaded into `runtime`, with a LogitsBuffer of its vocabulary. Dispose both. */
 export function defaultModel(runtime) {

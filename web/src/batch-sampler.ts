@@ -12,7 +12,7 @@ import { describe, dtypeOf, placeLogits, type DType, type Logits } from './input
 import { LogitsBuffer } from './logits-buffer.js';
 import { integerIn } from './options.js';
 import { Sampler, type SampleResult } from './sampler.js';
-import { outputRegions, readResult } from './sampler-wire.js';
+import { outputArgs, outputsFor, readResult } from './sampler-wire.js';
 import type { SamplingOptions } from './sampling/options.js';
 import { parseSamplingOptions } from './sampling/parse.js';
 import type { StageName } from './sampling/stages.js';
@@ -123,10 +123,8 @@ export class BatchSampler {
     const p = this.samplers[0]!.options.values;
     const dtype = dtypeOf(options, fn) ?? p.dtype;
     const { pointer, n } = this.place(logits, dtype, fn);
-    const topN = Math.min(p.topLogprobs, n);
-    const samples = p.n >= 2 ? Math.min(p.n, n) : 0;
     const handles = this.heap.region('batchHandles', this.rows * 4);
-    const regions = outputRegions(this.heap, this.rows, topN, samples);
+    const outputs = outputsFor(this.heap, this.rows, p, n);
     const failed = this.heap.region('batchFailed', 4);
     new Uint32Array(this.heap.buffer, handles, this.rows).set(
       this.samplers.map((s) => s.rawHandle),
@@ -136,22 +134,14 @@ export class BatchSampler {
       this.rows,
       pointer,
       n,
-      regions.result,
-      regions.topIndices,
-      regions.topLogprobs,
-      topN,
-      regions.sampleTokens,
-      regions.sampleLogprobs,
-      samples,
+      ...outputArgs(outputs),
       failed,
     );
     if (status !== 0) {
       const row = new Uint32Array(this.heap.buffer, failed, 1)[0]!;
       throwIfFailed(status, `${fn} (row ${row})`);
     }
-    return Array.from({ length: this.rows }, (_, r) =>
-      readResult(this.heap, regions, r, topN, samples),
-    );
+    return Array.from({ length: this.rows }, (_, r) => readResult(this.heap, outputs, r));
   }
 
   /** Records one token per row (tokens.length === rows). */

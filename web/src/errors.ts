@@ -3,7 +3,8 @@ import { STAGE_ROWS, STAGES } from './sampling/stages.js';
 /**
  * Typed errors. Every failure logitkit reports is one of these, with a message that names the
  * function, the argument and, where there is one, the index at fault. They extend the built-in
- * RangeError / TypeError / Error, so `instanceof RangeError` works as the spec promises.
+ * RangeError / TypeError / Error, so code that checks `instanceof RangeError` (or the others)
+ * catches them too.
  */
 
 /** A value out of its valid range: a NaN or +Infinity logit, a bad temperature, k < 1, ... */

@@ -21,7 +21,11 @@ export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
 export { Sampler, type SampleResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
-export type { SamplingOptions } from './sampling/options.js';
+export type {
+  SamplingOptions,
+  CanonicalSamplingOptions,
+  SamplingOptionAliases,
+} from './sampling/options.js';
 export { STAGES, ORDER_PRESETS, type StageName } from './sampling/stages.js';
 export type { Logits, DType } from './input.js';
 export {

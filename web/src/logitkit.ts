@@ -187,18 +187,10 @@ export class Logitkit {
     options?: InputOptions,
   ): { indices: Int32Array; values: Float32Array } {
     integerIn(k, 1, 0x7fffffff, 'topK', 'k');
-    const placed = placeLogits(this.heap, logits, 'topK', 'logits', dtypeOf(options, 'topK'));
-    const count = Math.min(k, placed.length);
-    const indices = this.heap.region('topIndices', count * 4);
-    const values = this.heap.region('topValues', count * 4);
-    throwIfFailed(
-      this.heap.module._topK(placed.pointer, placed.length, count, indices, values),
-      'topK',
+    const [indices, values] = this.selection('topK', logits, k, options, (m, p, count, i, v) =>
+      m._topK(p.pointer, p.length, count, i, v),
     );
-    return {
-      indices: this.heap.i32(indices, count).slice(),
-      values: this.heap.f32(values, count).slice(),
-    };
+    return { indices, values };
   }
 
   /** The n most probable tokens of softmax(logits / T) and their log-probabilities, most probable first. */
@@ -209,24 +201,14 @@ export class Logitkit {
   ): { indices: Int32Array; logprobs: Float32Array } {
     integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
     const t = temperatureOf(options, 'topLogprobs');
-    const placed = placeLogits(
-      this.heap,
+    const [indices, logprobs] = this.selection(
+      'topLogprobs',
       logits,
-      'topLogprobs',
-      'logits',
-      dtypeOf(options, 'topLogprobs'),
+      n,
+      options,
+      (m, p, count, i, v) => m._topLogprobs(p.pointer, p.length, count, t, i, v),
     );
-    const count = Math.min(n, placed.length);
-    const indices = this.heap.region('topIndices', count * 4);
-    const logprobs = this.heap.region('topValues', count * 4);
-    throwIfFailed(
-      this.heap.module._topLogprobs(placed.pointer, placed.length, count, t, indices, logprobs),
-      'topLogprobs',
-    );
-    return {
-      indices: this.heap.i32(indices, count).slice(),
-      logprobs: this.heap.f32(logprobs, count).slice(),
-    };
+    return { indices, logprobs };
   }
 
   /** Shannon entropy of softmax(logits / T): -sum p log p, in nats, or in `base` (2 for bits). */
@@ -333,6 +315,28 @@ export class Logitkit {
     if (dtype === 'float16' || dtype === 'bfloat16')
       return new HalfLogitsBuffer(this.heap, n, dtype);
     return new LogitsBuffer(this.heap, n);
+  }
+
+  // A selection kernel's `k` (at most V) indices and values, copied out of wasm memory.
+  private selection(
+    fn: string,
+    logits: Logits,
+    k: number,
+    options: InputOptions | undefined,
+    kernel: (
+      m: RawModule,
+      placed: PlacedLogits,
+      count: number,
+      indices: number,
+      values: number,
+    ) => number,
+  ): [Int32Array, Float32Array] {
+    const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
+    const count = Math.min(k, placed.length);
+    const indices = this.heap.region('topIndices', count * 4);
+    const values = this.heap.region('topValues', count * 4);
+    throwIfFailed(kernel(this.heap.module, placed, count, indices, values), fn);
+    return [this.heap.i32(indices, count).slice(), this.heap.f32(values, count).slice()];
   }
 
   private elementwise(

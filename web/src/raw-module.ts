@@ -1,3 +1,14 @@
+/** Where a draw's results go, per row: the result row, the top list (topN entries), the samples. */
+export type OutputArgs = [
+  result: number,
+  topIndices: number,
+  topLogprobs: number,
+  topN: number,
+  sampleTokens: number,
+  sampleLogprobs: number,
+  sampleCapacity: number,
+];
+
 /**
  * The shape of the embind module (cpp/bindings/bindings.cpp). Raw functions take wasm addresses
  * as numbers; every one returning a number that is not an address returns a packed status.
@@ -32,31 +43,13 @@ export interface RawModule {
     count: number,
   ): number;
   _samplerActiveStages(sampler: number, out: number): number;
-  _samplerSample(
-    sampler: number,
-    logits: number,
-    n: number,
-    result: number,
-    topIndices: number,
-    topLogprobs: number,
-    topN: number,
-    sampleTokens: number,
-    sampleLogprobs: number,
-    sampleCapacity: number,
-  ): number;
+  _samplerSample(sampler: number, logits: number, n: number, ...outputs: OutputArgs): number;
   _sampleRows(
     handles: number,
     rows: number,
     logits: number,
     n: number,
-    results: number,
-    topIndices: number,
-    topLogprobs: number,
-    topN: number,
-    sampleTokens: number,
-    sampleLogprobs: number,
-    sampleCapacity: number,
-    failedRow: number,
+    ...outputsThenFailedRow: [...OutputArgs, failedRow: number]
   ): number;
   _samplerAccept(sampler: number, token: number): number;
   _samplerClone(sampler: number): number;

@@ -5,6 +5,8 @@ import { throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
 import { placeLogits, type DType, type Logits } from './input.js';
 import type { SampleResult } from './sampler.js';
+import type { OutputArgs } from './raw-module.js';
+import type { ParsedOptions } from './sampling/options.js';
 import type { ParsedSampling } from './sampling/parse.js';
 import { STAGES, type StageName } from './sampling/stages.js';
 import { RESULT_AT, RESULT_ROW_BYTES } from './sampling/wire.js';
@@ -44,26 +46,50 @@ export function activeStages(heap: Heap, handle: number): StageName[] {
   return Array.from(new Uint8Array(heap.buffer, out, count), (stage) => STAGES[stage]!);
 }
 
-/** The scratch regions of one draw (or one batch of `rows` draws). */
-export function outputRegions(heap: Heap, rows: number, topN: number, samples: number) {
+/** Where the results of one draw (or one batch of `rows` draws) go, and how many of each. */
+export interface Outputs {
+  result: number;
+  topIndices: number;
+  topLogprobs: number;
+  /** Top-list entries per row. */
+  topN: number;
+  sampleTokens: number;
+  sampleLogprobs: number;
+  /** Distinct samples per row (0: none). */
+  samples: number;
+}
+
+/** The scratch regions for `rows` draws over `n` logits with these options. */
+export function outputsFor(heap: Heap, rows: number, p: ParsedOptions, n: number): Outputs {
+  const topN = Math.min(p.topLogprobs, n);
+  const samples = p.n >= 2 ? Math.min(p.n, n) : 0;
   return {
     result: heap.region('sampleResult', rows * RESULT_ROW_BYTES),
     topIndices: heap.region('topIndices', rows * topN * 4),
     topLogprobs: heap.region('topLogprobs', rows * topN * 4),
+    topN,
     sampleTokens: heap.region('sampleTokens', rows * samples * 4),
     sampleLogprobs: heap.region('sampleLogprobs', rows * samples * 4),
+    samples,
   };
 }
 
+/** The outputs as the wire's trailing arguments. */
+export function outputArgs(o: Outputs): OutputArgs {
+  return [
+    o.result,
+    o.topIndices,
+    o.topLogprobs,
+    o.topN,
+    o.sampleTokens,
+    o.sampleLogprobs,
+    o.samples,
+  ];
+}
+
 /** Reads row `row` of the results written by `_samplerSample` / `_sampleRows`. */
-export function readResult(
-  heap: Heap,
-  regions: ReturnType<typeof outputRegions>,
-  row: number,
-  topN: number,
-  sampleCapacity: number,
-): SampleResult {
-  const r = heap.f64(regions.result + row * RESULT_ROW_BYTES, RESULT_ROW_BYTES / 8);
+export function readResult(heap: Heap, o: Outputs, row: number): SampleResult {
+  const r = heap.f64(o.result + row * RESULT_ROW_BYTES, RESULT_ROW_BYTES / 8);
   const out: SampleResult = {
     token: r[RESULT_AT.token]!,
     logprob: r[RESULT_AT.logprob]!,
@@ -71,17 +97,17 @@ export function readResult(
     kept: r[RESULT_AT.kept]!,
     rank: r[RESULT_AT.rank]!,
   };
-  if (topN > 0) {
+  if (o.topN > 0) {
     out.topLogprobs = {
-      indices: heap.i32(regions.topIndices + row * topN * 4, topN).slice(),
-      logprobs: heap.f32(regions.topLogprobs + row * topN * 4, topN).slice(),
+      indices: heap.i32(o.topIndices + row * o.topN * 4, o.topN).slice(),
+      logprobs: heap.f32(o.topLogprobs + row * o.topN * 4, o.topN).slice(),
     };
   }
-  if (sampleCapacity >= 2) {
+  if (o.samples >= 2) {
     const count = r[RESULT_AT.samples]!;
     out.samples = {
-      tokens: heap.i32(regions.sampleTokens + row * sampleCapacity * 4, count).slice(),
-      logprobs: heap.f32(regions.sampleLogprobs + row * sampleCapacity * 4, count).slice(),
+      tokens: heap.i32(o.sampleTokens + row * o.samples * 4, count).slice(),
+      logprobs: heap.f32(o.sampleLogprobs + row * o.samples * 4, count).slice(),
     };
   }
   return out;
@@ -97,23 +123,10 @@ export function drawWith(
   dtype?: DType,
 ): SampleResult {
   const placed = placeLogits(heap, logits, fn, 'logits', dtype);
-  const topN = Math.min(p.values.topLogprobs, placed.length);
-  const samples = p.values.n >= 2 ? Math.min(p.values.n, placed.length) : 0;
-  const regions = outputRegions(heap, 1, topN, samples);
+  const outputs = outputsFor(heap, 1, p.values, placed.length);
   throwIfFailed(
-    heap.module._samplerSample(
-      handle,
-      placed.pointer,
-      placed.length,
-      regions.result,
-      regions.topIndices,
-      regions.topLogprobs,
-      topN,
-      regions.sampleTokens,
-      regions.sampleLogprobs,
-      samples,
-    ),
+    heap.module._samplerSample(handle, placed.pointer, placed.length, ...outputArgs(outputs)),
     fn,
   );
-  return readResult(heap, regions, 0, topN, samples);
+  return readResult(heap, outputs, 0);
 }

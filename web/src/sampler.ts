@@ -71,6 +71,9 @@ export class Sampler {
       }
     }
     this.stages = activeStages(heap, this.handle);
+    // The grammar stage switches on with the first mask, at the first draw.
+    if (this.parsed.values.grammar !== undefined && !this.stages.includes('grammar'))
+      this.stages.unshift('grammar');
     undisposed.watch(
       this,
       'logitkit: a Sampler was garbage-collected without dispose(); call sampler.dispose() when done.',

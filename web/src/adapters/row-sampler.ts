@@ -220,8 +220,9 @@ export class RowSampler {
   private scratchDraw(logits: LogitsBuffer, topN: number, fn: string): SampleResult {
     const draft = this.committed.clone();
     try {
-      const options = draft.options;
-      const parsed = { ...options, values: { ...options.values, topLogprobs: topN, n: 1 } };
+      // The draw's outputs only: the clone's C++ sampler keeps its configured stages.
+      const values = { ...draft.options.values, topLogprobs: topN, n: 1 };
+      const parsed = { ...draft.options, values };
       return drawWith(this.lk.heap, draft.rawHandle, logits, parsed, fn);
     } finally {
       draft.dispose();

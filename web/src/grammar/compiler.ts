@@ -22,6 +22,7 @@ export type JsonWhitespace = 'flexible' | 'compact' | { maxRun: number };
 
 /** Options of `compileJSONSchema`. */
 export interface JsonSchemaOptions {
+  /** Whitespace allowed between tokens of the JSON text (see `JsonWhitespace`). */
   whitespace?: JsonWhitespace;
   /**
    * true (default): a validation keyword the engine cannot enforce is a LogitkitGrammarError
@@ -34,9 +35,11 @@ export interface JsonSchemaOptions {
 export interface GrammarWarning {
   /** 'annotation', 'vendor-extension', 'unknown-format', 'ignored-validation' or 'no-effect'. */
   kind: string;
+  /** The keyword, as the schema spells it. */
   keyword: string;
   /** JSON pointer of the schema object holding the keyword. */
   pointer: string;
+  /** What was ignored and why, in words. */
   message: string;
 }
 
@@ -95,6 +98,7 @@ export class GrammarCompiler {
   /** @internal Use `lk.createGrammarCompiler(info, options)`. */
   constructor(
     private readonly engine: GrammarEngine,
+    /** The vocabulary this compiler compiles for. */
     readonly tokenizerInfo: TokenizerInfo,
     options: GrammarCompilerOptions | undefined,
   ) {

@@ -24,6 +24,7 @@ export class GrammarMatcher extends GrammarObject {
   constructor(
     engine: GrammarEngine,
     handle: number,
+    /** The grammar this matcher follows. */
     readonly compiled: CompiledGrammar,
   ) {
     const words = Math.ceil(compiled.vocabSize / 32);

@@ -8,6 +8,7 @@ export type VocabType = 'raw' | 'byte-level' | 'byte-fallback';
 export interface TokenizerVocabulary {
   /** Token i's text (decoded by `vocabType`) or its bytes. */
   tokens: readonly string[] | readonly Uint8Array[];
+  /** How string tokens map to bytes: 'raw' (UTF-8), 'byte-level' (GPT-2's map), 'byte-fallback' (SentencePiece). */
   vocabType: VocabType;
   /** Stop tokens: allowed exactly where the grammar may end. */
   stopTokenIds: readonly number[];

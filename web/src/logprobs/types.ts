@@ -1,5 +1,5 @@
 /**
- * The normalised shape every provider parser produces. Field names follow the SPEC contract
+ * The normalised shape every provider parser produces, the same for every provider:
  * `{ provider, choices: [{ index, tokens: [{ token, bytes?, logprob, topLogprobs }], text }] }`.
  */
 

@@ -25,9 +25,12 @@ import {
  * logitBias, allowedTokens, badWords, noRepeatNgram, penalties, dry, temperature, topK, topP, minP,
  * typicalP, epsilon, eta, topNSigma, xtc, mirostat). snake_case spellings pasted from OpenAI / HF /
  * vLLM / llama.cpp configs (`top_p`, `logit_bias`, `repetition_penalty`, `typical_p`, ...) are
- * accepted as aliases.
+ * accepted as aliases (SamplingOptionAliases); give each option under one name.
  */
-export interface SamplingOptions {
+export interface SamplingOptions extends CanonicalSamplingOptions, SamplingOptionAliases {}
+
+/** The sampling options under their canonical (camelCase) names; see SamplingOptions. */
+export interface CanonicalSamplingOptions {
   /** Divides the logits; finite and >= 0; 0 is greedy (the first maximum). Default 1. */
   temperature?: number;
   /** llama.cpp dynamic temperature: T moves within [T - range, T + range] with the normalised entropy. Default 0 (off). */
@@ -126,10 +129,14 @@ export interface WireList {
  * constant. `slot` writes the parsed value as the wire's slot doubles; `list` names the stage whose
  * token list it sets.
  */
-export interface OptionRow<K extends keyof SamplingOptions = keyof SamplingOptions, V = unknown> {
+export interface OptionRow<
+  K extends keyof CanonicalSamplingOptions = keyof CanonicalSamplingOptions,
+  V = unknown,
+  A extends readonly string[] = readonly string[],
+> {
   name: K;
   /** Names besides `name` and its snake_case spelling. */
-  aliases?: readonly string[];
+  aliases?: A;
   fallback?: V;
   parse(value: unknown, fn: string, what: string): V;
   slot?: (value: V) => readonly number[];
@@ -138,17 +145,26 @@ export interface OptionRow<K extends keyof SamplingOptions = keyof SamplingOptio
   list?: { stage: StageName; encode(value: V): WireList };
 }
 
-const row = <const K extends keyof SamplingOptions, V>(r: OptionRow<K, V>): OptionRow<K, V> => r;
+const row = <
+  const K extends keyof CanonicalSamplingOptions,
+  V,
+  const A extends readonly string[] = readonly [],
+>(
+  r: OptionRow<K, V, A>,
+): OptionRow<K, V, A> => r;
 const asSlot = (value: number): readonly number[] => [value];
 
 // A number in [min, max] (min excluded with minExclusive), fallback when undefined.
-const number = <const K extends keyof SamplingOptions>(
+const number = <
+  const K extends keyof CanonicalSamplingOptions,
+  const A extends readonly string[] = readonly [],
+>(
   name: K,
   fallback: number,
   min: number,
   max: number,
-  { minExclusive = false, aliases = [] as readonly string[] } = {},
-): OptionRow<K, number> =>
+  { minExclusive = false, aliases }: { minExclusive?: boolean; aliases?: A } = {},
+): OptionRow<K, number, A> =>
   row({
     name,
     aliases,
@@ -159,13 +175,16 @@ const number = <const K extends keyof SamplingOptions>(
   });
 
 // An integer in [min, max], fallback when undefined.
-const integer = <const K extends keyof SamplingOptions>(
+const integer = <
+  const K extends keyof CanonicalSamplingOptions,
+  const A extends readonly string[] = readonly [],
+>(
   name: K,
   fallback: number,
   min: number,
   max: number,
-  aliases: readonly string[] = [],
-): OptionRow<K, number> =>
+  aliases?: A,
+): OptionRow<K, number, A> =>
   row({
     name,
     aliases,
@@ -300,5 +319,29 @@ export type ParsedOptions = {
 };
 
 // Every public option has a row: this fails to compile otherwise.
-const everyOptionHasARow: Record<Exclude<keyof SamplingOptions, keyof ParsedOptions>, never> = {};
+const everyOptionHasARow: Record<
+  Exclude<keyof CanonicalSamplingOptions, keyof ParsedOptions>,
+  never
+> = {};
 void everyOptionHasARow;
+
+/** @internal `name` in snake_case, as parse.ts spells it at run time (topP -> top_p). */
+export type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
+  ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeCase<Rest>}`
+  : S;
+
+type RowNamed<K> = Extract<(typeof OPTION_TABLE)[number], { name: K }>;
+type ExtraNames<K> =
+  RowNamed<K> extends { aliases?: infer A extends readonly string[] } ? A[number] : never;
+
+/**
+ * The other accepted spellings of each option, derived from the option table (OPTION_TABLE): its
+ * snake_case name (`top_p`, `logit_bias`, `repetition_penalty`, ...) and the names other configs
+ * use (`temp`, `typ_p`, `repeat_penalty`, `repeat_last_n`, `min_keep`, `mirostat_mode`,
+ * `bad_words_token_ids`, `samplers`). Each takes the same values as its canonical option.
+ */
+export type SamplingOptionAliases = {
+  [
+    K in keyof CanonicalSamplingOptions as Exclude<SnakeCase<K> | ExtraNames<K>, K>
+  ]?: CanonicalSamplingOptions[K];
+};

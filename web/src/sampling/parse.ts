@@ -7,7 +7,7 @@ import {
   OPTION_TABLE,
   type OptionRow,
   type ParsedOptions,
-  type SamplingOptions,
+  type CanonicalSamplingOptions,
 } from './options.js';
 import { stageIndex } from './stages.js';
 import { listsOf, paramSlots, type StageList } from './wire.js';
@@ -39,7 +39,7 @@ export function canonicalSamplingOptions(
   options: unknown,
   fn: string,
   extra: readonly string[] = [],
-): SamplingOptions {
+): CanonicalSamplingOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new LogitkitTypeError(
@@ -69,7 +69,7 @@ export function canonicalSamplingOptions(
     out[name] = value;
     from[name] = key;
   }
-  return out as SamplingOptions;
+  return out as CanonicalSamplingOptions;
 }
 
 /** Validates sampling options; `fn` names the calling function in messages. */

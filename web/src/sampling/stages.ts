@@ -77,13 +77,7 @@ export const STAGE_ROWS: { readonly [S in StageName]: StageRow } = {
 export const ORDER_PRESETS: Record<'hf' | 'llama.cpp', readonly StageName[]> = {
   hf: STAGES,
   'llama.cpp': [
-    'grammar',
-    'logitBias',
-    'allowedTokens',
-    'badWords',
-    'noRepeatNgram',
-    'penalties',
-    'dry',
+    ...STAGES.slice(0, 7), // the processors (the grammar first), as in the default order
     'topNSigma',
     'topK',
     'typicalP',
