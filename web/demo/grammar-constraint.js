@@ -43,8 +43,9 @@ export async function compileConstraint(lk, source, spec, previous) {
 }
 
 /**
- * One generation's constraint: `apply(buffer)` masks the disallowed tokens of a LogitsBuffer
- * in place (-Infinity) and returns how many the grammar allowed; `accept(token)` advances it.
+ * One generation's constraint: `apply(buffer)` masks the disallowed tokens of a LogitsBuffer in
+ * place (`lk.applyBitmask`: -Infinity where the bit is clear) and returns how many the grammar
+ * allowed; `accept(token)` advances it.
  */
 export async function startConstraint(lk, compiled) {
   const matcher = await lk.createGrammarMatcher(compiled);
@@ -52,15 +53,8 @@ export async function startConstraint(lk, compiled) {
   return {
     apply(buffer) {
       const mask = matcher.fillNextTokenBitmask(words);
-      const row = buffer.array;
-      const covered = Math.min(row.length, mask.length * 32);
-      let allowed = 0;
-      for (let id = 0; id < covered; id++) {
-        if ((mask[id >>> 5] >>> (id & 31)) & 1) allowed += 1;
-        else row[id] = -Infinity;
-      }
-      row.fill(-Infinity, covered);
-      return allowed;
+      lk.applyBitmask(buffer, mask);
+      return allowedCount(mask, buffer.length);
     },
     accept(token) {
       if (!matcher.acceptToken(token))
@@ -68,4 +62,19 @@ export async function startConstraint(lk, compiled) {
     },
     dispose: () => matcher.dispose(),
   };
+}
+
+/** The set bits of `mask` among ids 0..vocab-1. */
+function allowedCount(mask, vocab) {
+  let count = 0;
+  for (let w = 0; w < mask.length && w * 32 < vocab; w++) {
+    let bits = mask[w] >>> 0;
+    const room = vocab - w * 32;
+    if (room < 32) bits &= (1 << room) - 1;
+    while (bits !== 0) {
+      bits &= bits - 1;
+      count += 1;
+    }
+  }
+  return count;
 }
