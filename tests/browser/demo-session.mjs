@@ -30,8 +30,9 @@ export function demoSession({ ready }) {
   /**
    * Runs `fn(page)` on a new page opened at `hash`, once `ready(page)` has resolved. The viewport
    * is `width` wide and `height` high (default: a phone's 667 px at widths up to 480, else 900).
+   * `expected`: patterns of problems the test provokes on purpose (e.g. a request it blocks).
    */
-  session.withPage = async (fn, { width = 1280, height, hash = '' } = {}) => {
+  session.withPage = async (fn, { width = 1280, height, hash = '', expected = [] } = {}) => {
     const opened = await openPage(session.browser, session.server.url, {
       width,
       height: height ?? (width <= 480 ? 667 : 900),
@@ -40,7 +41,11 @@ export function demoSession({ ready }) {
       await opened.page.goto(session.server.url + hash);
       await ready(opened.page);
       await fn(opened.page);
-      assert.deepEqual(opened.problems, [], 'no console errors, failed or off-origin requests');
+      assert.deepEqual(
+        opened.problems.filter((problem) => !expected.some((pattern) => pattern.test(problem))),
+        [],
+        'no console errors, failed or off-origin requests',
+      );
     } finally {
       await opened.close();
     }
@@ -64,5 +69,23 @@ export function unlabelledControls(page, scope = 'body') {
         return !named;
       })
       .map((el) => el.outerHTML.slice(0, 80)),
+  );
+}
+
+/**
+ * Waits until the status says a model is loaded and its text matches `pattern`. (The text alone is
+ * not enough: "Reading random-48.bin and tokenizer.bin…" names the file before it has loaded.)
+ */
+export function waitForModelStatus(page, pattern, timeout = 30_000) {
+  return page.waitForFunction(
+    ({ source, flags }) => {
+      const status = document.querySelector('.model-status');
+      return (
+        status?.dataset.modelStatus === 'ready' &&
+        new RegExp(source, flags).test(status.textContent ?? '')
+      );
+    },
+    { source: pattern.source, flags: pattern.flags },
+    { timeout },
   );
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { Generation, loadModelRuntime } from '../../examples/model/index.js';
 import { randomCheckpoint, randomTokenizer } from '../../examples/model/random-checkpoint.js';
-import { demoSession, screenshotDir } from './demo-session.mjs';
+import { demoSession, screenshotDir, waitForModelStatus } from './demo-session.mjs';
 
 const DEFAULT_CHECKPOINT = readFileSync(
   new URL('../../examples/model/kjv-model.bin', import.meta.url),
@@ -55,24 +55,6 @@ function nodeTokens(checkpoint, tokenizer, prompt, sampling, n) {
 
 const withPage = (fn, hash = '#mode=model', width = 1280) => session.withPage(fn, { hash, width });
 const WIDTHS = [1280, 375];
-
-/**
- * Waits until the status says a model is loaded and its text matches `pattern`. (The text alone is
- * not enough: "Reading random-48.bin and tokenizer.bin…" names the file before it has loaded.)
- */
-function waitForModelStatus(page, pattern) {
-  return page.waitForFunction(
-    ({ source, flags }) => {
-      const status = document.querySelector('.model-status');
-      return (
-        status?.dataset.modelStatus === 'ready' &&
-        new RegExp(source, flags).test(status.textContent ?? '')
-      );
-    },
-    { source: pattern.source, flags: pattern.flags },
-    { timeout: 30_000 },
-  );
-}
 
 const generated = (page) =>
   page.$$eval('#model-output .gen-token[data-step]', (els) =>

@@ -16,14 +16,18 @@ export function startModelWorker(onMessage) {
   };
   return {
     loadDefault: () => worker.postMessage({ type: 'load', source: 'default' }),
+    /** A transformers.js model: `modelId` null for the bundled ONNX export; `base` the page's URL. */
+    loadTransformers: (modelId, base) =>
+      worker.postMessage({ type: 'load', source: 'transformers', modelId, base }),
     /** @param {{ checkpoint: ArrayBuffer, tokenizer: ArrayBuffer, name: string }} files */
     loadFiles: ({ checkpoint, tokenizer, name }) =>
       worker.postMessage({ type: 'load', source: 'files', checkpoint, tokenizer, name }, [
         checkpoint,
         tokenizer,
       ]),
-    generate: (prompt, sampling, delayMs, paused = false) =>
-      worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused }),
+    /** `constraint`: null, or `{ kind: 'json_schema' | 'regex' | 'gbnf', text }` (see constraint-box.js). */
+    generate: (prompt, sampling, delayMs, paused = false, constraint = null) =>
+      worker.postMessage({ type: 'generate', prompt, sampling, delayMs, paused, constraint }),
     pause: () => worker.postMessage({ type: 'pause' }),
     resume: () => worker.postMessage({ type: 'resume' }),
     step: () => worker.postMessage({ type: 'step' }),

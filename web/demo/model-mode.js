@@ -1,13 +1,16 @@
 // The "Model" mode: a language model runs in a Web Worker (model-worker.js) and writes text token
-// by token; every step's logits go to logitkit's sampler with no copy, and the page shows the
-// distribution each token was drawn from, with the settings it was drawn with (a step keeps them:
-// changing a control later changes only the tokens after it). The default model ships with the
-// page; a llama2.c checkpoint and tokenizer.bin of the user's own load through the same path.
+// by token; every step's logits go to logitkit's sampler, and the page shows the distribution each
+// token was drawn from, with the settings it was drawn with (a step keeps them: changing a control
+// later changes only the tokens after it). The model runs in the llama2.c engine (the default
+// model, or a checkpoint and tokenizer.bin of the user's own) or in transformers.js (the default
+// model's bundled ONNX export, or a Hugging Face model id): see model-sources.js.
 // The sampling controls share the page state (and the URL) with the other modes.
+import { constraintBox } from './constraint-box.js';
 import { checkbox, html, panel, uid } from './dom.js';
 import { modeIntro } from './mode-intro.js';
 import { startModelWorker } from './model-client.js';
 import { modelFilePicker } from './model-files.js';
+import { modelSourcePicker, SOURCES } from './model-sources.js';
 import { stepView } from './model-step-view.js';
 import { samplingOf } from './sampling-check.js';
 import { samplingControls } from './sampling-controls.js';
@@ -34,8 +37,10 @@ export function mountModelMode(container, { lk, store }) {
   let selected = -1; // the step shown; -1 follows the latest
   let worker = { running: false, active: false, stop: null };
   let loaded = null;
-  let usingDefault = true;
+  let source = SOURCES.llama2c; // the source of the loaded model (null: the user's files)
+  let requested = SOURCES.llama2c; // the source being loaded
   let frame = 0;
+  let constrained = null; // the running generation's constraint: { kind, text (output so far) }
   let tokensPerSecond = 0;
 
   // ---- generate: the model's status, the prompt and the buttons, first on every screen ----
@@ -139,6 +144,13 @@ export function mountModelMode(container, { lk, store }) {
     stepBox,
   );
 
+  // ---- constrain output ----
+  const constraint = constraintBox();
+  const constraintPanel = panel(
+    { id: 'model-constraint-h', title: 'Constrain output' },
+    constraint.element,
+  );
+
   // ---- another model ----
   const useDefault = html(
     'button',
@@ -146,18 +158,17 @@ export function mountModelMode(container, { lk, store }) {
       type: 'button',
       class: 'secondary',
       hidden: true,
-      onclick: () => {
-        setModelStatus('loading', 'Loading the default model…');
-        usingDefault = true;
-        client.loadDefault();
-      },
+      onclick: () => chooseSource({ source: SOURCES.llama2c, modelId: null }),
     },
     'Use the default model',
   );
+  const sources = modelSourcePicker({ onChoose: chooseSource });
   const picker = modelFilePicker({ onFiles: loadFiles });
   const share = shareLinks({ store, dataField: null, dataName: null });
   const modelPanel = panel(
-    { id: 'model-h', title: 'Use your own model' },
+    { id: 'model-h', title: 'Model' },
+    sources.element,
+    html('h3', { class: 'sub-h' }, 'Your own llama2.c model'),
     html('div', { class: 'row' }, useDefault),
     picker.element,
     share.element,
@@ -171,7 +182,7 @@ export function mountModelMode(container, { lk, store }) {
       'div',
       { class: 'mode-layout model-layout' },
       html('div', { class: 'side' }, generatePanel, samplingPanel),
-      html('div', { class: 'main' }, outputPanel, modelPanel),
+      html('div', { class: 'main' }, outputPanel, constraintPanel, modelPanel),
     ),
   );
 
@@ -200,7 +211,10 @@ export function mountModelMode(container, { lk, store }) {
     output.clear();
     stepBox.replaceChildren();
     tokensPerSecond = 0;
-    client.generate(prompt.value, samplingOf(store.get()), Number(pace.value), paused);
+    constraint.clear();
+    const spec = constraint.value();
+    constrained = spec && { kind: spec.kind, text: '' };
+    client.generate(prompt.value, samplingOf(store.get()), Number(pace.value), paused, spec);
   }
 
   function togglePause() {
@@ -213,13 +227,29 @@ export function mountModelMode(container, { lk, store }) {
     client.step();
   }
 
+  function chooseSource({ source: next, modelId }) {
+    if (next === SOURCES.llama2c) {
+      setModelStatus('loading', 'Loading the default model…');
+      client.loadDefault();
+    } else {
+      setModelStatus(
+        'loading',
+        modelId === null
+          ? 'Loading the bundled ONNX model in transformers.js…'
+          : `Loading ${modelId} in transformers.js…`,
+      );
+      client.loadTransformers(modelId, document.baseURI);
+    }
+    requested = next;
+  }
+
   async function loadFiles({ checkpoint, tokenizer }) {
     setModelStatus('loading', `Reading ${checkpoint.name} and ${tokenizer.name}…`);
     const [checkpointBytes, tokenizerBytes] = await Promise.all([
       checkpoint.arrayBuffer(),
       tokenizer.arrayBuffer(),
     ]);
-    usingDefault = false;
+    requested = null;
     client.loadFiles({
       checkpoint: checkpointBytes,
       tokenizer: tokenizerBytes,
@@ -235,14 +265,20 @@ export function mountModelMode(container, { lk, store }) {
 
   function onMessage(message) {
     switch (message.type) {
+      case 'loading':
+        setModelStatus('loading', message.text);
+        break;
       case 'loaded':
         loaded = message;
+        source = requested;
         steps = [];
         output.clear();
         stepBox.replaceChildren();
         setModelStatus('ready', describeModel(message));
-        useDefault.hidden = usingDefault;
-        picker.setMessage(usingDefault ? '' : `Loaded ${message.name}.`);
+        useDefault.hidden = source !== null; // the radios switch between the other sources
+        sources.show(source);
+        sources.setMessage(message.kind === 'transformers' ? `Loaded ${message.name}.` : '');
+        picker.setMessage(source === null ? `Loaded ${message.name}.` : '');
         break;
       case 'prompt':
         output.setPrompt(message.tokens);
@@ -251,6 +287,10 @@ export function mountModelMode(container, { lk, store }) {
         steps.push(message);
         tokensPerSecond = message.tokensPerSecond;
         output.add(message, message.stop ? STOPS[message.stop] : '');
+        if (constrained) {
+          constrained.text += message.text;
+          constraint.showOutput({ ...constrained, stop: message.stop });
+        }
         scheduleRender();
         break;
       case 'state':
@@ -265,7 +305,25 @@ export function mountModelMode(container, { lk, store }) {
     }
   }
 
-  function describeModel({ name, config: c, bytes }) {
+  function describeModel({ kind, name, config: c, bytes }) {
+    if (kind === 'transformers')
+      return [
+        html('strong', {}, name),
+        html(
+          'span',
+          { class: 'hint model-config' },
+          ` transformers.js (ONNX Runtime Web), ${c.modelType}: ` +
+            [
+              c.layers !== null && `${c.layers} layers`,
+              c.hidden !== null && `dim ${c.hidden}`,
+              `vocabulary ${c.vocabSize.toLocaleString('en')}`,
+              c.context !== null && `context ${c.context.toLocaleString('en')}`,
+            ]
+              .filter(Boolean)
+              .join(', ') +
+            '.',
+        ),
+      ];
     const params =
       c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) +
       c.dim +
@@ -314,7 +372,16 @@ export function mountModelMode(container, { lk, store }) {
    * A library error under the control it names (the worker kept its previous settings and says
    * so), a file error by the model, else over the output with whether the generation stopped.
    */
-  function showError({ message, argument, file, fatal, kept, stopped }) {
+  function showError({
+    message,
+    argument,
+    file,
+    source: fromSource,
+    constraint: fromConstraint,
+    fatal,
+    kept,
+    stopped,
+  }) {
     const text = message.replace(/^[\w.]+: /, '');
     if (
       sampling.showError(
@@ -326,10 +393,25 @@ export function mountModelMode(container, { lk, store }) {
     } else if (file || fatal) {
       setModelStatus('error', message);
       picker.setMessage(text);
+    } else if (fromConstraint) {
+      // Under the box, and by Generate (on a phone the box is screens away from the button).
+      constraint.showError(text);
+      runMessage.replaceChildren(
+        html(
+          'p',
+          {},
+          'Not started: the grammar in “Constrain output” does not compile (see there).',
+        ),
+      );
+      constrained = null;
+    } else if (fromSource) {
+      setModelStatus('error', text);
+      sources.setMessage(text);
+      sources.show(source);
     } else {
       runMessage.replaceChildren(html('p', {}, stopped ? `The generation stopped: ${text}` : text));
     }
-    if (loaded && file)
+    if (loaded && (file || fromSource))
       setModelStatus('ready', [
         ...describeModel(loaded),
         html('span', { class: 'field-error' }, ` Not loaded: ${text}`),

@@ -23,7 +23,8 @@ function settingsText({ temperature, topK, topP, minP, seed }) {
 }
 
 /**
- * @param step a worker 'token' message (see model-worker.js), with the `sampling` it was drawn with
+ * @param step a worker 'token' message (`allowed`: how many tokens the grammar allowed, null
+ *   without a constraint; the filters then keep `kept` of those) (see model-worker.js), with the `sampling` it was drawn with
  * @param {{ index: number, logScale: boolean }} view
  */
 export function stepView(step, { index, logScale }) {
@@ -63,6 +64,13 @@ export function stepView(step, { index, logScale }) {
         html('dd', {}, formatLog(step.logprob)),
         html('dt', {}, 'rawLogprob'),
         html('dd', {}, formatLog(step.rawLogprob)),
+        typeof step.allowed === 'number' && html('dt', {}, 'grammar allowed'),
+        typeof step.allowed === 'number' &&
+          html(
+            'dd',
+            { 'data-allowed': step.allowed },
+            `${step.allowed.toLocaleString('en')} of ${step.vocab.toLocaleString('en')} tokens`,
+          ),
         html('dt', {}, 'kept'),
         html(
           'dd',
@@ -75,6 +83,8 @@ export function stepView(step, { index, logScale }) {
       'p',
       { class: 'hint draw-explain' },
       'logprob: the log of the token’s probability in the distribution it was drawn from (after temperature and the filters). rawLogprob: its log-probability under the plain softmax of the model’s logits (T = 1, no filter), how likely the model itself found it.',
+      typeof step.allowed === 'number' &&
+        ' With a grammar, the sampler sees the logits after the grammar’s mask, so logprob and rawLogprob are over the tokens it allowed; “Before filters” shows the model’s distribution without the mask.',
     ),
     html(
       'div',

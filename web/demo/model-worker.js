@@ -1,28 +1,43 @@
-// The "Model" mode's Web Worker: it owns the model runtime (logitkit's kernels and the llama2.c
-// engine in one wasm memory), runs the generation loop off the main thread, and posts one message
-// per token. The page stays responsive however slow the model is.
+// The "Model" mode's Web Worker: it owns the model runtime and runs the generation loop off the
+// main thread, one message per token; the page stays responsive however slow the model is.
+// Two sources of models (each a module that hands out generations):
+// - llama2c-source.js: the llama2.c engine (C++ in the same wasm memory as logitkit's kernels),
+//   with the default checkpoint or the user's files;
+// - transformers-source.js: transformers.js on ONNX Runtime Web, with the bundled ONNX export of
+//   the default model or a Hugging Face model id (loaded on first use: the page does not pay for
+//   transformers.js unless it is chosen).
+// A source has `lk`, `label(token)`, `vocabSize`, `info`, `tokenizerInfo()` (its vocabulary for
+// grammar masks), `start(prompt)` and `dispose()`. A generation has `tokens`, `promptLength`, `stop`,
+// `promptTokens()`, `setSampling(options)` (throws on a bad option, keeping the previous sampler),
+// `async step({ temperature, shown, constraint })` → { token, pos, result, text, stop, before,
+// allowed } and `dispose()`. With a constraint (grammar-constraint.js) each step masks the tokens
+// the grammar does not allow before the draw, and `allowed` counts the others.
 //
 // Messages in:  { type: 'load', source: 'default' } | { type: 'load', source: 'files', checkpoint, tokenizer, name }
-//               { type: 'generate', prompt, sampling, delayMs, paused }   (starts over; running unless paused)
+//               { type: 'load', source: 'transformers', modelId (null: the bundled export), base (the page's URL) }
+//               { type: 'generate', prompt, sampling, delayMs, paused, constraint }   (starts over; running unless paused;
+//                 constraint: null or { kind: 'json_schema' | 'regex' | 'gbnf', text })
 //               { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' }
 //               { type: 'sampling', sampling }  (applies from the next token on)
 //               { type: 'pace', delayMs }
-// Messages out: { type: 'ready', simd } | { type: 'loaded', name, config, bytes } | { type: 'prompt', tokens: [{ token, text }] }
-//               { type: 'token', ...step, sampling } | { type: 'state', running, stop }
-//               { type: 'error', message, argument, file, fatal, kept (settings refused, generation goes on), stopped }
-import { Generation, loadModelRuntime } from '../../examples/model/index.js';
+// Messages out: { type: 'ready', simd } | { type: 'loading', text } | { type: 'loaded', kind, name, config, bytes? }
+//               { type: 'prompt', tokens: [{ token, text }] }
+//               { type: 'token', ...step, sampling } | { type: 'state', running, stop, active }
+//               { type: 'error', message, argument, file, source, constraint, fatal, kept (settings refused, generation goes on), stopped }
+import { loadModelRuntime } from '../../examples/model/index.js';
+import { compileConstraint, startConstraint } from './grammar-constraint.js';
+import { llama2cSource } from './llama2c-source.js';
 import { DEFAULT_MODEL } from './model-default.js';
-import { tokenLabel } from './model-labels.js';
 
 const SHOWN = 10;
 
 // Started at once; messages wait for it in order (see `queue`).
 const runtimeReady = loadModelRuntime();
 let runtime = null;
-let model = null;
-let logits = null;
+let source = null;
 let generation = null;
-let sampler = null;
+let compiled = null; // the last compiled constraint: { source, key, compiled }
+let constraint = null; // the running generation's constraint, or null
 let sampling = null;
 let running = false;
 let delayMs = 0;
@@ -30,15 +45,17 @@ let timer = 0;
 let computeMs = 0; // model + sampler time of the tokens generated since the last (re)start
 let computed = 0;
 
-// Messages are handled one at a time, in order: a 'generate' sent while a model is still loading
-// runs after the load. The listener is set synchronously so no early message is missed.
+// Messages and generation steps run one at a time, in order: a 'generate' sent while a model is
+// still loading runs after the load, and a step (asynchronous with transformers.js) never
+// overlaps a load or a new generation. The listener is set synchronously so no early message is missed.
 let queue = runtimeReady.then((r) => {
   runtime = r;
   post({ type: 'ready', simd: r.simd });
 }, reportError);
-self.onmessage = ({ data }) => {
-  queue = queue.then(() => (runtime ? handle(data) : undefined)).catch(reportError);
-};
+function enqueue(task) {
+  queue = queue.then(() => (runtime ? task() : undefined)).catch(reportError);
+}
+self.onmessage = ({ data }) => enqueue(() => handle(data));
 
 /** An 'error' message for the page; `kept`: the generation goes on with the previous settings. */
 function errorMessage(error, { kept = false, stopped = false } = {}) {
@@ -47,6 +64,8 @@ function errorMessage(error, { kept = false, stopped = false } = {}) {
     message: String(error?.message ?? error),
     argument: error?.argument ?? null,
     file: error?.file ?? null,
+    source: error?.source ?? false,
+    constraint: error?.constraint ?? false,
     fatal: runtime === null,
     kept,
     stopped,
@@ -60,37 +79,52 @@ function reportError(error) {
   postState();
 }
 
+async function loadSource(msg) {
+  if (msg.source === 'transformers') {
+    const { transformersSource } = await import('./transformers-source.js');
+    return transformersSource(runtime.lk, msg, (text) => post({ type: 'loading', text }));
+  }
+  if (msg.source === 'default') {
+    const [checkpoint, tokenizer] = await Promise.all([
+      fetchBytes(DEFAULT_MODEL.checkpoint),
+      fetchBytes(DEFAULT_MODEL.tokenizer),
+    ]);
+    return llama2cSource(runtime, { checkpoint, tokenizer, name: DEFAULT_MODEL.name });
+  }
+  return llama2cSource(runtime, msg);
+}
+
 async function handle(msg) {
   switch (msg.type) {
     case 'load': {
       stop();
-      const [checkpoint, tokenizer, name] =
-        msg.source === 'default'
-          ? [
-              ...(await Promise.all([
-                fetchBytes(DEFAULT_MODEL.checkpoint),
-                fetchBytes(DEFAULT_MODEL.tokenizer),
-              ])),
-              DEFAULT_MODEL.name,
-            ]
-          : [msg.checkpoint, msg.tokenizer, msg.name];
-      const next = runtime.loadModel(checkpoint, tokenizer); // throws ModelFormatError before anything is replaced
-      model?.dispose();
-      logits?.dispose();
-      model = next;
-      logits = runtime.lk.allocLogits(model.vocabSize);
-      generation = null;
-      post({ type: 'loaded', name, config: model.config, bytes: checkpoint.byteLength });
+      const next = await loadSource(msg); // throws (naming the file or the source) before anything is replaced
+      dropCompiled();
+      source?.dispose();
+      source = next;
+      post({ type: 'loaded', ...source.info });
       break;
     }
     case 'generate':
       stop();
       requireModel();
-      generation = new Generation(model, logits, msg.prompt);
-      resetSampler(msg.sampling);
+      if (msg.constraint) {
+        const next = await compileConstraint(source.lk, source, msg.constraint, compiled);
+        if (next !== compiled) dropCompiled();
+        compiled = next;
+        constraint = await startConstraint(source.lk, compiled.compiled);
+      }
+      try {
+        generation = source.start(msg.prompt);
+        generation.setSampling(samplerOptions(msg.sampling));
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      restartClock();
       sampling = msg.sampling;
       delayMs = msg.delayMs;
-      post({ type: 'prompt', tokens: promptTokens() });
+      post({ type: 'prompt', tokens: generation.promptTokens() });
       running = !msg.paused;
       if (running) schedule(0);
       break;
@@ -107,7 +141,7 @@ async function handle(msg) {
     case 'step':
       running = false;
       clearTimeout(timer);
-      if (generation && generation.stop === null) stepOnce();
+      if (generation && generation.stop === null) await stepOnce();
       break;
     case 'stop':
       stop();
@@ -117,11 +151,12 @@ async function handle(msg) {
       // the page shows the error under the control, saying the previous settings stay.
       if (generation) {
         try {
-          resetSampler(msg.sampling);
+          generation.setSampling(samplerOptions(msg.sampling));
         } catch (error) {
           post(errorMessage(error, { kept: true }));
           break;
         }
+        restartClock();
       }
       sampling = msg.sampling;
       break;
@@ -135,67 +170,60 @@ async function handle(msg) {
 }
 
 function requireModel() {
-  if (!model) throw new Error('No model is loaded yet.');
+  if (!source) throw new Error('No model is loaded yet.');
 }
 
-/**
- * A sampler with `settings`. It replays the tokens so far into the new sampler's history (for
- * penalties); its seeded random stream starts again at the seed. Throws on a bad setting, before
- * anything is replaced.
- */
-function resetSampler(settings) {
-  const next = runtime.lk.createSampler({ ...settings, topLogprobs: SHOWN });
-  sampler?.dispose();
-  sampler = next;
-  if (generation && generation.tokens.length > generation.promptLength) {
-    for (const t of generation.tokens) sampler.accept(t);
-  }
+/** The page's settings as sampler options: the top tokens of each step are reported too. */
+function samplerOptions(settings) {
+  return { ...settings, topLogprobs: SHOWN };
+}
+
+function restartClock() {
   computeMs = 0;
   computed = 0;
 }
 
 function schedule(ms) {
   clearTimeout(timer);
-  timer = setTimeout(loop, ms);
+  timer = setTimeout(() => enqueue(loop), ms);
 }
 
-function loop() {
+async function loop() {
   if (!running || !generation) return;
-  try {
-    stepOnce();
-  } catch (error) {
-    reportError(error);
-    return;
-  }
+  const current = generation;
+  await stepOnce();
+  if (generation !== current) return; // replaced while the step ran
   if (generation.stop !== null) {
     running = false;
     postState();
     return;
   }
-  schedule(delayMs);
+  if (running) schedule(delayMs);
 }
 
-function stepOnce() {
+async function stepOnce() {
   const started = performance.now();
-  const step = generation.step(sampler);
+  const step = await generation.step({
+    temperature: sampling.temperature,
+    shown: SHOWN,
+    constraint,
+  });
   computeMs += performance.now() - started;
   computed += 1;
-  // The distribution before the filters, read from the same LogitsBuffer the model wrote and the
-  // sampler read (still holding this step's logits).
-  const before = runtime.lk.topLogprobs(logits, SHOWN, { temperature: sampling.temperature });
   const top = step.result.topLogprobs;
   post({
     type: 'token',
     token: step.token,
     pos: step.pos,
     text: step.text,
-    label: tokenLabel(model, step.token),
+    label: source.label(step.token),
     logprob: step.result.logprob,
     rawLogprob: step.result.rawLogprob,
     kept: step.result.kept,
-    vocab: model.vocabSize,
+    vocab: source.vocabSize,
     stop: step.stop,
-    before: rows(before.indices, before.logprobs),
+    allowed: step.allowed, // how many tokens the grammar allowed (null without a constraint)
+    before: rows(step.before.indices, step.before.logprobs),
     after: rows(top.indices, top.logprobs),
     tokensPerSecond: computed / (computeMs / 1000),
     sampling, // the settings this token was drawn with: the page labels the step with them
@@ -206,26 +234,23 @@ function rows(indices, logprobs) {
   const out = [];
   for (let i = 0; i < indices.length; i++) {
     if (logprobs[i] === -Infinity) continue;
-    out.push({ index: indices[i], label: tokenLabel(model, indices[i]), p: Math.exp(logprobs[i]) });
+    out.push({ index: indices[i], label: source.label(indices[i]), p: Math.exp(logprobs[i]) });
   }
   return out;
-}
-
-/** The prompt's tokens and the text each adds (BOS adds none; the space after it is dropped). */
-function promptTokens() {
-  const t = generation.tokens;
-  const decoder = new TextDecoder(); // streaming: a character may span several byte tokens
-  return t.map((token, i) => ({
-    token,
-    text:
-      i === 0 ? '' : decoder.decode(model.decode(t[i - 1], token), { stream: i < t.length - 1 }),
-  }));
 }
 
 function stop() {
   running = false;
   clearTimeout(timer);
+  generation?.dispose();
   generation = null;
+  constraint?.dispose();
+  constraint = null;
+}
+
+function dropCompiled() {
+  compiled?.compiled.dispose();
+  compiled = null;
 }
 
 function postState() {
