@@ -65,6 +65,7 @@ Status check_order(const detail::SamplerState& s, const SamplingParams& params) 
   // The default order has every stage.
   if (params.order_length == 0 || llama_cpp) return {};
   for (size_t i = 0; i < kStageCount; ++i) {
+    if (static_cast<Stage>(i) == Stage::kGrammar) continue;  // put first by configure()
     if (!seen[i] && unit_of(static_cast<Stage>(i)).enabled(params, s.stage_state[i]))
       return {Code::kStageNotInOrder, static_cast<uint32_t>(i)};
   }
@@ -112,6 +113,18 @@ void resolve_llama_cpp_order(SamplingParams& p) {
   }
   std::copy(resolved, resolved + out, p.order);
   p.order_length = static_cast<uint8_t>(out);
+}
+
+// A given order that does not name the grammar gets it first: its mask is set after configure()
+// (each step), and no stage may ever see a token the grammar disallows. Without a mask the stage
+// is off, so the order runs as given. (The check above refuses repeats, so the order has room.)
+void put_grammar_first(SamplingParams& p) {
+  if (p.order_length == 0) return;  // the default order starts with it
+  Stage* const end = p.order + p.order_length;
+  if (std::find(p.order, end, Stage::kGrammar) != end) return;
+  std::copy_backward(p.order, end, end + 1);
+  p.order[0] = Stage::kGrammar;
+  ++p.order_length;
 }
 
 // How much history the enabled stages read: the longest window any of them asks for, or
@@ -165,7 +178,10 @@ Status Sampler::configure(const SamplingParams& params) {
   const Status order = check_order(*s_, params);
   if (!order.ok()) return order;
   s_->params = params;
-  if (params.follows(Compat::kLlamaCpp)) resolve_llama_cpp_order(s_->params);
+  if (params.follows(Compat::kLlamaCpp))
+    resolve_llama_cpp_order(s_->params);
+  else
+    put_grammar_first(s_->params);
   for_each_stage(*s_, [&](Stage, const StageUnit& unit, void* state) {
     if (unit.reset != nullptr) unit.reset(s_->params, state);
   });

@@ -153,19 +153,34 @@ TEST_CASE("grammar stage: errors, detaching, and the order") {
   z[7] = 0;
   REQUIRE(s.sample(z.data(), z.size(), &r).ok());
   CHECK(r.token == 7);
-  // The grammar is first in both presets; a custom order that lacks it is refused while it is set.
+  // The grammar is first in both presets, and a custom order that lacks it gets it first, whether
+  // the mask is set before configure() or after it.
   Stage active[logitkit::kStageCount];
   REQUIRE(s.active_stages(active) >= 1);
   CHECK(active[0] == Stage::kGrammar);
   CHECK(logitkit::kOrderHF[0] == Stage::kGrammar);
   CHECK(logitkit::kOrderLlamaCpp[0] == Stage::kGrammar);
   SamplingParams p;
+  p.top_k = 1;
   p.order[0] = Stage::kTopK;
   p.order_length = 1;
-  CHECK(s.configure(p).code == Code::kStageNotInOrder);
+  REQUIRE(s.configure(p).ok());
+  REQUIRE(s.active_stages(active) == 2);
+  CHECK(active[0] == Stage::kGrammar);
+  CHECK(active[1] == Stage::kTopK);
+  z[7] = -5;  // top-k alone would keep the row's argmax; the grammar allows only token 7
+  REQUIRE(s.sample(z.data(), z.size(), &r).ok());
+  CHECK(r.token == 7);
+  logitkit::Sampler later;
+  REQUIRE(later.configure(p).ok());
+  REQUIRE(set_mask(later, one).ok());
+  REQUIRE(later.sample(z.data(), z.size(), &r).ok());
+  CHECK(r.token == 7);
   // count 0 detaches it; sequences are not a mask.
   REQUIRE(set_mask(s, {}).ok());
   CHECK(s.configure(p).ok());
+  REQUIRE(s.active_stages(active) == 1);
+  CHECK(active[0] == Stage::kTopK);
   const int32_t words[] = {1, 2};
   const uint32_t lengths[] = {2};
   CHECK(s.set_list(Stage::kGrammar, {words, lengths, nullptr, 1}).code == Code::kBadOption);
