@@ -94,11 +94,15 @@ async function onPage(t, example, command, check) {
 }
 
 for (const example of EXAMPLES) {
+  // Both builds of the kernels and of the grammar engine: Vite copies every `new URL(literal,
+  // import.meta.url)`; the grammar's module is fetched only on the first grammar call.
   test(`${example}: vite build emits both .wasm builds as WebAssembly`, () => {
     const assets = join(dirs[example], 'dist/assets');
     const wasm = readdirSync(assets).filter((file) => file.endsWith('.wasm'));
     assert.deepEqual(wasm.map((file) => file.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort(), [
       'logitkit-baseline.wasm',
+      'logitkit-grammar-baseline.wasm',
+      'logitkit-grammar-simd.wasm',
       'logitkit-simd.wasm',
     ]);
     for (const file of wasm)
