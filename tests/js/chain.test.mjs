@@ -6,19 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogitkitRangeError, LogitkitTypeError, ORDER_PRESETS } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
-import { loadBoth, normalLogits } from './helpers.mjs';
+import { loadBoth, normalLogits, observe } from './helpers.mjs';
 
 const { simd, baseline, both } = await loadBoth();
-
-/** Samples with a top list over the whole vocabulary and reads off the kept set. */
-function observe(sampler, z) {
-  const r = sampler.sample(z);
-  const kept = new Map();
-  r.topLogprobs.indices.forEach((id, j) => {
-    if (r.topLogprobs.logprobs[j] !== -Infinity) kept.set(id, r.topLogprobs.logprobs[j]);
-  });
-  return { r, kept };
-}
 
 function assertMatches({ r, kept }, want, where) {
   assert.deepEqual(

@@ -22,20 +22,11 @@ import {
   PROFILES,
   profileFixture,
   profileFixtureFiles,
+  observe,
   rng,
 } from './helpers.mjs';
 
 const { simd, baseline, both } = await loadBoth();
-
-/** One draw with the whole vocabulary as the top list: the kept set and its logprobs. */
-function observe(sampler, z) {
-  const r = sampler.sample(z);
-  const kept = new Map();
-  r.topLogprobs.indices.forEach((id, j) => {
-    if (r.topLogprobs.logprobs[j] !== -Infinity) kept.set(id, r.topLogprobs.logprobs[j]);
-  });
-  return { r, kept };
-}
 
 function assertMatches({ r, kept }, want, where) {
   assert.deepEqual(

@@ -111,3 +111,16 @@ export function chiSquare(counts, probs, draws) {
   });
   return chi;
 }
+
+/**
+ * One draw of a sampler whose top list covers the whole vocabulary (topLogprobs = V): the result
+ * and the kept set, token id -> final logprob (the entries at -Infinity are filtered out).
+ */
+export function observe(sampler, z) {
+  const r = sampler.sample(z);
+  const kept = new Map();
+  r.topLogprobs.indices.forEach((id, j) => {
+    if (r.topLogprobs.logprobs[j] !== -Infinity) kept.set(id, r.topLogprobs.logprobs[j]);
+  });
+  return { r, kept };
+}
