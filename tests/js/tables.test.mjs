@@ -56,7 +56,7 @@ for (const flavor of ['simd', 'baseline']) {
     );
     assert.deepEqual(
       cpp.map((r) => (r.value === 0 ? 'processor' : 'filter')),
-      STAGES.map((s) => STAGE_ROWS[s].kind),
+      STAGE_ROWS.map((row) => row.kind),
     );
   });
 
