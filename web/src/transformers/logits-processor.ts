@@ -6,14 +6,8 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
-import {
-  callable,
-  checkLogits,
-  continues,
-  rowIds,
-  type InputIds,
-  type TransformersTensorLike,
-} from './protocol.js';
+import { callable, checkLogits, continues, rowIds } from './protocol.js';
+import type { InputIds, TransformersTensorLike } from './protocol.js';
 
 /**
  * The generation settings the processor compares with its own to warn about a filter applied
