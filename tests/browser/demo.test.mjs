@@ -18,6 +18,11 @@ const SEED_CHART = [
   [' Rome', '0.0420'],
   [' banana', '0.0001'],
 ];
+// Paris and London alone, renormalised (top-k 2, top-p 0.9).
+const PARIS_LONDON = [
+  [' Paris', '0.8808'],
+  [' London', '0.1192'],
+];
 
 let lk;
 const session = demoSession({ ready });
@@ -154,10 +159,7 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('topK = 2 keeps Paris and London, renormalised', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-k').fill('2');
-      await expectChart(page, 'after', [
-        [' Paris', '0.8808'],
-        [' London', '0.1192'],
-      ]);
+      await expectChart(page, 'after', PARIS_LONDON);
       await expectChart(page, 'before', SEED_CHART);
       assert.match(
         await page.textContent('[data-chart="after"] .chart-note'),
@@ -169,10 +171,7 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('topP = 0.9 keeps Paris and London', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-p').fill('0.9');
-      await expectChart(page, 'after', [
-        [' Paris', '0.8808'],
-        [' London', '0.1192'],
-      ]);
+      await expectChart(page, 'after', PARIS_LONDON);
     });
   });
 
