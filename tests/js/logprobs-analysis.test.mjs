@@ -2,19 +2,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sequenceLogprob,
-  meanLogprob,
-  perplexity,
-  probToLogprob,
-  logprobToProb,
-  tokenProbability,
-  tokenProbabilities,
-  margin,
-  entropyEstimate,
-  lowConfidenceSpans,
   classifyLabels,
   confidenceSummary,
+  entropyEstimate,
+  logprobToProb,
+  lowConfidenceSpans,
+  margin,
+  meanLogprob,
   parseLogprobs,
+  perplexity,
+  probToLogprob,
+  sequenceLogprob,
+  tokenProbabilities,
+  tokenProbability,
 } from '../../dist/logprobs/index.js';
 
 const close = (actual, expected, tolerance = 1e-9) =>

@@ -6,14 +6,7 @@
 // ignores, and the errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fromLlamaCpp,
-  fromOpenAI,
-  fromTransformers,
-  fromVllm,
-  LogitkitRangeError,
-  LogitkitTypeError,
-} from '../../dist/index.js';
+import { LogitkitRangeError, LogitkitTypeError } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
 import {
@@ -24,6 +17,9 @@ import {
   profileFixtureFiles,
   rng,
 } from './helpers.mjs';
+
+// The profile functions under test (PROFILES holds the package's own, by name).
+const { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm } = PROFILES;
 
 /** Kept ids (ascending) and their log-probabilities, from a candidate list. */
 function summary(kept) {
