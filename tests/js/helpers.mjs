@@ -1,7 +1,8 @@
-// Shared by the JS tests: both builds, float64 references and deterministic test data.
+// Shared by the JS tests: both builds, float64 references, deterministic test data and the checks
+// of a draw against a reference chain.
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm, load } from '../../dist/index.js';
-import assert from 'node:assert/strict';
 import { probs } from './chain-reference.mjs';
 
 /** The profile functions by name. */
