@@ -2,7 +2,12 @@ import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import { ORDER_PRESETS, type StageName } from '../sampling/stages.js';
 import { ConfigReader } from './config-reader.js';
-import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
+import {
+  readProfileTokenizer,
+  type ProfileResult,
+  type ProfileSamplingOptions,
+  type ProfileTokenizer,
+} from './profile.js';
 
 // llama.cpp's defaults for keys a request leaves out: `struct common_params_sampling` in
 // common/common.h (ggml-org/llama.cpp at 001d906a). A server started with other CLI flags
@@ -187,13 +192,27 @@ const IGNORED = [
  * `post_sampling_probs`). Keys that only steer the server (`prompt`, `n_predict`, `stream`, `stop`,
  * ...) go to `ignored`, with any `samplers` entry llama.cpp would drop.
  *
+ * Two keys need the model's vocabulary, which llama.cpp has and a pasted request does not: DRY's
+ * string `dry_sequence_breakers` (default `["\n", ":", "\"", "*"]`) stay strings in the options,
+ * matched against the vocabulary by the sampler (`tokenizer.tokenizerInfo`, see
+ * `SamplingOptions.drySequenceBreakers`), and `ignore_eos` bans the end-of-generation tokens (llama.cpp
+ * gives each a -inf logit bias) as `suppressStopTokens` over `tokenizer.stopTokenIds`, else
+ * `tokenizer.tokenizerInfo`'s stop tokens.
+ *
  * @param params the parsed JSON request body.
+ * @param tokenizer the model's vocabulary, copied into the options: `{ tokenizerInfo?,
+ *   tokenizerEncode?, stopTokenIds? }` (see ProfileTokenizer).
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
  * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
- *   (`params.top_k`); LogitkitRangeError for a value llama.cpp refuses or logitkit cannot reproduce
- *   (a grammar, the infill or adaptive-p sampler, a text `logit_bias` key).
+ *   (`params.top_k`, `tokenizer.tokenizerInfo`); LogitkitRangeError for a value llama.cpp refuses
+ *   or logitkit cannot reproduce (a grammar, the infill or adaptive-p sampler, a text `logit_bias`
+ *   key, `ignore_eos` without `tokenizer.tokenizerInfo` or `tokenizer.stopTokenIds`).
  */
-export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
+export function fromLlamaCpp(
+  params: Record<string, unknown>,
+  tokenizer?: ProfileTokenizer,
+): ProfileResult {
+  const vocabulary = readProfileTokenizer(tokenizer, 'fromLlamaCpp');
   const r = new ConfigReader('fromLlamaCpp', 'params', params);
   const nonNegative = { min: 0 };
 
@@ -285,7 +304,16 @@ export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
 
   const bias = readLogitBias(r);
   if (bias !== undefined) options.logitBias = bias;
-  if (r.boolean('ignore_eos', false)) options.suppressStopTokens = true;
+  if (r.boolean('ignore_eos', false)) {
+    // params_from_json_cmpl: a -inf logit bias on every end-of-generation token of the vocabulary.
+    if (vocabulary.stopTokenIds === undefined && vocabulary.tokenizerInfo === undefined)
+      r.rangeError(
+        'ignore_eos',
+        "bans the vocabulary's end-of-generation tokens (llama.cpp gives them a -inf logit bias), which a request does not list: pass fromLlamaCpp(params, { tokenizerInfo }) or fromLlamaCpp(params, { stopTokenIds })",
+      );
+    options.suppressStopTokens = true;
+  }
+  Object.assign(options, vocabulary);
 
   const samplers = r.raw('samplers');
   let stages = [...DEFAULT_SAMPLERS];
