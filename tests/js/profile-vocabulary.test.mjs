@@ -1,14 +1,16 @@
-// llama.cpp's string DRY breakers and `ignore_eos` given the model's vocabulary (`tokenizerInfo`)
-// over REAL vocabularies (the Llama 2, Llama 3 and Qwen 3 tokenizer.json files of the dev
-// dependencies): the token sequences the sampler builds equal those of the port of llama.cpp's
-// get_overlapping_token_sequences (stack-reference.mjs), run over an independent JS decoding of the
-// tokens (grammar-support.mjs) with the tokenizer's own encoder; a seeded generation with string
-// breakers equals the one with those ids; fromLlamaCpp(params, { tokenizerInfo }) gives llama.cpp's
-// pipeline (stack-reference.mjs) with DRY and ignore_eos; and the errors name what to pass.
+// The config keys that need the model's vocabulary, given it (`tokenizerInfo`, `tokenizerEncode`,
+// `stopTokenIds`) over REAL vocabularies (the Llama 2, Llama 3 and Qwen 3 tokenizer.json files of
+// the dev dependencies). llama.cpp's string DRY breakers: the token sequences the sampler builds
+// equal those of the port of get_overlapping_token_sequences (stack-reference.mjs), run over an
+// independent JS decoding of the tokens (grammar-support.mjs) with the tokenizer's own encoder, and
+// a seeded generation with string breakers equals the one with those ids. fromLlamaCpp with DRY,
+// ignore_eos and text logit_bias keys, and fromVllm with text bad_words and min_tokens, give their
+// stacks' pipelines (stack-reference.mjs). The errors name what to pass.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   fromLlamaCpp,
+  fromVllm,
   LogitkitRangeError,
   LogitkitStateError,
   LogitkitTypeError,
@@ -345,5 +347,159 @@ test('errors: string breakers and ignore_eos without the vocabulary, bad tokeniz
     () =>
       simd.createSampler({ dryMultiplier: 1, drySequenceBreakers: ['\n'], tokenizerInfo: info }),
     LogitkitStateError,
+  );
+});
+
+/** A kept set and its logprobs against a reference pipeline's candidates. */
+function assertPipeline(kept, want, where) {
+  assert.deepEqual(
+    [...kept.keys()].sort((x, y) => x - y),
+    want.map((x) => x.id).sort((x, y) => x - y),
+    `${where}: kept set`,
+  );
+  const p = ref.probs(want);
+  want.forEach((x, j) => {
+    if (p[j] > 1e-30)
+      assert.ok(Math.abs(kept.get(x.id) - Math.log(p[j])) <= 2e-5, `${where}: logprob of ${x.id}`);
+  });
+}
+
+test('fromLlamaCpp: text logit_bias keys bias each token of their tokenization', async () => {
+  const v = await vocabulary('llama3');
+  const V = v.info.vocabSize;
+  const ids = (text) => v.encode(utf8.encode(text));
+  const hello = ids('Hello world');
+  const the = ids(' the the'); // one token twice: its bias is added twice, as llama.cpp's list does
+  assert.ok(hello.length >= 2 && the.length === 2 && the[0] === the[1]);
+  const request = {
+    logit_bias: [
+      ['Hello world', 4],
+      [' the the', 1.5],
+      [3, -2],
+      [V + 5, 7],
+      ['x', true],
+    ],
+    top_k: 0,
+    top_p: 1,
+    min_p: 0,
+    temperature: 1,
+  };
+  const { options, ignored } = fromLlamaCpp(request, {
+    tokenizerInfo: v.info,
+    tokenizerEncode: v.encode,
+  });
+  const want = { 3: -2 };
+  for (const t of hello) want[t] = (want[t] ?? 0) + 4;
+  want[the[0]] = 3;
+  assert.deepEqual(options.logitBias, want);
+  assert.deepEqual(ignored, ['params.logit_bias[3]', 'params.logit_bias[4]']);
+  // The object form: a key strtol reads whole is an id ('' is 0, ' 7' is 7), others are text.
+  const object = fromLlamaCpp(
+    { logit_bias: { '': 1, ' 7': 2, '+8': 3, Paris: -4, '9x': false } },
+    { tokenizerEncode: v.encode },
+  ).options.logitBias;
+  const objectWant = { 0: 1, 7: 2, 8: 3 };
+  for (const t of ids('Paris')) objectWant[t] = (objectWant[t] ?? 0) - 4;
+  for (const t of ids('9x')) objectWant[t] = -Infinity;
+  assert.deepEqual(object, objectWant);
+  // Through the sampler, against llama.cpp's pipeline given the same biases as ids.
+  const z = Float32Array.from(normalLogits(V, 1, 77));
+  const pairs = [...hello.map((t) => [t, 4]), ...the.map((t) => [t, 1.5]), [3, -2]];
+  const reference = stack.llamaCppPipeline({ ...request, logit_bias: pairs }, z);
+  const s = simd.createSampler({ ...options, topLogprobs: V });
+  assertPipeline(observe(s, z).kept, reference, 'text logit_bias');
+  s.dispose();
+});
+
+// vLLM's SamplingParams.update_from_tokenizer, step by step (Python's lstrip, then the ' ' form).
+function vllmBadWords(words, encode) {
+  const out = [];
+  for (const word of words) {
+    const stripped = word.replace(/^[\s\x1c-\x1f\x85]+/u, '');
+    const plain = encode(utf8.encode(stripped));
+    out.push(plain);
+    const spaced = encode(utf8.encode(` ${stripped}`));
+    if (spaced.length > 0 && spaced[0] !== plain[0] && spaced.length === plain.length)
+      out.push(spaced);
+  }
+  return out;
+}
+
+test('fromVllm: text bad_words through the tokenizer, and the model stop tokens min_tokens bans', async () => {
+  for (const name of ['llama3', 'qwen3']) {
+    const v = await vocabulary(name);
+    const V = v.info.vocabSize;
+    const words = ['Paris', ' hello world', 'Zürich'];
+    const expected = vllmBadWords(words, v.encode);
+    assert.ok(expected.length > words.length, 'some word also bans its spaced form');
+    const params = { bad_words: words, min_tokens: 2, stop_token_ids: [11], temperature: 0.9 };
+    const { options } = fromVllm(params, { tokenizerInfo: v.info, tokenizerEncode: v.encode });
+    assert.deepEqual(options.badWordsIds, expected, name);
+    assert.deepEqual(options.stopTokenIds, [11, ...v.info.stopTokenIds]);
+    // An output that ends with the start of a multi-token bad word: its last token is banned, and
+    // the stop tokens too (one output token < min_tokens).
+    const multi = expected.find((w) => w.length > 1);
+    const output = multi.slice(0, -1);
+    const z = Float32Array.from(normalLogits(V, 1, 5));
+    z[multi.at(-1)] += 12;
+    for (const t of v.info.stopTokenIds) z[t] += 12;
+    const reference = stack.vllmPipeline(
+      { ...params, bad_words: undefined, _bad_words_token_ids: expected },
+      z,
+      { output, eos: [...v.info.stopTokenIds] },
+    );
+    const s = simd.createSampler({ ...options, topLogprobs: V });
+    s.accept(output);
+    const { kept } = observe(s, z);
+    s.dispose();
+    assertPipeline(kept, reference, `${name} bad_words`);
+    assert.ok(!kept.has(multi.at(-1)), 'the bad word cannot be completed');
+  }
+  // stopTokenIds given to the profile win over the vocabulary's.
+  const v3 = await vocabulary('llama3');
+  assert.deepEqual(
+    fromVllm({ min_tokens: 1 }, { tokenizerInfo: v3.info, stopTokenIds: [4] }).options.stopTokenIds,
+    [4],
+  );
+});
+
+test('errors: text the profiles cannot encode without the tokenizer', async () => {
+  const v = await vocabulary('llama3');
+  const throwsWith = (fn, Type, argument) =>
+    assert.throws(fn, (e) => e instanceof Type && e.argument === argument);
+  throwsWith(
+    () => fromLlamaCpp({ logit_bias: [['Hello', -1]] }),
+    LogitkitRangeError,
+    'params.logit_bias[0]',
+  );
+  throwsWith(
+    () => fromLlamaCpp({ logit_bias: [['Hello', -1]] }, { tokenizerEncode: () => [-3] }),
+    LogitkitRangeError,
+    'tokenizer.tokenizerEncode',
+  );
+  throwsWith(
+    () => fromVllm({ bad_words: ['Paris'] }),
+    LogitkitRangeError,
+    'samplingParams.bad_words',
+  );
+  throwsWith(
+    () => fromVllm({ bad_words: ['   '] }, { tokenizerEncode: v.encode }),
+    LogitkitRangeError,
+    'samplingParams.bad_words[0]',
+  );
+  throwsWith(
+    () => fromVllm({ bad_words: ['a', 7] }, { tokenizerEncode: v.encode }),
+    LogitkitTypeError,
+    'samplingParams.bad_words[1]',
+  );
+  throwsWith(
+    () => fromVllm({ bad_words: ['a'] }, { tokenizerEncode: () => [1.5] }),
+    LogitkitRangeError,
+    'tokenizer.tokenizerEncode',
+  );
+  throwsWith(
+    () => fromVllm({}, { stopTokenIds: 'eos' }),
+    LogitkitTypeError,
+    'tokenizer.stopTokenIds',
   );
 });
