@@ -15,10 +15,9 @@ import {
   LogitkitStateError,
   LogitkitTypeError,
 } from '../../dist/index.js';
-import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
 import { decodeVocabulary, tokenizerJsonText } from './grammar-support.mjs';
-import { loadBoth, normalLogits, observe } from './helpers.mjs';
+import { assertKept, loadBoth, normalLogits, observe } from './helpers.mjs';
 
 const { simd, both } = await loadBoth();
 const DEFAULT_BREAKERS = ['\n', ':', '"', '*'];
@@ -207,19 +206,7 @@ test("fromLlamaCpp(params, { tokenizerInfo }) gives llama.cpp's pipeline with DR
       const { kept } = observe(s, z);
       s.dispose();
       const where = `${name} request ${i}`;
-      assert.deepEqual(
-        [...kept.keys()].sort((x, y) => x - y),
-        want.map((x) => x.id).sort((x, y) => x - y),
-        `${where}: kept set`,
-      );
-      const p = ref.probs(want);
-      want.forEach((x, j) => {
-        if (p[j] > 1e-30)
-          assert.ok(
-            Math.abs(kept.get(x.id) - Math.log(p[j])) <= 2e-5,
-            `${where}: logprob of ${x.id}`,
-          );
-      });
+      assertKept(kept, want, where);
       if (request.ignore_eos)
         assert.ok(
           eog.every((t) => !kept.has(t)),
@@ -350,20 +337,6 @@ test('errors: string breakers and ignore_eos without the vocabulary, bad tokeniz
   );
 });
 
-/** A kept set and its logprobs against a reference pipeline's candidates. */
-function assertPipeline(kept, want, where) {
-  assert.deepEqual(
-    [...kept.keys()].sort((x, y) => x - y),
-    want.map((x) => x.id).sort((x, y) => x - y),
-    `${where}: kept set`,
-  );
-  const p = ref.probs(want);
-  want.forEach((x, j) => {
-    if (p[j] > 1e-30)
-      assert.ok(Math.abs(kept.get(x.id) - Math.log(p[j])) <= 2e-5, `${where}: logprob of ${x.id}`);
-  });
-}
-
 test('fromLlamaCpp: text logit_bias keys bias each token of their tokenization', async () => {
   const v = await vocabulary('llama3');
   const V = v.info.vocabSize;
@@ -407,7 +380,7 @@ test('fromLlamaCpp: text logit_bias keys bias each token of their tokenization',
   const pairs = [...hello.map((t) => [t, 4]), ...the.map((t) => [t, 1.5]), [3, -2]];
   const reference = stack.llamaCppPipeline({ ...request, logit_bias: pairs }, z);
   const s = simd.createSampler({ ...options, topLogprobs: V });
-  assertPipeline(observe(s, z).kept, reference, 'text logit_bias');
+  assertKept(observe(s, z).kept, reference, 'text logit_bias');
   s.dispose();
 });
 
@@ -452,7 +425,7 @@ test('fromVllm: text bad_words through the tokenizer, and the model stop tokens 
     s.accept(output);
     const { kept } = observe(s, z);
     s.dispose();
-    assertPipeline(kept, reference, `${name} bad_words`);
+    assertKept(kept, reference, `${name} bad_words`);
     assert.ok(!kept.has(multi.at(-1)), 'the bad word cannot be completed');
   }
   // stopTokenIds given to the profile win over the vocabulary's.
