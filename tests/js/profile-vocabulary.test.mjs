@@ -7,7 +7,7 @@
 // ignore_eos and text logit_bias keys, and fromVllm with text bad_words and min_tokens, give their
 // stacks' pipelines (stack-reference.mjs). The errors name what to pass.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import {
   fromLlamaCpp,
   fromVllm,
@@ -45,6 +45,10 @@ async function vocabulary(name) {
   return vocabularies.get(name);
 }
 
+after(() => {
+  for (const v of vocabularies.values()) v.info.dispose();
+});
+
 /** llama.cpp's sequences for string breakers (llama_sampler_init_dry: empty skipped, 40 bytes kept). */
 function llamaCppSequences(v, breakers) {
   return breakers
@@ -76,6 +80,7 @@ const CASES = [
 for (const [name, sets] of CASES) {
   test(`${name}: string breakers give llama.cpp's token sequences`, async () => {
     const v = await vocabulary(name);
+    const all = [];
     for (const breakers of sets) {
       const want = llamaCppSequences(v, breakers);
       const sampler = simd.createSampler({
@@ -87,17 +92,11 @@ for (const [name, sets] of CASES) {
       const got = configuredBreakers(sampler);
       sampler.dispose();
       assert.deepEqual(asSet(got), asSet(want), `${name} ${JSON.stringify(breakers)}`);
-      // Not a trivial agreement: single tokens and overlaps with tails both occur.
-      assert.ok(
-        got.some((s) => s.length === 1),
-        'some token contains a breaker',
-      );
-      if (breakers !== DEFAULT_BREAKERS)
-        assert.ok(
-          got.some((s) => s.length > 1),
-          'some token overlaps the start of a breaker',
-        );
+      all.push(...got);
     }
+    // Not a trivial agreement: single tokens and overlaps with tails both occur, by the dozen or more.
+    assert.ok(all.filter((s) => s.length === 1).length > 100, 'tokens that contain a breaker');
+    assert.ok(all.filter((s) => s.length > 1).length > 20, 'tokens that overlap a breaker start');
     // The default breakers are one byte each: no encoder is needed, and the result is the same.
     const plain = simd.createSampler({
       dryMultiplier: 0.8,
