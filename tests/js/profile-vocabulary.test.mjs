@@ -3,7 +3,8 @@
 // the dev dependencies). llama.cpp's string DRY breakers: the token sequences the sampler builds
 // equal those of the port of get_overlapping_token_sequences (stack-reference.mjs), run over an
 // independent JS decoding of the tokens (grammar-support.mjs) with the tokenizer's own encoder, and
-// a seeded generation with string breakers equals the one with those ids. fromLlamaCpp with DRY,
+// a seeded generation with string breakers equals the one with those ids. The vocabularies' stop
+// tokens are llama.cpp's end-of-generation sets (what ignore_eos bans). fromLlamaCpp with DRY,
 // ignore_eos and text logit_bias keys, and fromVllm with text bad_words and min_tokens, give their
 // stacks' pipelines (stack-reference.mjs). The errors name what to pass.
 import assert from 'node:assert/strict';
@@ -158,6 +159,38 @@ test('a seeded generation with string breakers equals the one with their token i
     assert.deepEqual(drawn[0], drawn[1], `${build}: string breakers draw as their ids`);
     assert.notDeepEqual(drawn[0], drawn[2], `${build}: the breakers change the draws`);
     for (const s of [withStrings, withIds, without]) s.dispose();
+  }
+});
+
+// The tokens llama.cpp's vocabulary loader adds to its end-of-generation set by their text
+// (src/llama-vocab.cpp, besides the GGUF's EOS / EOT / EOM ids).
+const LLAMA_CPP_EOG_TEXTS = [
+  '<|eot_id|>',
+  '<|im_end|>',
+  '<|end|>',
+  '<|return|>',
+  '<|call|>',
+  '<end_of_turn>',
+  '<|endoftext|>',
+  '<|eom_id|>',
+  '<EOT>',
+  '_<EOT>',
+  '<|end_of_text|>',
+  '<end_of_utterance>',
+];
+
+test("the vocabularies' stop tokens are llama.cpp's end-of-generation sets", async () => {
+  for (const [name, eos] of [
+    ['llama2', '</s>'],
+    ['llama3', undefined],
+    ['qwen3', undefined],
+  ]) {
+    const v = await vocabulary(name);
+    const texts = new Set([...LLAMA_CPP_EOG_TEXTS, ...(eos ? [eos] : [])]);
+    const want = JSON.parse(tokenizerJsonText(name))
+      .added_tokens.filter((t) => texts.has(t.content))
+      .map((t) => t.id);
+    assert.deepEqual([...v.info.stopTokenIds].sort(), want.sort(), name);
   }
 });
 
