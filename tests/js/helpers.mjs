@@ -129,12 +129,10 @@ export function observe(sampler, z) {
 }
 
 /**
- * Checks one observed draw ({ r, kept } from observe()) against a reference's kept candidates
- * `want` ({ id, z }, most probable first): the same kept set, each logprob within 2e-5 of
- * log softmax(want.z), and the drawn token among them. With `ordered`, also the top list's order,
- * the drawn token's rank and its logprob; with `counted`, also the result's kept count.
+ * Asserts that `kept` (observe's map, id -> logprob) is a reference's candidate list `want` (most
+ * probable first): the same ids, each logprob within 2e-5 of the reference's.
  */
-export function assertMatches({ r, kept }, want, where, { ordered = false, counted = false } = {}) {
+export function assertKept(kept, want, where) {
   assert.deepEqual(
     [...kept.keys()].sort((a, b) => a - b),
     want.map((x) => x.id).sort((a, b) => a - b),
@@ -142,14 +140,29 @@ export function assertMatches({ r, kept }, want, where, { ordered = false, count
   );
   const p = probs(want);
   want.forEach((x, i) => {
-    if (ordered) assert.equal(r.topLogprobs.indices[i], x.id, `${where}: top list order at ${i}`);
     if (p[i] > 1e-30)
       assert.ok(Math.abs(kept.get(x.id) - Math.log(p[i])) <= 2e-5, `${where}: logprob of ${x.id}`);
-    if (ordered && x.id === r.token) {
-      assert.equal(r.rank, i + 1, `${where}: rank`);
-      assert.ok(Math.abs(r.logprob - Math.log(p[i])) <= 2e-5, `${where}: token logprob`);
-    }
   });
+}
+
+/**
+ * Checks one observed draw ({ r, kept } from observe()) against a reference's kept candidates
+ * `want` ({ id, z }, most probable first): assertKept, and the drawn token among them. With
+ * `ordered`, also the top list's order, the drawn token's rank and its logprob (within 2e-5);
+ * with `counted`, also the result's kept count.
+ */
+export function assertMatches({ r, kept }, want, where, { ordered = false, counted = false } = {}) {
+  assertKept(kept, want, where);
+  if (ordered) {
+    const p = probs(want);
+    want.forEach((x, i) => {
+      assert.equal(r.topLogprobs.indices[i], x.id, `${where}: top list order at ${i}`);
+      if (x.id === r.token) {
+        assert.equal(r.rank, i + 1, `${where}: rank`);
+        assert.ok(Math.abs(r.logprob - Math.log(p[i])) <= 2e-5, `${where}: token logprob`);
+      }
+    });
+  }
   assert.ok(
     want.some((x) => x.id === r.token),
     `${where}: token ${r.token} not kept`,
