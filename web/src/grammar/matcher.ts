@@ -1,4 +1,5 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { CompiledGrammar } from './compiler.js';
 import { GrammarObject, type GrammarEngine } from './engine.js';
 
@@ -148,6 +149,9 @@ export function createGrammarMatcher(
   options: GrammarMatcherOptions | undefined,
 ): GrammarMatcher {
   const fn = 'createGrammarMatcher';
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
+  checkOptionKeys(options, fn, ['terminateWithoutStopToken']);
   const t = options?.terminateWithoutStopToken ?? false;
   if (typeof t !== 'boolean')
     throw new LogitkitTypeError(

@@ -1,4 +1,5 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { GrammarObject, type GrammarEngine } from './engine.js';
 
 /** How a vocabulary writes bytes: as they are, GPT-2's byte-level map, or SentencePiece ▁ / <0xNN>. */
@@ -152,6 +153,13 @@ function fromTokenizerJson(json: Record<string, unknown>, fn: string): TokenTabl
 }
 
 function fromVocabulary(v: TokenizerVocabulary, fn: string): TokenTable {
+  const keys = ['tokens', 'vocabType', 'stopTokenIds', 'specialTokenIds', 'vocabSize'];
+  for (const key of Object.keys(v))
+    if (!keys.includes(key))
+      throw new LogitkitTypeError(
+        `${fn}: unknown vocabulary field ${JSON.stringify(key)}. Valid fields: ${keys.join(', ')}`,
+        key,
+      );
   if (!Array.isArray(v.tokens))
     throw new LogitkitTypeError(
       `${fn}: tokens must be an array of strings or Uint8Arrays`,
@@ -260,6 +268,7 @@ export function createTokenizerInfo(
 ): TokenizerInfo {
   if (options !== undefined && !isObject(options))
     throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
+  checkOptionKeys(options, fn, ['vocabSize', 'stopTokenIds']);
   let table: TokenTable;
   if (typeof tokenizer === 'string') return fromJsonText(engine, tokenizer, options, fn);
   if (tokenizer instanceof Uint8Array) return fromJsonText(engine, tokenizer, options, fn);

@@ -1,0 +1,109 @@
+// The grammar API's option objects and the schema argument, as users get them wrong: a misspelt
+// option key (which would silently run with the default: stop tokens guessed, no budget, a matcher
+// that waits for a stop token) and a schema object JSON cannot hold. Each is a LogitkitTypeError
+// naming the argument, and the engine works normally afterwards.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LogitkitTypeError, load } from '../../dist/index.js';
+
+const lk = await load();
+const tokens = ['a', 'b', '{', '}', '"', ':', '1', '</s>'];
+const vocabulary = { tokens, vocabType: 'raw', stopTokenIds: [7], specialTokenIds: [7] };
+const info = await lk.createTokenizerInfo(vocabulary);
+const compiler = await lk.createGrammarCompiler(info);
+
+async function rejectsNaming(promise, argument, pattern) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof LogitkitTypeError, `${error?.name}: ${error?.message}`);
+    assert.ok(error instanceof TypeError);
+    assert.equal(error.argument, argument);
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+test('a misspelt option key of each grammar call is a TypeError listing the valid ones', async () => {
+  const compiled = await compiler.compileRegex('a+');
+  const cases = [
+    [
+      () => lk.createTokenizerInfo(vocabulary, { stopTokens: [7] }),
+      'stopTokens',
+      'vocabSize, stopTokenIds',
+    ],
+    [
+      () => lk.createTokenizerInfo('{}', { vocab_size: 9 }),
+      'vocab_size',
+      'vocabSize, stopTokenIds',
+    ],
+    [() => lk.createGrammarCompiler(info, { timeout: 5 }), 'timeout', 'timeoutMs, maxStates'],
+    [
+      () => lk.createGrammarCompiler(info, { max_states: 99 }),
+      'max_states',
+      'timeoutMs, maxStates',
+    ],
+    [() => compiler.compileGrammar('root ::= "a"', { rootRule: 'x' }), 'rootRule', 'root'],
+    [
+      () => compiler.compileJSONSchema({}, { strictMode: false }),
+      'strictMode',
+      'whitespace, strict',
+    ],
+    [
+      () => compiler.compileJSONSchema({}, { whiteSpace: 'compact' }),
+      'whiteSpace',
+      'whitespace, strict',
+    ],
+    [() => compiler.compileBuiltinJSONGrammar({ compact: true }), 'compact', 'whitespace'],
+    [
+      () => lk.createGrammarMatcher(compiled, { terminateWithoutStop: true }),
+      'terminateWithoutStop',
+      'terminateWithoutStopToken',
+    ],
+  ];
+  for (const [call, key, valid] of cases)
+    await rejectsNaming(
+      call(),
+      `options.${key}`,
+      new RegExp(`unknown option "${key}"\\. Valid options: ${valid}$`),
+    );
+  // The valid spellings still work, and so does the engine.
+  const m = await lk.createGrammarMatcher(compiled, { terminateWithoutStopToken: true });
+  assert.equal(m.acceptToken(0), true);
+  assert.equal(m.isTerminated(), true);
+  m.dispose();
+  compiled.dispose();
+});
+
+test('a misspelt field of a vocabulary object is a TypeError naming it', async () => {
+  for (const key of ['stopTokens', 'special_token_ids', 'vocab_type'])
+    await rejectsNaming(
+      lk.createTokenizerInfo({ ...vocabulary, [key]: [1] }),
+      key,
+      new RegExp(`unknown vocabulary field "${key}"`),
+    );
+});
+
+test('a schema value JSON cannot hold is a TypeError naming schema, not a bare TypeError', async () => {
+  const cyclic = { type: 'object', properties: {} };
+  cyclic.properties.self = cyclic;
+  await rejectsNaming(
+    compiler.compileJSONSchema(cyclic),
+    'schema',
+    /^compileJSONSchema: schema must be JSON: .*circular/i,
+  );
+  await rejectsNaming(
+    compiler.compileJSONSchema({ type: 'integer', maximum: 10n }),
+    'schema',
+    /schema must be JSON: .*BigInt/,
+  );
+  for (const value of [undefined, () => {}, Symbol('s')])
+    await rejectsNaming(compiler.compileJSONSchema(value), 'schema', /schema must be JSON, got/);
+  const compiled = await compiler.compileJSONSchema({
+    type: 'object',
+    properties: { a: { const: 1 } },
+  });
+  const m = await lk.createGrammarMatcher(compiled);
+  assert.equal(m.acceptString('{"a":1}'), true);
+  assert.equal(m.canTerminate(), true);
+  m.dispose();
+  compiled.dispose();
+});
