@@ -107,3 +107,20 @@ test('a schema value JSON cannot hold is a TypeError naming schema, not a bare T
   m.dispose();
   compiled.dispose();
 });
+
+test('logits shorter than the grammar’s vocabulary: an error that names the grammar’s mask', async () => {
+  const compiled = await compiler.compileRegex('1');
+  const matcher = await lk.createGrammarMatcher(compiled);
+  const sampler = lk.createSampler({ seed: 1, grammar: matcher });
+  // Token '1' is id 6: three logits cover none of the tokens the grammar allows.
+  assert.throws(
+    () => sampler.sample(new Float32Array(3)),
+    (error) =>
+      error instanceof RangeError &&
+      /the grammar's mask over the ids logits has/.test(error.message),
+  );
+  assert.equal(sampler.sample(new Float32Array(tokens.length)).token, 6);
+  sampler.dispose();
+  matcher.dispose();
+  compiled.dispose();
+});
