@@ -131,3 +131,51 @@ test('token_ids beside the legacy arrays become ids, validated by path', () => {
   response.choices[0].logprobs.token_ids = [279];
   throwsAt(() => parseLogprobs(response), 'choices[0].logprobs.token_ids');
 });
+
+test('an API error body, alone or as a stream event, is an error carrying the API message', () => {
+  const content = (token) => ({
+    object: 'chat.completion.chunk',
+    choices: [
+      {
+        index: 0,
+        delta: { content: token },
+        logprobs: { content: [{ token, logprob: -1, top_logprobs: [] }] },
+      },
+    ],
+  });
+  const cases = [
+    // OpenRouter: a provider failure after some tokens, as an event of the same stream.
+    [
+      [content('a'), { error: { message: 'Provider returned error', code: 502 } }],
+      '[1]',
+      /Provider returned error — 502/,
+    ],
+    // Anthropic-style and Gemini-style bodies; TGI streams `{ error, error_type }`.
+    [
+      { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+      '$',
+      /Overloaded — overloaded_error/,
+    ],
+    [
+      { error: { code: 400, message: 'Logprobs is not enabled', status: 'INVALID_ARGUMENT' } },
+      '$',
+      /Logprobs is not enabled — INVALID_ARGUMENT — 400/,
+    ],
+    [
+      'data: {"error":"Request failed during generation","error_type":"generation"}\n\n',
+      '[0]',
+      /Request failed during generation/,
+    ],
+  ];
+  for (const [input, path, pattern] of cases) {
+    throwsAt(() => parseLogprobs(input), path, pattern);
+    throwsAt(
+      () => parseLogprobs(input, { provider: 'openai-chat' }),
+      path,
+      /the API returned an error/,
+    );
+  }
+  // A response that has an `error` field beside its choices is still a response.
+  const [choice] = parseLogprobs({ ...content('a'), error: null }).choices;
+  assert.equal(choice.text, 'a');
+});
