@@ -124,3 +124,30 @@ test('logits shorter than the grammar’s vocabulary: an error that names the gr
   matcher.dispose();
   compiled.dispose();
 });
+
+test('timeoutMs bounds a JSON Schema compilation, its anyOf expansion included', async () => {
+  // anyOf over array/object, 12 levels deep: the conversion alone works for seconds before the
+  // alternatives budget stops it. A deadline passed at the first clock reading ends it early.
+  let schema = { type: 'integer' };
+  for (let i = 0; i < 12; i++)
+    schema = {
+      anyOf: [
+        { type: 'array', items: schema },
+        { type: 'object', additionalProperties: schema },
+      ],
+    };
+  const hurried = await lk.createGrammarCompiler(info, { timeoutMs: 1e-6 });
+  await assert.rejects(hurried.compileJSONSchema(schema), (error) => {
+    assert.equal(error.name, 'LogitkitGrammarError');
+    assert.equal(error.code, 'timeout');
+    assert.match(error.message, /exceeded timeoutMs/);
+    return true;
+  });
+  const compiled = await compiler.compileJSONSchema({
+    anyOf: [{ type: 'integer' }, { type: 'null' }],
+  });
+  const m = await lk.createGrammarMatcher(compiled);
+  assert.equal(m.acceptString('null'), true);
+  m.dispose();
+  compiled.dispose();
+});
