@@ -151,3 +151,25 @@ test('timeoutMs bounds a JSON Schema compilation, its anyOf expansion included',
   m.dispose();
   compiled.dispose();
 });
+
+test('acceptToken: an id past the vocabulary is refused, never wrapped to a 32-bit id', async () => {
+  const compiled = await compiler.compileRegex('a');
+  const m = await lk.createGrammarMatcher(compiled);
+  // 2^32 would wrap to token 0 ('a'), which the grammar allows here.
+  for (const id of [tokens.length, 2 ** 32, 2 ** 32 + 2, 2 ** 53]) {
+    assert.equal(m.acceptToken(id), false, String(id));
+    assert.equal(m.canTerminate(), false, String(id));
+  }
+  assert.throws(
+    () => m.acceptToken('0'),
+    (e) => e instanceof LogitkitTypeError && e.argument === 'id',
+  );
+  assert.throws(
+    () => m.acceptToken(-1),
+    (e) => e instanceof RangeError && e.argument === 'id',
+  );
+  assert.equal(m.acceptToken(0), true);
+  assert.equal(m.canTerminate(), true);
+  m.dispose();
+  compiled.dispose();
+});
