@@ -173,3 +173,26 @@ test('acceptToken: an id past the vocabulary is refused, never wrapped to a 32-b
   m.dispose();
   compiled.dispose();
 });
+
+test('a stop token id of 2^32 or more is refused, never wrapped to token 0', async () => {
+  for (const make of [
+    () =>
+      lk.createTokenizerInfo({ tokens: ['a', 'b'], vocabType: 'raw', stopTokenIds: [1, 2 ** 32] }),
+    () =>
+      lk.createTokenizerInfo(
+        { tokens: ['a', 'b'], vocabType: 'raw', stopTokenIds: [] },
+        { stopTokenIds: [2 ** 32] },
+      ),
+  ])
+    await assert.rejects(
+      make(),
+      (e) => e instanceof RangeError && /stop token id 4294967296/.test(e.message),
+    );
+  const ok = await lk.createTokenizerInfo({
+    tokens: ['a', 'b'],
+    vocabType: 'raw',
+    stopTokenIds: [1],
+  });
+  assert.deepEqual([ok.tokenKind(0), ok.tokenKind(1)], ['normal', 'stop']);
+  ok.dispose();
+});

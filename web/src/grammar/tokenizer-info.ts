@@ -259,6 +259,19 @@ export class TokenizerInfo extends GrammarObject {
   }
 }
 
+/**
+ * Stop ids go to the engine as 32-bit integers: 2^32 would wrap to token 0 and make it a stop
+ * token. Ids outside [0, 2^31) are refused here; the engine checks the rest against the vocabulary.
+ */
+function checkIdRange(ids: readonly number[], fn: string): void {
+  const i = ids.findIndex((id) => id < 0 || id > 0x7fffffff);
+  if (i >= 0)
+    throw new LogitkitRangeError(
+      `${fn}: stop token id ${ids[i]} is not a token of the vocabulary`,
+      `stopTokenIds[${i}]`,
+    );
+}
+
 /** @internal */
 export function createTokenizerInfo(
   engine: GrammarEngine,
@@ -288,6 +301,7 @@ export function createTokenizerInfo(
       `${fn}: options.stopTokenIds must be an array of integers`,
       'options.stopTokenIds',
     );
+  checkIdRange(stop, fn);
   const count = table.texts.length;
   const fromObject =
     isObject(tokenizer) && 'tokens' in tokenizer
@@ -368,6 +382,7 @@ function fromJsonText(
       `${fn}: options.stopTokenIds must be an array of integers`,
       'options.stopTokenIds',
     );
+  if (stop !== undefined) checkIdRange(stop, fn);
   const vocabSize = options?.vocabSize ?? 0;
   if (!Number.isInteger(vocabSize) || vocabSize < 0 || vocabSize >= 1 << 24)
     throw new LogitkitRangeError(
