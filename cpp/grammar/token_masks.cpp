@@ -1,6 +1,7 @@
 #include "token_masks.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "utf8.h"
 
@@ -20,9 +21,9 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
   return seqs;
 }
 
-constexpr uint32_t kMaxRun = 32;     // characters whole_ranges() follows
-constexpr size_t kMaxFrontier = 64;  // paths it follows at once
-constexpr size_t kMaxSeen = 512;     // paths it remembers to prove a run unbounded
+constexpr uint32_t kMaxRun = 32;      // characters whole_ranges() follows
+constexpr size_t kMaxFrontier = 256;  // paths it follows at once
+constexpr size_t kMaxSeen = 1024;     // paths it remembers to prove a run unbounded
 
 // Removes `cut` from `range`, keeping an interval: when `cut` lies strictly inside, the part below
 // it is kept (a smaller range only costs a walk, never exactness).
@@ -97,7 +98,10 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   std::vector<CounterRange> at_depth(kMaxRun + 1, CounterRange{1, 0});
   const Path start = root(q);
   CounterRange w = start.when;
-  std::vector<Path> frontier = {start}, seen = {start}, cur, next, stepped;
+  std::vector<Path> frontier = {start}, cur, next, stepped;
+  // Frontiers grow past a few dozen paths where many strings are told apart, e.g. a property
+  // name that must differ from the declared ones: hash the membership tests of the wide sets.
+  std::unordered_set<Path, PathHash> seen = {start}, in_next;
   uint32_t proved = 0;
   bool unbounded = false;
   auto dedup_push = [](std::vector<Path>& v, const Path& p) {
@@ -105,6 +109,7 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   };
   for (uint32_t depth = 1; depth <= kMaxRun && !unbounded; ++depth) {
     next.clear();
+    in_next.clear();
     bool overflow = false;
     for (const Path& e : frontier) {
       for (const Utf8Sequence& seq : seqs) {
@@ -116,10 +121,16 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
                  b = std::max<uint32_t>(b + 1,
                                         grammar_->next_class_byte(static_cast<uint8_t>(b)))) {
               step(x, static_cast<uint8_t>(b), [&](int32_t code, const CounterRange& when) {
-                if (code < 0) {
+                if (code == CompiledGrammar::kDead) {
                   w = remove(w, when);
-                } else {
+                } else if (code >= 0) {
                   dedup_push(stepped, child(x, code, when));
+                } else {
+                  // Several items: requiring each to survive is stronger than needed (one
+                  // would do), so the ranges stay sound.
+                  for (const int32_t* t = grammar_->targets_begin(code);
+                       t != grammar_->targets_end(code); ++t)
+                    dedup_push(stepped, child(x, *t, when));
                 }
               });
             }
@@ -127,7 +138,8 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
           cur.swap(stepped);
           overflow = cur.size() > kMaxFrontier;
         }
-        for (const Path& p : cur) dedup_push(next, p);
+        for (const Path& p : cur)
+          if (in_next.insert(p).second) next.push_back(p);
         overflow = overflow || next.size() > kMaxFrontier;
         if (overflow || w.empty()) break;
       }
@@ -141,7 +153,7 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
     for (const Path& p : next) {
       if (p.when.intersect(w).empty()) continue;
       frontier.push_back(p);
-      if (std::find(seen.begin(), seen.end(), p) == seen.end()) fresh = true, seen.push_back(p);
+      if (seen.insert(p).second) fresh = true;
     }
     if (!fresh) unbounded = true;
     if (seen.size() > kMaxSeen) break;
@@ -178,18 +190,25 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
+    auto push = [&](const Path& path) {
+      for (uint32_t k = child_begin; k < paths_.size(); ++k)
+        if (paths_[k] == path) return;
+      paths_.push_back(path);
+    };
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
       if (frames_.size() > 1 && grammar_->exit_bytes(from.q).has(b))
-        out.exits.push_back(
-            {slice_index, i, from.q, from.when, from.counter, from.relative, false});
+        out.exits.push_back({slice_index, i, from.q, from.when, from.counter, from.relative});
       step(from, b, [&](int32_t code, const CounterRange& when) {
         if (code == CompiledGrammar::kDead) return;
-        if (code < 0) {
-          out.exits.push_back({slice_index, i, from.q, when, from.counter, from.relative, true});
+        if (code >= 0) {
+          push(child(from, code, when));
           return;
         }
-        paths_.push_back(child(from, code, when));
+        // Several items (grammar.h): each is a path of its own, as the Earley parser scans them.
+        for (const int32_t* t = grammar_->targets_begin(code); t != grammar_->targets_end(code);
+             ++t)
+          push(child(from, *t, when));
       });
     }
     const uint32_t child_end = static_cast<uint32_t>(paths_.size());
@@ -211,12 +230,14 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     }
     ++i;
   }
-  // Group the consumed tokens by the counters they need.
-  std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
-    if (a.when.lo != b.when.lo) return a.when.lo < b.when.lo;
-    if (a.when.hi != b.when.hi) return a.when.hi < b.when.hi;
-    return a.token < b.token;
-  });
+  // Group the consumed tokens by the counters they need (outside counted loops they all share one
+  // range: no sort then; the order inside a group does not matter).
+  bool uniform = true;
+  for (const RawToken& r : raw_) uniform = uniform && r.when == raw_[0].when;
+  if (!uniform)
+    std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
+      return a.when.lo != b.when.lo ? a.when.lo < b.when.lo : a.when.hi < b.when.hi;
+    });
   for (size_t r = 0; r < raw_.size();) {
     LocalMask::Group g{raw_[r].when, static_cast<uint32_t>(out.tokens.size()), 0};
     for (; r < raw_.size() && raw_[r].when == g.when; ++r) out.tokens.push_back(raw_[r].token);
