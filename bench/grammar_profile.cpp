@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<Sample> compiles, masks;
+  uint64_t checksum = 1469598103934665603ull;  // FNV-1a over every mask: compare two builds
   std::vector<uint32_t> out(vocab->vocab_words());
   for (int r = 0; r < repeat; ++r) {
     for (const Case& c : cases) {
@@ -145,6 +146,7 @@ int main(int argc, char** argv) {
           std::snprintf(where, sizeof where, "%s instance %zu token %zu/%zu (DFA states %u)",
                         c.name.c_str(), k, t, ids.size(), g->state_count());
           masks.push_back({m1 - m0, where});
+          for (uint32_t word : out) checksum = (checksum ^ word) * 1099511628211ull;
           const uint32_t id = ids[t];
           if (!((out[id >> 5] >> (id & 31)) & 1) || !m.accept_token(id)) {
             std::printf("REJECTED %s instance %zu token %zu\n", c.name.c_str(), k, t);
@@ -154,7 +156,8 @@ int main(int argc, char** argv) {
       }
     }
   }
+  std::printf("mask checksum %016llx\n", static_cast<unsigned long long>(checksum));
   print_stats("compile", compiles, 12);
-  print_stats("mask", masks, 25);
+  print_stats("mask", masks, 60);
   return 0;
 }

@@ -172,16 +172,17 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   return out;
 }
 
-void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
+// Walks trie nodes [begin, end) (a run of siblings with their subtrees) from `start`, the path at
+// their parent; `nested`: the parent is below the root (a byte was scanned before the run).
+void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t begin, uint32_t end,
+                            bool nested, LocalMask& out) {
   const Trie& trie = vocab_->slices()[slice_index].trie;
-  const uint32_t n = static_cast<uint32_t>(trie.label.size());
   const uint32_t* label = trie.label.data();
   const uint32_t* size = trie.size.data();
-  paths_.assign(1, root(q));
-  frames_.assign(1, Frame{n, 0, 1});
-  raw_.clear();
-  uint32_t i = 1;
-  while (i < n) {
+  paths_.assign(1, start);
+  frames_.assign(1, Frame{end, 0, 1});
+  uint32_t i = begin;
+  while (i < end) {
     while (i >= frames_.back().end) {
       frames_.pop_back();
       paths_.resize(frames_.back().end_path);
@@ -197,7 +198,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     };
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
-      if (frames_.size() > 1 && grammar_->exit_bytes(from.q).has(b))
+      if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
         out.exits.push_back({slice_index, i, from.q, from.when, from.counter, from.relative});
       step(from, b, [&](int32_t code, const CounterRange& when) {
         if (code == CompiledGrammar::kDead) return;
@@ -229,6 +230,54 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       paths_.resize(child_begin);
     }
     ++i;
+  }
+}
+
+// The walk of q's tokens in one slice. While the walk stays on states outside counted loops it has
+// one path and no counter ranges: a tight loop over the trie with a stack of DFA states. A subtree
+// that enters a counted loop (or a transition with several results) goes to walk_paths().
+void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
+  const Trie& trie = vocab_->slices()[slice_index].trie;
+  const uint32_t n = static_cast<uint32_t>(trie.label.size());
+  const uint32_t* label = trie.label.data();
+  const uint32_t* size = trie.size.data();
+  raw_.clear();
+  if (grammar_->state(q).counted) {
+    walk_paths(slice_index, root(q), 1, n, false, out);
+  } else {
+    std::vector<Level>& stack = levels_;
+    stack.assign(1, Level{n, q});
+    const CounterRange any;
+    for (uint32_t i = 1; i < n;) {
+      while (i >= stack.back().end) stack.pop_back();
+      const uint32_t from = stack.back().q;
+      const uint32_t lab = label[i];
+      const uint8_t b = Trie::byte_of(lab);
+      const bool nested = stack.size() > 1;
+      const int32_t code = grammar_->transition(from, 0, b);
+      if (code < 0 && code != CompiledGrammar::kDead) {
+        walk_paths(slice_index, Path{from, 0, false, any}, i, i + size[i], nested, out);
+        i += size[i];
+        continue;
+      }
+      const uint32_t to = CompiledGrammar::code_state(code);
+      if (code >= 0 && grammar_->state(to).counted) {
+        walk_paths(slice_index, Path{from, 0, false, any}, i, i + size[i], nested, out);
+        i += size[i];
+        continue;
+      }
+      if (nested && grammar_->exit_bytes(from).has(b))
+        out.exits.push_back({slice_index, i, from, any, 0, false});
+      if (code == CompiledGrammar::kDead) {
+        i += size[i];
+        continue;
+      }
+      for (int32_t t = Trie::token_of(lab); t >= 0;
+           t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+        raw_.push_back({any, static_cast<uint32_t>(t)});
+      if (size[i] > 1) stack.push_back({i + size[i], to});
+      ++i;
+    }
   }
   // Group the consumed tokens by the counters they need (outside counted loops they all share one
   // range: no sort then; the order inside a group does not matter).

@@ -102,6 +102,8 @@ class TokenMasks {
   void step(const Path& p, uint8_t byte, Emit&& emit);
   std::vector<CounterRange> whole_ranges(uint32_t q);
   void walk(uint32_t q, uint32_t slice, LocalMask& out);
+  void walk_paths(uint32_t slice, const Path& start, uint32_t begin, uint32_t end, bool nested,
+                  LocalMask& out);
 
   std::shared_ptr<const Vocabulary> vocab_;
   CompiledGrammar* grammar_;
@@ -112,6 +114,11 @@ class TokenMasks {
     uint32_t end_path;
   };
   std::vector<Frame> frames_;
+  struct Level {
+    uint32_t end;  // trie index past the subtree
+    uint32_t q;    // the DFA state after the subtree root's byte
+  };
+  std::vector<Level> levels_;
   std::vector<Path> paths_;
   struct RawToken {
     CounterRange when;
