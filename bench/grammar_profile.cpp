@@ -5,7 +5,11 @@
 // (CPU time of this thread) with the schema, instance and token position, so a profile can be
 // taken on exactly the inputs that make the tail.
 //
-//   grammar_profile TOKENIZER_JSON CASES [--only=SCHEMA_FILE] [--repeat=N] [--compile-only]
+//   cmake -S . -B build/native && cmake --build build/native --target logitkit_grammar_profile
+//   node bench/grammar-profile-cases.mjs --vocab=llama3 > cases.txt
+//   build/native/logitkit_grammar_profile TOKENIZER_JSON cases.txt [--only=SCHEMA_FILE]
+//       [--repeat=N] [--compile-only]
+// It also prints an FNV-1a checksum of every mask, so two builds can be shown to agree bit for bit.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
