@@ -245,23 +245,25 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   if (grammar_->state(q).counted) {
     walk_paths(slice_index, root(q), 1, n, false, out);
   } else {
-    std::vector<Level>& stack = levels_;
-    stack.assign(1, Level{n, q});
+    // The stack of subtrees being walked: where each ends in the trie and the DFA state after its
+    // root's byte (two arrays of fixed capacity: a trie is no deeper than its longest token).
+    const size_t capacity = vocab_->max_token_length() + 2u;
+    if (level_end_.size() < capacity) level_end_.resize(capacity), level_state_.resize(capacity);
+    uint32_t* ends = level_end_.data();
+    uint32_t* states = level_state_.data();
+    size_t top = 0;
+    ends[0] = n;
+    states[0] = q;
     const CounterRange any;
     for (uint32_t i = 1; i < n;) {
-      while (i >= stack.back().end) stack.pop_back();
-      const uint32_t from = stack.back().q;
+      while (i >= ends[top]) --top;
+      const uint32_t from = states[top];
       const uint32_t lab = label[i];
       const uint8_t b = Trie::byte_of(lab);
-      const bool nested = stack.size() > 1;
+      const bool nested = top > 0;
       const int32_t code = grammar_->transition(from, 0, b);
-      if (code < 0 && code != CompiledGrammar::kDead) {
-        walk_paths(slice_index, Path{from, 0, false, any}, i, i + size[i], nested, out);
-        i += size[i];
-        continue;
-      }
-      const uint32_t to = CompiledGrammar::code_state(code);
-      if (code >= 0 && grammar_->state(to).counted) {
+      if ((code < 0 && code != CompiledGrammar::kDead) ||
+          (code >= 0 && grammar_->state(CompiledGrammar::code_state(code)).counted)) {
         walk_paths(slice_index, Path{from, 0, false, any}, i, i + size[i], nested, out);
         i += size[i];
         continue;
@@ -275,7 +277,11 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       for (int32_t t = Trie::token_of(lab); t >= 0;
            t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
         raw_.push_back({any, static_cast<uint32_t>(t)});
-      if (size[i] > 1) stack.push_back({i + size[i], to});
+      if (size[i] > 1) {
+        ++top;
+        ends[top] = i + size[i];
+        states[top] = CompiledGrammar::code_state(code);
+      }
       ++i;
     }
   }

@@ -114,11 +114,7 @@ class TokenMasks {
     uint32_t end_path;
   };
   std::vector<Frame> frames_;
-  struct Level {
-    uint32_t end;  // trie index past the subtree
-    uint32_t q;    // the DFA state after the subtree root's byte
-  };
-  std::vector<Level> levels_;
+  std::vector<uint32_t> level_end_, level_state_;  // walk()'s stack outside counted loops
   std::vector<Path> paths_;
   struct RawToken {
     CounterRange when;
