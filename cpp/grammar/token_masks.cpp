@@ -21,7 +21,7 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
   return seqs;
 }
 
-constexpr uint32_t kMaxRun = 32;      // characters whole_ranges() follows
+constexpr uint32_t kMaxRun = 128;     // characters whole_ranges() follows at most
 constexpr size_t kMaxFrontier = 256;  // paths it follows at once
 constexpr size_t kMaxSeen = 1024;     // paths it remembers to prove a run unbounded
 
@@ -37,7 +37,25 @@ CounterRange remove(const CounterRange& range, const CounterRange& cut) {
 }  // namespace
 
 TokenMasks::TokenMasks(std::shared_ptr<const Vocabulary> vocab, CompiledGrammar* grammar)
-    : vocab_(std::move(vocab)), grammar_(grammar) {}
+    : vocab_(std::move(vocab)), grammar_(grammar) {
+  // The longest token of each JSON slice, in characters (UTF-8 lead bytes: its tokens are valid
+  // UTF-8), so that a slice of unbounded length class is whole once runs that long are proved.
+  const auto& slices = vocab_->slices();
+  longest_chars_.assign(slices.size(), 0);
+  for (size_t s = 0; s < slices.size(); ++s) {
+    if (!slices[s].json_chars) continue;
+    const std::vector<uint32_t>& bits = slices[s].bitmask;
+    for (uint32_t w = 0; w < bits.size(); ++w) {
+      for (uint32_t m = bits[w]; m != 0; m &= m - 1) {
+        const uint32_t id = w * 32 + static_cast<uint32_t>(__builtin_ctz(m));
+        const uint8_t* b = vocab_->token_bytes(id);
+        uint32_t chars = 0;
+        for (uint32_t k = 0; k < vocab_->token_length(id); ++k) chars += (b[k] & 0xC0) != 0x80;
+        longest_chars_[s] = std::max(longest_chars_[s], chars);
+      }
+    }
+  }
+}
 
 TokenMasks::~TokenMasks() {
   for (LocalMask* m : cache_) delete m;
@@ -95,7 +113,10 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   const auto& seqs = json_char_sequences();
   const auto& slices = vocab_->slices();
   std::vector<CounterRange> out(slices.size(), CounterRange{1, 0});
-  std::vector<CounterRange> at_depth(kMaxRun + 1, CounterRange{1, 0});
+  uint32_t max_run = 0;  // the longest run a slice needs
+  for (size_t s = 0; s < slices.size(); ++s) max_run = std::max(max_run, longest_chars_[s]);
+  max_run = std::min(max_run, kMaxRun);
+  std::vector<CounterRange> at_depth(max_run + 1, CounterRange{1, 0});
   const Path start = root(q);
   CounterRange w = start.when;
   std::vector<Path> frontier = {start}, cur, next, stepped;
@@ -107,7 +128,7 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   auto dedup_push = [](std::vector<Path>& v, const Path& p) {
     if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
   };
-  for (uint32_t depth = 1; depth <= kMaxRun && !unbounded; ++depth) {
+  for (uint32_t depth = 1; depth <= max_run && !unbounded; ++depth) {
     next.clear();
     in_next.clear();
     bool overflow = false;
@@ -161,10 +182,9 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   for (size_t s = 0; s < slices.size(); ++s) {
     const Slice& slice = slices[s];
     if (!slice.json_chars) continue;
-    if (slice.max_chars == UINT32_MAX) {
-      if (unbounded) out[s] = w;
-    } else if (slice.max_chars <= proved) {
-      out[s] = at_depth[slice.max_chars];
+    const uint32_t need = std::min(slice.max_chars, longest_chars_[s]);
+    if (need <= proved) {
+      out[s] = at_depth[need];
     } else if (unbounded) {
       out[s] = w;
     }

@@ -108,6 +108,7 @@ class TokenMasks {
   std::shared_ptr<const Vocabulary> vocab_;
   CompiledGrammar* grammar_;
   std::vector<LocalMask*> cache_;
+  std::vector<uint32_t> longest_chars_;  // per slice: its longest token in characters (JSON slices)
   struct Frame {
     uint32_t end;         // trie index past the subtree
     uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)
