@@ -201,35 +201,20 @@ for (const name of vocabNames) {
     new StructuredOutputProcessor(jsTokenizer, { type: 'json_schema', json_schema: warm });
   }
 
-  const engines = {
-    logitkit: {
-      compile: [],
-      compileCpu: [],
-      mask: [],
-      maskCpu: [],
-      unsupported: 0,
-      rejected: [],
-      walked: 0,
-    },
-    xgrammar: {
-      compile: [],
-      compileCpu: [],
-      mask: [],
-      maskCpu: [],
-      unsupported: 0,
-      rejected: [],
-      walked: 0,
-    },
-    'transformers.js': {
-      compile: [],
-      compileCpu: [],
-      mask: [],
-      maskCpu: [],
-      unsupported: 0,
-      rejected: [],
-      walked: 0,
-    },
-  };
+  const engines = Object.fromEntries(
+    ['logitkit', 'xgrammar', 'transformers.js'].map((k) => [
+      k,
+      {
+        compile: [],
+        compileCpu: [],
+        mask: [],
+        maskCpu: [],
+        unsupported: 0,
+        rejected: [],
+        walked: 0,
+      },
+    ]),
+  );
   const words = Math.ceil(info.vocabSize / 32);
   const out = new Uint32Array(words);
   let peakCompiledBytes = 0;
