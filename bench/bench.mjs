@@ -55,7 +55,10 @@ function code() {
   const git = (...a) =>
     execFileSync('git', a, { encoding: 'utf8', cwd: new URL('..', import.meta.url) }).trim();
   try {
-    return { commit: git('rev-parse', '--short', 'HEAD'), dirty: git('status', '--porcelain') !== '' };
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      dirty: git('status', '--porcelain') !== '',
+    };
   } catch {
     return { commit: 'unknown (not a git checkout)', dirty: false };
   }

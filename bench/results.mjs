@@ -46,7 +46,8 @@ function targetConfigs(configs) {
 /** Markdown: instructions per element of each counted kernel at the target sizes. */
 export function renderInstructionTable(configs) {
   const shown = targetConfigs(configs).filter((c) => c.instructions);
-  if (shown.length === 0) return 'No instruction counts in this run (valgrind or the count build missing).';
+  if (shown.length === 0)
+    return 'No instruction counts in this run (valgrind or the count build missing).';
   const cell = (c, key) => {
     const v = c.instructions[key];
     return Number.isFinite(v) ? v.toFixed(2) : 'n/a';
@@ -107,7 +108,7 @@ export function renderResultsMarkdown(run, notes = '') {
     '# Benchmark results',
     '',
     'Written by `node bench/bench.mjs --results=bench/RESULTS.md` (`npm run bench:results`) from one',
-    'run; it also rewrites the README\'s table between its markers. Instruction counts are',
+    "run; it also rewrites the README's table between its markers. Instruction counts are",
     'deterministic; times depend on how quiet the machine was (see the load averages).',
     '',
     mdTable(['', ''], facts),

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "exp.h"
 #include "logitkit/kernels.h"
 #include "logitkit/rng.h"
 #include "logitkit/streams.h"
@@ -12,6 +13,23 @@
 
 namespace logitkit {
 
+namespace {
+
+// How many kept tokens have weight, when the prefix says it without a pass: a weight is zero
+// exactly when the exp's power of two underflows (exp.h), which happens below one logit, so when
+// the prefix's last logit has weight every kept token does, and they are its kept_len tokens
+// (every prefix filter counts them). A prefix through -Infinity, or one with a tie limit, is
+// counted by the draw's pass.
+uint32_t known_kept_count(const Chain& c) {
+  if (!(c.kept.threshold > kNegInfinity) || c.kept.last_tie_index != kAllTies)
+    return kCountKeptTokens;
+  const v128_t w = simd::exp_exact_argument(wasm_f32x4_splat(c.kept.threshold),
+                                            simd::exact_argument_exp(c.max, c.inv_t));
+  return wasm_f32x4_extract_lane(w, 0) > 0 ? static_cast<uint32_t>(c.kept_len) : kCountKeptTokens;
+}
+
+}  // namespace
+
 Status draw_final(Chain& c, Draw* drawn) {
   detail::SamplerState& s = c.s;
   const double u = uniform01(c.p.seed, c.call);
@@ -19,7 +37,8 @@ Status draw_final(Chain& c, Draw* drawn) {
     ensure_weights(c);
     if (!s.block_mass.resize((c.n + simd::kBlock - 1) / simd::kBlock))
       return {Code::kOutOfMemory, 0};
-    *drawn = draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data());
+    *drawn =
+        draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data(), known_kept_count(c));
     return {};
   }
   list_sort_by_index(c);

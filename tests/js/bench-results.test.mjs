@@ -139,6 +139,13 @@ test('writeResults writes RESULTS.md and rewrites only the README between its ma
   }
 });
 
+test("the project README holds the writer's two markers once each, in order", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  assert.equal(readme.split(README_BEGIN).length, 2);
+  assert.equal(readme.split(README_END).length, 2);
+  assert.ok(readme.indexOf(README_BEGIN) < readme.indexOf(README_END));
+});
+
 test('a README without the markers is an error naming them, and nothing is written', () => {
   assert.throws(() => replaceMarked('# no markers\n', 'table'), /bench-results:begin/);
   assert.throws(() => replaceMarked(`${README_END}\n${README_BEGIN}\n`, 'table'), /in order/);
