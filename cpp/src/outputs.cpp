@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "exp.h"
 #include "logitkit/kernels.h"
 #include "logitkit/rng.h"
 #include "logitkit/streams.h"
@@ -23,9 +22,10 @@ namespace {
 uint32_t known_kept_count(const Chain& c) {
   if (!(c.kept.threshold > kNegInfinity) || c.kept.last_tie_index != kAllTies)
     return kCountKeptTokens;
-  const v128_t w = simd::exp_exact_argument(wasm_f32x4_splat(c.kept.threshold),
-                                            simd::exact_argument_exp(c.max, c.inv_t));
-  return wasm_f32x4_extract_lane(w, 0) > 0 ? static_cast<uint32_t>(c.kept_len) : kCountKeptTokens;
+  // The last logit's weight by the weights pass itself over that one logit: the same bits.
+  float weight;
+  exact_exp_store_sum(&c.kept.threshold, 1, c.max, c.inv_t, &weight);
+  return weight > 0 ? static_cast<uint32_t>(c.kept_len) : kCountKeptTokens;
 }
 
 }  // namespace
