@@ -223,7 +223,10 @@ test('fromLlamaCpp: values keep their llama.cpp meaning', () => {
     'processed',
   );
   assert.equal(fromLlamaCpp({ logprobs: 2 }).options.topLogprobs, 2);
-  assert.equal(fromLlamaCpp({ ignore_eos: true }).options.suppressStopTokens, true);
+  assert.equal(
+    fromLlamaCpp({ ignore_eos: true }, { stopTokenIds: [2] }).options.suppressStopTokens,
+    true,
+  );
   assert.deepEqual(fromLlamaCpp({ logit_bias: { 5: false, 6: 1 } }).options.logitBias, {
     5: -Infinity,
     6: 1,
