@@ -105,7 +105,11 @@ test('fromTransformers: a key GenerationConfig does not know is ignored, as HF k
 
 test('fromTransformers: keys that would change sampling in HF stay errors', () => {
   assertRangeError(
-    () => fromTransformers({ ...fixture('whisper-tiny-generation_config.json'), return_timestamps: true }),
+    () =>
+      fromTransformers({
+        ...fixture('whisper-tiny-generation_config.json'),
+        return_timestamps: true,
+      }),
     'generationConfig.return_timestamps',
   );
   assertRangeError(
@@ -178,7 +182,10 @@ test('fromLlamaCpp: pasted request files', () => {
   ]);
   const legacy = fromLlamaCpp(fixture('llamacpp-legacy-completion-request.json'));
   assert.ok(legacy.ignored.includes('slot_id') && legacy.ignored.includes('system_prompt'));
-  assert.equal(fromLlamaCpp(fixture('llamacpp-v1-completions-request.json')).options.topLogprobs, 2);
+  assert.equal(
+    fromLlamaCpp(fixture('llamacpp-v1-completions-request.json')).options.topLogprobs,
+    2,
+  );
 });
 
 // ---------------------------------------------------------------- vLLM

@@ -78,10 +78,10 @@ export function fromOpenAI(request: Record<string, unknown>): ProfileResult {
     (v) =>
       typeof v === 'object' &&
       v !== null &&
-      ((v as { format?: unknown }).format == null || isTextFormat((v as { format: unknown }).format)),
+      ((v as { format?: unknown }).format == null ||
+        isTextFormat((v as { format: unknown }).format)),
     grammarWhy,
   );
   r.ignore(...IGNORED);
   return { options, ignored: r.finish() };
 }
-

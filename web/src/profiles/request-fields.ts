@@ -51,5 +51,7 @@ export const OPENAI_REQUEST_FIELDS: readonly string[] = [
 
 /** Whether a `response_format` (or a Responses `text.format`) is plain text, `{ "type": "text" }`. */
 export function isTextFormat(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'text';
+  return (
+    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'text'
+  );
 }
