@@ -205,6 +205,15 @@ const IGNORED = [
  * gives each a -inf logit bias) as `suppressStopTokens` over `tokenizer.stopTokenIds`, else
  * `tokenizer.tokenizerInfo`'s stop tokens.
  *
+ * A body sent to the OpenAI-compatible endpoints reads as llama.cpp reads it there
+ * (`oaicompat_chat_params_parse`, `oaicompat_completion_params_parse`): `logprobs: true` asks for
+ * `top_logprobs` (default 20) raw top logprobs, a `logprobs` number for that many, an `n_probs` in
+ * the body wins; `response_format` `{ "type": "text" }` and `echo: false` are ignored, a schema
+ * (`json_object`, `json_schema`: a grammar in llama.cpp) or `echo: true`, `best_of`, `suffix` (which
+ * llama.cpp refuses) a `LogitkitRangeError`. The OpenAI fields the server passes by (`user`,
+ * `metadata`, `store`, ...) and the keys it no longer reads (`slot_id`, `system_prompt`) go to
+ * `ignored`.
+ *
  * @param params the parsed JSON request body.
  * @param tokenizer the model's vocabulary, copied into the options: `{ tokenizerInfo?,
  *   tokenizerEncode?, stopTokenIds? }` (see ProfileTokenizer).
