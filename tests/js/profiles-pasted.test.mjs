@@ -147,6 +147,7 @@ test('fromLlamaCpp: keys the server passes by are ignored; response_format schem
   const passed = {
     slot_id: 0,
     system_prompt: 'You are terse.',
+    penalty_prompt: 'the the the',
     user: 'u',
     metadata: { a: 1 },
     store: false,
@@ -197,6 +198,8 @@ test("fromVllm: beam search's length_penalty and early_stopping are ignored; use
     'length_penalty',
     'early_stopping',
   ]);
+  const server = { cache_salt: 's', return_token_ids: true, mm_processor_kwargs: {}, user: 'u' };
+  assert.deepEqual(fromVllm(server).ignored.sort(), Object.keys(server).sort());
   const served = fromVllm(fixture('vllm-completions-request.json'));
   assert.ok(served.ignored.includes('user') && served.ignored.includes('length_penalty'));
   assertRangeError(

@@ -126,9 +126,10 @@ const DEFAULT_SAMPLERS: readonly StageName[] = ORDER_PRESETS['llama.cpp'].filter
 );
 
 // Keys the server no longer reads (params_from_json_cmpl takes only the keys it knows): `slot_id`
-// (now `id_slot`) and `system_prompt`, both removed from the server; and the OpenAI request fields
-// the OpenAI-compatible endpoints accept and pass by (oaicompat_chat_params_parse).
-const PASSED_BY = ['slot_id', 'system_prompt', ...OPENAI_REQUEST_FIELDS];
+// (now `id_slot`), `system_prompt` and `penalty_prompt`, all removed from the server; and the
+// OpenAI request fields the OpenAI-compatible endpoints accept and pass by
+// (oaicompat_chat_params_parse).
+const PASSED_BY = ['slot_id', 'system_prompt', 'penalty_prompt', ...OPENAI_REQUEST_FIELDS];
 
 // Request keys that do not change the next-token distribution: prompt and stopping, output format,
 // server scheduling (tools/server/server-task.cpp params_from_json_cmpl at 00efb3e1).

@@ -76,6 +76,11 @@ const IGNORED = [
   'include_reasoning',
   'guided_decoding_backend',
   'guided_whitespace_pattern',
+  'mm_processor_kwargs',
+  'cache_salt',
+  'kv_transfer_params',
+  'return_token_ids',
+  'prompt_embeds',
 ];
 
 // Beam search's own fields: SamplingParams had them up to vLLM 0.6.2 (refusing values other than
