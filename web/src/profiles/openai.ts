@@ -10,8 +10,8 @@ const IGNORED = [...OPENAI_REQUEST_FIELDS, 'prompt', 'suffix', 'echo', 'n', 'bes
 const RESPONSES_KEYS = ['input', 'instructions', 'previous_response_id', 'conversation', 'text'];
 
 /**
- * An OpenAI Chat Completions request (or a legacy Completions or a Responses request) as sampling options with
- * the semantics OpenAI documents: `compat: 'openai'` (presence and frequency penalties count the
+ * An OpenAI Chat Completions request (or a legacy Completions or a Responses request) as sampling
+ * options with the semantics OpenAI documents: `compat: 'openai'` (presence and frequency penalties count the
  * tokens sampled so far, not the prompt: "c[j] is how often that token was sampled prior to the
  * current position"), `logit_bias` added to the logits before sampling, `temperature` (0 taken as
  * greedy) and `top_p`, and `logprobs: true` with `top_logprobs: N` as N top logprobs of the model's

@@ -104,8 +104,9 @@ const BEAM_SEARCH_ONLY = ['length_penalty', 'early_stopping'];
  * `logit_bias` is clamped to [-100, 100], as vLLM's server does. The conversation, stopping,
  * lengths and output-format fields go to `ignored`, as do the OpenAI request fields vLLM's server
  * accepts and passes by (`user`, `metadata`, `store`, ...) and beam search's `length_penalty` and
- * `early_stopping` (read only with `use_beam_search`, which is refused). A server started with the model's
- * `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys in.
+ * `early_stopping` (read only with `use_beam_search`, which is refused). A server started with the
+ * model's `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys
+ * in.
  *
  * What vLLM's engine adds from the model's tokenizer comes from `tokenizer`: its
  * `tokenizerEncode` turns text `bad_words` into token sequences as `update_from_tokenizer` does
