@@ -181,8 +181,16 @@ export class ConfigReader {
   ignore(...keys: string[]): void {
     for (const key of keys) {
       this.read.add(key);
-      if (this.has(key)) this.ignoredKeys.push(key);
+      if (this.has(key) && !this.ignoredKeys.includes(key)) this.ignoredKeys.push(key);
     }
+  }
+
+  /**
+   * Marks every key no getter has read as ignored: for a stack that keeps keys it does not know
+   * and never reads them (HF's `GenerationConfig`). Call it last, before `finish()`.
+   */
+  ignoreUnread(): void {
+    this.ignore(...Object.keys(this.config).filter((key) => !this.read.has(key)));
   }
 
   /** Records an element of a value that the profile drops as the reference does (e.g. `samplers[3]`). */
