@@ -185,14 +185,6 @@ export class ConfigReader {
     }
   }
 
-  /**
-   * Marks every key no getter has read as ignored: for a stack that keeps keys it does not know
-   * and never reads them (HF's `GenerationConfig`). Call it last, before `finish()`.
-   */
-  ignoreUnread(): void {
-    this.ignore(...Object.keys(this.config).filter((key) => !this.read.has(key)));
-  }
-
   /** Records an element of a value that the profile drops as the reference does (e.g. `samplers[3]`). */
   ignorePath(path: string): void {
     this.ignoredKeys.push(path);

@@ -132,15 +132,16 @@ const MODEL_IGNORED = [
  * (temperature, top_k, top_p, min_p, typical_p, epsilon_cutoff, eta_cutoff) go to `ignored`, as
  * `generate()` builds none. Lengths, outputs, caching and metadata keys go to `ignored` too.
  *
- * Unlike the other profiles, an unknown key is not an error: `GenerationConfig` keeps a key it does
- * not know as an attribute and `generate()` never reads it, so models ship their own keys in the
- * file (Whisper's `lang_to_id`, `alignment_heads`, `forced_decoder_ids`, ...). Such keys go to
- * `ignored`, except the model-specific ones that a model's `generate()` turns into a logits
- * processor (Whisper's `return_timestamps: true`: a `LogitkitRangeError`).
+ * An unknown key is a `LogitkitTypeError`, as in the other profiles, so that a misspelt key
+ * (`temprature`) is never silently dropped. The keys models ship beside `GenerationConfig`'s own
+ * fields and that no sampling step reads (Whisper's `lang_to_id`, `alignment_heads`,
+ * `forced_decoder_ids`, ...) are known and go to `ignored`; a model-specific key that a model's
+ * `generate()` turns into a logits processor is refused (Whisper's `return_timestamps: true`: a
+ * `LogitkitRangeError`).
  *
  * @param generationConfig the parsed JSON of a `generation_config.json`.
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
- * @throws LogitkitTypeError for a value of the wrong type, naming its JSON path
+ * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
  *   (`generationConfig.top_k`); LogitkitRangeError for a value HF refuses (`temperature` 0 with
  *   `do_sample`, `top_k` < 0, ...) or a mode a sampler cannot reproduce (`num_beams` > 1,
  *   contrastive search, guidance, forced BOS / EOS tokens, Whisper's timestamps, non-empty
@@ -221,8 +222,6 @@ export function fromTransformers(generationConfig: Record<string, unknown>): Pro
 
   for (const [key, isNoOp, why] of UNSUPPORTED) r.unsupported(key, isNoOp, why);
   r.ignore(...IGNORED, ...MODEL_IGNORED);
-  // GenerationConfig keeps any other key as an attribute that generate() never reads: ignored too.
-  r.ignoreUnread();
   return { options, ignored: r.finish() };
 }
 
