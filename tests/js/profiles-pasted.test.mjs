@@ -11,6 +11,7 @@ import {
   fromTransformers,
   fromVllm,
   LogitkitRangeError,
+  LogitkitTypeError,
 } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
@@ -83,10 +84,14 @@ test("fromTransformers: Whisper's generation_config.json loads; its own keys are
     assert.ok(ignored.includes(key), key);
 });
 
-test('fromTransformers: a key GenerationConfig does not know is ignored, as HF keeps it unread', () => {
+test('fromTransformers: a model\'s own keys are ignored; an unknown key is a TypeError naming it', () => {
+  assert.throws(
+    () => fromTransformers({ do_sample: true, temprature: 0.7 }),
+    (e) => e instanceof LogitkitTypeError && /generationConfig\.temprature/.test(e.message),
+  );
   assert.deepEqual(
-    fromTransformers({ do_sample: true, my_model_flag: 3, vocab_hint: 'x', skipped: null }).ignored,
-    ['my_model_flag', 'vocab_hint'],
+    fromTransformers({ do_sample: true, lang_to_id: {}, alignment_heads: [[1, 0]] }).ignored,
+    ['lang_to_id', 'alignment_heads'],
   );
   const documented = {
     cache_implementation: 'hybrid',
