@@ -6,14 +6,13 @@
 #include <doctest.h>
 
 #include <cmath>
-#include <limits>
 #include <map>
 #include <set>
-#include <string>
 #include <vector>
 
 #include "chain_check.h"
 #include "chain_reference.h"
+#include "golden.h"
 #include "logitkit/dtype.h"
 #include "logitkit/kernels.h"
 #include "logitkit/sampler.h"
@@ -27,7 +26,6 @@ using logitkit::Stage;
 
 namespace {
 
-const float kInf = std::numeric_limits<float>::infinity();
 using rf::check;
 using rf::observe;
 using rf::Observed;
@@ -347,7 +345,7 @@ TEST_CASE(
   {
     Setup su;
     su.allowed = {2, 5, 9, 33, 60};
-    su.bias = {{5, 2.0f}, {9, -kInf}};
+    su.bias = {{5, 2.0f}, {9, -ref::kInf}};
     su.p.repetition_penalty = 1.3;
     su.p.presence_penalty = 0.2;
     su.p.frequency_penalty = 0.1;
@@ -380,7 +378,7 @@ TEST_CASE("allowed tokens that are all banned, or out of range, are errors") {
   const int32_t allowed[] = {0, 1};
   REQUIRE(s.set_allowed(allowed, 2).ok());
   const int32_t bias_t[] = {0, 1};
-  const float bias_v[] = {-kInf, -kInf};
+  const float bias_v[] = {-ref::kInf, -ref::kInf};
   REQUIRE(s.set_bias(bias_t, bias_v, 2).ok());
   SampleResult r;
   CHECK(s.sample(z.data(), 3, &r).code == Code::kAllBanned);
@@ -529,8 +527,8 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
 
 TEST_CASE("float16 and bfloat16 words convert exactly") {
   const uint16_t half[] = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
-  const float want_half[] = {1.0f,  -2.0f, 65504.0f, 0x1p-24f,       0x3FFp-24f,
-                             -0.0f, kInf,  -kInf,    0.333251953125f};
+  const float want_half[] = {1.0f,  -2.0f,     65504.0f,   0x1p-24f,       0x3FFp-24f,
+                             -0.0f, ref::kInf, -ref::kInf, 0.333251953125f};
   float out[9];
   logitkit::convert_half(half, 9, logitkit::DType::kFloat16, out);
   for (int i = 0; i < 9; ++i) CHECK(out[i] == want_half[i]);
@@ -539,7 +537,7 @@ TEST_CASE("float16 and bfloat16 words convert exactly") {
   logitkit::convert_half(&nan16, 1, logitkit::DType::kFloat16, out);
   CHECK(std::isnan(out[0]));
   const uint16_t bf[] = {0x3F80, 0xC040, 0x7F80, 0x0001, 0x4049};
-  const float want_bf[] = {1.0f, -3.0f, kInf, 0x1p-133f, 3.140625f};
+  const float want_bf[] = {1.0f, -3.0f, ref::kInf, 0x1p-133f, 3.140625f};
   logitkit::convert_half(bf, 5, logitkit::DType::kBFloat16, out);
   for (int i = 0; i < 5; ++i) CHECK(out[i] == want_bf[i]);
 }
@@ -555,7 +553,7 @@ TEST_CASE(
   };
   auto configure = [](Setup& su, int variant) {
     su.p.seed = 987654321 + variant;
-    su.bias = {{17, 3.0f}, {42, -kInf}};
+    su.bias = {{17, 3.0f}, {42, -ref::kInf}};
     su.p.repetition_penalty = 1.2;
     su.p.presence_penalty = 0.3;
     su.p.frequency_penalty = 0.1;
@@ -621,14 +619,7 @@ TEST_CASE(
       {9972, 27742, 25669, 5034, 17, 8227, 28019, 17},
       {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
       {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147}};
-  CHECK(all == golden);
-  if (all != golden) {
-    for (const auto& t : all) {
-      std::string line = "{";
-      for (int32_t v : t) line += std::to_string(v) + ",";
-      MESSAGE(line << "},");
-    }
-  }
+  ref::check_golden(all, golden);
 }
 
 TEST_CASE("the history stays bounded unless a stage reads all of it") {
