@@ -196,9 +196,8 @@ void Matcher::walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t c
   close_set(base_sets);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
   const uint32_t seed_sets = set_count();
-  // The local walk followed the seed item's own transition on the exit byte, unless the exit is
-  // a full one (the transition had several results there).
-  const Item* skip = exit.full ? nullptr : &seed;
+  // The local walk followed the seed item's own transitions on the exit byte (every result).
+  const Item* skip = &seed;
   // The path: one Earley set per scanned byte; ends[d] = end of the subtree whose set is at depth
   // d.
   std::vector<uint32_t> ends;

@@ -1,6 +1,7 @@
 #include "token_masks.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "utf8.h"
 
@@ -20,9 +21,9 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
   return seqs;
 }
 
-constexpr uint32_t kMaxRun = 32;     // characters whole_ranges() follows
-constexpr size_t kMaxFrontier = 64;  // paths it follows at once
-constexpr size_t kMaxSeen = 512;     // paths it remembers to prove a run unbounded
+constexpr uint32_t kMaxRun = 128;     // characters whole_ranges() follows at most
+constexpr size_t kMaxFrontier = 256;  // paths it follows at once
+constexpr size_t kMaxSeen = 1024;     // paths it remembers to prove a run unbounded
 
 // Removes `cut` from `range`, keeping an interval: when `cut` lies strictly inside, the part below
 // it is kept (a smaller range only costs a walk, never exactness).
@@ -36,7 +37,25 @@ CounterRange remove(const CounterRange& range, const CounterRange& cut) {
 }  // namespace
 
 TokenMasks::TokenMasks(std::shared_ptr<const Vocabulary> vocab, CompiledGrammar* grammar)
-    : vocab_(std::move(vocab)), grammar_(grammar) {}
+    : vocab_(std::move(vocab)), grammar_(grammar) {
+  // The longest token of each JSON slice, in characters (UTF-8 lead bytes: its tokens are valid
+  // UTF-8), so that a slice of unbounded length class is whole once runs that long are proved.
+  const auto& slices = vocab_->slices();
+  longest_chars_.assign(slices.size(), 0);
+  for (size_t s = 0; s < slices.size(); ++s) {
+    if (!slices[s].json_chars) continue;
+    const std::vector<uint32_t>& bits = slices[s].bitmask;
+    for (uint32_t w = 0; w < bits.size(); ++w) {
+      for (uint32_t m = bits[w]; m != 0; m &= m - 1) {
+        const uint32_t id = w * 32 + static_cast<uint32_t>(__builtin_ctz(m));
+        const uint8_t* b = vocab_->token_bytes(id);
+        uint32_t chars = 0;
+        for (uint32_t k = 0; k < vocab_->token_length(id); ++k) chars += (b[k] & 0xC0) != 0x80;
+        longest_chars_[s] = std::max(longest_chars_[s], chars);
+      }
+    }
+  }
+}
 
 TokenMasks::~TokenMasks() {
   for (LocalMask* m : cache_) delete m;
@@ -94,17 +113,24 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   const auto& seqs = json_char_sequences();
   const auto& slices = vocab_->slices();
   std::vector<CounterRange> out(slices.size(), CounterRange{1, 0});
-  std::vector<CounterRange> at_depth(kMaxRun + 1, CounterRange{1, 0});
+  uint32_t max_run = 0;  // the longest run a slice needs
+  for (size_t s = 0; s < slices.size(); ++s) max_run = std::max(max_run, longest_chars_[s]);
+  max_run = std::min(max_run, kMaxRun);
+  std::vector<CounterRange> at_depth(max_run + 1, CounterRange{1, 0});
   const Path start = root(q);
   CounterRange w = start.when;
-  std::vector<Path> frontier = {start}, seen = {start}, cur, next, stepped;
+  std::vector<Path> frontier = {start}, cur, next, stepped;
+  // Frontiers grow past a few dozen paths where many strings are told apart, e.g. a property
+  // name that must differ from the declared ones: hash the membership tests of the wide sets.
+  std::unordered_set<Path, PathHash> seen = {start}, in_next;
   uint32_t proved = 0;
   bool unbounded = false;
   auto dedup_push = [](std::vector<Path>& v, const Path& p) {
     if (std::find(v.begin(), v.end(), p) == v.end()) v.push_back(p);
   };
-  for (uint32_t depth = 1; depth <= kMaxRun && !unbounded; ++depth) {
+  for (uint32_t depth = 1; depth <= max_run && !unbounded; ++depth) {
     next.clear();
+    in_next.clear();
     bool overflow = false;
     for (const Path& e : frontier) {
       for (const Utf8Sequence& seq : seqs) {
@@ -116,10 +142,16 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
                  b = std::max<uint32_t>(b + 1,
                                         grammar_->next_class_byte(static_cast<uint8_t>(b)))) {
               step(x, static_cast<uint8_t>(b), [&](int32_t code, const CounterRange& when) {
-                if (code < 0) {
+                if (code == CompiledGrammar::kDead) {
                   w = remove(w, when);
-                } else {
+                } else if (code >= 0) {
                   dedup_push(stepped, child(x, code, when));
+                } else {
+                  // Several items: requiring each to survive is stronger than needed (one
+                  // would do), so the ranges stay sound.
+                  for (const int32_t* t = grammar_->targets_begin(code);
+                       t != grammar_->targets_end(code); ++t)
+                    dedup_push(stepped, child(x, *t, when));
                 }
               });
             }
@@ -127,7 +159,8 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
           cur.swap(stepped);
           overflow = cur.size() > kMaxFrontier;
         }
-        for (const Path& p : cur) dedup_push(next, p);
+        for (const Path& p : cur)
+          if (in_next.insert(p).second) next.push_back(p);
         overflow = overflow || next.size() > kMaxFrontier;
         if (overflow || w.empty()) break;
       }
@@ -141,7 +174,7 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
     for (const Path& p : next) {
       if (p.when.intersect(w).empty()) continue;
       frontier.push_back(p);
-      if (std::find(seen.begin(), seen.end(), p) == seen.end()) fresh = true, seen.push_back(p);
+      if (seen.insert(p).second) fresh = true;
     }
     if (!fresh) unbounded = true;
     if (seen.size() > kMaxSeen) break;
@@ -149,10 +182,9 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   for (size_t s = 0; s < slices.size(); ++s) {
     const Slice& slice = slices[s];
     if (!slice.json_chars) continue;
-    if (slice.max_chars == UINT32_MAX) {
-      if (unbounded) out[s] = w;
-    } else if (slice.max_chars <= proved) {
-      out[s] = at_depth[slice.max_chars];
+    const uint32_t need = std::min(slice.max_chars, longest_chars_[s]);
+    if (need <= proved) {
+      out[s] = at_depth[need];
     } else if (unbounded) {
       out[s] = w;
     }
@@ -160,16 +192,17 @@ std::vector<CounterRange> TokenMasks::whole_ranges(uint32_t q) {
   return out;
 }
 
-void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
+// Walks trie nodes [begin, end) (a run of siblings with their subtrees) from `start`, the path at
+// their parent; `nested`: the parent is below the root (a byte was scanned before the run).
+void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t begin, uint32_t end,
+                            bool nested, LocalMask& out) {
   const Trie& trie = vocab_->slices()[slice_index].trie;
-  const uint32_t n = static_cast<uint32_t>(trie.label.size());
   const uint32_t* label = trie.label.data();
   const uint32_t* size = trie.size.data();
-  paths_.assign(1, root(q));
-  frames_.assign(1, Frame{n, 0, 1});
-  raw_.clear();
-  uint32_t i = 1;
-  while (i < n) {
+  paths_.assign(1, start);
+  frames_.assign(1, Frame{end, 0, 1});
+  uint32_t i = begin;
+  while (i < end) {
     while (i >= frames_.back().end) {
       frames_.pop_back();
       paths_.resize(frames_.back().end_path);
@@ -178,18 +211,25 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
+    auto push = [&](const Path& path) {
+      for (uint32_t k = child_begin; k < paths_.size(); ++k)
+        if (paths_[k] == path) return;
+      paths_.push_back(path);
+    };
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
-      if (frames_.size() > 1 && grammar_->exit_bytes(from.q).has(b))
-        out.exits.push_back(
-            {slice_index, i, from.q, from.when, from.counter, from.relative, false});
+      if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
+        out.exits.push_back({slice_index, i, from.q, from.when, from.counter, from.relative});
       step(from, b, [&](int32_t code, const CounterRange& when) {
         if (code == CompiledGrammar::kDead) return;
-        if (code < 0) {
-          out.exits.push_back({slice_index, i, from.q, when, from.counter, from.relative, true});
+        if (code >= 0) {
+          push(child(from, code, when));
           return;
         }
-        paths_.push_back(child(from, code, when));
+        // Several items (grammar.h): each is a path of its own, as the Earley parser scans them.
+        for (const int32_t* t = grammar_->targets_begin(code); t != grammar_->targets_end(code);
+             ++t)
+          push(child(from, *t, when));
       });
     }
     const uint32_t child_end = static_cast<uint32_t>(paths_.size());
@@ -211,12 +251,68 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     }
     ++i;
   }
-  // Group the consumed tokens by the counters they need.
-  std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
-    if (a.when.lo != b.when.lo) return a.when.lo < b.when.lo;
-    if (a.when.hi != b.when.hi) return a.when.hi < b.when.hi;
-    return a.token < b.token;
-  });
+}
+
+// The walk of q's tokens in one slice. While the walk stays on states outside counted loops it has
+// one path and no counter ranges: a tight loop over the trie with a stack of DFA states. A subtree
+// that enters a counted loop (or a transition with several results) goes to walk_paths().
+void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
+  const Trie& trie = vocab_->slices()[slice_index].trie;
+  const uint32_t n = static_cast<uint32_t>(trie.label.size());
+  const uint32_t* label = trie.label.data();
+  const uint32_t* size = trie.size.data();
+  raw_.clear();
+  if (grammar_->state(q).counted) {
+    walk_paths(slice_index, root(q), 1, n, false, out);
+  } else {
+    // The stack of subtrees being walked: where each ends in the trie and the DFA state after its
+    // root's byte (two arrays of fixed capacity: a trie is no deeper than its longest token).
+    const size_t capacity = vocab_->max_token_length() + 2u;
+    if (level_end_.size() < capacity) level_end_.resize(capacity), level_state_.resize(capacity);
+    uint32_t* ends = level_end_.data();
+    uint32_t* states = level_state_.data();
+    size_t top = 0;
+    ends[0] = n;
+    states[0] = q;
+    const CounterRange any;
+    for (uint32_t i = 1; i < n;) {
+      while (i >= ends[top]) --top;
+      const uint32_t from = states[top];
+      const uint32_t lab = label[i];
+      const uint8_t b = Trie::byte_of(lab);
+      const bool nested = top > 0;
+      const int32_t code = grammar_->transition(from, 0, b);
+      if ((code < 0 && code != CompiledGrammar::kDead) ||
+          (code >= 0 && grammar_->state(CompiledGrammar::code_state(code)).counted)) {
+        walk_paths(slice_index, Path{from, 0, false, any}, i, i + size[i], nested, out);
+        i += size[i];
+        continue;
+      }
+      if (nested && grammar_->exit_bytes(from).has(b))
+        out.exits.push_back({slice_index, i, from, any, 0, false});
+      if (code == CompiledGrammar::kDead) {
+        i += size[i];
+        continue;
+      }
+      for (int32_t t = Trie::token_of(lab); t >= 0;
+           t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+        raw_.push_back({any, static_cast<uint32_t>(t)});
+      if (size[i] > 1) {
+        ++top;
+        ends[top] = i + size[i];
+        states[top] = CompiledGrammar::code_state(code);
+      }
+      ++i;
+    }
+  }
+  // Group the consumed tokens by the counters they need (outside counted loops they all share one
+  // range: no sort then; the order inside a group does not matter).
+  bool uniform = true;
+  for (const RawToken& r : raw_) uniform = uniform && r.when == raw_[0].when;
+  if (!uniform)
+    std::sort(raw_.begin(), raw_.end(), [](const RawToken& a, const RawToken& b) {
+      return a.when.lo != b.when.lo ? a.when.lo < b.when.lo : a.when.hi < b.when.hi;
+    });
   for (size_t r = 0; r < raw_.size();) {
     LocalMask::Group g{raw_[r].when, static_cast<uint32_t>(out.tokens.size()), 0};
     for (; r < raw_.size() && raw_[r].when == g.when; ++r) out.tokens.push_back(raw_[r].token);

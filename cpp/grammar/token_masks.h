@@ -6,8 +6,8 @@
 //  - the exit points: trie nodes where, after k >= 1 bytes, the DFA is at a state that can complete
 //    its rule or call another one, and the next byte may be scanned that way (exit_bytes). Tokens
 //    below an exit point depend on the parser state, so the matcher walks those subtrees with its
-//    Earley parser (matcher.cpp). A transition with several results (grammar.h) is a "full" exit:
-//    the Earley walk takes that byte too.
+//    Earley parser (matcher.cpp). A transition with several results (grammar.h) continues as one
+//    walk path per result, as the Earley parser scans them (one item each).
 // A slice of the vocabulary (vocabulary.h) is taken whole, without a walk, when every string of the
 // slice's characters and lengths is consumed from q (checked on the DFA, character by character).
 //
@@ -59,7 +59,6 @@ struct LocalMask {
     CounterRange when;
     int32_t counter;  // the counter at the exit: item counter + counter when relative, else this
     bool relative;
-    bool full;  // the local walk did not follow `state`'s own transition on the node's byte
   };
   std::vector<Exit> exits;
   bool whole_at(uint32_t slice, int32_t counter) const {
@@ -90,22 +89,33 @@ class TokenMasks {
       return q == o.q && counter == o.counter && relative == o.relative && when == o.when;
     }
   };
+  struct PathHash {
+    size_t operator()(const Path& p) const {
+      return (p.q * 0x9E3779B1u) ^ (static_cast<uint32_t>(p.counter) * 0x85EBCA77u) ^
+             (static_cast<uint32_t>(p.when.lo) * 0xC2B2AE3Du) ^
+             (static_cast<uint32_t>(p.when.hi) * 0x27D4EB2Fu) ^ (p.relative ? 1u : 0u);
+    }
+  };
   Path root(uint32_t q) const;
   Path child(const Path& from, int32_t single_code, const CounterRange& when) const;
   template <typename Emit>
   void step(const Path& p, uint8_t byte, Emit&& emit);
   std::vector<CounterRange> whole_ranges(uint32_t q);
   void walk(uint32_t q, uint32_t slice, LocalMask& out);
+  void walk_paths(uint32_t slice, const Path& start, uint32_t begin, uint32_t end, bool nested,
+                  LocalMask& out);
 
   std::shared_ptr<const Vocabulary> vocab_;
   CompiledGrammar* grammar_;
   std::vector<LocalMask*> cache_;
+  std::vector<uint32_t> longest_chars_;  // per slice: its longest token in characters (JSON slices)
   struct Frame {
     uint32_t end;         // trie index past the subtree
     uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)
     uint32_t end_path;
   };
   std::vector<Frame> frames_;
+  std::vector<uint32_t> level_end_, level_state_;  // walk()'s stack outside counted loops
   std::vector<Path> paths_;
   struct RawToken {
     CounterRange when;

@@ -1,6 +1,8 @@
 // Shared by the JS tests: both builds, float64 references and deterministic test data.
 import { readdirSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm, load } from '../../dist/index.js';
+import { probs } from './chain-reference.mjs';
 
 /** The profile functions by name. */
 export const PROFILES = { fromLlamaCpp, fromTransformers, fromVllm, fromOpenAI };
@@ -123,4 +125,21 @@ export function observe(sampler, z) {
     if (r.topLogprobs.logprobs[j] !== -Infinity) kept.set(id, r.topLogprobs.logprobs[j]);
   });
   return { r, kept };
+}
+
+/**
+ * Asserts that `kept` (observe's map, id -> logprob) is a reference's candidate list `want` (most
+ * probable first): the same ids, each logprob within 2e-5 of the reference's.
+ */
+export function assertKept(kept, want, where) {
+  assert.deepEqual(
+    [...kept.keys()].sort((a, b) => a - b),
+    want.map((x) => x.id).sort((a, b) => a - b),
+    `${where}: kept set`,
+  );
+  const p = probs(want);
+  want.forEach((x, i) => {
+    if (p[i] > 1e-30)
+      assert.ok(Math.abs(kept.get(x.id) - Math.log(p[i])) <= 2e-5, `${where}: logprob of ${x.id}`);
+  });
 }

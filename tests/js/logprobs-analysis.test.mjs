@@ -15,6 +15,7 @@ import {
   classifyLabels,
   confidenceSummary,
   parseLogprobs,
+  decodeTokens,
 } from '../../dist/logprobs/index.js';
 
 const close = (actual, expected, tolerance = 1e-9) =>
@@ -407,4 +408,27 @@ test('confidenceSummary', () => {
     name: 'RangeError',
     message: /options\.threshold/,
   });
+});
+
+test('decodeTokens names a malformed entry instead of decoding it as "undefined"', () => {
+  const cases = [
+    [[{}], /tokens\[0\]\.token must be a string/],
+    [[{ token: 'a' }, null], /tokens\[1\] must be a token object/],
+    [[{ token: 'a', bytes: [97, 256] }], /tokens\[0\]\.bytes\[1\] must be an integer in 0\.\.255/],
+    [[{ token: 'a', bytes: 'a' }], /tokens\[0\]\.bytes must be an array of bytes/],
+    ['ab', /tokens must be an array/],
+  ];
+  for (const [input, pattern] of cases)
+    assert.throws(
+      () => decodeTokens(input),
+      (e) => e instanceof TypeError && pattern.test(e.message),
+    );
+  assert.deepEqual(
+    decodeTokens({ tokens: [{ token: 'a' }, { token: '\u00e9', bytes: [0xc3, 0xa9] }] }),
+    {
+      text: 'aé',
+      offsets: [0, 1],
+      ends: [1, 2],
+    },
+  );
 });

@@ -223,7 +223,10 @@ test('fromLlamaCpp: values keep their llama.cpp meaning', () => {
     'processed',
   );
   assert.equal(fromLlamaCpp({ logprobs: 2 }).options.topLogprobs, 2);
-  assert.equal(fromLlamaCpp({ ignore_eos: true }).options.suppressStopTokens, true);
+  assert.equal(
+    fromLlamaCpp({ ignore_eos: true }, { stopTokenIds: [2] }).options.suppressStopTokens,
+    true,
+  );
   assert.deepEqual(fromLlamaCpp({ logit_bias: { 5: false, 6: 1 } }).options.logitBias, {
     5: -Infinity,
     6: 1,
@@ -564,4 +567,22 @@ test('pasted config files: each profile keeps what its stack keeps (llama.cpp re
       );
     }
   }
+});
+
+test('fromLlamaCpp: keys of samplers llama.cpp removed, as older clients still send them', () => {
+  // A request of llama.cpp's pre-2024-11 web UI: penalize_nl and tfs_z at their defaults.
+  const { options, ignored } = fromLlamaCpp({ temperature: 0.7, penalize_nl: false, tfs_z: 1 });
+  assert.equal(options.temperature, 0.7);
+  assert.deepEqual(ignored.filter((k) => k === 'penalize_nl' || k === 'tfs_z').sort(), [
+    'penalize_nl',
+    'tfs_z',
+  ]);
+  assert.ok(fromLlamaCpp({ penalize_nl: true }).ignored.includes('penalize_nl'));
+  assert.throws(
+    () => fromLlamaCpp({ tfs_z: 0.95 }),
+    (e) =>
+      e instanceof RangeError &&
+      e.argument === 'params.tfs_z' &&
+      /tail-free sampling, which llama\.cpp removed/.test(e.message),
+  );
 });

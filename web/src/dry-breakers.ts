@@ -20,7 +20,9 @@ function contains(word: Uint8Array, part: Uint8Array): boolean {
  * on bytes: for each breaker (empty ones skipped, the others cut to 40 bytes), every token whose
  * bytes contain it is a one-token breaker, and every token whose bytes end with a proper prefix of
  * it, starting at an occurrence of its first byte, heads a breaker whose tail is `encode` of the
- * rest (at most 20 tokens). A sequence is listed once per head.
+ * rest (at most 20 tokens). A sequence is listed once per head. The sampler applies it itself to
+ * string `drySequenceBreakers` given a `tokenizerInfo` (and `tokenizerEncode`); call it directly for
+ * a vocabulary held as bytes, or to read the sequences.
  *
  * @param breakers the breaker strings (UTF-8).
  * @param tokens each token's bytes, indexed by token id, as the detokenizer gives them.

@@ -100,7 +100,7 @@ export const STATUS_TABLE: readonly {
     name: 'allBanned',
     error: (fn) =>
       new LogitkitRangeError(
-        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize, suppressTokens, beginSuppressTokens, the stop tokens) leave no token with a finite logit`,
+        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize, suppressTokens, beginSuppressTokens, the stop tokens, the grammar's mask over the ids logits has) leave no token with a finite logit`,
         'options.logitBias',
       ),
   },

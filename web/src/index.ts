@@ -39,7 +39,9 @@ export type {
   Compat,
   ProfileResult,
   ProfileSamplingOptions,
+  ProfileTokenizer,
   SequenceBias,
+  TokenizerEncode,
 } from './profiles/profile.js';
 export {
   LogitkitRangeError,

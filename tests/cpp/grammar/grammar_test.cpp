@@ -220,6 +220,42 @@ TEST_CASE("matcher: counted repetitions equal their unrolled form, every mask ex
       "root ::= ( \"x\" " + unrolled("[a-c]", 0, 9) + " \",\" ){0,3} \";\"", seed++, 16, 14);
 }
 
+TEST_CASE("masks: a string with maxLength is taken by whole slices, and stays exact") {
+  // `"` char{0,40} `"` after an alternative ("null" | string): the state after the quote holds the
+  // loop's hub and a member that enters the loop again, so one character leads to two items (a
+  // transition with several results). Every JSON slice must still be proved whole there for the
+  // counters far from the bound (it once was for none, and every first visit walked them all).
+  std::vector<std::string> tokens = {
+      "{",   "}",     ":",   " ",    "\"",      "null",      "\"a\"",
+      "a",   "bc",    "def", "ghij", "klmnopq", "rstuvwxyz", "0123456789abcdefghijk",
+      "x\"", "yz\"}", "\\n", "<eos>"};
+  auto v = make_vocab(tokens, {static_cast<int32_t>(tokens.size() - 1)});
+  auto g =
+      bind_grammar(v,
+                   "root ::= \"{\" ws \"\\\"a\\\"\" ws \":\" ws (\"null\" | \"\\\"\" char{0,40} "
+                   "\"\\\"\") ws \"}\"\n"
+                   "ws ::= [ \\t\\n\\r]{0,32}\n"
+                   "char ::= [^\"\\\\\\x00-\\x1F] | \"\\\\\" [\"\\\\/bfnrt]\n");
+  // Follow the DFA over `{"a":"` from the root (one item all the way: the rule is inlined).
+  CompiledGrammar& dfa = *g->grammar;
+  uint32_t q = dfa.start_state(dfa.root_rule()), counter = 0;
+  for (const char* b = "{\"a\":\""; *b != 0; ++b) {
+    const int32_t code = dfa.transition(q, dfa.zone_of(q, counter), static_cast<uint8_t>(*b));
+    REQUIRE(code >= 0);
+    q = CompiledGrammar::code_state(code);
+    counter = dfa.normalize_counter(q, apply_counter_op(CompiledGrammar::code_op(code), counter));
+  }
+  CHECK(dfa.state(q).counted);
+  const LocalMask& local = g->masks->local(q);
+  const auto& slices = v->slices();
+  for (uint32_t s = 0; s < slices.size(); ++s) {
+    if (!slices[s].json_chars || slices[s].token_count == 0) continue;
+    INFO("slice " << s);
+    CHECK(local.whole_at(s, static_cast<int32_t>(counter)));
+  }
+  check_masks_by_acceptance(g, 7, 24, 30);
+}
+
 TEST_CASE("matcher: literal, classes, repetition, stop tokens") {
   auto v = make_vocab({"a", "b", "ab", "ba", "aab", "c", "</s>", "<pad>", ""}, {6}, {7});
   auto g = bind_grammar(v, "root ::= \"a\"+ \"b\"");

@@ -2,7 +2,12 @@ import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import { ORDER_PRESETS, type StageName } from '../sampling/stages.js';
 import { ConfigReader } from './config-reader.js';
-import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
+import {
+  readProfileTokenizer,
+  type ProfileResult,
+  type ProfileSamplingOptions,
+  type ProfileTokenizer,
+} from './profile.js';
 
 // llama.cpp's defaults for keys a request leaves out: `struct common_params_sampling` in
 // common/common.h (ggml-org/llama.cpp at 001d906a). A server started with other CLI flags
@@ -187,13 +192,27 @@ const IGNORED = [
  * `post_sampling_probs`). Keys that only steer the server (`prompt`, `n_predict`, `stream`, `stop`,
  * ...) go to `ignored`, with any `samplers` entry llama.cpp would drop.
  *
+ * Two keys need the model's vocabulary, which llama.cpp has and a pasted request does not: DRY's
+ * string `dry_sequence_breakers` (default `["\n", ":", "\"", "*"]`) stay strings in the options,
+ * matched against the vocabulary by the sampler (`tokenizer.tokenizerInfo`, see
+ * `SamplingOptions.drySequenceBreakers`), and `ignore_eos` bans the end-of-generation tokens (llama.cpp
+ * gives each a -inf logit bias) as `suppressStopTokens` over `tokenizer.stopTokenIds`, else
+ * `tokenizer.tokenizerInfo`'s stop tokens.
+ *
  * @param params the parsed JSON request body.
+ * @param tokenizer the model's vocabulary, copied into the options: `{ tokenizerInfo?,
+ *   tokenizerEncode?, stopTokenIds? }` (see ProfileTokenizer).
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
  * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
- *   (`params.top_k`); LogitkitRangeError for a value llama.cpp refuses or logitkit cannot reproduce
- *   (a grammar, the infill or adaptive-p sampler, a text `logit_bias` key).
+ *   (`params.top_k`, `tokenizer.tokenizerInfo`); LogitkitRangeError for a value llama.cpp refuses
+ *   or logitkit cannot reproduce (a grammar, the infill or adaptive-p sampler, a text `logit_bias`
+ *   key, `ignore_eos` without `tokenizer.tokenizerInfo` or `tokenizer.stopTokenIds`).
  */
-export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
+export function fromLlamaCpp(
+  params: Record<string, unknown>,
+  tokenizer?: ProfileTokenizer,
+): ProfileResult {
+  const vocabulary = readProfileTokenizer(tokenizer, 'fromLlamaCpp');
   const r = new ConfigReader('fromLlamaCpp', 'params', params);
   const nonNegative = { min: 0 };
 
@@ -283,9 +302,18 @@ export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
     r.ignore('post_sampling_probs');
   }
 
-  const bias = readLogitBias(r);
+  const bias = readLogitBias(r, vocabulary);
   if (bias !== undefined) options.logitBias = bias;
-  if (r.boolean('ignore_eos', false)) options.suppressStopTokens = true;
+  if (r.boolean('ignore_eos', false)) {
+    // params_from_json_cmpl: a -inf logit bias on every end-of-generation token of the vocabulary.
+    if (vocabulary.stopTokenIds === undefined && vocabulary.tokenizerInfo === undefined)
+      r.rangeError(
+        'ignore_eos',
+        "bans the vocabulary's end-of-generation tokens (llama.cpp gives them a -inf logit bias), which a request does not list: pass fromLlamaCpp(params, { tokenizerInfo }) or fromLlamaCpp(params, { stopTokenIds })",
+      );
+    options.suppressStopTokens = true;
+  }
+  Object.assign(options, vocabulary);
 
   const samplers = r.raw('samplers');
   let stages = [...DEFAULT_SAMPLERS];
@@ -298,6 +326,16 @@ export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
 
   // adaptive-p runs only when `samplers` names it, which llamaCppSamplers refuses.
   r.ignore('adaptive_target', 'adaptive_decay');
+  // Keys of samplers llama.cpp removed, which requests from older clients still carry and today's
+  // server does not read: `penalize_nl` (removed 2024-09; the penalties now see newlines like any
+  // token) is ignored; tail-free sampling's `tfs_z` (removed 2024-11) only at its off value 1, since
+  // any other value asks for a sampler neither stack runs.
+  r.ignore('penalize_nl');
+  r.unsupported(
+    'tfs_z',
+    (v) => v === 1,
+    'asks for tail-free sampling, which llama.cpp removed (only 1, off, means the same today)',
+  );
   const grammarWhy =
     'constrains sampling: compile it with the grammar engine and pass the matcher as options.grammar';
   r.unsupported('grammar', (v) => v === '', grammarWhy);
@@ -318,9 +356,15 @@ export function fromLlamaCpp(params: Record<string, unknown>): ProfileResult {
 }
 
 // `logit_bias` as params_from_json_cmpl reads it: an object { "token id": bias } or an array of
-// [token, bias] pairs; a bias of `false` bans the token. llama.cpp skips malformed entries and
-// `true` biases (they go to `ignored`); text keys need the tokenizer (a LogitkitRangeError here).
-function readLogitBias(r: ConfigReader): Record<number, number> | undefined {
+// [token, bias] pairs; a bias of `false` bans the token. llama.cpp skips malformed entries, `true`
+// biases and ids outside the vocabulary (they go to `ignored`; the last only when the vocabulary is
+// known). A text key (an object key strtol does not read whole, or a string in a pair) biases each
+// token of its tokenization (`common_tokenize(vocab, text, false)`, one entry per occurrence):
+// `tokenizerEncode` gives it; without it, a LogitkitRangeError.
+function readLogitBias(
+  r: ConfigReader,
+  vocabulary: ProfileTokenizer,
+): Record<number, number> | undefined {
   const value = r.raw('logit_bias');
   if (value === undefined) return undefined;
   const where = r.path('logit_bias');
@@ -332,7 +376,7 @@ function readLogitBias(r: ConfigReader): Record<number, number> | undefined {
       )
     : typeof value === 'object'
       ? Object.entries(value as object).map(([k, v]) => [
-          /^-?\d+$/.test(k) ? Number(k) : k,
+          strtolWhole(k) ?? k,
           v,
           `${where}[${JSON.stringify(k)}]`,
         ])
@@ -341,20 +385,45 @@ function readLogitBias(r: ConfigReader): Record<number, number> | undefined {
           `must be an object or an array of [token, bias] pairs, got ${describe(value)}`,
         );
   const out: Record<number, number> = {};
+  const vocabSize = vocabulary.tokenizerInfo?.vocabSize ?? Infinity;
   for (const [token, bias, path] of entries) {
-    if (typeof token === 'string') {
-      throw new LogitkitRangeError(
-        `fromLlamaCpp: ${path}: a text key needs the tokenizer; give token ids`,
-        path,
-      );
-    }
     const b = typeof bias === 'number' ? bias : bias === false ? -Infinity : undefined;
-    if (b === undefined || typeof token !== 'number' || !Number.isInteger(token) || token < 0) {
+    if (b === undefined) {
       r.ignorePath(path);
       continue;
     }
     if (Number.isNaN(b)) r.rangeError('logit_bias', `has a NaN bias at ${path}`);
+    if (typeof token === 'string') {
+      const encode = vocabulary.tokenizerEncode;
+      if (encode === undefined)
+        throw new LogitkitRangeError(
+          `fromLlamaCpp: ${path}: a text key is biased token by token as the tokenizer encodes it: pass fromLlamaCpp(params, { tokenizerEncode }), or give token ids`,
+          path,
+        );
+      const ids = encode(new TextEncoder().encode(token));
+      ids.forEach((id, k) => {
+        if (!Number.isInteger(id) || id < 0)
+          throw new LogitkitRangeError(
+            `fromLlamaCpp: tokenizer.tokenizerEncode returned ${String(id)} at ${k} for ${path}, not a token id`,
+            'tokenizer.tokenizerEncode',
+          );
+        out[id] = (out[id] ?? 0) + b;
+      });
+      continue;
+    }
+    if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token >= vocabSize) {
+      r.ignorePath(path);
+      continue;
+    }
     out[token] = (out[token] ?? 0) + b;
   }
   return out;
+}
+
+// An object key as llama.cpp's `strtol(key, &end, 10)` with `*end == 0` reads it: leading
+// whitespace, a sign, digits, nothing after (the empty key is 0, as strtol converts nothing and
+// stops at the end); undefined for a text key.
+function strtolWhole(key: string): number | undefined {
+  if (key === '') return 0;
+  return /^[ \t\n\v\f\r]*[+-]?\d+$/.test(key) ? Number(key.trim()) : undefined;
 }

@@ -1,5 +1,12 @@
+import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { describe } from '../input.js';
 import { ConfigReader } from './config-reader.js';
-import type { ProfileResult, ProfileSamplingOptions } from './profile.js';
+import {
+  readProfileTokenizer,
+  type ProfileResult,
+  type ProfileSamplingOptions,
+  type ProfileTokenizer,
+} from './profile.js';
 
 // vllm/sampling_params.py (vllm-project/vllm at 00388f65): SamplingParams' field defaults, and the
 // temperatures __post_init__ treats specially.
@@ -86,14 +93,28 @@ const IGNORED = [
  * lengths and output-format fields go to `ignored`. A server started with the model's
  * `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys in.
  *
+ * What vLLM's engine adds from the model's tokenizer comes from `tokenizer`: its
+ * `tokenizerEncode` turns text `bad_words` into token sequences as `update_from_tokenizer` does
+ * (each word with its leading whitespace stripped, and again after one space when that gives
+ * another first token and as many tokens), and its stop tokens (`stopTokenIds`, else
+ * `tokenizerInfo`'s) join `stop_token_ids` in the set `min_tokens` bans (vLLM's
+ * `_all_stop_token_ids` holds the model's EOS).
+ *
  * @param samplingParams the parsed SamplingParams fields.
+ * @param tokenizer the model's tokenizer, copied into the options: `{ tokenizerInfo?,
+ *   tokenizerEncode?, stopTokenIds? }` (see ProfileTokenizer).
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
  * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
- *   (`samplingParams.top_k`); LogitkitRangeError for a value vLLM refuses (`temperature` > 2,
- *   `top_k` < -1, penalties outside [-2, 2], ...) or logitkit cannot reproduce (structured outputs,
- *   custom logits processors, text `bad_words` without their token ids).
+ *   (`samplingParams.top_k`, `tokenizer.stopTokenIds`); LogitkitRangeError for a value vLLM
+ *   refuses (`temperature` > 2, `top_k` < -1, penalties outside [-2, 2], a bad word that
+ *   tokenizes to nothing, ...) or logitkit cannot reproduce (structured outputs, custom logits
+ *   processors, text `bad_words` without `tokenizer.tokenizerEncode` or their token ids).
  */
-export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult {
+export function fromVllm(
+  samplingParams: Record<string, unknown>,
+  tokenizer?: ProfileTokenizer,
+): ProfileResult {
+  const vocabulary = readProfileTokenizer(tokenizer, 'fromVllm');
   const r = new ConfigReader('fromVllm', 'samplingParams', samplingParams);
   const options: ProfileSamplingOptions = { compat: 'vllm', order: 'vllm' };
   const penalty = { min: -2, max: 2 };
@@ -157,15 +178,21 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
   const badWords = r.raw('bad_words');
   if (badWordIds !== undefined && badWordIds.length > 0) options.badWordsIds = badWordIds;
   else if (Array.isArray(badWords) && badWords.length > 0) {
-    r.rangeError(
-      'bad_words',
-      "are text, which vLLM turns into token ids with the model's tokenizer: give those ids as badWordsIds",
+    options.badWordsIds = badWordSequences(
+      r,
+      badWords,
+      vocabulary.tokenizerEncode ??
+        r.rangeError(
+          'bad_words',
+          "are text, which vLLM turns into token ids with the model's tokenizer: pass fromVllm(samplingParams, { tokenizerEncode }), or give those ids as badWordsIds",
+        ),
     );
   }
 
   const stop = [
     ...(r.tokenIds('stop_token_ids') ?? []),
     ...(r.tokenIds('_all_stop_token_ids') ?? []),
+    ...(vocabulary.stopTokenIds ?? vocabulary.tokenizerInfo?.stopTokenIds ?? []),
   ];
   if (stop.length > 0) options.stopTokenIds = [...new Set(stop)];
   const minTokens = r.integer('min_tokens', DEFAULTS.min_tokens, { min: 0 });
@@ -208,5 +235,52 @@ export function fromVllm(samplingParams: Record<string, unknown>): ProfileResult
     "forces tokens, which logitkit's sampler does not do",
   );
   r.ignore(...IGNORED);
+  Object.assign(options, { ...vocabulary, stopTokenIds: options.stopTokenIds });
+  if (options.stopTokenIds === undefined) delete options.stopTokenIds;
   return { options, ignored: r.finish() };
+}
+
+// Python's str.isspace() characters, which str.lstrip() removes.
+const PY_LEADING_SPACE =
+  /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+// SamplingParams.update_from_tokenizer: each bad word without its leading whitespace, then with one
+// space before it when that encodes to another first token and as many tokens (the word in the
+// middle of a text); a word that encodes to nothing is refused.
+function badWordSequences(
+  r: ConfigReader,
+  words: unknown[],
+  encode: NonNullable<ProfileTokenizer['tokenizerEncode']>,
+): (readonly number[])[] {
+  const out: (readonly number[])[] = [];
+  const utf8 = new TextEncoder();
+  words.forEach((word, i) => {
+    const where = `${r.path('bad_words')}[${i}]`;
+    if (typeof word !== 'string')
+      throw new LogitkitTypeError(
+        `fromVllm: ${where} must be a string, got ${describe(word)}`,
+        where,
+      );
+    for (const prefix of ['', ' ']) {
+      const ids = encode(utf8.encode(prefix + word.replace(PY_LEADING_SPACE, '')));
+      ids.forEach((id, k) => {
+        if (!Number.isInteger(id) || id < 0)
+          throw new LogitkitRangeError(
+            `fromVllm: tokenizer.tokenizerEncode returned ${String(id)} at ${k} for ${where}, not a token id`,
+            'tokenizer.tokenizerEncode',
+          );
+      });
+      if (ids.length === 0) {
+        if (prefix === '')
+          throw new LogitkitRangeError(
+            `fromVllm: ${where} = ${JSON.stringify(word)} encodes to no token (vLLM refuses it)`,
+            where,
+          );
+        continue;
+      }
+      const last = out[out.length - 1]!;
+      if (prefix === '' || (ids[0] !== last[0] && ids.length === last.length)) out.push(ids);
+    }
+  });
+  return out;
 }

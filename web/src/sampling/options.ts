@@ -6,6 +6,7 @@
 // tests/js/tables.test.mjs checks, defaults included.
 import { LogitkitTypeError } from '../errors.js';
 import type { GrammarMatcher } from '../grammar/matcher.js';
+import type { TokenizerInfo } from '../grammar/tokenizer-info.js';
 import { describe, parseDType, type DType } from '../input.js';
 import { integerIn, numberIn } from '../options.js';
 import type { StageName } from './stages.js';
@@ -22,6 +23,7 @@ import {
   parseTokenList,
   type Seed,
 } from './values.js';
+import { parseTokenizerEncode, parseTokenizerInfo, type TokenizerEncode } from './vocabulary.js';
 
 /**
  * Whose rules a sampler follows where the references differ: `'llama.cpp'` (llama.cpp's
@@ -118,12 +120,33 @@ export interface CanonicalSamplingOptions {
   /** llama.cpp DRY window: -1 (default) the whole history, 0 off. */
   dryPenaltyLastN?: number;
   /**
-   * llama.cpp DRY sequence breakers, as token-id sequences. Default none. llama.cpp's strings
-   * (`"\n"`, `":"`) need the vocabulary, which the sampler does not know yet: a string is a
-   * LogitkitRangeError; convert them with `dryBreakerSequences` and pass the sequences.
+   * llama.cpp DRY sequence breakers: token-id sequences, or llama.cpp's strings (`"\n"`, `":"`)
+   * with `tokenizerInfo`, which turns each string into the token sequences llama.cpp's
+   * `get_overlapping_token_sequences` builds (see `dryBreakerSequences`). Default none. A string
+   * without `tokenizerInfo` is a LogitkitRangeError naming it.
    */
   drySequenceBreakers?: readonly (readonly number[] | string)[];
-  /** The end-of-sequence / stop token ids (HF `eos_token_id`, vLLM `stop_token_ids`), for the bans below. */
+  /**
+   * The model's vocabulary (`lk.createTokenizerInfo`, `tokenizerInfoFromHuggingFace`), for the
+   * options that are text in other stacks: string `drySequenceBreakers` are matched against its
+   * token bytes, and `stopTokenIds` defaults to its stop tokens. Read when the options are set: disposing it
+   * afterwards is safe. With a SentencePiece vocabulary
+   * (`vocabType` 'byte-fallback') a string breaker containing a space is a LogitkitRangeError, since
+   * llama.cpp reads tokens without the leading space the model's space prefix adds, which the
+   * TokenizerInfo does not record.
+   */
+  tokenizerInfo?: TokenizerInfo;
+  /**
+   * The tokenizer's encoder (UTF-8 bytes to token ids, no BOS, special tokens not parsed, as
+   * llama.cpp's `tokenize(text, false, false)`), for a string DRY breaker longer than one byte
+   * that overlaps a token's end: llama.cpp appends the tokens of the breaker's rest. Needed only
+   * then (a one-byte breaker never is); missing then: a LogitkitRangeError.
+   */
+  tokenizerEncode?: TokenizerEncode;
+  /**
+   * The end-of-sequence / stop token ids (HF `eos_token_id`, vLLM `stop_token_ids`), for the bans
+   * below. Default: `tokenizerInfo`'s stop tokens when it is given, else none.
+   */
   stopTokenIds?: readonly number[];
   /** The stop tokens are banned until this many output tokens (HF `min_new_tokens`, vLLM `min_tokens`). Default 0. */
   minNewTokens?: number;
@@ -373,6 +396,14 @@ export const OPTION_TABLE = [
     name: 'grammar',
     parse: (v, fn, what): GrammarMatcher | undefined =>
       v === undefined ? undefined : parseGrammarMatcher(v, fn, what),
+  }),
+  row({
+    name: 'tokenizerInfo',
+    parse: (v, fn, what) => parseTokenizerInfo(v, fn, what),
+  }),
+  row({
+    name: 'tokenizerEncode',
+    parse: (v, fn, what) => parseTokenizerEncode(v, fn, what),
   }),
   row({
     name: 'dtype',

@@ -11,6 +11,7 @@ import {
 } from './options.js';
 import { stageIndex } from './stages.js';
 import { checkLateProcessors } from './values.js';
+import { withVocabulary } from './vocabulary.js';
 import { listsOf, paramSlots, type StageList } from './wire.js';
 
 /** The validated options and their wire form. */
@@ -79,7 +80,10 @@ export function parseSamplingOptions(
   fn: string,
   extra: readonly string[] = [],
 ): ParsedSampling {
-  const given = canonicalSamplingOptions(options, fn, extra) as Record<string, unknown>;
+  const given = withVocabulary(canonicalSamplingOptions(options, fn, extra), fn) as Record<
+    string,
+    unknown
+  >;
   const values: Record<string, unknown> = {};
   for (const r of OPTION_TABLE as readonly OptionRow[])
     values[r.name] = r.parse(given[r.name], fn, `options.${r.name}`);

@@ -141,15 +141,15 @@ export function parseSequences(list: unknown, fn: string, what: string): TokenSe
 }
 
 /**
- * DRY sequence breakers: token-id sequences. llama.cpp's strings need the vocabulary, which the
- * sampler does not know: a LogitkitRangeError that says how to convert them.
+ * DRY sequence breakers: token-id sequences (strings were converted before, when the options give
+ * a `tokenizerInfo`). A string left is a LogitkitRangeError that says what to pass.
  */
 export function parseBreakers(list: unknown, fn: string, what: string): TokenSequences {
   if (Array.isArray(list)) {
     const at = list.findIndex((b) => typeof b === 'string');
     if (at >= 0) {
       throw new LogitkitRangeError(
-        `${fn}: ${what}[${at}] = ${JSON.stringify(list[at])}: a string breaker needs the vocabulary, which the sampler does not know; convert the strings with dryBreakerSequences(breakers, tokenBytes, encode) and pass the token-id sequences it returns`,
+        `${fn}: ${what}[${at}] = ${JSON.stringify(list[at])}: a string breaker needs the model's vocabulary: pass options.tokenizerInfo (lk.createTokenizerInfo or tokenizerInfoFromHuggingFace; fromLlamaCpp(params, { tokenizerInfo }) adds it), or convert the strings with dryBreakerSequences(breakers, tokenBytes, encode) and pass the token-id sequences it returns`,
         `${what}[${at}]`,
       );
     }

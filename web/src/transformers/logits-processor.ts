@@ -14,6 +14,8 @@ import {
   type InputIds,
   type TransformersTensorLike,
 } from './protocol.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
+import { checkOptionKeys } from '../options.js';
 
 /**
  * The generation settings the processor compares with its own to warn about a filter applied
@@ -128,7 +130,14 @@ export class LogitkitLogitsProcessor {
     samplingOptions?: SamplingOptions,
     options: LogitkitProcessorOptions = {},
   ) {
-    const mode = options?.mode ?? 'sample';
+    expectLogitkit(lk, FN);
+    if (typeof options !== 'object' || options === null)
+      throw new LogitkitTypeError(
+        `${FN}: options must be an object, got ${describe(options)}`,
+        'options',
+      );
+    checkOptionKeys(options, FN, ['mode', 'generationConfig']);
+    const mode = options.mode ?? 'sample';
     if (mode !== 'filter' && mode !== 'sample') {
       throw new LogitkitTypeError(
         `${FN}: options.mode must be 'filter' or 'sample', got ${describe(mode)}`,

@@ -12,6 +12,8 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
+import { checkOptionKeys } from '../options.js';
 import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import {
   callable,
@@ -219,13 +221,17 @@ export class StructuredOutputProcessor {
   ) {
     if (typeof options !== 'object' || options === null)
       throw new LogitkitTypeError(`${FN}: options must be an object`, 'options');
+    checkOptionKeys(options, FN, [
+      'lk',
+      'samplingOptions',
+      'stopTokenIds',
+      'tokenizerInfo',
+      'whitespace',
+      'strict',
+    ]);
     const format = checkFormat(responseFormat);
     const lk = options.lk;
-    if (lk !== undefined && (typeof lk !== 'object' || typeof lk?.createSampler !== 'function'))
-      throw new LogitkitTypeError(
-        `${FN}: options.lk must be a loaded logitkit instance (await load())`,
-        'options.lk',
-      );
+    if (lk !== undefined) expectLogitkit(lk, FN, 'options.lk');
     const info = options.tokenizerInfo;
     if (info !== undefined && lk === undefined)
       throw new LogitkitTypeError(
