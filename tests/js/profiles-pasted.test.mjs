@@ -91,7 +91,7 @@ test("fromTransformers: a model's own keys are ignored; an unknown key is a Type
   );
   assert.deepEqual(
     fromTransformers({ do_sample: true, lang_to_id: {}, alignment_heads: [[1, 0]] }).ignored,
-    ['lang_to_id', 'alignment_heads'],
+    ['alignment_heads', 'lang_to_id'],
   );
   const documented = {
     cache_implementation: 'hybrid',
