@@ -13,7 +13,8 @@ export type ProviderId =
   | 'llamacpp'
   | 'vllm'
   | 'sglang'
-  | 'tgi';
+  | 'tgi'
+  | 'cohere';
 
 /** Every provider id, in documentation order. */
 export const PROVIDERS: readonly ProviderId[] = Object.freeze([
@@ -26,6 +27,7 @@ export const PROVIDERS: readonly ProviderId[] = Object.freeze([
   'vllm',
   'sglang',
   'tgi',
+  'cohere',
 ]);
 
 /**
