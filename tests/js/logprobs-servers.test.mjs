@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectProvider, parseLogprobs, sequenceLogprob } from '../../dist/logprobs/index.js';
-import { logprobs, sse, texts, throwsAt } from './logprobs-support.mjs';
+import { fixture, logprobs, sse, texts, throwsAt } from './logprobs-support.mjs';
 
 const ids = (sequence) => sequence.tokens.map((t) => t.id);
 const unknown = (sequence) => sequence.tokens.map((t) => t.textUnknown === true);
@@ -157,12 +157,25 @@ test('Cohere v2 chat: detected as cohere (not Ollama), one token per id, the chu
   );
 });
 
+test('Cohere v2 chat fixture (the API reference sample response, with logprobs)', () => {
+  const result = parseLogprobs(fixture('cohere-chat.json'));
+  assert.equal(result.provider, 'cohere');
+  const [choice] = result.choices;
+  assert.equal(choice.text, 'The capital of France is Paris.');
+  assert.deepEqual(ids(choice), [1171, 7288, 1055, 8607, 1407, 7159, 1046]);
+  // Hand computation: -0.0021 - 0.31 - 0 - 0.00042 - 0.011 - 0.0009 - 0.27 = -0.59442
+  assert.ok(Math.abs(sequenceLogprob(choice) + 0.59442) < 1e-12);
+});
+
 test('Cohere v2 chat: items without text or without logprobs, and Ollama still read as Ollama', () => {
   const response = {
     id: 'x',
     finish_reason: 'MAX_TOKENS',
     message: { role: 'assistant', content: [{ type: 'text', text: 'ab' }] },
-    logprobs: [{ token_ids: [1, 2], logprobs: [-1, -2] }, { token_ids: [3], text: 'b' }],
+    logprobs: [
+      { token_ids: [1, 2], logprobs: [-1, -2] },
+      { token_ids: [3], text: 'b' },
+    ],
   };
   const [choice] = parseLogprobs(response).choices;
   assert.deepEqual(texts(choice), ['', '', 'b']);
@@ -182,7 +195,11 @@ test('Cohere v2 chat: items without text or without logprobs, and Ollama still r
 test('Cohere v2 chat stream: content-delta events each carry their chunk', () => {
   const events = [
     { type: 'message-start', id: 'm', delta: { message: { role: 'assistant' } } },
-    { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } },
+    {
+      type: 'content-start',
+      index: 0,
+      delta: { message: { content: { type: 'text', text: '' } } },
+    },
     ...cohereResponse.logprobs.map((item) => ({
       type: 'content-delta',
       index: 0,
@@ -211,7 +228,10 @@ test('Cohere v2 chat: malformed items name the path', () => {
   );
   throwsAt(() => parseLogprobs(bad({ token_ids: [1, -2] })), 'logprobs[0].token_ids[1]');
   throwsAt(() => parseLogprobs(bad({ token_ids: [null] })), 'logprobs[0].token_ids[0]');
-  throwsAt(() => parseLogprobs(bad({ token_ids: [1], logprobs: [0.5] })), 'logprobs[0].logprobs[0]');
+  throwsAt(
+    () => parseLogprobs(bad({ token_ids: [1], logprobs: [0.5] })),
+    'logprobs[0].logprobs[0]',
+  );
   throwsAt(() => parseLogprobs(bad({ token_ids: [1], text: 5 })), 'logprobs[0].text');
   throwsAt(
     () => parseLogprobs({ ...bad({ token_ids: [1] }), logprobs: 'x' }, { provider: 'cohere' }),

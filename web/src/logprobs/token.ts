@@ -1,7 +1,7 @@
 /**
  * Constructors for the normalised token objects, so every parser builds the same shape
- * (`bytes`, `id`, `special` and `textUnknown` are present only when known / true; `offset` is filled in later by
- * `finishSequence`).
+ * (`bytes`, `id`, `special` and `textUnknown` are present only when known / true; `offset` is
+ * filled in later by `finishSequence`).
  */
 import type { LogprobReading } from './read.js';
 import type { LogprobToken, TopLogprob } from './types.js';

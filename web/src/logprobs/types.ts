@@ -84,7 +84,8 @@ export interface TokenSequence {
   tokens: LogprobToken[];
   /**
    * The text rebuilt from the tokens: their UTF-8 bytes concatenated and decoded once, so a
-   * character split across tokens comes out whole. Tokens without bytes contribute their text.
+   * character split across tokens comes out whole. Tokens without bytes contribute their text;
+   * tokens flagged `special` or `textUnknown` contribute nothing.
    */
   text: string;
 }
