@@ -13,8 +13,9 @@
  * 6. a `meta_info` object                                            → `sglang`
  * 7. `generated_text`, `details.tokens` / `details.prefill`, or a stream `token` → `tgi`
  * 8. a top-level `logprobs` array whose items have `token_ids`, a
- *    `logprobs` item with `token_ids`, or a Cohere v2 stream event
- *    `type` (`content-delta`, `message-end`, ...)                     → `cohere`
+ *    `logprobs` item with `token_ids`, a Cohere v2 stream event
+ *    `type` (`content-delta`, `message-end`, ...), or `finish_reason`
+ *    beside a `message` whose `content` is a list                    → `cohere`
  * 9. a top-level `logprobs` array, or `model` + `created_at` +
  *    `response`/`message`                                            → `ollama`
  * For a stream, `vllm` wins if any chunk has prompt logprobs; otherwise the first chunk whose

@@ -69,10 +69,18 @@ export const cohere: ProviderParser = {
 
 /**
  * True for a Cohere v2 chat response or stream event: a top-level `logprobs` array whose items
- * have `token_ids`, a `logprobs` item of a stream event, or a Cohere stream event `type`.
+ * have `token_ids`, a `logprobs` item of a stream event, a Cohere stream event `type`, or a
+ * response's `finish_reason` beside a `message` whose `content` is a list of parts (Ollama's
+ * `message.content` is a string, and it has `done_reason`).
  */
 export function isCohereChunk(chunk: JsonRecord): boolean {
   if (typeof chunk.type === 'string' && STREAM_EVENTS.has(chunk.type)) return true;
+  if (
+    typeof chunk.finish_reason === 'string' &&
+    isRecord(chunk.message) &&
+    Array.isArray(chunk.message.content)
+  )
+    return true;
   if (isRecord(chunk.logprobs)) return Array.isArray(chunk.logprobs.token_ids);
   return (
     Array.isArray(chunk.logprobs) &&
