@@ -13,12 +13,11 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { load } from '../dist/index.js';
-import { KINDS, makeLogits } from './inputs.mjs';
+import { makeLogits } from './inputs.mjs';
 import { jsImplementation, logitkitImplementation, timeLoads } from './implementations.mjs';
-import { addInstructionCounts } from './instructions.mjs';
 import { loadFloor, loadTfjs, loadTransformers } from './load-competitors.mjs';
-import { addNativeTimes } from './native.mjs';
 import { renderRun, renderSummary } from './report.mjs';
+import { measureSweep } from './sweep.mjs';
 import { writeResults } from './results.mjs';
 import { measureConfig } from './suite.mjs';
 import { evaluateInstructionTargets, evaluateTargets } from './targets.mjs';
@@ -104,18 +103,9 @@ async function main() {
     'logitkit runs on LogitsBuffers (the zero-copy path); each time is the median of several runs.\n',
   );
 
-  const configs = [];
-  const total = KINDS.length * args.sizes.length;
-  for (const kind of KINDS) {
-    for (const n of args.sizes) {
-      process.stderr.write(`[${configs.length + 1}/${total}] ${kind} V=${n}\n`);
-      const z = makeLogits(n, kind);
-      const config = await measureConfig({ z, kind, implementations });
-      addNativeTimes(config, n, kind);
-      addInstructionCounts(config, n, kind);
-      configs.push(config);
-    }
-  }
+  const configs = await measureSweep(args.sizes, (n, kind) =>
+    measureConfig({ z: makeLogits(n, kind), kind, implementations }),
+  );
 
   const targets = evaluateTargets({ configs, wasmKiB: sizes, loadMs });
   const instructionTargets = evaluateInstructionTargets({ configs });

@@ -105,30 +105,16 @@ export function evaluateTargets({
   }
   if (loadMs) {
     const ms = (v) => `${v.toFixed(1)} ms`;
-    rows.push(
-      verdict(
-        'load() <= 30 ms (cold)',
-        '',
-        [
-          ['simd ', loadMs.simdCold],
-          ['baseline ', loadMs.baselineCold],
-        ],
-        { atMost: 30 },
-        ms,
-      ),
-    );
-    rows.push(
-      verdict(
-        'load() <= 30 ms (warm)',
-        '',
-        [
-          ['simd ', loadMs.simdWarm],
-          ['baseline ', loadMs.baselineWarm],
-        ],
-        { atMost: 30 },
-        ms,
-      ),
-    );
+    for (const [when, key] of [
+      ['cold', 'Cold'],
+      ['warm', 'Warm'],
+    ]) {
+      const builds = [
+        ['simd ', loadMs[`simd${key}`]],
+        ['baseline ', loadMs[`baseline${key}`]],
+      ];
+      rows.push(verdict(`load() <= 30 ms (${when})`, '', builds, { atMost: 30 }, ms));
+    }
   }
   return rows;
 }

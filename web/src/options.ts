@@ -23,6 +23,19 @@ export function checkOptionKeys(options: unknown, fn: string, keys: readonly str
   }
 }
 
+/**
+ * An adapter's options object: a LogitkitTypeError naming `options` when it is not an object
+ * (null included), then checkOptionKeys.
+ */
+export function checkOptionsObject(options: unknown, fn: string, keys: readonly string[]): void {
+  if (typeof options !== 'object' || options === null)
+    throw new LogitkitTypeError(
+      `${fn}: options must be an object, got ${describe(options)}`,
+      'options',
+    );
+  checkOptionKeys(options, fn, keys);
+}
+
 export function temperatureOf(
   options: { temperature?: number } | undefined,
   fn: string,

@@ -23,7 +23,7 @@ import { HalfLogitsBuffer } from '../half-logits-buffer.js';
 import { describe } from '../input.js';
 import { expectLogitkit } from '../adapters/logitkit-instance.js';
 import type { Logitkit } from '../logitkit.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionsObject } from '../options.js';
 import { LogitsBuffer } from '../logits-buffer.js';
 
 /**
@@ -79,12 +79,7 @@ export function lastPositionLogits(
   options: LastPositionOptions = {},
 ): LogitsBuffer | HalfLogitsBuffer {
   expectLogitkit(lk, FN);
-  if (typeof options !== 'object' || options === null)
-    throw new LogitkitTypeError(
-      `${FN}: options must be an object, got ${describe(options)}`,
-      'options',
-    );
-  checkOptionKeys(options, FN, ['row', 'out']);
+  checkOptionsObject(options, FN, ['row', 'out']);
   if (typeof tensor !== 'object' || tensor === null || !Array.isArray(tensor.dims)) {
     throw new LogitkitTypeError(
       `${FN}: tensor must be an onnxruntime Tensor ({ type, dims, data }), got ${describe(tensor)}`,

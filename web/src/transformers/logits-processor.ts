@@ -6,16 +6,10 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
-import {
-  callable,
-  checkLogits,
-  continues,
-  rowIds,
-  type InputIds,
-  type TransformersTensorLike,
-} from './protocol.js';
+import { callable, checkLogits, continues, rowIds } from './protocol.js';
+import type { InputIds, TransformersTensorLike } from './protocol.js';
 import { expectLogitkit } from '../adapters/logitkit-instance.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionsObject } from '../options.js';
 
 /**
  * The generation settings the processor compares with its own to warn about a filter applied
@@ -131,12 +125,7 @@ export class LogitkitLogitsProcessor {
     options: LogitkitProcessorOptions = {},
   ) {
     expectLogitkit(lk, FN);
-    if (typeof options !== 'object' || options === null)
-      throw new LogitkitTypeError(
-        `${FN}: options must be an object, got ${describe(options)}`,
-        'options',
-      );
-    checkOptionKeys(options, FN, ['mode', 'generationConfig']);
+    checkOptionsObject(options, FN, ['mode', 'generationConfig']);
     const mode = options.mode ?? 'sample';
     if (mode !== 'filter' && mode !== 'sample') {
       throw new LogitkitTypeError(

@@ -15,14 +15,8 @@ import { ConstrainedRow } from '../adapters/constrained-row.js';
 import { expectLogitkit } from '../adapters/logitkit-instance.js';
 import { checkOptionKeys } from '../options.js';
 import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
-import {
-  callable,
-  checkLogits,
-  continues,
-  rowIds,
-  type InputIds,
-  type TransformersTensorLike,
-} from './protocol.js';
+import { callable, checkLogits, continues, rowIds } from './protocol.js';
+import type { InputIds, TransformersTensorLike } from './protocol.js';
 import { vocabularyOf, type TransformersTokenizerLike } from './tokenizer.js';
 
 /** A JSON Schema: an object, or `true` / `false`. */

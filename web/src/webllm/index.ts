@@ -31,7 +31,7 @@ import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapte
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { expectLogitkit } from '../adapters/logitkit-instance.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionsObject } from '../options.js';
 
 const FN = 'LogitkitLogitProcessor';
 
@@ -100,12 +100,7 @@ export class LogitkitLogitProcessor {
     options: LogitkitLogitProcessorOptions = {},
   ) {
     expectLogitkit(lk, FN);
-    if (typeof options !== 'object' || options === null)
-      throw new LogitkitTypeError(
-        `${FN}: options must be an object, got ${describe(options)}`,
-        'options',
-      );
-    checkOptionKeys(options, FN, ['grammar']);
+    checkOptionsObject(options, FN, ['grammar']);
     const grammar = options.grammar;
     if (grammar !== undefined && (!(grammar instanceof GrammarMatcher) || grammar.disposed))
       throw new LogitkitTypeError(
