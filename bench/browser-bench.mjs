@@ -12,10 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../tests/browser/browser.mjs';
 import { startStaticServer } from '../scripts/serve.mjs';
-import { KINDS } from './inputs.mjs';
-import { addInstructionCounts } from './instructions.mjs';
-import { addNativeTimes } from './native.mjs';
 import { renderRun } from './report.mjs';
+import { measureSweep } from './sweep.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 const DEFAULT_SIZES = [128256, 262144];
@@ -84,20 +82,12 @@ async function main() {
       'native: the -O3 -march=native build in a subprocess, same inputs. Each time is the median of several runs.\n',
     );
 
-    const configs = [];
-    const total = KINDS.length * args.sizes.length;
-    for (const kind of KINDS) {
-      for (const n of args.sizes) {
-        process.stderr.write(`[${configs.length + 1}/${total}] ${kind} V=${n}\n`);
-        const config = await page.evaluate(
-          ([n, kind, timing]) => window.benchRun(n, kind, timing),
-          [n, kind, BROWSER_TIMING],
-        );
-        addNativeTimes(config, n, kind);
-        addInstructionCounts(config, n, kind);
-        configs.push(config);
-      }
-    }
+    const configs = await measureSweep(args.sizes, (n, kind) =>
+      page.evaluate(
+        ([n, kind, timing]) => window.benchRun(n, kind, timing),
+        [n, kind, BROWSER_TIMING],
+      ),
+    );
 
     console.log(
       renderRun(

@@ -133,6 +133,34 @@ async function timeAsync(fn) {
   return { value, ms: performance.now() - t, cpuMs: cpuMs() - c };
 }
 
+/**
+ * Walks each instance (its token ids) through a fresh matcher from `start()`: per step `mask(m)`
+ * (timed: wall clock and CPU, into engine.mask / engine.maskCpu, in µs) gives the next-token
+ * bitmask, or null when the matcher has nothing left; the step fails unless the id is allowed and
+ * `accept(m, id)` takes it. A complete walk counts in engine.walked, a failed one records
+ * `schemaName` in engine.rejected. `end(m)` releases the matcher.
+ */
+async function walkInstances(engine, instances, schemaName, { start, mask, accept, end }) {
+  for (const ids of instances) {
+    const m = await start();
+    let ok = true;
+    for (const id of ids) {
+      const t = performance.now();
+      const c0 = cpuMs();
+      let bits = mask(m);
+      if (bits instanceof Promise) bits = await bits;
+      engine.maskCpu.push((cpuMs() - c0) * 1000);
+      engine.mask.push((performance.now() - t) * 1000);
+      if (bits === null || !((bits[id >>> 5] >>> (id & 31)) & 1) || !accept(m, id)) {
+        ok = false;
+        break;
+      }
+    }
+    ok ? engine.walked++ : engine.rejected.push(schemaName);
+    end(m);
+  }
+}
+
 const lk = await load();
 // web-xgrammar ships a UMD bundle that needs CommonJS globals in Node: load a .cjs copy of it.
 const xgrCopy = join(root, 'build', 'bench', 'web-xgrammar.cjs');
@@ -236,23 +264,12 @@ for (const name of vocabNames) {
       const c = await timeAsync(() => compiler.compileJSONSchema(schema, { strict: false }));
       engines.logitkit.compile.push(c.ms);
       engines.logitkit.compileCpu.push(c.cpuMs);
-      for (const ids of instances) {
-        const m = await lk.createGrammarMatcher(c.value);
-        let ok = true;
-        for (const id of ids) {
-          const t = performance.now();
-          const c0 = cpuMs();
-          m.fillNextTokenBitmask(out);
-          engines.logitkit.maskCpu.push((cpuMs() - c0) * 1000);
-          engines.logitkit.mask.push((performance.now() - t) * 1000);
-          if (!((out[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
-            ok = false;
-            break;
-          }
-        }
-        ok ? engines.logitkit.walked++ : engines.logitkit.rejected.push(schemaName);
-        m.dispose();
-      }
+      await walkInstances(engines.logitkit, instances, schemaName, {
+        start: () => lk.createGrammarMatcher(c.value),
+        mask: (m) => m.fillNextTokenBitmask(out),
+        accept: (m, id) => m.acceptToken(id),
+        end: (m) => m.dispose(),
+      });
       peakCompiledBytes = Math.max(peakCompiledBytes, c.value.memoryBytes);
       c.value.dispose();
     } catch {
@@ -264,23 +281,12 @@ for (const name of vocabNames) {
         const c = await timeAsync(() => xgrCompiler.compileJSONSchema(schemaText, true));
         engines.xgrammar.compile.push(c.ms);
         engines.xgrammar.compileCpu.push(c.cpuMs);
-        for (const ids of instances) {
-          const m = await xgr.GrammarMatcher.createGrammarMatcher(c.value);
-          let ok = true;
-          for (const id of ids) {
-            const t = performance.now();
-            const c0 = cpuMs();
-            const mask = await m.getNextTokenBitmask();
-            engines.xgrammar.maskCpu.push((cpuMs() - c0) * 1000);
-            engines.xgrammar.mask.push((performance.now() - t) * 1000);
-            if (!((mask[id >>> 5] >>> (id & 31)) & 1) || !m.acceptToken(id)) {
-              ok = false;
-              break;
-            }
-          }
-          ok ? engines.xgrammar.walked++ : engines.xgrammar.rejected.push(schemaName);
-          m.dispose();
-        }
+        await walkInstances(engines.xgrammar, instances, schemaName, {
+          start: () => xgr.GrammarMatcher.createGrammarMatcher(c.value),
+          mask: (m) => m.getNextTokenBitmask(),
+          accept: (m, id) => m.acceptToken(id),
+          end: (m) => m.dispose(),
+        });
         c.value.dispose();
       } catch {
         engines.xgrammar.unsupported++;
@@ -297,29 +303,22 @@ for (const name of vocabNames) {
         );
         engines['transformers.js'].compile.push(c.ms);
         engines['transformers.js'].compileCpu.push(c.cpuMs);
-        for (const ids of instances) {
-          const constraint = new StructuredOutputProcessor(jsTokenizer, {
-            type: 'json_schema',
-            json_schema: schema,
-          }).processors[0].state.constraint;
-          const mask = new Uint32Array(words);
-          let ok = true;
-          for (const id of ids) {
-            const t = performance.now();
-            const c0 = cpuMs();
-            const alive = constraint.fillMask(mask);
-            engines['transformers.js'].maskCpu.push((cpuMs() - c0) * 1000);
-            engines['transformers.js'].mask.push((performance.now() - t) * 1000);
-            if (!alive || !((mask[id >>> 5] >>> (id & 31)) & 1)) {
-              ok = false;
-              break;
-            }
-            constraint.commit(id);
-          }
-          ok
-            ? engines['transformers.js'].walked++
-            : engines['transformers.js'].rejected.push(schemaName);
-        }
+        // Its constraint, driven directly, with a mask of its own per walk.
+        await walkInstances(engines['transformers.js'], instances, schemaName, {
+          start: () => ({
+            constraint: new StructuredOutputProcessor(jsTokenizer, {
+              type: 'json_schema',
+              json_schema: schema,
+            }).processors[0].state.constraint,
+            bits: new Uint32Array(words),
+          }),
+          mask: (w) => (w.constraint.fillMask(w.bits) ? w.bits : null),
+          accept: (w, id) => {
+            w.constraint.commit(id);
+            return true;
+          },
+          end: () => {},
+        });
       } catch {
         engines['transformers.js'].unsupported++;
       }

@@ -105,30 +105,48 @@ export function evaluateTargets({
   }
   if (loadMs) {
     const ms = (v) => `${v.toFixed(1)} ms`;
-    rows.push(
-      verdict(
-        'load() <= 30 ms (cold)',
-        '',
-        [
-          ['simd ', loadMs.simdCold],
-          ['baseline ', loadMs.baselineCold],
-        ],
-        { atMost: 30 },
-        ms,
-      ),
-    );
-    rows.push(
-      verdict(
-        'load() <= 30 ms (warm)',
-        '',
-        [
-          ['simd ', loadMs.simdWarm],
-          ['baseline ', loadMs.baselineWarm],
-        ],
-        { atMost: 30 },
-        ms,
-      ),
-    );
+    for (const [when, key] of [
+      ['cold', 'Cold'],
+      ['warm', 'Warm'],
+    ]) {
+      const builds = [
+        ['simd ', loadMs[`simd${key}`]],
+        ['baseline ', loadMs[`baseline${key}`]],
+      ];
+      rows.push(verdict(`load() <= 30 ms (${when})`, '', builds, { atMost: 30 }, ms));
+    }
+  }
+  return rows;
+}
+
+// The ratio targets that instruction counts can decide (deterministic, unlike times on a shared
+// machine): each kernel's instructions per element over its yardstick's, from the native x86-64-v3
+// build under callgrind (bench/instructions.mjs).
+const INSTRUCTION_TARGETS = [
+  { name: 'softmax <= 1.15x floor (instructions)', op: 'softmax', over: 'floor', atMost: 1.15 },
+  {
+    name: 'logSoftmax <= 1.15x floor (instructions)',
+    op: 'logSoftmax',
+    over: 'floor',
+    atMost: 1.15,
+  },
+  { name: 'sample <= 2.5x softmax (instructions)', op: 'sample', over: 'softmax', atMost: 2.5 },
+];
+
+/**
+ * The targets above from the configurations' instruction counts (config.instructions, per
+ * element). Rows as evaluateTargets's; 'n/a' where a count is missing.
+ */
+export function evaluateInstructionTargets({ configs, sizes = TARGET_SIZES }) {
+  const rows = [];
+  for (const target of INSTRUCTION_TARGETS) {
+    for (const V of sizes) {
+      const values = ['random', 'peaked'].map((kind) => {
+        const counts = configs.find((c) => c.V === V && c.kind === kind)?.instructions;
+        return [`${kind} `, counts ? counts[target.op] / counts[target.over] : NaN];
+      });
+      rows.push(verdict(target.name, `V=${V}`, values, target, (v) => `${v.toFixed(2)}x`));
+    }
   }
   return rows;
 }

@@ -3,6 +3,7 @@
 // failure's message, code and position are read with _lastError*() right after the failing call.
 // The JavaScript wrapper (web/src/grammar/) owns memory and turns failures into typed errors.
 #include <emscripten/bind.h>
+#include <chrono>
 
 #include <algorithm>
 #include <cstdint>
@@ -234,12 +235,18 @@ uintptr_t compile_frontend(uintptr_t vocab, const FrontendResult& r, double time
 }
 
 // whitespace_max_run: the longest whitespace run between JSON tokens (0 = compact).
+// timeout_ms covers the whole call: the schema's conversion, then the engine with what is left.
 uintptr_t compile_json_schema(uintptr_t vocab, std::string schema, uint32_t whitespace_max_run,
                               bool strict, double timeout_ms, uint32_t max_states) {
+  const auto start = std::chrono::steady_clock::now();
   JsonSchemaOptions options;
   options.whitespace.max_run = whitespace_max_run;
   options.strict = strict;
-  return compile_frontend(vocab, json_schema_to_gbnf(schema, options), timeout_ms, max_states);
+  options.budgets.timeout_ms = timeout_ms;
+  const FrontendResult converted = json_schema_to_gbnf(schema, options);
+  const double spent =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return compile_frontend(vocab, converted, std::max(timeout_ms - spent, 1.0), max_states);
 }
 
 uintptr_t compile_regex(uintptr_t vocab, std::string pattern, double timeout_ms,

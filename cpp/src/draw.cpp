@@ -29,9 +29,10 @@ size_t block_of(const double* block_mass, size_t last_nonzero, double target, do
 namespace {
 
 // Pass 1 of draw_kept: the kept mass of each block of kBlock tokens into block_mass, their total,
-// and *kept_count = kept tokens with weight. With TieLimit the kept test is z > threshold, or
-// z == threshold at an index <= last_tie_index; without, z >= threshold (one compare).
-template <bool TieLimit>
+// and, with Count, *kept_count = kept tokens with weight (two operations per vector). With TieLimit
+// the kept test is z > threshold, or z == threshold at an index <= last_tie_index; without,
+// z >= threshold (one compare).
+template <bool TieLimit, bool Count>
 double kept_block_masses(const float* logits, const float* weights, size_t n, const KeptSet& kept,
                          double* block_mass, uint32_t* kept_count) {
   const v128_t threshold = wasm_f32x4_splat(kept.threshold);
@@ -64,41 +65,52 @@ double kept_block_masses(const float* logits, const float* weights, size_t n, co
                                           wasm_v128_load(weights + i + kLanes), index);
       if (TieLimit) index = wasm_i32x4_add(index, four);
       acc = wasm_f32x4_add(wasm_f32x4_add(acc, kept_w0), kept_w1);
-      nonzero = wasm_i32x4_sub(wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w0, zero)),
-                               wasm_f32x4_gt(kept_w1, zero));
+      if (Count)
+        nonzero = wasm_i32x4_sub(wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w0, zero)),
+                                 wasm_f32x4_gt(kept_w1, zero));
     }
     for (; i < full_end; i += kLanes) {
       const v128_t kept_w =
           kept_weights(wasm_v128_load(logits + i), wasm_v128_load(weights + i), index);
       acc = wasm_f32x4_add(acc, kept_w);
-      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
+      if (Count) nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
       if (TieLimit) index = wasm_i32x4_add(index, four);
     }
     if (i < end) {  // the row's last, partial vector: padded with -Infinity logits and zero weights
       const v128_t kept_w = kept_weights(load_tail(logits + i, end - i, kNegInf),
                                          load_tail(weights + i, end - i, 0.0f), index);
       acc = wasm_f32x4_add(acc, kept_w);
-      nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
+      if (Count) nonzero = wasm_i32x4_sub(nonzero, wasm_f32x4_gt(kept_w, zero));
     }
     block_mass[b] = horizontal_sum(acc);
     total += block_mass[b];
   }
-  *kept_count = static_cast<uint32_t>(horizontal_count(nonzero));
+  if (Count) *kept_count = static_cast<uint32_t>(horizontal_count(nonzero));
   return total;
 }
 
 }  // namespace
 
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
-               double* block_mass) {
+               double* block_mass, uint32_t known_kept_count) {
   LOGITKIT_DEBUG_CHECK(n >= 1 && u >= 0 && u < 1, "draw_kept needs a row and u in [0, 1)");
-  // Pass 1: the kept mass of each block of kBlock tokens, and how many kept tokens have weight.
+  // Pass 1: the kept mass of each block of kBlock tokens, and how many kept tokens have weight
+  // (unless the caller knows it).
   const size_t blocks = (n + kBlock - 1) / kBlock;
-  uint32_t kept_count = 0;
+  uint32_t kept_count = known_kept_count;
   const double total =
       kept.last_tie_index != kAllTies
-          ? kept_block_masses<true>(logits, weights, n, kept, block_mass, &kept_count)
-          : kept_block_masses<false>(logits, weights, n, kept, block_mass, &kept_count);
+          ? kept_block_masses<true, true>(logits, weights, n, kept, block_mass, &kept_count)
+      : known_kept_count == kCountKeptTokens
+          ? kept_block_masses<false, true>(logits, weights, n, kept, block_mass, &kept_count)
+          : kept_block_masses<false, false>(logits, weights, n, kept, block_mass, &kept_count);
+#if defined(LOGITKIT_DEBUG_CHECKS)
+  if (known_kept_count != kCountKeptTokens) {  // the same pass again, counting (same block masses)
+    uint32_t counted = 0;
+    kept_block_masses<false, true>(logits, weights, n, kept, block_mass, &counted);
+    LOGITKIT_DEBUG_CHECK(counted == known_kept_count, "draw_kept: the known kept count is right");
+  }
+#endif
   size_t last_nonzero = 0;
   for (size_t b = 0; b < blocks; ++b) {
     if (block_mass[b] > 0) last_nonzero = b;

@@ -15,9 +15,12 @@ struct Draw {
 };
 
 // Inverse-CDF draw over the kept tokens in index order, u in [0, 1). block_mass has room for
-// ceil(n / 256) doubles.
+// ceil(n / 256) doubles. known_kept_count: the number of kept tokens with weight when the caller
+// already knows it (the pass then skips counting them; only used without a tie limit), else
+// kCountKeptTokens.
+constexpr uint32_t kCountKeptTokens = 0xFFFFFFFFu;
 Draw draw_kept(const float* logits, const float* weights, size_t n, const KeptSet& kept, double u,
-               double* block_mass);
+               double* block_mass, uint32_t known_kept_count = kCountKeptTokens);
 
 // The same draw over an explicit list of kept tokens: `tokens` ascending, `weights` theirs. It
 // reproduces draw_kept's arithmetic exactly (float sums per block of 256 indices in 4 lanes by

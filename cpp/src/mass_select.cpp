@@ -44,48 +44,43 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
   const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
   BracketScan scan;
   size_t count = 0;
-  // Adds one vector's above and inside masses and count; returns its inside mask.
-  const auto tally = [&](v128_t z, v128_t w, v128_t& above, v128_t& inside, v128_t& above_count) {
+  // Adds one vector's above mass and count; returns its inside mask. (The inside mass is summed
+  // from the gather afterwards: a few percent of the row, where a sum here costs every vector.)
+  const auto tally = [&](v128_t z, v128_t w, v128_t& above, v128_t& above_count) {
     const v128_t gt = opaque_mask(wasm_f32x4_gt(z, vhigh));
     const v128_t in = opaque_mask(wasm_v128_andnot(wasm_f32x4_ge(z, vlow), gt));
     above = wasm_f32x4_add(above, wasm_v128_and(w, gt));
-    inside = wasm_f32x4_add(inside, wasm_v128_and(w, in));
     above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
     return in;
   };
-  // Branch-free compaction of the inside lanes' indices: every lane is written and the count
-  // advances past inside lanes only; the writes stay below the scanned position, inside out_index.
-  const auto gather = [&](size_t i, uint32_t mask, uint32_t lanes) {
-    for (uint32_t lane = 0; lane < lanes; ++lane) {
-      out_index[count] = static_cast<uint32_t>(i + lane);
-      count += (mask >> lane) & 1;
-    }
+  // The inside lanes' indices, lowest first: one store per inside token (a bracket holds a few
+  // percent of the row, so most groups that reach here hold one).
+  const auto gather = [&](size_t i, uint32_t mask) {
+    for (; mask != 0; mask &= mask - 1)
+      out_index[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(mask)));
   };
   size_t i = 0;
   for (; i + kLanes <= n;) {
     const size_t end = std::min(n - n % kLanes, i + kBlock);
-    v128_t above = wasm_f32x4_splat(0), inside = above, above_count = wasm_i32x4_splat(0);
+    v128_t above = wasm_f32x4_splat(0), above_count = wasm_i32x4_splat(0);
     // Two vectors per step: one branch, and V8's loop overhead, per 8 logits.
     for (; i + 2 * kLanes <= end; i += 2 * kLanes) {
-      const v128_t in0 = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
-                               inside, above_count);
+      const v128_t in0 =
+          tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above, above_count);
       const v128_t in1 = tally(wasm_v128_load(logits + i + 4), wasm_v128_load(weights + i + 4),
-                               above, inside, above_count);
+                               above, above_count);
       if (wasm_v128_any_true(wasm_v128_or(in0, in1))) {
-        gather(i,
-               static_cast<uint32_t>(wasm_i32x4_bitmask(in0)) |
-                   static_cast<uint32_t>(wasm_i32x4_bitmask(in1)) << 4,
-               2 * kLanes);
+        gather(i, static_cast<uint32_t>(wasm_i32x4_bitmask(in0)) |
+                      static_cast<uint32_t>(wasm_i32x4_bitmask(in1)) << 4);
       }
     }
     if (i < end) {
-      const v128_t in = tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above,
-                              inside, above_count);
-      if (wasm_v128_any_true(in)) gather(i, static_cast<uint32_t>(wasm_i32x4_bitmask(in)), kLanes);
+      const v128_t in =
+          tally(wasm_v128_load(logits + i), wasm_v128_load(weights + i), above, above_count);
+      if (wasm_v128_any_true(in)) gather(i, static_cast<uint32_t>(wasm_i32x4_bitmask(in)));
       i += kLanes;
     }
     scan.above_mass += horizontal_sum(above);
-    scan.inside_mass += horizontal_sum(inside);
     scan.above_count += horizontal_count(above_count);
   }
   for (; i < n; ++i) {
@@ -93,10 +88,10 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       scan.above_mass += weights[i];
       ++scan.above_count;
     } else if (logits[i] >= low) {
-      scan.inside_mass += weights[i];
       out_index[count++] = static_cast<uint32_t>(i);
     }
   }
+  for (size_t j = 0; j < count; ++j) scan.inside_mass += weights[out_index[j]];
   scan.inside_count = count;
   return scan;
 }

@@ -12,6 +12,24 @@
 
 namespace logitkit {
 
+namespace {
+
+// How many kept tokens have weight, when the prefix says it without a pass: a weight is zero
+// exactly when the exp's power of two underflows (exp.h), which happens below one logit, so when
+// the prefix's last logit has weight every kept token does, and they are its kept_len tokens
+// (every prefix filter counts them). A prefix through -Infinity, or one with a tie limit, is
+// counted by the draw's pass.
+uint32_t known_kept_count(const Chain& c) {
+  if (!(c.kept.threshold > kNegInfinity) || c.kept.last_tie_index != kAllTies)
+    return kCountKeptTokens;
+  // The last logit's weight by the weights pass itself over that one logit: the same bits.
+  float weight;
+  exact_exp_store_sum(&c.kept.threshold, 1, c.max, c.inv_t, &weight);
+  return weight > 0 ? static_cast<uint32_t>(c.kept_len) : kCountKeptTokens;
+}
+
+}  // namespace
+
 Status draw_final(Chain& c, Draw* drawn) {
   detail::SamplerState& s = c.s;
   const double u = uniform01(c.p.seed, c.call);
@@ -19,7 +37,8 @@ Status draw_final(Chain& c, Draw* drawn) {
     ensure_weights(c);
     if (!s.block_mass.resize((c.n + simd::kBlock - 1) / simd::kBlock))
       return {Code::kOutOfMemory, 0};
-    *drawn = draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data());
+    *drawn =
+        draw_kept(c.z, s.weights.data(), c.n, c.kept, u, s.block_mass.data(), known_kept_count(c));
     return {};
   }
   list_sort_by_index(c);

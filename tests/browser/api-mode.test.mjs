@@ -48,6 +48,16 @@ const close = (actual, expected) =>
     `${actual} ≈ ${expected}`,
   );
 
+/** Picks the "Prompt" sequence of the pasted `choice`: the heatmap shows it, with its perplexity. */
+async function showPromptSequence(page, choice) {
+  await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
+  await page.waitForFunction(
+    (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
+    choice.prompt.text,
+  );
+  close(await statValue(page, 'perplexity'), perplexity(choice.prompt));
+}
+
 describe('demo page, API response mode', { timeout: 180_000 }, () => {
   test('an OpenAI chat response: heatmap of the rebuilt text, and perplexity as perplexity() gives in Node', async () => {
     const text = fixture('openai-chat.json');
@@ -190,12 +200,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       // SGLang's and TGI's prompt logprobs are the "Prompt" sequence.
       const tgi = parseLogprobs(fixture('tgi-generate.json')).choices[0];
       await paste(page, fixture('tgi-generate.json'), tgi.text);
-      await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
-      await page.waitForFunction(
-        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
-        tgi.prompt.text,
-      );
-      close(await statValue(page, 'perplexity'), perplexity(tgi.prompt));
+      await showPromptSequence(page, tgi);
     });
   });
 
@@ -206,12 +211,7 @@ describe('demo page, API response mode', { timeout: 180_000 }, () => {
       assert.equal(await page.getByLabel('Sequence', { exact: true }).inputValue(), 'refusal');
       const vllm = parseLogprobs(fixture('vllm-chat-prompt-logprobs.json')).choices[0];
       await paste(page, fixture('vllm-chat-prompt-logprobs.json'), vllm.text);
-      await page.getByLabel('Sequence', { exact: true }).selectOption('prompt');
-      await page.waitForFunction(
-        (t) => document.querySelector('[data-mode="api"] .heatmap').textContent === t,
-        vllm.prompt.text,
-      );
-      close(await statValue(page, 'perplexity'), perplexity(vllm.prompt));
+      await showPromptSequence(page, vllm);
     });
   });
 

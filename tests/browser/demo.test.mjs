@@ -11,6 +11,18 @@ import { openPage } from './browser.mjs';
 import { demoSession, screenshotDir, unlabelledControls } from './demo-session.mjs';
 
 const SEED = [8, 6, 5, -1];
+// The seed example's probabilities at T = 1, as the charts show them.
+const SEED_CHART = [
+  [' Paris', '0.8437'],
+  [' London', '0.1142'],
+  [' Rome', '0.0420'],
+  [' banana', '0.0001'],
+];
+// Paris and London alone, renormalised (top-k 2, top-p 0.9).
+const PARIS_LONDON = [
+  [' Paris', '0.8808'],
+  [' London', '0.1192'],
+];
 
 let lk;
 const session = demoSession({ ready });
@@ -107,14 +119,8 @@ describe('demo page', { timeout: 180_000 }, () => {
 
   test("the seed example shows the article's probabilities at T = 1", async () => {
     await withPage(async (page) => {
-      const expected = [
-        [' Paris', '0.8437'],
-        [' London', '0.1142'],
-        [' Rome', '0.0420'],
-        [' banana', '0.0001'],
-      ];
-      await expectChart(page, 'before', expected);
-      await expectChart(page, 'after', expected);
+      await expectChart(page, 'before', SEED_CHART);
+      await expectChart(page, 'after', SEED_CHART);
       const table = await page.$$eval('.temp-table tbody tr', (rows) =>
         rows.map((r) => [...r.children].map((c) => c.textContent)),
       );
@@ -153,16 +159,8 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('topK = 2 keeps Paris and London, renormalised', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-k').fill('2');
-      await expectChart(page, 'after', [
-        [' Paris', '0.8808'],
-        [' London', '0.1192'],
-      ]);
-      await expectChart(page, 'before', [
-        [' Paris', '0.8437'],
-        [' London', '0.1142'],
-        [' Rome', '0.0420'],
-        [' banana', '0.0001'],
-      ]);
+      await expectChart(page, 'after', PARIS_LONDON);
+      await expectChart(page, 'before', SEED_CHART);
       assert.match(
         await page.textContent('[data-chart="after"] .chart-note'),
         /2 of 4 tokens kept/,
@@ -173,10 +171,7 @@ describe('demo page', { timeout: 180_000 }, () => {
   test('topP = 0.9 keeps Paris and London', async () => {
     await withPage(async (page) => {
       await field(page, 'Top-p').fill('0.9');
-      await expectChart(page, 'after', [
-        [' Paris', '0.8808'],
-        [' London', '0.1192'],
-      ]);
+      await expectChart(page, 'after', PARIS_LONDON);
     });
   });
 

@@ -12,14 +12,14 @@ import { loadBoth } from '../js/helpers.mjs';
 import { EOS, MODEL_ID, MODELS_DIR } from '../js/adapter-support.mjs';
 import { decodeVocabulary } from '../js/grammar-support.mjs';
 import {
-  COMPARED,
-  INTEGERS,
-  REGEXES,
-  SCHEMAS,
   assertMatches,
   assertValidJson,
+  COMPARED,
   compareMasks,
+  INTEGERS,
   noWhitespace,
+  REGEXES,
+  SCHEMAS,
 } from '../js/structured-support.mjs';
 import { loadLocal } from '../../examples/transformers/generate.mjs';
 import { generateStructured } from '../../examples/transformers/structured.mjs';

@@ -6,15 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { pack, ROOT } from './support/pack.mjs';
+import { ROOT } from './support/pack.mjs';
 import { node } from './support/run.mjs';
-import {
-  copyExample,
-  installWithTarball,
-  makeScratch,
-  readManifest,
-  removeScratch,
-} from './support/scratch.mjs';
+import { copyExample, readManifest, removeScratch, scratchApp } from './support/scratch.mjs';
 
 const MODELS = join(ROOT, 'examples/model/');
 const ONNX = join(MODELS, 'kjv-onnx');
@@ -23,15 +17,14 @@ const tools = readManifest(ROOT).devDependencies;
 let scratch;
 let app;
 before(async () => {
-  scratch = makeScratch('adapters');
-  const { tarball } = await pack(scratch);
-  app = join(scratch, 'app');
-  for (const name of ['onnxruntime', 'transformers', 'webllm']) copyExample(name, app);
-  await installWithTarball(app, tarball, {
+  const deps = {
     '@huggingface/transformers': tools['@huggingface/transformers'],
     '@huggingface/tokenizers': tools['@huggingface/tokenizers'],
     'onnxruntime-node': tools['onnxruntime-node'],
-  });
+  };
+  ({ scratch, app } = await scratchApp('adapters', null, deps, (dir) => {
+    for (const name of ['onnxruntime', 'transformers', 'webllm']) copyExample(name, dir);
+  }));
 });
 after(() => removeScratch(scratch));
 

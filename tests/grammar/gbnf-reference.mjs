@@ -137,6 +137,18 @@ function parse(text) {
     return n;
   }
 
+  // The items `readOne(itemStart)` reads up to `close` (consumed); the end of the text before it
+  // is an unterminated `what` opened at `start`.
+  function itemsUntil(close, what, start, readOne) {
+    const items = [];
+    while (at() !== close) {
+      if (pos >= text.length) fail(`unterminated ${what}`, start);
+      items.push(readOne(pos));
+    }
+    pos++;
+    return items;
+  }
+
   function sequence(nested) {
     const seq = [];
     const repeat = (min, max, where) => {
@@ -149,17 +161,13 @@ function parse(text) {
       const start = pos;
       if (c === '"') {
         pos++;
-        const cps = [];
-        while (at() !== '"') {
-          if (pos >= text.length) fail('unterminated literal', start);
-          const charStart = pos;
+        const cps = itemsUntil('"', 'literal', start, (charStart) => {
           const cp = char();
           if (cp > MAX_SCALAR || (cp >= SURROGATE_LO && cp <= SURROGATE_HI)) {
             fail(`literal character U+${cp.toString(16)} is not a Unicode scalar value`, charStart);
           }
-          cps.push(cp);
-        }
-        pos++;
+          return cp;
+        });
         seq.push({ t: 'lit', cps });
         space(nested);
       } else if (c === '[') {
@@ -169,10 +177,7 @@ function parse(text) {
           neg = true;
           pos++;
         }
-        const ranges = [];
-        while (at() !== ']') {
-          if (pos >= text.length) fail('unterminated character class', start);
-          const rangeStart = pos;
+        const ranges = itemsUntil(']', 'character class', start, (rangeStart) => {
           const lo = char();
           let hi = lo;
           if (at() === '-' && at(1) !== ']') {
@@ -181,10 +186,9 @@ function parse(text) {
             hi = char();
             if (hi < lo) fail('character range out of order', rangeStart);
           }
-          ranges.push([lo, hi]);
-        }
+          return [lo, hi];
+        });
         if (ranges.length === 0) fail('empty character class (llama.cpp reads it as "")', start);
-        pos++;
         seq.push({ t: 'cls', neg, ranges });
         space(nested);
       } else if (c === '<' || c === '!') {

@@ -6,7 +6,7 @@
 // and under a JSON Schema (a grammar matcher masking each step) writes JSON that parses and
 // validates, the C++ engine's constrained tokens.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import {
   HalfLogitsBuffer,
@@ -25,21 +25,16 @@ import {
 import {
   LOGIT_TOLERANCE,
   ONNX_DIR,
+  adapterFixtures,
   cppConstrained,
   cppGenerate,
-  cppModelForFile,
   maxAbsDiff,
   toHalf,
 } from './adapter-support.mjs';
-import { loadBoth, normalLogits } from './helpers.mjs';
+import { normalLogits } from './helpers.mjs';
 import { assertValidJson } from './structured-support.mjs';
 
-const { simd: lk } = await loadBoth();
-const cpp = cppModelForFile();
-let model;
-before(async () => {
-  model = await loadModel(ONNX_DIR);
-});
+const { lk, cpp, runtime: model } = await adapterFixtures(() => loadModel(ONNX_DIR));
 /** A [batch, seq, vocab] float32 tensor whose element (b, s, v) is b * 1000 + s * 10 + v / vocab. */
 function labelled(batch, seq, vocab) {
   const data = new Float32Array(batch * seq * vocab);

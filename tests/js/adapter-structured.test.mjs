@@ -13,7 +13,7 @@
 //   package itself), every difference explained (it allows bytes that cannot start valid UTF-8);
 // - typed errors and the ready / dispose lifecycle.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -35,11 +35,11 @@ import {
   EOS,
   MODEL_ID,
   MODELS_DIR,
+  adapterFixtures,
   cppConstrained,
-  cppModelForFile,
 } from './adapter-support.mjs';
 import { decodeVocabulary, tokenizerJsonText } from './grammar-support.mjs';
-import { loadBoth, rng } from './helpers.mjs';
+import { rng } from './helpers.mjs';
 import {
   COMPARED,
   INTEGERS,
@@ -51,18 +51,15 @@ import {
   noWhitespace,
 } from './structured-support.mjs';
 
-const { simd: lk } = await loadBoth();
-const cpp = cppModelForFile();
-let loaded;
-let tokenizer;
-let model;
-before(async () => {
-  loaded = await loadLocal(MODELS_DIR, MODEL_ID);
-  ({ tokenizer, model } = loaded);
-});
-after(async () => {
-  await model.dispose();
-});
+const {
+  lk,
+  cpp,
+  runtime: loaded,
+} = await adapterFixtures(
+  () => loadLocal(MODELS_DIR, MODEL_ID),
+  ({ model }) => model.dispose(),
+);
+const { tokenizer, model } = loaded;
 
 const PROMPTS = ['And God said', 'In the beginning', 'Jesus wept.'];
 const COMPACT = { whitespace: 'compact' };

@@ -3,6 +3,7 @@
 // cross-runtime tolerance.
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadBoth } from './helpers.mjs';
 import { defaultModel, runtimes2 } from './model-support.mjs';
 
 export const MODELS_DIR = fileURLToPath(new URL('../../examples/model/', import.meta.url));
@@ -38,6 +39,33 @@ export function cppModelForFile() {
     cpp.model?.dispose();
   });
   return cpp;
+}
+
+/**
+ * What each adapter test file runs against: logitkit's SIMD build `lk`, the C++ engine `cpp`
+ * (cppModelForFile: filled in by a `before` hook), and `runtime`, what `loadRuntime()` resolves to
+ * (a tokenizer and a model, say); `release(runtime)` runs in an `after` hook.
+ */
+export async function adapterFixtures(loadRuntime, release = () => {}) {
+  const { simd: lk } = await loadBoth();
+  const cpp = cppModelForFile();
+  const runtime = await loadRuntime();
+  after(() => release(runtime));
+  return { lk, cpp, runtime };
+}
+
+/**
+ * The C++ engine's tokens for `prompt` (text or ids) with logitkit's sampler made from `options`:
+ * cppGenerate's result. With `acceptPrompt` (the default) the sampler is given the prompt first,
+ * as an adapter that sees the prompt does.
+ */
+export function cppSampled(cpp, prompt, options, n, { acceptPrompt = true } = {}) {
+  const sampler = cpp.lk.createSampler(options);
+  const promptIds = typeof prompt === 'string' ? Array.from(cpp.model.encode(prompt)) : prompt;
+  if (acceptPrompt) for (const t of promptIds) sampler.accept(t);
+  const result = cppGenerate(cpp, promptIds, n, (logits) => sampler.sample(logits).token);
+  sampler.dispose();
+  return result;
 }
 
 /**

@@ -9,42 +9,32 @@
 //   and transformers.js's own sampler then draws from it (chi-square, with Math.random seeded);
 // - refusals, warnings and typed errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../../dist/index.js';
 import { LogitkitLogitsProcessor } from '../../dist/transformers/index.js';
 import { generateText, loadLocal } from '../../examples/transformers/generate.mjs';
 import {
   EOS,
   LOGIT_TOLERANCE,
+  adapterFixtures,
   MODEL_ID,
   MODELS_DIR,
   cppGenerate,
-  cppModelForFile,
+  cppSampled,
   maxAbsDiff,
 } from './adapter-support.mjs';
-import { chiSquare, loadBoth, rng } from './helpers.mjs';
+import { chiSquare, rng } from './helpers.mjs';
 
-const { simd: lk } = await loadBoth();
-const cpp = cppModelForFile();
-let tokenizer;
-let model;
-before(async () => {
-  ({ tokenizer, model } = await loadLocal(MODELS_DIR, MODEL_ID));
-});
-after(async () => {
-  await model.dispose();
-});
+const {
+  lk,
+  cpp,
+  runtime: { tokenizer, model },
+} = await adapterFixtures(
+  () => loadLocal(MODELS_DIR, MODEL_ID),
+  ({ model }) => model.dispose(),
+);
 
 const ids = (output, row = 0) => output.tolist()[row].map(Number);
-/** The C++ engine's tokens for `prompt` with logitkit's sampler (prompt accepted first, as the processor does). */
-function cppSampled(prompt, options, n) {
-  const sampler = cpp.lk.createSampler(options);
-  const promptIds = typeof prompt === 'string' ? Array.from(cpp.model.encode(prompt)) : prompt;
-  for (const t of promptIds) sampler.accept(t);
-  const result = cppGenerate(cpp, promptIds, n, (logits) => sampler.sample(logits).token);
-  sampler.dispose();
-  return result;
-}
 
 describe('greedy decoding and the logits transformers.js sees', () => {
   test('generate() greedy gives the C++ engine greedy text; logits agree at every step', async () => {
@@ -82,7 +72,7 @@ describe("'sample' mode", () => {
 
   test('draws, seed for seed, the tokens logitkit draws on the C++ engine; a second generate() repeats them', async () => {
     const processor = new LogitkitLogitsProcessor(lk, options, { mode: 'sample' });
-    const reference = cppSampled('And God said', options, 80);
+    const reference = cppSampled(cpp, 'And God said', options, 80);
     for (let run = 0; run < 2; run++) {
       const output = await model.generate({
         ...tokenizer('And God said'),
@@ -114,7 +104,7 @@ describe("'sample' mode", () => {
 
   test('the example prints the same text as the C++ engine for its seed, and do_sample / top_k change nothing', async () => {
     const sampling = { temperature: 0.8, topP: 0.95, seed: 7 };
-    const reference = cppSampled('In the beginning', sampling, 40);
+    const reference = cppSampled(cpp, 'In the beginning', sampling, 40);
     const expected = tokenizer.decode([...reference.prompt, ...reference.tokens], {
       skip_special_tokens: true,
     });
@@ -153,7 +143,7 @@ describe("'sample' mode", () => {
     prompts.forEach((prompt, r) => {
       const padded = ids(inputs.input_ids, r);
       // The processor's history is the row as transformers.js holds it, padding included.
-      const reference = cppSampled(prompt, { ...sampling, seed: 100 + r }, 30);
+      const reference = cppSampled(cpp, prompt, { ...sampling, seed: 100 + r }, 30);
       const sampler = cpp.lk.createSampler({ ...sampling, seed: 100 + r });
       for (const t of padded) sampler.accept(t);
       const withPadding = cppGenerate(
@@ -228,7 +218,7 @@ describe("'sample' mode", () => {
       processor.dispose();
     }
     assert.deepEqual(runs[1], runs[0]);
-    const reference = cppSampled(prompt, sampling, 20).tokens;
+    const reference = cppSampled(cpp, prompt, sampling, 20).tokens;
     assert.deepEqual(runs[0].slice(0, reference.length), reference);
   });
 });

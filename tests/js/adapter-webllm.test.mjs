@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { LogitkitRangeError, LogitkitStateError, LogitkitTypeError } from '../../dist/index.js';
 import { LogitkitLogitProcessor } from '../../dist/webllm/index.js';
 import { chatTurn, engineSample } from '../../examples/webllm/protocol.mjs';
@@ -23,35 +23,23 @@ import {
   EOS,
   LOGIT_TOLERANCE,
   ONNX_DIR,
+  adapterFixtures,
   cppConstrained,
   cppGenerate,
-  cppModelForFile,
+  cppSampled,
   maxAbsDiff,
 } from './adapter-support.mjs';
-import { loadBoth, rng } from './helpers.mjs';
+import { rng } from './helpers.mjs';
 import { assertValidJson } from './structured-support.mjs';
 
-const { simd: lk } = await loadBoth();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const cpp = cppModelForFile();
-let model;
-before(async () => {
-  model = await loadModel(ONNX_DIR);
-});
-/** The C++ engine with logitkit's sampler, the prompt NOT in the history (WebLLM does not pass it). */
-function cppTurn(prompt, options, n, { acceptPrompt = false } = {}) {
-  const sampler = cpp.lk.createSampler(options);
-  const ids = Array.from(cpp.model.encode(prompt));
-  if (acceptPrompt) for (const t of ids) sampler.accept(t);
-  const result = cppGenerate(cpp, ids, n, (logits) => sampler.sample(logits).token);
-  sampler.dispose();
-  return result;
-}
+const { lk, cpp, runtime: model } = await adapterFixtures(() => loadModel(ONNX_DIR));
 
 const options = { temperature: 0.8, topK: 40, minP: 0.05, repetitionPenalty: 1.2, seed: 7 };
 
 test("the protocol draws the C++ engine's seeded tokens at any engine temperature; logits agree; resetState repeats a chat", async () => {
-  const reference = cppTurn('And God said', options, 50);
+  // WebLLM does not pass the prompt to the processor: the reference sampler is not given it.
+  const reference = cppSampled(cpp, 'And God said', options, 50, { acceptPrompt: false });
   assert.ok(reference.tokens.length >= 20);
   for (const temperature of [0, 0.7, 1.5]) {
     const processor = new LogitkitLogitProcessor(lk, options);
@@ -121,7 +109,7 @@ test('acceptPrompt puts the prompt in the history for the penalties', async () =
     maxNewTokens: 40,
     temperature: 0,
   });
-  const reference = cppTurn('And God said', options, 40, { acceptPrompt: true });
+  const reference = cppSampled(cpp, 'And God said', options, 40);
   assert.deepEqual(tokens, reference.tokens);
   assert.deepEqual(processor.history.slice(0, 4), Array.from(cpp.model.encode('And God said')));
   assert.equal(processor.history[0], BOS);

@@ -17,7 +17,8 @@ import {
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
 import {
-  assertKept,
+  assertMatches,
+  LLAMA_MIROSTAT_CASE,
   loadBoth,
   normalLogits,
   PROFILES,
@@ -28,15 +29,6 @@ import {
 } from './helpers.mjs';
 
 const { simd, baseline, both } = await loadBoth();
-
-function assertMatches({ r, kept }, want, where) {
-  assertKept(kept, want, where);
-  assert.ok(
-    want.some((x) => x.id === r.token),
-    `${where}: token ${r.token} not kept`,
-  );
-  assert.equal(r.kept, want.length, `${where}: kept count`);
-}
 
 /** A sampler with `options`, the prompt accepted as prompt, then `output` accepted. */
 function samplerWith(lk, options, { prompt = [], output = [] } = {}, extra = {}) {
@@ -63,8 +55,8 @@ function check(lk, z, options, history = {}, want, where = JSON.stringify(option
     },
   );
   const seen = observe(s, z);
-  assertMatches(seen, expected, `${where} (reference chain)`);
-  if (want) assertMatches(seen, want, `${where} (stack)`);
+  assertMatches(seen, expected, `${where} (reference chain)`, { counted: true });
+  if (want) assertMatches(seen, want, `${where} (stack)`, { counted: true });
   s.dispose();
   return seen;
 }
@@ -87,16 +79,7 @@ for (const lk of both) {
 
   test(`${build}: item 1, llama.cpp mirostat chains: only logit bias, temperature and mirostat run; mu follows`, () => {
     const configs = [
-      {
-        temperature: 0.8,
-        top_k: 40,
-        top_p: 0.95,
-        min_p: 0.05,
-        repeat_penalty: 1.1,
-        mirostat: 2,
-        mirostat_tau: 5,
-        mirostat_eta: 0.1,
-      },
+      LLAMA_MIROSTAT_CASE.config,
       {
         mirostat: 1,
         mirostat_tau: 3,
@@ -114,12 +97,11 @@ for (const lk of both) {
         min_keep: 3,
       },
     ];
-    const z0 = [2, 1.5, 1, 0, -1, -2, -3, -4];
+    const { z: z0, history: output, want } = LLAMA_MIROSTAT_CASE;
     const first = observe(
-      samplerWith(lk, fromLlamaCpp(configs[0]).options, { output: [0] }, { topLogprobs: 8 }),
+      samplerWith(lk, fromLlamaCpp(configs[0]).options, { output }, { topLogprobs: 8 }),
       z0,
     );
-    const want = [-0.661, -1.286, -1.911, -3.161, -4.411, -5.661, -6.911];
     want.forEach((lp, i) =>
       assert.ok(Math.abs(first.kept.get(i) - lp) < 5e-4, `issue example ${i}`),
     );
@@ -137,7 +119,7 @@ for (const lk of both) {
         for (let step = 0; step < 6; step++) {
           const seen = observe(s, z);
           const kept = stack.llamaCppPipeline(config, z, { history, mu });
-          assertMatches(seen, kept, `config ${ci} step ${step}`);
+          assertMatches(seen, kept, `config ${ci} step ${step}`, { counted: true });
           const p = ref.probs(kept)[kept.findIndex((x) => x.id === seen.r.token)];
           mu -= (config.mirostat_eta ?? 0.1) * (-Math.log2(p) - (config.mirostat_tau ?? 5));
           assert.ok(

@@ -9,6 +9,7 @@ import Ajv from 'ajv';
 import { load } from '../../dist/index.js';
 import { compileGbnf } from '../grammar/gbnf-reference.mjs';
 import { decodeVocabulary, tokenizerJsonText } from './grammar-support.mjs';
+import { rng } from './helpers.mjs';
 
 const lk = await load();
 const full = decodeVocabulary(JSON.parse(tokenizerJsonText('llama2')));
@@ -21,17 +22,6 @@ const EOS = tokens.length;
 tokens.push(new TextEncoder().encode('</s>'));
 const info = await lk.createTokenizerInfo({ tokens, vocabType: 'raw', stopTokenIds: [EOS] });
 const compiler = await lk.createGrammarCompiler(info);
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // One seeded generation: returns the text when a stop token ended it, else null.
 function generate(matcher, seed, maxTokens) {

@@ -13,6 +13,7 @@ import {
   referenceMask,
   tokenizerJsonText,
 } from './grammar-support.mjs';
+import { rng } from './helpers.mjs';
 
 const GRAMMARS = {
   json: String.raw`root ::= value
@@ -38,17 +39,6 @@ const VOCABS = [
   { name: 'llama3', walks: 1, steps: 10 },
   { name: 'qwen3', walks: 1, steps: 8 },
 ];
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const lk = await load();
 

@@ -48,6 +48,8 @@ async function setup(lk) {
 }
 const setups = new Map();
 for (const lk of both) setups.set(lk, await setup(lk));
+/** A new matcher of GBNF on the SIMD build. */
+const simdMatcher = () => simd.createGrammarMatcher(setups.get(simd).compiled);
 
 const allowed = (mask, id) => ((mask[id >>> 5] >>> (id & 31)) & 1) === 1;
 
@@ -130,9 +132,8 @@ test('the grammar stage draws what a plain sampler draws on the row masked befor
 
 test('a sampler with a grammar generates text of the language, and sample / accept / reset / clone drive the matcher', async () => {
   const lk = simd;
-  const { compiled } = setups.get(lk);
   const reference = compileGbnf(GBNF);
-  const matcher = await lk.createGrammarMatcher(compiled);
+  const matcher = await simdMatcher();
   const sampler = lk.createSampler({ seed: 42, temperature: 1.2, grammar: matcher });
   assert.equal(sampler.grammar, matcher);
   // Forced tokens go through accept(); one the grammar refuses changes nothing.
@@ -166,8 +167,7 @@ test('a sampler with a grammar generates text of the language, and sample / acce
 
 test('accept: prompt tokens never reach the grammar; output tokens do, all or none', async () => {
   const lk = simd;
-  const { compiled } = setups.get(lk);
-  const matcher = await lk.createGrammarMatcher(compiled);
+  const matcher = await simdMatcher();
   const sampler = lk.createSampler({ seed: 3, repetitionPenalty: 1.3, grammar: matcher });
   const id = (piece) => TOKENS.indexOf(piece);
   // A prompt outside the language is history for the penalties, not input for the matcher.
@@ -196,8 +196,7 @@ test('accept: prompt tokens never reach the grammar; output tokens do, all or no
 
 test('one-shot sample() takes the current mask without advancing; batches and bad values are refused', async () => {
   const lk = simd;
-  const { compiled } = setups.get(lk);
-  const matcher = await lk.createGrammarMatcher(compiled);
+  const matcher = await simdMatcher();
   const logits = Float32Array.from(normalLogits(V, 3, 9));
   const starts = [TOKENS.indexOf('{'), TOKENS.indexOf('{"')];
   for (const id of starts) logits[id] = -20;

@@ -1,6 +1,7 @@
-// Shared by the JS tests: both builds, float64 references and deterministic test data.
-import { readdirSync, readFileSync } from 'node:fs';
+// Shared by the JS tests: both builds, float64 references, deterministic test data and the checks
+// of a draw against a reference chain.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm, load } from '../../dist/index.js';
 import { probs } from './chain-reference.mjs';
 
@@ -143,3 +144,48 @@ export function assertKept(kept, want, where) {
       assert.ok(Math.abs(kept.get(x.id) - Math.log(p[i])) <= 2e-5, `${where}: logprob of ${x.id}`);
   });
 }
+
+/**
+ * Checks one observed draw ({ r, kept } from observe()) against a reference's kept candidates
+ * `want` ({ id, z }, most probable first): assertKept, and the drawn token among them. With
+ * `ordered`, also the top list's order, the drawn token's rank and its logprob (within 2e-5);
+ * with `counted`, also the result's kept count.
+ */
+export function assertMatches({ r, kept }, want, where, { ordered = false, counted = false } = {}) {
+  assertKept(kept, want, where);
+  if (ordered) {
+    const p = probs(want);
+    want.forEach((x, i) => {
+      assert.equal(r.topLogprobs.indices[i], x.id, `${where}: top list order at ${i}`);
+      if (x.id === r.token) {
+        assert.equal(r.rank, i + 1, `${where}: rank`);
+        assert.ok(Math.abs(r.logprob - Math.log(p[i])) <= 2e-5, `${where}: token logprob`);
+      }
+    });
+  }
+  assert.ok(
+    want.some((x) => x.id === r.token),
+    `${where}: token ${r.token} not kept`,
+  );
+  if (counted) assert.equal(r.kept, want.length, `${where}: kept count`);
+}
+
+/**
+ * Issue 13 item 1's llama.cpp request with mirostat 2 (and the samplers mirostat skips), on `z`
+ * after one output token (history [0]): `want` are the logprobs of ids 0..6 llama.cpp gives.
+ */
+export const LLAMA_MIROSTAT_CASE = {
+  config: {
+    temperature: 0.8,
+    top_k: 40,
+    top_p: 0.95,
+    min_p: 0.05,
+    repeat_penalty: 1.1,
+    mirostat: 2,
+    mirostat_tau: 5,
+    mirostat_eta: 0.1,
+  },
+  z: [2, 1.5, 1, 0, -1, -2, -3, -4],
+  history: [0],
+  want: [-0.661, -1.286, -1.911, -3.161, -4.411, -5.661, -6.911],
+};

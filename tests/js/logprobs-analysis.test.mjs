@@ -2,19 +2,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sequenceLogprob,
-  meanLogprob,
-  perplexity,
-  probToLogprob,
-  logprobToProb,
-  tokenProbability,
-  tokenProbabilities,
-  margin,
-  entropyEstimate,
-  lowConfidenceSpans,
   classifyLabels,
   confidenceSummary,
+  decodeTokens,
+  entropyEstimate,
+  logprobToProb,
+  lowConfidenceSpans,
+  margin,
+  meanLogprob,
   parseLogprobs,
+  perplexity,
+  probToLogprob,
+  sequenceLogprob,
+  tokenProbabilities,
+  tokenProbability,
 } from '../../dist/logprobs/index.js';
 
 const close = (actual, expected, tolerance = 1e-9) =>
@@ -157,17 +158,20 @@ test('margin = p1 - p2 over the top list plus the chosen token', () => {
 });
 
 test('entropyEstimate: hand-computed bounds', () => {
+  // A chosen token of p = 0.5 with the top list [0.5, 0.25] or [0.5, 0.1].
+  const knownHalfQuarter = tok('a', 0.5, [
+    ['a', 0.5],
+    ['b', 0.25],
+  ]);
+  const knownHalfTenth = tok('a', 0.5, [
+    ['a', 0.5],
+    ['b', 0.1],
+  ]);
   // Known p = [0.5, 0.25]: m = 0.25, cap c = 0.25.
   // H_known = 0.5 ln 2 + 0.25 ln 4 = ln 2 = 0.693147...
   // lower: one unseen token of 0.25 (m <= c) → + 0.25 ln 4 → 1.5 ln 2 = 1.039720...
   // upper, V = 10 (K = 8): + 0.25 ln(8 / 0.25) = 0.25 ln 32 → ln 2 + 1.25 ln 2 = 2.25 ln 2 = 1.559581...
-  const e = entropyEstimate(
-    tok('a', 0.5, [
-      ['a', 0.5],
-      ['b', 0.25],
-    ]),
-    { vocabSize: 10 },
-  );
+  const e = entropyEstimate(knownHalfQuarter, { vocabSize: 10 });
   close(e.known, Math.LN2);
   close(e.lower, 1.5 * Math.LN2);
   close(e.upper, 2.25 * Math.LN2);
@@ -175,38 +179,20 @@ test('entropyEstimate: hand-computed bounds', () => {
   assert.equal(e.tailMass, 0.25);
   assert.equal(e.knownCount, 2);
   // In bits: lower = 1.5, upper = 2.25.
-  const bits = entropyEstimate(
-    tok('a', 0.5, [
-      ['a', 0.5],
-      ['b', 0.25],
-    ]),
-    { vocabSize: 10, base: 2 },
-  );
+  const bits = entropyEstimate(knownHalfQuarter, { vocabSize: 10, base: 2 });
   close(bits.lower, 1.5);
   close(bits.upper, 2.25);
 
   // Known p = [0.5, 0.1]: m = 0.4 > c = 0.1, so the tail needs at least 4 tokens of 0.1.
   // H_known (bits) = 0.5·1 + 0.1·log2 10 = 0.832193; lower = + 4·0.1·log2 10 = 2.160964
   // (the looser one-token bound would only add 0.4·log2(1/0.4) = 0.528771).
-  const f = entropyEstimate(
-    tok('a', 0.5, [
-      ['a', 0.5],
-      ['b', 0.1],
-    ]),
-    { vocabSize: 1000, base: 2 },
-  );
+  const f = entropyEstimate(knownHalfTenth, { vocabSize: 1000, base: 2 });
   close(f.lower, 0.5 + 0.5 * Math.log2(10));
   // upper = H_known + 0.4·log2(998 / 0.4)
   close(f.upper, 0.5 + 0.1 * Math.log2(10) + 0.4 * Math.log2(998 / 0.4));
 
   // V = 3: one unseen slot must hold 0.4 > c, so the cap rises to m/K = 0.4 and lower = upper.
-  const g = entropyEstimate(
-    tok('a', 0.5, [
-      ['a', 0.5],
-      ['b', 0.1],
-    ]),
-    { vocabSize: 3 },
-  );
+  const g = entropyEstimate(knownHalfTenth, { vocabSize: 3 });
   close(g.lower, g.upper);
   close(g.upper, -(0.5 * Math.log(0.5) + 0.1 * Math.log(0.1) + 0.4 * Math.log(0.4)));
 
@@ -407,4 +393,27 @@ test('confidenceSummary', () => {
     name: 'RangeError',
     message: /options\.threshold/,
   });
+});
+
+test('decodeTokens names a malformed entry instead of decoding it as "undefined"', () => {
+  const cases = [
+    [[{}], /tokens\[0\]\.token must be a string/],
+    [[{ token: 'a' }, null], /tokens\[1\] must be a token object/],
+    [[{ token: 'a', bytes: [97, 256] }], /tokens\[0\]\.bytes\[1\] must be an integer in 0\.\.255/],
+    [[{ token: 'a', bytes: 'a' }], /tokens\[0\]\.bytes must be an array of bytes/],
+    ['ab', /tokens must be an array/],
+  ];
+  for (const [input, pattern] of cases)
+    assert.throws(
+      () => decodeTokens(input),
+      (e) => e instanceof TypeError && pattern.test(e.message),
+    );
+  assert.deepEqual(
+    decodeTokens({ tokens: [{ token: 'a' }, { token: '\u00e9', bytes: [0xc3, 0xa9] }] }),
+    {
+      text: 'aé',
+      offsets: [0, 1],
+      ends: [1, 2],
+    },
+  );
 });

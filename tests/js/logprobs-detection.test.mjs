@@ -10,7 +10,7 @@ import {
   LogprobsParseError,
   PROVIDERS,
 } from '../../dist/logprobs/index.js';
-import { fixture, logprobs, texts } from './logprobs-support.mjs';
+import { fixture, legacyCompletion, logprobs, parseFixtureAs, texts } from './logprobs-support.mjs';
 
 /** A chat-shaped `logprobs` (content[]) of these [token, logprob] pairs. */
 const content = (pairs) => ({
@@ -25,8 +25,7 @@ const arrays = (pairs) => ({
 });
 
 test('TGI 1.4 chat labelled text_completion: read as chat, detected as openai-chat', () => {
-  const result = parseLogprobs(fixture('tgi-chat-mislabelled.json'));
-  assert.equal(result.provider, 'openai-chat');
+  const result = parseFixtureAs('tgi-chat-mislabelled.json', 'openai-chat');
   assert.equal(result.choices[0].text, 'Bonjour à tous');
   assert.deepEqual(logprobs(result.choices[0]), [-0.31, -0.0004, -1.2, -0.09]);
   // The chosen " à" is second in its list, behind " !".
@@ -64,18 +63,10 @@ test('the issue example: text_completion with chat content[] parses, with and wi
 });
 
 test('a legacy completions response whose choices carry chat content[] (text field, no message)', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        text: ' yes',
-        logprobs: content([[' yes', -0.05]]),
-        finish_reason: 'stop',
-      },
-      { index: 1, text: ' no', logprobs: content([[' no', -3]]), finish_reason: 'stop' },
-    ],
-  };
+  const response = legacyCompletion(
+    { text: ' yes', logprobs: content([[' yes', -0.05]]), finish_reason: 'stop' },
+    { text: ' no', logprobs: content([[' no', -3]]), finish_reason: 'stop' },
+  );
   const result = parseLogprobs(response);
   assert.equal(result.provider, 'openai-chat'); // the logprobs' shape, not `object` or `text`
   assert.deepEqual(

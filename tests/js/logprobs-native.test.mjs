@@ -8,7 +8,7 @@ import {
   lowConfidenceSpans,
   knownDistribution,
 } from '../../dist/logprobs/index.js';
-import { fixture, logprobs, texts, throwsAt } from './logprobs-support.mjs';
+import { fixture, logprobs, parseFixtureAs, texts, throwsAt } from './logprobs-support.mjs';
 
 test('SGLang, the issue example: [logprob, id, null] triples give logprobs [-0.38, 0], ids kept', () => {
   const response = {
@@ -174,8 +174,7 @@ test('TGI /generate with details, prefill, top_tokens and best_of: text is gener
 });
 
 test('TGI /generate_stream: one token per event, empty-text tokens of a split emoji, </s> last', () => {
-  const result = parseLogprobs(fixture('tgi-generate-stream.sse'));
-  assert.equal(result.provider, 'tgi');
+  const result = parseFixtureAs('tgi-generate-stream.sse', 'tgi');
   const [choice] = result.choices;
   assert.equal(choice.text, ' Hello! 🙂');
   assert.deepEqual(texts(choice), [' Hello', '!', '', '', ' 🙂', '</s>']);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLogprobs, probToLogprob } from '../../dist/logprobs/index.js';
-import { logprobs, throwsAt } from './logprobs-support.mjs';
+import { legacyCompletion, logprobs, throwsAt } from './logprobs-support.mjs';
 
 /** A Gemini response with these chosen [token, logProbability] steps, each listing itself. */
 const gemini = (steps, snake = false) => {
@@ -140,21 +140,15 @@ test("Python's bare NaN / Infinity / -Infinity in JSON text: -Infinity read, the
 });
 
 test('the issue example: a legacy token "bytes: \\xe2\\x80\\x9c" is the bytes 20 E2 80 9C', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        text: 'He said: “Hi”',
-        logprobs: {
-          tokens: ['He', ' said', ':', 'bytes: \\xe2\\x80\\x9c', 'Hi', '”'],
-          token_logprobs: [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6],
-          top_logprobs: null,
-          text_offset: [0, 2, 7, 8, 10, 12],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    text: 'He said: “Hi”',
+    logprobs: {
+      tokens: ['He', ' said', ':', 'bytes: \\xe2\\x80\\x9c', 'Hi', '”'],
+      token_logprobs: [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6],
+      top_logprobs: null,
+      text_offset: [0, 2, 7, 8, 10, 12],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.equal(choice.text, 'He said: “Hi”');
   assert.deepEqual(choice.tokens[3].bytes, [0x20, 0xe2, 0x80, 0x9c]);
@@ -163,19 +157,13 @@ test('the issue example: a legacy token "bytes: \\xe2\\x80\\x9c" is the bytes 20
 test('mixed literal text and escapes, in legacy tokens, top_logprobs keys and Responses events', () => {
   // "Ça" split as [" \xc3"] + ["\x87a"]; uppercase hex; a literal "\x41" (an ASCII byte is never
   // escaped) stays text; "bytes:" before a token without escapes stays text.
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        logprobs: {
-          tokens: ['bytes: \\xC3', 'bytes:\\x87a', ' \\x41', ' bytes:'],
-          token_logprobs: [-1, -1, -1, -1],
-          top_logprobs: [{ 'bytes: \\xC3': -1, ' C': -2 }, null, null, null],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    logprobs: {
+      tokens: ['bytes: \\xC3', 'bytes:\\x87a', ' \\x41', ' bytes:'],
+      token_logprobs: [-1, -1, -1, -1],
+      top_logprobs: [{ 'bytes: \\xC3': -1, ' C': -2 }, null, null, null],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.equal(choice.text, ' Ça \\x41 bytes:');
   assert.deepEqual(choice.tokens[0].topLogprobs[0].bytes, [0x20, 0xc3]);

@@ -2,11 +2,8 @@
 // shape, with the text rebuilt whole (no U+FFFD from split characters) and offsets into it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseLogprobs, sequenceLogprob, LogprobsParseError } from '../../dist/logprobs/index.js';
-
-const fixture = (name) =>
-  readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
+import { fixture, parseFixtureAs } from './logprobs-support.mjs';
 const close = (actual, expected, tolerance = 1e-12) =>
   assert.ok(
     Math.abs(actual - expected) <= tolerance,
@@ -15,8 +12,7 @@ const close = (actual, expected, tolerance = 1e-12) =>
 const texts = (tokens) => tokens.map((t) => t.token);
 
 test('OpenAI chat: n = 2 choices kept apart, unicode, byte-split emoji, -9999 sentinel', () => {
-  const result = parseLogprobs(fixture('openai-chat.json'));
-  assert.equal(result.provider, 'openai-chat');
+  const result = parseFixtureAs('openai-chat.json', 'openai-chat');
   assert.deepEqual(
     result.choices.map((c) => c.index),
     [0, 1],
@@ -60,8 +56,7 @@ test('OpenAI chat: refusal logprobs go to choice.refusal', () => {
 });
 
 test('OpenAI chat stream as raw SSE: chunks merged, [DONE] and usage chunk skipped, emoji split across chunks', () => {
-  const result = parseLogprobs(fixture('openai-chat-stream.sse'));
-  assert.equal(result.provider, 'openai-chat');
+  const result = parseFixtureAs('openai-chat-stream.sse', 'openai-chat');
   assert.equal(result.choices.length, 1);
   assert.equal(result.choices[0].text, 'Hi there 🙂');
   assert.deepEqual(texts(result.choices[0].tokens), [
@@ -87,8 +82,7 @@ test('OpenAI chat stream with n = 2 as an array of chunks: interleaved choices k
 });
 
 test('OpenAI legacy completions: parallel arrays, null first logprob, bytes: tokens, dicts sorted', () => {
-  const result = parseLogprobs(fixture('openai-completions.json'));
-  assert.equal(result.provider, 'openai-completions');
+  const result = parseFixtureAs('openai-completions.json', 'openai-completions');
   const [first, second] = result.choices;
   assert.equal(first.text, 'Year: 2024 🙂');
   assert.equal(first.tokens[0].logprob, null);
@@ -114,8 +108,7 @@ test('OpenAI legacy completions: parallel arrays, null first logprob, bytes: tok
 });
 
 test('OpenAI Responses: output_text logprobs', () => {
-  const result = parseLogprobs(fixture('openai-responses.json'));
-  assert.equal(result.provider, 'openai-responses');
+  const result = parseFixtureAs('openai-responses.json', 'openai-responses');
   assert.equal(result.choices.length, 1);
   assert.equal(result.choices[0].text, 'The naïve answer 🙂');
   assert.equal(result.choices[0].tokens[1].topLogprobs[1].token, ' simple');
@@ -132,8 +125,7 @@ test('OpenAI Responses stream: delta events used once (the final response is not
 });
 
 test('Gemini: chosenCandidates + topCandidates, two candidates', () => {
-  const result = parseLogprobs(fixture('gemini.json'));
-  assert.equal(result.provider, 'gemini');
+  const result = parseFixtureAs('gemini.json', 'gemini');
   const [first, second] = result.choices;
   assert.equal(first.text, 'München ist schön.');
   assert.equal(second.text, 'Berlin 🐻');
@@ -148,8 +140,7 @@ test('Gemini: chosenCandidates + topCandidates, two candidates', () => {
 });
 
 test('Gemini stream (SSE with CRLF line ends)', () => {
-  const result = parseLogprobs(fixture('gemini-stream.sse'));
-  assert.equal(result.provider, 'gemini');
+  const result = parseFixtureAs('gemini-stream.sse', 'gemini');
   assert.equal(result.choices[0].text, 'Hallo Welt!');
   assert.deepEqual(
     result.choices[0].tokens.map((t) => t.logprob),
@@ -182,23 +173,20 @@ test('Gemini snake_case (Python SDK model_dump) reads the same', () => {
 });
 
 test('Ollama /api/generate: bytes rebuild an emoji whose token text is U+FFFD', () => {
-  const result = parseLogprobs(fixture('ollama-generate.json'));
-  assert.equal(result.provider, 'ollama');
+  const result = parseFixtureAs('ollama-generate.json', 'ollama');
   assert.equal(result.choices[0].text, 'Grüße 🙂');
   assert.equal(result.choices[0].tokens[2].token, ' \uFFFD');
 });
 
 test('Ollama /api/chat, plain and streamed as NDJSON, agree', () => {
   const plain = parseLogprobs(fixture('ollama-chat.json'));
-  const streamed = parseLogprobs(fixture('ollama-chat-stream.ndjson'));
-  assert.equal(streamed.provider, 'ollama');
+  const streamed = parseFixtureAs('ollama-chat-stream.ndjson', 'ollama');
   assert.equal(plain.choices[0].text, 'Hi! 👋');
   assert.deepEqual(streamed, plain);
 });
 
 test('llama.cpp /completion: id/token/bytes/logprob form, flag emoji from four byte tokens', () => {
-  const result = parseLogprobs(fixture('llamacpp-completion.json'));
-  assert.equal(result.provider, 'llamacpp');
+  const result = parseFixtureAs('llamacpp-completion.json', 'llamacpp');
   // 🇫🇷 = two regional indicators, each F0 9F 87 xx, each split 3 + 1.
   assert.equal(result.choices[0].text, ' Paris is 🇫🇷');
   assert.deepEqual(
@@ -229,8 +217,7 @@ test('llama.cpp stream over SSE, final stop chunk without probabilities', () => 
 });
 
 test('vLLM chat with prompt_logprobs: the prompt token is the first dict entry, not the smallest id', () => {
-  const result = parseLogprobs(fixture('vllm-chat-prompt-logprobs.json'));
-  assert.equal(result.provider, 'vllm');
+  const result = parseFixtureAs('vllm-chat-prompt-logprobs.json', 'vllm');
   assert.equal(result.choices.length, 2);
   for (const choice of result.choices) {
     const prompt = choice.prompt;
@@ -262,8 +249,7 @@ test('vLLM prompt_logprobs from an already-parsed object: ambiguous order is an 
 });
 
 test('vLLM completions: one prompt per choice', () => {
-  const result = parseLogprobs(fixture('vllm-completions.json'));
-  assert.equal(result.provider, 'vllm');
+  const result = parseFixtureAs('vllm-completions.json', 'vllm');
   assert.deepEqual(
     result.choices.map((c) => c.prompt.tokens.map((t) => t.logprob)),
     [

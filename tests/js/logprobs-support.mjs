@@ -1,11 +1,18 @@
 // Shared by the logitkit/logprobs tests: fixtures, the typed-error assertion, small projections.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LogprobsParseError } from '../../dist/logprobs/index.js';
+import { LogprobsParseError, parseLogprobs } from '../../dist/logprobs/index.js';
 
 /** The text of tests/fixtures/logprobs/<name>. */
 export const fixture = (name) =>
   readFileSync(new URL(`../fixtures/logprobs/${name}`, import.meta.url), 'utf8');
+
+/** parseLogprobs of tests/fixtures/logprobs/<name>, asserting the provider it detects. */
+export function parseFixtureAs(name, provider) {
+  const result = parseLogprobs(fixture(name));
+  assert.equal(result.provider, provider);
+  return result;
+}
 
 /** Asserts a LogprobsParseError with this exact path (and optionally a message pattern). */
 export function throwsAt(fn, path, pattern) {
@@ -26,3 +33,8 @@ export const texts = (sequence) => sequence.tokens.map((t) => t.token);
 export const logprobs = (sequence) => sequence.tokens.map((t) => t.logprob);
 /** SSE text of these chunks. */
 export const sse = (chunks) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('');
+/** A legacy completions response (`object: 'text_completion'`) with these choices, indexed from 0. */
+export const legacyCompletion = (...choices) => ({
+  object: 'text_completion',
+  choices: choices.map((choice, index) => ({ index, ...choice })),
+});

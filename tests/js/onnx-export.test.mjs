@@ -129,6 +129,17 @@ const emptyPast = (batch) => {
       ]);
   return past;
 };
+/** One forward pass over a whole prompt (batch 1, no cache). */
+const runPrompt = (ids) =>
+  session.run({
+    input_ids: int64(ids, [1, ids.length]),
+    attention_mask: int64(new Array(ids.length).fill(1), [1, ids.length]),
+    position_ids: int64(
+      ids.map((_, i) => i),
+      [1, ids.length],
+    ),
+    ...emptyPast(1),
+  });
 const presentAsPast = (out) =>
   Object.fromEntries(
     Object.entries(out)
@@ -150,15 +161,7 @@ test(`logits match the C++ engine within ${LOGIT_TOLERANCE} at every position: w
     allPositions.push(cpp.logits.array.slice());
   }
   const n = prompt.length;
-  const out = await session.run({
-    input_ids: int64(prompt, [1, n]),
-    attention_mask: int64(new Array(n).fill(1), [1, n]),
-    position_ids: int64(
-      prompt.map((_, i) => i),
-      [1, n],
-    ),
-    ...emptyPast(1),
-  });
+  const out = await runPrompt(prompt);
   let worst = 0;
   allPositions.forEach(
     (expected, i) => (worst = Math.max(worst, maxAbsDiff(row(out.logits, 0, i), expected))),
@@ -191,16 +194,7 @@ test(`logits match the C++ engine within ${LOGIT_TOLERANCE} at every position: w
 
 test('logits match PyTorch float64 (the training script fixture) within 1e-4', async () => {
   const ids = FORWARD_FIXTURE.tokens;
-  const n = ids.length;
-  const out = await session.run({
-    input_ids: int64(ids, [1, n]),
-    attention_mask: int64(new Array(n).fill(1), [1, n]),
-    position_ids: int64(
-      ids.map((_, i) => i),
-      [1, n],
-    ),
-    ...emptyPast(1),
-  });
+  const out = await runPrompt(ids);
   FORWARD_FIXTURE.logits.forEach((expected, i) =>
     assert.ok(maxAbsDiff(row(out.logits, 0, i), expected) <= 1e-4, `position ${i}`),
   );

@@ -6,17 +6,20 @@
 // ignores, and the errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fromLlamaCpp,
-  fromOpenAI,
-  fromTransformers,
-  fromVllm,
-  LogitkitRangeError,
-  LogitkitTypeError,
-} from '../../dist/index.js';
+import { LogitkitRangeError, LogitkitTypeError } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
-import { normalLogits, PROFILES, profileFixture, profileFixtureFiles, rng } from './helpers.mjs';
+import {
+  LLAMA_MIROSTAT_CASE,
+  normalLogits,
+  PROFILES,
+  profileFixture,
+  profileFixtureFiles,
+  rng,
+} from './helpers.mjs';
+
+// The profile functions under test (PROFILES holds the package's own, by name).
+const { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm } = PROFILES;
 
 /** Kept ids (ascending) and their log-probabilities, from a candidate list. */
 function summary(kept) {
@@ -288,20 +291,9 @@ test('fromLlamaCpp: errors name the JSON path', () => {
 });
 
 test('issue 13, item 1: llama.cpp with mirostat runs [logit_bias,] temperature, mirostat only', () => {
-  const z = [2, 1.5, 1, 0, -1, -2, -3, -4];
-  const config = {
-    temperature: 0.8,
-    top_k: 40,
-    top_p: 0.95,
-    min_p: 0.05,
-    repeat_penalty: 1.1,
-    mirostat: 2,
-    mirostat_tau: 5,
-    mirostat_eta: 0.1,
-  };
-  const want = [-0.661, -1.286, -1.911, -3.161, -4.411, -5.661, -6.911];
-  const port = summary(stack.llamaCppPipeline(config, z, { history: [0] }));
-  const chain = summary(ref.referenceChain(z, fromLlamaCpp(config).options, { history: [0] }));
+  const { config, z, history, want } = LLAMA_MIROSTAT_CASE;
+  const port = summary(stack.llamaCppPipeline(config, z, { history }));
+  const chain = summary(ref.referenceChain(z, fromLlamaCpp(config).options, { history }));
   for (const got of [port, chain]) {
     assert.deepEqual(got.ids, [0, 1, 2, 3, 4, 5, 6]);
     got.logprobs.forEach((lp, i) =>
@@ -313,7 +305,7 @@ test('issue 13, item 1: llama.cpp with mirostat runs [logit_bias,] temperature, 
     ...config,
     samplers: ['top_k', 'top_p', 'min_p', 'temperature'],
   }).options;
-  assert.deepEqual(summary(ref.referenceChain(z, listed, { history: [0] })).ids, port.ids);
+  assert.deepEqual(summary(ref.referenceChain(z, listed, { history })).ids, port.ids);
 });
 
 test('issue 13, item 2: llama.cpp top-k has no min_keep', () => {
@@ -567,4 +559,22 @@ test('pasted config files: each profile keeps what its stack keeps (llama.cpp re
       );
     }
   }
+});
+
+test('fromLlamaCpp: keys of samplers llama.cpp removed, as older clients still send them', () => {
+  // A request of llama.cpp's pre-2024-11 web UI: penalize_nl and tfs_z at their defaults.
+  const { options, ignored } = fromLlamaCpp({ temperature: 0.7, penalize_nl: false, tfs_z: 1 });
+  assert.equal(options.temperature, 0.7);
+  assert.deepEqual(ignored.filter((k) => k === 'penalize_nl' || k === 'tfs_z').sort(), [
+    'penalize_nl',
+    'tfs_z',
+  ]);
+  assert.ok(fromLlamaCpp({ penalize_nl: true }).ignored.includes('penalize_nl'));
+  assert.throws(
+    () => fromLlamaCpp({ tfs_z: 0.95 }),
+    (e) =>
+      e instanceof RangeError &&
+      e.argument === 'params.tfs_z' &&
+      /tail-free sampling, which llama\.cpp removed/.test(e.message),
+  );
 });

@@ -16,7 +16,19 @@
 // - OpenAI: the API reference (Chat Completions / Completions create) and its "parameter details"
 //   page for presence and frequency penalties.
 // Each returns the kept candidates { id, z } (z: the final scaled logit), most probable first.
+import { readFileSync } from 'node:fs';
 import * as st from './chain-reference.mjs';
+
+// Each stack's defaults for the keys a config leaves out, as data written from that stack's source
+// (named in the file), so this oracle never reads the tables of the profiles it checks.
+const DEFAULTS = JSON.parse(
+  readFileSync(new URL('./fixtures/stack-defaults.json', import.meta.url), 'utf8'),
+);
+const LLAMA_DEFAULTS = DEFAULTS.llamaCpp.defaults;
+const LLAMA_CHARS = DEFAULTS.llamaCpp.samplerChars;
+const HF_DEFAULTS = DEFAULTS.transformers.defaults;
+const VLLM_DEFAULTS = DEFAULTS.vllm.defaults;
+const OPENAI_DEFAULTS = DEFAULTS.openai.defaults;
 
 const given = (config) =>
   Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null && v !== undefined));
@@ -30,54 +42,6 @@ const onRow = (c, n, op) => {
 };
 
 // ---------------------------------------------------------------- llama.cpp server
-
-const LLAMA_DEFAULTS = {
-  temperature: 0.8,
-  dynatemp_range: 0,
-  dynatemp_exponent: 1,
-  top_k: 40,
-  top_p: 0.95,
-  min_p: 0.05,
-  typical_p: 1,
-  top_n_sigma: -1,
-  xtc_probability: 0,
-  xtc_threshold: 0.1,
-  repeat_last_n: 64,
-  repeat_penalty: 1,
-  frequency_penalty: 0,
-  presence_penalty: 0,
-  dry_multiplier: 0,
-  dry_base: 1.75,
-  dry_allowed_length: 2,
-  dry_penalty_last_n: 64,
-  dry_sequence_breakers: ['\n', ':', '"', '*'],
-  mirostat: 0,
-  mirostat_tau: 5,
-  mirostat_eta: 0.1,
-  min_keep: 0,
-  samplers: [
-    'penalties',
-    'dry',
-    'top_n_sigma',
-    'top_k',
-    'typ_p',
-    'top_p',
-    'min_p',
-    'xtc',
-    'temperature',
-  ],
-};
-const LLAMA_CHARS = {
-  d: 'dry',
-  k: 'top_k',
-  y: 'typ_p',
-  p: 'top_p',
-  s: 'top_n_sigma',
-  m: 'min_p',
-  t: 'temperature',
-  x: 'xtc',
-  e: 'penalties',
-};
 
 // llama_sampler_min_p_apply in logit space: keep z >= max + log(p), else the sorted fallback
 // (first token always, then min_keep).
@@ -221,19 +185,6 @@ export function llamaCppPipeline(
 
 // ---------------------------------------------------------------- transformers generate()
 
-const HF_DEFAULTS = {
-  do_sample: false,
-  temperature: 1,
-  top_k: 50,
-  top_p: 1,
-  typical_p: 1,
-  epsilon_cutoff: 0,
-  eta_cutoff: 0,
-  repetition_penalty: 1,
-  no_repeat_ngram_size: 0,
-  min_length: 0,
-};
-
 /**
  * transformers: _get_logits_processor's processors in their order on input_ids = prompt + output,
  * then greedy (do_sample false) or the warpers (min_tokens_to_keep 1) in their order.
@@ -268,17 +219,6 @@ export function transformersPipeline(config, z32, { prompt = [], output = [] } =
 }
 
 // ---------------------------------------------------------------- vLLM v1 sampler
-
-const VLLM_DEFAULTS = {
-  temperature: 1,
-  top_p: 1,
-  top_k: 0,
-  min_p: 0,
-  presence_penalty: 0,
-  frequency_penalty: 0,
-  repetition_penalty: 1,
-  min_tokens: 0,
-};
 
 /**
  * vLLM (a SamplingParams dict or a server request): SamplingParams.__post_init__'s temperature rules, then Sampler.forward: allowed ids, bad
@@ -328,13 +268,7 @@ export function vllmPipeline(params, z32, { prompt = [], output = [], eos = [] }
  * token j sampled so far, temperature (0 taken as greedy), top_p.
  */
 export function openaiPipeline(request, z32, { output = [] } = {}) {
-  const q = {
-    temperature: 1,
-    top_p: 1,
-    presence_penalty: 0,
-    frequency_penalty: 0,
-    ...given(request),
-  };
+  const q = { ...OPENAI_DEFAULTS, ...given(request) };
   const z = Array.from(z32);
   for (const [k, b] of Object.entries(q.logit_bias ?? {})) z[Number(k)] += b;
   st.presenceFrequency(z, output, q.frequency_penalty, q.presence_penalty);

@@ -56,7 +56,7 @@ for (const flavor of ['simd', 'baseline']) {
     );
     assert.deepEqual(
       cpp.map((r) => (r.value === 0 ? 'processor' : 'filter')),
-      STAGES.map((s) => STAGE_ROWS[s].kind),
+      STAGE_ROWS.map((row) => row.kind),
     );
   });
 
@@ -114,27 +114,21 @@ for (const flavor of ['simd', 'baseline']) {
     STATUS_TABLE.slice(1).forEach((s) => assert.equal(typeof s.error, 'function', s.name));
   });
 
-  test(`${flavor}: the compat rule sets, by value`, () => {
-    const cpp = rows(m, TABLE.compats);
-    assert.deepEqual(
-      cpp.map((r) => r.name),
-      [...COMPATS],
-    );
-    assert.deepEqual(
-      cpp.map((r) => r.value),
-      COMPATS.map((_, i) => i),
-    );
-  });
-
-  test(`${flavor}: the dtypes`, () => {
-    const cpp = rows(m, TABLE.dtypes);
-    assert.deepEqual(
-      cpp.map((r) => r.name),
-      [...DTYPES],
-    );
-    assert.deepEqual(
-      cpp.map((r) => r.value),
-      DTYPES.map((_, i) => i),
-    );
-  });
+  // Tables whose rows are names valued by their position.
+  for (const [title, table, names] of [
+    ['the compat rule sets, by value', TABLE.compats, COMPATS],
+    ['the dtypes', TABLE.dtypes, DTYPES],
+  ]) {
+    test(`${flavor}: ${title}`, () => {
+      const cpp = rows(m, table);
+      assert.deepEqual(
+        cpp.map((r) => r.name),
+        [...names],
+      );
+      assert.deepEqual(
+        cpp.map((r) => r.value),
+        names.map((_, i) => i),
+      );
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { STAGE_ROWS, STAGES } from './sampling/stages.js';
+import { STAGES, stageRow } from './sampling/stages.js';
 
 /**
  * Typed errors. Every failure logitkit reports is one of these, with a message that names the
@@ -100,7 +100,7 @@ export const STATUS_TABLE: readonly {
     name: 'allBanned',
     error: (fn) =>
       new LogitkitRangeError(
-        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize, suppressTokens, beginSuppressTokens, the stop tokens) leave no token with a finite logit`,
+        `${fn}: options.logitBias, the penalties and the bans (allowedTokenIds, badWordsIds, noRepeatNgramSize, suppressTokens, beginSuppressTokens, the stop tokens, the grammar's mask over the ids logits has) leave no token with a finite logit`,
         'options.logitBias',
       ),
   },
@@ -137,7 +137,7 @@ export const STATUS_TABLE: readonly {
     error: (fn, index) => {
       const stage = STAGES[index];
       return new LogitkitRangeError(
-        `${fn}: options.order lacks "${stage}", which options.${stage && STAGE_ROWS[stage].switchedOnBy} switches on`,
+        `${fn}: options.order lacks "${stage}", which options.${stage && stageRow(stage).switchedOnBy} switches on`,
         'options.order',
       );
     },

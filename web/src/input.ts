@@ -59,6 +59,12 @@ export function placeLogits(
   dtype?: DType,
 ): PlacedLogits {
   if (logits instanceof HalfLogitsBuffer) {
+    if (dtype !== undefined && dtype !== logits.dtype) {
+      throw new LogitkitTypeError(
+        `${fn}: options.dtype is '${dtype}', but logits is a LogitsBuffer of ${logits.dtype} words`,
+        'options.dtype',
+      );
+    }
     if (logits.heap !== heap) {
       throw new LogitkitTypeError(
         `${fn}: logits is a LogitsBuffer from another load() instance`,
@@ -96,6 +102,12 @@ export function placeLogits(
     }
     if (logits.length === 0) throw new LogitkitRangeError(`${fn}: logits is empty`, 'logits');
     return { pointer: logits.pointer, length: logits.length };
+  }
+  if (dtype === 'float16' || dtype === 'bfloat16') {
+    throw new LogitkitTypeError(
+      `${fn}: options.dtype '${dtype}' reads 16-bit words from a Uint16Array, but logits is ${describe(logits)}`,
+      'options.dtype',
+    );
   }
   const isArray = Array.isArray(logits);
   if (!(logits instanceof Float32Array) && !(logits instanceof Float64Array) && !isArray) {
@@ -140,5 +152,6 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   if (typeof value === 'string')
     return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`;
+  if (value === undefined) return 'undefined';
   return `${typeof value} ${String(value)}`;
 }

@@ -11,7 +11,7 @@ import {
   type PlacedLogits,
 } from './input.js';
 import { LogitsBuffer } from './logits-buffer.js';
-import { integerIn, temperatureOf } from './options.js';
+import { checkOptionKeys, integerIn, temperatureOf } from './options.js';
 import type { RawModule } from './raw-module.js';
 import { Sampler, type SampleResult } from './sampler.js';
 import { configure, drawWith } from './sampler-wire.js';
@@ -41,6 +41,12 @@ import {
   type TokenizerVocabulary,
 } from './grammar/tokenizer-info.js';
 
+/** The keys each kernel's options object may hold. */
+const INPUT_KEYS = ['dtype'] as const;
+const TEMPERATURE_KEYS = ['temperature', 'dtype'] as const;
+const SOFTMAX_KEYS = ['temperature', 'out', 'dtype'] as const;
+const ENTROPY_KEYS = ['temperature', 'base', 'dtype'] as const;
+
 /** Options of the kernels that take only a temperature (`logSumExp`, `topLogprobs`). */
 export interface TemperatureOptions {
   /** Divides the logits before softmax; finite and >= 0; 0 is greedy. Default 1. */
@@ -60,7 +66,8 @@ export interface SoftmaxOptions extends TemperatureOptions {
   /**
    * Where to write the result instead of a new Float32Array: a LogitsBuffer of this instance (it
    * may be the input itself, for in place) or a Float32Array with room for every logit. With a
-   * LogitsBuffer input and output, the call copies nothing and allocates nothing.
+   * LogitsBuffer input and output, the call copies nothing and allocates nothing. A longer `out`
+   * receives the result in its first V entries, and the call returns a view of those V.
    */
   out?: LogitsBuffer | Float32Array;
 }
@@ -163,6 +170,7 @@ export class Logitkit {
 
   /** log sum_i exp(z_i / T), for T > 0 (it has no finite limit at T = 0). */
   logSumExp(logits: Logits, options?: TemperatureOptions): number {
+    checkOptionKeys(options, 'logSumExp', TEMPERATURE_KEYS);
     const t = temperatureOf(options, 'logSumExp', false);
     return this.scalarResult(
       'logSumExp',
@@ -174,6 +182,7 @@ export class Logitkit {
 
   /** Index of the largest logit; the lowest index among ties. */
   argmax(logits: Logits, options?: InputOptions): number {
+    checkOptionKeys(options, 'argmax', INPUT_KEYS);
     const placed = placeLogits(this.heap, logits, 'argmax', 'logits', dtypeOf(options, 'argmax'));
     const out = this.heap.region('scalar', 8);
     throwIfFailed(this.heap.module._argmax(placed.pointer, placed.length, out), 'argmax');
@@ -187,6 +196,7 @@ export class Logitkit {
     options?: InputOptions,
   ): { indices: Int32Array; values: Float32Array } {
     integerIn(k, 1, 0x7fffffff, 'topK', 'k');
+    checkOptionKeys(options, 'topK', INPUT_KEYS);
     const [indices, values] = this.selection('topK', logits, k, options, (m, p, count, i, v) =>
       m._topK(p.pointer, p.length, count, i, v),
     );
@@ -200,6 +210,7 @@ export class Logitkit {
     options?: TemperatureOptions,
   ): { indices: Int32Array; logprobs: Float32Array } {
     integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
+    checkOptionKeys(options, 'topLogprobs', TEMPERATURE_KEYS);
     const t = temperatureOf(options, 'topLogprobs');
     const [indices, logprobs] = this.selection(
       'topLogprobs',
@@ -213,6 +224,7 @@ export class Logitkit {
 
   /** Shannon entropy of softmax(logits / T): -sum p log p, in nats, or in `base` (2 for bits). */
   entropy(logits: Logits, options?: EntropyOptions): number {
+    checkOptionKeys(options, 'entropy', ENTROPY_KEYS);
     const t = temperatureOf(options, 'entropy');
     const base = options?.base;
     if (
@@ -310,7 +322,8 @@ export class Logitkit {
   allocLogits(n: number, options: { dtype: 'float16' | 'bfloat16' }): HalfLogitsBuffer;
   allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer;
   allocLogits(n: number, options?: { dtype?: DType }): LogitsBuffer | HalfLogitsBuffer {
-    integerIn(n, 1, 0x3fffffff / 4, 'allocLogits', 'n');
+    integerIn(n, 1, Math.floor(0x3fffffff / 4), 'allocLogits', 'n');
+    checkOptionKeys(options, 'allocLogits', INPUT_KEYS);
     const dtype = dtypeOf(options, 'allocLogits');
     if (dtype === 'float16' || dtype === 'bfloat16')
       return new HalfLogitsBuffer(this.heap, n, dtype);
@@ -345,6 +358,7 @@ export class Logitkit {
     options: SoftmaxOptions | undefined,
     kernel: (m: RawModule, placed: PlacedLogits, t: number, out: number) => number,
   ): Float32Array {
+    checkOptionKeys(options, fn, SOFTMAX_KEYS);
     const t = temperatureOf(options, fn);
     const out = options?.out;
     const placed = placeLogits(this.heap, logits, fn, 'logits', dtypeOf(options, fn));
@@ -380,7 +394,7 @@ export class Logitkit {
     const values = this.heap.f32(result, placed.length);
     if (out) {
       out.set(values);
-      return out;
+      return out.length === placed.length ? out : out.subarray(0, placed.length);
     }
     return values.slice();
   }

@@ -6,6 +6,36 @@ import { describe } from './input.js';
  * name the function and the option.
  */
 
+/**
+ * Refuses a key of a kernel's options object that the kernel does not read (a typo such as
+ * `{ temp: 0.5 }` would otherwise run at the default), as the sampling options do. `null` /
+ * `undefined` options are fine; a non-object is left to the option readers' own errors.
+ */
+export function checkOptionKeys(options: unknown, fn: string, keys: readonly string[]): void {
+  if (options === undefined || options === null || typeof options !== 'object') return;
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) {
+      throw new LogitkitTypeError(
+        `${fn}: unknown option ${JSON.stringify(key)}. Valid options: ${keys.join(', ')}`,
+        `options.${key}`,
+      );
+    }
+  }
+}
+
+/**
+ * An adapter's options object: a LogitkitTypeError naming `options` when it is not an object
+ * (null included), then checkOptionKeys.
+ */
+export function checkOptionsObject(options: unknown, fn: string, keys: readonly string[]): void {
+  if (typeof options !== 'object' || options === null)
+    throw new LogitkitTypeError(
+      `${fn}: options must be an object, got ${describe(options)}`,
+      'options',
+    );
+  checkOptionKeys(options, fn, keys);
+}
+
 export function temperatureOf(
   options: { temperature?: number } | undefined,
   fn: string,

@@ -27,6 +27,8 @@ const char* error_code_name(ErrorCode code) {
       return "regex-syntax";
     case ErrorCode::kBudgetExceeded:
       return "budget-exceeded";
+    case ErrorCode::kTimeout:
+      return "timeout";
   }
   return "unknown";
 }

@@ -42,6 +42,7 @@ enum class ErrorCode : uint8_t {
   kUnsatisfiable,       // the schema admits no instance (e.g. required names a forbidden key)
   kRegexSyntax,         // a pattern that is not an ECMAScript regular expression
   kBudgetExceeded,      // a Budgets limit was reached
+  kTimeout,             // Budgets::timeout_ms passed (the engine's own code for it is "timeout")
 };
 
 // Stable lower-case names for ErrorCode ("invalid-json", "unsupported-keyword", ...), used by the
@@ -95,6 +96,10 @@ struct Budgets {
   uint32_t max_depth = 256;                   // JSON nesting, regex nesting, $ref/allOf nesting
   size_t max_output_bytes = size_t{8} << 20;  // GBNF text length
   size_t max_rules = 50000;                   // GBNF rules
+  // Wall-clock limit of one schema conversion in ms (0: none). Expanding anyOf/oneOf over the
+  // other keywords can take seconds within the other budgets, and a caller's timeoutMs covers the
+  // whole compilation, this step included.
+  double timeout_ms = 0;
 };
 
 struct JsonSchemaOptions {

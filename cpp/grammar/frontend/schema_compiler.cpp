@@ -91,6 +91,9 @@ SchemaCompiler::SchemaCompiler(const JsonValue& document, const JsonSchemaOption
       result_(result),
       writer_(options.budgets),
       json_(writer_, options.whitespace) {
+  if (options.budgets.timeout_ms > 0)
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::microseconds(static_cast<int64_t>(options.budgets.timeout_ms * 1000));
   if (const JsonValue* schema = document.find("$schema"); schema && schema->is_string()) {
     for (const char* draft : {"draft-03", "draft-04", "draft-05", "draft-06", "draft-07"}) {
       if (schema->text.find(draft) != std::string::npos) old_draft_ = true;
@@ -111,6 +114,17 @@ void SchemaCompiler::fail(ErrorCode code, const std::string& keyword, const std:
   result_.error.keyword = keyword;
   result_.error.json_pointer = pointer;
   result_.error.message = message + " (at '" + pointer + "')";
+}
+
+bool SchemaCompiler::out_of_time() {
+  constexpr uint32_t kClockStride = 64;
+  if (failed_) return true;
+  if (options_.budgets.timeout_ms <= 0 || ++clock_calls_ % kClockStride != 0) return false;
+  if (std::chrono::steady_clock::now() <= deadline_) return false;
+  fail(ErrorCode::kTimeout, "", "",
+       "compiling the schema exceeded timeoutMs (" +
+           std::to_string(static_cast<int64_t>(options_.budgets.timeout_ms)) + " ms)");
+  return true;
 }
 
 void SchemaCompiler::warn(WarningKind kind, const std::string& keyword, const std::string& pointer,
@@ -297,7 +311,7 @@ MergedSchema SchemaCompiler::merge_all(const Conj& conj, uint32_t depth) {
 }
 
 void SchemaCompiler::merge(const SchemaRef& at, MergedSchema& m, uint32_t depth) {
-  if (failed_) return;
+  if (out_of_time()) return;
   if (depth > options_.budgets.max_depth) {
     fail(ErrorCode::kBudgetExceeded, "", at.pointer,
          "the schema nests (through allOf and $ref) deeper than the depth budget; a $ref cycle "

@@ -5,6 +5,7 @@
 //                        oneOf disjointness, patternProperties matching).
 // Every failure goes through fail() once: later work is skipped and the first error is reported.
 #pragma once
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,6 +40,9 @@ class SchemaCompiler {
             const std::string& message);
   void warn(WarningKind kind, const std::string& keyword, const std::string& pointer,
             const std::string& message);
+  // True once Budgets::timeout_ms has passed (then failed with kTimeout); reads the clock only
+  // every kClockStride calls, so the hot paths can ask often.
+  bool out_of_time();
   // A validation keyword the engine cannot enforce: an error when strict, else a warning.
   void unsupported(const std::string& keyword, const std::string& pointer, const std::string& why);
 
@@ -108,7 +112,9 @@ class SchemaCompiler {
   std::unordered_map<std::string, Memo> memo_;
   std::string never_;
   size_t distributed_ = 0;  // anyOf/oneOf alternatives produced, against a budget
-  size_t ignored_ = 0;      // validation keywords ignored so far (strict: false)
+  std::chrono::steady_clock::time_point deadline_;  // when options_.budgets.timeout_ms > 0
+  uint32_t clock_calls_ = 0;
+  size_t ignored_ = 0;  // validation keywords ignored so far (strict: false)
 };
 
 }  // namespace logitkit::grammar

@@ -135,7 +135,7 @@ std::string SchemaCompiler::never() {
 }
 
 std::string SchemaCompiler::compile(const Conj& conj, const std::string& hint, uint32_t depth) {
-  if (failed_) return "";
+  if (out_of_time()) return "";
   const std::string key = conj_key(conj);
   auto found = memo_.find(key);
   if (found != memo_.end()) {
@@ -182,6 +182,7 @@ std::string SchemaCompiler::compile_merged(MergedSchema& m, const std::string& h
   const bool plain = !m.constrains_besides_groups() && m.groups.empty();
   std::vector<MergedSchema> branches;
   for (const SchemaRef& b : group.branches) {
+    if (out_of_time()) return "";
     if (++distributed_ > kMaxDistributed) {
       fail(ErrorCode::kBudgetExceeded, group.one_of ? "oneOf" : "anyOf", group.pointer,
            "anyOf/oneOf combinations exceed " + std::to_string(kMaxDistributed) + " alternatives");

@@ -1,6 +1,14 @@
 // Scratch consumer projects: fresh directories under os.tmpdir(), outside the repository, so
 // nothing resolves through the checkout's own node_modules or package.json.
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pack, ROOT } from './pack.mjs';
@@ -69,14 +77,16 @@ function tryReadManifest(dir) {
 
 /**
  * A scratch project with the packed package: packs the checkout into a new scratch directory
- * labelled `label`, copies `fixture` to its app/ folder, lets `prepare(app)` add files, and
- * installs the tarball with `devDependencies`. Returns { scratch, app } (removeScratch(scratch)).
+ * labelled `label`, copies `fixture` to its app/ folder (null: app/ starts empty), lets
+ * `prepare(app)` add files, and installs the tarball with `devDependencies`. Returns
+ * { scratch, app } (removeScratch(scratch)).
  */
 export async function scratchApp(label, fixture, devDependencies, prepare = () => {}) {
   const scratch = makeScratch(label);
   const { tarball } = await pack(scratch);
   const app = join(scratch, 'app');
-  cpSync(fixture, app, { recursive: true });
+  if (fixture === null) mkdirSync(app);
+  else cpSync(fixture, app, { recursive: true });
   await prepare(app);
   await installWithTarball(app, tarball, devDependencies);
   return { scratch, app };

@@ -228,6 +228,29 @@ TEST_CASE("schema warnings: annotations, vendor extensions, unknown formats, no-
   CHECK(has_warning(r, WarningKind::kVendorExtension, "/properties/e/ui:widget"));
 }
 
+// anyOf over array/object 12 levels deep: thousands of merged alternatives, seconds of work.
+std::string nested_any_of() {
+  std::string s = "{\"type\": \"integer\"}";
+  for (int i = 0; i < 12; i++)
+    s = "{\"anyOf\": [{\"type\": \"array\", \"items\": " + s +
+        "}, {\"type\": \"object\", \"additionalProperties\": " + s + "}]}";
+  return s;
+}
+
+TEST_CASE("budgets: timeout_ms bounds a schema's conversion") {
+  JsonSchemaOptions options;
+  options.budgets.timeout_ms = 1e-6;  // passed by the first clock reading
+  FrontendResult r = json_schema_to_gbnf(nested_any_of(), options);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.code == ErrorCode::kTimeout);
+  CHECK(std::string(error_code_name(r.error.code)) == "timeout");
+  CHECK(r.error.message.find("timeoutMs") != std::string::npos);
+  // A schema converted in fewer steps than one clock reading never looks at the clock.
+  CHECK(json_schema_to_gbnf(R"({"type": "string"})", options).ok);
+  options.budgets.timeout_ms = 0;  // no limit
+  CHECK(json_schema_to_gbnf(R"({"anyOf": [{"type": "string"}, {"type": "null"}]})", options).ok);
+}
+
 TEST_CASE("budgets: depth, input size, output size") {
   std::string deep;
   for (int i = 0; i < 400; i++) deep += "{\"items\":";

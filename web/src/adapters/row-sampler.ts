@@ -18,6 +18,7 @@ import type { Sampler, SampleResult } from '../sampler.js';
 import { drawWith } from '../sampler-wire.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { canonicalSamplingOptions } from '../sampling/parse.js';
+import { expectLogitkit } from './logitkit-instance.js';
 
 /** Stages that read the history (the tokens accepted so far). */
 const HISTORY_STAGES = ['badWords', 'noRepeatNgram', 'penalties', 'dry'] as const;
@@ -44,6 +45,7 @@ export function templateSampler(
   mode: 'filter' | 'sample',
   fn: string,
 ): Sampler {
+  expectLogitkit(lk, fn);
   const sampler = lk.createSampler(options);
   if (sampler.grammar !== undefined) {
     sampler.dispose();

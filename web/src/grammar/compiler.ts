@@ -1,4 +1,5 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { GrammarObject, type GrammarEngine } from './engine.js';
 import type { TokenizerInfo } from './tokenizer-info.js';
 
@@ -70,6 +71,24 @@ export class CompiledGrammar extends GrammarObject {
   }
 }
 
+/**
+ * A schema's JSON text: a string as it is, a value through JSON.stringify. A value JSON cannot
+ * hold (a cycle, a BigInt, a function or undefined at the top) is a TypeError naming `schema`.
+ */
+function schemaText(schema: unknown, fn: string): string {
+  if (typeof schema === 'string') return schema;
+  let text: unknown;
+  try {
+    text = JSON.stringify(schema);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new LogitkitTypeError(`${fn}: schema must be JSON: ${reason}`, 'schema');
+  }
+  if (typeof text !== 'string')
+    throw new LogitkitTypeError(`${fn}: schema must be JSON, got ${typeof schema}`, 'schema');
+  return text;
+}
+
 function maxRunOf(ws: JsonWhitespace | undefined, fn: string): number {
   if (ws === undefined || ws === 'flexible') return 32;
   if (ws === 'compact') return 0;
@@ -105,6 +124,7 @@ export class GrammarCompiler {
     const fn = 'createGrammarCompiler';
     if (options !== undefined && (typeof options !== 'object' || options === null))
       throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
+    checkOptionKeys(options, fn, ['timeoutMs', 'maxStates']);
     const t = options?.timeoutMs ?? 10000;
     const s = options?.maxStates ?? 2000000;
     if (typeof t !== 'number' || !(t > 0))
@@ -131,6 +151,7 @@ export class GrammarCompiler {
     const fn = 'compileGrammar';
     if (typeof gbnf !== 'string')
       throw new LogitkitTypeError(`${fn}: gbnf must be a string`, 'gbnf');
+    checkOptionKeys(options, fn, ['root']);
     const root = options?.root ?? 'root';
     if (typeof root !== 'string')
       throw new LogitkitTypeError(`${fn}: options.root must be a string`, 'options.root');
@@ -144,9 +165,8 @@ export class GrammarCompiler {
   /** A JSON Schema (object or JSON text): the grammar of its instances. */
   async compileJSONSchema(schema: unknown, options?: JsonSchemaOptions): Promise<CompiledGrammar> {
     const fn = 'compileJSONSchema';
-    const text = typeof schema === 'string' ? schema : JSON.stringify(schema);
-    if (typeof text !== 'string')
-      throw new LogitkitTypeError(`${fn}: schema must be JSON`, 'schema');
+    const text = schemaText(schema, fn);
+    checkOptionKeys(options, fn, ['whitespace', 'strict']);
     const strict = options?.strict ?? true;
     if (typeof strict !== 'boolean')
       throw new LogitkitTypeError(`${fn}: options.strict must be a boolean`, 'options.strict');
@@ -169,6 +189,7 @@ export class GrammarCompiler {
     whitespace?: JsonWhitespace;
   }): Promise<CompiledGrammar> {
     const fn = 'compileBuiltinJSONGrammar';
+    checkOptionKeys(options, fn, ['whitespace']);
     const vocab = this.tokenizerInfo.handle(fn);
     return this.finish(
       this.engine.module._compileBuiltinJson(

@@ -1,4 +1,5 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { CompiledGrammar } from './compiler.js';
 import { GrammarObject, type GrammarEngine } from './engine.js';
 
@@ -66,11 +67,23 @@ export class GrammarMatcher extends GrammarObject {
     return out;
   }
 
-  /** Advances by token `id`; false (and no change) when the grammar does not allow it. */
+  /**
+   * Advances by token `id`; false (and no change) when the grammar does not allow it, an id past
+   * the vocabulary included.
+   * @throws LogitkitTypeError when `id` is not a number; LogitkitRangeError when it is not an
+   *   integer >= 0.
+   */
   acceptToken(id: number): boolean {
     const h = this.handle('acceptToken');
+    if (typeof id !== 'number')
+      throw new LogitkitTypeError(
+        `matcher.acceptToken: id must be a number, got ${typeof id}`,
+        'id',
+      );
     if (!Number.isInteger(id) || id < 0)
       throw new LogitkitRangeError(`matcher.acceptToken: ${String(id)} is not a token id`, 'id');
+    // The engine takes a 32-bit id: 2^32 would wrap to token 0 and advance the matcher by it.
+    if (id >= this.compiled.vocabSize) return false;
     return this.check(this.engine.module._matcherAcceptToken(h, id), 'matcher.acceptToken');
   }
 
@@ -148,6 +161,9 @@ export function createGrammarMatcher(
   options: GrammarMatcherOptions | undefined,
 ): GrammarMatcher {
   const fn = 'createGrammarMatcher';
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
+  checkOptionKeys(options, fn, ['terminateWithoutStopToken']);
   const t = options?.terminateWithoutStopToken ?? false;
   if (typeof t !== 'boolean')
     throw new LogitkitTypeError(

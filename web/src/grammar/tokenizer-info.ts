@@ -1,4 +1,5 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { GrammarObject, type GrammarEngine } from './engine.js';
 
 /** How a vocabulary writes bytes: as they are, GPT-2's byte-level map, or SentencePiece ▁ / <0xNN>. */
@@ -152,6 +153,13 @@ function fromTokenizerJson(json: Record<string, unknown>, fn: string): TokenTabl
 }
 
 function fromVocabulary(v: TokenizerVocabulary, fn: string): TokenTable {
+  const keys = ['tokens', 'vocabType', 'stopTokenIds', 'specialTokenIds', 'vocabSize'];
+  for (const key of Object.keys(v))
+    if (!keys.includes(key))
+      throw new LogitkitTypeError(
+        `${fn}: unknown vocabulary field ${JSON.stringify(key)}. Valid fields: ${keys.join(', ')}`,
+        key,
+      );
   if (!Array.isArray(v.tokens))
     throw new LogitkitTypeError(
       `${fn}: tokens must be an array of strings or Uint8Arrays`,
@@ -251,6 +259,19 @@ export class TokenizerInfo extends GrammarObject {
   }
 }
 
+/**
+ * Stop ids go to the engine as 32-bit integers: 2^32 would wrap to token 0 and make it a stop
+ * token. Ids outside [0, 2^31) are refused here; the engine checks the rest against the vocabulary.
+ */
+function checkIdRange(ids: readonly number[], fn: string): void {
+  const i = ids.findIndex((id) => id < 0 || id > 0x7fffffff);
+  if (i >= 0)
+    throw new LogitkitRangeError(
+      `${fn}: stop token id ${ids[i]} is not a token of the vocabulary`,
+      `stopTokenIds[${i}]`,
+    );
+}
+
 /** @internal */
 export function createTokenizerInfo(
   engine: GrammarEngine,
@@ -260,6 +281,7 @@ export function createTokenizerInfo(
 ): TokenizerInfo {
   if (options !== undefined && !isObject(options))
     throw new LogitkitTypeError(`${fn}: options must be an object`, 'options');
+  checkOptionKeys(options, fn, ['vocabSize', 'stopTokenIds']);
   let table: TokenTable;
   if (typeof tokenizer === 'string') return fromJsonText(engine, tokenizer, options, fn);
   if (tokenizer instanceof Uint8Array) return fromJsonText(engine, tokenizer, options, fn);
@@ -279,6 +301,7 @@ export function createTokenizerInfo(
       `${fn}: options.stopTokenIds must be an array of integers`,
       'options.stopTokenIds',
     );
+  checkIdRange(stop, fn);
   const count = table.texts.length;
   const fromObject =
     isObject(tokenizer) && 'tokens' in tokenizer
@@ -359,6 +382,7 @@ function fromJsonText(
       `${fn}: options.stopTokenIds must be an array of integers`,
       'options.stopTokenIds',
     );
+  if (stop !== undefined) checkIdRange(stop, fn);
   const vocabSize = options?.vocabSize ?? 0;
   if (!Number.isInteger(vocabSize) || vocabSize < 0 || vocabSize >= 1 << 24)
     throw new LogitkitRangeError(

@@ -5,6 +5,7 @@
  * can arrive as 3 + 1). Decoding each token alone would give U+FFFD pairs; instead the bytes of
  * all tokens go through one streaming UTF-8 decoder, so the character comes out whole.
  */
+import { itemsOf } from './arguments.js';
 import type { LogprobToken, TokenSequence, TopLogprob } from './types.js';
 
 const encoder = new TextEncoder();
@@ -33,8 +34,31 @@ export interface DecodedTokens {
  *   token i's first character starts; a token that only continues a pending character gets the
  *   offset of that character. `ends[i]` is the text length once the character holding token i's
  *   last byte is complete.
+ * @throws TypeError naming `tokens[i].token` / `tokens[i].bytes[j]` for an entry that is not a token
+ *   (its text would otherwise come out as "undefined").
  */
 export function decodeTokens(tokens: readonly TopLogprob[]): DecodedTokens {
+  const list = itemsOf(tokens, 'tokens');
+  for (let i = 0; i < list.length; i++) checkDecodable(list[i], `tokens[${i}]`);
+  return decodeChecked(list as readonly TopLogprob[]);
+}
+
+/** What decoding reads of a token: a string `token` and, when present, `bytes` of 0..255. */
+function checkDecodable(value: unknown, name: string): void {
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(`${name} must be a token object`);
+  const token = value as { token?: unknown; bytes?: unknown };
+  if (typeof token.token !== 'string') throw new TypeError(`${name}.token must be a string`);
+  if (token.bytes === undefined) return;
+  if (!Array.isArray(token.bytes)) throw new TypeError(`${name}.bytes must be an array of bytes`);
+  token.bytes.forEach((byte: unknown, j) => {
+    if (!Number.isInteger(byte) || (byte as number) < 0 || (byte as number) > 255)
+      throw new TypeError(`${name}.bytes[${j}] must be an integer in 0..255`);
+  });
+}
+
+/** decodeTokens without the checks, for tokens the parsers built. */
+function decodeChecked(tokens: readonly TopLogprob[]): DecodedTokens {
   const offsets = new Array<number>(tokens.length);
   const ends = new Array<number>(tokens.length);
   let text = '';
@@ -83,7 +107,7 @@ function nextDue(due: number, byte: number): number {
 
 /** Fills in every token's `offset` and returns the sequence with its rebuilt text. */
 export function finishSequence(tokens: LogprobToken[]): TokenSequence {
-  const { text, offsets } = decodeTokens(tokens);
+  const { text, offsets } = decodeChecked(tokens);
   for (let i = 0; i < tokens.length; i++) (tokens[i] as LogprobToken).offset = offsets[i] as number;
   return { tokens, text };
 }

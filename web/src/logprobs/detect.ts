@@ -59,8 +59,55 @@ function shaped(id: ProviderId): ChunkShape {
   return { id, byShape: true };
 }
 
+/** Fields that make a chunk a response (or a piece of one), whatever else it holds. */
+const RESPONSE_FIELDS = [
+  'choices',
+  'candidates',
+  'completion_probabilities',
+  'meta_info',
+  'output',
+  'details',
+  'token',
+  'logprobs',
+  'generated_text',
+];
+
+/**
+ * The message of a chunk that is an API error body instead of a response: `{"error": {...}}` /
+ * `{"error": "..."}` (OpenAI, Azure, Gemini, OpenRouter, vLLM, TGI, llama.cpp), alone or as an
+ * event in the middle of a stream. `undefined` for any other chunk.
+ */
+export function apiErrorOf(value: unknown): string | undefined {
+  if (!isRecord(value) || value.error === undefined || value.error === null) return undefined;
+  if (RESPONSE_FIELDS.some((field) => value[field] !== undefined && value[field] !== null))
+    return undefined;
+  const error = value.error;
+  if (typeof error === 'string') return error;
+  if (!isRecord(error)) return JSON.stringify(error);
+  const parts = [error.message, error.status ?? error.type, error.code].filter(
+    (part) => typeof part === 'string' || typeof part === 'number',
+  );
+  return parts.length > 0 ? parts.map(String).join(' — ') : JSON.stringify(error);
+}
+
+/**
+ * Throws `LogprobsParseError` at the first chunk that is an API error body: a stream that carried
+ * one is incomplete, so reading the chunks before it as the whole response would be wrong.
+ */
+export function throwIfApiError(chunks: readonly Chunk[]): void {
+  for (const chunk of chunks) {
+    const message = apiErrorOf(chunk.value);
+    if (message !== undefined)
+      throw new LogprobsParseError(
+        chunk.path,
+        `the API returned an error instead of a response: ${message}`,
+      );
+  }
+}
+
 /** Detects the provider of already-split chunks; throws `LogprobsParseError` when nothing matches. */
 export function detectFromChunks(chunks: readonly Chunk[]): ProviderId {
+  throwIfApiError(chunks);
   let byShape: ProviderId | undefined;
   let byLabel: ProviderId | undefined;
   for (const chunk of chunks) {

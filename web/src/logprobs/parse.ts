@@ -1,6 +1,6 @@
 /** `parseLogprobs`: input forms → chunks → provider parser → normalised choices. */
 import { ChoiceAccumulator } from './accumulate.js';
-import { detectChunk, detectFromChunks, RECOGNISED } from './detect.js';
+import { detectChunk, detectFromChunks, RECOGNISED, throwIfApiError } from './detect.js';
 import { LogprobsParseError } from './errors.js';
 import { toChunks, type Chunk } from './input.js';
 import { JsonPath } from './path.js';
@@ -24,12 +24,14 @@ import { PROVIDERS, type ParseOptions, type ParsedLogprobs, type ProviderId } fr
  * shape.
  *
  * @throws LogprobsParseError for any malformed input, with `.path` naming the value at fault; for
+ *   an API error body (`{"error": ...}`, alone or as a stream event) with the API's message; for
  *   an input no reader recognises, the message lists the shapes recognised and the provider ids.
  * @throws TypeError when `options.provider` is not one of `PROVIDERS`.
  */
 export function parseLogprobs(input: unknown, options: ParseOptions = {}): ParsedLogprobs {
   const named = readProviderOption(options);
   const chunks = toChunks(input);
+  if (named !== undefined) throwIfApiError(chunks);
   const provider = named ?? detectFromChunks(chunks);
   if (named !== undefined && chunks.length > 0) checkReadable(named, chunks);
   const choices = new ChoiceAccumulator();

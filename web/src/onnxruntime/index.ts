@@ -21,7 +21,9 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { HalfLogitsBuffer } from '../half-logits-buffer.js';
 import { describe } from '../input.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
 import type { Logitkit } from '../logitkit.js';
+import { checkOptionsObject } from '../options.js';
 import { LogitsBuffer } from '../logits-buffer.js';
 
 /**
@@ -76,6 +78,8 @@ export function lastPositionLogits(
   tensor: OrtTensorLike,
   options: LastPositionOptions = {},
 ): LogitsBuffer | HalfLogitsBuffer {
+  expectLogitkit(lk, FN);
+  checkOptionsObject(options, FN, ['row', 'out']);
   if (typeof tensor !== 'object' || tensor === null || !Array.isArray(tensor.dims)) {
     throw new LogitkitTypeError(
       `${FN}: tensor must be an onnxruntime Tensor ({ type, dims, data }), got ${describe(tensor)}`,

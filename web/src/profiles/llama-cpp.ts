@@ -326,6 +326,16 @@ export function fromLlamaCpp(
 
   // adaptive-p runs only when `samplers` names it, which llamaCppSamplers refuses.
   r.ignore('adaptive_target', 'adaptive_decay');
+  // Keys of samplers llama.cpp removed, which requests from older clients still carry and today's
+  // server does not read: `penalize_nl` (removed 2024-09; the penalties now see newlines like any
+  // token) is ignored; tail-free sampling's `tfs_z` (removed 2024-11) only at its off value 1, since
+  // any other value asks for a sampler neither stack runs.
+  r.ignore('penalize_nl');
+  r.unsupported(
+    'tfs_z',
+    (v) => v === 1,
+    'asks for tail-free sampling, which llama.cpp removed (only 1, off, means the same today)',
+  );
   const grammarWhy =
     'constrains sampling: compile it with the grammar engine and pass the matcher as options.grammar';
   r.unsupported('grammar', (v) => v === '', grammarWhy);

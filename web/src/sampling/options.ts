@@ -247,6 +247,17 @@ const scalar = <
     slot: asSlot,
   });
 
+// A list of token ids, sent to `stage` as its token list.
+const tokenList = <const K extends keyof CanonicalSamplingOptions>(
+  name: K,
+  stage: StageName,
+): OptionRow<K, Int32Array, readonly []> =>
+  row({
+    name,
+    parse: (v, fn, what) => parseTokenList(v, fn, what),
+    list: { stage, encode: (tokens: Int32Array) => ({ tokens }) },
+  });
+
 // A number in [min, max] (min excluded with minExclusive).
 const within =
   (min: number, max: number, { minExclusive = false } = {}): Check =>
@@ -298,11 +309,7 @@ export const OPTION_TABLE = [
       }),
     },
   }),
-  row({
-    name: 'allowedTokenIds',
-    parse: (v, fn, what) => parseTokenList(v, fn, what),
-    list: { stage: 'allowedTokens', encode: (tokens: Int32Array) => ({ tokens }) },
-  }),
+  tokenList('allowedTokenIds', 'allowedTokens'),
   row({
     name: 'badWordsIds',
     aliases: ['bad_words_token_ids'],
@@ -325,21 +332,9 @@ export const OPTION_TABLE = [
     parse: (v, fn, what) => parseBreakers(v, fn, what),
     list: { stage: 'dry', encode: (breakers) => breakers },
   }),
-  row({
-    name: 'stopTokenIds',
-    parse: (v, fn, what) => parseTokenList(v, fn, what),
-    list: { stage: 'stopTokens', encode: (tokens: Int32Array) => ({ tokens }) },
-  }),
-  row({
-    name: 'suppressTokens',
-    parse: (v, fn, what) => parseTokenList(v, fn, what),
-    list: { stage: 'suppressTokens', encode: (tokens: Int32Array) => ({ tokens }) },
-  }),
-  row({
-    name: 'beginSuppressTokens',
-    parse: (v, fn, what) => parseTokenList(v, fn, what),
-    list: { stage: 'beginSuppressTokens', encode: (tokens: Int32Array) => ({ tokens }) },
-  }),
+  tokenList('stopTokenIds', 'stopTokens'),
+  tokenList('suppressTokens', 'suppressTokens'),
+  tokenList('beginSuppressTokens', 'beginSuppressTokens'),
   row({
     name: 'sequenceBias',
     parse: (v, fn, what) => parseSequenceBias(v, fn, what),

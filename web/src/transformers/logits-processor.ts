@@ -6,14 +6,10 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import { RowSampler, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
-import {
-  callable,
-  checkLogits,
-  continues,
-  rowIds,
-  type InputIds,
-  type TransformersTensorLike,
-} from './protocol.js';
+import { callable, checkLogits, continues, rowIds } from './protocol.js';
+import type { InputIds, TransformersTensorLike } from './protocol.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
+import { checkOptionsObject } from '../options.js';
 
 /**
  * The generation settings the processor compares with its own to warn about a filter applied
@@ -128,7 +124,9 @@ export class LogitkitLogitsProcessor {
     samplingOptions?: SamplingOptions,
     options: LogitkitProcessorOptions = {},
   ) {
-    const mode = options?.mode ?? 'sample';
+    expectLogitkit(lk, FN);
+    checkOptionsObject(options, FN, ['mode', 'generationConfig']);
+    const mode = options.mode ?? 'sample';
     if (mode !== 'filter' && mode !== 'sample') {
       throw new LogitkitTypeError(
         `${FN}: options.mode must be 'filter' or 'sample', got ${describe(mode)}`,

@@ -12,15 +12,11 @@ import type { LogitsBuffer } from '../logits-buffer.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { ConstrainedRow } from '../adapters/constrained-row.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
+import { checkOptionKeys } from '../options.js';
 import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
-import {
-  callable,
-  checkLogits,
-  continues,
-  rowIds,
-  type InputIds,
-  type TransformersTensorLike,
-} from './protocol.js';
+import { callable, checkLogits, continues, rowIds } from './protocol.js';
+import type { InputIds, TransformersTensorLike } from './protocol.js';
 import { vocabularyOf, type TransformersTokenizerLike } from './tokenizer.js';
 
 /** A JSON Schema: an object, or `true` / `false`. */
@@ -219,13 +215,17 @@ export class StructuredOutputProcessor {
   ) {
     if (typeof options !== 'object' || options === null)
       throw new LogitkitTypeError(`${FN}: options must be an object`, 'options');
+    checkOptionKeys(options, FN, [
+      'lk',
+      'samplingOptions',
+      'stopTokenIds',
+      'tokenizerInfo',
+      'whitespace',
+      'strict',
+    ]);
     const format = checkFormat(responseFormat);
     const lk = options.lk;
-    if (lk !== undefined && (typeof lk !== 'object' || typeof lk?.createSampler !== 'function'))
-      throw new LogitkitTypeError(
-        `${FN}: options.lk must be a loaded logitkit instance (await load())`,
-        'options.lk',
-      );
+    if (lk !== undefined) expectLogitkit(lk, FN, 'options.lk');
     const info = options.tokenizerInfo;
     if (info !== undefined && lk === undefined)
       throw new LogitkitTypeError(

@@ -30,6 +30,8 @@ import { ConstrainedRow } from '../adapters/constrained-row.js';
 import { RowSampler, readsHistory, rowOptions, templateSampler } from '../adapters/row-sampler.js';
 import type { Sampler, SampleResult } from '../sampler.js';
 import type { SamplingOptions } from '../sampling/options.js';
+import { expectLogitkit } from '../adapters/logitkit-instance.js';
+import { checkOptionsObject } from '../options.js';
 
 const FN = 'LogitkitLogitProcessor';
 
@@ -97,7 +99,9 @@ export class LogitkitLogitProcessor {
     samplingOptions?: SamplingOptions,
     options: LogitkitLogitProcessorOptions = {},
   ) {
-    const grammar = options?.grammar;
+    expectLogitkit(lk, FN);
+    checkOptionsObject(options, FN, ['grammar']);
+    const grammar = options.grammar;
     if (grammar !== undefined && (!(grammar instanceof GrammarMatcher) || grammar.disposed))
       throw new LogitkitTypeError(
         `${FN}: options.grammar must be a GrammarMatcher (await lk.createGrammarMatcher(compiled)) not yet disposed, got ${describe(grammar)}`,

@@ -12,7 +12,6 @@
  * (token-run.ts), its own text being its `content.parts[].text`.
  */
 import type { ChoiceAccumulator } from '../accumulate.js';
-import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
 import {
   expectRecord,
@@ -24,9 +23,8 @@ import {
   readTokenId,
   type JsonRecord,
 } from '../read.js';
-import { makeAlternative, makeToken } from '../token.js';
-import type { LogprobToken, TopLogprob } from '../types.js';
 import type { ProviderParser } from './provider.js';
+import { readStepTokens, type ListAt, type StepEntry } from './step-tokens.js';
 
 export const gemini: ProviderParser = {
   id: 'gemini',
@@ -61,20 +59,13 @@ function parseGeminiChunk(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccu
     const logprobs = expectRecord(result.value, result.path);
 
     const chosen = field(logprobs, result.path, 'chosenCandidates', 'chosen_candidates');
-    const chosenList = optionalArray(chosen.value, chosen.path) ?? [];
     const top = field(logprobs, result.path, 'topCandidates', 'top_candidates');
-    const topList = optionalArray(top.value, top.path);
-    if (topList !== undefined && topList.length !== chosenList.length) {
-      throw new LogprobsParseError(
-        top.path,
-        `expected ${chosenList.length} entries (one per chosen token), got ${topList.length}`,
-      );
-    }
-    const entries = chosenList.map((entry, j): LogprobToken => {
-      const { token, reading, id } = readCandidate(entry, chosen.path.index(j));
-      const alternatives = topList === undefined ? [] : readTopStep(topList[j], top.path.index(j));
-      return makeToken(token, undefined, reading, alternatives, { id });
-    });
+    const entries = readStepTokens(
+      { list: optionalArray(chosen.value, chosen.path) ?? [], path: chosen.path },
+      { list: optionalArray(top.value, top.path), path: top.path },
+      readCandidate,
+      candidatesOfStep,
+    );
     const pathOf = (j: number) => chosen.path.index(j);
     const finish = field(candidate, candidatePath, 'finishReason', 'finish_reason');
     if (typeof finish.value === 'string' && finish.value !== '')
@@ -93,22 +84,20 @@ function ownText(candidate: JsonRecord): string | undefined {
   return text;
 }
 
-function readCandidate(value: unknown, path: JsonPath) {
+function readCandidate(value: unknown, path: JsonPath): StepEntry {
   const candidate = expectRecord(value, path);
   const logProbability = field(candidate, path, 'logProbability', 'log_probability');
   const tokenId = field(candidate, path, 'tokenId', 'token_id');
   return {
     token: expectString(candidate.token, path.key('token')),
     reading: readLogprob(logProbability.value, logProbability.path),
-    id: readTokenId(tokenId.value, tokenId.path),
+    facts: { id: readTokenId(tokenId.value, tokenId.path) },
   };
 }
 
-function readTopStep(value: unknown, path: JsonPath): TopLogprob[] {
+/** `topCandidates[j]`: `{ candidates: [...] }`. */
+function candidatesOfStep(value: unknown, path: JsonPath): ListAt<readonly unknown[]> {
   const step = expectRecord(value, path);
-  const list = optionalArray(step.candidates, path.key('candidates')) ?? [];
-  return list.map((entry, i) => {
-    const { token, reading, id } = readCandidate(entry, path.key('candidates').index(i));
-    return makeAlternative(token, undefined, reading, { id });
-  });
+  const listPath = path.key('candidates');
+  return { list: optionalArray(step.candidates, listPath) ?? [], path: listPath };
 }

@@ -10,6 +10,8 @@
  *   refusal message;
  * - `tokens[]` with `token_logprobs[]`, `top_logprobs[]`, `text_offset[]`: the legacy parallel
  *   arrays (openai-completions.ts).
+ * - a number: Together's stream chunks carry one generated token each, its logprob as
+ *   `choices[i].logprobs`, its text in `delta.content` (or `text`) and its id in `delta.token_id`.
  * `logprobs: null` adds nothing. Choices are keyed by their `index` (falling back to their
  * position), so stream chunks for the same choice add to one draft; a chunk whose choice has a
  * `finish_reason` is a final event for the stream rule (token-run.ts), its own text being
@@ -18,7 +20,17 @@
 import type { ChoiceAccumulator, DraftChoice } from '../accumulate.js';
 import { readEntryList } from '../entry.js';
 import type { JsonPath } from '../path.js';
-import { expectRecord, isRecord, optionalArray, readIndex, type JsonRecord } from '../read.js';
+import {
+  expectRecord,
+  isRecord,
+  optionalArray,
+  protobufNonFinite,
+  readIndex,
+  readLogprob,
+  readTokenId,
+  type JsonRecord,
+} from '../read.js';
+import { makeToken } from '../token.js';
 import type { TokenRun } from '../token-run.js';
 import type { LogprobToken, ProviderId } from '../types.js';
 import { hasParallelArrays, readParallelArrays } from './openai-completions.js';
@@ -100,8 +112,63 @@ export function parseOpenAIChunk(
     const draft = choices.choice(readIndex(choice.index, choicePath.key('index'), position));
     if (choice.logprobs === undefined || choice.logprobs === null) return;
     const logprobsPath = choicePath.key('logprobs');
+    if (!isRecord(choice.logprobs) && isScalarLogprob(choice.logprobs)) {
+      readScalarLogprob(draft, choice, choicePath);
+      return;
+    }
     readChoiceLogprobs(draft, choice, expectRecord(choice.logprobs, logprobsPath), logprobsPath);
   });
+  readEchoedPrompts(chunk, path, choices);
+}
+
+/**
+ * Together's `echo: true`: a top-level `prompt` list, one `{ text, logprobs }` per prompt, whose
+ * `logprobs` has the legacy parallel arrays (the first token's logprob `null`). One prompt is
+ * shared by every choice of the chunk; otherwise prompt i belongs to choice i.
+ */
+function readEchoedPrompts(chunk: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+  if (!Array.isArray(chunk.prompt)) return;
+  const promptPath = path.key('prompt');
+  const parts = chunk.prompt as unknown[];
+  const choicesPath = path.key('choices');
+  const indices = Array.isArray(chunk.choices)
+    ? (chunk.choices as unknown[]).map((c, i) =>
+        isRecord(c) ? readIndex(c.index, choicesPath.index(i).key('index'), i) : i,
+      )
+    : [];
+  parts.forEach((part, p) => {
+    if (!isRecord(part) || !isRecord(part.logprobs) || !hasParallelArrays(part.logprobs)) return;
+    const logprobsPath = promptPath.index(p).key('logprobs');
+    const tokens = readParallelArrays(part.logprobs, logprobsPath);
+    const tokensPath = logprobsPath.key('tokens');
+    const owners = parts.length === 1 ? (indices.length > 0 ? indices : [0]) : [p];
+    for (const owner of owners)
+      choices
+        .choice(owner)
+        .prompt()
+        .placeWhole(
+          tokens.map((token) => ({ ...token })),
+          (i) => tokensPath.index(i),
+        );
+  });
+}
+
+/** A logprob written as a number (or its protobuf-JSON string form, as readLogprob accepts). */
+function isScalarLogprob(value: unknown): boolean {
+  return typeof value === 'number' || protobufNonFinite(value) !== undefined;
+}
+
+/** One streamed token whose `logprobs` is the number itself (Together's chunks). */
+function readScalarLogprob(draft: DraftChoice, choice: JsonRecord, choicePath: JsonPath): void {
+  const delta = isRecord(choice.delta) ? choice.delta : undefined;
+  const text = (delta && textField(delta, 'content')) ?? textField(choice, 'text') ?? '';
+  const id =
+    delta === undefined
+      ? undefined
+      : readTokenId(delta.token_id, choicePath.key('delta').key('token_id'));
+  const reading = readLogprob(choice.logprobs, choicePath.key('logprobs'));
+  const entry = makeToken(text, undefined, reading, [], { id });
+  draft.answer.append([entry]);
 }
 
 function readChoiceLogprobs(

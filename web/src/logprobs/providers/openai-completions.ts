@@ -2,7 +2,8 @@
  * The legacy Completions form of a choice's logprobs: parallel arrays `tokens` (strings),
  * `token_logprobs` (numbers or null — the first prompt token with `echo` has none),
  * `top_logprobs` (one `{ token: logprob }` object or null per position) and `text_offset`
- * (character offsets; validated, but `offset` is recomputed against the rebuilt text). A token
+ * (character offsets; validated, but `offset` is recomputed against the rebuilt text), and the
+ * `token_ids` that Together and Fireworks add (each becomes the token's `id`). A token
  * with OpenAI's escaped bytes (`bytes: \xe2\x80\x9c`) gets those bytes. OpenAI's legacy
  * Completions API sends it, and so do OpenAI-compatible servers in chat responses too.
  */
@@ -16,6 +17,7 @@ import {
   optionalArray,
   readIndex,
   readLogprob,
+  readTokenId,
   type JsonRecord,
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
@@ -41,13 +43,16 @@ export function readParallelArrays(logprobs: JsonRecord, path: JsonPath): Logpro
   const offsetsPath = path.key('text_offset');
   const offsets = parallelArray(logprobs.text_offset, offsetsPath, tokens.length, false);
   offsets?.forEach((offset, i) => readIndex(offset, offsetsPath.index(i), 0));
+  const idsPath = path.key('token_ids');
+  const ids = parallelArray(logprobs.token_ids, idsPath, tokens.length, false);
 
   const read = new Array<LogprobToken>(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const token = expectString(tokens[i], tokensPath.index(i));
     const reading = readLogprob((values as readonly unknown[])[i], valuesPath.index(i));
     const alternatives = readTopDict(tops?.[i], topsPath.index(i));
-    read[i] = makeToken(token, bytesFromEscapedToken(token), reading, alternatives);
+    const id = ids === undefined ? undefined : readTokenId(ids[i], idsPath.index(i));
+    read[i] = makeToken(token, bytesFromEscapedToken(token), reading, alternatives, { id });
   }
   return read;
 }

@@ -31,10 +31,9 @@ import {
   readTokenId,
   type JsonRecord,
 } from '../read.js';
-import { makeAlternative, makeToken } from '../token.js';
 import { startFromCount } from '../token-run.js';
-import type { LogprobToken, TopLogprob } from '../types.js';
 import type { ProviderParser } from './provider.js';
+import { readStepTokens, type StepEntry } from './step-tokens.js';
 
 export const sglang: ProviderParser = {
   id: 'sglang',
@@ -94,32 +93,17 @@ function readSide(meta: JsonRecord, path: JsonPath, side: 'input' | 'output') {
   const list = optionalArray(meta[`${side}_token_logprobs`], listPath);
   if (list === undefined) return undefined;
   const topPath = path.key(`${side}_top_logprobs`);
-  const tops = optionalArray(meta[`${side}_top_logprobs`], topPath);
-  if (tops !== undefined && tops.length !== list.length) {
-    throw new LogprobsParseError(
-      topPath,
-      `expected ${list.length} entries (one per token), got ${tops.length}`,
-    );
-  }
-  const tokens = list.map((value, i): LogprobToken => {
-    const { token, reading, id } = readTriple(value, listPath.index(i));
-    const alternatives = tops === undefined ? [] : readTopList(tops[i], topPath.index(i));
-    return makeToken(token, undefined, reading, alternatives, { id });
-  });
+  const tokens = readStepTokens(
+    { list, path: listPath },
+    { list: optionalArray(meta[`${side}_top_logprobs`], topPath), path: topPath },
+    readTriple,
+    (step, stepPath) => ({ list: optionalArray(step, stepPath) ?? [], path: stepPath }),
+  );
   return { tokens, pathOf: (i: number) => listPath.index(i) };
 }
 
-function readTopList(value: unknown, path: JsonPath): TopLogprob[] {
-  const list = optionalArray(value, path);
-  if (list === undefined) return [];
-  return list.map((entry, i) => {
-    const { token, reading, id } = readTriple(entry, path.index(i));
-    return makeAlternative(token, undefined, reading, { id });
-  });
-}
-
 /** `[logprob, token_id, text | null]` (the text may be missing too). */
-function readTriple(value: unknown, path: JsonPath) {
+function readTriple(value: unknown, path: JsonPath): StepEntry {
   const triple = expectArray(value, path);
   if (triple.length < 2 || triple.length > 3) {
     throw new LogprobsParseError(
@@ -130,7 +114,7 @@ function readTriple(value: unknown, path: JsonPath) {
   const text: unknown = triple[2];
   return {
     reading: readLogprob(triple[0], path.index(0)),
-    id: readTokenId(triple[1], path.index(1)),
+    facts: { id: readTokenId(triple[1], path.index(1)) },
     token: text === undefined || text === null ? '' : expectString(text, path.index(2)),
   };
 }
