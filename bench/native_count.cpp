@@ -7,8 +7,6 @@
 #include <valgrind/callgrind.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include "floor_softmax.h"
@@ -31,22 +29,15 @@ void count(const char* name, F f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <V> <random|peaked>\n", argv[0]);
-    return 2;
-  }
-  const size_t n = std::strtoul(argv[1], nullptr, 10);
-  const std::vector<float> z = logitkit::bench::make_logits(n, std::strcmp(argv[2], "peaked") == 0);
+  std::vector<float> z;
+  if (!logitkit::bench::logits_from_args(argc, argv, &z)) return 2;
+  const size_t n = z.size();
   std::vector<float> row = z, out(n), values(50);
   std::vector<int32_t> indices(50);
   double scalar = 0;
   uint32_t token = 0;
   logitkit::Sampler sampler;
-  logitkit::SamplingParams params;
-  params.temperature = 0.8;
-  params.top_p = 0.95;
-  params.seed = 1;
-  sampler.configure(params);
+  sampler.configure(logitkit::bench::sample_params());
   logitkit::SampleResult result;
 
   count("floor", [&] { logitkit::bench::floor_softmax(z.data(), n, out.data()); });

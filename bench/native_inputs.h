@@ -4,9 +4,13 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "logitkit/rng.h"
+#include "logitkit/sampler.h"
 
 namespace logitkit::bench {
 
@@ -21,6 +25,26 @@ inline std::vector<float> make_logits(size_t n, bool peaked) {
     z[n / 3] = 12.0f;
   }
   return z;
+}
+
+// The programs' command line, <V> <random|peaked>: the logits into *z, or false after printing the
+// usage line when an argument is missing.
+inline bool logits_from_args(int argc, char** argv, std::vector<float>* z) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s <V> <random|peaked>\n", argv[0]);
+    return false;
+  }
+  *z = make_logits(std::strtoul(argv[1], nullptr, 10), std::strcmp(argv[2], "peaked") == 0);
+  return true;
+}
+
+// The draw `sample` times, as bench/bench.mjs configures it: temperature 0.8, top-p 0.95, seed 1.
+inline SamplingParams sample_params() {
+  SamplingParams p;
+  p.temperature = 0.8;
+  p.top_p = 0.95;
+  p.seed = 1;
+  return p;
 }
 
 }  // namespace logitkit::bench

@@ -9,6 +9,7 @@
 #include <emscripten/bind.h>
 
 #include <cstdint>
+#include <iterator>
 
 #include "logitkit/buffer.h"
 #include "logitkit/dtype.h"
@@ -253,31 +254,24 @@ const AbiRow kDTypeRows[] = {LOGITKIT_DTYPES(LOGITKIT_ABI_DTYPE)};
 const AbiRow kCompatRows[] = {LOGITKIT_COMPATS(LOGITKIT_ABI_COMPAT)};
 #undef LOGITKIT_ABI_COMPAT
 
+struct AbiRows {
+  const AbiRow* rows;
+  size_t count;
+};
 template <size_t N>
-const AbiRow* row_in(const AbiRow (&rows)[N], uint32_t row) {
-  return row < N ? &rows[row] : nullptr;
+constexpr AbiRows rows_of(const AbiRow (&rows)[N]) {
+  return {rows, N};
 }
+// In AbiTable order.
+const AbiRows kAbiTables[] = {rows_of(kStageRows), rows_of(kLlamaCppRows), rows_of(kParamRows),
+                              rows_of(kSlotRows),  rows_of(kResultRows),   rows_of(kStatusRows),
+                              rows_of(kDTypeRows), rows_of(kCompatRows)};
+static_assert(std::size(kAbiTables) == static_cast<size_t>(AbiTable::kCompats) + 1);
 
 const AbiRow* abi_row(int32_t table, uint32_t row) {
-  switch (static_cast<AbiTable>(table)) {
-    case AbiTable::kStages:
-      return row_in(kStageRows, row);
-    case AbiTable::kOrderLlamaCpp:
-      return row_in(kLlamaCppRows, row);
-    case AbiTable::kParams:
-      return row_in(kParamRows, row);
-    case AbiTable::kParamSlots:
-      return row_in(kSlotRows, row);
-    case AbiTable::kResultFields:
-      return row_in(kResultRows, row);
-    case AbiTable::kStatusCodes:
-      return row_in(kStatusRows, row);
-    case AbiTable::kDTypes:
-      return row_in(kDTypeRows, row);
-    case AbiTable::kCompats:
-      return row_in(kCompatRows, row);
-  }
-  return nullptr;
+  if (table < 0 || static_cast<size_t>(table) >= std::size(kAbiTables)) return nullptr;
+  const AbiRows& rows = kAbiTables[table];
+  return row < rows.count ? &rows.rows[row] : nullptr;
 }
 
 uintptr_t abi_name(int32_t table, uint32_t row) {

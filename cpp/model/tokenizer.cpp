@@ -1,7 +1,9 @@
 #include "tokenizer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <system_error>
 
 namespace logitkit::model {
 namespace {
@@ -13,18 +15,13 @@ bool read_i32(const uint8_t*& p, const uint8_t* end, int32_t* out) {
   return true;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// The byte of a "<0xHH>" piece, or -1.
+// The byte of a "<0xHH>" piece (two hex digits, either case), or -1.
 int byte_piece(std::string_view piece) {
   if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>') return -1;
-  const int hi = hex_digit(piece[3]), lo = hex_digit(piece[4]);
-  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+  const char* digits = piece.data() + 3;
+  unsigned byte = 0;  // unsigned: from_chars takes no sign
+  const auto [end, error] = std::from_chars(digits, digits + 2, byte, 16);
+  return error == std::errc() && end == digits + 2 ? static_cast<int>(byte) : -1;
 }
 
 }  // namespace

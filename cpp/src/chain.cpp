@@ -32,6 +32,17 @@ float finite_or_masked(double z) {
   return static_cast<float>(z);
 }
 
+// List form: drops the candidates whose logit a processor masked; kAllBanned when none is left.
+Status drop_masked(Chain& c) {
+  Buffer<int32_t>& list = c.s.list;
+  size_t out = 0;
+  for (size_t j = 0; j < list.size(); ++j) {
+    if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
+  }
+  list.truncate(out);
+  return out == 0 ? Status{Code::kAllBanned, 0} : Status{};
+}
+
 }  // namespace
 
 Status patch_logit(Chain& c, int32_t token, double value) {
@@ -43,15 +54,9 @@ Status patch_logit(Chain& c, int32_t token, double value) {
 
 Status finish_processors(Chain& c) {
   if (c.listed) {
-    Buffer<int32_t>& list = c.s.list;
-    size_t out = 0;
-    for (size_t j = 0; j < list.size(); ++j) {
-      if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
-    }
-    list.truncate(out);
-    if (out == 0) return {Code::kAllBanned, 0};
-    list_changed(c);
-    return {};
+    const Status st = drop_masked(c);
+    if (st.ok()) list_changed(c);
+    return st;
   }
   if (!c.patched) return {};
   const Scan cur = scan_logits(c.z, c.n);
@@ -232,15 +237,10 @@ Status begin_late_patches(Chain& c) {
 }
 
 Status end_late_patches(Chain& c) {
-  Buffer<int32_t>& list = c.s.list;
-  size_t out = 0;
-  for (size_t j = 0; j < list.size(); ++j) {
-    if (c.z[list[j]] != kNegInfinity) list[out++] = list[j];
-  }
-  list.truncate(out);
-  if (out == 0) return {Code::kAllBanned, 0};
+  const Status st = drop_masked(c);
+  if (!st.ok()) return st;
   // The patched logits may reorder the candidates; their ids are unchanged.
-  c.list_by_order = out <= 1;
+  c.list_by_order = c.s.list.size() <= 1;
   list_changed(c);
   return {};
 }

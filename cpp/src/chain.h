@@ -12,6 +12,7 @@
 // A prefix filter whose result fits in the sorted head switches to the list form (cheap), so the
 // full-vocabulary passes only run while the kept set is large.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -60,11 +61,15 @@ struct Chain {
 float float_at_least(double x);  // smallest float f with (double)f >= x
 
 // The logit whose weight exp((z - max) / T) is exp(log_weight): max + T * log_weight. A
-// candidate's probability is its weight over the candidates' mass, so p >= q exactly when
-// z >= logit_of_weight(c, log q + log mass), and p >= r * p_max when z >= logit_of_weight(c, log
-// r).
+// candidate's probability is its weight over the candidates' mass, so p >= r * p_max exactly when
+// z >= logit_of_weight(c, log r).
 inline double logit_of_weight(const Chain& c, double log_weight) {
   return static_cast<double>(c.max) + c.temp * log_weight;
+}
+// The logit of probability q among candidates whose weights sum to `mass` (MassStats::mass): a
+// candidate has p >= q exactly when z >= logit_of_probability(c, q, mass).
+inline double logit_of_probability(const Chain& c, double q, double mass) {
+  return logit_of_weight(c, std::log(q) + std::log(mass));
 }
 
 // Records a patch (the original value) and writes the new logit, clamped: a value past FLT_MAX

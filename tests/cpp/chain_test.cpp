@@ -6,14 +6,13 @@
 #include <doctest.h>
 
 #include <cmath>
-#include <limits>
 #include <map>
 #include <set>
-#include <string>
 #include <vector>
 
 #include "chain_check.h"
 #include "chain_reference.h"
+#include "golden.h"
 #include "logitkit/dtype.h"
 #include "logitkit/kernels.h"
 #include "logitkit/sampler.h"
@@ -27,137 +26,10 @@ using logitkit::Stage;
 
 namespace {
 
-const float kInf = std::numeric_limits<float>::infinity();
 using rf::check;
+using rf::Config;
 using rf::observe;
 using rf::Observed;
-
-struct Setup {
-  SamplingParams p;
-  std::map<int32_t, float> bias;
-  std::vector<int32_t> allowed;
-  std::vector<std::vector<int32_t>> bad_words, breakers;
-  bool llama_order = false;
-
-  void apply_to(logitkit::Sampler& s) {
-    if (llama_order) {
-      for (size_t i = 0; i < logitkit::kStageCount; ++i) p.order[i] = logitkit::kOrderLlamaCpp[i];
-      p.order_length = logitkit::kStageCount;
-    }
-    REQUIRE(s.configure(p).ok());
-    std::vector<int32_t> bt;
-    std::vector<float> bv;
-    for (auto [t, b] : bias) {
-      bt.push_back(t);
-      bv.push_back(b);
-    }
-    REQUIRE(s.set_bias(bt.data(), bv.data(), uint32_t(bt.size())).ok());
-    REQUIRE(s.set_allowed(allowed.data(), uint32_t(allowed.size())).ok());
-    for (auto kind : {logitkit::SequenceKind::kBadWords, logitkit::SequenceKind::kDryBreakers}) {
-      const auto& seqs = kind == logitkit::SequenceKind::kBadWords ? bad_words : breakers;
-      std::vector<int32_t> flat;
-      std::vector<uint32_t> lengths;
-      for (const auto& q : seqs) {
-        flat.insert(flat.end(), q.begin(), q.end());
-        lengths.push_back(uint32_t(q.size()));
-      }
-      REQUIRE(s.set_sequences(kind, flat.data(), lengths.data(), uint32_t(lengths.size())).ok());
-    }
-  }
-};
-
-// The reference chain: processors on the row, then the filters on the candidate list, in order.
-rf::List reference(const Setup& su, const std::vector<float>& z32, const std::vector<int32_t>& h,
-                   double mu, uint64_t call) {
-  const SamplingParams& p = su.p;
-  const size_t n = z32.size();
-  std::vector<double> z(z32.begin(), z32.end());
-  const Stage* order = su.llama_order ? logitkit::kOrderLlamaCpp : logitkit::kOrderHF;
-  const size_t min_keep = std::max(p.min_tokens_to_keep, 1);
-  rf::List c;
-  bool listed = false;
-  for (size_t i = 0; i < logitkit::kStageCount; ++i) {
-    const Stage st = order[i];
-    if (logitkit::is_processor(st)) {
-      switch (st) {
-        case Stage::kLogitBias:
-          for (auto [t, b] : su.bias) z[t] += b;
-          break;
-        case Stage::kBadWords:
-          rf::bad_words(z, h, su.bad_words);
-          break;
-        case Stage::kNoRepeatNgram:
-          rf::no_repeat_ngram(z, h, size_t(p.no_repeat_ngram_size));
-          break;
-        case Stage::kPenalties:
-          if (p.penalty_last_n != 0)
-            rf::penalties(z, h, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty,
-                          p.presence_penalty);
-          break;
-        case Stage::kDry:
-          rf::dry(z, h, p.dry_multiplier, p.dry_base, p.dry_allowed_length, p.dry_penalty_last_n,
-                  su.breakers);
-          break;
-        default:
-          break;
-      }
-      continue;
-    }
-    if (!listed) {
-      listed = true;
-      for (size_t t = 0; t < n; ++t) {
-        const bool allowed =
-            su.allowed.empty() || std::count(su.allowed.begin(), su.allowed.end(), int32_t(t)) > 0;
-        if (allowed && z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
-      }
-    }
-    switch (st) {
-      case Stage::kTemperature:
-        if (p.temperature != 1 || p.dynatemp_range > 0)
-          rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
-        break;
-      case Stage::kTopK:
-        rf::top_k(c, p.top_k, min_keep);
-        break;
-      case Stage::kTopP:
-        rf::top_p(c, p.top_p, min_keep);
-        break;
-      case Stage::kMinP:
-        rf::min_p(c, p.min_p, min_keep);
-        break;
-      case Stage::kTypicalP:
-        rf::typical(c, p.typical_p, min_keep);
-        break;
-      case Stage::kEpsilon:
-        rf::epsilon(c, p.epsilon_cutoff, min_keep);
-        break;
-      case Stage::kEta:
-        rf::eta(c, p.eta_cutoff, min_keep);
-        break;
-      case Stage::kTopNSigma:
-        rf::top_n_sigma(c, p.top_n_sigma);
-        break;
-      case Stage::kXtc:
-        rf::xtc(c, p.xtc_probability, p.xtc_threshold, min_keep,
-                logitkit::uniform01_stream(p.seed, call, logitkit::Stream::kXtc));
-        break;
-      case Stage::kMirostat:
-        if (p.mirostat == 1) rf::mirostat_v1(c, mu, p.mirostat_m, n);
-        if (p.mirostat == 2) rf::mirostat_v2(c, mu);
-        break;
-      default:
-        break;
-    }
-  }
-  return c;
-}
-
-void run_case(Setup su, const std::vector<float>& z, const std::vector<int32_t>& history = {}) {
-  logitkit::Sampler s;
-  su.apply_to(s);
-  for (int32_t t : history) REQUIRE(s.accept(t).ok());
-  check(observe(s, z), reference(su, z, history, 2 * su.p.mirostat_tau, 0));
-}
 
 std::vector<float> fixture(size_t n, double sigma, uint64_t seed) {
   return ref::normal_logits(n, sigma, seed);
@@ -172,7 +44,7 @@ TEST_CASE("each filter alone keeps its reference set (HF order, after temperatur
       for (double t : {1.0, 0.7}) {
         for (int keep : {1, 3}) {
           auto base = [&] {
-            Setup su;
+            Config su;
             su.p.temperature = t;
             su.p.min_tokens_to_keep = keep;
             su.p.seed = 11;
@@ -180,39 +52,39 @@ TEST_CASE("each filter alone keeps its reference set (HF order, after temperatur
           };
           INFO("n=" << n << " sigma=" << sigma << " T=" << t << " min_keep=" << keep);
           for (double v : {0.2, 0.5, 0.9, 0.99}) {
-            Setup su = base();
+            Config su = base();
             su.p.typical_p = v;
-            run_case(su, z);
+            rf::run(su, z);
           }
           for (double v : {1e-4, 3e-3, 0.02, 0.2}) {
-            Setup su = base();
+            Config su = base();
             su.p.epsilon_cutoff = v;
-            run_case(su, z);
-            Setup se = base();
+            rf::run(su, z);
+            Config se = base();
             se.p.eta_cutoff = v;
-            run_case(se, z);
+            rf::run(se, z);
           }
           for (double v : {0.5, 1.0, 2.0}) {
-            Setup su = base();
+            Config su = base();
             su.p.top_n_sigma = v;
-            run_case(su, z);
+            rf::run(su, z);
           }
           for (double range : {0.3, 0.9}) {
             for (double exponent : {0.5, 1.0, 2.0}) {
-              Setup su = base();
+              Config su = base();
               su.p.dynatemp_range = range;
               su.p.dynatemp_exponent = exponent;
               su.p.top_k = 20;  // temperature changes the top list's logprobs, not the set: narrow
                                 // it to see it
-              run_case(su, z);
+              rf::run(su, z);
             }
           }
           for (double v : {0.05, 0.2}) {
-            Setup su = base();
+            Config su = base();
             su.p.top_k = 40;
             su.p.top_p = 0.9;
             su.p.min_p = v;
-            run_case(su, z);
+            rf::run(su, z);
           }
         }
       }
@@ -226,14 +98,14 @@ TEST_CASE(
   int fired = 0;
   for (uint64_t seed = 0; seed < 40; ++seed) {
     for (double threshold : {0.01, 0.05, 0.1}) {
-      Setup su;
+      Config su;
       su.p.xtc_probability = 0.5;
       su.p.xtc_threshold = threshold;
       su.p.seed = seed;
       logitkit::Sampler s;
-      su.apply_to(s);
+      REQUIRE(su.apply_to(s).ok());
       const Observed o = observe(s, z);
-      const rf::List ref = reference(su, z, {}, 0, 0);
+      const rf::List ref = rf::reference(su, z, {}, {}, 0, 0);
       check(o, ref);
       fired += ref.size() < z.size();
     }
@@ -247,8 +119,8 @@ TEST_CASE(
   const std::vector<float> z = fixture(4000, 2.5, 5);
   for (bool llama : {false, true}) {
     for (int variant = 0; variant < 6; ++variant) {
-      Setup su;
-      su.llama_order = llama;
+      Config su;
+      if (llama) su.order = rf::llama_preset();
       su.p.seed = 100 + variant;
       su.p.temperature = 0.8;
       su.p.top_k = variant % 2 ? 0 : 200;
@@ -262,7 +134,7 @@ TEST_CASE(
       su.p.xtc_threshold = 0.02;
       su.p.min_tokens_to_keep = 2;
       INFO("llama=" << llama << " variant=" << variant);
-      run_case(su, z);
+      rf::run(su, z);
     }
   }
 }
@@ -271,19 +143,19 @@ TEST_CASE(
     "mirostat v1 and v2: k / truncation from mu, mu updated by the surprise, reset to 2 tau") {
   const std::vector<float> z = fixture(2000, 2.0, 9);
   for (int mode : {1, 2}) {
-    Setup su;
+    Config su;
     su.p.mirostat = mode;
     su.p.mirostat_tau = 3.0;
     su.p.mirostat_eta = 0.2;
     su.p.temperature = 0.9;
     su.p.seed = 4;
     logitkit::Sampler s;
-    su.apply_to(s);
+    REQUIRE(su.apply_to(s).ok());
     double mu = 6.0;
     CHECK(s.mirostat_mu() == doctest::Approx(mu));
     for (int step = 0; step < 25; ++step) {
       const Observed o = observe(s, z);
-      rf::List ref = reference(su, z, {}, mu, step);
+      rf::List ref = rf::reference(su, z, {}, {}, mu, step);
       check(o, ref);
       rf::sort_desc(ref);
       const std::vector<double> p = rf::probs(ref);
@@ -314,16 +186,16 @@ TEST_CASE(
     CHECK(ngram != zz);
   }
   for (int ngram : {1, 2, 3, 4}) {
-    Setup su;
+    Config su;
     su.p.no_repeat_ngram_size = ngram;
     su.p.seed = 1;
-    run_case(su, z, h);
+    rf::run(su, z, {{}, h});
   }
   for (double mult : {0.8, 2.0}) {
     for (int allowed : {1, 2, 3}) {
       for (int last_n : {-1, 16, 5}) {
         for (int breakers = 0; breakers < 3; ++breakers) {
-          Setup su;
+          Config su;
           su.p.dry_multiplier = mult;
           su.p.dry_base = 1.75;
           su.p.dry_allowed_length = allowed;
@@ -333,31 +205,31 @@ TEST_CASE(
           if (breakers >= 2) su.breakers.push_back({4, 11});
           INFO("mult=" << mult << " allowed=" << allowed << " last_n=" << last_n
                        << " breakers=" << breakers);
-          run_case(su, z, h);
+          rf::run(su, z, {{}, h});
         }
       }
     }
   }
   {
-    Setup su;
+    Config su;
     su.bad_words = {{5}, {4, 11}, {10, 4, 12}, {3, 10, 4, 13}, {99 % n, 1}};
     su.p.seed = 3;
-    run_case(su, z, h);
+    rf::run(su, z, {{}, h});
   }
   {
-    Setup su;
+    Config su;
     su.allowed = {2, 5, 9, 33, 60};
-    su.bias = {{5, 2.0f}, {9, -kInf}};
+    su.bias = {{5, 2.0f}, {9, -ref::kInf}};
     su.p.repetition_penalty = 1.3;
     su.p.presence_penalty = 0.2;
     su.p.frequency_penalty = 0.1;
     su.p.penalty_last_n = 20;
     su.p.seed = 4;
-    run_case(su, z, h);
+    rf::run(su, z, {{}, h});
   }
   {
-    Setup su;  // every processor and several filters at once, llama.cpp order
-    su.llama_order = true;
+    Config su;  // every processor and several filters at once, llama.cpp order
+    su.order = rf::llama_preset();
     su.bias = {{1, 1.5f}};
     su.bad_words = {{4, 11}};
     su.p.no_repeat_ngram_size = 3;
@@ -368,7 +240,7 @@ TEST_CASE(
     su.p.top_k = 30;
     su.p.top_p = 0.9;
     su.p.seed = 5;
-    run_case(su, z, h);
+    rf::run(su, z, {{}, h});
   }
 }
 
@@ -380,7 +252,7 @@ TEST_CASE("allowed tokens that are all banned, or out of range, are errors") {
   const int32_t allowed[] = {0, 1};
   REQUIRE(s.set_allowed(allowed, 2).ok());
   const int32_t bias_t[] = {0, 1};
-  const float bias_v[] = {-kInf, -kInf};
+  const float bias_v[] = {-ref::kInf, -ref::kInf};
   REQUIRE(s.set_bias(bias_t, bias_v, 2).ok());
   SampleResult r;
   CHECK(s.sample(z.data(), 3, &r).code == Code::kAllBanned);
@@ -426,9 +298,9 @@ TEST_CASE(
     CHECK(r.samples == 6);
     CHECK(r.token == tokens[0]);
     // Reference: keys (z - max) / T - log(-log u_i) over the top 50.
-    Setup su;
+    Config su;
     su.p = p;
-    rf::List ref = reference(su, z, {}, 0, call);
+    rf::List ref = rf::reference(su, z, {}, {}, 0, call);
     rf::sort_desc(ref);
     std::vector<std::pair<double, int32_t>> keys;
     for (const rf::Cand& x : ref) {
@@ -529,8 +401,8 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
 
 TEST_CASE("float16 and bfloat16 words convert exactly") {
   const uint16_t half[] = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
-  const float want_half[] = {1.0f,  -2.0f, 65504.0f, 0x1p-24f,       0x3FFp-24f,
-                             -0.0f, kInf,  -kInf,    0.333251953125f};
+  const float want_half[] = {1.0f,  -2.0f,     65504.0f,   0x1p-24f,       0x3FFp-24f,
+                             -0.0f, ref::kInf, -ref::kInf, 0.333251953125f};
   float out[9];
   logitkit::convert_half(half, 9, logitkit::DType::kFloat16, out);
   for (int i = 0; i < 9; ++i) CHECK(out[i] == want_half[i]);
@@ -539,7 +411,7 @@ TEST_CASE("float16 and bfloat16 words convert exactly") {
   logitkit::convert_half(&nan16, 1, logitkit::DType::kFloat16, out);
   CHECK(std::isnan(out[0]));
   const uint16_t bf[] = {0x3F80, 0xC040, 0x7F80, 0x0001, 0x4049};
-  const float want_bf[] = {1.0f, -3.0f, kInf, 0x1p-133f, 3.140625f};
+  const float want_bf[] = {1.0f, -3.0f, ref::kInf, 0x1p-133f, 3.140625f};
   logitkit::convert_half(bf, 5, logitkit::DType::kBFloat16, out);
   for (int i = 0; i < 5; ++i) CHECK(out[i] == want_bf[i]);
 }
@@ -553,9 +425,9 @@ TEST_CASE(
     int variant;
     std::vector<int32_t> tokens;
   };
-  auto configure = [](Setup& su, int variant) {
+  auto configure = [](Config& su, int variant) {
     su.p.seed = 987654321 + variant;
-    su.bias = {{17, 3.0f}, {42, -kInf}};
+    su.bias = {{17, 3.0f}, {42, -ref::kInf}};
     su.p.repetition_penalty = 1.2;
     su.p.presence_penalty = 0.3;
     su.p.frequency_penalty = 0.1;
@@ -580,21 +452,14 @@ TEST_CASE(
   std::vector<std::vector<int32_t>> all;
   for (bool llama : {false, true}) {
     for (int variant = 0; variant < 11; ++variant) {
-      Setup su;
-      su.llama_order = llama;
+      Config su;
+      if (llama) su.order = rf::llama_preset();
       configure(su, variant);
       logitkit::Sampler s;
-      su.apply_to(s);
-      std::vector<int32_t> tokens;
+      REQUIRE(su.apply_to(s).ok());
       std::vector<int32_t> dst(3);
       std::vector<float> dlp(3);
-      for (int i = 0; i < 8; ++i) {
-        std::vector<float> row = z;
-        SampleResult r;
-        REQUIRE(s.sample(row.data(), row.size(), &r, {}, {dst.data(), dlp.data(), 3}).ok());
-        tokens.push_back(r.token);
-      }
-      all.push_back(tokens);
+      all.push_back(ref::draw_tokens(s, z, 8, {dst.data(), dlp.data(), 3}));
     }
   }
   // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
@@ -621,14 +486,7 @@ TEST_CASE(
       {9972, 27742, 25669, 5034, 17, 8227, 28019, 17},
       {6758, 17, 5770, 28019, 9839, 1523, 16350, 2860},
       {24331, 5770, 19464, 29548, 27694, 17, 9038, 27147}};
-  CHECK(all == golden);
-  if (all != golden) {
-    for (const auto& t : all) {
-      std::string line = "{";
-      for (int32_t v : t) line += std::to_string(v) + ",";
-      MESSAGE(line << "},");
-    }
-  }
+  ref::check_golden(all, golden);
 }
 
 TEST_CASE("the history stays bounded unless a stage reads all of it") {

@@ -8,12 +8,12 @@
 
 #include <cmath>
 #include <map>
-#include <string>
 #include <utility>
 #include <vector>
 
 #include "chain_check.h"
 #include "chain_reference.h"
+#include "golden.h"
 #include "logitkit/sampler.h"
 #include "reference.h"
 
@@ -25,178 +25,11 @@ using logitkit::Stage;
 
 namespace {
 
-// A sampler configuration with its lists; `order` empty: the default order.
-struct Config {
-  SamplingParams p;
-  std::vector<Stage> order;
-  std::map<int32_t, float> bias;
-  std::vector<int32_t> suppress, begin_suppress, stop;
-  std::vector<std::pair<std::vector<int32_t>, double>> sequence_bias;
-  std::vector<std::vector<int32_t>> bad_words;
-
-  explicit Config(Compat rules) { p.compat = static_cast<int32_t>(rules); }
-  Compat rules() const { return static_cast<Compat>(p.compat); }
-
-  logitkit::Status apply_to(logitkit::Sampler& s) {
-    std::copy(order.begin(), order.end(), p.order);
-    p.order_length = static_cast<uint8_t>(order.size());
-    std::vector<int32_t> bt;
-    std::vector<float> bv;
-    for (auto [t, b] : bias) {
-      bt.push_back(t);
-      bv.push_back(b);
-    }
-    REQUIRE(s.set_bias(bt.data(), bv.data(), uint32_t(bt.size())).ok());
-    for (auto [stage, ids] : {std::pair{Stage::kSuppressTokens, &suppress},
-                              std::pair{Stage::kBeginSuppressTokens, &begin_suppress},
-                              std::pair{Stage::kStopTokens, &stop}}) {
-      REQUIRE(s.set_list(stage, {ids->data(), nullptr, nullptr, uint32_t(ids->size())}).ok());
-    }
-    std::vector<int32_t> flat;
-    std::vector<uint32_t> lengths;
-    std::vector<float> values;
-    for (const auto& [seq, b] : sequence_bias) {
-      flat.insert(flat.end(), seq.begin(), seq.end());
-      lengths.push_back(uint32_t(seq.size()));
-      values.push_back(float(b));
-    }
-    REQUIRE(s.set_list(Stage::kSequenceBias,
-                       {flat.data(), lengths.data(), values.data(), uint32_t(lengths.size())})
-                .ok());
-    flat.clear();
-    lengths.clear();
-    for (const auto& w : bad_words) {
-      flat.insert(flat.end(), w.begin(), w.end());
-      lengths.push_back(uint32_t(w.size()));
-    }
-    REQUIRE(s.set_sequences(logitkit::SequenceKind::kBadWords, flat.data(), lengths.data(),
-                            uint32_t(lengths.size()))
-                .ok());
-    return s.configure(p);
-  }
-};
-
-// Applies a row operation to the candidates only (a processor after a filter, llama.cpp's chains).
-template <typename Op>
-void on_candidates(rf::List& c, size_t n, Op op) {
-  std::vector<double> row(n, -INFINITY);
-  for (const rf::Cand& x : c) row[x.id] = x.z;
-  op(row);
-  for (rf::Cand& x : c) x.z = row[x.id];
-}
-
-// The reference chain with the compat rules, as tests/js/chain-reference.mjs states them: the token
-// bans and sequence biases first, then the order (llama.cpp: as listed, or its mirostat chain).
-rf::List reference(const Config& cf, const std::vector<float>& z32,
-                   const std::vector<int32_t>& prompt, const std::vector<int32_t>& output,
-                   double mu) {
-  const SamplingParams& p = cf.p;
-  const Compat rules = cf.rules();
-  const bool llama = rules == Compat::kLlamaCpp, hf = rules == Compat::kTransformers;
-  const bool ties = hf || rules == Compat::kVllm;
-  const bool split = rules == Compat::kVllm || rules == Compat::kOpenAI;
-  const size_t n = z32.size();
-  std::vector<int32_t> all = prompt;
-  all.insert(all.end(), output.begin(), output.end());
-  std::vector<Stage> stages = cf.order;
-  if (stages.empty()) {
-    const Stage* preset = llama ? logitkit::kOrderLlamaCpp : logitkit::kOrderHF;
-    stages.assign(preset, preset + logitkit::kStageCount);
-  }
-  const bool mirostat_chain = llama && p.mirostat != 0;
-  if (mirostat_chain) stages = {Stage::kLogitBias, Stage::kTemperature, Stage::kMirostat};
-  const size_t min_keep = std::max(p.min_tokens_to_keep, 1);
-
-  std::vector<double> z(z32.begin(), z32.end());
-  rf::sequence_bias(z, all, cf.sequence_bias);
-  rf::suppress(z, cf.suppress);
-  if (output.empty()) rf::suppress(z, cf.begin_suppress);
-  rf::stop_token_bans(z, cf.stop, p.suppress_stop_tokens, size_t(p.min_new_tokens),
-                      size_t(p.min_length), prompt.size(), output.size());
-  auto processor = [&](Stage stage, std::vector<double>& row) {
-    switch (stage) {
-      case Stage::kLogitBias:
-        for (auto [t, b] : cf.bias) row[t] += b;
-        break;
-      case Stage::kBadWords:
-        if (rules == Compat::kVllm)
-          rf::bad_words(row, output, cf.bad_words);
-        else
-          rf::bad_words(row, all, cf.bad_words, hf);
-        break;
-      case Stage::kPenalties:
-        if (p.penalty_last_n == 0) break;
-        if (split)
-          rf::penalties_split(row, prompt, output, p.penalty_last_n, p.repetition_penalty,
-                              p.frequency_penalty, p.presence_penalty);
-        else
-          rf::penalties(row, all, p.penalty_last_n, p.repetition_penalty, p.frequency_penalty,
-                        p.presence_penalty);
-        break;
-      default:
-        break;
-    }
-  };
-  rf::List c;
-  bool listed = false;
-  for (Stage st : stages) {
-    if (logitkit::is_processor(st)) {
-      if (!listed)
-        processor(st, z);
-      else
-        on_candidates(c, n, [&](std::vector<double>& row) { processor(st, row); });
-      continue;
-    }
-    if (!listed) {
-      listed = true;
-      for (size_t t = 0; t < n; ++t)
-        if (z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
-    }
-    switch (st) {
-      case Stage::kTemperature:
-        if (mirostat_chain)
-          rf::temperature(c, p.temperature);
-        else if (p.temperature != 1 || p.dynatemp_range > 0)
-          rf::dynatemp(c, p.temperature, p.dynatemp_range, p.dynatemp_exponent);
-        break;
-      case Stage::kTopK:
-        if (ties)
-          rf::top_k_ties(c, p.top_k, min_keep);
-        else
-          rf::top_k(c, p.top_k, llama ? 1 : min_keep);
-        break;
-      case Stage::kTopP:
-        rf::top_p(c, p.top_p, min_keep);
-        break;
-      case Stage::kMinP:
-        rf::min_p(c, p.min_p, min_keep);
-        break;
-      case Stage::kTypicalP:
-        if (llama)
-          rf::typical_llama(c, p.typical_p, min_keep);
-        else
-          rf::typical(c, p.typical_p, min_keep);
-        break;
-      case Stage::kEpsilon:
-        rf::epsilon(c, p.epsilon_cutoff, min_keep, hf);
-        break;
-      case Stage::kEta:
-        rf::eta(c, p.eta_cutoff, min_keep, hf);
-        break;
-      case Stage::kMirostat:
-        if (p.mirostat == 1) rf::mirostat_v1(c, mu, p.mirostat_m, n);
-        if (p.mirostat == 2) rf::mirostat_v2(c, mu);
-        break;
-      default:
-        break;
-    }
-  }
-  if (!listed) {
-    for (size_t t = 0; t < n; ++t)
-      if (z[t] != -INFINITY) c.push_back({int32_t(t), z[t]});
-  }
-  return c;
-}
+using rf::Config;
+using rf::History;
+using rf::llama_preset;
+using rf::reference;
+using rf::run;
 
 // Logits with many ties (steps of 1/2 in [-2, 2]).
 std::vector<float> tied_logits(size_t n, uint64_t seed) {
@@ -210,26 +43,8 @@ std::vector<std::vector<float>> fixtures() {
   return {ref::normal_logits(12, 2, 1), ref::normal_logits(500, 1.5, 2), tied_logits(40, 3)};
 }
 
-struct History {
-  std::vector<int32_t> prompt, output;
-};
 const History kHistories[] = {
     {{}, {}}, {{0, 1, 2, 1}, {}}, {{}, {3, 3, 4}}, {{5, 0, 6, 5}, {1, 5, 2, 2, 7}}};
-
-// Configures `cf`, accepts the histories, draws once, checks against the reference.
-rf::Observed run(Config cf, const std::vector<float>& z, const History& h = {}) {
-  logitkit::Sampler s;
-  REQUIRE(cf.apply_to(s).ok());
-  for (int32_t t : h.prompt) REQUIRE(s.accept(t, true).ok());
-  for (int32_t t : h.output) REQUIRE(s.accept(t).ok());
-  const rf::Observed o = rf::observe(s, z);
-  rf::check(o, reference(cf, z, h.prompt, h.output, 2 * cf.p.mirostat_tau));
-  return o;
-}
-
-std::vector<Stage> llama_preset() {
-  return {logitkit::kOrderLlamaCpp, logitkit::kOrderLlamaCpp + logitkit::kStageCount};
-}
 
 }  // namespace
 
@@ -547,14 +362,7 @@ TEST_CASE(
     logitkit::Sampler s;
     REQUIRE(configs[i].apply_to(s).ok());
     for (int32_t t : {1, 2, 3, 4}) REQUIRE(s.accept(t, true).ok());
-    std::vector<int32_t> tokens;
-    for (int k = 0; k < 8; ++k) {
-      std::vector<float> row = z;
-      SampleResult r;
-      REQUIRE(s.sample(row.data(), row.size(), &r).ok());
-      tokens.push_back(r.token);
-    }
-    all.push_back(tokens);
+    all.push_back(ref::draw_tokens(s, z, 8));
   }
   // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
   const std::vector<std::vector<int32_t>> golden = {
@@ -563,12 +371,5 @@ TEST_CASE(
       {8638, 28003, 25869, 2106, 8210, 27537, 17876, 8210},
       {24284, 5682, 14267, 3759, 7100, 28676, 23264, 8638},
       {15139, 28701, 28653, 22038, 31981, 20736, 15698, 4993}};
-  CHECK(all == golden);
-  if (all != golden) {
-    for (const auto& t : all) {
-      std::string line = "{";
-      for (int32_t v : t) line += std::to_string(v) + ",";
-      MESSAGE(line << "},");
-    }
-  }
+  ref::check_golden(all, golden);
 }

@@ -9,10 +9,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <limits>
-#include <string>
 #include <vector>
 
+#include "golden.h"
 #include "logitkit/kernels.h"
 #include "logitkit/sampler.h"
 #include "reference.h"
@@ -23,8 +22,6 @@ using logitkit::SamplingParams;
 using logitkit::Stage;
 
 namespace {
-
-const float kInf = std::numeric_limits<float>::infinity();
 
 using Mask = std::vector<uint32_t>;
 
@@ -77,7 +74,7 @@ void check_against_premasked(const SamplingParams& p, const Mask& m,
   const std::vector<float> z = ref::normal_logits(3000, 2.0, p.seed + 77);
   std::vector<float> premasked = z;
   for (size_t id = 0; id < z.size(); ++id)
-    if (!mask_allows(m, id)) premasked[id] = -kInf;
+    if (!mask_allows(m, id)) premasked[id] = -ref::kInf;
   logitkit::Sampler masked, plain, unmasked;
   configure_pair(masked, plain, p, bias_tokens, biases, allowed);
   REQUIRE(set_mask(masked, m).ok());
@@ -92,7 +89,7 @@ void check_against_premasked(const SamplingParams& p, const Mask& m,
     // The top list's kept tokens (entries past them are filtered ones, at -Infinity, whose order
     // the contract leaves open).
     CHECK(a.top_lp == b.top_lp);
-    for (size_t j = 0; j < a.top_ids.size() && a.top_lp[j] != -kInf; ++j)
+    for (size_t j = 0; j < a.top_ids.size() && a.top_lp[j] != -ref::kInf; ++j)
       CHECK(a.top_ids[j] == b.top_ids[j]);
     CHECK(mask_allows(m, static_cast<size_t>(a.r.token)));
     // rawLogprob is read before every stage: the unmasked row's.
@@ -148,7 +145,7 @@ TEST_CASE("grammar stage: errors, detaching, and the order") {
   Mask one(4, 0);
   one[0] = 1u << 7;
   REQUIRE(set_mask(s, one).ok());
-  z[7] = -kInf;
+  z[7] = -ref::kInf;
   CHECK(s.sample(z.data(), z.size(), &r).code == Code::kAllBanned);
   z[7] = 0;
   REQUIRE(s.sample(z.data(), z.size(), &r).ok());
@@ -248,18 +245,12 @@ TEST_CASE(
   }
   // Recorded from the native build; the wasm SIMD and baseline builds run this same test.
   const std::vector<std::vector<int32_t>> golden = {
+
       {13482, 31584, 21819, 23156, 1234, 10049, 31999, 26147, 1234, 27469, 10631, 1234},
       {24514, 21844, 16919, 99, 1834, 9044, 1234, 14953, 1081, 26759, 1234, 4681},
       {17822, 1234, 7100, 99, 2576, 1234, 20398, 12497, 1234, 3827, 1234, 29839},
       {13517, 1234, 27713, 99, 7770, 784, 1151, 1234, 10430, 1234, 16856, 1234}};
-  CHECK(all == golden);
-  if (all != golden) {
-    for (const auto& t : all) {
-      std::string line = "{";
-      for (int32_t v : t) line += std::to_string(v) + ",";
-      MESSAGE(line << "},");
-    }
-  }
+  ref::check_golden(all, golden);
 }
 
 TEST_CASE("apply_bitmask: disallowed and past-the-mask logits become -Infinity, others untouched") {
@@ -270,7 +261,7 @@ TEST_CASE("apply_bitmask: disallowed and past-the-mask logits become -Infinity, 
         mask[w] = 0x9E3779B9u * static_cast<uint32_t>(w + 1) ^ 0x5bd1e995u;
       if (words > 0) mask[0] |= 0xF0u;  // a run of four allowed tokens
       std::vector<float> z = ref::normal_logits(n, 1.0, n + words);
-      z[0] = -kInf;
+      z[0] = -ref::kInf;
       const std::vector<float> before = z;
       logitkit::apply_bitmask(z.data(), n, mask.data(), words);
       for (size_t id = 0; id < n; ++id) {
@@ -279,7 +270,7 @@ TEST_CASE("apply_bitmask: disallowed and past-the-mask logits become -Infinity, 
         if (allowed)
           CHECK(std::memcmp(&z[id], &before[id], sizeof(float)) == 0);
         else
-          CHECK(z[id] == -kInf);
+          CHECK(z[id] == -ref::kInf);
       }
     }
   }

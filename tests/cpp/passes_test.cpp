@@ -23,7 +23,6 @@ namespace {
 
 using logitkit::KeptSet;
 namespace accuracy = logitkit::accuracy;
-const float kInf = std::numeric_limits<float>::infinity();
 
 const size_t kSizes[] = {1,  2,  3,  4,  5,   6,   7,   8,   9,   15,  16,   17,   23,  24,
                          25, 31, 32, 33, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025};
@@ -32,7 +31,7 @@ const size_t kSizes[] = {1,  2,  3,  4,  5,   6,   7,   8,   9,   15,  16,   17,
 std::vector<float> row(size_t n, double sigma, uint64_t seed) {
   std::vector<float> z = ref::normal_logits(n, sigma, seed);
   for (size_t i = 5; i < n; i += 5) z[i] = z[0];
-  for (size_t i = 3; i < n; i += 7) z[i] = -kInf;
+  for (size_t i = 3; i < n; i += 7) z[i] = -ref::kInf;
   return z;
 }
 
@@ -85,7 +84,7 @@ template <typename Exp>
 std::vector<float> exps(const std::vector<float>& z, Exp exp) {
   std::vector<float> out(z.size());
   for (size_t i = 0; i < z.size(); i += 4) {
-    float lanes[4] = {-kInf, -kInf, -kInf, -kInf}, e[4];
+    float lanes[4] = {-ref::kInf, -ref::kInf, -ref::kInf, -ref::kInf}, e[4];
     for (size_t l = 0; l < 4 && i + l < z.size(); ++l) lanes[l] = z[i + l];
     wasm_v128_store(e, exp(wasm_v128_load(lanes)));
     for (size_t l = 0; l < 4 && i + l < z.size(); ++l) out[i + l] = e[l];
@@ -126,7 +125,7 @@ TEST_CASE("scan_logits and first_index_of: the maximum and the first offending i
     std::vector<float> z = row(n, 2.0, n);
     const logitkit::Scan scan = logitkit::scan_logits(z.data(), n);
     INFO("n = " << n);
-    if (std::all_of(z.begin(), z.end(), [](float v) { return v == -kInf; })) continue;
+    if (std::all_of(z.begin(), z.end(), [](float v) { return v == -ref::kInf; })) continue;
     REQUIRE(scan.status.ok());
     CHECK(scan.max == max_of(z));
     CHECK(logitkit::first_index_of(z.data(), n, scan.max) ==
@@ -144,9 +143,9 @@ TEST_CASE("scan_logits and first_index_of: the maximum and the first offending i
 TEST_CASE("count_at_least: the count and the smallest counted entry, exactly") {
   for (size_t n : kSizes) {
     const std::vector<float> z = row(n, 2.0, 100 + n);
-    for (float threshold : {-kInf, -1.0f, z[0], 0.5f, 10.0f}) {
+    for (float threshold : {-ref::kInf, -1.0f, z[0], 0.5f, 10.0f}) {
       size_t want = 0;
-      float want_smallest = kInf;
+      float want_smallest = ref::kInf;
       for (float v : z) {
         if (v >= threshold) {
           ++want;
@@ -235,7 +234,7 @@ TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within f
     const std::vector<float>& w = r.w;
     std::vector<uint32_t> index(n);
     for (const std::pair<float, float>& bracket :
-         {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-kInf, kInf}}) {
+         {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-ref::kInf, ref::kInf}}) {
       // Named copies, not structured bindings: clang 14 cannot capture those in INFO's lambda.
       const float low = bracket.first, high = bracket.second;
       const logitkit::BracketScan scan =
@@ -332,7 +331,7 @@ TEST_CASE("draw_list reproduces draw_kept bit for bit, and both invert the CDF i
       std::vector<int32_t> tokens;
       std::vector<float> weights;
       for (size_t i = 0; i < n; ++i) {
-        if (z[i] != -kInf && prefix.contains(z[i], uint32_t(i))) {
+        if (z[i] != -ref::kInf && prefix.contains(z[i], uint32_t(i))) {
           tokens.push_back(int32_t(i));
           weights.push_back(w[i]);
         }

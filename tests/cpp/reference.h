@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <vector>
 
 #include "logitkit/rng.h"
 
 namespace ref {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // Normal(0, sigma) logits from the Philox stream (libm may differ per build; use for accuracy
 // tests).

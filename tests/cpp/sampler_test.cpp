@@ -17,7 +17,6 @@ using logitkit::SampleResult;
 using logitkit::SamplingParams;
 
 namespace {
-const float kInf = std::numeric_limits<float>::infinity();
 
 // Float64 reference for the kept set: returns how many of the order's first tokens are kept.
 size_t reference_kept(const std::vector<float>& z, const SamplingParams& p) {
@@ -133,7 +132,7 @@ TEST_CASE("the filters keep exactly the reference prefix, and logprobs match flo
           if (j < want_kept)
             CHECK(std::fabs(top_lp[j] - std::log(prob[ord[j]] / kept_mass)) <= 2e-5);
           else
-            CHECK(top_lp[j] == -kInf);
+            CHECK(top_lp[j] == -ref::kInf);
         }
       }
     }
@@ -190,7 +189,8 @@ TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 m
 }
 
 TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
-  const std::vector<float> z = {2.0f, 1.5f, 1.0f, 0.5f, 0.0f, -0.5f, -1.0f, -kInf, 0.25f, 1.25f};
+  const std::vector<float> z = {2.0f,  1.5f,  1.0f,       0.5f,  0.0f,
+                                -0.5f, -1.0f, -ref::kInf, 0.25f, 1.25f};
   struct Case {
     double t, top_p;
     int32_t k;
@@ -276,7 +276,7 @@ TEST_CASE("golden sequence: every build (wasm SIMD, wasm baseline, native) draws
   logitkit::Sampler s;
   s.configure(p);
   const int32_t bias_tokens[] = {17, 42};
-  const float bias_values[] = {4.0f, -kInf};
+  const float bias_values[] = {4.0f, -ref::kInf};
   REQUIRE(s.set_bias(bias_tokens, bias_values, 2).ok());
   std::vector<int32_t> tokens;
   for (int i = 0; i < 12; ++i) {
@@ -311,14 +311,14 @@ TEST_CASE("logit bias is added before everything; -Infinity bans; banning everyt
   p.temperature = 0;
   s.configure(p);
   const int32_t t1[] = {0, 2};
-  const float b1[] = {-kInf, 1};
+  const float b1[] = {-ref::kInf, 1};
   REQUIRE(s.set_bias(t1, b1, 2).ok());
   SampleResult r;
   REQUIRE(s.sample(z.data(), 3, &r).ok());
   CHECK(r.token == 2);
   CHECK(z == std::vector<float>{5, 0, 0});
   const int32_t t2[] = {0, 1, 2};
-  const float b2[] = {-kInf, -kInf, -kInf};
+  const float b2[] = {-ref::kInf, -ref::kInf, -ref::kInf};
   REQUIRE(s.set_bias(t2, b2, 3).ok());
   CHECK(s.sample(z.data(), 3, &r).code == Code::kAllBanned);
   CHECK(z == std::vector<float>{5, 0, 0});

@@ -15,7 +15,6 @@ using logitkit::Code;
 namespace accuracy = logitkit::accuracy;
 
 namespace {
-const float kInf = std::numeric_limits<float>::infinity();
 const size_t kSizes[] = {1,  2,  3,  4,  5,  6,   7,   8,   9,    10,    11,     12,
                          13, 14, 15, 16, 17, 255, 256, 257, 1000, 32000, 128256, 262144};
 
@@ -118,13 +117,13 @@ TEST_CASE("regression (fuzz): a denormal logit gap at T = 1e-300 is a huge gap, 
 }
 
 TEST_CASE("-Infinity logits are masked tokens") {
-  std::vector<float> z = {1, -kInf, 2, -kInf, 0.5f};
+  std::vector<float> z = {1, -ref::kInf, 2, -ref::kInf, 0.5f};
   std::vector<float> p(5), lp(5);
   REQUIRE(logitkit::softmax(z.data(), 5, 1, p.data()).ok());
   REQUIRE(logitkit::log_softmax(z.data(), 5, 1, lp.data()).ok());
   CHECK(p[1] == 0.0f);
   CHECK(p[3] == 0.0f);
-  CHECK(lp[1] == -kInf);
+  CHECK(lp[1] == -ref::kInf);
   CHECK(p[0] + p[2] + p[4] == doctest::Approx(1.0).epsilon(1e-6));
   double h = -1;
   REQUIRE(logitkit::entropy(z.data(), 5, 1, &h).ok());
@@ -132,12 +131,12 @@ TEST_CASE("-Infinity logits are masked tokens") {
 }
 
 TEST_CASE("temperature 0 is greedy: one-hot at the first maximum") {
-  const std::vector<float> z = {1, 3, 3, -kInf};
+  const std::vector<float> z = {1, 3, 3, -ref::kInf};
   std::vector<float> p(4), lp(4);
   REQUIRE(logitkit::softmax(z.data(), 4, 0, p.data()).ok());
   REQUIRE(logitkit::log_softmax(z.data(), 4, 0, lp.data()).ok());
   CHECK(p == std::vector<float>{0, 1, 0, 0});
-  CHECK(lp == std::vector<float>{-kInf, 0, -kInf, -kInf});
+  CHECK(lp == std::vector<float>{-ref::kInf, 0, -ref::kInf, -ref::kInf});
   double h = -1;
   REQUIRE(logitkit::entropy(z.data(), 4, 0, &h).ok());
   CHECK(h == 0);
@@ -180,16 +179,16 @@ TEST_CASE("invalid rows are reported with the first offending index") {
     logitkit::Status s = logitkit::softmax(z.data(), n, 1, out.data());
     CHECK(s.code == Code::kNaN);
     CHECK(s.index == bad);
-    z[bad] = kInf;
+    z[bad] = ref::kInf;
     s = logitkit::log_softmax(z.data(), n, 1, out.data());
     CHECK(s.code == Code::kPositiveInf);
     CHECK(s.index == bad);
-    std::fill(z.begin(), z.end(), -kInf);
+    std::fill(z.begin(), z.end(), -ref::kInf);
     uint32_t idx = 0;
     CHECK(logitkit::argmax(z.data(), n, &idx).code == Code::kAllNegativeInf);
   }
   // NaN before +Infinity: the first offending index wins.
-  std::vector<float> z = {0, kInf, std::numeric_limits<float>::quiet_NaN()};
+  std::vector<float> z = {0, ref::kInf, std::numeric_limits<float>::quiet_NaN()};
   const logitkit::Scan scan = logitkit::scan_logits(z.data(), z.size());
   CHECK(scan.status.code == Code::kPositiveInf);
   CHECK(scan.status.index == 1);
@@ -232,7 +231,7 @@ TEST_CASE("regression: an overflowing row sum meeting -Infinity is not a NaN log
   std::vector<float> z(48, 1.0f);
   z[0] = 3e38f;
   z[16] = 3e38f;
-  z[32] = -kInf;
+  z[32] = -ref::kInf;
   uint32_t idx = 99;
   REQUIRE(logitkit::argmax(z.data(), z.size(), &idx).ok());
   CHECK(idx == 0);

@@ -191,6 +191,7 @@ test('detectProvider covers every provider id', () => {
     vllm: { choices: [], prompt_logprobs: [null] },
     sglang: { text: '', meta_info: { id: 'a', output_token_logprobs: [] } },
     tgi: { generated_text: '', details: { tokens: [], prefill: [] } },
+    cohere: { id: 'c', finish_reason: 'COMPLETE', logprobs: [{ token_ids: [1], logprobs: [0] }] },
   };
   for (const id of PROVIDERS) assert.equal(detectProvider(samples[id]), id);
   // vLLM wins in a stream when any chunk has prompt logprobs.

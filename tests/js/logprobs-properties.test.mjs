@@ -341,3 +341,87 @@ test("OpenAI's escaped tokens: literal text and \\xNN escapes of high bytes deco
     { numRuns: 500 },
   );
 });
+
+test('Cohere items and vLLM token-id placeholders: ids, logprobs and text survive any split', () => {
+  // One text chunk: its token ids (1..3 of them), their logprobs, and its text (or none).
+  const item = fc.record({
+    ids: fc.array(fc.nat({ max: 200000 }), { minLength: 1, maxLength: 3 }),
+    text: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
+    logprob: fc.double({ min: -30, max: 0, noNaN: true }),
+  });
+  fc.assert(
+    fc.property(fc.array(item, { maxLength: 8 }), fc.boolean(), (items, streamed) => {
+      const cohereItems = items.map((it) => ({
+        token_ids: it.ids,
+        ...(it.text === undefined ? {} : { text: it.text }),
+        logprobs: it.ids.map(() => it.logprob),
+      }));
+      const message = { role: 'assistant', content: [{ type: 'text', text: '' }] };
+      const input = streamed
+        ? [{ type: 'message-start', id: 'c' }].concat(
+            cohereItems.map((logprobs) => ({ type: 'content-delta', index: 0, logprobs })),
+          )
+        : [{ id: 'c', finish_reason: 'COMPLETE', message, logprobs: cohereItems }];
+      const parsed = parseLogprobs(input);
+      assert.equal(parsed.provider, 'cohere');
+      const [choice] = parsed.choices;
+      const ids = items.flatMap((it) => it.ids);
+      assert.deepEqual(
+        choice.tokens.map((t) => t.id),
+        ids,
+      );
+      assert.equal(choice.text, items.map((it) => it.text ?? '').join(''));
+      assert.deepEqual(
+        choice.tokens.map((t) => t.textUnknown === true),
+        items.flatMap((it) => it.ids.map(() => it.text === undefined)),
+      );
+      // The same tokens from vLLM with --return-tokens-as-token-ids: chat (bytes) and legacy.
+      const bytes = (it, i) =>
+        i === it.ids.length - 1 ? [...Buffer.from(it.text ?? '', 'utf8')] : [];
+      const chat = {
+        object: 'chat.completion',
+        choices: [
+          {
+            index: 0,
+            logprobs: {
+              content: items.flatMap((it) =>
+                it.ids.map((id, i) => ({
+                  token: `token_id:${id}`,
+                  bytes: bytes(it, i),
+                  logprob: it.logprob,
+                  top_logprobs: [],
+                })),
+              ),
+            },
+          },
+        ],
+      };
+      const [fromChat] = parseLogprobs(chat).choices;
+      assert.deepEqual(
+        fromChat.tokens.map((t) => t.id),
+        ids,
+      );
+      assert.equal(fromChat.text, choice.text);
+      assert.equal(sequenceLogprob(fromChat), sequenceLogprob(choice));
+      const legacy = {
+        object: 'text_completion',
+        choices: [
+          {
+            index: 0,
+            logprobs: {
+              tokens: ids.map((id) => `token_id:${id}`),
+              token_logprobs: items.flatMap((it) => it.ids.map(() => it.logprob)),
+            },
+          },
+        ],
+      };
+      const [fromLegacy] = parseLogprobs(legacy).choices;
+      assert.deepEqual(
+        fromLegacy.tokens.map((t) => [t.id, t.token, t.textUnknown]),
+        ids.map((id) => [id, '', true]),
+      );
+      assert.equal(fromLegacy.text, '');
+    }),
+    { numRuns: 300 },
+  );
+});

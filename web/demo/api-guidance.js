@@ -14,6 +14,7 @@ export const PROVIDER_NAMES = {
   vllm: 'vLLM',
   sglang: 'SGLang /generate',
   tgi: 'Hugging Face TGI /generate',
+  cohere: 'Cohere Chat v2',
 };
 
 /** How to request logprobs, per provider: the fields of the request body. */
@@ -27,6 +28,7 @@ export const REQUEST_LOGPROBS = {
   vllm: '"logprobs": true, "top_logprobs": 5 (chat) or "logprobs": 5 (completions)',
   sglang: '"return_logprob": true, "top_logprobs_num": 5, "return_text_in_logprobs": true',
   tgi: '"parameters": { "details": true, "top_n_tokens": 5 }',
+  cohere: '"logprobs": true',
 };
 
 /** The response layouts the page reads, as a learner would recognise them. */
@@ -40,6 +42,7 @@ export const KNOWN_SHAPES = [
   ['vLLM with prompt logprobs', 'choices[].prompt_logprobs'],
   ['SGLang /generate', 'meta_info.output_token_logprobs[]'],
   ['Hugging Face TGI /generate', "details.tokens[] (a stream: each event's token)"],
+  ['Cohere Chat v2', 'logprobs[] of { token_ids, text, logprobs }'],
 ];
 
 /** "This response has no logprobs", with the request fields for `provider` (a PROVIDER_NAMES key). */

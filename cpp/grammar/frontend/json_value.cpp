@@ -266,38 +266,17 @@ class Parser {
 
   bool array(JsonValue& out, uint32_t depth) {
     out.type = JsonValue::Type::kArray;
-    pos_++;
-    skip_space();
-    if (peek() == ']') {
-      pos_++;
-      return true;
-    }
-    for (;;) {
+    for (bool closed = open_container(']'); !closed;) {
       out.items.emplace_back();
-      if (!value(out.items.back(), depth + 1)) return false;
-      skip_space();
-      if (peek() == ',') {
-        pos_++;
-        skip_space();
-      } else if (peek() == ']') {
-        pos_++;
-        return true;
-      } else {
-        return fail("expecting ',' or ']'");
-      }
+      if (!value(out.items.back(), depth + 1) || !separator(']', &closed)) return false;
     }
+    return true;
   }
 
   bool object(JsonValue& out, uint32_t depth) {
     out.type = JsonValue::Type::kObject;
     std::unordered_map<std::string, size_t> index;  // key -> member, for duplicate keys
-    pos_++;
-    skip_space();
-    if (peek() == '}') {
-      pos_++;
-      return true;
-    }
-    for (;;) {
+    for (bool closed = open_container('}'); !closed;) {
       if (peek() != '"') return fail("expecting a string key");
       std::string key;
       if (!string(key)) return false;
@@ -314,17 +293,36 @@ class Parser {
         index.emplace(key, out.members.size());
         out.members.emplace_back(std::move(key), std::move(member));
       }
-      skip_space();
-      if (peek() == ',') {
-        pos_++;
-        skip_space();
-      } else if (peek() == '}') {
-        pos_++;
-        return true;
-      } else {
-        return fail("expecting ',' or '}'");
-      }
+      if (!separator('}', &closed)) return false;
     }
+    return true;
+  }
+
+  // Past a container's opening bracket and the space after it; true when `close` follows at once
+  // (consumed: the container is empty).
+  bool open_container(char close) {
+    pos_++;
+    skip_space();
+    if (peek() != close) return false;
+    pos_++;
+    return true;
+  }
+
+  // After a container's element: true at ',' (consumed, and the space after it) or at `close`
+  // (consumed; *closed set), false with an error otherwise.
+  bool separator(char close, bool* closed) {
+    skip_space();
+    if (peek() == ',') {
+      pos_++;
+      skip_space();
+      return true;
+    }
+    if (peek() == close) {
+      pos_++;
+      *closed = true;
+      return true;
+    }
+    return fail(close == ']' ? "expecting ',' or ']'" : "expecting ',' or '}'");
   }
 
   std::string_view text_;

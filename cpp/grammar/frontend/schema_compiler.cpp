@@ -365,6 +365,16 @@ void SchemaCompiler::merge_keyword(const std::string& key, const JsonValue& valu
   const auto count = [&](uint64_t* out) {
     if (!non_negative_integer(value, out)) invalid("must be a non-negative integer");
   };
+  // A min* keyword raises the lower bound, a max* one lowers the upper (allOf branches meet).
+  const auto bound = [&](uint64_t* min, uint64_t* max) {
+    uint64_t n = 0;
+    count(&n);
+    if (key.compare(0, 3, "min") == 0) {
+      *min = std::max(*min, n);
+    } else {
+      *max = std::min(*max, n);
+    }
+  };
   const auto schema_array = [&](std::vector<SchemaRef>* out) {
     if (!value.is_array() || value.items.empty()) {
       invalid("must be a non-empty array of schemas");
@@ -506,14 +516,8 @@ void SchemaCompiler::merge_keyword(const std::string& key, const JsonValue& valu
   } else if (key == "propertyNames") {
     m.property_names.push_back(SchemaRef{&value, here});
   } else if (key == "minProperties" || key == "maxProperties") {
-    uint64_t n;
-    count(&n);
+    bound(&m.min_properties, &m.max_properties);
     m.properties_count_pointer = here;
-    if (key == "minProperties") {
-      m.min_properties = std::max(m.min_properties, n);
-    } else {
-      m.max_properties = std::min(m.max_properties, n);
-    }
   } else if (key == "items" || key == "prefixItems") {
     // prefixItems (2020-12) and items as an array (draft 4-2019) are tuples; items as a schema
     // is the schema of the positions after any tuple.
@@ -546,13 +550,7 @@ void SchemaCompiler::merge_keyword(const std::string& key, const JsonValue& valu
            "'additionalItems' has no effect unless 'items' is an array");
     }
   } else if (key == "minItems" || key == "maxItems") {
-    uint64_t n;
-    count(&n);
-    if (key == "minItems") {
-      m.min_items = std::max(m.min_items, n);
-    } else {
-      m.max_items = std::min(m.max_items, n);
-    }
+    bound(&m.min_items, &m.max_items);
   } else if (key == "uniqueItems") {
     if (!value.is_bool()) return invalid("must be a boolean");
     if (value.boolean) unsupported(key, at.pointer, "a grammar cannot compare array items");
@@ -570,13 +568,7 @@ void SchemaCompiler::merge_keyword(const std::string& key, const JsonValue& valu
   } else if (key == "$dynamicRef" || key == "$recursiveRef") {
     fail(ErrorCode::kUnsupportedFeature, key, here, "'" + key + "' is not supported");
   } else if (key == "minLength" || key == "maxLength") {
-    uint64_t n;
-    count(&n);
-    if (key == "minLength") {
-      m.min_length = std::max(m.min_length, n);
-    } else {
-      m.max_length = std::min(m.max_length, n);
-    }
+    bound(&m.min_length, &m.max_length);
   } else if (key == "pattern") {
     if (!value.is_string()) return invalid("must be a string");
     m.patterns.push_back(SchemaRef{&value, here});

@@ -13,14 +13,14 @@ namespace {
 struct AllowedTokensState {
   Buffer<int32_t> tokens;  // sorted, unique
   bool copy_from(const AllowedTokensState& o) { return tokens.assign(o.tokens); }
+
+  bool enabled(const SamplingParams&) const { return !tokens.empty(); }
+  Status apply(Chain& c) const;
+  Status set_list(const TokenLists& list);
 };
 
-bool enabled(const SamplingParams&, const void* state) {
-  return !state_as<AllowedTokensState>(state).tokens.empty();
-}
-
-Status apply(Chain& c, void* state) {
-  const Buffer<int32_t>& allowed = state_as<AllowedTokensState>(state).tokens;
+Status AllowedTokensState::apply(Chain& c) const {
+  const Buffer<int32_t>& allowed = tokens;
   if (static_cast<size_t>(allowed[allowed.size() - 1]) >= c.n) {
     return {Code::kBadListToken, static_cast<uint32_t>(allowed[allowed.size() - 1])};
   }
@@ -43,17 +43,14 @@ Status apply(Chain& c, void* state) {
 }
 
 // Token ids (>= 0); count 0 clears the list (every token allowed).
-Status set_list(void* state, const TokenLists& list) {
-  Buffer<int32_t>& allowed = state_as<AllowedTokensState>(state).tokens;
+Status AllowedTokensState::set_list(const TokenLists& list) {
+  Buffer<int32_t>& allowed = tokens;
   const Status single = require_single_tokens(list);
   if (!single.ok()) return single;
   for (uint32_t i = 0; i < list.count; ++i) {
     if (list.tokens[i] < 0) return {Code::kBadListToken, 0};
   }
-  if (!allowed.assign(list.tokens, list.count)) {
-    allowed.clear();
-    return {Code::kOutOfMemory, 0};
-  }
+  if (!allowed.assign(list.tokens, list.count)) return emptied_out_of_memory(allowed);
   std::sort(allowed.begin(), allowed.end());
   allowed.truncate(
       static_cast<size_t>(std::unique(allowed.begin(), allowed.end()) - allowed.begin()));
@@ -62,11 +59,6 @@ Status set_list(void* state, const TokenLists& list) {
 
 }  // namespace
 
-extern const StageUnit kAllowedTokensStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .set_list = set_list,
-    .state = &StateOpsOf<AllowedTokensState>::kOps,
-};
+extern const StageUnit kAllowedTokensStage = unit_for<AllowedTokensState>();
 
 }  // namespace logitkit

@@ -13,52 +13,36 @@
 namespace logitkit {
 namespace {
 
-struct BadWordsState {
-  TokenSequences words;
-  bool copy_from(const BadWordsState& o) { return words.copy_from(o.words); }
+// Its list: the words.
+struct BadWordsState : ListState<TokenSequences> {
+  bool enabled(const SamplingParams&) const { return !list.empty(); }
+
+  Status apply(Chain& c) {
+    const Buffer<int32_t>& h = c.s.history;
+    const size_t readable = c.p.follows(Compat::kVllm) ? c.s.output_held() : h.size();
+    const bool hf = c.p.follows(Compat::kTransformers);
+    Status status;
+    list.for_each([&](const int32_t* word, size_t length) {
+      if (!status.ok()) return;
+      const int32_t last = word[length - 1];
+      if (static_cast<size_t>(last) >= c.n) {
+        status = {Code::kBadListToken, static_cast<uint32_t>(last)};
+        return;
+      }
+      if (length - 1 > readable) return;
+      if (hf && length > 1 && length > c.s.total_length) return;
+      if (!history_ends_with(h, word, length - 1)) return;
+      status = patch_logit(c, last, -std::numeric_limits<double>::infinity());
+    });
+    return status;
+  }
+
+  // The longest word's prefix is what the history must still hold.
+  size_t history_window(const SamplingParams&) const { return list.longest(); }
 };
-
-bool enabled(const SamplingParams&, const void* state) {
-  return state_as<BadWordsState>(state).words.count() > 0;
-}
-
-Status apply(Chain& c, void* state) {
-  const Buffer<int32_t>& h = c.s.history;
-  const size_t readable = c.p.follows(Compat::kVllm) ? c.s.output_held() : h.size();
-  const bool hf = c.p.follows(Compat::kTransformers);
-  Status status;
-  state_as<BadWordsState>(state).words.for_each([&](const int32_t* word, size_t length) {
-    if (!status.ok()) return;
-    const int32_t last = word[length - 1];
-    if (static_cast<size_t>(last) >= c.n) {
-      status = {Code::kBadListToken, static_cast<uint32_t>(last)};
-      return;
-    }
-    if (length - 1 > readable) return;
-    if (hf && length > 1 && length > c.s.total_length) return;
-    if (!history_ends_with(h, word, length - 1)) return;
-    status = patch_logit(c, last, -std::numeric_limits<double>::infinity());
-  });
-  return status;
-}
-
-// The longest word's prefix is what the history must still hold.
-size_t history_window(const SamplingParams&, const void* state) {
-  return state_as<BadWordsState>(state).words.longest();
-}
-
-Status set_list(void* state, const TokenLists& list) {
-  return state_as<BadWordsState>(state).words.assign(list);
-}
 
 }  // namespace
 
-extern const StageUnit kBadWordsStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .history_window = history_window,
-    .set_list = set_list,
-    .state = &StateOpsOf<BadWordsState>::kOps,
-};
+extern const StageUnit kBadWordsStage = unit_for<BadWordsState>();
 
 }  // namespace logitkit

@@ -9,31 +9,13 @@
 namespace logitkit {
 namespace {
 
-struct BeginSuppressTokensState {
-  TokenSet banned;
-  bool copy_from(const BeginSuppressTokensState& o) { return banned.copy_from(o.banned); }
+struct BeginSuppressTokensState : ListState<TokenSet> {
+  bool enabled(const SamplingParams&) const { return !list.empty(); }
+  Status apply(Chain& c) { return c.s.output_length != 0 ? Status{} : ban_tokens(c, list.tokens); }
 };
-
-bool enabled(const SamplingParams&, const void* state) {
-  return !state_as<BeginSuppressTokensState>(state).banned.tokens.empty();
-}
-
-Status apply(Chain& c, void* state) {
-  if (c.s.output_length != 0) return {};
-  return ban_tokens(c, state_as<BeginSuppressTokensState>(state).banned.tokens);
-}
-
-Status set_list(void* state, const TokenLists& list) {
-  return state_as<BeginSuppressTokensState>(state).banned.assign(list);
-}
 
 }  // namespace
 
-extern const StageUnit kBeginSuppressTokensStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .set_list = set_list,
-    .state = &StateOpsOf<BeginSuppressTokensState>::kOps,
-};
+extern const StageUnit kBeginSuppressTokensStage = unit_for<BeginSuppressTokensState>();
 
 }  // namespace logitkit

@@ -13,20 +13,23 @@
 namespace logitkit {
 namespace {
 
-struct DryState {
-  TokenSequences breakers;  // the sequence breakers: head = the first token, tail = the rest
-  Buffer<int32_t> repeat;   // scratch: step 2's repeat lengths
-  Buffer<int64_t> pairs;    // scratch: step 3's (token, length) pairs
-  bool copy_from(const DryState& o) { return breakers.copy_from(o.breakers); }
+// Its list: the sequence breakers (head = the first token, tail = the rest).
+struct DryState : ListState<TokenSequences> {
+  Buffer<int32_t> repeat_lengths;  // scratch: step 2's repeat lengths
+  Buffer<int64_t> pairs;           // scratch: step 3's (token, length) pairs
+
+  bool enabled(const SamplingParams& p) const {
+    return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
+  }
+  Status apply(Chain& c);
+  size_t history_window(const SamplingParams& p) const {
+    return p.dry_penalty_last_n < 0 ? kWholeHistory : static_cast<size_t>(p.dry_penalty_last_n);
+  }
 };
 
-bool enabled(const SamplingParams& p, const void*) {
-  return p.dry_multiplier != 0 && p.dry_base >= 1 && p.dry_penalty_last_n != 0;
-}
-
-Status apply(Chain& c, void* state) {
+Status DryState::apply(Chain& c) {
   const SamplingParams& p = c.p;
-  DryState& s = state_as<DryState>(state);
+  const TokenSequences& breakers = list;
   const Buffer<int32_t>& h = c.s.history;
   const int len = static_cast<int>(h.size());
   const int effective = p.dry_penalty_last_n < 0 ? len : p.dry_penalty_last_n;
@@ -41,10 +44,10 @@ Status apply(Chain& c, void* state) {
     const int32_t token = rat(i);
     int longest = -1;
     size_t offset = 0;
-    for (size_t b = 0; b < s.breakers.lengths.size(); ++b) {
-      const int32_t* seq = s.breakers.tokens.data() + offset;
-      const int tail = static_cast<int>(s.breakers.lengths[b]) - 1;
-      offset += s.breakers.lengths[b];
+    for (size_t b = 0; b < breakers.lengths.size(); ++b) {
+      const int32_t* seq = breakers.tokens.data() + offset;
+      const int tail = static_cast<int>(breakers.lengths[b]) - 1;
+      offset += breakers.lengths[b];
       if (seq[0] != token || tail <= longest || tail > i) continue;
       bool match = true;
       for (int k = 0; k < tail && match; ++k) match = seq[1 + k] == rat(i - k - 1);
@@ -59,8 +62,8 @@ Status apply(Chain& c, void* state) {
 
   // Step 2: the Z-algorithm in reverse: repeat[last - k] = length of the longest suffix of the
   // window that also ends k tokens earlier (capped at rep_limit).
-  if (!s.repeat.resize(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
-  int32_t* repeat = s.repeat.data();
+  if (!repeat_lengths.resize(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
+  int32_t* repeat = repeat_lengths.data();
   std::fill(repeat, repeat + last_n, 0);
   {
     const int last = last_n - 1;
@@ -91,15 +94,15 @@ Status apply(Chain& c, void* state) {
   }
 
   // Step 3: the token after each repeat would extend it; keep the longest per token.
-  s.pairs.clear();
-  if (!s.pairs.reserve(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
+  pairs.clear();
+  if (!pairs.reserve(static_cast<size_t>(last_n))) return {Code::kOutOfMemory, 0};
   for (int i = 0; i < last_n - 1; ++i) {
     const int repeat_len = repeat[i];
     if (repeat_len < allowed) continue;
     const int32_t token = rat(last_n - 2 - i);
-    s.pairs.push_back((static_cast<int64_t>(token) << 32) | static_cast<uint32_t>(repeat_len));
+    pairs.push_back((static_cast<int64_t>(token) << 32) | static_cast<uint32_t>(repeat_len));
   }
-  std::sort(s.pairs.begin(), s.pairs.end());
+  std::sort(pairs.begin(), pairs.end());
 
   // Step 4: z -= multiplier * base^(length - allowed), the exponent capped so the power stays
   // finite. After a filter (llama.cpp's chains) only the candidates change, on z / T.
@@ -110,19 +113,19 @@ Status apply(Chain& c, void* state) {
   const double kFloatMaxLog = 88.7228391;
   int max_exponent = 0;
   if (p.dry_base > 1.000001) max_exponent = static_cast<int>(kFloatMaxLog / std::log(p.dry_base));
-  for (size_t j = 0; j < s.pairs.size(); ++j) {
-    const int32_t token = static_cast<int32_t>(s.pairs[j] >> 32);
-    if (j + 1 < s.pairs.size() && static_cast<int32_t>(s.pairs[j + 1] >> 32) == token)
+  for (size_t j = 0; j < pairs.size(); ++j) {
+    const int32_t token = static_cast<int32_t>(pairs[j] >> 32);
+    if (j + 1 < pairs.size() && static_cast<int32_t>(pairs[j + 1] >> 32) == token)
       continue;  // the longest is last
     if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
     bool single_token_breaker = false;
     size_t offset = 0;
-    for (size_t b = 0; b < s.breakers.lengths.size(); ++b) {
-      single_token_breaker |= s.breakers.lengths[b] == 1 && s.breakers.tokens[offset] == token;
-      offset += s.breakers.lengths[b];
+    for (size_t b = 0; b < breakers.lengths.size(); ++b) {
+      single_token_breaker |= breakers.lengths[b] == 1 && breakers.tokens[offset] == token;
+      offset += breakers.lengths[b];
     }
     if (single_token_breaker) continue;
-    int exponent = static_cast<int>(s.pairs[j] & 0xFFFFFFFF) - allowed;
+    int exponent = static_cast<int>(pairs[j] & 0xFFFFFFFF) - allowed;
     if (max_exponent > 0 && exponent > max_exponent) exponent = max_exponent;
     const double penalty = p.dry_multiplier * std::pow(p.dry_base, exponent);
     const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) - c.temp * penalty);
@@ -131,23 +134,8 @@ Status apply(Chain& c, void* state) {
   return c.filtering ? end_late_patches(c) : Status{};
 }
 
-size_t history_window(const SamplingParams& p, const void*) {
-  return p.dry_penalty_last_n < 0 ? kWholeHistory : static_cast<size_t>(p.dry_penalty_last_n);
-}
-
-// The sequence breakers.
-Status set_list(void* state, const TokenLists& list) {
-  return state_as<DryState>(state).breakers.assign(list);
-}
-
 }  // namespace
 
-extern const StageUnit kDryStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .history_window = history_window,
-    .set_list = set_list,
-    .state = &StateOpsOf<DryState>::kOps,
-};
+extern const StageUnit kDryStage = unit_for<DryState>();
 
 }  // namespace logitkit

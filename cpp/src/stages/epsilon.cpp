@@ -1,7 +1,5 @@
 // epsilon (HF EpsilonLogitsWarper): keep p_i >= epsilon, and at least min_tokens_to_keep
 // (with HF's rules: and every token tied with the min_tokens_to_keep-th, as HF keeps).
-#include <cmath>
-
 #include "../chain.h"
 #include "../stage.h"
 
@@ -13,9 +11,8 @@ bool enabled(const SamplingParams& p, const void*) {
 }
 
 Status apply(Chain& c, void*) {
-  const MassStats st = mass_stats(c);
-  return keep_at_least(c, logit_of_weight(c, std::log(c.p.epsilon_cutoff) + std::log(st.mass)),
-                       c.min_keep, c.p.follows(Compat::kTransformers));
+  const double cut = logit_of_probability(c, c.p.epsilon_cutoff, mass_stats(c).mass);
+  return keep_at_least(c, cut, c.min_keep, c.p.follows(Compat::kTransformers));
 }
 
 }  // namespace

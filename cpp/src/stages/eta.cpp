@@ -17,7 +17,7 @@ bool enabled(const SamplingParams& p, const void*) {
 Status apply(Chain& c, void*) {
   const MassStats st = mass_stats(c);
   const double eta = std::min(c.p.eta_cutoff, std::sqrt(c.p.eta_cutoff) * std::exp(-st.entropy()));
-  return keep_at_least(c, logit_of_weight(c, std::log(eta) + std::log(st.mass)), c.min_keep,
+  return keep_at_least(c, logit_of_probability(c, eta, st.mass), c.min_keep,
                        c.p.follows(Compat::kTransformers));
 }
 

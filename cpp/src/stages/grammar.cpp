@@ -10,31 +10,31 @@
 
 #include "../chain.h"
 #include "../stage.h"
+#include "token_lists.h"
 
 namespace logitkit {
 namespace {
 
 struct GrammarState {
-  Buffer<uint32_t> mask;  // empty: no grammar
-  bool copy_from(const GrammarState& o) { return mask.assign(o.mask); }
+  Buffer<uint32_t> bitmask;  // empty: no grammar
+  bool copy_from(const GrammarState& o) { return bitmask.assign(o.bitmask); }
+
+  bool enabled(const SamplingParams&) const { return !bitmask.empty(); }
+  Status apply(Chain& c) const;
+  Status set_list(const TokenLists& list);
 };
 
 // A list form pays off below this share of allowed tokens; above it, patching the disallowed ones
 // keeps the prefix form's full-vocabulary passes. Both forms draw the same token (chain.h).
 constexpr size_t kListShare = 8;
 
-bool enabled(const SamplingParams&, const void* state) {
-  return !state_as<GrammarState>(state).mask.empty();
-}
-
 inline bool bit(const uint32_t* mask, size_t words, size_t id) {
   return (id >> 5) < words && ((mask[id >> 5] >> (id & 31)) & 1u) != 0;
 }
 
-Status apply(Chain& c, void* state) {
-  const Buffer<uint32_t>& m = state_as<GrammarState>(state).mask;
-  const uint32_t* mask = m.data();
-  const size_t words = m.size();
+Status GrammarState::apply(Chain& c) const {
+  const uint32_t* mask = bitmask.data();
+  const size_t words = bitmask.size();
   size_t allowed = 0;
   const size_t full_words = c.n >> 5;
   for (size_t w = 0; w < full_words && w < words; ++w)
@@ -65,24 +65,15 @@ Status apply(Chain& c, void* state) {
   return {};
 }
 
-Status set_list(void* state, const TokenLists& list) {
-  Buffer<uint32_t>& mask = state_as<GrammarState>(state).mask;
+Status GrammarState::set_list(const TokenLists& list) {
   if (list.lengths != nullptr) return {Code::kBadOption, 0};
-  if (!mask.resize(list.count)) {
-    mask.clear();
-    return {Code::kOutOfMemory, 0};
-  }
-  if (list.count != 0) std::memcpy(mask.data(), list.tokens, list.count * sizeof(uint32_t));
+  if (!bitmask.resize(list.count)) return emptied_out_of_memory(bitmask);
+  if (list.count != 0) std::memcpy(bitmask.data(), list.tokens, list.count * sizeof(uint32_t));
   return {};
 }
 
 }  // namespace
 
-extern const StageUnit kGrammarStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .set_list = set_list,
-    .state = &StateOpsOf<GrammarState>::kOps,
-};
+extern const StageUnit kGrammarStage = unit_for<GrammarState>();
 
 }  // namespace logitkit

@@ -12,46 +12,35 @@ struct LogitBiasState {
   bool copy_from(const LogitBiasState& o) {
     return tokens.assign(o.tokens) && biases.assign(o.biases);
   }
+
+  bool enabled(const SamplingParams&) const { return !tokens.empty(); }
+  Status apply(Chain& c) const;
+  Status set_list(const TokenLists& list);
 };
 
-bool enabled(const SamplingParams&, const void* state) {
-  return !state_as<LogitBiasState>(state).tokens.empty();
-}
-
-Status apply(Chain& c, void* state) {
-  const LogitBiasState& bias = state_as<LogitBiasState>(state);
-  for (size_t b = 0; b < bias.tokens.size(); ++b) {
-    const int32_t token = bias.tokens[b];
+Status LogitBiasState::apply(Chain& c) const {
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    const int32_t token = tokens[b];
     if (token < 0 || static_cast<size_t>(token) >= c.n)
       return {Code::kBadToken, static_cast<uint32_t>(token)};
-    const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) + bias.biases[b]);
+    const Status st = patch_logit(c, token, static_cast<double>(c.z[token]) + biases[b]);
     if (!st.ok()) return st;
   }
   return {};
 }
 
 // Token ids with one bias each (values).
-Status set_list(void* state, const TokenLists& list) {
-  LogitBiasState& bias = state_as<LogitBiasState>(state);
+Status LogitBiasState::set_list(const TokenLists& list) {
   if (list.count > 0 && list.values == nullptr) return {Code::kBadOption, 0};
   const Status single = require_single_tokens(list);
   if (!single.ok()) return single;
-  if (!bias.tokens.assign(list.tokens, list.count) ||
-      !bias.biases.assign(list.values, list.count)) {
-    bias.tokens.clear();
-    bias.biases.clear();
-    return {Code::kOutOfMemory, 0};
-  }
+  if (!tokens.assign(list.tokens, list.count) || !biases.assign(list.values, list.count))
+    return emptied_out_of_memory(tokens, biases);
   return {};
 }
 
 }  // namespace
 
-extern const StageUnit kLogitBiasStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .set_list = set_list,
-    .state = &StateOpsOf<LogitBiasState>::kOps,
-};
+extern const StageUnit kLogitBiasStage = unit_for<LogitBiasState>();
 
 }  // namespace logitkit

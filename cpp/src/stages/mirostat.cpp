@@ -12,18 +12,6 @@ namespace {
 
 constexpr double kLn2 = 0.6931471805599453;
 
-struct MirostatState {
-  double mu = 10.0;  // 2 tau at the default tau
-  bool copy_from(const MirostatState& o) {
-    mu = o.mu;
-    return true;
-  }
-};
-
-bool enabled(const SamplingParams& p, const void*) {
-  return p.mirostat == 1 || p.mirostat == 2;
-}
-
 // v2: keep -log2 p <= mu, a logit threshold.
 Status apply_v2(Chain& c, double mu) {
   const MassStats st = mass_stats(c);
@@ -64,32 +52,24 @@ Status apply_v1(Chain& c, double mu) {
   return keep_first(c, keep);
 }
 
-Status apply(Chain& c, void* state) {
-  const double mu = state_as<MirostatState>(state).mu;
-  return c.p.mirostat == 2 ? apply_v2(c, mu) : apply_v1(c, mu);
-}
+struct MirostatState {
+  double mu = 10.0;  // 2 tau at the default tau
+  bool copy_from(const MirostatState& o) {
+    mu = o.mu;
+    return true;
+  }
 
-void after_draw(const SamplingParams& p, void* state, const SampleResult& result) {
-  state_as<MirostatState>(state).mu -= p.mirostat_eta * (-result.logprob / kLn2 - p.mirostat_tau);
-}
-
-void reset(const SamplingParams& p, void* state) {
-  state_as<MirostatState>(state).mu = 2 * p.mirostat_tau;
-}
-
-double value(const void* state) {
-  return state_as<MirostatState>(state).mu;
-}
+  bool enabled(const SamplingParams& p) const { return p.mirostat == 1 || p.mirostat == 2; }
+  Status apply(Chain& c) const { return c.p.mirostat == 2 ? apply_v2(c, mu) : apply_v1(c, mu); }
+  void after_draw(const SamplingParams& p, const SampleResult& result) {
+    mu -= p.mirostat_eta * (-result.logprob / kLn2 - p.mirostat_tau);
+  }
+  void reset(const SamplingParams& p) { mu = 2 * p.mirostat_tau; }
+  double value() const { return mu; }
+};
 
 }  // namespace
 
-extern const StageUnit kMirostatStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .after_draw = after_draw,
-    .reset = reset,
-    .value = value,
-    .state = &StateOpsOf<MirostatState>::kOps,
-};
+extern const StageUnit kMirostatStage = unit_for<MirostatState>();
 
 }  // namespace logitkit

@@ -13,19 +13,22 @@ namespace logitkit {
 namespace {
 
 struct PenaltiesState {
-  Buffer<int32_t> window;   // scratch: the window's tokens, sorted,
-  Buffer<int32_t> counted;  // and the ones presence and frequency count, sorted
+  Buffer<int32_t> window_tokens;   // scratch: the window's tokens, sorted,
+  Buffer<int32_t> counted_tokens;  // and the ones presence and frequency count, sorted
   bool copy_from(const PenaltiesState&) { return true; }
+
+  bool enabled(const SamplingParams& p) const {
+    return p.penalty_last_n != 0 &&
+           (p.repetition_penalty != 1 || p.presence_penalty != 0 || p.frequency_penalty != 0);
+  }
+  Status apply(Chain& c);
+  size_t history_window(const SamplingParams& p) const {
+    return p.penalty_last_n < 0 ? kWholeHistory : static_cast<size_t>(p.penalty_last_n);
+  }
 };
 
-bool enabled(const SamplingParams& p, const void*) {
-  return p.penalty_last_n != 0 &&
-         (p.repetition_penalty != 1 || p.presence_penalty != 0 || p.frequency_penalty != 0);
-}
-
-Status apply(Chain& c, void* state) {
+Status PenaltiesState::apply(Chain& c) {
   const SamplingParams& p = c.p;
-  PenaltiesState& ps = state_as<PenaltiesState>(state);
   const Buffer<int32_t>& history = c.s.history;
   const size_t size = history.size();
   const size_t window =
@@ -35,25 +38,25 @@ Status apply(Chain& c, void* state) {
   const size_t counted = output_only ? std::min(window, c.s.output_held()) : window;
   // Count each distinct token of the window: sort a copy, then walk runs; the counted tokens (the
   // window's last ones) likewise, merged along.
-  if (!ps.window.assign(history.data() + size - window, window) ||
-      !ps.counted.assign(history.data() + size - counted, counted))
+  if (!window_tokens.assign(history.data() + size - window, window) ||
+      !counted_tokens.assign(history.data() + size - counted, counted))
     return {Code::kOutOfMemory, 0};
-  std::sort(ps.window.begin(), ps.window.end());
-  std::sort(ps.counted.begin(), ps.counted.end());
+  std::sort(window_tokens.begin(), window_tokens.end());
+  std::sort(counted_tokens.begin(), counted_tokens.end());
   if (c.filtering) {
     const Status st = begin_late_patches(c);
     if (!st.ok()) return st;
   }
   size_t q = 0;
   for (size_t run = 0; run < window;) {
-    const int32_t token = ps.window[run];
+    const int32_t token = window_tokens[run];
     size_t end = run;
-    while (end < window && ps.window[end] == token) ++end;
+    while (end < window && window_tokens[end] == token) ++end;
     run = end;
     if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
-    while (q < counted && ps.counted[q] < token) ++q;
+    while (q < counted && counted_tokens[q] < token) ++q;
     size_t count = 0;
-    for (; q < counted && ps.counted[q] == token; ++q) ++count;
+    for (; q < counted && counted_tokens[q] == token; ++q) ++count;
     double z = c.z[token];
     if (p.repetition_penalty != 1) z = z > 0 ? z / p.repetition_penalty : z * p.repetition_penalty;
     if (count > 0)
@@ -64,17 +67,8 @@ Status apply(Chain& c, void* state) {
   return c.filtering ? end_late_patches(c) : Status{};
 }
 
-size_t history_window(const SamplingParams& p, const void*) {
-  return p.penalty_last_n < 0 ? kWholeHistory : static_cast<size_t>(p.penalty_last_n);
-}
-
 }  // namespace
 
-extern const StageUnit kPenaltiesStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .history_window = history_window,
-    .state = &StateOpsOf<PenaltiesState>::kOps,
-};
+extern const StageUnit kPenaltiesStage = unit_for<PenaltiesState>();
 
 }  // namespace logitkit

@@ -19,18 +19,18 @@ struct SequenceBiasState {
   bool copy_from(const SequenceBiasState& o) {
     return sequences.copy_from(o.sequences) && biases.assign(o.biases);
   }
+
+  bool enabled(const SamplingParams&) const { return !sequences.empty(); }
+  Status apply(Chain& c) const;
+  size_t history_window(const SamplingParams&) const { return sequences.longest(); }
+  Status set_list(const TokenLists& list);
 };
 
-bool enabled(const SamplingParams&, const void* state) {
-  return state_as<SequenceBiasState>(state).sequences.count() > 0;
-}
-
-Status apply(Chain& c, void* state) {
-  const SequenceBiasState& sb = state_as<SequenceBiasState>(state);
+Status SequenceBiasState::apply(Chain& c) const {
   Status status;
   size_t i = 0;
-  sb.sequences.for_each([&](const int32_t* seq, size_t length) {
-    const float bias = sb.biases[i++];
+  sequences.for_each([&](const int32_t* seq, size_t length) {
+    const float bias = biases[i++];
     if (!status.ok()) return;
     const int32_t last = seq[length - 1];
     if (static_cast<size_t>(last) >= c.n) {
@@ -46,16 +46,11 @@ Status apply(Chain& c, void* state) {
   return status;
 }
 
-size_t history_window(const SamplingParams&, const void* state) {
-  return state_as<SequenceBiasState>(state).sequences.longest();
-}
-
 // Token sequences with one bias each (values); of equal sequences only the last is kept.
-Status set_list(void* state, const TokenLists& list) {
-  SequenceBiasState& sb = state_as<SequenceBiasState>(state);
-  sb.biases.clear();
+Status SequenceBiasState::set_list(const TokenLists& list) {
+  biases.clear();
   if (list.count > 0 && list.values == nullptr) return {Code::kBadOption, 0};
-  Status st = sb.sequences.assign(list);
+  Status st = sequences.assign(list);
   if (!st.ok()) return st;
   for (uint32_t i = 0; i < list.count; ++i) {
     if (!std::isfinite(list.values[i]) && list.values[i] != -INFINITY) return {Code::kBadOption, i};
@@ -66,38 +61,27 @@ Status set_list(void* state, const TokenLists& list) {
   size_t offset = 0;
   bool stored = true;
   for (uint32_t i = 0; i < list.count && stored; ++i) {
-    const uint32_t length = sb.sequences.lengths[i];
-    const int32_t* seq = sb.sequences.tokens.data() + offset;
+    const uint32_t length = sequences.lengths[i];
+    const int32_t* seq = sequences.tokens.data() + offset;
     offset += length;
     bool repeated = false;
     size_t later = offset;
     for (uint32_t j = i + 1; j < list.count && !repeated; ++j) {
-      const uint32_t other = sb.sequences.lengths[j];
-      repeated =
-          other == length && std::equal(seq, seq + length, sb.sequences.tokens.data() + later);
+      const uint32_t other = sequences.lengths[j];
+      repeated = other == length && std::equal(seq, seq + length, sequences.tokens.data() + later);
       later += other;
     }
     if (repeated) continue;
     for (uint32_t k = 0; k < length && stored; ++k) stored = tokens.push_back(seq[k]);
-    stored = stored && lengths.push_back(length) && sb.biases.push_back(list.values[i]);
+    stored = stored && lengths.push_back(length) && biases.push_back(list.values[i]);
   }
-  if (!stored || !sb.sequences.tokens.assign(tokens) || !sb.sequences.lengths.assign(lengths)) {
-    sb.sequences.tokens.clear();
-    sb.sequences.lengths.clear();
-    sb.biases.clear();
-    return {Code::kOutOfMemory, 0};
-  }
+  if (!stored || !sequences.tokens.assign(tokens) || !sequences.lengths.assign(lengths))
+    return emptied_out_of_memory(sequences.tokens, sequences.lengths, biases);
   return {};
 }
 
 }  // namespace
 
-extern const StageUnit kSequenceBiasStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .history_window = history_window,
-    .set_list = set_list,
-    .state = &StateOpsOf<SequenceBiasState>::kOps,
-};
+extern const StageUnit kSequenceBiasStage = unit_for<SequenceBiasState>();
 
 }  // namespace logitkit

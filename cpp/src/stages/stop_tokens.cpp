@@ -12,36 +12,24 @@
 namespace logitkit {
 namespace {
 
-struct StopTokensState {
-  TokenSet stop;
-  bool copy_from(const StopTokensState& o) { return stop.copy_from(o.stop); }
+// Its list: the stop tokens.
+struct StopTokensState : ListState<TokenSet> {
+  bool enabled(const SamplingParams& p) const {
+    return !list.empty() && (p.min_new_tokens > 0 || p.min_length > 0 || p.suppress_stop_tokens);
+  }
+
+  Status apply(Chain& c) {
+    const SamplingParams& p = c.p;
+    const bool short_output =
+        c.s.output_length < static_cast<uint64_t>(std::max(p.min_new_tokens, 0));
+    const bool short_input = c.s.total_length < static_cast<uint64_t>(std::max(p.min_length, 0));
+    if (!p.suppress_stop_tokens && !short_output && !short_input) return {};
+    return ban_tokens(c, list.tokens);
+  }
 };
-
-bool enabled(const SamplingParams& p, const void* state) {
-  return !state_as<StopTokensState>(state).stop.tokens.empty() &&
-         (p.min_new_tokens > 0 || p.min_length > 0 || p.suppress_stop_tokens);
-}
-
-Status apply(Chain& c, void* state) {
-  const SamplingParams& p = c.p;
-  const bool short_output =
-      c.s.output_length < static_cast<uint64_t>(std::max(p.min_new_tokens, 0));
-  const bool short_input = c.s.total_length < static_cast<uint64_t>(std::max(p.min_length, 0));
-  if (!p.suppress_stop_tokens && !short_output && !short_input) return {};
-  return ban_tokens(c, state_as<StopTokensState>(state).stop.tokens);
-}
-
-Status set_list(void* state, const TokenLists& list) {
-  return state_as<StopTokensState>(state).stop.assign(list);
-}
 
 }  // namespace
 
-extern const StageUnit kStopTokensStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .set_list = set_list,
-    .state = &StateOpsOf<StopTokensState>::kOps,
-};
+extern const StageUnit kStopTokensStage = unit_for<StopTokensState>();
 
 }  // namespace logitkit

@@ -23,12 +23,7 @@ Status TokenSequences::assign(const TokenLists& list) {
   bool stored = tokens.assign(list.tokens, total) && lengths.resize(list.count);
   for (uint32_t i = 0; stored && i < list.count; ++i)
     lengths[i] = list.lengths != nullptr ? list.lengths[i] : 1;
-  if (!stored) {
-    tokens.clear();
-    lengths.clear();
-    return {Code::kOutOfMemory, 0};
-  }
-  return {};
+  return stored ? Status{} : emptied_out_of_memory(tokens, lengths);
 }
 
 size_t TokenSequences::longest() const {

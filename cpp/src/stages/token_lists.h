@@ -10,6 +10,13 @@
 
 namespace logitkit {
 
+// Empties the given buffers and returns kOutOfMemory: a list whose copy failed is left empty.
+template <typename... Buffers>
+Status emptied_out_of_memory(Buffers&... emptied) {
+  (emptied.clear(), ...);
+  return {Code::kOutOfMemory, 0};
+}
+
 // kBadOption (index: the sequence) unless every sequence of `list` is one token long.
 Status require_single_tokens(const TokenLists& list);
 
@@ -18,6 +25,7 @@ struct TokenSequences {
   Buffer<uint32_t> lengths;
 
   size_t count() const { return lengths.size(); }
+  bool empty() const { return lengths.empty(); }
   // Sequences of length >= 1 (kBadOption, index: the sequence) of token ids >= 0 (kBadListToken).
   Status assign(const TokenLists& list);
   bool copy_from(const TokenSequences& other) {
@@ -40,8 +48,18 @@ struct TokenSequences {
 // (kBadOption).
 struct TokenSet {
   Buffer<int32_t> tokens;
+  bool empty() const { return tokens.empty(); }
   Status assign(const TokenLists& list);
   bool copy_from(const TokenSet& other) { return tokens.assign(other.tokens); }
+};
+
+// The state of a stage whose list is a List (TokenSet or TokenSequences), for unit_for (stage.h):
+// set_list validates and stores it, a clone copies it. A stage adds its hooks and any scratch.
+template <typename List>
+struct ListState {
+  List list;
+  Status set_list(const TokenLists& given) { return list.assign(given); }
+  bool copy_from(const ListState& other) { return list.copy_from(other.list); }
 };
 
 // Whether the history ends with `length` tokens equal to `prefix` (length 0: always).

@@ -16,21 +16,19 @@ struct TypicalPState {
   Buffer<int32_t> rank;     // scratch: candidate positions by distance from the entropy,
   Buffer<double> distance;  // and those distances |-log p - H|
   bool copy_from(const TypicalPState&) { return true; }
+
+  bool enabled(const SamplingParams& p) const { return p.typical_p < 1; }
+  Status apply(Chain& c);
 };
 
-bool enabled(const SamplingParams& p, const void*) {
-  return p.typical_p < 1;
-}
-
-Status apply(Chain& c, void* state) {
+Status TypicalPState::apply(Chain& c) {
   Status st = to_list(c);
   if (!st.ok()) return st;
   ensure_list_weights(c);
-  TypicalPState& s = state_as<TypicalPState>(state);
   Buffer<int32_t>& candidates = c.s.list;
   const Buffer<float>& weights = c.s.list_weights;
   const size_t m = candidates.size();
-  if (!s.rank.resize(m) || !s.distance.resize(m)) return {Code::kOutOfMemory, 0};
+  if (!rank.resize(m) || !distance.resize(m)) return {Code::kOutOfMemory, 0};
   double mass = 0;
   for (size_t j = 0; j < m; ++j) mass += weights[j];
   const double log_mass = std::log(mass);
@@ -43,13 +41,13 @@ Status apply(Chain& c, void* state) {
   }
   for (size_t j = 0; j < m; ++j) {
     const double log_p = (static_cast<double>(c.z[candidates[j]]) - c.max) * c.inv_t - log_mass;
-    s.distance[j] = std::fabs(-log_p - entropy);
-    s.rank[j] = static_cast<int32_t>(j);
+    distance[j] = std::fabs(-log_p - entropy);
+    rank[j] = static_cast<int32_t>(j);
   }
   const float* z = c.z;
   const int32_t* list = candidates.data();
-  const double* shifted = s.distance.data();
-  std::sort(s.rank.begin(), s.rank.end(), [&](int32_t a, int32_t b) {
+  const double* shifted = distance.data();
+  std::sort(rank.begin(), rank.end(), [&](int32_t a, int32_t b) {
     if (shifted[a] != shifted[b]) return shifted[a] < shifted[b];
     return ranks_before(z[list[a]], list[a], z[list[b]], list[b]);
   });
@@ -60,7 +58,7 @@ Status apply(Chain& c, void* state) {
     // least min_keep, and no more (no extension to ties).
     length = m;
     for (size_t q = 0; q < m; ++q) {
-      cumulative += weights[s.rank[q]] / mass;
+      cumulative += weights[rank[q]] / mass;
       if (cumulative > c.p.typical_p && q + 1 >= c.min_keep) {
         length = q + 1;
         break;
@@ -70,19 +68,19 @@ Status apply(Chain& c, void* state) {
     // last_ind = how many cumulative sums stay below typical_p, clamped to m - 1.
     size_t below = 0;
     for (size_t q = 0; q < m; ++q) {
-      cumulative += weights[s.rank[q]] / mass;
+      cumulative += weights[rank[q]] / mass;
       if (cumulative < c.p.typical_p)
         ++below;
       else
         break;
     }
-    const double cut = shifted[s.rank[std::min(below, m - 1)]];
-    while (length < m && shifted[s.rank[length]] <= cut) ++length;
+    const double cut = shifted[rank[std::min(below, m - 1)]];
+    while (length < m && shifted[rank[length]] <= cut) ++length;
     length = std::max(length, std::min(c.min_keep, m));
   }
   if (length >= m) return {};
-  for (size_t q = 0; q < length; ++q) s.rank[q] = list[s.rank[q]];
-  candidates.assign(s.rank.data(), length);
+  for (size_t q = 0; q < length; ++q) rank[q] = list[rank[q]];
+  candidates.assign(rank.data(), length);
   enter_list_form(c, ListOrder::kNeither);
   list_changed(c);
   return {};
@@ -90,10 +88,6 @@ Status apply(Chain& c, void* state) {
 
 }  // namespace
 
-extern const StageUnit kTypicalPStage = {
-    .enabled = enabled,
-    .apply = apply,
-    .state = &StateOpsOf<TypicalPState>::kOps,
-};
+extern const StageUnit kTypicalPStage = unit_for<TypicalPState>();
 
 }  // namespace logitkit

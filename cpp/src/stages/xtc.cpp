@@ -2,8 +2,6 @@
 // of this call, streams.h), drop every candidate with p >= threshold except the least probable of
 // them, when at least two qualify and min_tokens_to_keep remain. The dropped tokens are a prefix
 // of the order, so what remains is built as an explicit list in one pass when it fires.
-#include <cmath>
-
 #include "../chain.h"
 #include "../stage.h"
 #include "logitkit/streams.h"
@@ -20,8 +18,7 @@ Status apply(Chain& c, void*) {
   if (u > c.p.xtc_probability) return {};
   const MassStats st = mass_stats(c);
   if (st.finite < 2) return {};
-  const float cut =
-      float_at_least(logit_of_weight(c, std::log(c.p.xtc_threshold) + std::log(st.mass)));
+  const float cut = float_at_least(logit_of_probability(c, c.p.xtc_threshold, st.mass));
   size_t above = 0;  // candidates with p >= threshold: a prefix of the order
   for_each_logit(c, [&](int32_t, float z) { above += z >= cut; });
   const size_t drop = above > 0 ? above - 1 : 0;

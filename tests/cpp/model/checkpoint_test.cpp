@@ -8,17 +8,10 @@
 using namespace logitkit::model;
 
 namespace {
+// Fields in llama2.c's header order: dim 8, hidden_dim 12, 2 layers, 4 heads, 2 key/value heads,
+// 10 tokens, 6 positions.
 Config small(bool shared) {
-  Config c;
-  c.dim = 8;
-  c.hidden_dim = 12;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = 2;
-  c.vocab_size = 10;
-  c.seq_len = 6;
-  c.shared_classifier = shared;
-  return c;
+  return {8, 12, 2, 4, 2, 10, 6, shared};
 }
 }  // namespace
 

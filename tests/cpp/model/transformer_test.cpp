@@ -10,17 +10,10 @@ using namespace logitkit::model;
 
 namespace {
 
+// Fields in llama2.c's header order: dim 16, hidden_dim 24, 2 layers, 4 heads, kv_heads key/value
+// heads, 11 tokens, 8 positions.
 Config config(bool shared, int32_t kv_heads) {
-  Config c;
-  c.dim = 16;
-  c.hidden_dim = 24;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = kv_heads;
-  c.vocab_size = 11;
-  c.seq_len = 8;
-  c.shared_classifier = shared;
-  return c;
+  return {16, 24, 2, 4, kv_heads, 11, 8, shared};
 }
 
 }  // namespace

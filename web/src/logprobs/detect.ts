@@ -12,7 +12,11 @@
  *    `choices`, `object: "chat.completion[.chunk]"` / `"text_completion"` says which
  * 6. a `meta_info` object                                            → `sglang`
  * 7. `generated_text`, `details.tokens` / `details.prefill`, or a stream `token` → `tgi`
- * 8. a top-level `logprobs` array, or `model` + `created_at` +
+ * 8. a top-level `logprobs` array whose items have `token_ids`, a
+ *    `logprobs` item with `token_ids`, a Cohere v2 stream event
+ *    `type` (`content-delta`, `message-end`, ...), or `finish_reason`
+ *    beside a `message` whose `content` is a list                    → `cohere`
+ * 9. a top-level `logprobs` array, or `model` + `created_at` +
  *    `response`/`message`                                            → `ollama`
  * For a stream, `vllm` wins if any chunk has prompt logprobs; otherwise the first chunk whose
  * choices' logprobs show their shape decides, or else the first chunk that matches a rule.
@@ -23,6 +27,7 @@ import { LogprobsParseError } from './errors.js';
 import { toChunks, type Chunk } from './input.js';
 import { JsonPath } from './path.js';
 import { isRecord } from './read.js';
+import { isCohereChunk } from './providers/cohere.js';
 import { PARSERS } from './providers/index.js';
 import { isOllamaChunk } from './providers/ollama.js';
 import { openAIShape } from './providers/openai-choices.js';
@@ -51,6 +56,7 @@ export function detectChunk(value: unknown): ChunkShape | undefined {
   if (openai !== undefined) return openai;
   if (isRecord(value.meta_info)) return shaped('sglang');
   if (isTgiChunk(value)) return shaped('tgi');
+  if (isCohereChunk(value)) return shaped('cohere');
   if (Array.isArray(value.logprobs) || isOllamaChunk(value)) return shaped('ollama');
   return undefined;
 }

@@ -5,9 +5,9 @@
  * `id`) and vLLM. llama.cpp with `post_sampling_probs` sends the same entry with probabilities:
  * `{ token, prob, bytes, top_probs: [{ token, prob, bytes }] }`; `PROB_ENTRY` reads that form.
  * Without a `bytes` field, OpenAI's escaped-byte token text (`\xf0\x9f`, `" \xe2"`) supplies the
- * bytes. An `id` (llama.cpp) becomes the token's `id`.
+ * bytes. An `id` (llama.cpp) becomes the token's `id`. vLLM's `token_id:<id>` placeholder gives the
+ * `id`, the text coming from `bytes` (token-text.ts).
  */
-import { bytesFromEscapedToken } from './bytes.js';
 import type { JsonPath } from './path.js';
 import {
   expectRecord,
@@ -17,9 +17,11 @@ import {
   readLogprob,
   readProbabilityAsLogprob,
   tokenIdIfAny,
+  type JsonRecord,
   type LogprobReading,
 } from './read.js';
 import { makeAlternative, makeToken } from './token.js';
+import { readTokenText, type TokenText } from './token-text.js';
 import type { LogprobToken, TopLogprob } from './types.js';
 
 /** Which fields carry the number and the alternatives, and how the number is read. */
@@ -60,8 +62,7 @@ export function readEntry(
   format: EntryFormat = LOGPROB_ENTRY,
 ): LogprobToken {
   const entry = expectRecord(value, path);
-  const token = expectString(entry.token, path.key('token'));
-  const bytes = readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token);
+  const text = readEntryText(entry, path);
   const reading = format.read(entry[format.valueKey], path.key(format.valueKey));
   const alternativesPath = path.key(format.alternativesKey);
   const list = optionalArray(entry[format.alternativesKey], alternativesPath);
@@ -70,16 +71,22 @@ export function readEntry(
     for (let i = 0; i < list.length; i++)
       topLogprobs.push(readAlternative(list[i], alternativesPath.index(i), format));
   }
-  return makeToken(token, bytes, reading, topLogprobs, { id: tokenIdIfAny(entry.id) });
+  return makeToken(text.token, text.bytes, reading, topLogprobs, facts(entry, text));
 }
 
 function readAlternative(value: unknown, path: JsonPath, format: EntryFormat): TopLogprob {
   const entry = expectRecord(value, path);
+  const text = readEntryText(entry, path);
+  const reading = format.read(entry[format.valueKey], path.key(format.valueKey));
+  return makeAlternative(text.token, text.bytes, reading, facts(entry, text));
+}
+
+function readEntryText(entry: JsonRecord, path: JsonPath): TokenText {
   const token = expectString(entry.token, path.key('token'));
-  return makeAlternative(
-    token,
-    readBytes(entry.bytes, path.key('bytes')) ?? bytesFromEscapedToken(token),
-    format.read(entry[format.valueKey], path.key(format.valueKey)),
-    { id: tokenIdIfAny(entry.id) },
-  );
+  return readTokenText(token, readBytes(entry.bytes, path.key('bytes')));
+}
+
+/** The entry's own `id` (llama.cpp), else the placeholder's. */
+function facts(entry: JsonRecord, text: TokenText) {
+  return { id: tokenIdIfAny(entry.id) ?? text.id, textUnknown: text.textUnknown };
 }

@@ -19,9 +19,9 @@ import { PROVIDERS, type ParseOptions, type ParsedLogprobs, type ProviderId } fr
  * finds its structure in some chunk, and is an error otherwise.
  *
  * Returns `{ provider, choices }`; each choice has `index`, `tokens` (`{ token, bytes?, id?,
- * special?, logprob, belowTopN, topLogprobs, offset }`), `text` rebuilt from the tokens' bytes,
- * and, when present, `refusal` (OpenAI) and `prompt` (vLLM, SGLang, TGI) sequences of the same
- * shape.
+ * special?, textUnknown?, logprob, belowTopN, topLogprobs, offset }`), `text` rebuilt from the
+ * tokens' bytes, and, when present, `refusal` (OpenAI) and `prompt` (vLLM, SGLang, TGI, Together)
+ * sequences of the same shape.
  *
  * @throws LogprobsParseError for any malformed input, with `.path` naming the value at fault; for
  *   an API error body (`{"error": ...}`, alone or as a stream event) with the API's message; for

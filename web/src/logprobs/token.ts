@@ -1,7 +1,7 @@
 /**
  * Constructors for the normalised token objects, so every parser builds the same shape
- * (`bytes`, `id` and `special` are present only when known; `offset` is filled in later by
- * `finishSequence`).
+ * (`bytes`, `id`, `special` and `textUnknown` are present only when known / true; `offset` is
+ * filled in later by `finishSequence`).
  */
 import type { LogprobReading } from './read.js';
 import type { LogprobToken, TopLogprob } from './types.js';
@@ -12,6 +12,8 @@ export interface TokenFacts {
   readonly id?: number | undefined;
   /** True for a special (control) token. */
   readonly special?: boolean | undefined;
+  /** True when the provider gave no text for the token (see token-text.ts). */
+  readonly textUnknown?: boolean | undefined;
 }
 
 export function makeAlternative(
@@ -25,6 +27,7 @@ export function makeAlternative(
   if (bytes !== undefined) alternative.bytes = bytes;
   if (facts?.id !== undefined) alternative.id = facts.id;
   if (facts?.special === true) alternative.special = true;
+  if (facts?.textUnknown === true) alternative.textUnknown = true;
   return alternative;
 }
 

@@ -13,7 +13,8 @@ export type ProviderId =
   | 'llamacpp'
   | 'vllm'
   | 'sglang'
-  | 'tgi';
+  | 'tgi'
+  | 'cohere';
 
 /** Every provider id, in documentation order. */
 export const PROVIDERS: readonly ProviderId[] = Object.freeze([
@@ -26,6 +27,7 @@ export const PROVIDERS: readonly ProviderId[] = Object.freeze([
   'vllm',
   'sglang',
   'tgi',
+  'cohere',
 ]);
 
 /**
@@ -51,6 +53,13 @@ export interface TopLogprob {
    * is what the server returns as the generated text, which leaves special tokens out.
    */
   special?: boolean;
+  /**
+   * True when the provider sent no text for this token: vLLM's `--return-tokens-as-token-ids`
+   * placeholder `token_id:<id>` without `bytes` (the legacy Completions form), a `null` token
+   * (Together), a Cohere token whose text chunk is missing. `token` is then `""`, `bytes` absent,
+   * and the token adds nothing to the rebuilt `text`; `id` identifies it when the provider gave one.
+   */
+  textUnknown?: boolean;
   /** Natural-log probability (<= 0, `-Infinity` for p = 0), or `null` when unknown (see above). */
   logprob: number | null;
   /** True when the provider sent its below-top-N sentinel instead of a value (`logprob` is then `null`). */
@@ -75,7 +84,8 @@ export interface TokenSequence {
   tokens: LogprobToken[];
   /**
    * The text rebuilt from the tokens: their UTF-8 bytes concatenated and decoded once, so a
-   * character split across tokens comes out whole. Tokens without bytes contribute their text.
+   * character split across tokens comes out whole. Tokens without bytes contribute their text;
+   * tokens flagged `special` or `textUnknown` contribute nothing.
    */
   text: string;
 }

@@ -181,7 +181,7 @@ export class ConfigReader {
   ignore(...keys: string[]): void {
     for (const key of keys) {
       this.read.add(key);
-      if (this.has(key)) this.ignoredKeys.push(key);
+      if (this.has(key) && !this.ignoredKeys.includes(key)) this.ignoredKeys.push(key);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   type ProfileSamplingOptions,
   type ProfileTokenizer,
 } from './profile.js';
+import { isTextFormat, OPENAI_REQUEST_FIELDS } from './request-fields.js';
 
 // llama.cpp's defaults for keys a request leaves out: `struct common_params_sampling` in
 // common/common.h (ggml-org/llama.cpp at 001d906a). A server started with other CLI flags
@@ -124,6 +125,12 @@ const DEFAULT_SAMPLERS: readonly StageName[] = ORDER_PRESETS['llama.cpp'].filter
   Object.values(SAMPLER_NAMES).includes(stage),
 );
 
+// Keys the server no longer reads (params_from_json_cmpl takes only the keys it knows): `slot_id`
+// (now `id_slot`), `system_prompt` and `penalty_prompt`, all removed from the server; and the
+// OpenAI request fields the OpenAI-compatible endpoints accept and pass by
+// (oaicompat_chat_params_parse).
+const PASSED_BY = ['slot_id', 'system_prompt', 'penalty_prompt', ...OPENAI_REQUEST_FIELDS];
+
 // Request keys that do not change the next-token distribution: prompt and stopping, output format,
 // server scheduling (tools/server/server-task.cpp params_from_json_cmpl at 00efb3e1).
 const IGNORED = [
@@ -198,6 +205,15 @@ const IGNORED = [
  * `SamplingOptions.drySequenceBreakers`), and `ignore_eos` bans the end-of-generation tokens (llama.cpp
  * gives each a -inf logit bias) as `suppressStopTokens` over `tokenizer.stopTokenIds`, else
  * `tokenizer.tokenizerInfo`'s stop tokens.
+ *
+ * A body sent to the OpenAI-compatible endpoints reads as llama.cpp reads it there
+ * (`oaicompat_chat_params_parse`, `oaicompat_completion_params_parse`): `logprobs: true` asks for
+ * `top_logprobs` (default 20) raw top logprobs, a `logprobs` number for that many, an `n_probs` in
+ * the body wins; `response_format` `{ "type": "text" }` and `echo: false` are ignored, a schema
+ * (`json_object`, `json_schema`: a grammar in llama.cpp) or `echo: true`, `best_of`, `suffix` (which
+ * llama.cpp refuses) a `LogitkitRangeError`. The OpenAI fields the server passes by (`user`,
+ * `metadata`, `store`, ...) and the keys it no longer reads (`slot_id`, `system_prompt`) go to
+ * `ignored`.
  *
  * @param params the parsed JSON request body.
  * @param tokenizer the model's vocabulary, copied into the options: `{ tokenizerInfo?,
@@ -290,11 +306,10 @@ export function fromLlamaCpp(
   const seed = r.integer('seed', undefined, { min: -(2 ** 31), max: 2 ** 32 - 1 });
   if (seed !== undefined && seed >>> 0 !== 0xffffffff) options.seed = seed >>> 0;
 
-  // n_probs (or the OpenAI-style `logprobs` count when n_probs is absent): raw probabilities, or
-  // those of the final candidates with post_sampling_probs.
+  // n_probs: raw probabilities, or those of the final candidates with post_sampling_probs.
   const nProbs = r.integer('n_probs', undefined, nonNegative);
-  const topLogprobs = nProbs ?? r.integer('logprobs', DEFAULTS.n_probs, nonNegative);
-  if (nProbs !== undefined) r.ignore('logprobs');
+  const topLogprobs = nProbs ?? readOpenAILogprobs(r);
+  if (nProbs !== undefined) r.ignore('logprobs', 'top_logprobs');
   if (topLogprobs > 0) {
     options.topLogprobs = topLogprobs;
     options.logprobsMode = r.boolean('post_sampling_probs', false) ? 'processed' : 'raw';
@@ -340,6 +355,12 @@ export function fromLlamaCpp(
     'constrains sampling: compile it with the grammar engine and pass the matcher as options.grammar';
   r.unsupported('grammar', (v) => v === '', grammarWhy);
   r.unsupported('json_schema', () => false, grammarWhy);
+  // oaicompat_chat_params_parse: `json_object` and `json_schema` become a `json_schema`, a grammar.
+  r.unsupported('response_format', isTextFormat, grammarWhy);
+  // oaicompat_completion_params_parse refuses these ("Only no echo is supported", "Unsupported param").
+  r.unsupported('echo', (v) => v === false, "is refused by llama.cpp's /v1/completions");
+  r.unsupported('best_of', () => false, "is refused by llama.cpp's /v1/completions");
+  r.unsupported('suffix', () => false, "is refused by llama.cpp's /v1/completions");
   r.unsupported(
     'reasoning_budget_tokens',
     (v) => typeof v === 'number' && v < 0,
@@ -347,12 +368,27 @@ export function fromLlamaCpp(
   );
   r.ignore(
     ...IGNORED,
+    ...PASSED_BY,
     'reasoning_budget_start_tag',
     'reasoning_budget_end_tag',
     'reasoning_budget_message',
     'reasoning_budget_arm_immediately',
   );
   return { options, ignored: r.finish() };
+}
+
+// The OpenAI-style logprobs of a request without n_probs: the OpenAI-compatible chat endpoint's
+// `logprobs: true` asks for `top_logprobs` (default 20) and refuses `top_logprobs` without it
+// (oaicompat_chat_params_parse); a number is the legacy Completions count.
+function readOpenAILogprobs(r: ConfigReader): number {
+  if (typeof r.raw('logprobs') === 'number') {
+    r.ignore('top_logprobs');
+    return r.integer('logprobs', DEFAULTS.n_probs, { min: 0 });
+  }
+  const on = r.boolean('logprobs', false);
+  const top = r.integer('top_logprobs', undefined, { min: 0 });
+  if (top !== undefined && !on) r.rangeError('top_logprobs', 'needs logprobs: true');
+  return on ? (top ?? 20) : DEFAULTS.n_probs;
 }
 
 // `logit_bias` as params_from_json_cmpl reads it: an object { "token id": bias } or an array of

@@ -89,6 +89,35 @@ const UNSUPPORTED: [string, (v: unknown) => boolean, string][] = [
   ],
   ['watermarking_config', () => false, 'is not implemented by logitkit'],
   ['top_h', () => false, 'is not implemented by logitkit'],
+  // The wild card: generate() takes these as its own keyword arguments, sampling ones included.
+  [
+    'generation_kwargs',
+    (v) => typeof v === 'object' && v !== null && Object.keys(v).length === 0,
+    'passes keyword arguments to generate(): give them as keys of the config',
+  ],
+  // Model-specific keys that a model's own generate() turns into a logits processor.
+  [
+    'return_timestamps',
+    (v) => v === false,
+    "is Whisper's timestamp rules (WhisperTimeStampLogitsProcessor), which logitkit does not implement",
+  ],
+];
+
+// Keys that are not GenerationConfig fields but that models ship in generation_config.json (HF
+// keeps them as attributes, GenerationConfig.__init__'s "additional attributes"): Whisper's
+// decoder-prompt tokens (forced_decoder_ids, lang_to_id, task_to_id, no_timestamps_token_id,
+// prev_sot_token_id; WhisperForConditionalGeneration.generate builds the prompt from them, which
+// the caller feeds with accept(tokens, { prompt: true })), its word-timestamp alignment_heads, and
+// max_initial_timestamp_index, read only by the timestamp processor. None changes a sampling step.
+const MODEL_IGNORED = [
+  'forced_decoder_ids',
+  'alignment_heads',
+  'lang_to_id',
+  'task_to_id',
+  'is_multilingual',
+  'no_timestamps_token_id',
+  'prev_sot_token_id',
+  'max_initial_timestamp_index',
 ];
 
 /**
@@ -103,12 +132,20 @@ const UNSUPPORTED: [string, (v: unknown) => boolean, string][] = [
  * (temperature, top_k, top_p, min_p, typical_p, epsilon_cutoff, eta_cutoff) go to `ignored`, as
  * `generate()` builds none. Lengths, outputs, caching and metadata keys go to `ignored` too.
  *
+ * An unknown key is a `LogitkitTypeError`, as in the other profiles, so that a misspelt key
+ * (`temprature`) is never silently dropped. The keys models ship beside `GenerationConfig`'s own
+ * fields and that no sampling step reads (Whisper's `lang_to_id`, `alignment_heads`,
+ * `forced_decoder_ids`, ...) are known and go to `ignored`; a model-specific key that a model's
+ * `generate()` turns into a logits processor is refused (Whisper's `return_timestamps: true`: a
+ * `LogitkitRangeError`).
+ *
  * @param generationConfig the parsed JSON of a `generation_config.json`.
  * @returns `{ options, ignored }`; `options` goes to `lk.createSampler(options)` as it is.
  * @throws LogitkitTypeError for an unknown key or a value of the wrong type, naming its JSON path
  *   (`generationConfig.top_k`); LogitkitRangeError for a value HF refuses (`temperature` 0 with
  *   `do_sample`, `top_k` < 0, ...) or a mode a sampler cannot reproduce (`num_beams` > 1,
- *   contrastive search, guidance, forced tokens).
+ *   contrastive search, guidance, forced BOS / EOS tokens, Whisper's timestamps, non-empty
+ *   `generation_kwargs`).
  */
 export function fromTransformers(generationConfig: Record<string, unknown>): ProfileResult {
   const r = new ConfigReader('fromTransformers', 'generationConfig', generationConfig);
@@ -184,7 +221,7 @@ export function fromTransformers(generationConfig: Record<string, unknown>): Pro
   }
 
   for (const [key, isNoOp, why] of UNSUPPORTED) r.unsupported(key, isNoOp, why);
-  r.ignore(...IGNORED);
+  r.ignore(...IGNORED, ...MODEL_IGNORED);
   return { options, ignored: r.finish() };
 }
 

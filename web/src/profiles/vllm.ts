@@ -7,6 +7,7 @@ import {
   type ProfileSamplingOptions,
   type ProfileTokenizer,
 } from './profile.js';
+import { isTextFormat, OPENAI_REQUEST_FIELDS } from './request-fields.js';
 
 // vllm/sampling_params.py (vllm-project/vllm at 00388f65): SamplingParams' field defaults, and the
 // temperatures __post_init__ treats specially.
@@ -75,7 +76,18 @@ const IGNORED = [
   'include_reasoning',
   'guided_decoding_backend',
   'guided_whitespace_pattern',
+  'mm_processor_kwargs',
+  'cache_salt',
+  'kv_transfer_params',
+  'return_token_ids',
+  'prompt_embeds',
 ];
+
+// Beam search's own fields: SamplingParams had them up to vLLM 0.6.2 (refusing values other than
+// their defaults without use_beam_search); since then they live in BeamSearchParams, and a server
+// request's `length_penalty` is read only by to_beam_search_params (use_beam_search, refused
+// here). They never change a sampling step.
+const BEAM_SEARCH_ONLY = ['length_penalty', 'early_stopping'];
 
 /**
  * A vLLM `SamplingParams` (as a dict / JSON object) or a vLLM server request (OpenAI-compatible,
@@ -90,8 +102,11 @@ const IGNORED = [
  * `stop_token_ids` (add the EOS token: vLLM's engine adds it from the model) until that many tokens
  * were generated; in a server request, `logprobs: true` with `top_logprobs` is that many and
  * `logit_bias` is clamped to [-100, 100], as vLLM's server does. The conversation, stopping,
- * lengths and output-format fields go to `ignored`. A server started with the model's
- * `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys in.
+ * lengths and output-format fields go to `ignored`, as do the OpenAI request fields vLLM's server
+ * accepts and passes by (`user`, `metadata`, `store`, ...) and beam search's `length_penalty` and
+ * `early_stopping` (read only with `use_beam_search`, which is refused). A server started with the
+ * model's `generation_config.json` (vLLM's default) takes its defaults from there: merge those keys
+ * in.
  *
  * What vLLM's engine adds from the model's tokenizer comes from `tokenizer`: its
  * `tokenizerEncode` turns text `bad_words` into token sequences as `update_from_tokenizer` does
@@ -209,11 +224,7 @@ export function fromVllm(
     'guided_grammar',
   ])
     r.unsupported(key, () => false, grammarWhy);
-  r.unsupported(
-    'response_format',
-    (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
-    grammarWhy,
-  );
+  r.unsupported('response_format', isTextFormat, grammarWhy);
   r.unsupported(
     'logits_processors',
     (v) => Array.isArray(v) && v.length === 0,
@@ -234,7 +245,7 @@ export function fromVllm(
     () => false,
     "forces tokens, which logitkit's sampler does not do",
   );
-  r.ignore(...IGNORED);
+  r.ignore(...IGNORED, ...BEAM_SEARCH_ONLY, ...OPENAI_REQUEST_FIELDS);
   Object.assign(options, { ...vocabulary, stopTokenIds: options.stopTokenIds });
   if (options.stopTokenIds === undefined) delete options.stopTokenIds;
   return { options, ignored: r.finish() };

@@ -1,4 +1,5 @@
 /** Registry of provider parsers by id. */
+import { cohere } from './cohere.js';
 import { gemini } from './gemini.js';
 import { llamacpp } from './llamacpp.js';
 import { ollama } from './ollama.js';
@@ -20,4 +21,5 @@ export const PARSERS: Readonly<Record<ProviderId, ProviderParser>> = Object.free
   vllm,
   sglang,
   tgi,
+  cohere,
 });

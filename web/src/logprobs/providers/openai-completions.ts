@@ -1,13 +1,14 @@
 /**
- * The legacy Completions form of a choice's logprobs: parallel arrays `tokens` (strings),
+ * The legacy Completions form of a choice's logprobs: parallel arrays `tokens` (strings, or `null`),
  * `token_logprobs` (numbers or null — the first prompt token with `echo` has none),
  * `top_logprobs` (one `{ token: logprob }` object or null per position) and `text_offset`
  * (character offsets; validated, but `offset` is recomputed against the rebuilt text), and the
  * `token_ids` that Together and Fireworks add (each becomes the token's `id`). A token
- * with OpenAI's escaped bytes (`bytes: \xe2\x80\x9c`) gets those bytes. OpenAI's legacy
+ * with OpenAI's escaped bytes (`bytes: \xe2\x80\x9c`) gets those bytes. A `null` token (Together's
+ * `tokens: List[str | None]`) and vLLM's `token_id:<id>` placeholder (no bytes in this form) have
+ * unknown text (token-text.ts); the placeholder gives the `id`. OpenAI's legacy
  * Completions API sends it, and so do OpenAI-compatible servers in chat responses too.
  */
-import { bytesFromEscapedToken } from '../bytes.js';
 import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
 import {
@@ -21,6 +22,7 @@ import {
   type JsonRecord,
 } from '../read.js';
 import { makeAlternative, makeToken } from '../token.js';
+import { readTokenText } from '../token-text.js';
 import type { LogprobToken, TopLogprob } from '../types.js';
 
 /** True when a choice's `logprobs` has the parallel-array form (and not the chat `content[]`). */
@@ -48,11 +50,15 @@ export function readParallelArrays(logprobs: JsonRecord, path: JsonPath): Logpro
 
   const read = new Array<LogprobToken>(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
-    const token = expectString(tokens[i], tokensPath.index(i));
+    const raw = tokens[i] === null ? null : expectString(tokens[i], tokensPath.index(i));
+    const text = readTokenText(raw, undefined);
     const reading = readLogprob((values as readonly unknown[])[i], valuesPath.index(i));
     const alternatives = readTopDict(tops?.[i], topsPath.index(i));
     const id = ids === undefined ? undefined : readTokenId(ids[i], idsPath.index(i));
-    read[i] = makeToken(token, bytesFromEscapedToken(token), reading, alternatives, { id });
+    read[i] = makeToken(text.token, text.bytes, reading, alternatives, {
+      id: id ?? text.id,
+      textUnknown: text.textUnknown,
+    });
   }
   return read;
 }
@@ -84,8 +90,9 @@ function parallelArray(
 function readTopDict(value: unknown, path: JsonPath): TopLogprob[] {
   if (value === undefined || value === null) return [];
   const dict = expectRecord(value, path);
-  const alternatives = Object.keys(dict).map((token) =>
-    makeAlternative(token, bytesFromEscapedToken(token), readLogprob(dict[token], path.key(token))),
-  );
+  const alternatives = Object.keys(dict).map((key) => {
+    const text = readTokenText(key, undefined);
+    return makeAlternative(text.token, text.bytes, readLogprob(dict[key], path.key(key)), text);
+  });
   return alternatives.sort((a, b) => (b.logprob ?? -Infinity) - (a.logprob ?? -Infinity) || 0);
 }

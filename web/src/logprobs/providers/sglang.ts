@@ -10,7 +10,10 @@
  *   `logprob_start_len`; the first prompt token has a `null` logprob. They become `prompt`;
  * - `completion_tokens`: how many tokens are generated so far; `id`: the request id.
  * Choices: a stream chunk of a batch has `index`; otherwise each distinct `meta_info.id` is the
- * next choice (a batch array), and a response without either is choice 0.
+ * next choice (a batch array). Without either (SGLang before request ids), a result is complete
+ * once its `meta_info.finish_reason` is set (`null` in every stream chunk but the last): chunks
+ * add to one choice until one finishes, and the next chunk starts the next choice, so each
+ * element of a batch array is its own choice and a stream is one.
  *
  * Streams: by default every chunk repeats all logprobs so far (cumulative); with
  * `--incremental-streaming-output` newer servers send only the new ones. `completion_tokens` says
@@ -40,33 +43,39 @@ export const sglang: ProviderParser = {
   shape: 'meta_info.output_token_logprobs[] (SGLang /generate)',
   reads: (chunk) => isRecord(chunk.meta_info),
   parse(chunks, choices) {
-    const byRequestId = new Map<string, number>();
+    const owners = new ChoiceOwners();
     for (const chunk of chunks) {
       const record = expectRecord(chunk.value, chunk.path);
       const metaPath = chunk.path.key('meta_info');
       if (record.meta_info === undefined || record.meta_info === null) continue;
       const meta = expectRecord(record.meta_info, metaPath);
-      const index = choiceIndex(record, meta, chunk.path, byRequestId);
-      readChunk(meta, metaPath, choices, index);
+      readChunk(meta, metaPath, choices, owners.of(record, meta, chunk.path));
     }
   },
 };
 
-function choiceIndex(
-  record: JsonRecord,
-  meta: JsonRecord,
-  path: JsonPath,
-  byRequestId: Map<string, number>,
-): number {
-  if (record.index !== undefined && record.index !== null)
-    return readIndex(record.index, path.key('index'), 0);
-  if (typeof meta.id !== 'string') return 0;
-  let index = byRequestId.get(meta.id);
-  if (index === undefined) {
-    index = byRequestId.size;
-    byRequestId.set(meta.id, index);
+/** Which choice each chunk belongs to (the rule in the header). */
+class ChoiceOwners {
+  private readonly byRequestId = new Map<string, number>();
+  private next = 0;
+  /** The choice id-less chunks add to until one of them finishes. */
+  private open: number | undefined;
+
+  of(record: JsonRecord, meta: JsonRecord, path: JsonPath): number {
+    if (record.index !== undefined && record.index !== null)
+      return readIndex(record.index, path.key('index'), 0);
+    if (typeof meta.id === 'string') {
+      let index = this.byRequestId.get(meta.id);
+      if (index === undefined) {
+        index = this.next++;
+        this.byRequestId.set(meta.id, index);
+      }
+      return index;
+    }
+    const index = (this.open ??= this.next++);
+    if (meta.finish_reason !== undefined && meta.finish_reason !== null) this.open = undefined;
+    return index;
   }
-  return index;
 }
 
 function readChunk(
