@@ -469,6 +469,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
     set.erase(std::unique(set.begin(), set.end()), set.end());
     dfa_start_[r] = intern(set, r);
   }
+  counter_floor_ = 0;
+  for (const Loop& loop : loops_) counter_floor_ = std::max(counter_floor_, loop.min);
   return true;
 }
 

@@ -206,6 +206,14 @@ class CompiledGrammar {
   uint32_t normalize_counter(uint32_t q, uint32_t counter) const {
     return dfa_[q].counted ? counter : 0;
   }
+  /**
+   * The largest minimum of any counted loop. An item (q, o, c) with c >= this floor accepts every
+   * continuation that (q, o, c') accepts for any c' > c: the only counter tests are `c < max`
+   * (passed by the smaller counter) and `c >= min` (passed by both), and the counter operations
+   * keep the order (+1) or make the counters equal (:= 0 / 1). The parser keeps only the smallest
+   * such counter per (q, o).
+   */
+  uint32_t counter_floor() const { return counter_floor_; }
   /** Bytes that no edge tells apart share a class: the first byte of the class after b's. */
   uint32_t next_class_byte(uint8_t b) const {
     const uint32_t c = byte_class_[b] + 1u;
@@ -268,6 +276,7 @@ class CompiledGrammar {
   std::vector<uint32_t> stamp_;  // per NFA state and CounterOp
   uint32_t stamp_now_ = 0;
   uint32_t max_states_ = 0;
+  uint32_t counter_floor_ = 0;
   bool over_budget_ = false;
 
   // compile time only

@@ -1,5 +1,6 @@
 #include "matcher.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "utf8.h"
@@ -24,6 +25,7 @@ void Matcher::reset() {
   ++dedup_now_;
   add(grammar_->start_state(grammar_->root_rule()), 0, 0);
   close_set(0);
+  drop_dominated(0);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
 }
 
@@ -98,6 +100,38 @@ void Matcher::close_set(uint32_t set) {
   }
 }
 
+void Matcher::drop_dominated(uint32_t set) {
+  const uint32_t begin = set_begin_[set];
+  const uint32_t floor = grammar_->counter_floor();
+  dominance_.clear();
+  for (uint32_t i = begin; i < items_.size(); ++i) {
+    const Item& it = items_[i];
+    if (it.counter >= floor && grammar_->state(it.state).counted)
+      dominance_.push_back({(uint64_t{it.state} << 32) | it.origin, it.counter});
+  }
+  if (dominance_.size() < 2) return;
+  std::sort(dominance_.begin(), dominance_.end());
+  // Keep the first (smallest counter) entry of every (state, origin).
+  size_t keys = 0;
+  for (size_t i = 0; i < dominance_.size(); ++i)
+    if (keys == 0 || dominance_[keys - 1].first != dominance_[i].first)
+      dominance_[keys++] = dominance_[i];
+  if (keys == dominance_.size()) return;
+  dominance_.resize(keys);
+  uint32_t out = begin;
+  for (uint32_t i = begin; i < items_.size(); ++i) {
+    const Item it = items_[i];
+    if (it.counter >= floor && grammar_->state(it.state).counted) {
+      const uint64_t key = (uint64_t{it.state} << 32) | it.origin;
+      const auto kept = std::lower_bound(dominance_.begin(), dominance_.end(),
+                                         std::pair<uint64_t, uint32_t>(key, 0));
+      if (kept->second != it.counter) continue;
+    }
+    items_[out++] = it;
+  }
+  items_.resize(out);
+}
+
 bool Matcher::scan(uint8_t byte, const Item* skip) {
   const uint32_t k = set_count() - 1;
   ++dedup_now_;
@@ -111,6 +145,7 @@ bool Matcher::scan(uint8_t byte, const Item* skip) {
   }
   if (items_.size() == set_begin_.back()) return false;
   close_set(k + 1);
+  drop_dominated(k + 1);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
   return true;
 }

@@ -59,6 +59,10 @@ class Matcher {
   /** The DFA outgrew maxStates: masks and acceptance can no longer be trusted. */
   bool over_budget() const { return g_->grammar->over_budget(); }
   const BoundGrammar& bound() const { return *g_; }
+  /** Items of the current Earley set: the parser state a mask and the next byte work through. */
+  uint32_t current_set_size() const {
+    return set_begin_[set_count()] - set_begin_[set_count() - 1];
+  }
 
  private:
   struct Item {
@@ -74,6 +78,10 @@ class Matcher {
   void add(uint32_t state, uint32_t origin, uint32_t counter);
   void add_code(int32_t code, uint32_t origin, uint32_t counter);
   void close_set(uint32_t set);
+  // Removes from the set being built every item a smaller counter of the same (state, origin)
+  // dominates (CompiledGrammar::counter_floor): nested counted loops would otherwise keep one item
+  // per reachable counter combination, growing each set (and each mask) with the input's length.
+  void drop_dominated(uint32_t set);
   bool scan(uint8_t byte, const Item* skip = nullptr);
   void pop_set();
   bool set_can_end(uint32_t set) const;
@@ -91,6 +99,7 @@ class Matcher {
   std::vector<Item> dedup_key_;
   std::vector<uint32_t> dedup_stamp_;
   uint32_t dedup_now_ = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> dominance_;    // drop_dominated: ((state, origin), c)
   std::vector<std::pair<uint32_t, uint32_t>> seen_states_;  // fill_mask: (state, counter) done
 };
 

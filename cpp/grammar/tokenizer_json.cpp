@@ -41,11 +41,15 @@ class Scanner {
   bool string(std::string* out) {
     if (!expect('"')) return false;
     while (p_ < end_ && *p_ != '"') {
-      const char c = *p_++;
-      if (c != '\\') {
-        if (out) out->push_back(c);
+      if (*p_ != '\\') {
+        // The run up to the next quote or backslash is copied in one append, not a byte at a time
+        // (most strings of a vocabulary have no escape).
+        const char* run = p_;
+        while (p_ < end_ && *p_ != '"' && *p_ != '\\') ++p_;
+        if (out) out->append(run, static_cast<size_t>(p_ - run));
         continue;
       }
+      ++p_;
       if (p_ >= end_) return fail("unterminated string");
       const char e = *p_++;
       uint32_t cp = 0;

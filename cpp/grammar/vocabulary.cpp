@@ -32,45 +32,47 @@ int hex_value(uint8_t c) {
   return -1;
 }
 
-// Decodes one token's text (UTF-8 in [s, s + n)) into bytes by the vocabulary's convention.
-void decode_token(VocabType type, bool literal, const uint8_t* s, size_t n,
-                  std::vector<uint8_t>& out) {
+// Decodes one token's text (UTF-8 in [s, s + n)) into bytes by the vocabulary's convention, written
+// at `out`; returns how many. Never more than `n`: every convention maps a character of one or more
+// UTF-8 bytes to at most that many bytes, so the caller sizes the output by the text.
+size_t decode_token(VocabType type, bool literal, const uint8_t* s, size_t n, uint8_t* out) {
   static const ByteLevelTable table;
   if (literal || type == VocabType::kRaw) {
-    out.insert(out.end(), s, s + n);
-    return;
+    std::memcpy(out, s, n);
+    return n;
   }
   if (type == VocabType::kByteFallback) {
     if (n == 6 && s[0] == '<' && s[1] == '0' && s[2] == 'x' && s[5] == '>' &&
         hex_value(s[3]) >= 0 && hex_value(s[4]) >= 0) {
-      out.push_back(static_cast<uint8_t>(hex_value(s[3]) * 16 + hex_value(s[4])));
-      return;
+      out[0] = static_cast<uint8_t>(hex_value(s[3]) * 16 + hex_value(s[4]));
+      return 1;
     }
+    size_t k = 0;
     for (size_t i = 0; i < n;) {
       // U+2581 LOWER ONE EIGHTH BLOCK (E2 96 81) is SentencePiece's space.
       if (i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x96 && s[i + 2] == 0x81) {
-        out.push_back(' ');
+        out[k++] = ' ';
         i += 3;
       } else {
-        out.push_back(s[i++]);
+        out[k++] = s[i++];
       }
     }
-    return;
+    return k;
   }
   // Byte-level BPE: every code point stands for one byte; text that is not in the map (possible
   // only in tokens that were added as plain text) keeps its UTF-8.
-  const size_t start = out.size();
+  size_t k = 0;
   for (size_t i = 0; i < n;) {
     uint32_t cp = 0;
     const int len = utf8_decode(s + i, n - i, &cp);
     if (len == 0 || cp >= 324 || table.byte_of[cp] < 0) {
-      out.resize(start);
-      out.insert(out.end(), s, s + n);
-      return;
+      std::memcpy(out, s, n);
+      return n;
     }
-    out.push_back(static_cast<uint8_t>(table.byte_of[cp]));
+    out[k++] = static_cast<uint8_t>(table.byte_of[cp]);
     i += static_cast<size_t>(len);
   }
+  return k;
 }
 
 // Character count when the bytes are complete valid UTF-8 of JSON-string characters only, else 0.
@@ -119,8 +121,9 @@ bool Vocabulary::build(VocabType type, const uint8_t* blob, size_t blob_size,
   token_count_ = token_count;
   kinds_.assign(vocab_size, kPadding);
   offsets_.assign(static_cast<size_t>(vocab_size) + 1, 0);
-  bytes_.clear();
-  bytes_.reserve(blob_size);
+  // Decoded bytes are never longer than their text (decode_token): one allocation, cut to size.
+  bytes_.resize(blob_size);
+  size_t written = 0;
   size_t pos = 0;
   for (uint32_t i = 0; i < token_count; ++i) {
     size_t n = lengths[i];
@@ -143,16 +146,17 @@ bool Vocabulary::build(VocabType type, const uint8_t* blob, size_t blob_size,
       *error = "token " + std::to_string(i) + ": its length runs past the end of the token data";
       return false;
     }
-    offsets_[i] = static_cast<uint32_t>(bytes_.size());
+    offsets_[i] = static_cast<uint32_t>(written);
     const uint8_t f = flags[i];
     if (!(f & 4)) {
-      decode_token(type, (f & 2) != 0, blob + pos, n, bytes_);
+      written += decode_token(type, (f & 2) != 0, blob + pos, n, bytes_.data() + written);
       kinds_[i] = (f & 1) ? kSpecial : kNormal;
     }
     pos += n;
   }
-  for (uint32_t i = token_count; i <= vocab_size; ++i)
-    offsets_[i] = static_cast<uint32_t>(bytes_.size());
+  bytes_.resize(written);
+  bytes_.shrink_to_fit();
+  for (uint32_t i = token_count; i <= vocab_size; ++i) offsets_[i] = static_cast<uint32_t>(written);
   stop_ids_.clear();
   for (uint32_t i = 0; i < stop_count; ++i) {
     if (stop[i] < 0 || static_cast<uint32_t>(stop[i]) >= token_count ||

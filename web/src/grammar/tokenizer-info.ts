@@ -389,15 +389,19 @@ function fromJsonText(
       `${fn}: options.vocabSize must be an integer`,
       'options.vocabSize',
     );
-  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const m = engine.module;
-  const textPtr = engine.place(bytes, fn);
-  const stopPtr = engine.alloc((stop?.length ?? 0) * 4, fn);
+  const placed =
+    typeof text === 'string'
+      ? engine.placeText(text, fn)
+      : { ptr: engine.place(text, fn), length: text.length };
+  const textPtr = placed.ptr;
+  let stopPtr = 0; // free(0) is a no-op
   try {
+    stopPtr = engine.alloc((stop?.length ?? 0) * 4, fn);
     if (stop) new Int32Array(m.HEAPU8.buffer, stopPtr, stop.length).set(stop);
     const handle = m._vocabFromJson(
       textPtr,
-      bytes.length,
+      placed.length,
       vocabSize,
       stopPtr,
       stop?.length ?? 0,
