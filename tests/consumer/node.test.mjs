@@ -63,7 +63,7 @@ test('Node ESM: the .wasm subpath exports resolve to WebAssembly files; logitkit
   assert.deepEqual(facts.wasmMagic, { simd: '0061736d', baseline: '0061736d' });
   assert.equal(facts.provider, 'openai-chat');
   assert.ok(Math.abs(facts.perplexity - Math.exp(0.2)) < 1e-12);
-  assert.equal(facts.providers.length, 9); // PROVIDERS: the OpenAI three, Gemini, Ollama, llama.cpp, vLLM, SGLang, TGI
+  assert.equal(facts.providers.length, 10); // PROVIDERS: the OpenAI three, Gemini, Ollama, llama.cpp, vLLM, SGLang, TGI, Cohere
 });
 
 test('CommonJS: require("logitkit") works where Node has require(esm), and otherwise says to use import()', async (t) => {
