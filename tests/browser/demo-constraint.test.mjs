@@ -43,6 +43,15 @@ function firstStepCount(starts) {
 }
 
 /**
+ * The "grammar allowed" count of step `index`, read from that step's own view: the view of the
+ * last step drawn may still be on the page for a moment after the click (a loaded machine).
+ */
+async function allowedAt(page, index) {
+  const view = `.step-view[data-step="${index}"] dd[data-allowed]`;
+  return Number(await page.getAttribute(view, 'data-allowed'));
+}
+
+/**
  * Picks `kind` and example `example` in the box, generates at full speed until the generation
  * ends, and returns the constrained output, its status and the first step's allowed count.
  */
@@ -54,7 +63,7 @@ async function constrainedRun(page, kind, example = 0) {
   const status = page.locator('[data-constraint-status]:not([data-constraint-status="running"])');
   await status.waitFor({ timeout: 120_000 });
   await page.locator('#model-output .gen-token[data-step="0"]').click();
-  const allowed = Number(await page.getAttribute('.step-view dd[data-allowed]', 'data-allowed'));
+  const allowed = await allowedAt(page, 0);
   return {
     grammar: await page.inputValue('.constraint-text'),
     output: await page.textContent('[data-constrained-output]'),
@@ -91,7 +100,10 @@ describe('demo page, Model mode, Constrain output', { timeout: 600_000 }, () => 
             // Compact JSON with the required properties in schema order: it starts with {"name":".
             assert.equal(run.allowed, firstStepCount(['{"name":"']));
             await page.locator('#model-output .gen-token[data-step="0"]').click();
-            assert.match(await page.textContent('.step-settings'), new RegExp(`seed ${seed}\\.`));
+            assert.match(
+              await page.textContent('.step-view[data-step="0"] .step-settings'),
+              new RegExp(`seed ${seed}\\.`),
+            );
           }
           await page.screenshot({
             path: `${screenshotDir}model-constraint-json-${source.startsWith('llama') ? 'engine' : 'onnx'}.png`,
@@ -114,9 +126,7 @@ describe('demo page, Model mode, Constrain output', { timeout: 600_000 }, () => 
           const steps = await page.locator('#model-output .gen-token[data-step]').count();
           for (const index of [1, Math.floor(steps / 2), steps - 1]) {
             await page.locator(`#model-output .gen-token[data-step="${index}"]`).click();
-            const allowed = Number(
-              await page.getAttribute('.step-view dd[data-allowed]', 'data-allowed'),
-            );
+            const allowed = await allowedAt(page, index);
             assert.ok(allowed >= 1 && allowed < 1024, `step ${index}: ${allowed} allowed`);
           }
         },

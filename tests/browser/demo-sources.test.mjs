@@ -80,7 +80,7 @@ describe('demo page, Model mode, transformers.js source', { timeout: 300_000 }, 
         // Each step shows the distribution it was drawn from, as with the other source.
         await page.locator('#model-output .gen-token[data-step="0"]').click();
         assert.match(
-          await page.textContent('.step-settings'),
+          await page.textContent('.step-view[data-step="0"] .step-settings'),
           /T = 0\.8, top-k 40, top-p 0\.95, seed 1234/,
         );
         assert.ok((await page.locator('[data-chart="model-before"] .bar-row').count()) >= 10);
