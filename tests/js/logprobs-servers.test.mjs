@@ -351,3 +351,62 @@ test('SGLang without request ids: a stream is one choice until finish_reason, th
     ],
   );
 });
+
+// --- SGLang tokens listed by id only -------------------------------------------------------------
+// sglang/srt/managers/tokenizer_manager.py, `detokenize_logprob_tokens`: `if not decode_to_text:
+// return [(logprob, token_id, None) for ...]`; `decode_to_text` is the request's
+// `return_text_in_logprobs` (False by default), and the top lists are built from the same helper.
+// So a default `/generate` with `return_logprob: true` lists every token, prompt token and
+// alternative as `[logprob, id, null]`.
+
+test('SGLang without return_text_in_logprobs: [logprob, id, null] tokens have unknown text, as vLLM placeholders do', () => {
+  const response = {
+    text: ' Paris.',
+    output_ids: [12366, 13],
+    meta_info: {
+      id: '3f1c0a7e9b8d4c2a',
+      finish_reason: { type: 'length', length: 2 },
+      prompt_tokens: 2,
+      completion_tokens: 2,
+      cached_tokens: 0,
+      input_token_logprobs: [
+        [null, 128000, null],
+        [-7.25, 791, null],
+      ],
+      output_token_logprobs: [
+        [-0.0546875, 12366, null],
+        [-0.41015625, 13, null],
+      ],
+      input_top_logprobs: [null, [[-2.5, 578, null]]],
+      output_top_logprobs: [
+        [
+          [-0.0546875, 12366, null],
+          [-3.25, 264, null],
+        ],
+        [[-0.41015625, 13, null]],
+      ],
+    },
+  };
+  const [choice] = parseLogprobs(response).choices;
+  assert.deepEqual(ids(choice), [12366, 13]);
+  assert.deepEqual(texts(choice), ['', '']);
+  assert.deepEqual(unknown(choice), [true, true]);
+  assert.equal(choice.text, ''); // no token text to rebuild it from
+  assert.deepEqual(
+    choice.tokens[0].topLogprobs.map((t) => [t.id, t.token, t.textUnknown, t.logprob]),
+    [
+      [12366, '', true, -0.0546875],
+      [264, '', true, -3.25],
+    ],
+  );
+  assert.deepEqual(ids(choice.prompt), [128000, 791]);
+  assert.deepEqual(unknown(choice.prompt), [true, true]);
+  assert.equal(sequenceLogprob(choice), -0.46484375);
+  // With return_text_in_logprobs the same triples carry their text and nothing is flagged.
+  const withText = structuredClone(response);
+  withText.meta_info.output_token_logprobs[0][2] = ' Paris';
+  withText.meta_info.output_token_logprobs[1][2] = '.';
+  const [read] = parseLogprobs(withText).choices;
+  assert.equal(read.text, ' Paris.');
+  assert.deepEqual(unknown(read), [false, false]);
+});
