@@ -5,7 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectProvider, parseLogprobs, sequenceLogprob } from '../../dist/logprobs/index.js';
-import { fixture, logprobs, sse, texts, throwsAt } from './logprobs-support.mjs';
+import {
+  chatCompletion,
+  fixture,
+  legacyCompletion,
+  logprobs,
+  sse,
+  texts,
+  throwsAt,
+} from './logprobs-support.mjs';
 
 const ids = (sequence) => sequence.tokens.map((t) => t.id);
 const unknown = (sequence) => sequence.tokens.map((t) => t.textUnknown === true);
@@ -19,24 +27,18 @@ const unknown = (sequence) => sequence.tokens.map((t) => t.textUnknown === true)
 // decoded token.
 
 test('vLLM token ids, legacy Completions: the id comes from the placeholder, the text is unknown', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        text: 'Hi!',
-        logprobs: {
-          tokens: ['token_id:13347', 'token_id:0'],
-          token_logprobs: [-0.1, -0.5],
-          top_logprobs: [
-            { 'token_id:13347': -0.1, 'token_id:9': -3 },
-            { 'token_id:0': -0.5, 'token_id:11': -1.2 },
-          ],
-          text_offset: [0, 2],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    text: 'Hi!',
+    logprobs: {
+      tokens: ['token_id:13347', 'token_id:0'],
+      token_logprobs: [-0.1, -0.5],
+      top_logprobs: [
+        { 'token_id:13347': -0.1, 'token_id:9': -3 },
+        { 'token_id:0': -0.5, 'token_id:11': -1.2 },
+      ],
+      text_offset: [0, 2],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.deepEqual(ids(choice), [13347, 0]);
   assert.deepEqual(texts(choice), ['', '']);
@@ -60,24 +62,18 @@ test('vLLM token ids, Chat Completions: text from the bytes, a split emoji whole
     logprob,
     top_logprobs: top,
   });
-  const response = {
-    object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hi 🙂' },
-        logprobs: {
-          content: [
-            entry(13347, [72, 105], -0.1, [{ token: 'token_id:9', bytes: [72], logprob: -3 }]),
-            entry(220, [32], -0.2),
-            entry(9468, emoji.slice(0, 3), -0.3),
-            entry(224, emoji.slice(3), -0.4),
-          ],
-        },
-        finish_reason: 'stop',
-      },
-    ],
-  };
+  const response = chatCompletion({
+    message: { role: 'assistant', content: 'Hi 🙂' },
+    logprobs: {
+      content: [
+        entry(13347, [72, 105], -0.1, [{ token: 'token_id:9', bytes: [72], logprob: -3 }]),
+        entry(220, [32], -0.2),
+        entry(9468, emoji.slice(0, 3), -0.3),
+        entry(224, emoji.slice(3), -0.4),
+      ],
+    },
+    finish_reason: 'stop',
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.equal(choice.text, 'Hi 🙂');
   assert.deepEqual(ids(choice), [13347, 220, 9468, 224]);
@@ -99,18 +95,12 @@ test('vLLM token ids, Chat Completions: text from the bytes, a split emoji whole
 });
 
 test('vLLM token ids: only the exact placeholder is one; other token strings stay text', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        logprobs: {
-          tokens: ['token_id:', 'token_id:12a', ' token_id:5', 'token_id:7'],
-          token_logprobs: [-1, -1, -1, -1],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    logprobs: {
+      tokens: ['token_id:', 'token_id:12a', ' token_id:5', 'token_id:7'],
+      token_logprobs: [-1, -1, -1, -1],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.deepEqual(texts(choice), ['token_id:', 'token_id:12a', ' token_id:5', '']);
   assert.deepEqual(ids(choice), [undefined, undefined, undefined, 7]);
