@@ -112,16 +112,12 @@ function readInto(
   const prefillPath = path.key('prefill');
   const prefill = optionalArray(sequence.prefill, prefillPath);
   if (prefill === undefined || prefill.length === 0) return;
-  draft
-    .prompt()
-    .append(
-      readStepTokens(
-        { list: prefill, path: prefillPath },
-        { list: undefined, path: prefillPath },
-        readTgiToken,
-        topTokens,
-      ),
-    );
+  draft.prompt().append(
+    prefill.map((value, i) => {
+      const { token, reading, facts } = readTgiToken(value, prefillPath.index(i));
+      return makeToken(token, undefined, reading, [], facts);
+    }),
+  );
 }
 
 /**
