@@ -364,3 +364,35 @@ TEST_CASE("the sampler reports invalid logits like every kernel") {
   CHECK(st.code == Code::kNaN);
   CHECK(st.index == 2);
 }
+
+TEST_CASE("a history id outside the vocabulary is refused where it is given, and named") {
+  SamplingParams p;
+  p.repetition_penalty = 1.5;  // a stage that reads the history
+  logitkit::Sampler s;
+  s.configure(p);
+  std::vector<float> z = {1, 2, 3};
+  SampleResult r;
+  // Before the first draw the vocabulary is unknown: any id >= 0 is recorded, and a draw over
+  // fewer logits names the history's id (not a bias key) until reset().
+  CHECK(s.accept(-1).code == Code::kBadHistoryToken);
+  REQUIRE(s.accept(7).ok());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const logitkit::Status bad = s.sample(z.data(), 3, &r);
+    CHECK(bad.code == Code::kBadHistoryToken);
+    CHECK(bad.index == 7);
+  }
+  CHECK(z == std::vector<float>{1, 2, 3});
+  s.reset();
+  REQUIRE(s.sample(z.data(), 3, &r).ok());
+  // From then on accept() refuses ids at or beyond the last draw's n, and records nothing.
+  const logitkit::Status refused = s.accept(3);
+  CHECK(refused.code == Code::kBadHistoryToken);
+  CHECK(refused.index == 3);
+  CHECK(s.history_size() == 1);
+  CHECK(s.accept(2).ok());
+  CHECK(s.history_size() == 2);
+  // A clone keeps the rule.
+  logitkit::Sampler copy;
+  REQUIRE(s.clone_into(&copy).ok());
+  CHECK(copy.accept(3).code == Code::kBadHistoryToken);
+}
