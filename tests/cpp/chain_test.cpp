@@ -221,17 +221,17 @@ TEST_CASE(
   }
   {
     Config su;  // every processor and several filters at once, llama.cpp order
-    su.p = {.temperature = 0.7,
-            .top_k = 30,
-            .top_p = 0.9,
-            .no_repeat_ngram_size = 3,
-            .repetition_penalty = 1.2,
-            .penalty_last_n = 32,
-            .dry_multiplier = 0.8,
-            .seed = 5};
     su.order = rf::llama_preset();
     su.bias = {{1, 1.5f}};
     su.bad_words = {{4, 11}};
+    su.p.no_repeat_ngram_size = 3;
+    su.p.repetition_penalty = 1.2;
+    su.p.penalty_last_n = 32;
+    su.p.dry_multiplier = 0.8;
+    su.p.temperature = 0.7;
+    su.p.top_k = 30;
+    su.p.top_p = 0.9;
+    su.p.seed = 5;
     rf::run(su, z, {{}, h});
   }
 }
