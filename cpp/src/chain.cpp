@@ -245,12 +245,15 @@ Status end_late_patches(Chain& c) {
   return {};
 }
 
+Status ban_token(Chain& c, int32_t token, Code out_of_range) {
+  if (static_cast<size_t>(token) >= c.n) return {out_of_range, static_cast<uint32_t>(token)};
+  if (c.z[token] == kNegInfinity) return {};
+  return patch_logit(c, token, -std::numeric_limits<double>::infinity());
+}
+
 Status ban_tokens(Chain& c, const Buffer<int32_t>& tokens) {
   for (int32_t token : tokens) {
-    if (static_cast<size_t>(token) >= c.n)
-      return {Code::kBadListToken, static_cast<uint32_t>(token)};
-    if (c.z[token] == kNegInfinity) continue;
-    const Status st = patch_logit(c, token, -std::numeric_limits<double>::infinity());
+    const Status st = ban_token(c, token, Code::kBadListToken);
     if (!st.ok()) return st;
   }
   return {};

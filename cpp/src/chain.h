@@ -122,7 +122,10 @@ Status begin_late_patches(Chain& c);
 // kAllBanned when the patches banned every candidate.
 Status end_late_patches(Chain& c);
 
-// Sets each token's logit to -Infinity (a processor's ban); kBadListToken for one past n.
+// Sets the token's logit to -Infinity (a processor's ban); `out_of_range` (index: the token) for an
+// id past n, the code naming where the id came from (a list, the history).
+Status ban_token(Chain& c, int32_t token, Code out_of_range);
+// ban_token for each token of a list; kBadListToken for one past n.
 Status ban_tokens(Chain& c, const Buffer<int32_t>& tokens);
 
 struct MassStats {

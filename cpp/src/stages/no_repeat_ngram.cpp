@@ -1,7 +1,6 @@
 // noRepeatNgram (HF NoRepeatNGramLogitsProcessor): bans every token that would complete an n-gram
 // already present in the history (the whole history, as HF's input_ids). O(history * n) per call.
 #include <algorithm>
-#include <limits>
 
 #include "../chain.h"
 #include "../stage.h"
@@ -21,11 +20,7 @@ Status apply(Chain& c, void*) {
   const int32_t* prefix = h.data() + len - (size - 1);
   for (size_t start = 0; start + size <= len; ++start) {
     if (!std::equal(prefix, prefix + size - 1, h.data() + start)) continue;
-    const int32_t token = h[start + size - 1];
-    if (static_cast<size_t>(token) >= c.n)
-      return {Code::kBadHistoryToken, static_cast<uint32_t>(token)};
-    if (c.z[token] == kNegInfinity) continue;
-    const Status st = patch_logit(c, token, -std::numeric_limits<double>::infinity());
+    const Status st = ban_token(c, h[start + size - 1], Code::kBadHistoryToken);
     if (!st.ok()) return st;
   }
   return {};
