@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       CompiledGrammar* g = CompiledGrammar::compile(fr.gbnf, fr.root, CompileOptions(), &ge);
       const double c2 = cpu_us();
       if (g == nullptr) continue;
-      char where[256];
+      char where[512];
       std::snprintf(where, sizeof where, "%s (front end %.0f us, %u NFA states)", c.name.c_str(),
                     c1 - c0, g->nfa_state_count());
       compiles.push_back({c2 - c0, where});
@@ -144,11 +144,21 @@ int main(int argc, char** argv) {
         Matcher m(bound, false);
         const auto& ids = c.instances[k];
         for (size_t t = 0; t < ids.size(); ++t) {
+          const TokenMasks::Stats before = bound->masks->stats();
           const double m0 = cpu_us();
           m.fill_mask(out.data());
           const double m1 = cpu_us();
-          std::snprintf(where, sizeof where, "%s instance %zu token %zu/%zu (DFA states %u)",
-                        c.name.c_str(), k, t, ids.size(), g->state_count());
+          const TokenMasks::Stats& after = bound->masks->stats();
+          std::snprintf(
+              where, sizeof where,
+              "%s instance %zu token %zu/%zu (DFA states %u; %llu local masks, %llu "
+              "walks, %llu trie nodes, %llu path steps, %llu taken whole)",
+              c.name.c_str(), k, t, ids.size(), g->state_count(),
+              static_cast<unsigned long long>(after.local_masks - before.local_masks),
+              static_cast<unsigned long long>(after.walks - before.walks),
+              static_cast<unsigned long long>(after.trie_nodes - before.trie_nodes),
+              static_cast<unsigned long long>(after.path_steps - before.path_steps),
+              static_cast<unsigned long long>(after.skipped_nodes - before.skipped_nodes));
           masks.push_back({m1 - m0, where});
           for (uint32_t word : out) checksum = (checksum ^ word) * 1099511628211ull;
           const uint32_t id = ids[t];

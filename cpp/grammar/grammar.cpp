@@ -118,25 +118,33 @@ bool expr_nullable(const GrammarAst& ast, int32_t e, const std::vector<uint8_t>&
   }
 }
 
+// A fixpoint worklist over items 0..n-1, all queued at first: step(item, requeue) runs while any
+// item is queued; requeue(x) queues x again unless it already is.
+template <typename Step>
+void run_worklist(size_t n, Step&& step) {
+  std::vector<uint8_t> queued(n, 1);
+  std::vector<size_t> work(n);
+  for (size_t i = 0; i < n; ++i) work[i] = i;
+  auto requeue = [&](size_t x) {
+    if (!queued[x]) queued[x] = 1, work.push_back(x);
+  };
+  while (!work.empty()) {
+    const size_t item = work.back();
+    work.pop_back();
+    queued[item] = 0;
+    step(item, requeue);
+  }
+}
+
 // Nullable AST rules, by a worklist over the rules that reference a rule that became nullable.
 std::vector<uint8_t> nullable_rules(const GrammarAst& ast, const RuleGraph& g) {
-  const size_t n = ast.rule_expr.size();
-  std::vector<uint8_t> nullable(n, 0), queued(n, 1);
-  std::vector<size_t> work;
-  for (size_t r = 0; r < n; ++r) work.push_back(r);
-  while (!work.empty()) {
-    const size_t r = work.back();
-    work.pop_back();
-    queued[r] = 0;
-    if (nullable[r] || !expr_nullable(ast, ast.rule_expr[r], nullable)) continue;
+  std::vector<uint8_t> nullable(ast.rule_expr.size(), 0);
+  run_worklist(nullable.size(), [&](size_t r, auto& requeue) {
+    if (nullable[r] || !expr_nullable(ast, ast.rule_expr[r], nullable)) return;
     nullable[r] = 1;
-    for (int32_t p : g.referrers[r]) {
-      if (!nullable[static_cast<size_t>(p)] && !queued[static_cast<size_t>(p)]) {
-        queued[static_cast<size_t>(p)] = 1;
-        work.push_back(static_cast<size_t>(p));
-      }
-    }
-  }
+    for (int32_t p : g.referrers[r])
+      if (!nullable[static_cast<size_t>(p)]) requeue(static_cast<size_t>(p));
+  });
   return nullable;
 }
 
@@ -620,13 +628,7 @@ void CompiledGrammar::analyse() {
       }
     }
   }
-  std::vector<uint8_t> queued(states, 1);
-  std::vector<uint32_t> work;
-  for (uint32_t y = 0; y < states; ++y) work.push_back(y);
-  while (!work.empty()) {
-    const uint32_t t = work.back();
-    work.pop_back();
-    queued[t] = 0;
+  run_worklist(states, [&](size_t t, auto& requeue) {
     for (uint32_t y : deps[t]) {
       bool grew = false;
       for (const Edge& e : nfa_[y]) {
@@ -638,9 +640,9 @@ void CompiledGrammar::analyse() {
             grew |= first_from_[y].merge(first_from_[t]);
         }
       }
-      if (grew && !queued[y]) queued[y] = 1, work.push_back(y);
+      if (grew) requeue(y);
     }
-  }
+  });
   for (uint32_t r = 0; r < rules; ++r) first_[r] = first_from_[rule_start_[r]];
   follow_.assign(rules, ByteSet());
   for (bool changed = true; changed;) {
@@ -766,7 +768,8 @@ void CompiledGrammar::build_state(uint32_t q) {
   ByteSet exits;
   bool has_bytes = false;
   std::vector<Member> eff;
-  std::vector<std::vector<Member>> buckets(class_count_);
+  std::vector<std::vector<Member>> buckets(class_count_), original(class_count_);
+  std::vector<std::pair<uint64_t, uint32_t>> representatives;  // (targets' hash, class)
   for (uint32_t z = 0; z < zones; ++z) {
     int32_t lo, hi;
     zone_range(q, z, &lo, &hi);
@@ -848,8 +851,33 @@ void CompiledGrammar::build_state(uint32_t q) {
       i = j;
     }
     zone.calls_end = static_cast<uint32_t>(calls_.size());
+    // Classes with the same targets share one code: most bytes of a string or name state lead to
+    // one successor, and each encode() is a closure and an intern.
     const size_t row = static_cast<size_t>(dfa_[q].zone_base + z) * class_count_;
-    for (uint32_t c = 0; c < class_count_; ++c) trans_[row + c] = encode(buckets[c], rule);
+    representatives.clear();
+    for (uint32_t c = 0; c < class_count_; ++c) {
+      const std::vector<Member>& b = buckets[c];
+      uint64_t h = 1469598103934665603ull;
+      for (const Member& m : b) h = (h ^ (m.nfa * 4u + m.op)) * 1099511628211ull;
+      int32_t same = -1;
+      for (const auto& r : representatives) {
+        const std::vector<Member>& o = original[r.second];
+        if (r.first == h && o.size() == b.size() &&
+            std::equal(o.begin(), o.end(), b.begin(), [](const Member& x, const Member& y) {
+              return x.nfa == y.nfa && x.op == y.op;
+            })) {
+          same = static_cast<int32_t>(r.second);
+          break;
+        }
+      }
+      if (same >= 0) {
+        trans_[row + c] = trans_[row + static_cast<uint32_t>(same)];
+        continue;
+      }
+      original[c] = b;  // encode() closes b in place
+      representatives.push_back({h, c});
+      trans_[row + c] = encode(buckets[c], rule);
+    }
     zones_[dfa_[q].zone_base + z] = zone;
   }
   dfa_[q].has_bytes = has_bytes;

@@ -38,23 +38,8 @@ CounterRange remove(const CounterRange& range, const CounterRange& cut) {
 
 TokenMasks::TokenMasks(std::shared_ptr<const Vocabulary> vocab, CompiledGrammar* grammar)
     : vocab_(std::move(vocab)), grammar_(grammar) {
-  // The longest token of each JSON slice, in characters (UTF-8 lead bytes: its tokens are valid
-  // UTF-8), so that a slice of unbounded length class is whole once runs that long are proved.
-  const auto& slices = vocab_->slices();
-  longest_chars_.assign(slices.size(), 0);
-  for (size_t s = 0; s < slices.size(); ++s) {
-    if (!slices[s].json_chars) continue;
-    const std::vector<uint32_t>& bits = slices[s].bitmask;
-    for (uint32_t w = 0; w < bits.size(); ++w) {
-      for (uint32_t m = bits[w]; m != 0; m &= m - 1) {
-        const uint32_t id = w * 32 + static_cast<uint32_t>(__builtin_ctz(m));
-        const uint8_t* b = vocab_->token_bytes(id);
-        uint32_t chars = 0;
-        for (uint32_t k = 0; k < vocab_->token_length(id); ++k) chars += (b[k] & 0xC0) != 0x80;
-        longest_chars_[s] = std::max(longest_chars_[s], chars);
-      }
-    }
-  }
+  // A slice of unbounded length class is whole once runs as long as its longest token are proved.
+  for (const Slice& slice : vocab_->slices()) longest_chars_.push_back(slice.longest_chars);
 }
 
 TokenMasks::~TokenMasks() {
@@ -203,6 +188,7 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
   frames_.assign(1, Frame{end, 0, 1});
   uint32_t i = begin;
   while (i < end) {
+    ++stats_.trie_nodes;
     while (i >= frames_.back().end) {
       frames_.pop_back();
       paths_.resize(frames_.back().end_path);
@@ -211,11 +197,26 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
-    auto push = [&](const Path& path) {
-      for (uint32_t k = child_begin; k < paths_.size(); ++k)
-        if (paths_[k] == path) return;
+    // Paths at the same DFA position whose counter ranges touch are one path over their union.
+    // A path for a single item counter w at counter c is the relative path c - w, so that the
+    // paths zone splits make at every byte of a long counted loop (one per item counter near a
+    // bound, each entering the next loop at its own byte) fold back into one.
+    auto push = [&](Path path) {
+      if (!path.relative && path.when.lo == path.when.hi && grammar_->state(path.q).counted) {
+        path.counter -= path.when.lo;
+        path.relative = true;
+      }
+      for (uint32_t k = child_begin; k < paths_.size(); ++k) {
+        Path& o = paths_[k];
+        if (o.q == path.q && o.counter == path.counter && o.relative == path.relative &&
+            path.when.lo <= o.when.hi + 1 && o.when.lo <= path.when.hi + 1) {
+          o.when = {std::min(o.when.lo, path.when.lo), std::max(o.when.hi, path.when.hi)};
+          return;
+        }
+      }
       paths_.push_back(path);
     };
+    stats_.path_steps += parent.end_path - parent.begin_path;
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
       if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
@@ -261,6 +262,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   const uint32_t n = static_cast<uint32_t>(trie.label.size());
   const uint32_t* label = trie.label.data();
   const uint32_t* size = trie.size.data();
+  ++stats_.walks;
   raw_.clear();
   if (grammar_->state(q).counted) {
     walk_paths(slice_index, root(q), 1, n, false, out);
@@ -275,9 +277,28 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
     ends[0] = n;
     states[0] = q;
     const CounterRange any;
+    const uint32_t* summarized = trie.summarized.data();
+    const uint32_t summary_count = static_cast<uint32_t>(trie.summarized.size());
+    uint32_t next_summary = 0;  // the first summarized node at or after i
     for (uint32_t i = 1; i < n;) {
       while (i >= ends[top]) --top;
       const uint32_t from = states[top];
+      if (size[i] >= Trie::kSummaryMin) {
+        while (next_summary < summary_count && summarized[next_summary] < i) ++next_summary;
+        if (next_summary < summary_count && summarized[next_summary] == i &&
+            loops_on(from, trie.subtree_bytes.data() + 4 * static_cast<size_t>(next_summary))) {
+          // Every byte below stays at `from`, which can complete: all the subtree's tokens are
+          // consumed, and none of its bytes is an exit byte.
+          stats_.skipped_nodes += size[i];
+          for (uint32_t j = i, e = i + size[i]; j < e; ++j)
+            for (int32_t t = Trie::token_of(label[j]); t >= 0;
+                 t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+              raw_.push_back({any, static_cast<uint32_t>(t)});
+          i += size[i];
+          continue;
+        }
+      }
+      ++stats_.trie_nodes;
       const uint32_t lab = label[i];
       const uint8_t b = Trie::byte_of(lab);
       const bool nested = top > 0;
@@ -322,11 +343,33 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   out.walked_slices |= 1u << slice_index;
 }
 
+// Whether the non-counted state q goes back to itself on every byte of `bytes` (4 words), none of
+// them an exit byte of q. q's loop bytes are computed once.
+bool TokenMasks::loops_on(uint32_t q, const uint64_t* bytes) {
+  if (q >= loop_known_.size()) {
+    loop_known_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, 0);
+    loop_bytes_.resize(loop_known_.size());
+  }
+  ByteSet& loop = loop_bytes_[q];
+  if (!loop_known_[q]) {
+    loop_known_[q] = 1;
+    const ByteSet& exits = grammar_->exit_bytes(q);
+    for (uint32_t b = 0; b < 256; ++b) {
+      const int32_t code = grammar_->transition(q, 0, static_cast<uint8_t>(b));
+      if (code >= 0 && CompiledGrammar::code_state(code) == q && !exits.has(b)) loop.set(b);
+    }
+  }
+  for (int k = 0; k < 4; ++k)
+    if ((bytes[k] & ~loop.w[k]) != 0) return false;
+  return true;
+}
+
 LocalMask& TokenMasks::local(uint32_t q) {
   if (q >= cache_.size())
     cache_.resize(grammar_->state_count() > q ? grammar_->state_count() : q + 1, nullptr);
   if (cache_[q] != nullptr) return *cache_[q];
   LocalMask* m = new LocalMask();
+  ++stats_.local_masks;
   const auto& slices = vocab_->slices();
   m->whole_when = whole_ranges(q);
   for (uint32_t s = 0; s < slices.size(); ++s) {
@@ -358,7 +401,7 @@ size_t TokenMasks::memory_bytes() const {
                m->groups.capacity() * sizeof(LocalMask::Group) +
                m->exits.capacity() * sizeof(LocalMask::Exit) +
                m->whole_when.capacity() * sizeof(CounterRange);
-  return total;
+  return total + loop_bytes_.capacity() * sizeof(ByteSet) + loop_known_.capacity();
 }
 
 }  // namespace logitkit::grammar

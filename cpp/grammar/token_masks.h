@@ -76,6 +76,15 @@ class TokenMasks {
   void prepare(uint32_t q, int32_t counter);
   const Vocabulary& vocab() const { return *vocab_; }
   size_t memory_bytes() const;
+  /** Work counters since construction: the cost model of a mask, deterministic (for tests). */
+  struct Stats {
+    uint64_t local_masks = 0;    // local(q) computed (cache misses)
+    uint64_t walks = 0;          // slice walks
+    uint64_t trie_nodes = 0;     // trie nodes visited by walks (one DFA step each)
+    uint64_t path_steps = 0;     // (node, walk path) pairs stepped in counted loops
+    uint64_t skipped_nodes = 0;  // trie nodes taken whole: a subtree the state loops on
+  };
+  const Stats& stats() const { return stats_; }
 
  private:
   // A walk's position: DFA state and counter (item counter + `counter` when relative), valid for
@@ -101,6 +110,7 @@ class TokenMasks {
   template <typename Emit>
   void step(const Path& p, uint8_t byte, Emit&& emit);
   std::vector<CounterRange> whole_ranges(uint32_t q);
+  bool loops_on(uint32_t q, const uint64_t* bytes);
   void walk(uint32_t q, uint32_t slice, LocalMask& out);
   void walk_paths(uint32_t slice, const Path& start, uint32_t begin, uint32_t end, bool nested,
                   LocalMask& out);
@@ -109,6 +119,9 @@ class TokenMasks {
   CompiledGrammar* grammar_;
   std::vector<LocalMask*> cache_;
   std::vector<uint32_t> longest_chars_;  // per slice: its longest token in characters (JSON slices)
+  std::vector<ByteSet>
+      loop_bytes_;  // per DFA state: bytes it loops on (not exit bytes), see walk()
+  std::vector<uint8_t> loop_known_;
   struct Frame {
     uint32_t end;         // trie index past the subtree
     uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)
@@ -122,6 +135,7 @@ class TokenMasks {
     uint32_t token;
   };
   std::vector<RawToken> raw_;
+  Stats stats_;
 };
 
 }  // namespace logitkit::grammar

@@ -1,6 +1,7 @@
 #include "vocabulary.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "utf8.h"
@@ -182,6 +183,7 @@ void Vocabulary::finish() {
   }
   // Assign normal tokens to slices; empty tokens go to no trie (they are handled by the matcher).
   std::vector<std::vector<uint32_t>> members(kJsonSlices + 1);
+  std::vector<uint32_t> longest(kJsonSlices + 1, 0);
   for (uint32_t i = 0; i < vocab_size_; ++i) {
     if (kinds_[i] != kNormal) continue;
     if (token_length(i) == 0) {
@@ -197,6 +199,7 @@ void Vocabulary::finish() {
       }
     }
     members[slice].push_back(i);
+    longest[slice] = std::max(longest[slice], slice < kJsonSlices ? chars : 0u);
   }
   slices_.assign(kJsonSlices + 1, Slice());
   same_bytes_.clear();
@@ -205,6 +208,7 @@ void Vocabulary::finish() {
     slice.json_chars = s < kJsonSlices;
     slice.min_chars = s < kJsonSlices ? kSliceBounds[s][0] : 0;
     slice.max_chars = s < kJsonSlices ? kSliceBounds[s][1] : 0;
+    slice.longest_chars = longest[s];
     slice.bitmask.assign(vocab_words(), 0);
     std::vector<uint32_t>& ids = members[s];
     slice.token_count = static_cast<uint32_t>(ids.size());
@@ -280,8 +284,48 @@ void Vocabulary::finish() {
     }
     trie.label.shrink_to_fit();
     trie.size.shrink_to_fit();
+    summarize(trie);
   }
   std::sort(same_bytes_.begin(), same_bytes_.end());
+}
+
+// The byte sets of the subtrees of kSummaryMin nodes or more (Trie::subtree_bytes), bottom-up: a
+// node's set is its byte and its children's sets, and a child's set is kept on a stack until its
+// parent is done (a node's children follow it in depth-first order).
+void Vocabulary::summarize(Trie& trie) {
+  const uint32_t n = static_cast<uint32_t>(trie.label.size());
+  trie.summarized.clear();
+  trie.subtree_bytes.clear();
+  struct Open {
+    uint32_t node, end;
+    uint64_t w[4];
+  };
+  std::vector<Open> open;
+  std::vector<std::pair<uint32_t, std::array<uint64_t, 4>>> done;
+  auto close = [&]() {
+    const Open o = open.back();
+    open.pop_back();
+    if (!open.empty())
+      for (int k = 0; k < 4; ++k) open.back().w[k] |= o.w[k];
+    if (trie.size[o.node] >= Trie::kSummaryMin)
+      done.push_back({o.node, {o.w[0], o.w[1], o.w[2], o.w[3]}});
+  };
+  for (uint32_t i = 1; i < n; ++i) {
+    while (!open.empty() && i >= open.back().end) close();
+    Open o{i, i + trie.size[i], {0, 0, 0, 0}};
+    const uint8_t b = Trie::byte_of(trie.label[i]);
+    o.w[b >> 6] |= 1ull << (b & 63);
+    open.push_back(o);
+  }
+  while (!open.empty()) close();
+  std::sort(done.begin(), done.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  trie.summarized.reserve(done.size());
+  trie.subtree_bytes.reserve(done.size() * 4);
+  for (const auto& d : done) {
+    trie.summarized.push_back(d.first);
+    trie.subtree_bytes.insert(trie.subtree_bytes.end(), d.second.begin(), d.second.end());
+  }
 }
 
 int32_t Vocabulary::next_same_bytes(uint32_t id) const {
@@ -347,7 +391,8 @@ bool Vocabulary::deserialize(const uint8_t* data, size_t size, std::string* erro
 size_t Vocabulary::memory_bytes() const {
   size_t total = kinds_.capacity() + offsets_.capacity() * 4 + bytes_.capacity();
   for (const Slice& s : slices_)
-    total += s.trie.label.capacity() * 4 + s.trie.size.capacity() * 4 + s.bitmask.capacity() * 4;
+    total += s.trie.label.capacity() * 4 + s.trie.size.capacity() * 4 + s.bitmask.capacity() * 4 +
+             s.trie.summarized.capacity() * 4 + s.trie.subtree_bytes.capacity() * 8;
   return total;
 }
 

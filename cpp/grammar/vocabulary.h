@@ -33,6 +33,14 @@ struct Trie {
   // Per node: the number of nodes in its subtree, itself included; the next sibling is at i + size.
   std::vector<uint32_t> size;
 
+  // The bytes of the larger subtrees (kSummaryMin nodes or more), so that a walk can take a
+  // subtree whole where a DFA state loops on all of them (token_masks.cpp): `summarized` lists
+  // those nodes in increasing order, `subtree_bytes` holds 4 words (a 256-bit set of the bytes of
+  // the node and everything below it) per listed node.
+  static constexpr uint32_t kSummaryMin = 16;
+  std::vector<uint32_t> summarized;
+  std::vector<uint64_t> subtree_bytes;
+
   static uint8_t byte_of(uint32_t label) { return static_cast<uint8_t>(label & 0xFF); }
   static int32_t token_of(uint32_t label) { return static_cast<int32_t>(label >> 8) - 1; }
 };
@@ -42,7 +50,8 @@ struct Trie {
 struct Slice {
   bool json_chars = false;  // all tokens are 1+ characters of [^"\\\x00-\x1F\x7F]
   uint32_t min_chars = 0;
-  uint32_t max_chars = 0;  // UINT32_MAX: unbounded
+  uint32_t max_chars = 0;      // UINT32_MAX: unbounded
+  uint32_t longest_chars = 0;  // JSON slices: the longest token's character count
   Trie trie;
   std::vector<uint32_t> bitmask;  // vocab_words() words
   uint32_t token_count = 0;
@@ -86,6 +95,7 @@ class Vocabulary {
 
  private:
   void finish();  // kinds and bytes are set: build the slices and tries
+  static void summarize(Trie& trie);
 
   VocabType type_ = VocabType::kRaw;
   uint32_t vocab_size_ = 0;
