@@ -172,8 +172,8 @@ KeptSet without_moot_tie_limit(const uint64_t* keys, size_t count, KeptSet kept)
 
 }  // namespace
 
-size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target,
-                          KeptSet* kept) {
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept,
+                          size_t* boundary_run) {
   LOGITKIT_DEBUG_CHECK(count >= 1, "bucket_mass_select needs a candidate");
   // Buckets of equal width in the keys' upper words (the logits' order), at most kMassBuckets.
   uint32_t first = UINT32_MAX, last = 0;
@@ -205,6 +205,7 @@ size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double tar
   }
   if (b == buckets) {  // rounding left the target just above the total: keep every candidate
     *kept = kept_through(*std::max_element(key, key + count));
+    if (boundary_run != nullptr) *boundary_run = count;
     return count;
   }
   // Its candidates, moved to the front in their (index) order, then selected exactly.
@@ -216,6 +217,8 @@ size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double tar
       ++m;
     }
   }
+  // A logit's candidates share a bucket, so the threshold's are all among these m.
+  if (boundary_run != nullptr) *boundary_run = m;
   // One logit value (ties): already in the order. A few: sort them. Many: quickselect.
   const bool one_value =
       std::all_of(key, key + m, [&](uint64_t k) { return k >> 32 == key[0] >> 32; });
@@ -307,13 +310,15 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   const double inside_target = target - scan.above_mass;
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
   // already in the order, so one cumulative walk finds the end.
+  size_t boundary_run = scan.inside_count;
   const size_t inside_kept =
-      low == high
-          ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target,
-                                  kept)
-          : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
-  // Every token tying the boundary's logit is in the bracket, so in the gather.
-  *kept = without_moot_tie_limit(scratch.key, scan.inside_count, *kept);
+      low == high ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count,
+                                          inside_target, kept)
+                  : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count,
+                                       inside_target, kept, &boundary_run);
+  // Every token tying the boundary's logit is in the bracket, so in the gather, and among its
+  // first boundary_run keys.
+  *kept = without_moot_tie_limit(scratch.key, boundary_run, *kept);
   return scan.above_count + inside_kept;
 }
 

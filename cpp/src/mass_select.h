@@ -56,9 +56,12 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
 // buckets of equal width in key order (in `count` order, so the sums are fixed), a walk to the
 // bucket where the cumulative mass reaches the target, and an exact selection among that bucket's
 // candidates only (sorted when at most kSortedBucketMax, else mass_select). Two light passes over
-// the candidates instead of quickselect's partitions; the arrays are permuted together.
+// the candidates instead of quickselect's partitions; the arrays are permuted together. When
+// `boundary_run` is given it is set to a length m such that key[0, m) holds every candidate whose
+// logit is the kept set's threshold (the chosen bucket's candidates, a few percent of them).
 constexpr size_t kMassBuckets = 256;
 constexpr size_t kSortedBucketMax = 64;
-size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept,
+                          size_t* boundary_run = nullptr);
 
 }  // namespace logitkit
