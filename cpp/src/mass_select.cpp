@@ -292,8 +292,11 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
   };
   double bucket_mass[kMassBuckets] = {};
   size_t bucket_start[kMassBuckets + 1] = {};
+  uint8_t sample_bucket[kMaxMassSamples];
+  static_assert(kMassBuckets <= 256, "a bucket number fits a byte");
   for (size_t j = 0; j < samples; ++j) {
     const size_t b = bucket_of(loose_keys[j]);
+    sample_bucket[j] = static_cast<uint8_t>(b);
     bucket_mass[b] += weights[static_cast<uint32_t>(loose_keys[j])];
     ++bucket_start[b + 1];
   }
@@ -306,7 +309,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     size_t fill[kMassBuckets];
     std::copy(bucket_start, bucket_start + kMassBuckets, fill);
     for (size_t j = 0; j < samples; ++j) {
-      const size_t at = fill[bucket_of(loose_keys[j])]++;
+      const size_t at = fill[sample_bucket[j]]++;
       keys[at] = loose_keys[j];
       grouped_weights[at] = weights[static_cast<uint32_t>(loose_keys[j])];
     }
