@@ -1,57 +1,10 @@
 // Text output of the benchmarks: the floor table, one table per operation and the targets summary.
 // Pure formatting (returns strings); used by bench.mjs (Node) and browser-bench.mjs (Chromium).
+import { readFileSync } from 'node:fs';
 
-// Per operation, the columns after logitkit SIMD: [implementation key, its operation, title].
-// logSoftmax is also compared with tf.softmax, the yardstick of its target.
-const OP_TABLES = [
-  {
-    op: 'softmax',
-    columns: [
-      ['baseline', 'softmax', 'baseline'],
-      ['native', 'softmax', 'native'],
-      ['js', 'softmax', 'JS loop'],
-      ['tf', 'softmax', 'tf.softmax'],
-      ['hf', 'softmax', 'transformers'],
-    ],
-  },
-  {
-    op: 'logSoftmax',
-    columns: [
-      ['baseline', 'logSoftmax', 'baseline'],
-      ['native', 'logSoftmax', 'native'],
-      ['js', 'logSoftmax', 'JS loop'],
-      ['tf', 'softmax', 'tf.softmax'],
-      ['tf', 'logSoftmax', 'tf.logSoftmax'],
-      ['hf', 'logSoftmax', 'transformers'],
-    ],
-  },
-  {
-    op: 'logSumExp',
-    columns: [
-      ['baseline', 'logSumExp', 'baseline'],
-      ['tf', 'logSumExp', 'tf.logSumExp'],
-    ],
-  },
-  { op: 'entropy', columns: [['baseline', 'entropy', 'baseline']] },
-  {
-    op: 'topK50',
-    columns: [
-      ['baseline', 'topK50', 'baseline'],
-      ['native', 'topK50', 'native'],
-      ['js', 'topK50', 'JS sort'],
-      ['tf', 'topK50', 'tf.topk'],
-    ],
-  },
-  {
-    op: 'sample',
-    title: 'sample { temperature: 0.8, topP: 0.95 }',
-    columns: [
-      ['baseline', 'sample', 'baseline'],
-      ['native', 'sample', 'native'],
-      ['js', 'sample', 'JS sort sampler'],
-    ],
-  },
-];
+// Per operation (op-tables.json), the columns after logitkit SIMD: [implementation key, its
+// operation, title]. logSoftmax is also compared with tf.softmax, the yardstick of its target.
+const OP_TABLES = JSON.parse(readFileSync(new URL('./op-tables.json', import.meta.url), 'utf8'));
 
 /** Microseconds with 3-4 significant digits. */
 export function formatUs(us) {

@@ -168,12 +168,16 @@ double sample_rows(uintptr_t handles, uint32_t rows, uintptr_t logits, uint32_t 
 }
 
 // Accepts `count` int32 tokens at `tokens`, as prompt tokens when `prompt` is nonzero; the index
-// of a failure is the token's position.
+// of a failure is the token's position. A token outside the vocabulary records none of them.
 double sampler_accept(uintptr_t sampler, uintptr_t tokens, uint32_t count, int32_t prompt) {
+  logitkit::Sampler* s = at<logitkit::Sampler>(sampler);
+  const int32_t* list = at<const int32_t>(tokens);
   for (uint32_t i = 0; i < count; ++i) {
-    const Status s =
-        at<logitkit::Sampler>(sampler)->accept(at<const int32_t>(tokens)[i], prompt != 0);
-    if (!s.ok()) return packed({s.code, i});
+    if (!s->accepts(list[i])) return packed({logitkit::Code::kBadHistoryToken, i});
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const Status st = s->accept(list[i], prompt != 0);
+    if (!st.ok()) return packed({st.code, i});
   }
   return 0;
 }

@@ -208,9 +208,14 @@ size_t Sampler::active_stages(Stage* out) const {
   return count;
 }
 
+bool Sampler::accepts(int32_t token) const {
+  return token >= 0 &&
+         (s_ == nullptr || s_->vocab_size == 0 || static_cast<size_t>(token) < s_->vocab_size);
+}
+
 Status Sampler::accept(int32_t token, bool prompt) {
   if (s_ == nullptr) return {Code::kOutOfMemory, 0};
-  if (token < 0) return {Code::kBadToken, 0};
+  if (!accepts(token)) return {Code::kBadHistoryToken, static_cast<uint32_t>(token)};
   // Keep what the enabled stages read (history_keep), compacted when the buffer fills; everything
   // when one reads the whole history. So a plain sampler's history stays bounded.
   const size_t keep = s_->history_keep;
@@ -243,6 +248,7 @@ Status Sampler::clone_into(Sampler* dst) const {
   d.history_keep = s_->history_keep;
   d.total_length = s_->total_length;
   d.output_length = s_->output_length;
+  d.vocab_size = s_->vocab_size;
   if (!d.history.assign(s_->history)) return {Code::kOutOfMemory, 0};
   bool copied = true;
   for_each_stage(*s_, [&](Stage stage, const StageUnit& unit, void* state) {
@@ -326,6 +332,7 @@ Status Sampler::sample(float* logits, size_t n, SampleResult* result, const TopL
     if (!st.ok()) return st;
   }
   ++s.draws;
+  s.vocab_size = n;
   for (size_t i = 0; i < length; ++i) {
     const StageUnit& unit = unit_of(order[i]);
     if (unit.after_draw != nullptr && stage_enabled(s, order[i]))

@@ -23,6 +23,9 @@ struct SamplerState {
   // since the last prompt token, which are the history's last ones.
   uint64_t total_length = 0;
   uint64_t output_length = 0;
+  // n of the last successful sample() (0 before the first): accept() refuses ids at or beyond it,
+  // so a mistaken id is reported where it is given, not at every later draw. Kept across reset().
+  size_t vocab_size = 0;
   // How many of the output's tokens the history still holds (its last ones).
   size_t output_held() const {
     return static_cast<size_t>(std::min<uint64_t>(output_length, history.size()));

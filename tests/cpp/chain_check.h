@@ -70,6 +70,9 @@ struct Config {
 
   Config() = default;
   explicit Config(logitkit::Compat rules) { p.compat = static_cast<int32_t>(rules); }
+  Config(logitkit::Compat rules, const logitkit::SamplingParams& params) : p(params) {
+    p.compat = static_cast<int32_t>(rules);
+  }
   logitkit::Compat rules() const { return static_cast<logitkit::Compat>(p.compat); }
 
   // Sets the lists (each must be accepted), then configures.

@@ -45,9 +45,7 @@ TEST_CASE("each filter alone keeps its reference set (HF order, after temperatur
         for (int keep : {1, 3}) {
           auto base = [&] {
             Config su;
-            su.p.temperature = t;
-            su.p.min_tokens_to_keep = keep;
-            su.p.seed = 11;
+            su.p = {.temperature = t, .min_tokens_to_keep = keep, .seed = 11};
             return su;
           };
           INFO("n=" << n << " sigma=" << sigma << " T=" << t << " min_keep=" << keep);
@@ -99,9 +97,7 @@ TEST_CASE(
   for (uint64_t seed = 0; seed < 40; ++seed) {
     for (double threshold : {0.01, 0.05, 0.1}) {
       Config su;
-      su.p.xtc_probability = 0.5;
-      su.p.xtc_threshold = threshold;
-      su.p.seed = seed;
+      su.p = {.xtc_probability = 0.5, .xtc_threshold = threshold, .seed = seed};
       logitkit::Sampler s;
       REQUIRE(su.apply_to(s).ok());
       const Observed o = observe(s, z);
@@ -144,11 +140,8 @@ TEST_CASE(
   const std::vector<float> z = fixture(2000, 2.0, 9);
   for (int mode : {1, 2}) {
     Config su;
-    su.p.mirostat = mode;
-    su.p.mirostat_tau = 3.0;
-    su.p.mirostat_eta = 0.2;
-    su.p.temperature = 0.9;
-    su.p.seed = 4;
+    su.p = {
+        .temperature = 0.9, .mirostat = mode, .mirostat_tau = 3.0, .mirostat_eta = 0.2, .seed = 4};
     logitkit::Sampler s;
     REQUIRE(su.apply_to(s).ok());
     double mu = 6.0;
@@ -187,8 +180,7 @@ TEST_CASE(
   }
   for (int ngram : {1, 2, 3, 4}) {
     Config su;
-    su.p.no_repeat_ngram_size = ngram;
-    su.p.seed = 1;
+    su.p = {.no_repeat_ngram_size = ngram, .seed = 1};
     rf::run(su, z, {{}, h});
   }
   for (double mult : {0.8, 2.0}) {
@@ -196,11 +188,11 @@ TEST_CASE(
       for (int last_n : {-1, 16, 5}) {
         for (int breakers = 0; breakers < 3; ++breakers) {
           Config su;
-          su.p.dry_multiplier = mult;
-          su.p.dry_base = 1.75;
-          su.p.dry_allowed_length = allowed;
-          su.p.dry_penalty_last_n = last_n;
-          su.p.seed = 2;
+          su.p = {.dry_multiplier = mult,
+                  .dry_base = 1.75,
+                  .dry_allowed_length = allowed,
+                  .dry_penalty_last_n = last_n,
+                  .seed = 2};
           if (breakers >= 1) su.breakers.push_back({10});
           if (breakers >= 2) su.breakers.push_back({4, 11});
           INFO("mult=" << mult << " allowed=" << allowed << " last_n=" << last_n
@@ -218,13 +210,13 @@ TEST_CASE(
   }
   {
     Config su;
+    su.p = {.repetition_penalty = 1.3,
+            .presence_penalty = 0.2,
+            .frequency_penalty = 0.1,
+            .penalty_last_n = 20,
+            .seed = 4};
     su.allowed = {2, 5, 9, 33, 60};
     su.bias = {{5, 2.0f}, {9, -ref::kInf}};
-    su.p.repetition_penalty = 1.3;
-    su.p.presence_penalty = 0.2;
-    su.p.frequency_penalty = 0.1;
-    su.p.penalty_last_n = 20;
-    su.p.seed = 4;
     rf::run(su, z, {{}, h});
   }
   {
@@ -282,11 +274,7 @@ TEST_CASE("configure rejects a bad order: a stage twice, or a processor after a 
 TEST_CASE(
     "n distinct samples are the Gumbel top-k of the kept set with the documented Philox keys") {
   const std::vector<float> z = fixture(1000, 2.0, 31);
-  SamplingParams p;
-  p.temperature = 0.9;
-  p.top_k = 50;
-  p.n_samples = 6;
-  p.seed = 12;
+  SamplingParams p = {.temperature = 0.9, .top_k = 50, .seed = 12, .n_samples = 6};
   logitkit::Sampler s;
   REQUIRE(s.configure(p).ok());
   for (uint64_t call = 0; call < 5; ++call) {
@@ -317,11 +305,7 @@ TEST_CASE(
 
 TEST_CASE("the top list can come from the raw distribution (logprobs_raw)") {
   std::vector<float> z = fixture(300, 2.0, 41);
-  SamplingParams p;
-  p.temperature = 0.5;
-  p.top_k = 3;
-  p.logprobs_raw = true;
-  p.seed = 3;
+  SamplingParams p = {.temperature = 0.5, .top_k = 3, .seed = 3, .logprobs_raw = true};
   logitkit::Sampler s;
   REQUIRE(s.configure(p).ok());
   std::vector<int32_t> idx(10), want_idx(10);
@@ -336,14 +320,13 @@ TEST_CASE("the top list can come from the raw distribution (logprobs_raw)") {
 
 TEST_CASE("clone: same history, mu and stream position, then independent") {
   const std::vector<float> z = fixture(3000, 1.5, 51);
-  SamplingParams p;
-  p.temperature = 0.9;
-  p.top_p = 0.9;
-  p.repetition_penalty = 1.5;
-  p.mirostat = 2;
-  p.dry_multiplier = 0.5;
-  p.no_repeat_ngram_size = 3;
-  p.seed = 8;
+  SamplingParams p = {.temperature = 0.9,
+                      .top_p = 0.9,
+                      .mirostat = 2,
+                      .no_repeat_ngram_size = 3,
+                      .repetition_penalty = 1.5,
+                      .dry_multiplier = 0.5,
+                      .seed = 8};
   logitkit::Sampler a;
   REQUIRE(a.configure(p).ok());
   for (int32_t t : {1, 2, 3, 1, 2}) REQUIRE(a.accept(t).ok());
@@ -374,9 +357,7 @@ TEST_CASE("sample_rows draws what each row's sampler draws alone") {
     const std::vector<float> row = fixture(n, 2.0, 60 + r);
     z.insert(z.end(), row.begin(), row.end());
   }
-  SamplingParams p;
-  p.temperature = 0.8;
-  p.top_p = 0.9;
+  SamplingParams p = {.temperature = 0.8, .top_p = 0.9};
   logitkit::Sampler batch[rows], alone[rows];
   logitkit::Sampler* handles[rows];
   for (size_t r = 0; r < rows; ++r) {

@@ -49,13 +49,12 @@ const History kHistories[] = {
 }  // namespace
 
 TEST_CASE("item 1: a llama.cpp mirostat chain runs only logit bias, temperature and mirostat") {
-  Config a(Compat::kLlamaCpp);
-  a.p.temperature = 0.8;
-  a.p.top_k = 40;
-  a.p.top_p = 0.95;
-  a.p.min_p = 0.05;
-  a.p.repetition_penalty = 1.1;
-  a.p.mirostat = 2;
+  Config a(Compat::kLlamaCpp, {.temperature = 0.8,
+                               .top_k = 40,
+                               .top_p = 0.95,
+                               .min_p = 0.05,
+                               .mirostat = 2,
+                               .repetition_penalty = 1.1});
   a.order = llama_preset();
   // The issue's example: llama.cpp keeps 7 of 8 tokens, with these logprobs.
   {
@@ -65,20 +64,18 @@ TEST_CASE("item 1: a llama.cpp mirostat chain runs only logit bias, temperature 
     CHECK(o.kept.size() == 7);
     for (int i = 0; i < 7; ++i) CHECK(std::fabs(o.kept.at(i) - want[i]) < 5e-4);
   }
-  Config b(Compat::kLlamaCpp);  // mirostat 1, an order that never names it (a `samplers` list)
-  b.p.mirostat = 1;
-  b.p.mirostat_tau = 3;
-  b.p.temperature = 1.2;
-  b.p.top_k = 2;
-  b.p.repetition_penalty = 2;
+  // mirostat 1, an order that never names it (a `samplers` list)
+  Config b(
+      Compat::kLlamaCpp,
+      {.temperature = 1.2, .top_k = 2, .mirostat = 1, .mirostat_tau = 3, .repetition_penalty = 2});
   b.bias = {{4, 3.0f}};
   b.order = {Stage::kLogitBias, Stage::kTopK, Stage::kPenalties};
-  Config c(Compat::kLlamaCpp);  // dynamic temperature is not part of a mirostat chain
-  c.p.mirostat = 2;
-  c.p.mirostat_tau = 2;
-  c.p.mirostat_eta = 0.3;
-  c.p.dynatemp_range = 0.5;
-  c.p.min_tokens_to_keep = 3;
+  // dynamic temperature is not part of a mirostat chain
+  Config c(Compat::kLlamaCpp, {.dynatemp_range = 0.5,
+                               .mirostat = 2,
+                               .mirostat_tau = 2,
+                               .mirostat_eta = 0.3,
+                               .min_tokens_to_keep = 3});
   c.order = {Stage::kTopK, Stage::kTemperature};
   for (const Config& cf : {a, b, c}) {
     for (const std::vector<float>& z : fixtures()) {
@@ -111,55 +108,36 @@ TEST_CASE("item 1: a llama.cpp mirostat chain runs only logit bias, temperature 
 }
 
 TEST_CASE("item 2: llama.cpp's top-k has no min_keep; its other stages and HF's keep it") {
-  Config a(Compat::kLlamaCpp);
-  a.p.top_k = 1;
-  a.p.min_tokens_to_keep = 3;
+  Config a(Compat::kLlamaCpp, {.top_k = 1, .min_tokens_to_keep = 3});
   a.order = {Stage::kTopK, Stage::kTemperature};
   CHECK(run(a, {3, 2, 1, 0}).kept.size() == 1);
-  Config hf(Compat::kTransformers);
-  hf.p.top_k = 1;
-  hf.p.min_tokens_to_keep = 3;
+  Config hf(Compat::kTransformers, {.top_k = 1, .min_tokens_to_keep = 3});
   CHECK(run(hf, {3, 2, 1, 0}).kept.size() == 3);
-  Config b(Compat::kLlamaCpp);
-  b.p.top_k = 2;
-  b.p.min_tokens_to_keep = 4;
-  b.p.top_p = 0.1;
+  Config b(Compat::kLlamaCpp, {.top_k = 2, .top_p = 0.1, .min_tokens_to_keep = 4});
   b.order = {Stage::kTopK, Stage::kTopP};
-  Config c(Compat::kLlamaCpp);
-  c.p.top_k = 3;
-  c.p.min_tokens_to_keep = 5;
-  c.p.min_p = 0.9;
-  c.p.typical_p = 0.3;
+  Config c(Compat::kLlamaCpp,
+           {.top_k = 3, .min_p = 0.9, .typical_p = 0.3, .min_tokens_to_keep = 5});
   c.order = {Stage::kTopK, Stage::kMinP, Stage::kTypicalP, Stage::kTemperature};
-  Config d(Compat::kLlamaCpp);  // typical-p first: llama.cpp's cut, min_keep applies
-  d.p.typical_p = 0.5;
-  d.p.min_tokens_to_keep = 2;
+  // typical-p first: llama.cpp's cut, min_keep applies
+  Config d(Compat::kLlamaCpp, {.typical_p = 0.5, .min_tokens_to_keep = 2});
   d.order = {Stage::kTypicalP, Stage::kTopK};
   for (const Config& cf : {a, b, c, d, hf})
     for (const std::vector<float>& z : fixtures()) run(cf, z);
 }
 
 TEST_CASE("item 3: llama.cpp samplers lists drop unlisted stages and may put penalties anywhere") {
-  Config a(Compat::kLlamaCpp);  // "kpt": min_p and the penalties are set but not listed
-  a.p.top_k = 5;
-  a.p.top_p = 0.8;
-  a.p.min_p = 0.2;
-  a.p.repetition_penalty = 1.5;
+  // "kpt": min_p and the penalties are set but not listed
+  Config a(Compat::kLlamaCpp, {.top_k = 5, .top_p = 0.8, .min_p = 0.2, .repetition_penalty = 1.5});
   a.order = {Stage::kLogitBias, Stage::kTopK, Stage::kTopP, Stage::kTemperature};
-  Config b(Compat::kLlamaCpp);  // penalties after top-k
-  b.p.top_k = 6;
-  b.p.repetition_penalty = 2;
-  b.p.presence_penalty = 0.5;
+  // penalties after top-k
+  Config b(Compat::kLlamaCpp, {.top_k = 6, .repetition_penalty = 2, .presence_penalty = 0.5});
   b.order = {Stage::kTopK, Stage::kPenalties, Stage::kTemperature};
-  Config c(Compat::kLlamaCpp);  // "tkep": penalties on the scaled logits of the kept candidates
-  c.p.temperature = 0.7;
-  c.p.top_k = 8;
-  c.p.frequency_penalty = 0.4;
-  c.p.top_p = 0.7;
+  // "tkep": penalties on the scaled logits of the kept candidates
+  Config c(Compat::kLlamaCpp,
+           {.temperature = 0.7, .top_k = 8, .top_p = 0.7, .frequency_penalty = 0.4});
   c.order = {Stage::kTemperature, Stage::kTopK, Stage::kPenalties, Stage::kTopP};
-  Config d(Compat::kLlamaCpp);  // an empty list: only logit bias (and the bans)
-  d.p.temperature = 0.5;
-  d.p.top_k = 1;
+  // an empty list: only logit bias (and the bans)
+  Config d(Compat::kLlamaCpp, {.temperature = 0.5, .top_k = 1});
   d.bias = {{2, 1.5f}};
   d.order = {Stage::kLogitBias};
   for (const Config& cf : {a, b, c, d})
@@ -175,36 +153,27 @@ TEST_CASE("item 3: llama.cpp samplers lists drop unlisted stages and may put pen
 }
 
 TEST_CASE("item 5: vLLM and OpenAI count presence and frequency over the output only") {
-  Config issue(Compat::kVllm);
-  issue.p.repetition_penalty = 1.5;
-  issue.p.presence_penalty = 1;
-  issue.p.penalty_last_n = -1;
+  Config issue(Compat::kVllm,
+               {.repetition_penalty = 1.5, .presence_penalty = 1, .penalty_last_n = -1});
   const rf::Observed o = run(issue, {2, 2, 2}, {{0}, {1}});
   const double want[] = {-1.199, -2.199, -0.532};
   for (int i = 0; i < 3; ++i) CHECK(std::fabs(o.kept.at(i) - want[i]) < 5e-4);
 
-  Config a(Compat::kVllm);
-  a.p.repetition_penalty = 1.4;
-  a.p.presence_penalty = 0.6;
-  a.p.frequency_penalty = 0.3;
-  a.p.penalty_last_n = -1;
-  Config b(Compat::kOpenAI);
-  b.p.presence_penalty = 1.2;
-  b.p.frequency_penalty = 0.9;
-  b.p.penalty_last_n = -1;
-  Config c(Compat::kTransformers);  // HF: the repetition penalty over all of input_ids
-  c.p.repetition_penalty = 1.6;
-  c.p.penalty_last_n = -1;
-  Config d(Compat::kLlamaCpp);  // llama.cpp: one ring of the last n, prompt included
-  d.p.repetition_penalty = 1.6;
-  d.p.presence_penalty = 0.4;
-  d.p.penalty_last_n = 5;
+  Config a(Compat::kVllm, {.repetition_penalty = 1.4,
+                           .presence_penalty = 0.6,
+                           .frequency_penalty = 0.3,
+                           .penalty_last_n = -1});
+  Config b(Compat::kOpenAI,
+           {.presence_penalty = 1.2, .frequency_penalty = 0.9, .penalty_last_n = -1});
+  // HF: the repetition penalty over all of input_ids
+  Config c(Compat::kTransformers, {.repetition_penalty = 1.6, .penalty_last_n = -1});
+  // llama.cpp: one ring of the last n, prompt included
+  Config d(Compat::kLlamaCpp,
+           {.repetition_penalty = 1.6, .presence_penalty = 0.4, .penalty_last_n = 5});
   d.order = {Stage::kPenalties, Stage::kTemperature};
-  Config e(Compat::kVllm);  // a short window still splits
-  e.p.frequency_penalty = -0.5;
-  e.p.repetition_penalty = 0.8;
-  e.p.top_k = 4;
-  e.p.penalty_last_n = 3;
+  // a short window still splits
+  Config e(Compat::kVllm,
+           {.top_k = 4, .repetition_penalty = 0.8, .frequency_penalty = -0.5, .penalty_last_n = 3});
   for (const Config& cf : {a, b, c, d, e})
     for (const std::vector<float>& z : fixtures())
       for (const History& h : kHistories) run(cf, z, h);
@@ -290,17 +259,11 @@ TEST_CASE("item 7: HF and vLLM top-k keep every token tied with the k-th") {
   CHECK(run(own, {2, 1, 1, 1, 0}).kept.size() == 2);
   Config a(Compat::kTransformers);
   a.p.top_k = 3;
-  Config b(Compat::kTransformers);  // epsilon and eta keep the min_keep-th's ties too
-  b.p.top_k = 2;
-  b.p.epsilon_cutoff = 0.3;
-  b.p.eta_cutoff = 0.2;
-  b.p.min_tokens_to_keep = 2;
-  Config c(Compat::kVllm);
-  c.p.top_k = 5;
-  c.p.top_p = 0.6;
-  Config d(Compat::kVllm);
-  d.p.top_k = 1;
-  d.p.min_p = 0.5;
+  // epsilon and eta keep the min_keep-th's ties too
+  Config b(Compat::kTransformers,
+           {.top_k = 2, .epsilon_cutoff = 0.3, .eta_cutoff = 0.2, .min_tokens_to_keep = 2});
+  Config c(Compat::kVllm, {.top_k = 5, .top_p = 0.6});
+  Config d(Compat::kVllm, {.top_k = 1, .min_p = 0.5});
   for (const Config& cf : {a, b, c, d})
     for (const std::vector<float>& z : {tied_logits(40, 11), tied_logits(300, 12)}) run(cf, z);
 }
@@ -319,11 +282,9 @@ TEST_CASE(
     configs.push_back(c);
   }
   {
-    Config c(Compat::kLlamaCpp);  // "kept"-style list: penalties after filters, typical's cut
-    c.p.top_k = 90;
-    c.p.repetition_penalty = 1.4;
-    c.p.typical_p = 0.8;
-    c.p.temperature = 0.7;
+    // "kept"-style list: penalties after filters, typical's cut
+    Config c(Compat::kLlamaCpp,
+             {.temperature = 0.7, .top_k = 90, .typical_p = 0.8, .repetition_penalty = 1.4});
     c.order = {Stage::kTopK, Stage::kTypicalP, Stage::kPenalties, Stage::kTemperature};
     configs.push_back(c);
   }
@@ -338,22 +299,19 @@ TEST_CASE(
     configs.push_back(c);
   }
   {
-    Config c(Compat::kVllm);  // vLLM order and penalty split
-    c.p.top_k = 60;
-    c.p.min_p = 0.05;
-    c.p.repetition_penalty = 1.3;
-    c.p.presence_penalty = 0.5;
-    c.p.penalty_last_n = -1;
+    // vLLM order and penalty split
+    Config c(Compat::kVllm, {.top_k = 60,
+                             .min_p = 0.05,
+                             .repetition_penalty = 1.3,
+                             .presence_penalty = 0.5,
+                             .penalty_last_n = -1});
     c.stop = {8};
     c.p.min_new_tokens = 2;
     configs.push_back(c);
   }
   {
-    Config c(Compat::kOpenAI);
-    c.p.presence_penalty = 1;
-    c.p.frequency_penalty = 0.5;
-    c.p.top_p = 0.9;
-    c.p.penalty_last_n = -1;
+    Config c(Compat::kOpenAI,
+             {.top_p = 0.9, .presence_penalty = 1, .frequency_penalty = 0.5, .penalty_last_n = -1});
     configs.push_back(c);
   }
   std::vector<std::vector<int32_t>> all;

@@ -217,13 +217,12 @@ TEST_CASE(
   };
   std::vector<std::vector<int32_t>> all;
   for (int variant = 0; variant < 4; ++variant) {
-    SamplingParams p;
-    p.seed = 2026 + variant;
-    p.temperature = variant == 1 ? 0.6 : 1.0;
-    p.top_k = variant == 2 ? 50 : 0;
-    p.top_p = variant == 2 ? 0.9 : 1.0;
-    p.repetition_penalty = variant == 3 ? 1.4 : 1.0;
-    p.min_p = variant == 3 ? 0.001 : 0.0;
+    SamplingParams p = {.temperature = variant == 1 ? 0.6 : 1.0,
+                        .top_k = variant == 2 ? 50 : 0,
+                        .top_p = variant == 2 ? 0.9 : 1.0,
+                        .min_p = variant == 3 ? 0.001 : 0.0,
+                        .repetition_penalty = variant == 3 ? 1.4 : 1.0,
+                        .seed = static_cast<uint64_t>(2026 + variant)};
     if (variant == 3) {
       for (size_t i = 0; i < logitkit::kStageCount; ++i) p.order[i] = logitkit::kOrderLlamaCpp[i];
       p.order_length = logitkit::kStageCount;

@@ -99,13 +99,12 @@ TEST_CASE("the filters keep exactly the reference prefix, and logprobs match flo
       std::vector<float> z = ref::normal_logits(n, sigma, 17 * n);
       for (size_t i = 0; i < n; i += 11) z[i] = z[0];  // ties at every level
       for (const Case& c : cases) {
-        SamplingParams p;
-        p.temperature = c.t;
-        p.top_k = c.k;
-        p.top_p = c.top_p;
-        p.min_p = c.min_p;
-        p.min_tokens_to_keep = c.keep;
-        p.seed = 99;
+        SamplingParams p = {.temperature = c.t,
+                            .top_k = c.k,
+                            .top_p = c.top_p,
+                            .min_p = c.min_p,
+                            .min_tokens_to_keep = c.keep,
+                            .seed = 99};
         logitkit::Sampler s;
         s.configure(p);
         std::vector<int32_t> top_idx(n);
@@ -146,9 +145,7 @@ TEST_CASE("a wide nucleus is exact even when the strided estimate is misled") {
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) z[i] = i % 24 == 0 ? 3.0f : static_cast<float>(i % 7) * 0.01f;
   for (double top_p : {0.3, 0.9, 0.999}) {
-    SamplingParams p;
-    p.top_p = top_p;
-    p.seed = 5;
+    SamplingParams p = {.top_p = top_p, .seed = 5};
     logitkit::Sampler s;
     s.configure(p);
     SampleResult r;
@@ -171,9 +168,7 @@ TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 m
   for (std::vector<float>& z : rows) {
     for (double top_p :
          {0.2, 0.5, 0.6, 0.65, 0.66, 0.67, 0.95}) {  // 0.6-0.67: row 3 ends near its 0 group
-      SamplingParams p;
-      p.top_p = top_p;
-      p.seed = 8;
+      SamplingParams p = {.top_p = top_p, .seed = 8};
       logitkit::Sampler s;
       s.configure(p);
       SampleResult r;
@@ -196,11 +191,7 @@ TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
     int32_t k;
   };
   for (const Case c : {Case{1, 1, 0}, Case{0.8, 0.9, 0}, Case{1.5, 1, 4}}) {
-    SamplingParams p;
-    p.temperature = c.t;
-    p.top_p = c.top_p;
-    p.top_k = c.k;
-    p.seed = 2024;
+    SamplingParams p = {.temperature = c.t, .top_k = c.k, .top_p = c.top_p, .seed = 2024};
     logitkit::Sampler s;
     s.configure(p);
     const int draws = 40000;
@@ -227,10 +218,7 @@ TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
 
 TEST_CASE("the same seed reproduces; reset restarts the stream; another seed differs") {
   const std::vector<float> z = ref::normal_logits(1000, 1.0, 3);
-  SamplingParams p;
-  p.temperature = 0.9;
-  p.top_p = 0.95;
-  p.seed = 7;
+  SamplingParams p = {.temperature = 0.9, .top_p = 0.95, .seed = 7};
   logitkit::Sampler a, b;
   a.configure(p);
   b.configure(p);
@@ -266,13 +254,12 @@ TEST_CASE("the same seed reproduces; reset restarts the stream; another seed dif
 
 TEST_CASE("golden sequence: every build (wasm SIMD, wasm baseline, native) draws the same tokens") {
   std::vector<float> z = ref::grid_logits(50000, 31337);
-  SamplingParams p;
-  p.temperature = 0.8;
-  p.top_p = 0.95;
-  p.min_p = 0.001;
-  p.repetition_penalty = 1.3;
-  p.presence_penalty = 0.5;
-  p.seed = 123456789;
+  SamplingParams p = {.temperature = 0.8,
+                      .top_p = 0.95,
+                      .min_p = 0.001,
+                      .repetition_penalty = 1.3,
+                      .presence_penalty = 0.5,
+                      .seed = 123456789};
   logitkit::Sampler s;
   s.configure(p);
   const int32_t bias_tokens[] = {17, 42};
@@ -333,12 +320,11 @@ TEST_CASE("logit bias is added before everything; -Infinity bans; banning everyt
 TEST_CASE("penalties follow HF/llama.cpp (repetition) and OpenAI (presence, frequency)") {
   // Logits 2 and -2 for tokens 0 and 1, token 2 at 0. Token 0 seen twice, token 1 once.
   std::vector<float> z = {2, -2, 0, 1.9f};
-  SamplingParams p;
-  p.temperature = 1;
-  p.repetition_penalty = 2;
-  p.presence_penalty = 0.25;
-  p.frequency_penalty = 0.125;
-  p.penalty_last_n = 3;
+  SamplingParams p = {.temperature = 1,
+                      .repetition_penalty = 2,
+                      .presence_penalty = 0.25,
+                      .frequency_penalty = 0.125,
+                      .penalty_last_n = 3};
   logitkit::Sampler s;
   s.configure(p);
   for (int32_t t : {3, 0, 0, 1}) REQUIRE(s.accept(t).ok());  // window of 3: {0, 0, 1}
@@ -363,4 +349,36 @@ TEST_CASE("the sampler reports invalid logits like every kernel") {
   const logitkit::Status st = s.sample(z.data(), 3, &r);
   CHECK(st.code == Code::kNaN);
   CHECK(st.index == 2);
+}
+
+TEST_CASE("a history id outside the vocabulary is refused where it is given, and named") {
+  SamplingParams p;
+  p.repetition_penalty = 1.5;  // a stage that reads the history
+  logitkit::Sampler s;
+  s.configure(p);
+  std::vector<float> z = {1, 2, 3};
+  SampleResult r;
+  // Before the first draw the vocabulary is unknown: any id >= 0 is recorded, and a draw over
+  // fewer logits names the history's id (not a bias key) until reset().
+  CHECK(s.accept(-1).code == Code::kBadHistoryToken);
+  REQUIRE(s.accept(7).ok());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const logitkit::Status bad = s.sample(z.data(), 3, &r);
+    CHECK(bad.code == Code::kBadHistoryToken);
+    CHECK(bad.index == 7);
+  }
+  CHECK(z == std::vector<float>{1, 2, 3});
+  s.reset();
+  REQUIRE(s.sample(z.data(), 3, &r).ok());
+  // From then on accept() refuses ids at or beyond the last draw's n, and records nothing.
+  const logitkit::Status refused = s.accept(3);
+  CHECK(refused.code == Code::kBadHistoryToken);
+  CHECK(refused.index == 3);
+  CHECK(s.history_size() == 1);
+  CHECK(s.accept(2).ok());
+  CHECK(s.history_size() == 2);
+  // A clone keeps the rule.
+  logitkit::Sampler copy;
+  REQUIRE(s.clone_into(&copy).ok());
+  CHECK(copy.accept(3).code == Code::kBadHistoryToken);
 }

@@ -174,7 +174,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!s.ok()) {
     const bool explained =
         s.code == logitkit::Code::kAllBanned ||
-        ((s.code == logitkit::Code::kBadToken || s.code == logitkit::Code::kBadListToken) &&
+        ((s.code == logitkit::Code::kBadToken || s.code == logitkit::Code::kBadListToken ||
+          s.code == logitkit::Code::kBadHistoryToken) &&
          allow_bad_ids && s.index >= n);
     check(explained, "a failure with a reason");
     return 0;

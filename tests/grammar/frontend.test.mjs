@@ -84,12 +84,36 @@ test('regex: unsupported constructs and syntax errors are typed errors with a po
     ['a(b', 'regex-syntax', 1],
     ['a[b', 'regex-syntax', 1],
     ['😀+*', 'regex-syntax', 3],
+    // Group names: identifiers, each once unless in different alternatives (ES2025).
+    ['(?<n>a)(?<n>b)', 'regex-syntax', 7],
+    ['(?<n>(?<n>a))', 'regex-syntax', 5],
+    ['(?:(?<n>a)|b)(?<n>c)', 'regex-syntax', 13],
+    ['(?<1a>x)', 'regex-syntax', 0],
+    ['(?<a-b>x)', 'regex-syntax', 0],
+    ['(?<a\\x41>x)', 'regex-syntax', 0],
+    ['(?<a', 'regex-syntax', 0],
   ];
   const results = convert(cases.map(([p]) => ({ kind: 'regex', input: p })));
   for (const [i, [pattern, code, position]] of cases.entries()) {
     assert.equal(results[i].ok, false, pattern);
     assert.equal(results[i].error.code, code, pattern);
     assert.equal(results[i].error.position, position, pattern);
+  }
+});
+
+test('regex: a group name may stand twice in different alternatives, and may be escaped', () => {
+  // Node 20's RegExp predates ES2025's duplicate named groups, so the languages are written out.
+  const cases = [
+    ['(?<y>a)|(?<y>b)', ['a', 'b'], ['ab', '']],
+    ['(?:(?<y>a)|(?<y>b))(?<z>c)', ['ac', 'bc'], ['abc', 'c']],
+    ['(?<\\u0061$_1>x)(?<\\u{62}>y)', ['xy'], ['x']],
+  ];
+  const results = convert(cases.map(([p]) => ({ kind: 'regex', input: p })));
+  for (const [i, [pattern, yes, no]] of cases.entries()) {
+    assert.ok(results[i].ok, `${pattern}: ${JSON.stringify(results[i].error)}`);
+    const g = compileGbnf(results[i].gbnf, { root: results[i].root });
+    for (const s of yes) assert.ok(g.accepts(s), `${pattern} accepts ${s}`);
+    for (const s of no) assert.ok(!g.accepts(s), `${pattern} refuses ${s}`);
   }
 });
 

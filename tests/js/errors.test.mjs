@@ -128,6 +128,32 @@ for (const lk of both) {
     throwsWith(() => s.accept(1), LogitkitStateError, /used after dispose/);
   });
 
+  test(`${build}: a history id outside the vocabulary is named where it is given`, () => {
+    const s = lk.createSampler({ seed: 1, repetitionPenalty: 1.5 });
+    // Before the first draw any id is recorded; a draw over fewer logits names the history.
+    s.accept(7);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      throwsWith(() => s.sample([1, 2, 3]), RangeError, /token id 7 in the sampler's history/, {
+        argument: 'history',
+        index: 7,
+      });
+    }
+    s.reset();
+    s.sample([1, 2, 3]);
+    // Then accept() refuses ids beyond the last draw's logits and records none of the list.
+    throwsWith(() => s.accept(3), RangeError, /tokens = 3 is outside the vocabulary/, {
+      argument: 'tokens',
+    });
+    throwsWith(() => s.accept([0, 1, 5], { prompt: true }), RangeError, /tokens\[2\] = 5/, {
+      argument: 'tokens[2]',
+    });
+    assert.equal(s.historyLength, 1);
+    s.accept([0, 2]);
+    assert.equal(s.historyLength, 3);
+    assert.ok(Number.isInteger(s.sample([1, 2, 3]).token));
+    s.dispose();
+  });
+
   test(`${build}: after every error the module still computes correctly`, () => {
     const good = [8, 6, 5, -1];
     const want = lk.softmax(good);

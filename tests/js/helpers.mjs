@@ -2,8 +2,20 @@
 // of a draw against a reference chain.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fromLlamaCpp, fromOpenAI, fromTransformers, fromVllm, load } from '../../dist/index.js';
+import {
+  fromLlamaCpp,
+  fromOpenAI,
+  fromTransformers,
+  fromVllm,
+  load,
+  LogitkitRangeError,
+} from '../../dist/index.js';
 import { probs } from './chain-reference.mjs';
+
+/** Asserts that `fn` throws a LogitkitRangeError whose argument is `argument`. */
+export function assertRangeError(fn, argument) {
+  assert.throws(fn, (e) => e instanceof LogitkitRangeError && e.argument === argument, argument);
+}
 
 /** The profile functions by name. */
 export const PROFILES = { fromLlamaCpp, fromTransformers, fromVllm, fromOpenAI };

@@ -10,7 +10,14 @@ import {
   LogprobsParseError,
   PROVIDERS,
 } from '../../dist/logprobs/index.js';
-import { fixture, legacyCompletion, logprobs, parseFixtureAs, texts } from './logprobs-support.mjs';
+import {
+  chatCompletion,
+  fixture,
+  legacyCompletion,
+  logprobs,
+  parseFixtureAs,
+  texts,
+} from './logprobs-support.mjs';
 
 /** A chat-shaped `logprobs` (content[]) of these [token, logprob] pairs. */
 const content = (pairs) => ({
@@ -80,23 +87,17 @@ test('a legacy completions response whose choices carry chat content[] (text fie
 
 test('a chat response (object chat.completion, message) with the legacy parallel arrays', () => {
   // The shape old vLLM versions sent for chat: content null, tokens/token_logprobs/top_logprobs.
-  const response = {
-    object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: '▁Hello!' },
-        logprobs: {
-          content: null,
-          ...arrays([
-            ['▁Hello', -0.4],
-            ['!', -1.5],
-          ]),
-        },
-        finish_reason: 'stop',
-      },
-    ],
-  };
+  const response = chatCompletion({
+    message: { role: 'assistant', content: '▁Hello!' },
+    logprobs: {
+      content: null,
+      ...arrays([
+        ['▁Hello', -0.4],
+        ['!', -1.5],
+      ]),
+    },
+    finish_reason: 'stop',
+  });
   const result = parseLogprobs(response);
   assert.equal(result.provider, 'openai-completions');
   assert.deepEqual(texts(result.choices[0]), ['▁Hello', '!']);

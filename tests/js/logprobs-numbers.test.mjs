@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLogprobs, probToLogprob } from '../../dist/logprobs/index.js';
-import { legacyCompletion, logprobs, throwsAt } from './logprobs-support.mjs';
+import { chatCompletion, legacyCompletion, logprobs, throwsAt } from './logprobs-support.mjs';
 
 /** A Gemini response with these chosen [token, logProbability] steps, each listing itself. */
 const gemini = (steps, snake = false) => {
@@ -75,23 +75,13 @@ test('Gemini: "NaN" and "Infinity" where a logprob belongs are errors naming the
 });
 
 test('the protobuf strings are read wherever a logprob is (OpenAI-compatible, SGLang, TGI, llama.cpp)', () => {
-  const chat = {
-    object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        logprobs: {
-          content: [
-            {
-              token: 'x',
-              logprob: '-Infinity',
-              top_logprobs: [{ token: 'y', logprob: '-Infinity' }],
-            },
-          ],
-        },
-      },
-    ],
-  };
+  const chat = chatCompletion({
+    logprobs: {
+      content: [
+        { token: 'x', logprob: '-Infinity', top_logprobs: [{ token: 'y', logprob: '-Infinity' }] },
+      ],
+    },
+  });
   assert.equal(parseLogprobs(chat).choices[0].tokens[0].topLogprobs[0].logprob, -Infinity);
   const sglang = {
     text: 'x',

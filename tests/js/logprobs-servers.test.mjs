@@ -5,7 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectProvider, parseLogprobs, sequenceLogprob } from '../../dist/logprobs/index.js';
-import { fixture, logprobs, sse, texts, throwsAt } from './logprobs-support.mjs';
+import {
+  chatCompletion,
+  fixture,
+  legacyCompletion,
+  logprobs,
+  sse,
+  texts,
+  throwsAt,
+} from './logprobs-support.mjs';
 
 const ids = (sequence) => sequence.tokens.map((t) => t.id);
 const unknown = (sequence) => sequence.tokens.map((t) => t.textUnknown === true);
@@ -19,24 +27,18 @@ const unknown = (sequence) => sequence.tokens.map((t) => t.textUnknown === true)
 // decoded token.
 
 test('vLLM token ids, legacy Completions: the id comes from the placeholder, the text is unknown', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        text: 'Hi!',
-        logprobs: {
-          tokens: ['token_id:13347', 'token_id:0'],
-          token_logprobs: [-0.1, -0.5],
-          top_logprobs: [
-            { 'token_id:13347': -0.1, 'token_id:9': -3 },
-            { 'token_id:0': -0.5, 'token_id:11': -1.2 },
-          ],
-          text_offset: [0, 2],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    text: 'Hi!',
+    logprobs: {
+      tokens: ['token_id:13347', 'token_id:0'],
+      token_logprobs: [-0.1, -0.5],
+      top_logprobs: [
+        { 'token_id:13347': -0.1, 'token_id:9': -3 },
+        { 'token_id:0': -0.5, 'token_id:11': -1.2 },
+      ],
+      text_offset: [0, 2],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.deepEqual(ids(choice), [13347, 0]);
   assert.deepEqual(texts(choice), ['', '']);
@@ -60,24 +62,18 @@ test('vLLM token ids, Chat Completions: text from the bytes, a split emoji whole
     logprob,
     top_logprobs: top,
   });
-  const response = {
-    object: 'chat.completion',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'Hi 🙂' },
-        logprobs: {
-          content: [
-            entry(13347, [72, 105], -0.1, [{ token: 'token_id:9', bytes: [72], logprob: -3 }]),
-            entry(220, [32], -0.2),
-            entry(9468, emoji.slice(0, 3), -0.3),
-            entry(224, emoji.slice(3), -0.4),
-          ],
-        },
-        finish_reason: 'stop',
-      },
-    ],
-  };
+  const response = chatCompletion({
+    message: { role: 'assistant', content: 'Hi 🙂' },
+    logprobs: {
+      content: [
+        entry(13347, [72, 105], -0.1, [{ token: 'token_id:9', bytes: [72], logprob: -3 }]),
+        entry(220, [32], -0.2),
+        entry(9468, emoji.slice(0, 3), -0.3),
+        entry(224, emoji.slice(3), -0.4),
+      ],
+    },
+    finish_reason: 'stop',
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.equal(choice.text, 'Hi 🙂');
   assert.deepEqual(ids(choice), [13347, 220, 9468, 224]);
@@ -99,18 +95,12 @@ test('vLLM token ids, Chat Completions: text from the bytes, a split emoji whole
 });
 
 test('vLLM token ids: only the exact placeholder is one; other token strings stay text', () => {
-  const response = {
-    object: 'text_completion',
-    choices: [
-      {
-        index: 0,
-        logprobs: {
-          tokens: ['token_id:', 'token_id:12a', ' token_id:5', 'token_id:7'],
-          token_logprobs: [-1, -1, -1, -1],
-        },
-      },
-    ],
-  };
+  const response = legacyCompletion({
+    logprobs: {
+      tokens: ['token_id:', 'token_id:12a', ' token_id:5', 'token_id:7'],
+      token_logprobs: [-1, -1, -1, -1],
+    },
+  });
   const [choice] = parseLogprobs(response).choices;
   assert.deepEqual(texts(choice), ['token_id:', 'token_id:12a', ' token_id:5', '']);
   assert.deepEqual(ids(choice), [undefined, undefined, undefined, 7]);
@@ -350,4 +340,63 @@ test('SGLang without request ids: a stream is one choice until finish_reason, th
       [1, 'b'],
     ],
   );
+});
+
+// --- SGLang tokens listed by id only -------------------------------------------------------------
+// sglang/srt/managers/tokenizer_manager.py, `detokenize_logprob_tokens`: `if not decode_to_text:
+// return [(logprob, token_id, None) for ...]`; `decode_to_text` is the request's
+// `return_text_in_logprobs` (False by default), and the top lists are built from the same helper.
+// So a default `/generate` with `return_logprob: true` lists every token, prompt token and
+// alternative as `[logprob, id, null]`.
+
+test('SGLang without return_text_in_logprobs: [logprob, id, null] tokens have unknown text, as vLLM placeholders do', () => {
+  const response = {
+    text: ' Paris.',
+    output_ids: [12366, 13],
+    meta_info: {
+      id: '3f1c0a7e9b8d4c2a',
+      finish_reason: { type: 'length', length: 2 },
+      prompt_tokens: 2,
+      completion_tokens: 2,
+      cached_tokens: 0,
+      input_token_logprobs: [
+        [null, 128000, null],
+        [-7.25, 791, null],
+      ],
+      output_token_logprobs: [
+        [-0.0546875, 12366, null],
+        [-0.41015625, 13, null],
+      ],
+      input_top_logprobs: [null, [[-2.5, 578, null]]],
+      output_top_logprobs: [
+        [
+          [-0.0546875, 12366, null],
+          [-3.25, 264, null],
+        ],
+        [[-0.41015625, 13, null]],
+      ],
+    },
+  };
+  const [choice] = parseLogprobs(response).choices;
+  assert.deepEqual(ids(choice), [12366, 13]);
+  assert.deepEqual(texts(choice), ['', '']);
+  assert.deepEqual(unknown(choice), [true, true]);
+  assert.equal(choice.text, ''); // no token text to rebuild it from
+  assert.deepEqual(
+    choice.tokens[0].topLogprobs.map((t) => [t.id, t.token, t.textUnknown, t.logprob]),
+    [
+      [12366, '', true, -0.0546875],
+      [264, '', true, -3.25],
+    ],
+  );
+  assert.deepEqual(ids(choice.prompt), [128000, 791]);
+  assert.deepEqual(unknown(choice.prompt), [true, true]);
+  assert.equal(sequenceLogprob(choice), -0.46484375);
+  // With return_text_in_logprobs the same triples carry their text and nothing is flagged.
+  const withText = structuredClone(response);
+  withText.meta_info.output_token_logprobs[0][2] = ' Paris';
+  withText.meta_info.output_token_logprobs[1][2] = '.';
+  const [read] = parseLogprobs(withText).choices;
+  assert.equal(read.text, ' Paris.');
+  assert.deepEqual(unknown(read), [false, false]);
 });

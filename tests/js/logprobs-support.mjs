@@ -33,6 +33,11 @@ export const texts = (sequence) => sequence.tokens.map((t) => t.token);
 export const logprobs = (sequence) => sequence.tokens.map((t) => t.logprob);
 /** SSE text of these chunks. */
 export const sse = (chunks) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('');
+/** A chat completions response (`object: 'chat.completion'`) with these choices, indexed from 0. */
+export const chatCompletion = (...choices) => ({
+  object: 'chat.completion',
+  choices: choices.map((choice, index) => ({ index, ...choice })),
+});
 /** A legacy completions response (`object: 'text_completion'`) with these choices, indexed from 0. */
 export const legacyCompletion = (...choices) => ({
   object: 'text_completion',

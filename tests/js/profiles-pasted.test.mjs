@@ -10,20 +10,14 @@ import {
   fromOpenAI,
   fromTransformers,
   fromVllm,
-  LogitkitRangeError,
   LogitkitTypeError,
 } from '../../dist/index.js';
 import * as ref from './chain-reference.mjs';
 import * as stack from './stack-reference.mjs';
-import { normalLogits, PROFILES } from './helpers.mjs';
+import { assertRangeError, normalLogits, PROFILES } from './helpers.mjs';
 
 const FIXTURES = new URL('./fixtures/profiles/', import.meta.url);
 const fixture = (name) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-
-/** Throws a LogitkitRangeError whose argument is `argument`. */
-function assertRangeError(fn, argument) {
-  assert.throws(fn, (e) => e instanceof LogitkitRangeError && e.argument === argument, argument);
-}
 
 /** Kept ids (ascending) and their log-probabilities, from a candidate list. */
 function summary(kept) {

@@ -24,17 +24,14 @@ export function shareLinks({ store, dataField, dataName }) {
     'aria-label': 'Link',
   });
   const message = html('p', { class: 'hint share-msg', 'aria-live': 'polite' });
+  const linkButton = html('button', { type: 'button', onclick: () => copy(false) }, 'Copy link');
+  const shareButton = dataField
+    ? html('button', { type: 'button', onclick: () => copy(true) }, 'Copy share link')
+    : null;
   const element = html(
     'div',
     { class: 'share' },
-    html(
-      'div',
-      { class: 'row' },
-      html('button', { type: 'button', onclick: () => copy(false) }, 'Copy link'),
-      dataField
-        ? html('button', { type: 'button', onclick: () => copy(true) }, 'Copy share link')
-        : null,
-    ),
+    html('div', { class: 'row' }, linkButton, shareButton),
     html(
       'p',
       { class: 'hint' },

@@ -40,16 +40,17 @@ function tokenDetails(token, index) {
   const rank = alternatives.findIndex((a) => a.token === token.token && sameBytes(a, token));
   const m = margin(token);
   const entropy = entropyEstimate(token);
+  const head = html(
+    'p',
+    { class: 'tip-head' },
+    html('span', { class: 'tok' }, showToken(token.token)),
+    html('span', { class: 'hint' }, ` token ${index}`),
+    escapedBytes(token),
+  );
   return html(
     'section',
     { class: 'tip-token', 'data-token-index': index },
-    html(
-      'p',
-      { class: 'tip-head' },
-      html('span', { class: 'tok' }, showToken(token.token)),
-      html('span', { class: 'hint' }, ` token ${index}`),
-      escapedBytes(token),
-    ),
+    head,
     html(
       'dl',
       { class: 'kv' },

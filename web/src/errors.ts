@@ -108,7 +108,7 @@ export const STATUS_TABLE: readonly {
     name: 'badToken',
     error: (fn, index) =>
       new LogitkitRangeError(
-        `${fn}: token id ${index} (from options.logitBias or the sampler's history) is outside the vocabulary`,
+        `${fn}: token id ${index} (a key of options.logitBias) is outside the vocabulary (ids below logits.length)`,
         'options.logitBias',
         index,
       ),
@@ -142,10 +142,27 @@ export const STATUS_TABLE: readonly {
       );
     },
   },
+  {
+    name: 'badHistoryToken',
+    error: (fn, index) =>
+      new LogitkitRangeError(
+        `${fn}: token id ${index} in the sampler's history (recorded by sampler.accept()) is outside the vocabulary (ids below logits.length); sampler.reset() clears the history`,
+        'history',
+        index,
+      ),
+  },
 ];
 
 /** A packed kernel status is code * STATUS_RADIX + index (0 is ok). */
 export const STATUS_RADIX = 2 ** 32;
+
+/** A packed kernel status's code name (a STATUS_TABLE name; 'ok' for 0) and index. */
+export function unpackStatus(packed: number): { name: string | undefined; index: number } {
+  return {
+    name: STATUS_TABLE[Math.floor(packed / STATUS_RADIX)]?.name,
+    index: packed % STATUS_RADIX,
+  };
+}
 
 /** Throws the typed error for a packed kernel status; returns on success. */
 export function throwIfFailed(packed: number, fn: string): void {

@@ -6,6 +6,7 @@ import {
   LogitkitTypeError,
   memoryExhausted,
   throwIfFailed,
+  unpackStatus,
 } from './errors.js';
 import type { GrammarMatcher } from './grammar/matcher.js';
 import { setGrammarMask } from './grammar/sampler-mask.js';
@@ -146,8 +147,11 @@ export class Sampler {
    * stop-token bans and `beginSuppressTokens` the output's length. A grammar's matcher accepts the
    * output tokens (it constrains the output only; prompt tokens never reach it).
    * @throws LogitkitTypeError / LogitkitRangeError naming `tokens[i]` or `options.prompt`, and
-   *   LogitkitRangeError naming `tokens[i]` when the grammar does not allow that output token; no
-   *   token is recorded then and the matcher is as it was.
+   *   LogitkitRangeError naming `tokens[i]` when the grammar does not allow that output token or
+   *   the id is not below the length of the logits of the last `sample()` (before the first
+   *   draw any id >= 0 is taken: a later draw over fewer logits, with a stage that reads the
+   *   history, throws a LogitkitRangeError naming `history`, until `reset()`); no token is
+   *   recorded then and the matcher is as it was.
    */
   accept(tokens: number | ArrayLike<number>, options?: { prompt?: boolean }): void {
     const fn = 'sampler.accept';
@@ -176,10 +180,16 @@ export class Sampler {
       }
       const address = this.heap.region('acceptTokens', list.length * 4);
       this.heap.i32(address, list.length).set(list);
-      throwIfFailed(
-        this.heap.module._samplerAccept(handle, address, list.length, prompt ? 1 : 0),
-        fn,
-      );
+      const status = this.heap.module._samplerAccept(handle, address, list.length, prompt ? 1 : 0);
+      const { name: code, index } = unpackStatus(status);
+      if (code === 'badHistoryToken') {
+        const name = single ? 'tokens' : `tokens[${index}]`;
+        throw new LogitkitRangeError(
+          `${fn}: ${name} = ${list[index]} is outside the vocabulary of the logits this sampler last drew from (${list[index]} >= their length); no token was recorded`,
+          name,
+        );
+      }
+      throwIfFailed(status, fn);
     } catch (error) {
       if (accepted > 0) grammar?.rollback(accepted);
       throw error;

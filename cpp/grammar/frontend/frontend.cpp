@@ -9,44 +9,26 @@
 
 namespace logitkit::grammar {
 
+namespace {
+
+#define LOGITKIT_FRONTEND_NAME(id, name) name,
+const char* const kErrorCodeNames[] = {LOGITKIT_FRONTEND_ERROR_CODES(LOGITKIT_FRONTEND_NAME)};
+const char* const kWarningKindNames[] = {LOGITKIT_FRONTEND_WARNING_KINDS(LOGITKIT_FRONTEND_NAME)};
+#undef LOGITKIT_FRONTEND_NAME
+
+template <size_t N>
+const char* name_at(const char* const (&names)[N], size_t i) {
+  return i < N ? names[i] : "unknown";
+}
+
+}  // namespace
+
 const char* error_code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kNone:
-      return "none";
-    case ErrorCode::kInvalidJson:
-      return "invalid-json";
-    case ErrorCode::kInvalidSchema:
-      return "invalid-schema";
-    case ErrorCode::kUnsupportedKeyword:
-      return "unsupported-keyword";
-    case ErrorCode::kUnsupportedFeature:
-      return "unsupported-feature";
-    case ErrorCode::kUnsatisfiable:
-      return "unsatisfiable";
-    case ErrorCode::kRegexSyntax:
-      return "regex-syntax";
-    case ErrorCode::kBudgetExceeded:
-      return "budget-exceeded";
-    case ErrorCode::kTimeout:
-      return "timeout";
-  }
-  return "unknown";
+  return name_at(kErrorCodeNames, static_cast<size_t>(code));
 }
 
 const char* warning_kind_name(WarningKind kind) {
-  switch (kind) {
-    case WarningKind::kAnnotation:
-      return "annotation";
-    case WarningKind::kVendorExtension:
-      return "vendor-extension";
-    case WarningKind::kUnknownFormat:
-      return "unknown-format";
-    case WarningKind::kIgnoredValidation:
-      return "ignored-validation";
-    case WarningKind::kNoEffect:
-      return "no-effect";
-  }
-  return "unknown";
+  return name_at(kWarningKindNames, static_cast<size_t>(kind));
 }
 
 namespace {

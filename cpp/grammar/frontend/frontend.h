@@ -33,20 +33,31 @@ namespace logitkit::grammar {
 // of the same language, so the text also stays within llama.cpp's parser limit (2000).
 inline constexpr uint32_t kMaxRepeatCount = 1000;
 
-enum class ErrorCode : uint8_t {
-  kNone = 0,
-  kInvalidJson,         // the schema text is not JSON; Error::position is its byte offset
-  kInvalidSchema,       // a keyword has a value of the wrong shape (e.g. "minLength": "3")
-  kUnsupportedKeyword,  // a validation keyword the engine cannot enforce, with strict = true
-  kUnsupportedFeature,  // e.g. a remote $ref, a regex backreference or lookaround
-  kUnsatisfiable,       // the schema admits no instance (e.g. required names a forbidden key)
-  kRegexSyntax,         // a pattern that is not an ECMAScript regular expression
-  kBudgetExceeded,      // a Budgets limit was reached
-  kTimeout,             // Budgets::timeout_ms passed (the engine's own code for it is "timeout")
-};
+// The error codes, X(Id, "name"), in the order of their values (kNone = 0): the name is the stable
+// lower-case code the JS layer gives as LogitkitGrammarError.code.
+#define LOGITKIT_FRONTEND_ERROR_CODES(X)                                       \
+  X(None, "none")                                                              \
+  /* the schema text is not JSON; Error::position is its byte offset */        \
+  X(InvalidJson, "invalid-json")                                               \
+  /* a keyword has a value of the wrong shape (e.g. "minLength": "3") */       \
+  X(InvalidSchema, "invalid-schema")                                           \
+  /* a validation keyword the engine cannot enforce, with strict = true */     \
+  X(UnsupportedKeyword, "unsupported-keyword")                                 \
+  /* e.g. a remote $ref, a regex backreference or lookaround */                \
+  X(UnsupportedFeature, "unsupported-feature")                                 \
+  /* the schema admits no instance (e.g. required names a forbidden key) */    \
+  X(Unsatisfiable, "unsatisfiable")                                            \
+  /* a pattern that is not an ECMAScript regular expression */                 \
+  X(RegexSyntax, "regex-syntax")                                               \
+  /* a Budgets limit was reached */                                            \
+  X(BudgetExceeded, "budget-exceeded")                                         \
+  /* Budgets::timeout_ms passed (the engine's own code for it is "timeout") */ \
+  X(Timeout, "timeout")
 
-// Stable lower-case names for ErrorCode ("invalid-json", "unsupported-keyword", ...), used by the
-// JS layer as LogitkitGrammarError.code.
+#define LOGITKIT_FRONTEND_ENUMERATOR(id, name) k##id,
+enum class ErrorCode : uint8_t { LOGITKIT_FRONTEND_ERROR_CODES(LOGITKIT_FRONTEND_ENUMERATOR) };
+
+// ErrorCode's name in LOGITKIT_FRONTEND_ERROR_CODES ("invalid-json", ...); "unknown" outside it.
 const char* error_code_name(ErrorCode code);
 
 struct Error {
@@ -60,14 +71,24 @@ struct Error {
   int64_t position = -1;
 };
 
-enum class WarningKind : uint8_t {
-  kAnnotation,         // title, description, default, examples, $comment, ... (no effect)
-  kVendorExtension,    // an unknown keyword such as javaType or x-foo (ignored, as the spec says)
-  kUnknownFormat,      // a format value outside the supported list (an annotation)
-  kIgnoredValidation,  // a validation keyword the engine cannot enforce, with strict = false
-  kNoEffect,           // a keyword that has no effect where it stands (then without if, ...)
-};
+// The warning kinds, X(Id, "name"), in the order of their values: the name is the JS layer's.
+#define LOGITKIT_FRONTEND_WARNING_KINDS(X)                                       \
+  /* title, description, default, examples, $comment, ... (no effect) */         \
+  X(Annotation, "annotation")                                                    \
+  /* an unknown keyword such as javaType or x-foo (ignored, as the spec says) */ \
+  X(VendorExtension, "vendor-extension")                                         \
+  /* a format value outside the supported list (an annotation) */                \
+  X(UnknownFormat, "unknown-format")                                             \
+  /* a validation keyword the engine cannot enforce, with strict = false */      \
+  X(IgnoredValidation, "ignored-validation")                                     \
+  /* a keyword that has no effect where it stands (then without if, ...) */      \
+  X(NoEffect, "no-effect")
 
+enum class WarningKind : uint8_t { LOGITKIT_FRONTEND_WARNING_KINDS(LOGITKIT_FRONTEND_ENUMERATOR) };
+#undef LOGITKIT_FRONTEND_ENUMERATOR
+
+// WarningKind's name in LOGITKIT_FRONTEND_WARNING_KINDS ("vendor-extension", ...); "unknown"
+// outside it.
 const char* warning_kind_name(WarningKind kind);
 
 struct Warning {

@@ -62,41 +62,36 @@ size_t written_ranges(const CharSet& set) {
   return n;
 }
 
+// The index of the delimiter that closes the literal ("...") or class ([...]) opening at `open`,
+// past backslash escapes; npos when it is not closed.
+size_t closing_delimiter(const std::string& e, size_t open) {
+  const char close = e[open] == '"' ? '"' : ']';
+  for (size_t i = open + 1; i < e.size(); i++) {
+    if (e[i] == '\\') {
+      i++;
+    } else if (e[i] == close) {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
 bool is_atom(const std::string& e) {
   if (e.empty()) return false;
+  // A single literal or class: its closing delimiter is the last character and not escaped.
   if (e.front() == '"' || e.front() == '[') {
-    // A single literal or class: its closing delimiter is the last character and not escaped.
-    const char close = e.front() == '"' ? '"' : ']';
-    if (e.back() != close || e.size() < 2) return false;
-    for (size_t i = 1; i + 1 < e.size(); i++) {
-      if (e[i] == '\\') {
-        i++;
-      } else if (e[i] == close) {
-        return false;
-      }
-    }
-    return true;
+    const size_t close = closing_delimiter(e, 0);
+    return close != std::string::npos && close + 1 == e.size();
   }
   if (e.front() == '(') {
     int depth = 0;
-    bool in_literal = false, in_class = false;
     for (size_t i = 0; i < e.size(); i++) {
-      const char c = e[i];
-      if (in_literal || in_class) {
-        if (c == '\\') {
-          i++;
-        } else if ((in_literal && c == '"') || (in_class && c == ']')) {
-          in_literal = in_class = false;
-        }
-        continue;
-      }
-      if (c == '"') {
-        in_literal = true;
-      } else if (c == '[') {
-        in_class = true;
-      } else if (c == '(') {
+      if (e[i] == '"' || e[i] == '[') {
+        i = closing_delimiter(e, i);
+        if (i == std::string::npos) return false;
+      } else if (e[i] == '(') {
         depth++;
-      } else if (c == ')' && --depth == 0) {
+      } else if (e[i] == ')' && --depth == 0) {
         return i + 1 == e.size();
       }
     }

@@ -52,10 +52,7 @@ class Builder {
       case Re::Kind::kAlt: {
         const int32_t to = add();
         for (const Re& kid : re.kids) {
-          const int32_t branch = add();
-          if (over) return from;
-          nfa_.states[from].epsilon.push_back(branch);
-          const int32_t end = build(kid, branch);
+          const int32_t end = enter(kid, from);
           if (over) return from;
           nfa_.states[end].epsilon.push_back(to);
         }
@@ -64,22 +61,14 @@ class Builder {
       case Re::Kind::kRepeat: {
         int32_t at = from;
         const Re& kid = re.kids[0];
-        for (uint32_t i = 0; i < re.min && !over; i++) {
-          const int32_t entry = add();
-          if (over) return from;
-          nfa_.states[at].epsilon.push_back(entry);
-          at = build(kid, entry);
-        }
+        for (uint32_t i = 0; i < re.min && !over; i++) at = enter(kid, at);
         if (re.max == Re::kUnbounded) {
           const int32_t loop = add();
           const int32_t to = add();
           if (over) return from;
           nfa_.states[at].epsilon.push_back(loop);
           nfa_.states[loop].epsilon.push_back(to);
-          const int32_t body = add();
-          if (over) return from;
-          nfa_.states[loop].epsilon.push_back(body);
-          const int32_t end = build(kid, body);
+          const int32_t end = enter(kid, loop);
           if (over) return from;
           nfa_.states[end].epsilon.push_back(loop);
           return to;
@@ -88,10 +77,7 @@ class Builder {
         if (over) return from;
         for (uint32_t i = re.min; i < re.max && !over; i++) {
           nfa_.states[at].epsilon.push_back(to);
-          const int32_t entry = add();
-          if (over) return from;
-          nfa_.states[at].epsilon.push_back(entry);
-          at = build(kid, entry);
+          at = enter(kid, at);
         }
         if (!over) nfa_.states[at].epsilon.push_back(to);
         return to;
@@ -101,6 +87,15 @@ class Builder {
   }
 
  private:
+  // A fresh state entered by an epsilon edge from `from`, then a fragment for `kid` after it: the
+  // fragment's end state (`from` when the state budget runs out first).
+  int32_t enter(const Re& kid, int32_t from) {
+    const int32_t entry = add();
+    if (over) return from;
+    nfa_.states[from].epsilon.push_back(entry);
+    return build(kid, entry);
+  }
+
   Nfa& nfa_;
   size_t max_states_;
 };

@@ -1,5 +1,7 @@
 #include "regex.h"
 
+#include <utility>
+
 #include "json_value.h"
 
 namespace logitkit::grammar {
@@ -95,6 +97,23 @@ uint32_t hex_value(uint32_t c) {
 bool is_ascii_alnum(uint32_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+// A code point of a group name (RegExpIdentifierName): ASCII letters, '$' and '_' anywhere, digits
+// after the first. Other code points are taken without the Unicode ID_Start / ID_Continue tables.
+bool is_group_name_char(uint32_t c, bool first) {
+  if (c < 0x80) return is_ascii_alnum(c) ? !(first && c <= '9') : c == '$' || c == '_';
+  return !(c >= 0xD800 && c <= 0xDFFF);
+}
+
+// Where a group stands: for each enclosing disjunction, its serial number and which alternative
+// holds the group. Two groups may both take part in a match unless some disjunction holds them
+// in different alternatives (ECMA-262's MightBothParticipate).
+using GroupPath = std::vector<std::pair<uint32_t, uint32_t>>;
+bool might_both_participate(const GroupPath& a, const GroupPath& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] != b[i]) return a[i].first != b[i].first;
+  }
+  return true;
+}
 
 class RegexParser {
  public:
@@ -152,11 +171,14 @@ class RegexParser {
       return Re();
     }
     std::vector<Re> alts;
+    path_.push_back({disjunctions_++, 0});
     alts.push_back(alternative(depth));
     while (!failed_ && peek() == '|') {
       pos_++;
+      ++path_.back().second;
       alts.push_back(alternative(depth));
     }
+    path_.pop_back();
     return Re::alt(std::move(alts));
   }
 
@@ -280,13 +302,7 @@ class RegexParser {
         return Re();
       } else if (kind == '<') {
         pos_ += 2;
-        const size_t name_start = pos_;
-        while (!at_end() && peek() != '>' && peek() != ')') pos_++;
-        if (peek() != '>' || pos_ == name_start) {
-          fail(ErrorCode::kRegexSyntax, "invalid group name", start);
-          return Re();
-        }
-        pos_++;
+        if (!group_name(start)) return Re();
       } else if (kind == 'i' || kind == 'm' || kind == 's' || kind == '-') {
         fail(ErrorCode::kUnsupportedFeature, "pattern modifiers (?flags:...) are not supported",
              start);
@@ -304,6 +320,38 @@ class RegexParser {
     }
     pos_++;
     return inner;
+  }
+
+  // `(?<name>`: pos_ is just past the '<'. Reads the name up to the '>' (\u escapes decoded) and
+  // refuses an invalid one, or one that another group with that name might match beside
+  // (ES2025 allows a name twice only in different alternatives, as in `(?<y>a)|(?<y>b)`).
+  bool group_name(int64_t start) {
+    const auto invalid = [&] {
+      fail(ErrorCode::kRegexSyntax, "invalid group name", start);
+      return false;
+    };
+    std::vector<uint32_t> name;
+    while (!at_end() && peek() != '>') {
+      uint32_t c = peek();
+      pos_++;
+      if (c == '\\') {  // only \uXXXX and \u{X...} escapes stand in a name
+        if (peek() != 'u') return invalid();
+        pos_++;
+        if (!unicode_escape(&c)) return invalid();
+      }
+      if (!is_group_name_char(c, name.empty())) return invalid();
+      name.push_back(c);
+    }
+    if (at_end() || name.empty()) return invalid();
+    pos_++;  // >
+    for (const auto& [other, path] : group_names_) {
+      if (other == name && might_both_participate(path, path_)) {
+        fail(ErrorCode::kRegexSyntax, "duplicate capture group name", start);
+        return false;
+      }
+    }
+    group_names_.push_back({std::move(name), path_});
+    return true;
   }
 
   // \u escapes: \uXXXX (a surrogate pair of two escapes is one code point), \u{X...}.
@@ -507,6 +555,9 @@ class RegexParser {
   size_t pos_ = 0;
   bool failed_ = false;
   Error error_;
+  GroupPath path_;             // where the parser stands (see might_both_participate)
+  uint32_t disjunctions_ = 0;  // disjunctions begun so far: the next one's serial number
+  std::vector<std::pair<std::vector<uint32_t>, GroupPath>> group_names_;  // named groups so far
 };
 
 }  // namespace

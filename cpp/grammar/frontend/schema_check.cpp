@@ -2,6 +2,7 @@
 // validator the compiler needs to drop enum values that other keywords exclude, and to decide
 // which patternProperties apply to a property name.
 #include <algorithm>
+#include <iterator>
 
 #include "formats.h"
 #include "schema_compiler.h"
@@ -15,6 +16,12 @@ uint64_t code_points(const std::string& utf8) {
   for (char c : utf8) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
+
+// The type bit of a value, by JsonValue::Type (kNull, kBool, kNumber, kString, kArray, kObject);
+// a number is also an integer when it is whole (check_merged decides).
+constexpr uint8_t kTypeBitOf[] = {kTypeNull,   kTypeBoolean, kTypeNumber,
+                                  kTypeString, kTypeArray,   kTypeObject};
+static_assert(std::size(kTypeBitOf) == static_cast<size_t>(JsonValue::Type::kObject) + 1);
 
 }  // namespace
 
@@ -33,29 +40,10 @@ SchemaCompiler::Verdict SchemaCompiler::check_merged(const JsonValue& value, con
     return fail_;
   }
   // Type.
-  uint8_t bit = 0;
-  switch (value.type) {
-    case JsonValue::Type::kNull:
-      bit = kTypeNull;
-      break;
-    case JsonValue::Type::kBool:
-      bit = kTypeBoolean;
-      break;
-    case JsonValue::Type::kObject:
-      bit = kTypeObject;
-      break;
-    case JsonValue::Type::kArray:
-      bit = kTypeArray;
-      break;
-    case JsonValue::Type::kString:
-      bit = kTypeString;
-      break;
-    case JsonValue::Type::kNumber: {
-      Decimal d;
-      const bool whole = parse_decimal(value.text, &d) && is_integer(d);
-      bit = (m.types & kTypeNumber) ? kTypeNumber : (whole ? kTypeInteger : kTypeNumber);
-      break;
-    }
+  uint8_t bit = kTypeBitOf[static_cast<size_t>(value.type)];
+  if (value.is_number() && (m.types & kTypeNumber) == 0) {
+    Decimal d;
+    if (parse_decimal(value.text, &d) && is_integer(d)) bit = kTypeInteger;
   }
   if ((m.types & bit) == 0) return fail_;
   if (m.has_enum) {

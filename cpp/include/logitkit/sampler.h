@@ -155,7 +155,11 @@ class Sampler {
   // Records a token the sampler did not draw: a prompt token (`prompt`), or a forced output token.
   // The output is every token drawn or accepted since the last prompt token: a prompt token after
   // output tokens starts a new generation, and the earlier output counts as prompt from then on.
+  // kBadHistoryToken (index: the token) for an id < 0, or >= the n of the last successful sample()
+  // (any id >= 0 is taken before the first); the history is unchanged then.
   Status accept(int32_t token, bool prompt = false);
+  // Whether accept() takes `token` (the rule above).
+  bool accepts(int32_t token) const;
   // Clears the history, restarts the random stream at draw 0 and every stage's running state.
   void reset();
   // Makes `dst` an independent copy: parameters, lists, history, stage states and stream position.

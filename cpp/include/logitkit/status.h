@@ -5,20 +5,22 @@
 #include <cstdint>
 
 // X(Id, value, "name"). `index` (Status) says where, for the codes that name a position.
-#define LOGITKIT_STATUS_CODES(X)                                                                   \
-  X(kOk, 0, "ok")                                                                                  \
-  X(kNaN, 1, "nan")                       /* logits[index] is NaN */                               \
-  X(kPositiveInf, 2, "positiveInf")       /* logits[index] is +Infinity */                         \
-  X(kAllNegativeInf, 3, "allNegativeInf") /* every logit is -Infinity: no distribution */          \
-  /* logitBias / penalties / bans / allowed tokens left no token with a finite logit */            \
-  X(kAllBanned, 4, "allBanned")                                                                    \
-  X(kBadToken, 5, "badToken")       /* a bias key or history token is outside [0, n); index: it */ \
-  X(kOutOfMemory, 6, "outOfMemory") /* scratch allocation failed */                                \
-  X(kBadOption, 7, "badOption")     /* an invalid sampler configuration; index: which item */      \
-  /* a token id in allowedTokens / badWords / dry breakers is outside [0, n); index: that id */    \
-  X(kBadListToken, 8, "badListToken")                                                              \
-  /* a stage that the options or lists switch on is missing from the order; index: the stage */    \
-  X(kStageNotInOrder, 9, "stageNotInOrder")
+#define LOGITKIT_STATUS_CODES(X)                                                                \
+  X(kOk, 0, "ok")                                                                               \
+  X(kNaN, 1, "nan")                       /* logits[index] is NaN */                            \
+  X(kPositiveInf, 2, "positiveInf")       /* logits[index] is +Infinity */                      \
+  X(kAllNegativeInf, 3, "allNegativeInf") /* every logit is -Infinity: no distribution */       \
+  /* logitBias / penalties / bans / allowed tokens left no token with a finite logit */         \
+  X(kAllBanned, 4, "allBanned")                                                                 \
+  X(kBadToken, 5, "badToken")       /* a logitBias key is outside [0, n); index: that id */     \
+  X(kOutOfMemory, 6, "outOfMemory") /* scratch allocation failed */                             \
+  X(kBadOption, 7, "badOption")     /* an invalid sampler configuration; index: which item */   \
+  /* a token id in allowedTokens / badWords / dry breakers is outside [0, n); index: that id */ \
+  X(kBadListToken, 8, "badListToken")                                                           \
+  /* a stage that the options or lists switch on is missing from the order; index: the stage */ \
+  X(kStageNotInOrder, 9, "stageNotInOrder")                                                     \
+  /* a token of the history (sample() draws, accept() records) is outside [0, n); index: it */  \
+  X(kBadHistoryToken, 10, "badHistoryToken")
 
 namespace logitkit {
 

@@ -117,7 +117,8 @@ Status DryState::apply(Chain& c) {
     const int32_t token = static_cast<int32_t>(pairs[j] >> 32);
     if (j + 1 < pairs.size() && static_cast<int32_t>(pairs[j + 1] >> 32) == token)
       continue;  // the longest is last
-    if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
+    if (static_cast<size_t>(token) >= c.n)
+      return {Code::kBadHistoryToken, static_cast<uint32_t>(token)};
     bool single_token_breaker = false;
     size_t offset = 0;
     for (size_t b = 0; b < breakers.lengths.size(); ++b) {

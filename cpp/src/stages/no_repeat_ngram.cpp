@@ -22,7 +22,8 @@ Status apply(Chain& c, void*) {
   for (size_t start = 0; start + size <= len; ++start) {
     if (!std::equal(prefix, prefix + size - 1, h.data() + start)) continue;
     const int32_t token = h[start + size - 1];
-    if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
+    if (static_cast<size_t>(token) >= c.n)
+      return {Code::kBadHistoryToken, static_cast<uint32_t>(token)};
     if (c.z[token] == kNegInfinity) continue;
     const Status st = patch_logit(c, token, -std::numeric_limits<double>::infinity());
     if (!st.ok()) return st;

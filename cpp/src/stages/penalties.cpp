@@ -53,7 +53,8 @@ Status PenaltiesState::apply(Chain& c) {
     size_t end = run;
     while (end < window && window_tokens[end] == token) ++end;
     run = end;
-    if (static_cast<size_t>(token) >= c.n) return {Code::kBadToken, static_cast<uint32_t>(token)};
+    if (static_cast<size_t>(token) >= c.n)
+      return {Code::kBadHistoryToken, static_cast<uint32_t>(token)};
     while (q < counted && counted_tokens[q] < token) ++q;
     size_t count = 0;
     for (; q < counted && counted_tokens[q] == token; ++q) ++count;

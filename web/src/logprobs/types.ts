@@ -56,8 +56,9 @@ export interface TopLogprob {
   /**
    * True when the provider sent no text for this token: vLLM's `--return-tokens-as-token-ids`
    * placeholder `token_id:<id>` without `bytes` (the legacy Completions form), a `null` token
-   * (Together), a Cohere token whose text chunk is missing. `token` is then `""`, `bytes` absent,
-   * and the token adds nothing to the rebuilt `text`; `id` identifies it when the provider gave one.
+   * (Together), a Cohere token whose text chunk is missing, an SGLang `[logprob, id, null]` triple
+   * (without `return_text_in_logprobs`). `token` is then `""`, `bytes` absent, and the token adds
+   * nothing to the rebuilt `text`; `id` identifies it when the provider gave one.
    */
   textUnknown?: boolean;
   /** Natural-log probability (<= 0, `-Infinity` for p = 0), or `null` when unknown (see above). */

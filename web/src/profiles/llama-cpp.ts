@@ -1,9 +1,9 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
 import { ORDER_PRESETS, type StageName } from '../sampling/stages.js';
-import { ConfigReader } from './config-reader.js';
+import type { ConfigReader } from './config-reader.js';
 import {
-  readProfileTokenizer,
+  readProfileArguments,
   type ProfileResult,
   type ProfileSamplingOptions,
   type ProfileTokenizer,
@@ -228,8 +228,7 @@ export function fromLlamaCpp(
   params: Record<string, unknown>,
   tokenizer?: ProfileTokenizer,
 ): ProfileResult {
-  const vocabulary = readProfileTokenizer(tokenizer, 'fromLlamaCpp');
-  const r = new ConfigReader('fromLlamaCpp', 'params', params);
+  const { vocabulary, r } = readProfileArguments('fromLlamaCpp', 'params', params, tokenizer);
   const nonNegative = { min: 0 };
 
   const dynatempRange = Math.max(0, r.number('dynatemp_range', DEFAULTS.dynatemp_range));

@@ -44,6 +44,20 @@ export interface ProfileTokenizer {
 }
 
 /**
+ * @internal The arguments of a profile function that takes a tokenizer, checked in this order: the
+ * `tokenizer` (readProfileTokenizer), then the config `root` (a ConfigReader over it).
+ */
+export function readProfileArguments(
+  fn: string,
+  root: string,
+  config: unknown,
+  tokenizer: unknown,
+): { vocabulary: ProfileTokenizer; r: ConfigReader } {
+  const vocabulary = readProfileTokenizer(tokenizer, fn);
+  return { vocabulary, r: new ConfigReader(fn, root, config) };
+}
+
+/**
  * @internal A profile function's `tokenizer` argument, validated (errors name `tokenizer.<key>`),
  * as the options it adds.
  */

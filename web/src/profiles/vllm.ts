@@ -1,8 +1,8 @@
 import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import { describe } from '../input.js';
-import { ConfigReader } from './config-reader.js';
+import type { ConfigReader } from './config-reader.js';
 import {
-  readProfileTokenizer,
+  readProfileArguments,
   type ProfileResult,
   type ProfileSamplingOptions,
   type ProfileTokenizer,
@@ -129,8 +129,12 @@ export function fromVllm(
   samplingParams: Record<string, unknown>,
   tokenizer?: ProfileTokenizer,
 ): ProfileResult {
-  const vocabulary = readProfileTokenizer(tokenizer, 'fromVllm');
-  const r = new ConfigReader('fromVllm', 'samplingParams', samplingParams);
+  const { vocabulary, r } = readProfileArguments(
+    'fromVllm',
+    'samplingParams',
+    samplingParams,
+    tokenizer,
+  );
   const options: ProfileSamplingOptions = { compat: 'vllm', order: 'vllm' };
   const penalty = { min: -2, max: 2 };
 

@@ -28,8 +28,9 @@ import {
   type JsonRecord,
 } from '../read.js';
 import { makeToken } from '../token.js';
+import type { TokenRun } from '../token-run.js';
 import type { LogprobToken } from '../types.js';
-import type { ProviderParser } from './provider.js';
+import { parseOneAnswer, type ProviderParser } from './provider.js';
 
 /** Cohere v2 chat stream event types (`type` of each SSE event). */
 const STREAM_EVENTS = new Set([
@@ -51,21 +52,19 @@ export const cohere: ProviderParser = {
   id: 'cohere',
   shape: 'a top-level logprobs[] of { token_ids, text, logprobs } (Cohere v2 chat)',
   reads: isCohereChunk,
-  parse(chunks, choices) {
-    if (chunks.length > 0) choices.choice(0); // the one answer, even without logprobs
-    for (const chunk of chunks) {
-      const record = expectRecord(chunk.value, chunk.path);
-      if (record.logprobs === undefined || record.logprobs === null) continue;
-      const path = chunk.path.key('logprobs');
-      const { tokens, pathOf } = isRecord(record.logprobs)
-        ? { tokens: readItem(record.logprobs, path), pathOf: () => path }
-        : readItems(record.logprobs, path);
-      const run = choices.choice(0).answer;
-      if (record.type === 'message-end') run.appendUnlessRepeat(tokens, undefined, pathOf);
-      else run.append(tokens);
-    }
-  },
+  parse: (chunks, choices) => parseOneAnswer(chunks, choices, readCohereChunk),
 };
+
+/** A response or stream event: its `logprobs` item (a stream event's) or list of items. */
+function readCohereChunk(record: JsonRecord, chunkPath: JsonPath, answer: TokenRun): void {
+  if (record.logprobs === undefined || record.logprobs === null) return;
+  const path = chunkPath.key('logprobs');
+  const { tokens, pathOf } = isRecord(record.logprobs)
+    ? { tokens: readItem(record.logprobs, path), pathOf: () => path }
+    : readItems(record.logprobs, path);
+  if (record.type === 'message-end') answer.appendUnlessRepeat(tokens, undefined, pathOf);
+  else answer.append(tokens);
+}
 
 /**
  * True for a Cohere v2 chat response or stream event: a top-level `logprobs` array whose items

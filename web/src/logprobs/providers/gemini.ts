@@ -13,18 +13,15 @@
  */
 import type { ChoiceAccumulator } from '../accumulate.js';
 import type { JsonPath } from '../path.js';
-import {
-  expectRecord,
-  expectString,
-  isRecord,
-  optionalArray,
-  readIndex,
-  readLogprob,
-  readTokenId,
-  type JsonRecord,
-} from '../read.js';
+import { expectRecord, isRecord, optionalArray, readIndex, type JsonRecord } from '../read.js';
 import type { ProviderParser } from './provider.js';
-import { readStepTokens, type ListAt, type StepEntry } from './step-tokens.js';
+import {
+  readStepEntry,
+  readStepTokens,
+  type FieldAt,
+  type ListAt,
+  type StepEntry,
+} from './step-tokens.js';
 
 export const gemini: ProviderParser = {
   id: 'gemini',
@@ -37,12 +34,7 @@ export const gemini: ProviderParser = {
 };
 
 /** A field under its camelCase or snake_case name, with the path of the name actually used. */
-function field(
-  record: JsonRecord,
-  path: JsonPath,
-  camel: string,
-  snake: string,
-): { value: unknown; path: JsonPath } {
+function field(record: JsonRecord, path: JsonPath, camel: string, snake: string): FieldAt {
   return record[camel] === undefined && record[snake] !== undefined
     ? { value: record[snake], path: path.key(snake) }
     : { value: record[camel], path: path.key(camel) };
@@ -86,13 +78,11 @@ function ownText(candidate: JsonRecord): string | undefined {
 
 function readCandidate(value: unknown, path: JsonPath): StepEntry {
   const candidate = expectRecord(value, path);
-  const logProbability = field(candidate, path, 'logProbability', 'log_probability');
-  const tokenId = field(candidate, path, 'tokenId', 'token_id');
-  return {
-    token: expectString(candidate.token, path.key('token')),
-    reading: readLogprob(logProbability.value, logProbability.path),
-    facts: { id: readTokenId(tokenId.value, tokenId.path) },
-  };
+  return readStepEntry(
+    { value: candidate.token, path: path.key('token') },
+    field(candidate, path, 'logProbability', 'log_probability'),
+    field(candidate, path, 'tokenId', 'token_id'),
+  );
 }
 
 /** `topCandidates[j]`: `{ candidates: [...] }`. */

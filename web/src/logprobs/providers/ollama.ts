@@ -6,23 +6,21 @@
  * being `response` (generate) or `message.content` (chat).
  */
 import { readEntryList } from '../entry.js';
-import { expectRecord, isRecord, type JsonRecord } from '../read.js';
-import type { ProviderParser } from './provider.js';
+import { isRecord, type JsonRecord } from '../read.js';
+import { parseOneAnswer, type ProviderParser } from './provider.js';
 
 export const ollama: ProviderParser = {
   id: 'ollama',
   shape: 'a top-level logprobs[] (with model, created_at)',
   reads: (chunk) => Array.isArray(chunk.logprobs) || isOllamaChunk(chunk),
   parse(chunks, choices) {
-    for (const chunk of chunks) {
-      const record = expectRecord(chunk.value, chunk.path);
-      const listPath = chunk.path.key('logprobs');
+    parseOneAnswer(chunks, choices, (record, path, answer) => {
+      const listPath = path.key('logprobs');
       const entries = readEntryList(record.logprobs, listPath);
-      const run = choices.choice(0).answer;
       if (record.done === true)
-        run.appendUnlessRepeat(entries, ownText(record), (i) => listPath.index(i));
-      else run.append(entries);
-    }
+        answer.appendUnlessRepeat(entries, ownText(record), (i) => listPath.index(i));
+      else answer.append(entries);
+    });
   },
 };
 

@@ -11,12 +11,12 @@
  * The per-part `response.output_text.done` and `response.content_part.done` events repeat their
  * part and are not read.
  */
-import type { ChoiceAccumulator } from '../accumulate.js';
 import { readEntryList } from '../entry.js';
 import type { JsonPath } from '../path.js';
 import { expectArray, expectRecord, isRecord, optionalArray, type JsonRecord } from '../read.js';
+import type { TokenRun } from '../token-run.js';
 import type { LogprobToken } from '../types.js';
-import type { ProviderParser } from './provider.js';
+import { parseOneAnswer, type ProviderParser } from './provider.js';
 
 const DELTA_EVENT = 'response.output_text.delta';
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -25,25 +25,23 @@ export const openaiResponses: ProviderParser = {
   id: 'openai-responses',
   shape: 'output[].content[].logprobs, or response.output_text.delta events',
   reads: isResponsesChunk,
-  parse(chunks, choices) {
-    if (chunks.length > 0) choices.choice(0); // the one answer, even without logprobs
-    for (const chunk of chunks) {
-      const record = expectRecord(chunk.value, chunk.path);
-      if (record.type === DELTA_EVENT) {
-        const listPath = chunk.path.key('logprobs');
-        choices.choice(0).answer.append(readEntryList(record.logprobs, listPath));
-      } else if (
-        typeof record.type === 'string' &&
-        FINAL_EVENTS.has(record.type) &&
-        isRecord(record.response)
-      ) {
-        readResponse(record.response, chunk.path.key('response'), choices);
-      } else if (record.type === undefined && record.output !== undefined) {
-        readResponse(record, chunk.path, choices);
-      }
-    }
-  },
+  parse: (chunks, choices) => parseOneAnswer(chunks, choices, readResponsesChunk),
 };
+
+/** A delta event's entries, or the whole response of a final event or a non-streamed response. */
+function readResponsesChunk(record: JsonRecord, path: JsonPath, answer: TokenRun): void {
+  if (record.type === DELTA_EVENT) {
+    answer.append(readEntryList(record.logprobs, path.key('logprobs')));
+  } else if (
+    typeof record.type === 'string' &&
+    FINAL_EVENTS.has(record.type) &&
+    isRecord(record.response)
+  ) {
+    readResponse(record.response, path.key('response'), answer);
+  } else if (record.type === undefined && record.output !== undefined) {
+    readResponse(record, path, answer);
+  }
+}
 
 /** True when a chunk is a Responses object or a Responses stream event. */
 export function isResponsesChunk(chunk: JsonRecord): boolean {
@@ -55,7 +53,7 @@ export function isResponsesChunk(chunk: JsonRecord): boolean {
 }
 
 /** Reads a whole response, a summary of the sequence from its first token. */
-function readResponse(response: JsonRecord, path: JsonPath, choices: ChoiceAccumulator): void {
+function readResponse(response: JsonRecord, path: JsonPath, answer: TokenRun): void {
   const entries: LogprobToken[] = [];
   const paths: JsonPath[] = [];
   const outputPath = path.key('output');
@@ -75,5 +73,5 @@ function readResponse(response: JsonRecord, path: JsonPath, choices: ChoiceAccum
       });
     });
   });
-  choices.choice(0).answer.placeWhole(entries, (i) => paths[i] as JsonPath);
+  answer.placeWhole(entries, (i) => paths[i] as JsonPath);
 }

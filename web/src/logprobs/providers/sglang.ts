@@ -4,7 +4,8 @@
  * a batch (a list of prompts, or `n` > 1) is a JSON array of them, and a stream (`stream: true`)
  * is SSE of them. In `meta_info`:
  * - `output_token_logprobs`: one `[logprob, token_id, text]` triple per generated token; `text` is
- *   `null` unless `return_text_in_logprobs` is on (the token is then `""`, its id is kept);
+ *   `null` unless `return_text_in_logprobs` is on (the token is then `""` with `textUnknown`, its
+ *   id is kept);
  * - `output_top_logprobs`: per generated token, `null` or a list of such triples (the top N);
  * - `input_token_logprobs`, `input_top_logprobs`: the same for the prompt, from
  *   `logprob_start_len`; the first prompt token has a `null` logprob. They become `prompt`;
@@ -26,17 +27,14 @@ import type { JsonPath } from '../path.js';
 import {
   expectArray,
   expectRecord,
-  expectString,
   isRecord,
   optionalArray,
   readIndex,
-  readLogprob,
-  readTokenId,
   type JsonRecord,
 } from '../read.js';
 import { startFromCount } from '../token-run.js';
 import type { ProviderParser } from './provider.js';
-import { readStepTokens, type StepEntry } from './step-tokens.js';
+import { readStepEntry, readStepTokens, type StepEntry } from './step-tokens.js';
 
 export const sglang: ProviderParser = {
   id: 'sglang',
@@ -111,7 +109,11 @@ function readSide(meta: JsonRecord, path: JsonPath, side: 'input' | 'output') {
   return { tokens, pathOf: (i: number) => listPath.index(i) };
 }
 
-/** `[logprob, token_id, text | null]` (the text may be missing too). */
+/**
+ * `[logprob, token_id, text | null]` (the text may be missing too). Without text (SGLang's
+ * `detokenize_logprob_tokens` writes `(logprob, token_id, None)` unless `return_text_in_logprobs`
+ * is on) the token's text is unknown and its id identifies it.
+ */
 function readTriple(value: unknown, path: JsonPath): StepEntry {
   const triple = expectArray(value, path);
   if (triple.length < 2 || triple.length > 3) {
@@ -121,9 +123,9 @@ function readTriple(value: unknown, path: JsonPath): StepEntry {
     );
   }
   const text: unknown = triple[2];
-  return {
-    reading: readLogprob(triple[0], path.index(0)),
-    facts: { id: readTokenId(triple[1], path.index(1)) },
-    token: text === undefined || text === null ? '' : expectString(text, path.index(2)),
-  };
+  return readStepEntry(
+    text === undefined || text === null ? undefined : { value: text, path: path.index(2) },
+    { value: triple[0], path: path.index(0) },
+    { value: triple[1], path: path.index(1) },
+  );
 }

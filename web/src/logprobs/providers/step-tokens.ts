@@ -1,11 +1,12 @@
 /**
- * The list shape Gemini and SGLang share: one entry per generated token, and beside it an optional
- * list of the same length holding each step's top alternatives, whose entries have the token's own
- * form. A provider gives how to read one entry and where a step's alternatives are.
+ * The list shape Gemini, SGLang and TGI share: one entry per generated token, and beside it an
+ * optional list of the same length holding each step's top alternatives, whose entries have the
+ * token's own form. A provider gives how to read one entry (from its fields, with readStepEntry)
+ * and where a step's alternatives are.
  */
 import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
-import type { LogprobReading } from '../read.js';
+import { expectString, readLogprob, readTokenId, type LogprobReading } from '../read.js';
 import { makeAlternative, makeToken, type TokenFacts } from '../token.js';
 import type { LogprobToken, TopLogprob } from '../types.js';
 
@@ -14,6 +15,36 @@ export interface StepEntry {
   readonly token: string;
   readonly reading: LogprobReading;
   readonly facts: TokenFacts;
+}
+
+/** A field's value (not yet read) and the path it stands at. */
+export interface FieldAt {
+  readonly value: unknown;
+  readonly path: JsonPath;
+}
+
+/**
+ * One entry from its fields: `text` a string, or `undefined` for a token the provider lists by id
+ * only (its text is then unknown: `""` with `textUnknown`, as token-text.ts marks vLLM's id
+ * placeholders); `logprob` as readLogprob reads it; `id` a token id or missing (readTokenId);
+ * `special` when the provider flags a control token. Throws LogprobsParseError at the path of the
+ * field that is wrong.
+ */
+export function readStepEntry(
+  text: FieldAt | undefined,
+  logprob: FieldAt,
+  id: FieldAt,
+  special = false,
+): StepEntry {
+  return {
+    token: text === undefined ? '' : expectString(text.value, text.path),
+    reading: readLogprob(logprob.value, logprob.path),
+    facts: {
+      id: readTokenId(id.value, id.path),
+      special,
+      textUnknown: text === undefined,
+    },
+  };
 }
 
 /** A list at a path, read or not yet. */
@@ -41,17 +72,23 @@ export function readStepTokens(
     );
   }
   const topList = tops.list;
-  const readAlternatives = (step: unknown, path: JsonPath): TopLogprob[] => {
-    const found = alternativesOf(step, path);
-    return found.list.map((value, i) => {
-      const { token, reading, facts } = readEntry(value, found.path.index(i));
-      return makeAlternative(token, undefined, reading, facts);
-    });
-  };
   return entries.list.map((value, i) => {
     const { token, reading, facts } = readEntry(value, entries.path.index(i));
     const alternatives =
-      topList === undefined ? [] : readAlternatives(topList[i], tops.path.index(i));
+      topList === undefined
+        ? []
+        : readAlternatives(alternativesOf(topList[i], tops.path.index(i)), readEntry);
     return makeToken(token, undefined, reading, alternatives, facts);
+  });
+}
+
+/** One step's alternatives, each entry read by `readEntry` at its path in `found`. */
+export function readAlternatives(
+  found: ListAt<readonly unknown[]>,
+  readEntry: (value: unknown, path: JsonPath) => StepEntry,
+): TopLogprob[] {
+  return found.list.map((value, i) => {
+    const { token, reading, facts } = readEntry(value, found.path.index(i));
+    return makeAlternative(token, undefined, reading, facts);
   });
 }

@@ -17,20 +17,18 @@
  * choice's `text` is the `generated_text` TGI decodes without special tokens.
  */
 import type { ChoiceAccumulator } from '../accumulate.js';
-import { LogprobsParseError } from '../errors.js';
 import type { JsonPath } from '../path.js';
-import {
-  expectRecord,
-  expectString,
-  isRecord,
-  optionalArray,
-  readLogprob,
-  readTokenId,
-  type JsonRecord,
-} from '../read.js';
-import { makeAlternative, makeToken } from '../token.js';
-import type { LogprobToken, TopLogprob } from '../types.js';
+import { expectRecord, isRecord, optionalArray, type JsonRecord } from '../read.js';
+import { makeToken } from '../token.js';
+import type { LogprobToken } from '../types.js';
 import type { ProviderParser } from './provider.js';
+import {
+  readAlternatives,
+  readStepEntry,
+  readStepTokens,
+  type ListAt,
+  type StepEntry,
+} from './step-tokens.js';
 
 export const tgi: ProviderParser = {
   id: 'tgi',
@@ -69,7 +67,10 @@ function readStreamEvent(
 ): void {
   const run = choices.choice(index).answer;
   const { token, reading, facts } = readTgiToken(event.token, path.key('token'));
-  const alternatives = readTokenList(event.top_tokens, path.key('top_tokens'));
+  const alternatives = readAlternatives(
+    topTokens(event.top_tokens, path.key('top_tokens')),
+    readTgiToken,
+  );
   run.append([makeToken(token, undefined, reading, alternatives, facts)]);
   if (event.details === undefined || event.details === null) return;
   const detailsPath = path.key('details');
@@ -119,38 +120,35 @@ function readInto(
   );
 }
 
-/** `tokens` with their `top_tokens` (which must be one list per token when present). */
+/**
+ * `tokens` with their `top_tokens` (which must be one list per token when present; an empty
+ * `top_tokens` is none).
+ */
 function readSequence(sequence: JsonRecord, path: JsonPath): LogprobToken[] {
   const tokensPath = path.key('tokens');
   const tokens = optionalArray(sequence.tokens, tokensPath) ?? [];
   const topPath = path.key('top_tokens');
   const tops = optionalArray(sequence.top_tokens, topPath);
-  if (tops !== undefined && tops.length > 0 && tops.length !== tokens.length) {
-    throw new LogprobsParseError(
-      topPath,
-      `expected ${tokens.length} entries (one per token), got ${tops.length}`,
-    );
-  }
-  return tokens.map((value, i) => {
-    const { token, reading, facts } = readTgiToken(value, tokensPath.index(i));
-    const alternatives = tops === undefined ? [] : readTokenList(tops[i], topPath.index(i));
-    return makeToken(token, undefined, reading, alternatives, facts);
-  });
+  return readStepTokens(
+    { list: tokens, path: tokensPath },
+    { list: tops !== undefined && tops.length > 0 ? tops : undefined, path: topPath },
+    readTgiToken,
+    topTokens,
+  );
 }
 
-function readTokenList(value: unknown, path: JsonPath): TopLogprob[] {
-  return (optionalArray(value, path) ?? []).map((entry, i) => {
-    const { token, reading, facts } = readTgiToken(entry, path.index(i));
-    return makeAlternative(token, undefined, reading, facts);
-  });
+/** One step of `top_tokens`: a list of tokens, or `null` for none. */
+function topTokens(value: unknown, path: JsonPath): ListAt<readonly unknown[]> {
+  return { list: optionalArray(value, path) ?? [], path };
 }
 
 /** `{ id, text, logprob, special? }`. */
-function readTgiToken(value: unknown, path: JsonPath) {
+function readTgiToken(value: unknown, path: JsonPath): StepEntry {
   const entry = expectRecord(value, path);
-  return {
-    token: expectString(entry.text, path.key('text')),
-    reading: readLogprob(entry.logprob, path.key('logprob')),
-    facts: { id: readTokenId(entry.id, path.key('id')), special: entry.special === true },
-  };
+  return readStepEntry(
+    { value: entry.text, path: path.key('text') },
+    { value: entry.logprob, path: path.key('logprob') },
+    { value: entry.id, path: path.key('id') },
+    entry.special === true,
+  );
 }
