@@ -1,7 +1,8 @@
 // The one exp of every kernel, exp((z - max) / T) over 4 float lanes, with its argument never
 // rounded: softmax's stored probabilities, the normalising sums (log-softmax, logSumExp, entropy)
 // and the sampler's weights all use it. Its accuracy contract is kExactExp* in
-// logitkit/accuracy.h (exp_test.cpp checks it).
+// logitkit/accuracy.h (exp_test.cpp checks it). At the end, the cheaper exp of one sum with a
+// looser contract (rawLogprob's normaliser, kNormaliserExp*).
 #pragma once
 #include <cfloat>
 #include <cmath>
@@ -197,6 +198,60 @@ auto with_exact_exp(const ExactArgumentExp& pass, Body body) {
   const v128_t max_f64 = pass.max_f64, scale_f64 = pass.scale_f64;
   return body(
       [max_f64, scale_f64](v128_t z) { return exp_exact_argument_f64(z, max_f64, scale_f64); });
+}
+
+// ---- rawLogprob's normaliser ----
+//
+// sum exp(z - max) at T = 1, which rawLogprob needs beside the sampler's weights at T, under a
+// contract 25x looser than the exp's above: kSampleLogprobAbsoluteError on its log. So a cheaper
+// exp (17 operations per vector against 20), used for that sum only:
+// - the argument x = z - max is rounded (|x| * 6e-8): a term's error grows with |x|, but the sum
+//   weighs each term by its size, so the sum's relative error from it is 6e-8 times the softmax
+//   mean of |x|, at most ln V + 1 (below 1.4e-6 for V < 2^32);
+// - x = m ln 2 + d with m = round(x log2(e)) and one constant for ln 2 (the product's rounding is
+//   again a few ulps of |x|);
+// - exp(d) = 1 + d q(d) with q of degree 3 (kNormaliserExpCoefficients, relative error 5.4e-6),
+//   exactly 1 at d = 0, so the maximum gives exactly 1 and the sum is >= 1;
+// - x is first raised to -88 by one `max` (pmax, which keeps a NaN), where m = -127 builds a zero:
+//   -Infinity logits give exactly 0, results below about 2^-126.5 flush to 0.
+// Every build computes the same bits (no fused operations).
+//
+// Our own minimax fit of exp(r) ~ 1 + r q(r) on [-ln2/2, ln2/2], c0 = 1, c1 .. c4 exact in float.
+constexpr double kNormaliserExpCoefficients[5] = {1.0, 0x1.FFF816p-1, 0x1.FFFD5Ep-2, 0x1.586B24p-3,
+                                                  0x1.57636Ep-5};
+
+struct NormaliserExp {
+  v128_t max, lower, scale, bias, minus_ln2;
+  v128_t q[5];
+};
+
+inline NormaliserExp normaliser_exp(float max) {
+  NormaliserExp pass;
+  pass.max = wasm_f32x4_splat(max);
+  pass.lower = wasm_f32x4_splat(-88.0f);
+  pass.scale = wasm_f32x4_splat(static_cast<float>(1.4426950408889634));
+  pass.bias = wasm_f32x4_splat(0x1.8000FEp23f);  // 1.5 * 2^23 + 127: rounds, and biases m
+  pass.minus_ln2 = wasm_f32x4_splat(static_cast<float>(-0.6931471805599453));
+  for (int j = 0; j < 5; ++j)
+    pass.q[j] = wasm_f32x4_splat(static_cast<float>(kNormaliserExpCoefficients[j]));
+  return pass;
+}
+
+// exp(z - max) for z <= max (including -Infinity) by normaliser_exp(max)'s constants: within
+// kNormaliserExpRelativeError (logitkit/accuracy.h) for z - max >= -20 (the terms that weigh in a
+// sum; a few ulps of |z - max| more below), exactly 1 at z = max, 0 for -Infinity, NaN for NaN.
+// For rawLogprob's normaliser only.
+LOGITKIT_EXP_INLINE v128_t normaliser_exp(v128_t z, const NormaliserExp& pass) {
+  const v128_t x = wasm_f32x4_pmax(wasm_f32x4_sub(z, pass.max), pass.lower);
+  const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(x, pass.scale), pass.bias);
+  const v128_t two = wasm_i32x4_shl(v, 23);  // 2^m
+  const v128_t m = wasm_f32x4_sub(v, pass.bias);
+  const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(m, pass.minus_ln2), x);
+  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(pass.q[4], d), pass.q[3]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[2]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[1]);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, d), pass.q[0]);
+  return wasm_f32x4_mul(q, two);
 }
 
 }  // namespace logitkit::simd

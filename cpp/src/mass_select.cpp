@@ -38,7 +38,7 @@ KeptSet kept_through(uint64_t key) {
 }
 
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
-                         uint32_t* out_index) {
+                         uint64_t* out_key, float* out_weight) {
   LOGITKIT_DEBUG_CHECK(low <= high, "scan_bracket's bracket is [low, high]");
   LOGITKIT_DEBUG_CHECK(debug::no_nan(logits, n), "scan_bracket after NaN is ruled out");
   const v128_t vlow = wasm_f32x4_splat(low), vhigh = wasm_f32x4_splat(high);
@@ -53,11 +53,14 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
     above_count = wasm_i32x4_sub(above_count, gt);  // a true lane is -1
     return in;
   };
-  // The inside lanes' indices, lowest first: one store per inside token (a bracket holds a few
-  // percent of the row, so most groups that reach here hold one).
+  // The inside tokens' keys and weights, lowest index first: one entry per inside token (a
+  // bracket holds a few percent of the row, so most groups that reach here hold one).
+  const auto gather_one = [&](size_t i) {
+    out_key[count] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));  // -0 + 0 = +0
+    out_weight[count++] = weights[i];
+  };
   const auto gather = [&](size_t i, uint32_t mask) {
-    for (; mask != 0; mask &= mask - 1)
-      out_index[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(mask)));
+    for (; mask != 0; mask &= mask - 1) gather_one(i + static_cast<size_t>(__builtin_ctz(mask)));
   };
   size_t i = 0;
   for (; i + kLanes <= n;) {
@@ -88,10 +91,10 @@ BracketScan scan_bracket(const float* logits, const float* weights, size_t n, fl
       scan.above_mass += weights[i];
       ++scan.above_count;
     } else if (logits[i] >= low) {
-      out_index[count++] = static_cast<uint32_t>(i);
+      gather_one(i);
     }
   }
-  for (size_t j = 0; j < count; ++j) scan.inside_mass += weights[out_index[j]];
+  for (size_t j = 0; j < count; ++j) scan.inside_mass += out_weight[j];
   scan.inside_count = count;
   return scan;
 }
@@ -172,16 +175,13 @@ KeptSet without_moot_tie_limit(const uint64_t* keys, size_t count, KeptSet kept)
 
 }  // namespace
 
-size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target,
-                          KeptSet* kept) {
+namespace {
+
+// bucket_mass_select once the keys' smallest and largest upper words are known.
+size_t bucket_mass_select_in(uint64_t* key, float* weight, size_t count, double target,
+                             KeptSet* kept, size_t* boundary_run, uint32_t first, uint32_t last) {
   LOGITKIT_DEBUG_CHECK(count >= 1, "bucket_mass_select needs a candidate");
   // Buckets of equal width in the keys' upper words (the logits' order), at most kMassBuckets.
-  uint32_t first = UINT32_MAX, last = 0;
-  for (size_t j = 0; j < count; ++j) {
-    const uint32_t word = static_cast<uint32_t>(key[j] >> 32);
-    first = std::min(first, word);
-    last = std::max(last, word);
-  }
   int shift = 0;
   while (((last - first) >> shift) >= kMassBuckets) ++shift;
   const auto bucket_of = [&](uint64_t k) {
@@ -205,6 +205,7 @@ size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double tar
   }
   if (b == buckets) {  // rounding left the target just above the total: keep every candidate
     *kept = kept_through(*std::max_element(key, key + count));
+    if (boundary_run != nullptr) *boundary_run = count;
     return count;
   }
   // Its candidates, moved to the front in their (index) order, then selected exactly.
@@ -216,6 +217,8 @@ size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double tar
       ++m;
     }
   }
+  // A logit's candidates share a bucket, so the threshold's are all among these m.
+  if (boundary_run != nullptr) *boundary_run = m;
   // One logit value (ties): already in the order. A few: sort them. Many: quickselect.
   const bool one_value =
       std::all_of(key, key + m, [&](uint64_t k) { return k >> 32 == key[0] >> 32; });
@@ -245,38 +248,92 @@ size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double tar
   return within_bucket(mass_prefix_of_sorted(key, weight, m, target - before, kept));
 }
 
+}  // namespace
+
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept,
+                          size_t* boundary_run) {
+  uint32_t first = UINT32_MAX, last = 0;
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t word = static_cast<uint32_t>(key[j] >> 32);
+    first = std::min(first, word);
+    last = std::max(last, word);
+  }
+  return bucket_mass_select_in(key, weight, count, target, kept, boundary_run, first, last);
+}
+
 size_t select_mass_prefix(const float* logits, const float* weights, size_t n, double total_mass,
                           double target, const MassScratch& scratch, KeptSet* kept) {
   LOGITKIT_DEBUG_CHECK(n >= 1 && target <= total_mass * 1.000001,
                        "select_mass_prefix needs a row and a target within its mass");
   // 1. Estimate where the prefix ends from every stride-th token with weight (fewer than
-  //    kMaxMassSamples of them): the same selection on mass over the sample (no sort), whose
-  //    prefix length is the estimate, with its key in place there.
+  //    kMaxMassSamples of them): the prefix of the sample, in the order, whose mass is the same
+  //    fraction of the sample's. The sample is grouped into kMassBuckets buckets of equal logit
+  //    width (a counting sort: two light passes, no comparison sort), so the estimate walks the
+  //    buckets' masses and selects within one bucket, and a sample position's logit is a
+  //    selection within its bucket.
   const size_t stride = std::max<size_t>(1, n / (kMaxMassSamples / 2));
-  uint64_t* keys = scratch.sample_keys;
-  float* sample_weights = scratch.weight;  // free until the bracket's gather below
+  uint64_t* loose_keys = scratch.key;  // free until the bracket's gather below
   size_t samples = 0;
   double sample_mass = 0;
+  float top = kNegInf, bottom = kPosInf;
   for (size_t i = 0; i < n; i += stride) {
     if (weights[i] > 0) {
-      keys[samples] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
-      sample_weights[samples++] = weights[i];
+      loose_keys[samples++] = order_key(logits[i] + 0.0f, static_cast<uint32_t>(i));
       sample_mass += weights[i];
+      top = std::max(top, logits[i]);
+      bottom = std::min(bottom, logits[i]);
+    }
+  }
+  // Bucket 0 holds the largest logits; a larger logit never lands in a later bucket.
+  const float width = top - bottom;
+  const float per_logit = width > 0 && width < kPosInf ? (kMassBuckets - 1) / width : 0.0f;
+  const auto bucket_of = [&](uint64_t key) {
+    return static_cast<size_t>((top - logits[static_cast<uint32_t>(key)]) * per_logit);
+  };
+  double bucket_mass[kMassBuckets] = {};
+  size_t bucket_start[kMassBuckets + 1] = {};
+  uint8_t sample_bucket[kMaxMassSamples];
+  static_assert(kMassBuckets <= 256, "a bucket number fits a byte");
+  for (size_t j = 0; j < samples; ++j) {
+    const size_t b = bucket_of(loose_keys[j]);
+    sample_bucket[j] = static_cast<uint8_t>(b);
+    bucket_mass[b] += weights[static_cast<uint32_t>(loose_keys[j])];
+    ++bucket_start[b + 1];
+  }
+  for (size_t b = 0; b < kMassBuckets; ++b) bucket_start[b + 1] += bucket_start[b];
+  // The grouped sample: keys in sample_keys, weights beside them (free until the bracket's gather;
+  // only the estimate reads them).
+  uint64_t* keys = scratch.sample_keys;
+  float* grouped_weights = scratch.weight;
+  {
+    size_t fill[kMassBuckets];
+    std::copy(bucket_start, bucket_start + kMassBuckets, fill);
+    for (size_t j = 0; j < samples; ++j) {
+      const size_t at = fill[sample_bucket[j]]++;
+      keys[at] = loose_keys[j];
+      grouped_weights[at] = weights[static_cast<uint32_t>(loose_keys[j])];
     }
   }
   size_t estimate = 0;
   if (samples > 0) {
+    const double sample_target = sample_mass * (target / total_mass);
+    double before = 0;
+    size_t b = 0;
+    while (b + 1 < kMassBuckets && before + bucket_mass[b] < sample_target)
+      before += bucket_mass[b++];
+    // Rounding can carry the walk past the last sample's bucket: back to it.
+    while (bucket_start[b + 1] == bucket_start[b]) before -= bucket_mass[--b];
     KeptSet unused;
-    estimate =
-        mass_select(keys, sample_weights, samples, sample_mass * (target / total_mass), &unused) -
-        1;
+    estimate = bucket_start[b] +
+               mass_select(keys + bucket_start[b], grouped_weights + bucket_start[b],
+                           bucket_start[b + 1] - bucket_start[b], sample_target - before, &unused) -
+               1;
   }
-  // The logit of the sample's j-th key in the order, j on either side of the estimate: the keys
-  // before the estimate are the smaller ones, so a selection within each side finds it.
+  // The logit of the sample's j-th key in the order: a selection within j's bucket.
   const auto sample_logit = [&](size_t j) {
-    uint64_t* begin = j < estimate ? keys : keys + estimate + 1;
-    uint64_t* end = j < estimate ? keys + estimate : keys + samples;
-    std::nth_element(begin, keys + j, end);
+    const size_t b = static_cast<size_t>(
+        std::upper_bound(bucket_start, bucket_start + kMassBuckets + 1, j) - bucket_start - 1);
+    std::nth_element(keys + bucket_start[b], keys + j, keys + bucket_start[b + 1]);
     return logits[static_cast<uint32_t>(keys[j])];
   };
 
@@ -289,7 +346,7 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     high = estimate >= margin ? sample_logit(estimate - margin) : kPosInf;
     low = estimate + margin < samples ? sample_logit(estimate + margin) : kNegInf;
     const bool widest = high == kPosInf && low == kNegInf;
-    scan = scan_bracket(logits, weights, n, low, high, scratch.index);
+    scan = scan_bracket(logits, weights, n, low, high, scratch.key, scratch.weight);
     if (widest || (scan.above_mass < target && scan.above_mass + scan.inside_mass >= target)) break;
   }
 
@@ -298,22 +355,24 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     *kept = KeptSet{};
     return n;
   }
-  // Their keys and weights, in index order.
-  for (size_t j = 0; j < scan.inside_count; ++j) {
-    const uint32_t i = scratch.index[j];
-    scratch.key[j] = order_key(logits[i] + 0.0f, i);  // -0 + 0 = +0
-    scratch.weight[j] = weights[i];
-  }
   const double inside_target = target - scan.above_mass;
   // One logit value inside (all-equal logits, massive ties): the gather, in index order, is
   // already in the order, so one cumulative walk finds the end.
+  size_t boundary_run = scan.inside_count;
   const size_t inside_kept =
-      low == high
-          ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count, inside_target,
-                                  kept)
-          : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept);
-  // Every token tying the boundary's logit is in the bracket, so in the gather.
-  *kept = without_moot_tie_limit(scratch.key, scan.inside_count, *kept);
+      low == high ? mass_prefix_of_sorted(scratch.key, scratch.weight, scan.inside_count,
+                                          inside_target, kept)
+      : std::isfinite(low) && std::isfinite(high)
+          // Both ends are sample logits, so gathered tokens': the keys' word range.
+          ? bucket_mass_select_in(scratch.key, scratch.weight, scan.inside_count, inside_target,
+                                  kept, &boundary_run,
+                                  static_cast<uint32_t>(order_key(high + 0.0f, 0) >> 32),
+                                  static_cast<uint32_t>(order_key(low + 0.0f, 0) >> 32))
+          : bucket_mass_select(scratch.key, scratch.weight, scan.inside_count, inside_target, kept,
+                               &boundary_run);
+  // Every token tying the boundary's logit is in the bracket, so in the gather, and among its
+  // first boundary_run keys.
+  *kept = without_moot_tie_limit(scratch.key, boundary_run, *kept);
   return scan.above_count + inside_kept;
 }
 

@@ -9,11 +9,10 @@
 
 namespace logitkit {
 
-// Scratch for select_mass_prefix: index, key and weight have room for n entries, sample_keys for
+// Scratch for select_mass_prefix: key and weight have room for n entries, sample_keys for
 // kMaxMassSamples.
 constexpr size_t kMaxMassSamples = 4096;
 struct MassScratch {
-  uint32_t* index;
   uint64_t* key;
   float* weight;
   uint64_t* sample_keys;
@@ -34,13 +33,14 @@ uint64_t order_key(float z, uint32_t index);
 KeptSet kept_through(uint64_t key);
 
 // Mass and count of the tokens above a logit bracket (z > high) and inside it (low <= z <= high).
-// The inside tokens' indices are also gathered, ascending, into out_index (room for n).
+// The inside tokens are also gathered, by ascending index, as their order keys (order_key) into
+// out_key and their weights into out_weight (room for n each).
 struct BracketScan {
   double above_mass = 0, inside_mass = 0;
   size_t above_count = 0, inside_count = 0;
 };
 BracketScan scan_bracket(const float* logits, const float* weights, size_t n, float low, float high,
-                         uint32_t* out_index);
+                         uint64_t* out_key, float* out_weight);
 
 // The shortest prefix of `count` candidates already in the order (key ascending) whose mass
 // reaches `target`. Returns its length and sets *kept (every candidate when rounding leaves the
@@ -56,9 +56,12 @@ size_t mass_select(uint64_t* key, float* weight, size_t count, double target, Ke
 // buckets of equal width in key order (in `count` order, so the sums are fixed), a walk to the
 // bucket where the cumulative mass reaches the target, and an exact selection among that bucket's
 // candidates only (sorted when at most kSortedBucketMax, else mass_select). Two light passes over
-// the candidates instead of quickselect's partitions; the arrays are permuted together.
+// the candidates instead of quickselect's partitions; the arrays are permuted together. When
+// `boundary_run` is given it is set to a length m such that key[0, m) holds every candidate whose
+// logit is the kept set's threshold (the chosen bucket's candidates, a few percent of them).
 constexpr size_t kMassBuckets = 256;
 constexpr size_t kSortedBucketMax = 64;
-size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept);
+size_t bucket_mass_select(uint64_t* key, float* weight, size_t count, double target, KeptSet* kept,
+                          size_t* boundary_run = nullptr);
 
 }  // namespace logitkit

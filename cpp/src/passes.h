@@ -30,9 +30,13 @@ double exact_exp_store_sum(const float* logits, size_t n, float max, double inv_
 
 // ---- sampler_passes.cpp ----
 
-// The sampler's weights out[i] = exp((logits[i] - max) * inv_t) and their sum
-// (exact_exp_store_sum), and in the same pass *unit_temperature_sum = sum exp(logits[i] - max), the
-// normaliser at T = 1 (the rawLogprob's), each sum bit-identical to a pass of its own.
+// sum exp(logits[i] - max) at T = 1 by normaliser_exp (cpp/src/exp.h): rawLogprob's normaliser,
+// within kNormaliserExpRelativeError. NaN in, NaN sum.
+double normaliser_sum(const float* logits, size_t n, float max);
+
+// The sampler's weights out[i] = exp((logits[i] - max) * inv_t) and their sum, and in the same
+// pass *unit_temperature_sum = normaliser_sum(logits, n, max), each sum bit-identical to the one
+// its own pass (exact_exp_store_sum, normaliser_sum) computes.
 double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n, float max,
                                                   double inv_t, float* out,
                                                   double* unit_temperature_sum);

@@ -16,14 +16,15 @@ using namespace simd;
 double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n, float max,
                                                   double inv_t, float* out,
                                                   double* unit_temperature_sum) {
-  const ExactArgumentExp pass = exact_argument_exp(max, inv_t), unit = exact_argument_exp(max, 1.0);
-  if (!pass.split || !unit.split) {
-    *unit_temperature_sum = sum_exp(logits, n, max, 1.0);
+  const ExactArgumentExp pass = exact_argument_exp(max, inv_t);
+  const NormaliserExp unit = normaliser_exp(max);
+  if (!pass.split) {
+    *unit_temperature_sum = normaliser_sum(logits, n, max);
     return exact_exp_store_sum(logits, n, max, inv_t, out);
   }
   // Block by block, one exp after the other over the same kBlock logits (still in L1): each loop
-  // keeps its 11 constants in V8's 16 vector registers, where one loop with both exps spills. Each
-  // block's sum is the one a pass of its own computes.
+  // keeps its constants in V8's 16 vector registers, where one loop with both exps spills. The
+  // weights' sum is the one exact_exp_store_sum computes, the normaliser's normaliser_sum's.
   double total = 0, unit_total = 0;
   for (size_t block = 0; block < n; block += kBlock) {
     const size_t length = n - block < kBlock ? n - block : kBlock;
@@ -34,11 +35,16 @@ double weights_store_sum_and_unit_temperature_sum(const float* logits, size_t n,
       store_lanes(w + i, count, e);
       return e;
     });
-    unit_total += block_sum(
-        z, length, [&](size_t, v128_t v, size_t) { return exp_exact_argument_split(v, unit); });
+    unit_total +=
+        block_sum(z, length, [&](size_t, v128_t v, size_t) { return normaliser_exp(v, unit); });
   }
   *unit_temperature_sum = unit_total;
   return total;
+}
+
+double normaliser_sum(const float* logits, size_t n, float max) {
+  const NormaliserExp unit = normaliser_exp(max);
+  return block_sum(logits, n, [&](size_t, v128_t v, size_t) { return normaliser_exp(v, unit); });
 }
 
 size_t count_at_least(const float* logits, size_t n, float threshold, float* smallest) {

@@ -91,3 +91,34 @@ TEST_CASE("the exp keeps NaN on both paths (the kernels find NaN logits through 
     CHECK(e[3] == doctest::Approx(std::exp(-0.5 * logitkit::inverse_temperature(t))));
   }
 }
+
+TEST_CASE("normaliser_exp (rawLogprob's T = 1 sum) meets its contract and keeps the sum's log") {
+  for (float max : {0.0f, 7.25f, -3.0f, 0.34657359f, 95.0f, -15.081f, 2600.0f, -2600.0f}) {
+    const NormaliserExp pass = normaliser_exp(max);
+    std::vector<float> z = sweep(max, 1.0, 8001);
+    z.push_back(-INFINITY);
+    z.push_back(NAN);
+    while (z.size() % kLanes != 0) z.push_back(max);
+    double worst = 0, sum = 0, want_sum = 0;
+    for (size_t i = 0; i < z.size(); i += kLanes) {
+      const std::vector<float> e = lanes_of(normaliser_exp(wasm_v128_load(&z[i]), pass));
+      for (size_t q = 0; q < kLanes; ++q) {
+        const float zq = z[i + q];
+        if (std::isnan(zq)) {
+          CHECK(std::isnan(e[q]));
+          continue;
+        }
+        const double want = std::exp(double(zq) - max);
+        if (zq == max) CHECK(e[q] == 1.0f);
+        if (zq == -INFINITY) CHECK(e[q] == 0.0f);
+        if (double(zq) - max >= accuracy::kNormaliserExpErrorFrom)
+          worst = std::max(worst, std::fabs(e[q] - want) / want);
+        sum += e[q];
+        want_sum += want;
+      }
+    }
+    INFO("max = " << max);
+    CHECK(worst <= accuracy::kNormaliserExpRelativeError);
+    CHECK(std::fabs(std::log(sum) - std::log(want_sum)) <= accuracy::kSampleLogprobAbsoluteError);
+  }
+}

@@ -173,7 +173,7 @@ TEST_CASE("count_ranking_before: tokens before t in the order (logit desc, index
   }
 }
 
-TEST_CASE("the weight passes: each weight within the exp's contract, the sum bit for bit") {
+TEST_CASE("the weight passes: each weight within the exp's contract, the sums bit for bit") {
   for (size_t n : kSizes) {
     const std::vector<float> z = row(n, 3.0, 300 + n);
     const float max = static_cast<float>(max_of(z));
@@ -190,9 +190,13 @@ TEST_CASE("the weight passes: each weight within the exp's contract, the sum bit
       CHECK(w == w2);
       CHECK(same_bits(sum, sum2));
       CHECK(same_bits(sum, blocked_sum(w.data(), n)));
-      CHECK(same_bits(unit_sum, unit_alone));
-      CHECK(same_bits(unit_sum, blocked_sum(unit_weights.data(), n)));
-      CHECK(same_bits(unit_sum, logitkit::sum_exp(z.data(), n, max, 1.0)));
+      // The normaliser at T = 1 is normaliser_sum's, bit for bit, and its log is within
+      // rawLogprob's contract of the exact exp's sum.
+      CHECK(same_bits(unit_sum, logitkit::normaliser_sum(z.data(), n, max)));
+      CHECK(same_bits(unit_alone, blocked_sum(unit_weights.data(), n)));
+      CHECK(same_bits(unit_alone, logitkit::sum_exp(z.data(), n, max, 1.0)));
+      CHECK(std::fabs(std::log(unit_sum) - std::log(unit_alone)) <=
+            accuracy::kSampleLogprobAbsoluteError);
       double double_sum = 0;
       for (size_t i = 0; i < n; ++i) {
         const double x = (double(z[i]) - max) * inv_t;
@@ -232,29 +236,33 @@ TEST_CASE("scan_bracket: counts and the gathered tokens exactly, masses within f
     const WeightedRow r = weighted_row(n, 2.0, 500 + n, 1.0);
     const std::vector<float>& z = r.z;
     const std::vector<float>& w = r.w;
-    std::vector<uint32_t> index(n);
+    std::vector<uint64_t> keys(n);
+    std::vector<float> weights(n);
     for (const std::pair<float, float>& bracket :
          {std::pair<float, float>{-1.0f, 1.0f}, {z[0], z[0]}, {-ref::kInf, ref::kInf}}) {
       // Named copies, not structured bindings: clang 14 cannot capture those in INFO's lambda.
       const float low = bracket.first, high = bracket.second;
       const logitkit::BracketScan scan =
-          logitkit::scan_bracket(z.data(), w.data(), n, low, high, index.data());
+          logitkit::scan_bracket(z.data(), w.data(), n, low, high, keys.data(), weights.data());
       size_t above = 0;
       double above_mass = 0, inside_mass = 0;
-      std::vector<uint32_t> want_index;
+      std::vector<uint64_t> want_keys;
+      std::vector<float> want_weights;
       for (size_t i = 0; i < n; ++i) {
         if (z[i] > high) {
           ++above;
           above_mass += w[i];
         } else if (z[i] >= low) {
           inside_mass += w[i];
-          want_index.push_back(uint32_t(i));
+          want_keys.push_back(logitkit::order_key(z[i] + 0.0f, uint32_t(i)));
+          want_weights.push_back(w[i]);
         }
       }
       INFO("n = " << n << ", bracket [" << low << ", " << high << "]");
       CHECK(scan.above_count == above);
-      REQUIRE(scan.inside_count == want_index.size());
-      CHECK(std::equal(want_index.begin(), want_index.end(), index.begin()));
+      REQUIRE(scan.inside_count == want_keys.size());
+      CHECK(std::equal(want_keys.begin(), want_keys.end(), keys.begin()));
+      CHECK(std::equal(want_weights.begin(), want_weights.end(), weights.begin()));
       CHECK(std::fabs(scan.above_mass - above_mass) <= 1e-6 * (above_mass + 1e-30));
       CHECK(std::fabs(scan.inside_mass - inside_mass) <= 1e-6 * (inside_mass + 1e-30));
     }
@@ -276,13 +284,12 @@ TEST_CASE("mass selection: the shortest prefix reaching the target, from either 
       if (w[ord[length - 1]] < 0.02 * cumulative[n]) continue;
       const double target = (cumulative[length - 1] + cumulative[length]) / 2;
       INFO("n = " << n << ", prefix " << length);
-      std::vector<uint32_t> index(n);
       std::vector<uint64_t> keys(n), samples(logitkit::kMaxMassSamples);
       std::vector<float> weights(n);
       KeptSet kept;
-      const size_t got = logitkit::select_mass_prefix(
-          z.data(), w.data(), n, total, target,
-          {index.data(), keys.data(), weights.data(), samples.data()}, &kept);
+      const size_t got =
+          logitkit::select_mass_prefix(z.data(), w.data(), n, total, target,
+                                       {keys.data(), weights.data(), samples.data()}, &kept);
       CHECK(got == length);
       CHECK(kept.threshold == z[ord[length - 1]]);
       CHECK(same_members(kept, KeptSet{z[ord[length - 1]], uint32_t(ord[length - 1])}, z));

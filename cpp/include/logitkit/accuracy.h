@@ -48,4 +48,13 @@ constexpr double kSampleLogprobAbsoluteError = 1e-5;
 //   Valid Range: z <= max, any temperature; results below 2^-126 flush to 0.
 constexpr double kExactExpRelativeError = 4e-7;
 
+// normaliser_exp (cpp/src/exp.h): exp(z - max) at T = 1 for rawLogprob's normaliser only (a
+// degree-4 polynomial on a rounded argument; the normaliser's log stays within
+// kSampleLogprobAbsoluteError: a sum weighs its terms by their size, and terms below
+// kNormaliserExpErrorFrom weigh e^-20 each).
+//   Max Error: relative kNormaliserExpRelativeError (7.4e-6 measured).
+//   Valid Range: z - max >= kNormaliserExpErrorFrom; exactly 1 at z = max, 0 at -Infinity.
+constexpr double kNormaliserExpRelativeError = 8e-6;
+constexpr double kNormaliserExpErrorFrom = -20;
+
 }  // namespace logitkit::accuracy

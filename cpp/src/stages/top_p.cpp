@@ -14,8 +14,7 @@ namespace {
 constexpr size_t kTopPFirstTry = 256;
 
 struct TopPState {
-  Buffer<uint32_t> mass_index;   // scratch: the bracket's tokens,
-  Buffer<uint64_t> mass_keys;    // their order keys,
+  Buffer<uint64_t> mass_keys;    // scratch: the bracket's tokens' order keys,
   Buffer<float> mass_weights;    // their weights,
   Buffer<uint64_t> sample_keys;  // and the sample's keys
   bool copy_from(const TopPState&) { return true; }
@@ -72,11 +71,10 @@ Status apply(Chain& c, void* state) {
   if (c.head_len < c.kept_len) {
     // The nucleus is wider than the first try: select on mass without sorting.
     TopPState& s = state_as<TopPState>(state);
-    if (!s.mass_index.reserve(c.n) || !s.mass_keys.reserve(c.n) || !s.mass_weights.reserve(c.n) ||
+    if (!s.mass_keys.reserve(c.n) || !s.mass_weights.reserve(c.n) ||
         !s.sample_keys.reserve(kMaxMassSamples))
       return {Code::kOutOfMemory, 0};
-    const MassScratch scratch{s.mass_index.data(), s.mass_keys.data(), s.mass_weights.data(),
-                              s.sample_keys.data()};
+    const MassScratch scratch{s.mass_keys.data(), s.mass_weights.data(), s.sample_keys.data()};
     c.kept_len =
         select_mass_prefix(c.z, c.s.weights.data(), c.n, c.weights_total, target, scratch, &c.kept);
     c.head_len = 0;  // the sorted first try says nothing about the wider prefix
