@@ -21,7 +21,7 @@ export {
 export { WasmBuffer } from './wasm-buffer.js';
 export { LogitsBuffer } from './logits-buffer.js';
 export { HalfLogitsBuffer } from './half-logits-buffer.js';
-export { Sampler, type SampleResult } from './sampler.js';
+export { Sampler, type SampleResult, type TopKResult, type TopLogprobsResult } from './sampler.js';
 export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
 export type {
   SamplingOptions,

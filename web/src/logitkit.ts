@@ -13,7 +13,7 @@ import {
 import { LogitsBuffer } from './logits-buffer.js';
 import { checkOptionKeys, integerIn, temperatureOf } from './options.js';
 import type { RawModule } from './raw-module.js';
-import { Sampler, type SampleResult } from './sampler.js';
+import { Sampler, type SampleResult, type TopKResult, type TopLogprobsResult } from './sampler.js';
 import { configure, drawWith } from './sampler-wire.js';
 import type { SamplingOptions } from './sampling/options.js';
 import { parseSamplingOptions } from './sampling/parse.js';
@@ -190,11 +190,7 @@ export class Logitkit {
   }
 
   /** The k largest logits, sorted by value descending, ties by lower index first. k > V returns all V. */
-  topK(
-    logits: Logits,
-    k: number,
-    options?: InputOptions,
-  ): { indices: Int32Array; values: Float32Array } {
+  topK(logits: Logits, k: number, options?: InputOptions): TopKResult {
     integerIn(k, 1, 0x7fffffff, 'topK', 'k');
     checkOptionKeys(options, 'topK', INPUT_KEYS);
     const [indices, values] = this.selection('topK', logits, k, options, (m, p, count, i, v) =>
@@ -204,11 +200,7 @@ export class Logitkit {
   }
 
   /** The n most probable tokens of softmax(logits / T) and their log-probabilities, most probable first. */
-  topLogprobs(
-    logits: Logits,
-    n: number,
-    options?: TemperatureOptions,
-  ): { indices: Int32Array; logprobs: Float32Array } {
+  topLogprobs(logits: Logits, n: number, options?: TemperatureOptions): TopLogprobsResult {
     integerIn(n, 1, 0x7fffffff, 'topLogprobs', 'n');
     checkOptionKeys(options, 'topLogprobs', TEMPERATURE_KEYS);
     const t = temperatureOf(options, 'topLogprobs');

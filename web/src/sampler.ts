@@ -19,6 +19,22 @@ import { parseSamplingOptions, type ParsedSampling } from './sampling/parse.js';
 import type { StageName } from './sampling/stages.js';
 import { undisposed } from './undisposed.js';
 
+/** The k largest logits (`lk.topK`): token ids and their logits, largest first, ties by lower id. */
+export interface TopKResult {
+  /** Token ids, min(k, V) of them. */
+  indices: Int32Array;
+  /** Their logits, as given. */
+  values: Float32Array;
+}
+
+/** The most probable tokens: token ids and their log-probabilities (natural log), most probable first. */
+export interface TopLogprobsResult {
+  /** Token ids. */
+  indices: Int32Array;
+  /** Their log-probabilities, in nats (-Infinity for a token of probability 0). */
+  logprobs: Float32Array;
+}
+
 /** One draw. */
 export interface SampleResult {
   /** The sampled token id (with `n` >= 2: the first of the distinct samples). */
@@ -35,7 +51,7 @@ export interface SampleResult {
    * With `topLogprobs: N`: the N most probable tokens, of the final distribution (-Infinity for
    * filtered ones) or, with `logprobsMode: 'raw'`, of softmax(logits).
    */
-  topLogprobs?: { indices: Int32Array; logprobs: Float32Array };
+  topLogprobs?: TopLogprobsResult;
   /** With `n` >= 2: n distinct tokens without replacement (Gumbel top-k), and their final logprobs. */
   samples?: { tokens: Int32Array; logprobs: Float32Array };
 }

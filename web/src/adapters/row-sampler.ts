@@ -14,7 +14,7 @@ import { LogitkitRangeError, LogitkitTypeError } from '../errors.js';
 import type { GrammarMatcher } from '../grammar/matcher.js';
 import type { Logitkit } from '../logitkit.js';
 import type { LogitsBuffer } from '../logits-buffer.js';
-import type { Sampler, SampleResult } from '../sampler.js';
+import type { Sampler, SampleResult, TopLogprobsResult } from '../sampler.js';
 import { drawWith } from '../sampler-wire.js';
 import type { SamplingOptions } from '../sampling/options.js';
 import { canonicalSamplingOptions } from '../sampling/parse.js';
@@ -164,7 +164,7 @@ export class RowSampler {
    * the kept tokens and their log-probabilities, most probable first. Every other token has
    * probability 0.
    */
-  distribution(logits: LogitsBuffer, fn: string): { indices: Int32Array; logprobs: Float32Array } {
+  distribution(logits: LogitsBuffer, fn: string): TopLogprobsResult {
     // A first draw tells how many tokens are kept (and lists them when they are few); a second,
     // when needed, lists exactly that many. Each runs on a clone, so the history is untouched.
     const first = Math.min(256, logits.length);
