@@ -49,7 +49,7 @@ TEST_CASE("gbnf: what llama.cpp would silently change is an error at its positio
   };
   // llama.cpp keeps the second definition.
   fails_at("root ::= \"a\"\nroot ::= \"b\"", 13, "rule 'root' defined twice");
-  fails_at("root ::= x\nx ::= \"a\"\nx ::= \"b\"", 20, "rule 'x' defined twice");
+  fails_at("root ::= x\nx ::= \"a\"\nx ::= \"b\"", 21, "rule 'x' defined twice");
   // llama.cpp reads an empty class as the empty string.
   fails_at("root ::= \"a\" []", 13, "empty character class []");
   fails_at("root ::= [^] \"a\"", 9, "empty character class [^]");
