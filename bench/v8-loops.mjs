@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { printLoops } from './loops.mjs';
+
 const BUILD = fileURLToPath(new URL('../build/wasm/', import.meta.url));
 const DEFAULT_PATTERN =
   'floor_softmax|exp_store_sum|weights_store_sum|sum_exp|scan_logits|::softmax|log_softmax|log_sum_exp|entropy';
@@ -54,26 +56,6 @@ await factory({ wasmBinary: readFileSync(${JSON.stringify(join(dir, 'logitkit-si
   );
 }
 
-/**
- * Innermost loops: a backward branch and its target, containing no other such range. A backward
- * `jmp` right after a call is out-of-line code (a stack check or trap stub) jumping back, not a
- * loop.
- */
-function innermostLoops(instructions) {
-  const loops = [];
-  instructions.forEach((x, i) => {
-    const branch = /^(j\w*)\s+0x[0-9a-f]+\s+<\+0x([0-9a-f]+)>/.exec(x.text);
-    if (!branch) return;
-    const target = parseInt(branch[2], 16);
-    if (target > x.offset) return;
-    const stub =
-      branch[1] === 'jmp' &&
-      instructions.slice(Math.max(0, i - 3), i).some((y) => /^call/.test(y.text));
-    if (!stub) loops.push({ from: target, to: x.offset });
-  });
-  return loops.filter((l) => !loops.some((o) => o !== l && o.from >= l.from && o.to <= l.to));
-}
-
 function main() {
   const pattern = new RegExp(process.argv[2] ?? DEFAULT_PATTERN);
   const dir = mkdtempSync(join(tmpdir(), 'logitkit-v8-'));
@@ -88,18 +70,7 @@ function main() {
         const m = /^0x[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+(.*)$/.exec(line);
         if (m) instructions.push({ offset: parseInt(m[1], 16), text: m[2].trim() });
       }
-      console.log(`${name}: ${instructions.length} instructions`);
-      for (const loop of innermostLoops(instructions)) {
-        const body = instructions.filter((x) => x.offset >= loop.from && x.offset <= loop.to);
-        const count = (re) => body.filter((x) => re.test(x.text)).length;
-        console.log(
-          `  loop +0x${loop.from.toString(16)}..+0x${loop.to.toString(16)}: ${body.length} instructions, ` +
-            `${count(/^v?mov(?:[ua]ps|dqu)\s+xmm\d+,\[(?!rbp)/)} vector loads, ` +
-            `${count(/^v?mov(?:[ua]ps|dqu)\s+\[(?!rbp)/)} vector stores, ` +
-            `${count(/\[rbp[-+]/)} stack accesses`,
-        );
-        if (process.env.DUMP) for (const x of body) console.log(`    ${x.text}`);
-      }
+      printLoops(name, instructions);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
