@@ -85,6 +85,29 @@ test('the instruction-count targets use each configuration counts', () => {
   assert.ok(missing.every((r) => r.status === 'n/a'));
 });
 
+test('in Chromium only the tf.softmax targets are judged (threshold 2x); the Node ones are shown', () => {
+  const { configs, wasmKiB } = fakeRun();
+  const loadMs = { simdCold: 60, simdWarm: 40, baselineCold: 70, baselineWarm: 45 };
+  const rows = evaluateTargets({ configs, wasmKiB, loadMs, environment: 'chromium' });
+  const row = (target, at = 'V=128256') => rows.find((r) => r.target === target && r.at === at);
+  // tf.softmax takes 300 µs, softmax 105: 2.86x meets Chromium's 2x.
+  assert.equal(row('softmax >= 2x tf.softmax').status, 'MET');
+  assert.equal(row('softmax >= 1.3x tf.softmax'), undefined);
+  for (const [target, measured] of [
+    ['sample <= 2.5x softmax', 'random 3.00x, peaked 3.00x'],
+    ['softmax within 1.15x native', 'random 1.11x, peaked 1.11x'],
+  ]) {
+    assert.equal(row(target).status, 'Node target');
+    assert.equal(row(target).measured, measured);
+  }
+  assert.equal(row('load() <= 30 ms (cold)', '').status, 'Node target');
+  assert.equal(row('each .wasm <= 120 KiB', '').status, 'MET');
+  // In Node the same numbers are judged.
+  const node = evaluateTargets({ configs, wasmKiB, loadMs });
+  assert.equal(node.find((r) => r.target === 'sample <= 2.5x softmax').status, 'NOT MET');
+  assert.equal(node.find((r) => r.target === 'load() <= 30 ms (cold)').status, 'NOT MET');
+});
+
 test('RESULTS.md names the run and holds every table, the notes and the printed run', () => {
   const md = renderResultsMarkdown(fakeRun(), 'Hand-written: why a target is missed.\n');
   for (const expected of [
