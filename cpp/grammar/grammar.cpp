@@ -227,6 +227,40 @@ bool CompiledGrammar::build_counted(const GrammarAst& ast, int32_t body, uint32_
   return ok;
 }
 
+// The loop state of `kid*` continuing at `to`: L(kid)* then `to`'s language, whoever enters it.
+// Every `kid*` with the same continuation (in the same counted loop) is one loop: a regex trie
+// writes `char*` once per branch, all ending at the trie's end (JSON names other than the declared
+// ones: one per declared prefix), and copies would make DFA states per branch that the
+// whole-slice proof and the mask walks all build. kNoState when the body cannot be built.
+uint32_t CompiledGrammar::star_loop(const GrammarAst& ast, int32_t kid, uint32_t to, int depth) {
+  // An inlined rule is the same body wherever it is named.
+  for (int guard = 0; guard < kMaxDepth; ++guard) {
+    const Expr& x = ast.exprs[static_cast<size_t>(kid)];
+    if (x.kind != Expr::kRef || kept_[static_cast<size_t>(x.rule)] >= 0) break;
+    kid = ast.rule_expr[static_cast<size_t>(x.rule)];
+  }
+  const uint64_t key = pair_key(static_cast<uint32_t>(kid), to);
+  const auto shared = star_loops_.find(key);
+  if (shared != star_loops_.end() && nfa_loop_[shared->second] == current_loop_)
+    return shared->second;
+  const uint32_t loop = new_nfa_state(current_rule_);
+  star_loops_[key] = loop;
+  nfa_[loop].push_back({kEpsilon, 0, 0, -1, to});
+  return build_expr(ast, kid, loop, loop, depth + 1) ? loop : kNoState;
+}
+
+// A state whose one edge scans [lo, hi] into `to` (shared: see build_expr's classes).
+uint32_t CompiledGrammar::byte_step(uint8_t lo, uint8_t hi, uint32_t to) {
+  const uint64_t key = pair_key(static_cast<uint32_t>(lo) << 8 | hi, to);
+  const auto shared = byte_steps_.find(key);
+  if (shared != byte_steps_.end() && nfa_loop_[shared->second] == current_loop_)
+    return shared->second;
+  const uint32_t y = new_nfa_state(current_rule_);
+  byte_steps_[key] = y;
+  nfa_[y].push_back({kByte, lo, hi, -1, to});
+  return y;
+}
+
 bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from, uint32_t to,
                                  int depth) {
   if (depth > kMaxDepth) return false;
@@ -250,12 +284,11 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       std::vector<Utf8Sequence> seqs;
       for (const auto& r : x.ranges) utf8_sequences(r.first, r.second, seqs);
       for (const Utf8Sequence& s : seqs) {
-        uint32_t cur = from;
-        for (uint8_t i = 0; i < s.length; ++i) {
-          const uint32_t next = i + 1 == s.length ? to : new_nfa_state(rule);
-          nfa_[cur].push_back({kByte, s.lo[i], s.hi[i], -1, next});
-          cur = next;
-        }
+        // The states after the lead byte only check continuation bytes on the way to `to`: one
+        // state per (byte range, target), shared by every class that continues at `to`.
+        uint32_t next = to;
+        for (uint8_t i = s.length; i-- > 1;) next = byte_step(s.lo[i], s.hi[i], next);
+        nfa_[from].push_back({kByte, s.lo[0], s.hi[0], -1, next});
       }
       return true;
     }
@@ -272,9 +305,22 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
         nfa_[from].push_back({kEpsilon, 0, 0, -1, to});
         return true;
       }
+      // A sequence that ends with `y*` goes straight into that loop's state (star_loop), so
+      // copies of `a y*` with the same continuation differ only in `a`'s own states.
+      size_t count = x.kids.size();
+      uint32_t end = to;
+      if (count > 1) {
+        const Expr& last = ast.exprs[static_cast<size_t>(x.kids.back())];
+        if (last.kind == Expr::kRepeat && last.min == 0 && last.max == Expr::kUnbounded &&
+            !repeat_counted_[static_cast<size_t>(x.kids.back())]) {
+          end = star_loop(ast, last.kids[0], to, depth);
+          if (end == kNoState) return false;
+          --count;
+        }
+      }
       uint32_t cur = from;
-      for (size_t i = 0; i < x.kids.size(); ++i) {
-        const uint32_t next = i + 1 == x.kids.size() ? to : new_nfa_state(rule);
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t next = i + 1 == count ? end : new_nfa_state(rule);
         if (!build_expr(ast, x.kids[i], cur, next, depth + 1)) return false;
         cur = next;
       }
@@ -313,10 +359,10 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
         if (x.max == x.min) return true;
       }
       if (x.max == Expr::kUnbounded) {
-        const uint32_t loop = new_nfa_state(rule);
+        const uint32_t loop = star_loop(ast, kid, to, depth);
+        if (loop == kNoState) return false;
         nfa_[cur].push_back({kEpsilon, 0, 0, -1, loop});
-        nfa_[loop].push_back({kEpsilon, 0, 0, -1, to});
-        return build_expr(ast, kid, loop, loop, depth + 1);
+        return true;
       }
       for (uint32_t i = x.min; i < x.max; ++i) {
         nfa_[cur].push_back({kEpsilon, 0, 0, -1, to});
@@ -451,8 +497,19 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   }
   repeat_counted_.clear();
   repeat_counted_.shrink_to_fit();
+  star_loops_.clear();
+  byte_steps_.clear();
   if (!prune(error)) return false;
   analyse();
+  // States left only by plain epsilon edges are not kept in DFA states: their closure is in the
+  // set already, and they scan, call, test no counter and complete nothing themselves. Sets that
+  // differ only by them (the entries of sequences and alternatives) are then one DFA state.
+  passive_.assign(nfa_.size(), 0);
+  for (uint32_t y = 0; y < nfa_.size(); ++y) {
+    bool only_epsilon = !nfa_[y].empty() && y != rule_accept_[nfa_rule_[y]];
+    for (const Edge& e : nfa_[y]) only_epsilon = only_epsilon && e.kind == kEpsilon;
+    passive_[y] = only_epsilon;
+  }
 
   // Byte classes: bytes no edge tells apart share one column of the transition table.
   bool boundary[257] = {};
@@ -472,7 +529,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
     std::vector<Member> start = {{rule_start_[r], kKeep}};
     closure(start);
     std::vector<uint32_t> set;
-    for (const Member& m : start) set.push_back(m.nfa);
+    for (const Member& m : start)
+      if (!passive_[m.nfa]) set.push_back(m.nfa);
     std::sort(set.begin(), set.end());
     set.erase(std::unique(set.begin(), set.end()), set.end());
     dfa_start_[r] = intern(set, r);
@@ -692,6 +750,7 @@ int32_t CompiledGrammar::encode(std::vector<Member>& targets, uint32_t rule) {
   std::vector<uint32_t> groups[4];
   bool counted[4] = {false, false, false, false};
   for (const Member& m : targets) {
+    if (passive_[m.nfa]) continue;
     groups[m.op].push_back(m.nfa);
     counted[m.op] |= nfa_loop_[m.nfa] >= 0;
   }
