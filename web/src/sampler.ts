@@ -138,7 +138,8 @@ export class Sampler {
    * Draws a token from `logits` and records it in the history. `options.dtype` reads a Uint16Array.
    * With a grammar, the draw is among the tokens its matcher allows, and the matcher accepts it.
    * @throws LogitkitStateError when the matcher has terminated; LogitkitRangeError when no allowed
-   *   token has a finite logit.
+   *   token has a finite logit, or naming `logits` when it is shorter than the grammar's vocabulary
+   *   (the TokenizerInfo's vocabSize).
    */
   sample(logits: Logits, options?: { dtype?: DType }): SampleResult {
     const dtype = dtypeOf(options, 'sampler.sample') ?? this.parsed.values.dtype;

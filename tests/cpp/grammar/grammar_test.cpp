@@ -39,6 +39,30 @@ TEST_CASE("gbnf: syntax errors name the position") {
   CHECK_FALSE(parse_gbnf("root ::= \"a\"\n | \"b\"", "root", &ast, &e));
 }
 
+TEST_CASE("gbnf: what llama.cpp would silently change is an error at its position") {
+  GrammarAst ast;
+  ParseError e;
+  const auto fails_at = [&](const char* grammar, int64_t position, const char* message) {
+    CHECK_FALSE(parse_gbnf(grammar, "root", &ast, &e));
+    CHECK(e.position == position);
+    CHECK(e.message.find(message) != std::string::npos);
+  };
+  // llama.cpp keeps the second definition.
+  fails_at("root ::= \"a\"\nroot ::= \"b\"", 13, "rule 'root' defined twice");
+  fails_at("root ::= x\nx ::= \"a\"\nx ::= \"b\"", 21, "rule 'x' defined twice");
+  // llama.cpp reads an empty class as the empty string.
+  fails_at("root ::= \"a\" []", 13, "empty character class []");
+  fails_at("root ::= [^] \"a\"", 9, "empty character class [^]");
+  // No UTF-8 text holds a surrogate; llama.cpp would match its 3-byte encoding.
+  fails_at("root ::= \"a\\uD800\"", 11, "surrogate");
+  fails_at("root ::= \"\\uDFFF\" | \"b\"", 10, "surrogate");
+  // In a class a surrogate range matches nothing, and the rest of the class stays.
+  CHECK(parse_gbnf("root ::= [\\uD800-\\uDFFFa]", "root", &ast, &e));
+  // Counts above llama.cpp's 2000 are taken exactly (llama.cpp refuses a minimum above 2000 and
+  // makes a maximum above 2000 unbounded).
+  CHECK(parse_gbnf("root ::= \"a\"{0,3000}", "root", &ast, &e));
+}
+
 TEST_CASE("compile: empty languages and budgets fail clearly") {
   GrammarError e;
   CompileOptions o;
