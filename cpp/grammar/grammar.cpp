@@ -136,6 +136,33 @@ void run_worklist(size_t n, Step&& step) {
   }
 }
 
+// Per-node lists in one array (compressed rows), for the reverse edges of an NFA: two allocations
+// instead of a vector per state, which cost as much as the analyses themselves. `pairs(add)` calls
+// add(node, value) for every pair, the same sequence on each of its two calls (count, then fill),
+// so each node's values keep their order.
+class Adjacency {
+ public:
+  template <typename Pairs>
+  Adjacency(size_t n, Pairs&& pairs) : first_(n + 1, 0) {
+    pairs([&](uint32_t node, uint32_t) { ++first_[node + 1]; });
+    for (size_t i = 0; i < n; ++i) first_[i + 1] += first_[i];
+    values_.resize(first_[n]);
+    std::vector<uint32_t> at(first_.begin(), first_.end() - 1);
+    pairs([&](uint32_t node, uint32_t value) { values_[at[node]++] = value; });
+  }
+  struct Span {
+    const uint32_t *b, *e;
+    const uint32_t* begin() const { return b; }
+    const uint32_t* end() const { return e; }
+  };
+  Span operator[](size_t node) const {
+    return {values_.data() + first_[node], values_.data() + first_[node + 1]};
+  }
+
+ private:
+  std::vector<uint32_t> first_, values_;
+};
+
 // Nullable AST rules, by a worklist over the rules that reference a rule that became nullable.
 std::vector<uint8_t> nullable_rules(const GrammarAst& ast, const RuleGraph& g) {
   std::vector<uint8_t> nullable(ast.rule_expr.size(), 0);
@@ -156,7 +183,9 @@ uint32_t expr_size(const GrammarAst& ast, const RuleGraph& g, const std::vector<
     case Expr::kLiteral:
       return static_cast<uint32_t>(x.bytes.size()) + 1;
     case Expr::kClass: {
-      std::vector<Utf8Sequence> seqs;
+      // One buffer for every class (allocating per class was a fifth of compiling a schema).
+      static thread_local std::vector<Utf8Sequence> seqs;
+      seqs.clear();
       for (const auto& r : x.ranges) utf8_sequences(r.first, r.second, seqs);
       return static_cast<uint32_t>(seqs.size()) * 3 + 1;
     }
@@ -281,7 +310,8 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       return true;
     }
     case Expr::kClass: {
-      std::vector<Utf8Sequence> seqs;
+      std::vector<Utf8Sequence>& seqs = class_sequences_;  // no recursion below: one buffer
+      seqs.clear();
       for (const auto& r : x.ranges) utf8_sequences(r.first, r.second, seqs);
       for (const Utf8Sequence& s : seqs) {
         // The states after the lead byte only check continuation bytes on the way to `to`: one
@@ -499,6 +529,7 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   repeat_counted_.shrink_to_fit();
   star_loops_.clear();
   byte_steps_.clear();
+  class_sequences_ = std::vector<Utf8Sequence>();
   if (!prune(error)) return false;
   analyse();
   // States left only by plain epsilon edges are not kept in DFA states: their closure is in the
@@ -599,10 +630,11 @@ bool CompiledGrammar::prune(GrammarError* error) {
              body_productive[static_cast<size_t>(e.ref)] != 0;
     return true;
   };
-  std::vector<std::vector<uint32_t>> reverse(states);
-  for (uint32_t y = 0; y < states; ++y)
-    for (const Edge& e : nfa_[y])
-      if (usable(e)) reverse[e.target].push_back(y);
+  const Adjacency reverse(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y)
+      for (const Edge& e : nfa_[y])
+        if (usable(e)) add(e.target, y);
+  });
   std::vector<uint8_t> live(states, 0);
   std::vector<uint32_t> stack;
   for (uint32_t r = 0; r < rules; ++r) live[rule_accept_[r]] = 1, stack.push_back(rule_accept_[r]);
@@ -632,13 +664,17 @@ void CompiledGrammar::analyse() {
   // Nullable rules: accept reachable from start through epsilon edges, loop entries, loop exits of
   // loops with minimum 0 (the counter is 0 on entry; a body consumes input), nullable calls.
   nullable_.assign(rules, 0);
-  std::vector<uint8_t> seen(states, 0);
+  // Visit stamps, not a cleared array per rule: clearing cost rules x states per pass.
+  std::vector<uint32_t> seen(states, 0);
+  uint32_t visit = 0;
+  std::vector<uint32_t> stack;
   for (bool changed = true; changed;) {
     changed = false;
     for (uint32_t r = 0; r < rules; ++r) {
       if (nullable_[r]) continue;
-      std::fill(seen.begin(), seen.end(), 0);
-      std::vector<uint32_t> stack = {rule_start_[r]};
+      ++visit;
+      stack.assign(1, rule_start_[r]);
+      seen[rule_start_[r]] = visit;
       while (!stack.empty() && !nullable_[r]) {
         const uint32_t y = stack.back();
         stack.pop_back();
@@ -648,7 +684,7 @@ void CompiledGrammar::analyse() {
               e.kind == kEpsilon || e.kind == kEnterLoop ||
               (e.kind == kLoopExit && loops_[static_cast<size_t>(e.ref)].min == 0) ||
               (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]);
-          if (passes && !seen[e.target]) seen[e.target] = 1, stack.push_back(e.target);
+          if (passes && seen[e.target] != visit) seen[e.target] = visit, stack.push_back(e.target);
         }
       }
       changed |= nullable_[r] != 0;
@@ -658,12 +694,13 @@ void CompiledGrammar::analyse() {
   // they may over-approximate: every loop edge counts as an epsilon edge.
   auto epsilon_like = [](const Edge& e) { return e.kind >= kEpsilon; };
   reaches_accept_.assign(states, 0);
-  std::vector<std::vector<uint32_t>> rev(states);
-  for (uint32_t y = 0; y < states; ++y)
-    for (const Edge& e : nfa_[y])
-      if (epsilon_like(e) || (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]))
-        rev[e.target].push_back(y);
-  std::vector<uint32_t> stack;
+  const Adjacency rev(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y)
+      for (const Edge& e : nfa_[y])
+        if (epsilon_like(e) || (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]))
+          add(e.target, y);
+  });
+  stack.clear();
   for (uint32_t r = 0; r < rules; ++r)
     reaches_accept_[rule_accept_[r]] = 1, stack.push_back(rule_accept_[r]);
   while (!stack.empty()) {
@@ -675,17 +712,20 @@ void CompiledGrammar::analyse() {
   // first_from_ (F1) by a worklist over reverse dependencies.
   first_from_.assign(states, ByteSet());
   first_.assign(rules, ByteSet());
-  std::vector<std::vector<uint32_t>> deps(states);
-  for (uint32_t y = 0; y < states; ++y) {
-    for (const Edge& e : nfa_[y]) {
+  for (uint32_t y = 0; y < states; ++y)
+    for (const Edge& e : nfa_[y])
       if (e.kind == kByte) first_from_[y].set_range(e.lo, e.hi);
-      if (epsilon_like(e)) deps[e.target].push_back(y);
-      if (e.kind == kCall) {
-        deps[rule_start_[static_cast<size_t>(e.ref)]].push_back(y);
-        if (nullable_[static_cast<size_t>(e.ref)]) deps[e.target].push_back(y);
+  const Adjacency deps(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y) {
+      for (const Edge& e : nfa_[y]) {
+        if (epsilon_like(e)) add(e.target, y);
+        if (e.kind == kCall) {
+          add(rule_start_[static_cast<size_t>(e.ref)], y);
+          if (nullable_[static_cast<size_t>(e.ref)]) add(e.target, y);
+        }
       }
     }
-  }
+  });
   run_worklist(states, [&](size_t t, auto& requeue) {
     for (uint32_t y : deps[t]) {
       bool grew = false;

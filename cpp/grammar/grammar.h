@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "gbnf.h"
+#include "utf8.h"
 
 namespace logitkit::grammar {
 
@@ -293,6 +294,7 @@ class CompiledGrammar {
   static constexpr uint32_t kNoState = UINT32_MAX;
   static uint64_t pair_key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
   std::unordered_map<uint64_t, uint32_t> star_loops_, byte_steps_;
+  std::vector<Utf8Sequence> class_sequences_;  // build_expr's buffer for a class's sequences
 };
 
 }  // namespace logitkit::grammar
