@@ -145,15 +145,16 @@ int main(int argc, char** argv) {
         const auto& ids = c.instances[k];
         for (size_t t = 0; t < ids.size(); ++t) {
           const TokenMasks::Stats before = bound->masks->stats();
+          const uint32_t states_before = g->state_count();
           const double m0 = cpu_us();
           m.fill_mask(out.data());
           const double m1 = cpu_us();
           const TokenMasks::Stats& after = bound->masks->stats();
           std::snprintf(
               where, sizeof where,
-              "%s instance %zu token %zu/%zu (DFA states %u; %llu local masks, %llu "
+              "%s instance %zu token %zu/%zu (DFA states %u, %u new; %llu local masks, %llu "
               "walks, %llu trie nodes, %llu path steps, %llu taken whole)",
-              c.name.c_str(), k, t, ids.size(), g->state_count(),
+              c.name.c_str(), k, t, ids.size(), g->state_count(), g->state_count() - states_before,
               static_cast<unsigned long long>(after.local_masks - before.local_masks),
               static_cast<unsigned long long>(after.walks - before.walks),
               static_cast<unsigned long long>(after.trie_nodes - before.trie_nodes),

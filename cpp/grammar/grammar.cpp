@@ -136,6 +136,33 @@ void run_worklist(size_t n, Step&& step) {
   }
 }
 
+// Per-node lists in one array (compressed rows), for the reverse edges of an NFA: two allocations
+// instead of a vector per state, which cost as much as the analyses themselves. `pairs(add)` calls
+// add(node, value) for every pair, the same sequence on each of its two calls (count, then fill),
+// so each node's values keep their order.
+class Adjacency {
+ public:
+  template <typename Pairs>
+  Adjacency(size_t n, Pairs&& pairs) : first_(n + 1, 0) {
+    pairs([&](uint32_t node, uint32_t) { ++first_[node + 1]; });
+    for (size_t i = 0; i < n; ++i) first_[i + 1] += first_[i];
+    values_.resize(first_[n]);
+    std::vector<uint32_t> at(first_.begin(), first_.end() - 1);
+    pairs([&](uint32_t node, uint32_t value) { values_[at[node]++] = value; });
+  }
+  struct Span {
+    const uint32_t *b, *e;
+    const uint32_t* begin() const { return b; }
+    const uint32_t* end() const { return e; }
+  };
+  Span operator[](size_t node) const {
+    return {values_.data() + first_[node], values_.data() + first_[node + 1]};
+  }
+
+ private:
+  std::vector<uint32_t> first_, values_;
+};
+
 // Nullable AST rules, by a worklist over the rules that reference a rule that became nullable.
 std::vector<uint8_t> nullable_rules(const GrammarAst& ast, const RuleGraph& g) {
   std::vector<uint8_t> nullable(ast.rule_expr.size(), 0);
@@ -156,7 +183,9 @@ uint32_t expr_size(const GrammarAst& ast, const RuleGraph& g, const std::vector<
     case Expr::kLiteral:
       return static_cast<uint32_t>(x.bytes.size()) + 1;
     case Expr::kClass: {
-      std::vector<Utf8Sequence> seqs;
+      // One buffer for every class (allocating per class was a fifth of compiling a schema).
+      static thread_local std::vector<Utf8Sequence> seqs;
+      seqs.clear();
       for (const auto& r : x.ranges) utf8_sequences(r.first, r.second, seqs);
       return static_cast<uint32_t>(seqs.size()) * 3 + 1;
     }
@@ -227,6 +256,40 @@ bool CompiledGrammar::build_counted(const GrammarAst& ast, int32_t body, uint32_
   return ok;
 }
 
+// The loop state of `kid*` continuing at `to`: L(kid)* then `to`'s language, whoever enters it.
+// Every `kid*` with the same continuation (in the same counted loop) is one loop: a regex trie
+// writes `char*` once per branch, all ending at the trie's end (JSON names other than the declared
+// ones: one per declared prefix), and copies would make DFA states per branch that the
+// whole-slice proof and the mask walks all build. kNoState when the body cannot be built.
+uint32_t CompiledGrammar::star_loop(const GrammarAst& ast, int32_t kid, uint32_t to, int depth) {
+  // An inlined rule is the same body wherever it is named.
+  for (int guard = 0; guard < kMaxDepth; ++guard) {
+    const Expr& x = ast.exprs[static_cast<size_t>(kid)];
+    if (x.kind != Expr::kRef || kept_[static_cast<size_t>(x.rule)] >= 0) break;
+    kid = ast.rule_expr[static_cast<size_t>(x.rule)];
+  }
+  const uint64_t key = pair_key(static_cast<uint32_t>(kid), to);
+  const auto shared = star_loops_.find(key);
+  if (shared != star_loops_.end() && nfa_loop_[shared->second] == current_loop_)
+    return shared->second;
+  const uint32_t loop = new_nfa_state(current_rule_);
+  star_loops_[key] = loop;
+  nfa_[loop].push_back({kEpsilon, 0, 0, -1, to});
+  return build_expr(ast, kid, loop, loop, depth + 1) ? loop : kNoState;
+}
+
+// A state whose one edge scans [lo, hi] into `to` (shared: see build_expr's classes).
+uint32_t CompiledGrammar::byte_step(uint8_t lo, uint8_t hi, uint32_t to) {
+  const uint64_t key = pair_key(static_cast<uint32_t>(lo) << 8 | hi, to);
+  const auto shared = byte_steps_.find(key);
+  if (shared != byte_steps_.end() && nfa_loop_[shared->second] == current_loop_)
+    return shared->second;
+  const uint32_t y = new_nfa_state(current_rule_);
+  byte_steps_[key] = y;
+  nfa_[y].push_back({kByte, lo, hi, -1, to});
+  return y;
+}
+
 bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from, uint32_t to,
                                  int depth) {
   if (depth > kMaxDepth) return false;
@@ -247,15 +310,15 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
       return true;
     }
     case Expr::kClass: {
-      std::vector<Utf8Sequence> seqs;
+      std::vector<Utf8Sequence>& seqs = class_sequences_;  // no recursion below: one buffer
+      seqs.clear();
       for (const auto& r : x.ranges) utf8_sequences(r.first, r.second, seqs);
       for (const Utf8Sequence& s : seqs) {
-        uint32_t cur = from;
-        for (uint8_t i = 0; i < s.length; ++i) {
-          const uint32_t next = i + 1 == s.length ? to : new_nfa_state(rule);
-          nfa_[cur].push_back({kByte, s.lo[i], s.hi[i], -1, next});
-          cur = next;
-        }
+        // The states after the lead byte only check continuation bytes on the way to `to`: one
+        // state per (byte range, target), shared by every class that continues at `to`.
+        uint32_t next = to;
+        for (uint8_t i = s.length; i-- > 1;) next = byte_step(s.lo[i], s.hi[i], next);
+        nfa_[from].push_back({kByte, s.lo[0], s.hi[0], -1, next});
       }
       return true;
     }
@@ -272,9 +335,22 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
         nfa_[from].push_back({kEpsilon, 0, 0, -1, to});
         return true;
       }
+      // A sequence that ends with `y*` goes straight into that loop's state (star_loop), so
+      // copies of `a y*` with the same continuation differ only in `a`'s own states.
+      size_t count = x.kids.size();
+      uint32_t end = to;
+      if (count > 1) {
+        const Expr& last = ast.exprs[static_cast<size_t>(x.kids.back())];
+        if (last.kind == Expr::kRepeat && last.min == 0 && last.max == Expr::kUnbounded &&
+            !repeat_counted_[static_cast<size_t>(x.kids.back())]) {
+          end = star_loop(ast, last.kids[0], to, depth);
+          if (end == kNoState) return false;
+          --count;
+        }
+      }
       uint32_t cur = from;
-      for (size_t i = 0; i < x.kids.size(); ++i) {
-        const uint32_t next = i + 1 == x.kids.size() ? to : new_nfa_state(rule);
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t next = i + 1 == count ? end : new_nfa_state(rule);
         if (!build_expr(ast, x.kids[i], cur, next, depth + 1)) return false;
         cur = next;
       }
@@ -313,10 +389,10 @@ bool CompiledGrammar::build_expr(const GrammarAst& ast, int32_t e, uint32_t from
         if (x.max == x.min) return true;
       }
       if (x.max == Expr::kUnbounded) {
-        const uint32_t loop = new_nfa_state(rule);
+        const uint32_t loop = star_loop(ast, kid, to, depth);
+        if (loop == kNoState) return false;
         nfa_[cur].push_back({kEpsilon, 0, 0, -1, loop});
-        nfa_[loop].push_back({kEpsilon, 0, 0, -1, to});
-        return build_expr(ast, kid, loop, loop, depth + 1);
+        return true;
       }
       for (uint32_t i = x.min; i < x.max; ++i) {
         nfa_[cur].push_back({kEpsilon, 0, 0, -1, to});
@@ -451,8 +527,20 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
   }
   repeat_counted_.clear();
   repeat_counted_.shrink_to_fit();
+  star_loops_.clear();
+  byte_steps_.clear();
+  class_sequences_ = std::vector<Utf8Sequence>();
   if (!prune(error)) return false;
   analyse();
+  // States left only by plain epsilon edges are not kept in DFA states: their closure is in the
+  // set already, and they scan, call, test no counter and complete nothing themselves. Sets that
+  // differ only by them (the entries of sequences and alternatives) are then one DFA state.
+  passive_.assign(nfa_.size(), 0);
+  for (uint32_t y = 0; y < nfa_.size(); ++y) {
+    bool only_epsilon = !nfa_[y].empty() && y != rule_accept_[nfa_rule_[y]];
+    for (const Edge& e : nfa_[y]) only_epsilon = only_epsilon && e.kind == kEpsilon;
+    passive_[y] = only_epsilon;
+  }
 
   // Byte classes: bytes no edge tells apart share one column of the transition table.
   bool boundary[257] = {};
@@ -472,7 +560,8 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
     std::vector<Member> start = {{rule_start_[r], kKeep}};
     closure(start);
     std::vector<uint32_t> set;
-    for (const Member& m : start) set.push_back(m.nfa);
+    for (const Member& m : start)
+      if (!passive_[m.nfa]) set.push_back(m.nfa);
     std::sort(set.begin(), set.end());
     set.erase(std::unique(set.begin(), set.end()), set.end());
     dfa_start_[r] = intern(set, r);
@@ -541,10 +630,11 @@ bool CompiledGrammar::prune(GrammarError* error) {
              body_productive[static_cast<size_t>(e.ref)] != 0;
     return true;
   };
-  std::vector<std::vector<uint32_t>> reverse(states);
-  for (uint32_t y = 0; y < states; ++y)
-    for (const Edge& e : nfa_[y])
-      if (usable(e)) reverse[e.target].push_back(y);
+  const Adjacency reverse(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y)
+      for (const Edge& e : nfa_[y])
+        if (usable(e)) add(e.target, y);
+  });
   std::vector<uint8_t> live(states, 0);
   std::vector<uint32_t> stack;
   for (uint32_t r = 0; r < rules; ++r) live[rule_accept_[r]] = 1, stack.push_back(rule_accept_[r]);
@@ -574,13 +664,17 @@ void CompiledGrammar::analyse() {
   // Nullable rules: accept reachable from start through epsilon edges, loop entries, loop exits of
   // loops with minimum 0 (the counter is 0 on entry; a body consumes input), nullable calls.
   nullable_.assign(rules, 0);
-  std::vector<uint8_t> seen(states, 0);
+  // Visit stamps, not a cleared array per rule: clearing cost rules x states per pass.
+  std::vector<uint32_t> seen(states, 0);
+  uint32_t visit = 0;
+  std::vector<uint32_t> stack;
   for (bool changed = true; changed;) {
     changed = false;
     for (uint32_t r = 0; r < rules; ++r) {
       if (nullable_[r]) continue;
-      std::fill(seen.begin(), seen.end(), 0);
-      std::vector<uint32_t> stack = {rule_start_[r]};
+      ++visit;
+      stack.assign(1, rule_start_[r]);
+      seen[rule_start_[r]] = visit;
       while (!stack.empty() && !nullable_[r]) {
         const uint32_t y = stack.back();
         stack.pop_back();
@@ -590,7 +684,7 @@ void CompiledGrammar::analyse() {
               e.kind == kEpsilon || e.kind == kEnterLoop ||
               (e.kind == kLoopExit && loops_[static_cast<size_t>(e.ref)].min == 0) ||
               (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]);
-          if (passes && !seen[e.target]) seen[e.target] = 1, stack.push_back(e.target);
+          if (passes && seen[e.target] != visit) seen[e.target] = visit, stack.push_back(e.target);
         }
       }
       changed |= nullable_[r] != 0;
@@ -600,12 +694,13 @@ void CompiledGrammar::analyse() {
   // they may over-approximate: every loop edge counts as an epsilon edge.
   auto epsilon_like = [](const Edge& e) { return e.kind >= kEpsilon; };
   reaches_accept_.assign(states, 0);
-  std::vector<std::vector<uint32_t>> rev(states);
-  for (uint32_t y = 0; y < states; ++y)
-    for (const Edge& e : nfa_[y])
-      if (epsilon_like(e) || (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]))
-        rev[e.target].push_back(y);
-  std::vector<uint32_t> stack;
+  const Adjacency rev(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y)
+      for (const Edge& e : nfa_[y])
+        if (epsilon_like(e) || (e.kind == kCall && nullable_[static_cast<size_t>(e.ref)]))
+          add(e.target, y);
+  });
+  stack.clear();
   for (uint32_t r = 0; r < rules; ++r)
     reaches_accept_[rule_accept_[r]] = 1, stack.push_back(rule_accept_[r]);
   while (!stack.empty()) {
@@ -617,17 +712,20 @@ void CompiledGrammar::analyse() {
   // first_from_ (F1) by a worklist over reverse dependencies.
   first_from_.assign(states, ByteSet());
   first_.assign(rules, ByteSet());
-  std::vector<std::vector<uint32_t>> deps(states);
-  for (uint32_t y = 0; y < states; ++y) {
-    for (const Edge& e : nfa_[y]) {
+  for (uint32_t y = 0; y < states; ++y)
+    for (const Edge& e : nfa_[y])
       if (e.kind == kByte) first_from_[y].set_range(e.lo, e.hi);
-      if (epsilon_like(e)) deps[e.target].push_back(y);
-      if (e.kind == kCall) {
-        deps[rule_start_[static_cast<size_t>(e.ref)]].push_back(y);
-        if (nullable_[static_cast<size_t>(e.ref)]) deps[e.target].push_back(y);
+  const Adjacency deps(states, [&](auto&& add) {
+    for (uint32_t y = 0; y < states; ++y) {
+      for (const Edge& e : nfa_[y]) {
+        if (epsilon_like(e)) add(e.target, y);
+        if (e.kind == kCall) {
+          add(rule_start_[static_cast<size_t>(e.ref)], y);
+          if (nullable_[static_cast<size_t>(e.ref)]) add(e.target, y);
+        }
       }
     }
-  }
+  });
   run_worklist(states, [&](size_t t, auto& requeue) {
     for (uint32_t y : deps[t]) {
       bool grew = false;
@@ -692,6 +790,7 @@ int32_t CompiledGrammar::encode(std::vector<Member>& targets, uint32_t rule) {
   std::vector<uint32_t> groups[4];
   bool counted[4] = {false, false, false, false};
   for (const Member& m : targets) {
+    if (passive_[m.nfa]) continue;
     groups[m.op].push_back(m.nfa);
     counted[m.op] |= nfa_loop_[m.nfa] >= 0;
   }

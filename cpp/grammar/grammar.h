@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "gbnf.h"
+#include "utf8.h"
 
 namespace logitkit::grammar {
 
@@ -233,6 +234,8 @@ class CompiledGrammar {
   CompiledGrammar() = default;
   bool build(const GrammarAst& ast, const CompileOptions& options, GrammarError* error);
   bool build_expr(const GrammarAst& ast, int32_t expr, uint32_t from, uint32_t to, int depth);
+  uint32_t star_loop(const GrammarAst& ast, int32_t kid, uint32_t to, int depth);
+  uint32_t byte_step(uint8_t lo, uint8_t hi, uint32_t to);
   bool build_counted(const GrammarAst& ast, int32_t body, uint32_t min, uint32_t max, uint32_t from,
                      uint32_t to, int depth);
   uint32_t new_nfa_state(uint32_t rule);
@@ -257,7 +260,8 @@ class CompiledGrammar {
   std::vector<ByteSet> first_, follow_;  // per kept rule
   std::vector<ByteSet> first_from_;      // per NFA state: F1, bytes scanned next within the rule
   std::vector<uint8_t>
-      reaches_accept_;  // per NFA state: accept reachable by epsilon / nullable calls
+      reaches_accept_;            // per NFA state: accept reachable by epsilon / nullable calls
+  std::vector<uint8_t> passive_;  // per NFA state: left by plain epsilon edges only (not in sets)
 
   uint8_t byte_class_[256] = {};
   uint8_t class_first_[256] = {};
@@ -285,6 +289,12 @@ class CompiledGrammar {
   uint32_t current_rule_ = 0;
   int32_t current_loop_ = -1;
   std::vector<uint8_t> repeat_counted_;  // per AST expression: a repetition built as a loop
+  // build_expr's shared states: the loop state of each `kid*` by (kid, continuation), and each
+  // continuation-byte state by (byte range, target)
+  static constexpr uint32_t kNoState = UINT32_MAX;
+  static uint64_t pair_key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
+  std::unordered_map<uint64_t, uint32_t> star_loops_, byte_steps_;
+  std::vector<Utf8Sequence> class_sequences_;  // build_expr's buffer for a class's sequences
 };
 
 }  // namespace logitkit::grammar

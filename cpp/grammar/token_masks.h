@@ -135,6 +135,8 @@ class TokenMasks {
     uint32_t token;
   };
   std::vector<RawToken> raw_;
+  std::vector<std::pair<CounterRange, uint32_t>> ranges_;  // walk(): distinct ranges, counts
+  std::vector<uint32_t> range_of_, range_slot_;            // per raw token; hash table
   Stats stats_;
 };
 
