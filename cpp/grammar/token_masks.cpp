@@ -413,10 +413,9 @@ bool TokenMasks::loops_on(uint32_t q, const uint64_t* bytes) {
   return true;
 }
 
-// Whether the counted state q, in zone z, goes back to itself (counter kept or plus one) on every
-// byte of `bytes` (4 words), none of them an exit byte of q. Each zone's loop bytes are computed
-// once.
-bool TokenMasks::zone_loops_on(uint32_t q, uint32_t z, const uint64_t* bytes) {
+// The bytes on which the counted state q, in zone z, goes back to itself (counter kept or plus
+// one), none of them an exit byte of q; computed once per zone.
+const ByteSet& TokenMasks::zone_loop_bytes(uint32_t q, uint32_t z) {
   const ByteSet& exits = grammar_->exit_bytes(q);  // builds q: its zones are numbered after this
   const size_t at = static_cast<size_t>(grammar_->state(q).zone_base) + z;
   if (at >= zone_loop_known_.size()) {
@@ -434,10 +433,16 @@ bool TokenMasks::zone_loops_on(uint32_t q, uint32_t z, const uint64_t* bytes) {
         loop.set(b);
     }
   }
+  return loop;
+}
+
+namespace {
+bool covers(const ByteSet& set, const uint64_t* bytes) {
   for (int k = 0; k < 4; ++k)
-    if ((bytes[k] & ~loop.w[k]) != 0) return false;
+    if ((bytes[k] & ~set.w[k]) != 0) return false;
   return true;
 }
+}  // namespace
 
 // The item counters of p.when for which every string of `bytes` up to `depth` bytes long stays at
 // p.q from p, no byte scanned as an exit: the counter moves by at most one a byte, so it suffices
@@ -447,16 +452,26 @@ CounterRange TokenMasks::looping_items(const Path& p, const uint64_t* bytes, uin
   const CounterRange none{1, 0};
   if (!grammar_->state(p.q).counted) return loops_on(p.q, bytes) ? p.when : none;
   const uint32_t zones = grammar_->state(p.q).zones;
+  // Most subtrees fail every zone: first the union of q's zones' loop bytes, kept per state.
+  if (p.q >= loop_any_known_.size()) {
+    loop_any_known_.resize(grammar_->state_count() > p.q ? grammar_->state_count() : p.q + 1, 0);
+    loop_any_.resize(loop_any_known_.size());
+  }
+  if (!loop_any_known_[p.q]) {
+    loop_any_known_[p.q] = 1;
+    for (uint32_t z = 0; z < zones; ++z) loop_any_[p.q].merge(zone_loop_bytes(p.q, z));
+  }
+  if (!covers(loop_any_[p.q], bytes)) return none;
   CounterRange best = none;
   int64_t best_span = -1;
   for (uint32_t z = 0; z < zones;) {
-    if (!zone_loops_on(p.q, z, bytes)) {
+    if (!covers(zone_loop_bytes(p.q, z), bytes)) {
       ++z;
       continue;
     }
     int32_t lo, hi, unused;
     grammar_->zone_range(p.q, z, &lo, &hi);
-    while (z + 1 < zones && zone_loops_on(p.q, z + 1, bytes))
+    while (z + 1 < zones && covers(zone_loop_bytes(p.q, z + 1), bytes))
       grammar_->zone_range(p.q, ++z, &unused, &hi);
     ++z;
     // Counters [lo, hi] loop: the path's counter must start at lo or above and end at hi or below.
@@ -494,21 +509,21 @@ bool TokenMasks::take_whole(uint32_t slice_index, uint32_t node, uint32_t summar
   ok_.clear();
   bool any_loops = false;
   for (uint32_t p = begin_path; p < end_path; ++p) {
-    const Path& from = paths_[p];
-    CounterRange ok = looping_items(from, bytes, depth);
-    if (ok.empty()) {
-      // A path the subtree's first byte ends (no transition, not an exit) adds nothing below:
-      // e.g. the item that has just finished a domain label, beside the one still inside it.
-      if (nested && grammar_->exit_bytes(from.q).has(b)) return false;
-      bool alive = false;
-      step(from, b,
-           [&](int32_t code, const CounterRange&) { alive |= code != CompiledGrammar::kDead; });
-      if (alive) return false;
-    }
-    ok_.push_back(ok);
-    any_loops |= !ok.empty();
+    ok_.push_back(looping_items(paths_[p], bytes, depth));
+    any_loops |= !ok_.back().empty();
   }
-  if (!any_loops) return false;  // every path ends at the first byte: the walk's one step
+  if (!any_loops) return false;  // the walk's own steps are as cheap
+  for (uint32_t p = begin_path; p < end_path; ++p) {
+    if (!ok_[p - begin_path].empty()) continue;
+    // A path the subtree's first byte ends (no transition, not an exit) adds nothing below: e.g.
+    // the item that has just finished a domain label, beside the one still inside it.
+    const Path& from = paths_[p];
+    if (nested && grammar_->exit_bytes(from.q).has(b)) return false;
+    bool alive = false;
+    step(from, b,
+         [&](int32_t code, const CounterRange&) { alive |= code != CompiledGrammar::kDead; });
+    if (alive) return false;
+  }
   const uint32_t end = node + trie.size[node];
   stats_.skipped_nodes += trie.size[node];
   for (uint32_t p = begin_path; p < end_path; ++p) {
@@ -579,7 +594,8 @@ size_t TokenMasks::memory_bytes() const {
                m->whole_when.capacity() * sizeof(CounterRange) +
                m->deferred.capacity() * sizeof(LocalMask::Deferred);
   return total + loop_bytes_.capacity() * sizeof(ByteSet) + loop_known_.capacity() +
-         zone_loop_bytes_.capacity() * sizeof(ByteSet) + zone_loop_known_.capacity();
+         (zone_loop_bytes_.capacity() + loop_any_.capacity()) * sizeof(ByteSet) +
+         zone_loop_known_.capacity() + loop_any_known_.capacity();
 }
 
 }  // namespace logitkit::grammar

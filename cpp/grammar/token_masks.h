@@ -131,7 +131,7 @@ class TokenMasks {
   void step(const Path& p, uint8_t byte, Emit&& emit);
   std::vector<CounterRange> whole_ranges(uint32_t q);
   bool loops_on(uint32_t q, const uint64_t* bytes);
-  bool zone_loops_on(uint32_t q, uint32_t zone, const uint64_t* bytes);
+  const ByteSet& zone_loop_bytes(uint32_t q, uint32_t zone);
   CounterRange looping_items(const Path& p, const uint64_t* bytes, uint32_t depth);
   bool take_whole(uint32_t slice, uint32_t node, uint32_t summary, bool nested, uint32_t begin_path,
                   uint32_t end_path, LocalMask& out);
@@ -149,7 +149,9 @@ class TokenMasks {
   std::vector<uint8_t> loop_known_;
   std::vector<ByteSet> zone_loop_bytes_;  // per DFA zone (zone_base + z): bytes q stays at q on
   std::vector<uint8_t> zone_loop_known_;  // (counter kept or + 1), none an exit byte
-  std::vector<CounterRange> ok_;          // take_whole(): per parent path, the counters it takes
+  std::vector<ByteSet> loop_any_;         // per counted DFA state: the union over its zones
+  std::vector<uint8_t> loop_any_known_;
+  std::vector<CounterRange> ok_;  // take_whole(): per parent path, the counters it takes
   struct Frame {
     uint32_t end;         // trie index past the subtree
     uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)
