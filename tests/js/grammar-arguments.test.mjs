@@ -85,6 +85,10 @@ test('a misspelt field of a vocabulary object is a TypeError naming it', async (
       key,
       new RegExp(`unknown vocabulary field "${key}"`),
     );
+  await assert.rejects(
+    lk.createTokenizerInfo({ ...vocabulary, tokens: [], stopTokenIds: [] }),
+    (error) => error instanceof LogitkitRangeError && error.argument === 'tokens',
+  );
 });
 
 test('a schema value JSON cannot hold is a TypeError naming schema, not a bare TypeError', async () => {
