@@ -295,13 +295,14 @@ class Parser {
         const size_t brace = pos;
         pos = skip_space(pos + 1, nested);
         uint64_t min = 0, max = Expr::kUnbounded;
-        bool has_min = false;
-        if (is_digit(at(pos))) {
-          pos = parse_int(pos, &min);
-          has_min = true;
-          pos = skip_space(pos, nested);
+        // As llama.cpp: the lower bound is required ({,n} is an error; write {0,n}).
+        if (!is_digit(at(pos))) {
+          fail("expecting an integer", pos);
+          break;
         }
-        if (at(pos) == '}' && has_min) {
+        pos = parse_int(pos, &min);
+        pos = skip_space(pos, nested);
+        if (at(pos) == '}') {
           max = min;
           pos = skip_space(pos + 1, nested);
         } else if (at(pos) == ',') {
@@ -316,7 +317,7 @@ class Parser {
           }
           pos = skip_space(pos + 1, nested);
         } else {
-          fail(has_min ? "expecting ',' or '}'" : "expecting an integer", pos);
+          fail("expecting ',' or '}'", pos);
           break;
         }
         if (!ok_) break;

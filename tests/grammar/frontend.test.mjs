@@ -492,3 +492,80 @@ test('JSON Schema: keywords it cannot enforce are errors (strict) or warnings (s
   assert.equal(kinds['/properties/list/uniqueItems'], 'ignored-validation');
   assert.equal(kinds['/properties/when/format'], 'unknown-format');
 });
+
+test('JSON Schema: with strict: false an ignored constraint leaves a superset of the instances', () => {
+  // Each schema's valid instances (checked with ajv, formats by hand) must all stay accepted when
+  // the front end leaves the constraint out; with strict: true the same schema is an error.
+  const ajv = new Ajv({ strict: false, validateFormats: false });
+  const cases = [
+    [
+      { type: 'object', patternProperties: { '^x': { type: 'integer' } } },
+      [{}, { x: 1 }, { y: 's' }, { xa: 2, b: null }],
+    ],
+    [
+      {
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        patternProperties: { '^y': { type: 'string' } },
+        additionalProperties: { type: 'string' },
+      },
+      [{ a: 's', y: 't' }, { a: 's', z: 'u' }, {}],
+    ],
+    [
+      {
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        patternProperties: { '^a': { type: 'string' } },
+        additionalProperties: false,
+      },
+      [{ ab: 's' }, { a: 's', ab: 't' }],
+    ],
+    [{ type: 'string', format: 'email', pattern: '^a' }, ['a@b.co', 'ab.c@d.ef']],
+    [{ allOf: [{ type: 'string', pattern: '^a' }, { pattern: 'b$' }] }, ['ab', 'axb']],
+    [{ type: 'string', pattern: '^(ab|c)+$', minLength: 3 }, ['abc', 'ccc', 'abab']],
+  ];
+  const requests = cases.flatMap(([schema]) => [
+    { kind: 'schema', input: JSON.stringify(schema) },
+    { kind: 'schema', input: JSON.stringify(schema), strict: false },
+  ]);
+  const results = convert(requests);
+  for (const [i, [schema, valid]] of cases.entries()) {
+    const label = JSON.stringify(schema);
+    const validate = ajv.compile(schema);
+    for (const v of valid) assert.ok(validate(v), `ajv: ${JSON.stringify(v)} valid for ${label}`);
+    const [strict, lax] = [results[2 * i], results[2 * i + 1]];
+    assert.equal(strict.ok, false, label);
+    assert.match(strict.error.code, /^unsupported-/, label);
+    assert.ok(lax.ok, `${label}: ${JSON.stringify(lax.error)}`);
+    assert.ok(
+      lax.warnings.some((w) => w.kind === 'ignored-validation'),
+      `${label}: ${JSON.stringify(lax.warnings)}`,
+    );
+    expectAll(compileGbnf(lax.gbnf, { root: lax.root }), schema, valid, true, label);
+  }
+});
+
+test('JSON Schema: a number may be -0 wherever 0 is allowed, an integer never; \\/ in patterns', () => {
+  const cases = [
+    [{ type: 'number', minimum: 0 }, ['-0', '-0.0', '-0e5', '0', '2.5e1'], ['-1', '-0.1']],
+    [{ type: 'number', maximum: 0 }, ['-0', '-0.00', '0', '-0.5'], ['0.1']],
+    [{ type: 'number', minimum: -0.5, maximum: 2.25 }, ['-0', '-0.0', '-0.5', '2.25'], ['-0.6']],
+    [{ type: 'number', exclusiveMinimum: 0 }, ['0.5'], ['-0', '0', '-0.0']],
+    [{ type: 'number', exclusiveMinimum: 0, maximum: 1 }, ['1'], ['-0', '0']],
+    [{ type: 'integer', minimum: -5, maximum: 5 }, ['0', '-5', '5'], ['-0', '6']],
+    [{ type: 'integer' }, ['0', '-7'], ['-0', '1.0']],
+    [{ type: 'string', pattern: '^a/b$' }, ['"a/b"', '"a\\/b"'], ['"a\\\\/b"']],
+    [{ type: 'string', pattern: 'x/' }, ['"x/"', '"zx\\/"'], ['"x"']],
+    [{ type: 'string', format: 'uri' }, ['"http://a.b/c"', '"http:\\/\\/a.b\\/c"'], ['"a b"']],
+  ];
+  const results = convert(
+    cases.map(([schema]) => ({ kind: 'schema', input: JSON.stringify(schema) })),
+  );
+  for (const [i, [schema, accepted, rejected]] of cases.entries()) {
+    const label = JSON.stringify(schema);
+    assert.ok(results[i].ok, `${label}: ${JSON.stringify(results[i].error)}`);
+    const g = compileGbnf(results[i].gbnf, { root: results[i].root });
+    for (const text of accepted) assert.equal(g.accepts(text), true, `${label} accepts ${text}`);
+    for (const text of rejected) assert.equal(g.accepts(text), false, `${label} rejects ${text}`);
+  }
+});

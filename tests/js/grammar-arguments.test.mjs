@@ -4,7 +4,12 @@
 // naming the argument, and the engine works normally afterwards.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogitkitRangeError, LogitkitTypeError, load } from '../../dist/index.js';
+import {
+  LogitkitRangeError,
+  LogitkitStateError,
+  LogitkitTypeError,
+  load,
+} from '../../dist/index.js';
 
 const lk = await load();
 const tokens = ['a', 'b', '{', '}', '"', ':', '1', '</s>'];
@@ -80,6 +85,10 @@ test('a misspelt field of a vocabulary object is a TypeError naming it', async (
       key,
       new RegExp(`unknown vocabulary field "${key}"`),
     );
+  await assert.rejects(
+    lk.createTokenizerInfo({ ...vocabulary, tokens: [], stopTokenIds: [] }),
+    (error) => error instanceof LogitkitRangeError && error.argument === 'tokens',
+  );
 });
 
 test('a schema value JSON cannot hold is a TypeError naming schema, not a bare TypeError', async () => {
@@ -136,6 +145,34 @@ test('logits shorter than the grammar’s vocabulary are a RangeError naming log
   sampler.dispose();
   matcher.dispose();
   compiled.dispose();
+});
+
+test('a grammar that ends where the vocabulary has no stop token: a clear error, or terminateWithoutStopToken', async () => {
+  const noStops = await lk.createTokenizerInfo({ tokens, vocabType: 'raw', stopTokenIds: [] });
+  const compiled = await (await lk.createGrammarCompiler(noStops)).compileRegex('ab');
+  const logits = new Float32Array(tokens.length);
+  const matcher = await lk.createGrammarMatcher(compiled);
+  const sampler = lk.createSampler({ seed: 1, grammar: matcher });
+  assert.deepEqual([sampler.sample(logits).token, sampler.sample(logits).token], [0, 1]);
+  assert.throws(
+    () => sampler.sample(logits),
+    (error) =>
+      error instanceof LogitkitStateError &&
+      /reached its end, and the vocabulary has no stop token/.test(error.message) &&
+      /terminateWithoutStopToken/.test(error.message),
+  );
+  sampler.dispose();
+  matcher.dispose();
+  // With terminateWithoutStopToken the matcher ends with the text, and the loop with it.
+  const ending = await lk.createGrammarMatcher(compiled, { terminateWithoutStopToken: true });
+  const drawn = [];
+  const endingSampler = lk.createSampler({ seed: 1, grammar: ending });
+  while (!ending.isTerminated()) drawn.push(endingSampler.sample(logits).token);
+  assert.deepEqual(drawn, [0, 1]);
+  endingSampler.dispose();
+  ending.dispose();
+  compiled.dispose();
+  noStops.dispose();
 });
 
 test('timeoutMs bounds a JSON Schema compilation, its anyOf expansion included', async () => {

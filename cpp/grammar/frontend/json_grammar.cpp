@@ -40,7 +40,8 @@ std::string JsonGrammar::string() {
 }
 
 std::string JsonGrammar::integer() {
-  return rule("integer", "\"-\"? (\"0\" | [1-9] [0-9]*)");
+  // Plain form, as with bounds (integer_range_gbnf): no "-0".
+  return rule("integer", "\"0\" | \"-\"? [1-9] [0-9]*");
 }
 
 std::string JsonGrammar::number() {

@@ -494,14 +494,16 @@ std::string number_range_gbnf(GbnfWriter& writer, const NumericBounds& bounds,
   const std::string exponent = "([eE] [-+]? [0-9]+)?";
   const std::string positive =
       "([1-9] [0-9]* (\".\" [0-9]+)? | \"0.\" \"0\"* [1-9] [0-9]*) " + exponent;
+  // Zero written with a minus sign (-0, -0.0, -0e5) equals 0: allowed wherever 0 is.
+  const std::string negative_zero = "\"-0\" (\".\" \"0\"+)?";
   if (bounds.has_lo && !bounds.has_hi && bounds.lo.is_zero()) {
     if (!bounds.lo_inclusive) return "(" + positive + ")";
-    return "(\"0\" | [1-9] [0-9]*) (\".\" [0-9]+)? " + exponent;
+    return "((\"0\" | [1-9] [0-9]*) (\".\" [0-9]+)? | " + negative_zero + ") " + exponent;
   }
   if (bounds.has_hi && !bounds.has_lo && bounds.hi.is_zero()) {
     const std::string negative = "\"-\" " + positive;
     if (!bounds.hi_inclusive) return negative;
-    return "(" + negative + " | \"0\" (\".\" \"0\"+)? " + exponent + ")";
+    return "(" + negative + " | (\"0\" (\".\" \"0\"+)? | " + negative_zero + ") " + exponent + ")";
   }
   if (bounds.has_lo && bounds.has_hi && compare(bounds.lo, bounds.hi) > 0) return "";
   std::vector<std::string> parts;
@@ -532,6 +534,12 @@ std::string number_range_gbnf(GbnfWriter& writer, const NumericBounds& bounds,
         magnitude(writer, m_lo, m_lo_incl, bounds.has_lo ? &m_hi : nullptr, bounds.lo_inclusive);
     if (!m.empty()) parts.push_back("\"-\" " + GbnfWriter::group(m));
   }
+  // -0 where 0 is in range (the plain-notation grammar above writes 0 only unsigned).
+  const int lo_vs_zero = bounds.has_lo ? compare(bounds.lo, zero) : -1;
+  const int hi_vs_zero = bounds.has_hi ? compare(bounds.hi, zero) : 1;
+  const bool zero_above_lo = lo_vs_zero < 0 || (lo_vs_zero == 0 && bounds.lo_inclusive);
+  const bool zero_below_hi = hi_vs_zero > 0 || (hi_vs_zero == 0 && bounds.hi_inclusive);
+  if (zero_above_lo && zero_below_hi) parts.push_back(negative_zero);
   return alts(parts);
 }
 

@@ -166,7 +166,8 @@ bool plain_single(const Re& re, bool json) {
   if (re.kind != Re::Kind::kSet || re.set.ranges().size() != 1) return false;
   const auto [lo, hi] = re.set.ranges()[0];
   if (lo != hi) return false;
-  return !json || (lo >= 0x20 && lo != '"' && lo != '\\');
+  // In a JSON string '"', '\\' and control characters must be escaped, and '/' may be.
+  return !json || (lo >= 0x20 && lo != '"' && lo != '\\' && lo != '/');
 }
 
 class Emitter {

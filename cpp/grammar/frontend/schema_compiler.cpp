@@ -148,6 +148,18 @@ void SchemaCompiler::unsupported(const std::string& keyword, const std::string& 
   }
 }
 
+bool SchemaCompiler::leave_out(const std::string& keyword, const std::string& pointer,
+                               const std::string& why) {
+  if (options_.strict) {
+    fail(ErrorCode::kUnsupportedFeature, keyword, pointer, why);
+    return false;
+  }
+  ignored_++;
+  warn(WarningKind::kIgnoredValidation, keyword, pointer,
+       "'" + keyword + "' is ignored (strict: false): " + why);
+  return true;
+}
+
 void SchemaCompiler::run() {
   // The root schema's conjunction reserves the first name, "root".
   const std::string expr = compile(Conj{SchemaRef{&document_, ""}}, "root", 0);

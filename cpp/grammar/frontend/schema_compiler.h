@@ -45,6 +45,10 @@ class SchemaCompiler {
   bool out_of_time();
   // A validation keyword the engine cannot enforce: an error when strict, else a warning.
   void unsupported(const std::string& keyword, const std::string& pointer, const std::string& why);
+  // A string constraint (at `pointer`) the grammar cannot combine with the others: an error
+  // (unsupported-feature) when strict; else a warning, and returns true: the caller leaves the
+  // constraint out, so the grammar accepts a superset.
+  bool leave_out(const std::string& keyword, const std::string& pointer, const std::string& why);
 
   // -- merging (schema_compiler.cpp)
   const JsonValue* resolve_ref(const std::string& ref, const std::string& pointer,

@@ -331,20 +331,27 @@ std::string SchemaCompiler::emit_string(const MergedSchema& m) {
                               clamp_count(m.max_length)) +
            " " + quote;
   }
-  if (regexes.size() > 1) {
-    fail(ErrorCode::kUnsupportedFeature, "pattern", sources[1]->pointer,
-         "a string with more than one pattern or format is not supported");
-    return "";
+  // The first pattern or format is kept; with strict: false the others are left out.
+  for (size_t i = 1; i < sources.size(); ++i) {
+    const std::string& at = sources[i]->pointer;
+    if (!leave_out(at.substr(at.rfind('/') + 1), at,
+                   "a string with more than one pattern or format is not supported"))
+      return "";
   }
   Re re = regexes[0]->re;
   if (bounded) {
     uint64_t lo, hi;
     length_range(re, &lo, &hi);
     const bool implied = lo >= m.min_length && hi <= m.max_length;
-    if (!implied && !restrict_length(&re, m.min_length, m.max_length)) {
-      fail(ErrorCode::kUnsupportedFeature, "pattern", sources[0]->pointer,
-           "this pattern together with minLength/maxLength is not supported");
-      return "";
+    if (!implied) {
+      Re restricted = re;
+      if (restrict_length(&restricted, m.min_length, m.max_length)) {
+        re = std::move(restricted);
+      } else if (!leave_out("pattern", sources[0]->pointer,
+                            "this pattern together with minLength/maxLength is not supported "
+                            "(with strict: false, the lengths are left out)")) {
+        return "";
+      }
     }
   }
   if (re_is_nothing(re)) return "";
@@ -514,6 +521,48 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
         if (failed_) return "";
       }
     }
+    // Any key except the declared names, each code point in any of its JSON spellings. A trie of
+    // the names: at each node, end (unless a name ends there), leave the trie with a code point no
+    // name continues with, or follow a child.
+    const auto other_names = [&]() -> Re {
+      struct Node {
+        bool terminal = false;
+        std::map<uint32_t, size_t> kids;
+      };
+      std::vector<Node> trie(1);
+      for (const std::string& n : names) {
+        size_t at = 0;
+        for (size_t pos = 0; pos < n.size();) {
+          uint32_t cp = 0;
+          size_t len = decode_utf8(n, pos, &cp);
+          if (len == 0) len = 1;
+          pos += len;
+          auto it = trie[at].kids.find(cp);
+          if (it == trie[at].kids.end()) {
+            trie.push_back(Node());
+            it = trie[at].kids.emplace(cp, trie.size() - 1).first;
+          }
+          at = it->second;
+        }
+        trie[at].terminal = true;
+      }
+      const Re any = Re::repeat(Re::chars(CharSet::all()), 0, Re::kUnbounded);
+      std::function<Re(size_t)> node_re = [&](size_t at) -> Re {
+        std::vector<Re> options;
+        if (!trie[at].terminal) options.push_back(Re::empty());
+        CharSet others = CharSet::all();
+        for (const auto& [cp, next] : trie[at].kids) others = others.minus(CharSet::of(cp));
+        if (!others.empty()) options.push_back(Re::seq({Re::chars(others), any}));
+        for (const auto& [cp, next] : trie[at].kids) {
+          options.push_back(Re::seq({Re::chars(CharSet::of(cp)), node_re(next)}));
+        }
+        return Re::alt(std::move(options));
+      };
+      return names.empty() ? any : node_re(0);
+    };
+    const auto member = [&](const Re& keys, const std::string& value) {
+      return "\"\\\"\" " + re_to_gbnf(keys, &json_) + " \"\\\"\"" + w + "\":\"" + w + value;
+    };
     if (!any_patterns) {
       Conj conj;
       for (const auto& spec : m.objects) {
@@ -524,47 +573,7 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
       const std::string value =
           conj.empty() ? json_.value() : compile(conj, hint + "-additional", depth + 1);
       if (failed_) return "";
-      if (!value.empty()) {
-        // Any key except the declared names, each code point in any of its JSON spellings.
-        std::vector<Re> alts;
-        // A trie of the names: at each node, end (unless a name ends there), leave the trie
-        // with a code point no name continues with, or follow a child.
-        struct Node {
-          bool terminal = false;
-          std::map<uint32_t, size_t> kids;
-        };
-        std::vector<Node> trie(1);
-        for (const std::string& n : names) {
-          size_t at = 0;
-          for (size_t pos = 0; pos < n.size();) {
-            uint32_t cp = 0;
-            size_t len = decode_utf8(n, pos, &cp);
-            if (len == 0) len = 1;
-            pos += len;
-            auto it = trie[at].kids.find(cp);
-            if (it == trie[at].kids.end()) {
-              trie.push_back(Node());
-              it = trie[at].kids.emplace(cp, trie.size() - 1).first;
-            }
-            at = it->second;
-          }
-          trie[at].terminal = true;
-        }
-        const Re any = Re::repeat(Re::chars(CharSet::all()), 0, Re::kUnbounded);
-        std::function<Re(size_t)> node_re = [&](size_t at) -> Re {
-          std::vector<Re> options;
-          if (!trie[at].terminal) options.push_back(Re::empty());
-          CharSet others = CharSet::all();
-          for (const auto& [cp, next] : trie[at].kids) others = others.minus(CharSet::of(cp));
-          if (!others.empty()) options.push_back(Re::seq({Re::chars(others), any}));
-          for (const auto& [cp, next] : trie[at].kids) {
-            options.push_back(Re::seq({Re::chars(CharSet::of(cp)), node_re(next)}));
-          }
-          return Re::alt(std::move(options));
-        };
-        const Re keys = names.empty() ? any : node_re(0);
-        extra = "\"\\\"\" " + re_to_gbnf(keys, &json_) + " \"\\\"\"" + w + "\":\"" + w + value;
-      }
+      if (!value.empty()) extra = member(other_names(), value);
     } else {
       // patternProperties: supported when one schema has them, its additionalProperties forbids
       // other names, and no declared name matches a pattern (so no exclusion is needed).
@@ -601,6 +610,10 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
                     "with additionalProperties false (and one schema for all patterns), is "
                     "supported");
         if (failed_) return "";
+        // Ignored (strict: false): the grammar must accept a superset of the instances, so every
+        // undeclared name takes any value (additionalProperties does not apply to the names the
+        // patterns match).
+        extra = member(other_names(), json_.value());
       } else {
         for (const auto& spec : m.objects) {
           if (&spec != owner && spec.additional != nullptr) {
@@ -611,9 +624,7 @@ std::string SchemaCompiler::emit_object(const MergedSchema& m, const std::string
         const std::string value = compile(value_conj, hint + "-pattern", depth + 1);
         if (failed_) return "";
         const Re keys = Re::alt(std::move(key_res));
-        if (!value.empty() && !re_is_nothing(keys)) {
-          extra = "\"\\\"\" " + re_to_gbnf(keys, &json_) + " \"\\\"\"" + w + "\":\"" + w + value;
-        }
+        if (!value.empty() && !re_is_nothing(keys)) extra = member(keys, value);
       }
     }
   }

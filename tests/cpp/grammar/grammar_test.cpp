@@ -58,6 +58,8 @@ TEST_CASE("gbnf: what llama.cpp would silently change is an error at its positio
   fails_at("root ::= \"\\uDFFF\" | \"b\"", 10, "surrogate");
   // In a class a surrogate range matches nothing, and the rest of the class stays.
   CHECK(parse_gbnf("root ::= [\\uD800-\\uDFFFa]", "root", &ast, &e));
+  // As llama.cpp: a repetition needs its lower bound.
+  fails_at("root ::= \"a\"{,3}", 13, "expecting an integer");
   // Counts above llama.cpp's 2000 are taken exactly (llama.cpp refuses a minimum above 2000 and
   // makes a maximum above 2000 unbounded).
   CHECK(parse_gbnf("root ::= \"a\"{0,3000}", "root", &ast, &e));

@@ -22,7 +22,15 @@ export function setGrammarMask(
   }
   const words = matcher.bitmaskWords;
   const pointer = heap.region('grammarMask', words * 4);
-  matcher.fillNextTokenBitmask(new Uint32Array(heap.buffer, pointer, words));
+  const mask = new Uint32Array(heap.buffer, pointer, words);
+  matcher.fillNextTokenBitmask(mask);
+  // Where the grammar may end, its stop tokens are the way out; a vocabulary without any leaves
+  // an empty mask, which the draw would report as a bias/ban problem.
+  if (matcher.canTerminate() && mask.every((word) => word === 0)) {
+    throw new LogitkitStateError(
+      `${fn}: the grammar has reached its end, and the vocabulary has no stop token to allow there: pass stopTokenIds to createTokenizerInfo, or create the matcher with { terminateWithoutStopToken: true }`,
+    );
+  }
   throwIfFailed(heap.module._samplerSetList(handle, GRAMMAR_STAGE, pointer, 0, 0, words), fn);
 }
 

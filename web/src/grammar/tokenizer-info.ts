@@ -165,6 +165,8 @@ function fromVocabulary(v: TokenizerVocabulary, fn: string): TokenTable {
       `${fn}: tokens must be an array of strings or Uint8Arrays`,
       'tokens',
     );
+  if (v.tokens.length === 0)
+    throw new LogitkitRangeError(`${fn}: tokens is empty: a vocabulary needs a token`, 'tokens');
   if (!(v.vocabType in TYPE_CODE))
     throw new LogitkitRangeError(
       `${fn}: vocabType must be 'raw', 'byte-level' or 'byte-fallback', got ${String(v.vocabType)}`,
