@@ -186,14 +186,27 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
   const uint32_t* size = trie.size.data();
   paths_.assign(1, start);
   frames_.assign(1, Frame{end, 0, 1});
+  const uint32_t* summarized = trie.summarized.data();
+  const uint32_t summary_count = static_cast<uint32_t>(trie.summarized.size());
+  uint32_t next_summary = static_cast<uint32_t>(
+      std::lower_bound(summarized, summarized + summary_count, begin) - summarized);
   uint32_t i = begin;
   while (i < end) {
-    ++stats_.trie_nodes;
     while (i >= frames_.back().end) {
       frames_.pop_back();
       paths_.resize(frames_.back().end_path);
     }
     const Frame parent = frames_.back();
+    if (size[i] >= Trie::kSummaryMin) {
+      while (next_summary < summary_count && summarized[next_summary] < i) ++next_summary;
+      if (next_summary < summary_count && summarized[next_summary] == i &&
+          take_whole(slice_index, i, next_summary, nested || frames_.size() > 1, parent.begin_path,
+                     parent.end_path, out)) {
+        i += size[i];
+        continue;
+      }
+    }
+    ++stats_.trie_nodes;
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
@@ -326,10 +339,15 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       ++i;
     }
   }
-  // Group the consumed tokens by the counters they need: a counting sort over the distinct
-  // ranges (outside counted loops one; below a counted loop about one per depth), found through a
-  // small hash table, instead of a comparison sort of every token (tens of thousands in a format's
-  // counted loops, a quarter of such a walk).
+  group(out);
+  out.walked_slices |= 1u << slice_index;
+}
+
+// Moves a walk's consumed tokens (raw_) to out, grouped by the counters they need: a counting sort
+// over the distinct ranges (outside counted loops one; below a counted loop about one per depth),
+// found through a small hash table, instead of a comparison sort of every token (tens of thousands
+// in a format's counted loops, a quarter of such a walk).
+void TokenMasks::group(LocalMask& out) {
   ranges_.clear();
   range_of_.resize(raw_.size());
   size_t slots = 64;
@@ -372,7 +390,6 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   out.tokens.resize(at);
   for (size_t r = 0; r < raw_.size(); ++r)
     out.tokens[ranges_[range_of_[r]].second++] = raw_[r].token;
-  out.walked_slices |= 1u << slice_index;
 }
 
 // Whether the non-counted state q goes back to itself on every byte of `bytes` (4 words), none of
@@ -393,6 +410,138 @@ bool TokenMasks::loops_on(uint32_t q, const uint64_t* bytes) {
   }
   for (int k = 0; k < 4; ++k)
     if ((bytes[k] & ~loop.w[k]) != 0) return false;
+  return true;
+}
+
+// The bytes on which the counted state q, in zone z, goes back to itself (counter kept or plus
+// one), none of them an exit byte of q; computed once per zone.
+const ByteSet& TokenMasks::zone_loop_bytes(uint32_t q, uint32_t z) {
+  const ByteSet& exits = grammar_->exit_bytes(q);  // builds q: its zones are numbered after this
+  const size_t at = static_cast<size_t>(grammar_->state(q).zone_base) + z;
+  if (at >= zone_loop_known_.size()) {
+    zone_loop_known_.resize(at + 1, 0);
+    zone_loop_bytes_.resize(at + 1);
+  }
+  ByteSet& loop = zone_loop_bytes_[at];
+  if (!zone_loop_known_[at]) {
+    zone_loop_known_[at] = 1;
+    for (uint32_t b = 0; b < 256; ++b) {
+      const int32_t code = grammar_->transition(q, z, static_cast<uint8_t>(b));
+      if (code >= 0 && CompiledGrammar::code_state(code) == q &&
+          (CompiledGrammar::code_op(code) == kKeep || CompiledGrammar::code_op(code) == kInc) &&
+          !exits.has(b))
+        loop.set(b);
+    }
+  }
+  return loop;
+}
+
+namespace {
+bool covers(const ByteSet& set, const uint64_t* bytes) {
+  for (int k = 0; k < 4; ++k)
+    if ((bytes[k] & ~set.w[k]) != 0) return false;
+  return true;
+}
+}  // namespace
+
+// The item counters of p.when for which every string of `bytes` up to `depth` bytes long stays at
+// p.q from p, no byte scanned as an exit: the counter moves by at most one a byte, so it suffices
+// that the counters p can have over depth - 1 steps lie in zones that loop on all of `bytes`. Of
+// several runs of such zones the one holding the most item counters is taken; empty when none.
+CounterRange TokenMasks::looping_items(const Path& p, const uint64_t* bytes, uint32_t depth) {
+  const CounterRange none{1, 0};
+  if (!grammar_->state(p.q).counted) return loops_on(p.q, bytes) ? p.when : none;
+  const uint32_t zones = grammar_->state(p.q).zones;
+  // Most subtrees fail every zone: first the union of q's zones' loop bytes, kept per state.
+  if (p.q >= loop_any_known_.size()) {
+    loop_any_known_.resize(grammar_->state_count() > p.q ? grammar_->state_count() : p.q + 1, 0);
+    loop_any_.resize(loop_any_known_.size());
+  }
+  if (!loop_any_known_[p.q]) {
+    loop_any_known_[p.q] = 1;
+    for (uint32_t z = 0; z < zones; ++z) loop_any_[p.q].merge(zone_loop_bytes(p.q, z));
+  }
+  if (!covers(loop_any_[p.q], bytes)) return none;
+  CounterRange best = none;
+  int64_t best_span = -1;
+  for (uint32_t z = 0; z < zones;) {
+    if (!covers(zone_loop_bytes(p.q, z), bytes)) {
+      ++z;
+      continue;
+    }
+    int32_t lo, hi, unused;
+    grammar_->zone_range(p.q, z, &lo, &hi);
+    while (z + 1 < zones && covers(zone_loop_bytes(p.q, z + 1), bytes))
+      grammar_->zone_range(p.q, ++z, &unused, &hi);
+    ++z;
+    // Counters [lo, hi] loop: the path's counter must start at lo or above and end at hi or below.
+    const int64_t last = hi == CompiledGrammar::kNoBound ? int64_t{CounterRange::kHighest}
+                                                         : int64_t{hi} - int64_t{depth} + 1;
+    CounterRange ok = none;
+    if (p.relative) {
+      const int64_t a = int64_t{lo} - p.counter;
+      const int64_t b =
+          hi == CompiledGrammar::kNoBound ? int64_t{CounterRange::kHighest} : last - p.counter;
+      if (a <= b)
+        ok = p.when.intersect({static_cast<int32_t>(std::max<int64_t>(a, CounterRange::kLowest)),
+                               static_cast<int32_t>(std::min<int64_t>(b, CounterRange::kHighest))});
+    } else if (p.counter >= lo && p.counter <= last) {
+      ok = p.when;
+    }
+    if (ok.empty()) continue;
+    const int64_t span = int64_t{ok.hi} - ok.lo;
+    if (span > best_span) best = ok, best_span = span;
+  }
+  return best;
+}
+
+// Takes the subtree at `node` whole inside walk_paths(), when every walk path at its parent
+// (paths_[begin_path, end_path)) stays in its loop over the whole subtree for some of its item
+// counters: the subtree's tokens are consumed for those counters, and the walk for the path's other
+// counters is deferred (LocalMask::Deferred). Paths that die on the subtree's first byte are
+// passed over. False (nothing done) when some other path has no such counter.
+bool TokenMasks::take_whole(uint32_t slice_index, uint32_t node, uint32_t summary, bool nested,
+                            uint32_t begin_path, uint32_t end_path, LocalMask& out) {
+  const Trie& trie = vocab_->slices()[slice_index].trie;
+  const uint64_t* bytes = trie.subtree_bytes.data() + 4 * static_cast<size_t>(summary);
+  const uint32_t depth = trie.subtree_depth[summary];
+  const uint8_t b = Trie::byte_of(trie.label[node]);
+  ok_.clear();
+  bool any_loops = false;
+  for (uint32_t p = begin_path; p < end_path; ++p) {
+    ok_.push_back(looping_items(paths_[p], bytes, depth));
+    any_loops |= !ok_.back().empty();
+  }
+  if (!any_loops) return false;  // the walk's own steps are as cheap
+  for (uint32_t p = begin_path; p < end_path; ++p) {
+    if (!ok_[p - begin_path].empty()) continue;
+    // A path the subtree's first byte ends (no transition, not an exit) adds nothing below: e.g.
+    // the item that has just finished a domain label, beside the one still inside it.
+    const Path& from = paths_[p];
+    if (nested && grammar_->exit_bytes(from.q).has(b)) return false;
+    bool alive = false;
+    step(from, b,
+         [&](int32_t code, const CounterRange&) { alive |= code != CompiledGrammar::kDead; });
+    if (alive) return false;
+  }
+  const uint32_t end = node + trie.size[node];
+  stats_.skipped_nodes += trie.size[node];
+  for (uint32_t p = begin_path; p < end_path; ++p) {
+    const Path& from = paths_[p];
+    const CounterRange ok = ok_[p - begin_path];
+    if (ok.empty()) continue;
+    for (uint32_t j = node; j < end; ++j)
+      for (int32_t t = Trie::token_of(trie.label[j]); t >= 0;
+           t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+        raw_.push_back({ok, static_cast<uint32_t>(t)});
+    const CounterRange rest[2] = {{from.when.lo, ok.lo - 1}, {ok.hi + 1, from.when.hi}};
+    for (const CounterRange& r : rest) {
+      if (r.empty()) continue;
+      out.deferred.push_back(
+          {slice_index, node, from.q, from.counter, from.relative, nested, false, r});
+      ++stats_.deferred;
+    }
+  }
   return true;
 }
 
@@ -423,6 +572,16 @@ void TokenMasks::prepare(uint32_t q, int32_t counter) {
         !((m.walked_slices >> s) & 1))
       walk(q, s, m);
   }
+  // Indexing, not iterators: a deferred walk may defer parts of its own subtree.
+  for (size_t k = 0; k < m.deferred.size(); ++k) {
+    const LocalMask::Deferred d = m.deferred[k];
+    if (d.walked || !d.when.has(counter) || m.whole_at(d.slice, counter)) continue;
+    m.deferred[k].walked = true;
+    raw_.clear();
+    walk_paths(d.slice, Path{d.q, d.counter, d.relative, d.when}, d.node,
+               d.node + vocab_->slices()[d.slice].trie.size[d.node], d.nested, m);
+    group(m);
+  }
 }
 
 size_t TokenMasks::memory_bytes() const {
@@ -432,8 +591,11 @@ size_t TokenMasks::memory_bytes() const {
       total += sizeof(LocalMask) + m->tokens.capacity() * 4 +
                m->groups.capacity() * sizeof(LocalMask::Group) +
                m->exits.capacity() * sizeof(LocalMask::Exit) +
-               m->whole_when.capacity() * sizeof(CounterRange);
-  return total + loop_bytes_.capacity() * sizeof(ByteSet) + loop_known_.capacity();
+               m->whole_when.capacity() * sizeof(CounterRange) +
+               m->deferred.capacity() * sizeof(LocalMask::Deferred);
+  return total + loop_bytes_.capacity() * sizeof(ByteSet) + loop_known_.capacity() +
+         (zone_loop_bytes_.capacity() + loop_any_.capacity()) * sizeof(ByteSet) +
+         zone_loop_known_.capacity() + loop_any_known_.capacity();
 }
 
 }  // namespace logitkit::grammar

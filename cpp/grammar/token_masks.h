@@ -17,6 +17,12 @@
 // CounterRange; zones split a path where needed). So one walk per DFA state serves every counter,
 // and the matcher selects by the item's counter. A slice that is whole only for part of the counter
 // range is walked too, lazily, the first time an item needs it (prepare()).
+//
+// Inside counted loops a trie subtree is taken whole (its tokens held for a counter range, no node
+// stepped) when the state loops on every byte of it (none an exit byte) in every zone the counter
+// can reach within the subtree's depth: `[A-Za-z0-9-]{0,61}` takes a 60-deep subtree of letters
+// whole for item counters up to its bound less that depth. The counters closer to the bound are
+// kept as a deferred walk of the subtree, done the first time an item has such a counter.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +67,16 @@ struct LocalMask {
     bool relative;
   };
   std::vector<Exit> exits;
+  // A trie subtree (rooted at `node`) taken whole for part of its walk paths' counters: the walk
+  // from the path (q, counter, relative) at its parent, for item counters in `when`, is left to
+  // the first item with such a counter (TokenMasks::prepare()).
+  struct Deferred {
+    uint32_t slice, node, q;
+    int32_t counter;
+    bool relative, nested, walked;
+    CounterRange when;
+  };
+  std::vector<Deferred> deferred;
   bool whole_at(uint32_t slice, int32_t counter) const {
     return ((whole_slices >> slice) & 1) && whole_when[slice].has(counter);
   }
@@ -72,7 +88,10 @@ class TokenMasks {
   ~TokenMasks();
   /** The cached local mask of DFA state q (computed on first use). */
   LocalMask& local(uint32_t q);
-  /** Walks (once) the slices of local(q) that are whole for some counters but not `counter`. */
+  /**
+   * Walks (once) the slices of local(q) that are whole for some counters but not `counter`, and the
+   * deferred subtrees whose counters hold `counter`.
+   */
   void prepare(uint32_t q, int32_t counter);
   const Vocabulary& vocab() const { return *vocab_; }
   size_t memory_bytes() const;
@@ -83,6 +102,7 @@ class TokenMasks {
     uint64_t trie_nodes = 0;     // trie nodes visited by walks (one DFA step each)
     uint64_t path_steps = 0;     // (node, walk path) pairs stepped in counted loops
     uint64_t skipped_nodes = 0;  // trie nodes taken whole: a subtree the state loops on
+    uint64_t deferred = 0;       // subtree walks deferred to a counter near a bound (and done)
   };
   const Stats& stats() const { return stats_; }
 
@@ -111,9 +131,14 @@ class TokenMasks {
   void step(const Path& p, uint8_t byte, Emit&& emit);
   std::vector<CounterRange> whole_ranges(uint32_t q);
   bool loops_on(uint32_t q, const uint64_t* bytes);
+  const ByteSet& zone_loop_bytes(uint32_t q, uint32_t zone);
+  CounterRange looping_items(const Path& p, const uint64_t* bytes, uint32_t depth);
+  bool take_whole(uint32_t slice, uint32_t node, uint32_t summary, bool nested, uint32_t begin_path,
+                  uint32_t end_path, LocalMask& out);
   void walk(uint32_t q, uint32_t slice, LocalMask& out);
   void walk_paths(uint32_t slice, const Path& start, uint32_t begin, uint32_t end, bool nested,
                   LocalMask& out);
+  void group(LocalMask& out);
 
   std::shared_ptr<const Vocabulary> vocab_;
   CompiledGrammar* grammar_;
@@ -122,6 +147,11 @@ class TokenMasks {
   std::vector<ByteSet>
       loop_bytes_;  // per DFA state: bytes it loops on (not exit bytes), see walk()
   std::vector<uint8_t> loop_known_;
+  std::vector<ByteSet> zone_loop_bytes_;  // per DFA zone (zone_base + z): bytes q stays at q on
+  std::vector<uint8_t> zone_loop_known_;  // (counter kept or + 1), none an exit byte
+  std::vector<ByteSet> loop_any_;         // per counted DFA state: the union over its zones
+  std::vector<uint8_t> loop_any_known_;
+  std::vector<CounterRange> ok_;  // take_whole(): per parent path, the counters it takes
   struct Frame {
     uint32_t end;         // trie index past the subtree
     uint32_t begin_path;  // this depth's paths in paths_[begin_path, end_path)

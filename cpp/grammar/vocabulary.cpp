@@ -289,42 +289,51 @@ void Vocabulary::finish() {
   std::sort(same_bytes_.begin(), same_bytes_.end());
 }
 
-// The byte sets of the subtrees of kSummaryMin nodes or more (Trie::subtree_bytes), bottom-up: a
-// node's set is its byte and its children's sets, and a child's set is kept on a stack until its
-// parent is done (a node's children follow it in depth-first order).
+// The byte sets and depths of the subtrees of kSummaryMin nodes or more (Trie::subtree_bytes,
+// subtree_depth), bottom-up: a node's set is its byte and its children's sets, its depth one more
+// than its deepest child's, and a child's summary is kept on a stack until its parent is done (a
+// node's children follow it in depth-first order).
 void Vocabulary::summarize(Trie& trie) {
   const uint32_t n = static_cast<uint32_t>(trie.label.size());
   trie.summarized.clear();
   trie.subtree_bytes.clear();
+  trie.subtree_depth.clear();
   struct Open {
-    uint32_t node, end;
+    uint32_t node, end, depth;
     uint64_t w[4];
   };
+  struct Done {
+    uint32_t node, depth;
+    std::array<uint64_t, 4> w;
+  };
   std::vector<Open> open;
-  std::vector<std::pair<uint32_t, std::array<uint64_t, 4>>> done;
+  std::vector<Done> done;
   auto close = [&]() {
     const Open o = open.back();
     open.pop_back();
-    if (!open.empty())
+    if (!open.empty()) {
       for (int k = 0; k < 4; ++k) open.back().w[k] |= o.w[k];
+      open.back().depth = std::max(open.back().depth, o.depth + 1);
+    }
     if (trie.size[o.node] >= Trie::kSummaryMin)
-      done.push_back({o.node, {o.w[0], o.w[1], o.w[2], o.w[3]}});
+      done.push_back({o.node, o.depth, {o.w[0], o.w[1], o.w[2], o.w[3]}});
   };
   for (uint32_t i = 1; i < n; ++i) {
     while (!open.empty() && i >= open.back().end) close();
-    Open o{i, i + trie.size[i], {0, 0, 0, 0}};
+    Open o{i, i + trie.size[i], 1, {0, 0, 0, 0}};
     const uint8_t b = Trie::byte_of(trie.label[i]);
     o.w[b >> 6] |= 1ull << (b & 63);
     open.push_back(o);
   }
   while (!open.empty()) close();
-  std::sort(done.begin(), done.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(done.begin(), done.end(), [](const Done& a, const Done& b) { return a.node < b.node; });
   trie.summarized.reserve(done.size());
   trie.subtree_bytes.reserve(done.size() * 4);
-  for (const auto& d : done) {
-    trie.summarized.push_back(d.first);
-    trie.subtree_bytes.insert(trie.subtree_bytes.end(), d.second.begin(), d.second.end());
+  trie.subtree_depth.reserve(done.size());
+  for (const Done& d : done) {
+    trie.summarized.push_back(d.node);
+    trie.subtree_bytes.insert(trie.subtree_bytes.end(), d.w.begin(), d.w.end());
+    trie.subtree_depth.push_back(d.depth);
   }
 }
 
@@ -392,7 +401,8 @@ size_t Vocabulary::memory_bytes() const {
   size_t total = kinds_.capacity() + offsets_.capacity() * 4 + bytes_.capacity();
   for (const Slice& s : slices_)
     total += s.trie.label.capacity() * 4 + s.trie.size.capacity() * 4 + s.bitmask.capacity() * 4 +
-             s.trie.summarized.capacity() * 4 + s.trie.subtree_bytes.capacity() * 8;
+             s.trie.summarized.capacity() * 4 + s.trie.subtree_bytes.capacity() * 8 +
+             s.trie.subtree_depth.capacity() * 4;
   return total;
 }
 

@@ -36,10 +36,12 @@ struct Trie {
   // The bytes of the larger subtrees (kSummaryMin nodes or more), so that a walk can take a
   // subtree whole where a DFA state loops on all of them (token_masks.cpp): `summarized` lists
   // those nodes in increasing order, `subtree_bytes` holds 4 words (a 256-bit set of the bytes of
-  // the node and everything below it) per listed node.
+  // the node and everything below it) per listed node, and `subtree_depth` the length of its
+  // longest path (1: the node alone), which bounds how far a counter can move inside it.
   static constexpr uint32_t kSummaryMin = 16;
   std::vector<uint32_t> summarized;
   std::vector<uint64_t> subtree_bytes;
+  std::vector<uint32_t> subtree_depth;
 
   static uint8_t byte_of(uint32_t label) { return static_cast<uint8_t>(label & 0xFF); }
   static int32_t token_of(uint32_t label) { return static_cast<int32_t>(label >> 8) - 1; }
