@@ -15,7 +15,7 @@ const TF_SOFTMAX_FACTOR = { node: 1.3, chromium: 2 };
 // `atLeast` (bigger is better) or `atMost` (smaller is better). `environment` picks the engine's
 // thresholds ('node' or 'chromium'). The targets are set for Node 20; in Chromium only the one
 // against tf.softmax has a threshold of its own, and the others are printed for reference with
-// the status 'Node target' (`nodeOnly`), not judged.
+// the status 'Node target', not judged (`everywhere` marks the targets that apply in both).
 export function ratioTargets(environment = 'node') {
   const tf = TF_SOFTMAX_FACTOR[environment];
   if (tf === undefined) throw new RangeError(`ratioTargets: unknown environment ${environment}`);
@@ -51,7 +51,6 @@ export function ratioTargets(environment = 'node') {
       ratio: (t) => t.baseline?.softmax / t.simd?.softmax,
     },
   );
-  for (const target of targets) target.nodeOnly = environment !== 'node' && !target.everywhere;
   return targets;
 }
 
@@ -79,6 +78,9 @@ function verdict(name, at, values, bound, formatValue) {
   return { target: name, at, measured, status, short };
 }
 
+/** A row shown for reference outside Node, where its target does not apply. */
+const asNodeTarget = (row) => ({ ...row, status: 'Node target', short: 1 });
+
 /**
  * Checks every target. configs: suite results ({ V, kind, times }); wasmKiB: { simd, baseline };
  * loadMs: { simdCold, simdWarm, baselineCold, baselineWarm } (milliseconds); environment: 'node'
@@ -99,7 +101,7 @@ export function evaluateTargets({
         return [`${kind} `, config ? target.ratio(config.times) : NaN];
       });
       const row = verdict(target.name, `V=${V}`, values, target, (v) => `${v.toFixed(2)}x`);
-      rows.push(target.nodeOnly ? { ...row, status: 'Node target', short: 1 } : row);
+      rows.push(environment !== 'node' && !target.everywhere ? asNodeTarget(row) : row);
     }
   }
   if (wasmKiB) {
@@ -119,7 +121,7 @@ export function evaluateTargets({
         ['baseline ', loadMs[`baseline${key}`]],
       ];
       const row = verdict(`load() <= 30 ms (${when})`, '', builds, { atMost: 30 }, ms);
-      rows.push(environment === 'node' ? row : { ...row, status: 'Node target', short: 1 });
+      rows.push(environment === 'node' ? row : asNodeTarget(row));
     }
   }
   return rows;
@@ -151,8 +153,7 @@ export function evaluateInstructionTargets({ configs, sizes = TARGET_SIZES }) {
         const counts = configs.find((c) => c.V === V && c.kind === kind)?.instructions;
         return [`${kind} `, counts ? counts[target.op] / counts[target.over] : NaN];
       });
-      const row = verdict(target.name, `V=${V}`, values, target, (v) => `${v.toFixed(2)}x`);
-      rows.push(target.nodeOnly ? { ...row, status: 'Node target', short: 1 } : row);
+      rows.push(verdict(target.name, `V=${V}`, values, target, (v) => `${v.toFixed(2)}x`));
     }
   }
   return rows;
