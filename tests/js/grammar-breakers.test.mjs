@@ -1,0 +1,93 @@
+// Faults a demanding user of the structured-output API hit (session 6's breaker), each pinned by
+// the test that failed before its fix: schema objects JSON.stringify would silently change, and
+// error messages that named the position twice.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LogitkitGrammarError, LogitkitTypeError, load } from '../../dist/index.js';
+
+const lk = await load();
+// A byte vocabulary: token b is the byte b, token 256 the stop token.
+const tokens = Array.from({ length: 256 }, (_, b) => new Uint8Array([b]));
+tokens.push(new Uint8Array([0]));
+const info = await lk.createTokenizerInfo({
+  tokens,
+  vocabType: 'raw',
+  stopTokenIds: [256],
+  specialTokenIds: [256],
+});
+const compiler = await lk.createGrammarCompiler(info);
+
+/** Whether the grammar accepts exactly `text`, byte by byte, then the stop token. */
+async function accepts(compiled, text) {
+  const m = await lk.createGrammarMatcher(compiled);
+  try {
+    for (const b of new TextEncoder().encode(text)) if (!m.acceptToken(b)) return false;
+    return m.acceptToken(256) && m.isTerminated();
+  } finally {
+    m.dispose();
+  }
+}
+
+test('a schema value JSON.stringify would write as null is a TypeError naming its pointer', async () => {
+  // Before: { enum: [NaN, 1] } compiled as { enum: [null, 1] } and the grammar allowed `null`.
+  const cases = [
+    [{ enum: [NaN, 1] }, /NaN at '\/enum\/0'/],
+    [{ const: Infinity }, /Infinity at '\/const'/],
+    [{ type: 'number', maximum: -Infinity }, /-Infinity at '\/maximum'/],
+    [{ enum: ['a', undefined] }, /undefined at '\/enum\/1'/],
+    [{ anyOf: [{ type: 'null' }, () => {}] }, /a function at '\/anyOf\/1'/],
+    [{ properties: { 'a/b~': { const: NaN } } }, /NaN at '\/properties\/a~1b~0\/const'/],
+    [NaN, /NaN at ''/],
+  ];
+  for (const [schema, pattern] of cases) {
+    await assert.rejects(compiler.compileJSONSchema(schema), (error) => {
+      assert.ok(error instanceof LogitkitTypeError, `${error?.name}: ${error?.message}`);
+      assert.equal(error.argument, 'schema');
+      assert.match(error.message, /^compileJSONSchema: schema must be JSON: /);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+  // An undefined member is an absent keyword, as JSON.stringify has it; toJSON is honoured.
+  const compiled = await compiler.compileJSONSchema({
+    enum: ['x', { toJSON: () => 'y' }],
+    default: undefined,
+  });
+  assert.equal(await accepts(compiled, '"y"'), true);
+  assert.equal(await accepts(compiled, 'null'), false);
+  compiled.dispose();
+});
+
+test('front-end errors name the position once; GBNF errors get it appended', async () => {
+  const message = async (promise) => {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof LogitkitGrammarError, `${error?.name}: ${error?.message}`);
+      return error;
+    }
+    assert.fail('compiled');
+  };
+  for (const [pattern, position] of [
+    ['a**', 2],
+    ['(?=a)', 0],
+    ['[b-a]', 1],
+    ['a^b', 1],
+    ['a$b', 1],
+  ]) {
+    const error = await message(compiler.compileRegex(pattern));
+    assert.equal(error.position, position);
+    assert.equal(error.message.split(String(position)).length, 2, error.message);
+    assert.match(error.message, new RegExp(`at position ${position} of the pattern`));
+  }
+  const json = await message(compiler.compileJSONSchema('{"type": '));
+  assert.equal(json.position, 9);
+  assert.equal(json.message.split('9').length, 2, json.message);
+  const gbnf = await message(compiler.compileGrammar('root ::= "a'));
+  assert.equal(gbnf.position, 11);
+  assert.match(gbnf.message, /\(at 11\)$/);
+  // The compiler still works.
+  const ok = await compiler.compileRegex('a+');
+  assert.equal(await accepts(ok, 'aa'), true);
+  ok.dispose();
+});
