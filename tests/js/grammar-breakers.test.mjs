@@ -1,9 +1,11 @@
 // Faults a demanding user of the structured-output API hit (session 6's breaker), each pinned by
-// the test that failed before its fix: schema objects JSON.stringify would silently change, and
-// error messages that named the position twice.
+// the test that failed before its fix: schema objects JSON.stringify would silently change, error
+// messages that named the position twice, and real-world patterns with minLength/maxLength (an
+// email pattern with maxLength 254) that were refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogitkitGrammarError, LogitkitTypeError, load } from '../../dist/index.js';
+import { rng } from './helpers.mjs';
 
 const lk = await load();
 // A byte vocabulary: token b is the byte b, token 256 the stop token.
@@ -90,4 +92,62 @@ test('front-end errors name the position once; GBNF errors get it appended', asy
   const ok = await compiler.compileRegex('a+');
   assert.equal(await accepts(ok, 'aa'), true);
   ok.dispose();
+});
+
+test('a pattern with minLength/maxLength is exact for any pattern, within a budget', async () => {
+  // Before, only a pattern implying its lengths or fixed text around one repeated class took
+  // lengths: these (from real schemas, lengths shortened) were unsupported-feature errors.
+  const cases = [
+    ['^\\S+@\\S+$', 5, 8],
+    ['^([A-Za-z0-9][A-Za-z0-9-._]*)?$', 0, 4],
+    ['[a-zA-Z]{3}', 3, 3],
+    ['^([a-z0-9-]+):([a-z0-9\\.-]+):([a-z0-9-]+)?:([a-z0-9-]+)$', 0, 7],
+    ['^[^@^\\s]+@[^@^\\.^\\s]+(\\.[^@^\\.^\\s]*)*.gov.uk', 5, 14],
+    ['^(ab|c)+$', 3, undefined],
+    ['[0-9]*', 2, 3],
+    ['x|^y', 2, 3],
+    ['^x[é😀]{0,9}y$', 3, 4],
+  ];
+  const alphabet = [...'ab@:.govukcxyz09-_ éZ"\\\n', '😀'];
+  const seeds = ['a@b.c', 'abc', 'a:b::c', 'x@y.gov.uk', 'abab', 'cc', '12', 'xé😀y', 'y'];
+  const random = rng(615);
+  for (const [pattern, minLength, maxLength] of cases) {
+    const schema = { type: 'string', pattern, minLength, maxLength };
+    const compiled = await compiler.compileJSONSchema(schema);
+    const re = new RegExp(pattern, 'u');
+    const valid = (s) => {
+      const n = [...s].length;
+      return re.test(s) && n >= minLength && (maxLength === undefined || n <= maxLength);
+    };
+    let accepted = 0;
+    for (let i = 0; i < 400; ++i) {
+      let s = random() < 0.5 ? seeds[Math.floor(random() * seeds.length)] : '';
+      for (let n = Math.floor(random() * 6); n > 0; --n)
+        s += alphabet[Math.floor(random() * alphabet.length)];
+      const want = valid(s);
+      accepted += want;
+      assert.equal(await accepts(compiled, JSON.stringify(s)), want, `${pattern}: ${s}`);
+    }
+    assert.ok(accepted > 0, `${pattern}: no valid string tried`);
+    compiled.dispose();
+  }
+  // No string of the pattern has a length in range: the schema admits no instance.
+  await assert.rejects(
+    compiler.compileJSONSchema({ type: 'string', pattern: '^(ab)*$', minLength: 3, maxLength: 3 }),
+    (e) => e instanceof LogitkitGrammarError && e.code === 'unsatisfiable',
+  );
+  // Beyond the budget of (state, length) pairs: unsupported with strict, lengths left out without.
+  const huge = { type: 'string', pattern: '^(a|b)*c$', maxLength: 100000 };
+  await assert.rejects(
+    compiler.compileJSONSchema(huge),
+    (e) =>
+      e instanceof LogitkitGrammarError &&
+      e.code === 'unsupported-feature' &&
+      e.pointer === '/pattern' &&
+      /beyond the budget/.test(e.message),
+  );
+  const lax = await compiler.compileJSONSchema(huge, { strict: false });
+  assert.ok(lax.warnings.some((w) => w.kind === 'ignored-validation'));
+  assert.equal(await accepts(lax, '"abc"'), true);
+  lax.dispose();
 });
