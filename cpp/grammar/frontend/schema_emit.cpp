@@ -353,8 +353,11 @@ std::string SchemaCompiler::emit_string(const MergedSchema& m) {
         re = std::move(restricted);
       } else {
         std::string content;
-        switch (length_product_gbnf(re, m.min_length, m.max_length, kMaxLengthPairs, json_, writer_,
-                                    &content)) {
+        // Half the rules still free at most, so a schema with several such strings falls back
+        // to "unsupported" (a superset with strict: false) rather than a budget error.
+        const size_t budget = std::min(kMaxLengthPairs, writer_.rules_left() / 2);
+        switch (
+            length_product_gbnf(re, m.min_length, m.max_length, budget, json_, writer_, &content)) {
           case LengthProduct::kWritten:
             return quote + " " + content + " " + quote;
           case LengthProduct::kEmpty:
@@ -367,7 +370,7 @@ std::string SchemaCompiler::emit_string(const MergedSchema& m) {
         if (!leave_out(keyword, at,
                        "this " + keyword +
                            " together with minLength/maxLength is beyond the budget of " +
-                           std::to_string(kMaxLengthPairs) +
+                           std::to_string(budget) +
                            " (pattern state, length) pairs (with strict: false, the lengths are "
                            "left out)")) {
           return "";
