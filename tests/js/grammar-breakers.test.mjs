@@ -4,7 +4,12 @@
 // email pattern with maxLength 254) that were refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogitkitGrammarError, LogitkitTypeError, load } from '../../dist/index.js';
+import {
+  LogitkitGrammarError,
+  LogitkitStateError,
+  LogitkitTypeError,
+  load,
+} from '../../dist/index.js';
 import { rng } from './helpers.mjs';
 
 const lk = await load();
@@ -150,4 +155,26 @@ test('a pattern with minLength/maxLength is exact for any pattern, within a budg
   assert.ok(lax.warnings.some((w) => w.kind === 'ignored-validation'));
   assert.equal(await accepts(lax, '"abc"'), true);
   lax.dispose();
+});
+
+test('sampling under a disposed matcher names the sampling call, not a matcher method', async () => {
+  // Before: "GrammarMatcher.isTerminated: used after dispose()", a call the user never made.
+  const compiled = await compiler.compileRegex('ab');
+  const m = await lk.createGrammarMatcher(compiled);
+  const sampler = lk.createSampler({ seed: 1, grammar: m });
+  const logits = lk.allocLogits(257);
+  logits.array.fill(0);
+  assert.equal(sampler.sample(logits).token, 97);
+  m.dispose();
+  assert.throws(
+    () => sampler.sample(logits),
+    (e) => {
+      assert.ok(e instanceof LogitkitStateError, `${e?.name}: ${e?.message}`);
+      assert.match(e.message, /^sampler\.sample: the grammar matcher was disposed/);
+      return true;
+    },
+  );
+  sampler.dispose();
+  logits.dispose();
+  compiled.dispose();
 });
