@@ -194,11 +194,7 @@ const char* grammar_error_name(GrammarErrorCode code) {
 }
 
 uintptr_t compile_gbnf_text(uintptr_t vocab, const std::string& gbnf, const std::string& root,
-                            double timeout_ms, uint32_t max_states,
-                            std::vector<std::string> warnings) {
-  CompileOptions options;
-  options.timeout_ms = timeout_ms;
-  options.max_states = max_states;
+                            const CompileOptions& options, std::vector<std::string> warnings) {
   GrammarError error;
   CompiledGrammar* g = CompiledGrammar::compile(gbnf, root, options, &error);
   if (g == nullptr) {
@@ -215,13 +211,23 @@ uintptr_t compile_gbnf_text(uintptr_t vocab, const std::string& gbnf, const std:
   return reinterpret_cast<uintptr_t>(h);
 }
 
-uintptr_t compile_gbnf(uintptr_t vocab, std::string gbnf, std::string root, double timeout_ms,
-                       uint32_t max_states) {
-  return compile_gbnf_text(vocab, gbnf, root, timeout_ms, max_states, {});
+// The engine's options for one compile call: timeout_ms runs from the call's start, so it also
+// covers a front end's conversion before the engine.
+CompileOptions call_options(double timeout_ms, uint32_t max_states) {
+  CompileOptions options;
+  options.timeout_ms = timeout_ms;
+  options.max_states = max_states;
+  options.started = std::chrono::steady_clock::now();
+  return options;
 }
 
-uintptr_t compile_frontend(uintptr_t vocab, const FrontendResult& r, double timeout_ms,
-                           uint32_t max_states) {
+uintptr_t compile_gbnf(uintptr_t vocab, std::string gbnf, std::string root, double timeout_ms,
+                       uint32_t max_states) {
+  return compile_gbnf_text(vocab, gbnf, root, call_options(timeout_ms, max_states), {});
+}
+
+uintptr_t compile_frontend(uintptr_t vocab, const FrontendResult& r,
+                           const CompileOptions& options) {
   if (!r.ok) {
     set_error(error_code_name(r.error.code), r.error.message, static_cast<double>(r.error.position),
               r.error.json_pointer);
@@ -231,34 +237,32 @@ uintptr_t compile_frontend(uintptr_t vocab, const FrontendResult& r, double time
   for (const Warning& w : r.warnings)
     warnings.push_back(std::string(warning_kind_name(w.kind)) + "\t" + w.keyword + "\t" +
                        w.json_pointer + "\t" + w.message);
-  return compile_gbnf_text(vocab, r.gbnf, r.root, timeout_ms, max_states, std::move(warnings));
+  return compile_gbnf_text(vocab, r.gbnf, r.root, options, std::move(warnings));
 }
 
 // whitespace_max_run: the longest whitespace run between JSON tokens (0 = compact).
-// timeout_ms covers the whole call: the schema's conversion, then the engine with what is left.
 uintptr_t compile_json_schema(uintptr_t vocab, std::string schema, uint32_t whitespace_max_run,
                               bool strict, double timeout_ms, uint32_t max_states) {
-  const auto start = std::chrono::steady_clock::now();
+  const CompileOptions engine = call_options(timeout_ms, max_states);
   JsonSchemaOptions options;
   options.whitespace.max_run = whitespace_max_run;
   options.strict = strict;
   options.budgets.timeout_ms = timeout_ms;
-  const FrontendResult converted = json_schema_to_gbnf(schema, options);
-  const double spent =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return compile_frontend(vocab, converted, std::max(timeout_ms - spent, 1.0), max_states);
+  return compile_frontend(vocab, json_schema_to_gbnf(schema, options), engine);
 }
 
 uintptr_t compile_regex(uintptr_t vocab, std::string pattern, double timeout_ms,
                         uint32_t max_states) {
-  return compile_frontend(vocab, regex_to_gbnf(pattern), timeout_ms, max_states);
+  const CompileOptions engine = call_options(timeout_ms, max_states);
+  return compile_frontend(vocab, regex_to_gbnf(pattern), engine);
 }
 
 uintptr_t compile_builtin_json(uintptr_t vocab, uint32_t whitespace_max_run, double timeout_ms,
                                uint32_t max_states) {
   WhitespaceOptions ws;
   ws.max_run = whitespace_max_run;
-  return compile_gbnf_text(vocab, builtin_json_gbnf(ws), "root", timeout_ms, max_states, {});
+  return compile_gbnf_text(vocab, builtin_json_gbnf(ws), "root",
+                           call_options(timeout_ms, max_states), {});
 }
 
 std::string schema_to_gbnf(std::string schema, uint32_t whitespace_max_run, bool strict) {

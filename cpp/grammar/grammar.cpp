@@ -1,6 +1,7 @@
 #include "grammar.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "utf8.h"
@@ -11,6 +12,13 @@ namespace {
 constexpr uint32_t kSizeCap = 1u << 30;
 constexpr uint32_t kInlineSize = 1024;  // NFA states: larger rules used twice or more stay calls
 constexpr int kMaxDepth = 2000;         // nesting of inlined expressions
+
+// The caller's timeoutMs as they wrote it: "compilation exceeded timeoutMs (100 ms)".
+std::string timeout_message(double timeout_ms) {
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%g", timeout_ms);
+  return std::string("compilation exceeded timeoutMs (") + ms + " ms)";
+}
 
 uint32_t sat_add(uint32_t a, uint32_t b) {
   return a + b > kSizeCap ? kSizeCap : a + b;
@@ -431,7 +439,8 @@ CompiledGrammar* CompiledGrammar::compile(const std::string& gbnf, const std::st
 
 bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options,
                             GrammarError* error) {
-  const auto start_time = std::chrono::steady_clock::now();
+  const auto start_time = options.started.value_or(std::chrono::steady_clock::now());
+  timeout_ms_ = options.timeout_ms;
   deadline_ =
       start_time + std::chrono::microseconds(static_cast<int64_t>(options.timeout_ms * 1000));
   // Transition codes hold a state id in 29 bits.
@@ -512,8 +521,7 @@ bool CompiledGrammar::build(const GrammarAst& ast, const CompileOptions& options
     if (!build_expr(ast, ast.rule_expr[r], rule_start_[k], rule_accept_[k], 0)) {
       if (timed_out_) {
         error->code = GrammarErrorCode::kTimeout;
-        error->message =
-            "compilation exceeded timeoutMs (" + std::to_string(options.timeout_ms) + " ms)";
+        error->message = timeout_message(timeout_ms_);
       } else if (nfa_.size() > max_states_) {
         error->code = GrammarErrorCode::kTooLarge;
         error->message = "the grammar needs more than maxStates (" + std::to_string(max_states_) +
@@ -652,7 +660,7 @@ bool CompiledGrammar::prune(GrammarError* error) {
   }
   if (timed_out()) {
     error->code = GrammarErrorCode::kTimeout;
-    error->message = "compilation exceeded timeoutMs";
+    error->message = timeout_message(timeout_ms_);
     return false;
   }
   return true;

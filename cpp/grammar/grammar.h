@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +58,9 @@ struct ByteSet {
 
 struct CompileOptions {
   double timeout_ms = 10000;
+  // When the caller's timeoutMs started to run: a front end that converted its input first
+  // passes its own start, so timeout_ms covers the whole call. Unset: when compile() starts.
+  std::optional<std::chrono::steady_clock::time_point> started;
   uint32_t max_states = 2000000;  // NFA states at compile time; DFA states as they are built
 };
 
@@ -285,6 +289,7 @@ class CompiledGrammar {
 
   // compile time only
   std::chrono::steady_clock::time_point deadline_;
+  double timeout_ms_ = 0;  // as the caller gave it, for the error message
   bool timed_out_ = false;
   uint32_t current_rule_ = 0;
   int32_t current_loop_ = -1;

@@ -175,6 +175,19 @@ test('a grammar that ends where the vocabulary has no stop token: a clear error,
   noStops.dispose();
 });
 
+test('a timeout names the timeoutMs the caller gave, from the engine as from the front end', async () => {
+  // The engine used to write the double as printed by to_string ("0.500000 ms"), and after a JSON
+  // Schema's conversion it saw only the time left (so "1.000000 ms" for a 100 ms budget).
+  const hurried = await lk.createGrammarCompiler(info, { timeoutMs: 0.5 });
+  const large =
+    'root ::= ' + Array.from({ length: 300 }, (_, i) => `"k${i}" [a-z]{0,40}`).join(' | ');
+  await assert.rejects(hurried.compileGrammar(large), (error) => {
+    assert.equal(error.code, 'timeout');
+    assert.match(error.message, /compilation exceeded timeoutMs \(0\.5 ms\)/);
+    return true;
+  });
+});
+
 test('timeoutMs bounds a JSON Schema compilation, its anyOf expansion included', async () => {
   // anyOf over array/object, 12 levels deep: the conversion alone works for seconds before the
   // alternatives budget stops it. A deadline passed at the first clock reading ends it early.

@@ -150,7 +150,11 @@ std::string GbnfWriter::fresh_name(std::string_view hint) {
   while (!base.empty() && base.back() == '-') base.pop_back();
   if (base.empty()) base = "r";
   std::string name = base;
-  for (size_t n = 2; names_.count(name) > 0; n++) name = base + "-" + std::to_string(n);
+  if (names_.count(name) > 0) {
+    size_t& n = next_suffix_.try_emplace(base, 2).first->second;
+    do name = base + "-" + std::to_string(n++);
+    while (names_.count(name) > 0);
+  }
   names_.insert(name);
   return name;
 }
