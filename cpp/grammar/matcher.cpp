@@ -284,6 +284,8 @@ void Matcher::fill_mask(uint32_t* out) {
         const uint32_t* bits = v.slices()[s].bitmask.data();
         for (uint32_t w = 0; w < words; ++w) out[w] |= bits[w];
       }
+      const uint32_t* any = m.any_bits.data();
+      for (uint32_t w = 0; w < m.any_bits.size(); ++w) out[w] |= any[w];
       for (const LocalMask::Group& g : m.groups) {
         if (!g.when.has(c)) continue;
         for (uint32_t t = g.begin; t < g.end; ++t) {
