@@ -24,8 +24,9 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
 // The first index at or after `from` of the sorted `summarized` whose node is at or after `node`.
 // A walk passes over dead subtrees, so it gallops: a few steps, then a binary search, instead of
 // reading every summarized node it jumped over (a walk's cost grew with the trie, not its steps).
-uint32_t summary_at_or_after(const uint32_t* summarized, uint32_t count, uint32_t from,
-                             uint32_t node) {
+inline uint32_t summary_at_or_after(const uint32_t* summarized, uint32_t count, uint32_t from,
+                                    uint32_t node) {
+  if (from >= count || summarized[from] >= node) return from;  // the walk's next summary: no jump
   for (uint32_t k = 0; k < 4 && from < count; ++k, ++from)
     if (summarized[from] >= node) return from;
   return static_cast<uint32_t>(std::lower_bound(summarized + from, summarized + count, node) -
