@@ -285,8 +285,12 @@ size_t select_mass_prefix(const float* logits, const float* weights, size_t n, d
     }
   }
   // Bucket 0 holds the largest logits; a larger logit never lands in a later bucket.
+  // One bucket when the sampled logits are all equal, when their width overflows, or when it is
+  // below (kMassBuckets - 1) / FLT_MAX (denormal logits): the scale would be infinite and a
+  // logit at the top would make 0 * inf = NaN. Buckets only speed the estimate up.
   const float width = top - bottom;
-  const float per_logit = width > 0 && width < kPosInf ? (kMassBuckets - 1) / width : 0.0f;
+  const float scale = width > 0 && width < kPosInf ? (kMassBuckets - 1) / width : 0.0f;
+  const float per_logit = scale < kPosInf ? scale : 0.0f;
   const auto bucket_of = [&](uint64_t key) {
     return static_cast<size_t>((top - logits[static_cast<uint32_t>(key)]) * per_logit);
   };

@@ -183,6 +183,25 @@ TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 m
   }
 }
 
+TEST_CASE(
+    "regression (fuzz): a wide nucleus over denormal logits, whose width has no finite scale") {
+  // The estimate groups its sample into buckets of equal logit width: 255 / width overflowed to
+  // infinity for denormal widths, and the bucket of the top logit was 0 * inf = NaN (a bucket
+  // index far outside its array). At T = 1 the row is nearly uniform, so the nucleus is wide.
+  const size_t n = 20000;
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  std::vector<float> z(n);
+  for (size_t i = 0; i < n; ++i) z[i] = static_cast<float>(i % 13) * tiny;
+  for (double top_p : {0.3, 0.9}) {
+    SamplingParams p = {.top_p = top_p, .seed = 3};
+    logitkit::Sampler s;
+    s.configure(p);
+    SampleResult r;
+    REQUIRE(s.sample(z.data(), n, &r).ok());
+    CHECK(r.kept == reference_kept(z, p));
+  }
+}
+
 TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {
   const std::vector<float> z = {2.0f,  1.5f,  1.0f,       0.5f,  0.0f,
                                 -0.5f, -1.0f, -ref::kInf, 0.25f, 1.25f};
