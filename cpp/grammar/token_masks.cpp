@@ -221,6 +221,25 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
     ++stats_.trie_nodes;
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
+    stats_.path_steps += parent.end_path - parent.begin_path;
+    if (size[i] == 1) {
+      // A leaf: its paths end here, so each result of each step only says for which item
+      // counters the leaf's token is consumed (no path to build, merge or keep).
+      const int32_t token = Trie::token_of(lab);
+      for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
+        const Path& from = paths_[p];
+        if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
+          out.exits.push_back({slice_index, i, from.q, from.when, from.counter, from.relative});
+        if (token < 0) continue;
+        step(from, b, [&](int32_t code, const CounterRange& when) {
+          if (code == CompiledGrammar::kDead) return;
+          for (int32_t t = token; t >= 0; t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+            raw_.push_back({when, static_cast<uint32_t>(t)});
+        });
+      }
+      ++i;
+      continue;
+    }
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
     // Paths at the same DFA position whose counter ranges touch are one path over their union.
     // A path for a single item counter w at counter c is the relative path c - w, so that the
@@ -241,7 +260,6 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
       }
       paths_.push_back(path);
     };
-    stats_.path_steps += parent.end_path - parent.begin_path;
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
       if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
