@@ -522,7 +522,7 @@ test('JSON Schema: with strict: false an ignored constraint leaves a superset of
     ],
     [{ type: 'string', format: 'email', pattern: '^a' }, ['a@b.co', 'ab.c@d.ef']],
     [{ allOf: [{ type: 'string', pattern: '^a' }, { pattern: 'b$' }] }, ['ab', 'axb']],
-    [{ type: 'string', pattern: '^(ab|c)+$', minLength: 3 }, ['abc', 'ccc', 'abab']],
+    [{ type: 'string', pattern: '^(a|b)*c$', maxLength: 100000 }, ['abc', 'c', 'bbac']],
   ];
   const requests = cases.flatMap(([schema]) => [
     { kind: 'schema', input: JSON.stringify(schema) },

@@ -29,6 +29,10 @@ class GbnfWriter {
   // body, so identical sub-grammars are written once.
   std::string intern(std::string_view hint, const std::string& body);
   bool over_budget() const { return over_budget_; }
+  // How many more rules the budget allows.
+  size_t rules_left() const {
+    return budgets_.max_rules > rules_.size() ? budgets_.max_rules - rules_.size() : 0;
+  }
   // The grammar: `root`'s rule first, then the others in the order they were defined.
   std::string text(const std::string& root) const;
 

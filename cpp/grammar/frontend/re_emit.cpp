@@ -155,8 +155,9 @@ class Resolver {
       error.code = ErrorCode::kUnsupportedFeature;
       error.position = anchor.position;
       error.message = std::string("the anchor ") + (anchor.kind == Re::Kind::kStart ? "^" : "$") +
-                      " is only supported at the edges of the pattern (at position " +
-                      std::to_string(anchor.position) + " of the pattern)";
+                      " at position " + std::to_string(anchor.position) +
+                      " of the pattern is not at an edge of the pattern, the only place anchors "
+                      "are supported";
     }
     return Re();
   }

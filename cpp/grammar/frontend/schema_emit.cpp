@@ -7,6 +7,7 @@
 
 #include "formats.h"
 #include "json_value.h"
+#include "length_product.h"
 
 #include "re_emit.h"
 #include "schema_compiler.h"
@@ -17,6 +18,9 @@ namespace {
 
 constexpr size_t kMaxDistributed = 4096;  // anyOf/oneOf alternatives per schema document
 constexpr uint64_t kMaxCount = 100000;    // largest minItems/minLength/... written as a count
+// A pattern with lengths that restrict_length cannot fold is written as the product of its
+// automaton with a length counter, up to this many (state, length) pairs (GBNF rules).
+constexpr size_t kMaxLengthPairs = 20000;
 
 std::string alternatives_or_nothing(std::vector<std::string> parts) {
   parts.erase(std::remove(parts.begin(), parts.end(), std::string()), parts.end());
@@ -347,10 +351,30 @@ std::string SchemaCompiler::emit_string(const MergedSchema& m) {
       Re restricted = re;
       if (restrict_length(&restricted, m.min_length, m.max_length)) {
         re = std::move(restricted);
-      } else if (!leave_out("pattern", sources[0]->pointer,
-                            "this pattern together with minLength/maxLength is not supported "
-                            "(with strict: false, the lengths are left out)")) {
-        return "";
+      } else {
+        std::string content;
+        // Half the rules still free at most, so a schema with several such strings falls back
+        // to "unsupported" (a superset with strict: false) rather than a budget error.
+        const size_t budget = std::min(kMaxLengthPairs, writer_.rules_left() / 2);
+        switch (
+            length_product_gbnf(re, m.min_length, m.max_length, budget, json_, writer_, &content)) {
+          case LengthProduct::kWritten:
+            return quote + " " + content + " " + quote;
+          case LengthProduct::kEmpty:
+            return "";
+          case LengthProduct::kTooLarge:
+            break;
+        }
+        const std::string& at = sources[0]->pointer;
+        const std::string keyword = at.substr(at.rfind('/') + 1);  // pattern or format
+        if (!leave_out(keyword, at,
+                       "this " + keyword +
+                           " together with minLength/maxLength is beyond the budget of " +
+                           std::to_string(budget) +
+                           " (pattern state, length) pairs (with strict: false, the lengths are "
+                           "left out)")) {
+          return "";
+        }
       }
     }
   }

@@ -73,20 +73,49 @@ export class CompiledGrammar extends GrammarObject {
 
 /**
  * A schema's JSON text: a string as it is, a value through JSON.stringify. A value JSON cannot
- * hold (a cycle, a BigInt, a function or undefined at the top) is a TypeError naming `schema`.
+ * hold (a cycle, a BigInt, a function or undefined at the top) is a TypeError naming `schema`, and
+ * so is one JSON.stringify would silently turn into `null` (NaN, ±Infinity, and undefined, a
+ * function or a symbol as an array element: `{ enum: [NaN] }` must not become `{ enum: [null] }`,
+ * whose grammar allows `null`), named by its JSON pointer. Members whose value is undefined are left
+ * out, as JSON.stringify leaves them out (an absent keyword).
  */
 function schemaText(schema: unknown, fn: string): string {
   if (typeof schema === 'string') return schema;
+  const pointers = new WeakMap<object, string>();
+  const check = function (this: unknown, key: string, value: unknown): unknown {
+    const holder = pointers.get(this as object);
+    const pointer = holder === undefined ? '' : `${holder}/${escapeKey(key)}`;
+    const nulled =
+      typeof value === 'number'
+        ? !Number.isFinite(value) && String(value)
+        : Array.isArray(this) &&
+          (value === undefined || typeof value === 'function' || typeof value === 'symbol') &&
+          (typeof value === 'function' ? 'a function' : String(value));
+    if (nulled)
+      throw new LogitkitTypeError(
+        `${fn}: schema must be JSON: ${nulled} at '${pointer}' has no JSON form ` +
+          '(JSON.stringify would write null)',
+        'schema',
+      );
+    if (typeof value === 'object' && value !== null) pointers.set(value, pointer);
+    return value;
+  };
   let text: unknown;
   try {
-    text = JSON.stringify(schema);
+    text = JSON.stringify(schema, check);
   } catch (error) {
+    if (error instanceof LogitkitTypeError) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new LogitkitTypeError(`${fn}: schema must be JSON: ${reason}`, 'schema');
   }
   if (typeof text !== 'string')
     throw new LogitkitTypeError(`${fn}: schema must be JSON, got ${typeof schema}`, 'schema');
   return text;
+}
+
+/** A member name as a JSON pointer token (RFC 6901: ~ as ~0, / as ~1). */
+function escapeKey(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 function maxRunOf(ws: JsonWhitespace | undefined, fn: string): number {
@@ -141,8 +170,9 @@ export class GrammarCompiler {
     this.maxStates = s;
   }
 
-  private finish(handle: number, fn: string): CompiledGrammar {
-    if (handle === 0) this.engine.fail(fn);
+  /** `frontEnd`: the input went through a front end, whose error messages name the position. */
+  private finish(handle: number, fn: string, frontEnd: boolean): CompiledGrammar {
+    if (handle === 0) this.engine.fail(fn, frontEnd);
     return new CompiledGrammar(this.engine, handle, this.tokenizerInfo.vocabSize);
   }
 
@@ -159,6 +189,7 @@ export class GrammarCompiler {
     return this.finish(
       this.engine.module._compileGbnf(vocab, gbnf, root, this.timeoutMs, this.maxStates),
       fn,
+      false,
     );
   }
 
@@ -181,6 +212,7 @@ export class GrammarCompiler {
         this.maxStates,
       ),
       fn,
+      true,
     );
   }
 
@@ -199,6 +231,7 @@ export class GrammarCompiler {
         this.maxStates,
       ),
       fn,
+      true,
     );
   }
 
@@ -211,6 +244,7 @@ export class GrammarCompiler {
     return this.finish(
       this.engine.module._compileRegex(vocab, pattern, this.timeoutMs, this.maxStates),
       fn,
+      true,
     );
   }
 }

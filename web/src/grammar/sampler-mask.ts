@@ -15,6 +15,13 @@ export function setGrammarMask(
   matcher: GrammarMatcher,
   fn: string,
 ): void {
+  // Named here, not as the matcher call that would fail ("GrammarMatcher.isTerminated: used after
+  // dispose()"), which the caller of sample() never made.
+  if (matcher.disposed) {
+    throw new LogitkitStateError(
+      `${fn}: the grammar matcher was disposed; give the sampler a live matcher (createSampler({ grammar }))`,
+    );
+  }
   if (matcher.isTerminated()) {
     throw new LogitkitStateError(
       `${fn}: the grammar matcher has terminated (it accepted a stop token); reset() it to start again`,
