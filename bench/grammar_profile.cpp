@@ -8,8 +8,13 @@
 //   cmake -S . -B build/native && cmake --build build/native --target logitkit_grammar_profile
 //   node bench/grammar-profile-cases.mjs --vocab=llama3 > cases.txt
 //   build/native/logitkit_grammar_profile TOKENIZER_JSON cases.txt [--only=SCHEMA_FILE]
-//       [--repeat=N] [--compile-only]
+//       [--repeat=N] [--compile-only] [--dump-per-mask]
 // It also prints an FNV-1a checksum of every mask, so two builds can be shown to agree bit for bit.
+// With --dump-per-mask, under callgrind, it writes one profile dump per mask, named by the mask's
+// place, so the masks can be ranked by instructions rather than time (bench/grammar-mask-counts.mjs
+// does that):
+//   valgrind --tool=callgrind --toggle-collect='logitkit::grammar::Matcher::fill_mask*'
+//       build/native/logitkit_grammar_profile TOKENIZER_JSON cases.txt --dump-per-mask
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +24,13 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define LOGITKIT_DUMP_MASK(where) CALLGRIND_DUMP_STATS_AT(where)
+#else
+#define LOGITKIT_DUMP_MASK(where) ((void)(where))
+#endif
 
 #include "frontend/frontend.h"
 #include "matcher.h"
@@ -67,17 +79,20 @@ void print_stats(const char* what, std::vector<Sample> samples, size_t show) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: %s TOKENIZER_JSON CASES [--only=NAME] [--repeat=N] [--compile-only]\n",
+                 "usage: %s TOKENIZER_JSON CASES [--only=NAME] [--repeat=N] [--compile-only] "
+                 "[--dump-per-mask]\n",
                  argv[0]);
     return 2;
   }
   std::string only;
   int repeat = 1;
   bool compile_only = false;
+  bool dump_per_mask = false;
   for (int i = 3; i < argc; ++i) {
     if (std::strncmp(argv[i], "--only=", 7) == 0) only = argv[i] + 7;
     if (std::strncmp(argv[i], "--repeat=", 9) == 0) repeat = std::atoi(argv[i] + 9);
     if (std::strcmp(argv[i], "--compile-only") == 0) compile_only = true;
+    if (std::strcmp(argv[i], "--dump-per-mask") == 0) dump_per_mask = true;
   }
   std::ifstream tf(argv[1], std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(tf)), std::istreambuf_iterator<char>());
@@ -161,6 +176,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(after.path_steps - before.path_steps),
               static_cast<unsigned long long>(after.skipped_nodes - before.skipped_nodes));
           masks.push_back({m1 - m0, where});
+          if (dump_per_mask) LOGITKIT_DUMP_MASK(where);
           for (uint32_t word : out) checksum = (checksum ^ word) * 1099511628211ull;
           const uint32_t id = ids[t];
           if (!((out[id >> 5] >> (id & 31)) & 1) || !m.accept_token(id)) {

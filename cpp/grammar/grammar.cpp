@@ -831,7 +831,8 @@ int32_t CompiledGrammar::encode(std::vector<Member>& targets, uint32_t rule) {
 }
 
 uint32_t CompiledGrammar::intern(std::vector<uint32_t>& set, uint32_t rule) {
-  std::string key(reinterpret_cast<const char*>(set.data()), set.size() * sizeof(uint32_t));
+  std::string& key = intern_key_;  // reused: most lookups find a state already built
+  key.assign(reinterpret_cast<const char*>(set.data()), set.size() * sizeof(uint32_t));
   auto it = interned_.find(key);
   if (it != interned_.end()) return it->second;
   if (dfa_.size() >= max_states_) {
@@ -874,9 +875,15 @@ void CompiledGrammar::build_state(uint32_t q) {
   const uint32_t zones = dfa_[q].zones;
   ByteSet exits;
   bool has_bytes = false;
-  std::vector<Member> eff;
-  std::vector<std::vector<Member>> buckets(class_count_), original(class_count_);
-  std::vector<std::pair<uint64_t, uint32_t>> representatives;  // (targets' hash, class)
+  // Buffers kept across calls (build_state() does not nest): a first mask builds a hundred states
+  // or more, and allocating these per state was a third of building one.
+  std::vector<Member>& eff = build_eff_;
+  std::vector<std::vector<Member>>& buckets = build_buckets_;
+  std::vector<std::vector<Member>>& original = build_original_;
+  std::vector<std::pair<uint64_t, uint32_t>>& representatives = build_reps_;  // (hash, class)
+  std::vector<std::pair<uint32_t, Member>>& call_edges = build_calls_;  // (callee, return target)
+  std::vector<Member>& targets = build_targets_;
+  if (buckets.size() < class_count_) buckets.resize(class_count_), original.resize(class_count_);
   for (uint32_t z = 0; z < zones; ++z) {
     int32_t lo, hi;
     zone_range(q, z, &lo, &hi);
@@ -921,7 +928,7 @@ void CompiledGrammar::build_state(uint32_t q) {
     Zone zone;
     // Byte transitions, bucketed by class; calls grouped by callee.
     for (auto& b : buckets) b.clear();
-    std::vector<std::pair<uint32_t, Member>> call_edges;  // (callee, return target)
+    call_edges.clear();
     for (const Member& m : eff) {
       if (m.nfa == rule_accept_[rule]) zone.final = true;
       for (const Edge& e : nfa_[m.nfa]) {
@@ -947,7 +954,6 @@ void CompiledGrammar::build_state(uint32_t q) {
                                                                 : a.second.op < b.second.op);
     });
     zone.calls_begin = static_cast<uint32_t>(calls_.size());
-    std::vector<Member> targets;
     for (size_t i = 0; i < call_edges.size();) {
       size_t j = i;
       targets.clear();

@@ -300,6 +300,12 @@ class CompiledGrammar {
   static uint64_t pair_key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
   std::unordered_map<uint64_t, uint32_t> star_loops_, byte_steps_;
   std::vector<Utf8Sequence> class_sequences_;  // build_expr's buffer for a class's sequences
+  // build_state()'s and intern()'s buffers, reused from state to state
+  std::vector<Member> build_eff_, build_targets_;
+  std::vector<std::vector<Member>> build_buckets_, build_original_;
+  std::vector<std::pair<uint64_t, uint32_t>> build_reps_;
+  std::vector<std::pair<uint32_t, Member>> build_calls_;
+  std::string intern_key_;
 };
 
 }  // namespace logitkit::grammar

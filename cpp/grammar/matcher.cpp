@@ -220,13 +220,12 @@ Matcher* Matcher::fork() const {
   return new (std::nothrow) Matcher(*this);
 }
 
-void Matcher::walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t counter,
-                        uint32_t* out) {
+void Matcher::walk_exits(const LocalMask& m, size_t begin, size_t end, uint32_t origin,
+                         uint32_t* out) {
   const Vocabulary& v = *g_->vocab;
-  const Trie& trie = v.slices()[exit.slice].trie;
   const uint32_t base_sets = set_count();
   ++dedup_now_;
-  const Item seed{exit.state, origin, grammar_->normalize_counter(exit.state, counter)};
+  const Item seed{exits_[begin].state, origin, exits_[begin].counter};
   add(seed.state, seed.origin, seed.counter);
   close_set(base_sets);
   set_begin_.push_back(static_cast<uint32_t>(items_.size()));
@@ -236,27 +235,33 @@ void Matcher::walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t c
   // The path: one Earley set per scanned byte; ends[d] = end of the subtree whose set is at depth
   // d.
   std::vector<uint32_t> ends;
-  const uint32_t stop = exit.node + trie.size[exit.node];
-  uint32_t i = exit.node;
-  while (i < stop) {
-    while (!ends.empty() && i >= ends.back()) ends.pop_back(), pop_set();
-    const uint32_t lab = trie.label[i];
-    const bool ok = scan(Trie::byte_of(lab), set_count() == seed_sets ? skip : nullptr);
-    if (!ok) {
-      i += trie.size[i];
-      continue;
+  for (size_t x = begin; x < end; ++x) {
+    const LocalMask::Exit& exit = m.exits[exits_[x].index];
+    const Trie& trie = v.slices()[exit.slice].trie;
+    const uint32_t stop = exit.node + trie.size[exit.node];
+    uint32_t i = exit.node;
+    ends.clear();
+    while (i < stop) {
+      while (!ends.empty() && i >= ends.back()) ends.pop_back(), pop_set();
+      const uint32_t lab = trie.label[i];
+      const bool ok = scan(Trie::byte_of(lab), set_count() == seed_sets ? skip : nullptr);
+      if (!ok) {
+        i += trie.size[i];
+        continue;
+      }
+      const int32_t token = Trie::token_of(lab);
+      if (token >= 0) {
+        for (int32_t t = token; t >= 0; t = v.next_same_bytes(static_cast<uint32_t>(t)))
+          out[static_cast<uint32_t>(t) >> 5] |= 1u << (static_cast<uint32_t>(t) & 31);
+      }
+      if (trie.size[i] > 1) {
+        ends.push_back(i + trie.size[i]);
+      } else {
+        pop_set();
+      }
+      ++i;
     }
-    const int32_t token = Trie::token_of(lab);
-    if (token >= 0) {
-      for (int32_t t = token; t >= 0; t = v.next_same_bytes(static_cast<uint32_t>(t)))
-        out[static_cast<uint32_t>(t) >> 5] |= 1u << (static_cast<uint32_t>(t) & 31);
-    }
-    if (trie.size[i] > 1) {
-      ends.push_back(i + trie.size[i]);
-    } else {
-      pop_set();
-    }
-    ++i;
+    while (set_count() > seed_sets) pop_set();
   }
   while (set_count() > base_sets) pop_set();
 }
@@ -284,6 +289,8 @@ void Matcher::fill_mask(uint32_t* out) {
         const uint32_t* bits = v.slices()[s].bitmask.data();
         for (uint32_t w = 0; w < words; ++w) out[w] |= bits[w];
       }
+      const uint32_t* any = m.any_bits.data();
+      for (uint32_t w = 0; w < m.any_bits.size(); ++w) out[w] |= any[w];
       for (const LocalMask::Group& g : m.groups) {
         if (!g.when.has(c)) continue;
         for (uint32_t t = g.begin; t < g.end; ++t) {
@@ -292,9 +299,23 @@ void Matcher::fill_mask(uint32_t* out) {
         }
       }
     }
-    for (const LocalMask::Exit& e : m.exits) {
+    // Exits with the same seed item (85 after an integer member, one per byte that may follow
+    // it in each slice) share its closure, often most of their walk.
+    exits_.clear();
+    for (uint32_t x = 0; x < m.exits.size(); ++x) {
+      const LocalMask::Exit& e = m.exits[x];
       if (!e.when.has(c) || m.whole_at(e.slice, c)) continue;
-      walk_exit(e, it.origin, static_cast<uint32_t>(e.relative ? c + e.counter : e.counter), out);
+      const uint32_t counter = static_cast<uint32_t>(e.relative ? c + e.counter : e.counter);
+      exits_.push_back({e.state, grammar_->normalize_counter(e.state, counter), x});
+    }
+    std::sort(exits_.begin(), exits_.end());
+    for (size_t x = 0; x < exits_.size();) {
+      size_t y = x + 1;
+      while (y < exits_.size() && exits_[y].state == exits_[x].state &&
+             exits_[y].counter == exits_[x].counter)
+        ++y;
+      walk_exits(m, x, y, it.origin, out);
+      x = y;
     }
   }
   for (uint32_t t : v.empty_tokens()) out[t >> 5] |= 1u << (t & 31);

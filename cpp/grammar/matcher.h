@@ -85,7 +85,9 @@ class Matcher {
   bool scan(uint8_t byte, const Item* skip = nullptr);
   void pop_set();
   bool set_can_end(uint32_t set) const;
-  void walk_exit(const LocalMask::Exit& exit, uint32_t origin, uint32_t counter, uint32_t* out);
+  // The Earley walks below exits exits_[begin, end) of `m`, which share one seed item (state,
+  // origin, counter): the seed's closure is built once for all of them.
+  void walk_exits(const LocalMask& m, size_t begin, size_t end, uint32_t origin, uint32_t* out);
 
   std::shared_ptr<BoundGrammar> g_;
   CompiledGrammar* grammar_;
@@ -101,6 +103,15 @@ class Matcher {
   uint32_t dedup_now_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> dominance_;    // drop_dominated: ((state, origin), c)
   std::vector<std::pair<uint32_t, uint32_t>> seen_states_;  // fill_mask: (state, counter) done
+  struct ExitRef {
+    uint32_t state, counter, index;  // the seed item's state and counter; the exit in exits
+    bool operator<(const ExitRef& o) const {
+      return state != o.state       ? state < o.state
+             : counter != o.counter ? counter < o.counter
+                                    : index < o.index;
+    }
+  };
+  std::vector<ExitRef> exits_;  // fill_mask: an item's exits to walk, by seed
 };
 
 }  // namespace logitkit::grammar

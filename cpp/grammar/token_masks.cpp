@@ -21,6 +21,18 @@ const std::vector<Utf8Sequence>& json_char_sequences() {
   return seqs;
 }
 
+// The first index at or after `from` of the sorted `summarized` whose node is at or after `node`.
+// A walk passes over dead subtrees, so it gallops: a few steps, then a binary search, instead of
+// reading every summarized node it jumped over (a walk's cost grew with the trie, not its steps).
+inline uint32_t summary_at_or_after(const uint32_t* summarized, uint32_t count, uint32_t from,
+                                    uint32_t node) {
+  if (from >= count || summarized[from] >= node) return from;  // the walk's next summary: no jump
+  for (uint32_t k = 0; k < 4 && from < count; ++k, ++from)
+    if (summarized[from] >= node) return from;
+  return static_cast<uint32_t>(std::lower_bound(summarized + from, summarized + count, node) -
+                               summarized);
+}
+
 constexpr uint32_t kMaxRun = 128;     // characters whole_ranges() follows at most
 constexpr size_t kMaxFrontier = 256;  // paths it follows at once
 constexpr size_t kMaxSeen = 1024;     // paths it remembers to prove a run unbounded
@@ -198,7 +210,7 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
     }
     const Frame parent = frames_.back();
     if (size[i] >= Trie::kSummaryMin) {
-      while (next_summary < summary_count && summarized[next_summary] < i) ++next_summary;
+      next_summary = summary_at_or_after(summarized, summary_count, next_summary, i);
       if (next_summary < summary_count && summarized[next_summary] == i &&
           take_whole(slice_index, i, next_summary, nested || frames_.size() > 1, parent.begin_path,
                      parent.end_path, out)) {
@@ -209,6 +221,25 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
     ++stats_.trie_nodes;
     const uint32_t lab = label[i];
     const uint8_t b = Trie::byte_of(lab);
+    stats_.path_steps += parent.end_path - parent.begin_path;
+    if (size[i] == 1) {
+      // A leaf: its paths end here, so each result of each step only says for which item
+      // counters the leaf's token is consumed (no path to build, merge or keep).
+      const int32_t token = Trie::token_of(lab);
+      for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
+        const Path& from = paths_[p];
+        if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
+          out.exits.push_back({slice_index, i, from.q, from.when, from.counter, from.relative});
+        if (token < 0) continue;
+        step(from, b, [&](int32_t code, const CounterRange& when) {
+          if (code == CompiledGrammar::kDead) return;
+          for (int32_t t = token; t >= 0; t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
+            raw_.push_back({when, static_cast<uint32_t>(t)});
+        });
+      }
+      ++i;
+      continue;
+    }
     const uint32_t child_begin = static_cast<uint32_t>(paths_.size());
     // Paths at the same DFA position whose counter ranges touch are one path over their union.
     // A path for a single item counter w at counter c is the relative path c - w, so that the
@@ -229,7 +260,6 @@ void TokenMasks::walk_paths(uint32_t slice_index, const Path& start, uint32_t be
       }
       paths_.push_back(path);
     };
-    stats_.path_steps += parent.end_path - parent.begin_path;
     for (uint32_t p = parent.begin_path; p < parent.end_path; ++p) {
       const Path from = paths_[p];
       if ((nested || frames_.size() > 1) && grammar_->exit_bytes(from.q).has(b))
@@ -277,6 +307,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
   const uint32_t* size = trie.size.data();
   ++stats_.walks;
   raw_.clear();
+  any_.clear();
   if (grammar_->state(q).counted) {
     walk_paths(slice_index, root(q), 1, n, false, out);
   } else {
@@ -297,7 +328,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       while (i >= ends[top]) --top;
       const uint32_t from = states[top];
       if (size[i] >= Trie::kSummaryMin) {
-        while (next_summary < summary_count && summarized[next_summary] < i) ++next_summary;
+        next_summary = summary_at_or_after(summarized, summary_count, next_summary, i);
         if (next_summary < summary_count && summarized[next_summary] == i &&
             loops_on(from, trie.subtree_bytes.data() + 4 * static_cast<size_t>(next_summary))) {
           // Every byte below stays at `from`, which can complete: all the subtree's tokens are
@@ -306,7 +337,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
           for (uint32_t j = i, e = i + size[i]; j < e; ++j)
             for (int32_t t = Trie::token_of(label[j]); t >= 0;
                  t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
-              raw_.push_back({any, static_cast<uint32_t>(t)});
+              any_.push_back(static_cast<uint32_t>(t));
           i += size[i];
           continue;
         }
@@ -330,7 +361,7 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       }
       for (int32_t t = Trie::token_of(lab); t >= 0;
            t = vocab_->next_same_bytes(static_cast<uint32_t>(t)))
-        raw_.push_back({any, static_cast<uint32_t>(t)});
+        any_.push_back(static_cast<uint32_t>(t));
       if (size[i] > 1) {
         ++top;
         ends[top] = i + size[i];
@@ -339,8 +370,25 @@ void TokenMasks::walk(uint32_t q, uint32_t slice_index, LocalMask& out) {
       ++i;
     }
   }
+  keep_any(out);
   group(out);
   out.walked_slices |= 1u << slice_index;
+}
+
+// Moves the tokens walk() consumed outside counted loops (any_) to out: into its bitmask when it
+// has one or they are at least as many as its words, else as one group for every counter.
+void TokenMasks::keep_any(LocalMask& out) {
+  if (any_.empty()) return;
+  const uint32_t words = vocab_->vocab_words();
+  if (out.any_bits.empty() && any_.size() < words) {
+    const uint32_t begin = static_cast<uint32_t>(out.tokens.size());
+    out.tokens.insert(out.tokens.end(), any_.begin(), any_.end());
+    out.groups.push_back({CounterRange(), begin, static_cast<uint32_t>(out.tokens.size())});
+    return;
+  }
+  out.any_bits.resize(words, 0);
+  uint32_t* bits = out.any_bits.data();
+  for (uint32_t t : any_) bits[t >> 5] |= 1u << (t & 31);
 }
 
 // Moves a walk's consumed tokens (raw_) to out, grouped by the counters they need: a counting sort
@@ -591,7 +639,7 @@ size_t TokenMasks::memory_bytes() const {
       total += sizeof(LocalMask) + m->tokens.capacity() * 4 +
                m->groups.capacity() * sizeof(LocalMask::Group) +
                m->exits.capacity() * sizeof(LocalMask::Exit) +
-               m->whole_when.capacity() * sizeof(CounterRange) +
+               m->whole_when.capacity() * sizeof(CounterRange) + m->any_bits.capacity() * 4 +
                m->deferred.capacity() * sizeof(LocalMask::Deferred);
   return total + loop_bytes_.capacity() * sizeof(ByteSet) + loop_known_.capacity() +
          (zone_loop_bytes_.capacity() + loop_any_.capacity()) * sizeof(ByteSet) +

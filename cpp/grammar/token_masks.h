@@ -52,7 +52,11 @@ struct LocalMask {
   uint32_t whole_slices = 0;             // bit s: slice s is whole for counters in whole_when[s]
   std::vector<CounterRange> whole_when;  // per slice
   uint32_t walked_slices = 0;            // bit s: slice s's tokens and exits are below
-  std::vector<uint32_t> tokens;          // consumed tokens, grouped by the counters they need
+  // Consumed tokens that need no counter, as a bitmask of vocab_words() words, when there are at
+  // least as many as words (a `format: uri` state: ~100k tokens, one OR per word, not per token);
+  // else empty and those tokens are a group below.
+  std::vector<uint32_t> any_bits;
+  std::vector<uint32_t> tokens;  // consumed tokens, grouped by the counters they need
   struct Group {
     CounterRange when;
     uint32_t begin, end;  // into tokens
@@ -139,6 +143,7 @@ class TokenMasks {
   void walk_paths(uint32_t slice, const Path& start, uint32_t begin, uint32_t end, bool nested,
                   LocalMask& out);
   void group(LocalMask& out);
+  void keep_any(LocalMask& out);
 
   std::shared_ptr<const Vocabulary> vocab_;
   CompiledGrammar* grammar_;
@@ -165,6 +170,7 @@ class TokenMasks {
     uint32_t token;
   };
   std::vector<RawToken> raw_;
+  std::vector<uint32_t> any_;  // walk(): tokens consumed outside counted loops (any counter)
   std::vector<std::pair<CounterRange, uint32_t>> ranges_;  // walk(): distinct ranges, counts
   std::vector<uint32_t> range_of_, range_slot_;            // per raw token; hash table
   Stats stats_;
