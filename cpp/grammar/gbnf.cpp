@@ -405,7 +405,9 @@ bool parse_gbnf(const std::string& source, const std::string& root_name, Grammar
     }
   }
   if (!parser.has_rule(root_name)) {
-    error->message = "the grammar has no rule named '" + root_name + "' (the root)";
+    error->message = "the grammar has no rule named '" + root_name +
+                     "', the rule it starts from (define it, or name another start rule with the "
+                     "root option)";
     error->position = -1;
     return false;
   }

@@ -47,6 +47,16 @@ size_t reference_kept(const std::vector<float>& z, const SamplingParams& p) {
   return kept;
 }
 
+// One top-p draw over z keeps exactly the float64 reference's nucleus.
+void check_nucleus_is_exact(std::vector<float> z, double top_p, uint64_t seed) {
+  SamplingParams p = {.top_p = top_p, .seed = seed};
+  logitkit::Sampler s;
+  s.configure(p);
+  SampleResult r;
+  REQUIRE(s.sample(z.data(), z.size(), &r).ok());
+  CHECK(r.kept == reference_kept(z, p));
+}
+
 // Chi-square statistic of observed counts against probabilities (cells with p > 0).
 double chi_square(const std::vector<int>& counts, const std::vector<double>& p, int draws) {
   double chi = 0;
@@ -144,14 +154,7 @@ TEST_CASE("a wide nucleus is exact even when the strided estimate is misled") {
   const size_t n = 50000;
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) z[i] = i % 24 == 0 ? 3.0f : static_cast<float>(i % 7) * 0.01f;
-  for (double top_p : {0.3, 0.9, 0.999}) {
-    SamplingParams p = {.top_p = top_p, .seed = 5};
-    logitkit::Sampler s;
-    s.configure(p);
-    SampleResult r;
-    REQUIRE(s.sample(z.data(), n, &r).ok());
-    CHECK(r.kept == reference_kept(z, p));
-  }
+  for (double top_p : {0.3, 0.9, 0.999}) check_nucleus_is_exact(z, top_p, 5);
 }
 
 TEST_CASE("a wide nucleus over ties is exact: all-equal logits, two values, +0 mixed with -0") {
@@ -192,14 +195,7 @@ TEST_CASE(
   const float tiny = std::numeric_limits<float>::denorm_min();
   std::vector<float> z(n);
   for (size_t i = 0; i < n; ++i) z[i] = static_cast<float>(i % 13) * tiny;
-  for (double top_p : {0.3, 0.9}) {
-    SamplingParams p = {.top_p = top_p, .seed = 3};
-    logitkit::Sampler s;
-    s.configure(p);
-    SampleResult r;
-    REQUIRE(s.sample(z.data(), n, &r).ok());
-    CHECK(r.kept == reference_kept(z, p));
-  }
+  for (double top_p : {0.3, 0.9}) check_nucleus_is_exact(z, top_p, 3);
 }
 
 TEST_CASE("draw frequencies follow the filtered distribution (chi-square)") {

@@ -93,6 +93,10 @@ test('front-end errors name the position once; GBNF errors get it appended', asy
   const gbnf = await message(compiler.compileGrammar('root ::= "a'));
   assert.equal(gbnf.position, 11);
   assert.match(gbnf.message, /\(at 11\)$/);
+  // A missing start rule has no position; the message says what the root is and how to change it.
+  const rootless = await message(compiler.compileGrammar('r ::= "a"'));
+  assert.doesNotMatch(rootless.message, /\(at |\(the root\)/);
+  assert.match(rootless.message, /no rule named 'root', the rule it starts from \(.*root option\)/);
   // The compiler still works.
   const ok = await compiler.compileRegex('a+');
   assert.equal(await accepts(ok, 'aa'), true);
