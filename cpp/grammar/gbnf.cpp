@@ -8,6 +8,11 @@
 namespace logitkit::grammar {
 namespace {
 
+// Every message about one place names it, as the front ends' messages do: " (at 11)".
+std::string at_position(int64_t pos) {
+  return pos < 0 ? "" : " (at " + std::to_string(pos) + ")";
+}
+
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' ||
          (c >= '0' && c <= '9');
@@ -45,7 +50,7 @@ class Parser {
 
   bool fail(const std::string& message, size_t pos) {
     if (ok_) {
-      error_->message = message;
+      error_->message = message + at_position(static_cast<int64_t>(pos));
       error_->position = static_cast<int64_t>(pos);
     }
     ok_ = false;
@@ -399,8 +404,8 @@ bool parse_gbnf(const std::string& source, const std::string& root_name, Grammar
   if (!parser.parse_all()) return false;
   for (size_t r = 0; r < out->rule_expr.size(); ++r) {
     if (out->rule_expr[r] < 0) {
-      error->message = "undefined rule '" + out->rule_names[r] + "'";
       error->position = parser.first_use(static_cast<int32_t>(r));
+      error->message = "undefined rule '" + out->rule_names[r] + "'" + at_position(error->position);
       return false;
     }
   }

@@ -37,7 +37,8 @@ struct GrammarAst {
 
 struct ParseError {
   std::string message;
-  int64_t position = -1;  // byte offset in the source, -1 when not about one place
+  int64_t position =
+      -1;  // byte offset in the source (the message names it), -1 when not about one place
 };
 
 /** Parses GBNF; `root_name` names the start rule. False with `error` (message and byte offset). */

@@ -170,9 +170,8 @@ export class GrammarCompiler {
     this.maxStates = s;
   }
 
-  /** `frontEnd`: the input went through a front end, whose error messages name the position. */
-  private finish(handle: number, fn: string, frontEnd: boolean): CompiledGrammar {
-    if (handle === 0) this.engine.fail(fn, frontEnd);
+  private finish(handle: number, fn: string): CompiledGrammar {
+    if (handle === 0) this.engine.fail(fn);
     return new CompiledGrammar(this.engine, handle, this.tokenizerInfo.vocabSize);
   }
 
@@ -189,7 +188,6 @@ export class GrammarCompiler {
     return this.finish(
       this.engine.module._compileGbnf(vocab, gbnf, root, this.timeoutMs, this.maxStates),
       fn,
-      false,
     );
   }
 
@@ -212,7 +210,6 @@ export class GrammarCompiler {
         this.maxStates,
       ),
       fn,
-      true,
     );
   }
 
@@ -231,7 +228,6 @@ export class GrammarCompiler {
         this.maxStates,
       ),
       fn,
-      true,
     );
   }
 
@@ -244,7 +240,6 @@ export class GrammarCompiler {
     return this.finish(
       this.engine.module._compileRegex(vocab, pattern, this.timeoutMs, this.maxStates),
       fn,
-      true,
     );
   }
 }

@@ -77,22 +77,16 @@ export class GrammarEngine {
     return { ptr: p, length: written };
   }
 
-  /**
-   * Throws the typed error of the last failed module call. `namesPosition`: the call's messages
-   * already say where the error is (the JSON Schema and regex front ends write "at byte N" or "at
-   * position N of the pattern"), so the position is not appended a second time; the GBNF parser's
-   * messages do not, and get " (at N)".
-   */
-  fail(fn: string, namesPosition = false): never {
+  /** Throws the typed error of the last failed module call (its message names any position). */
+  fail(fn: string): never {
     const m = this.module;
     const code = m._lastErrorCode() || 'invalid-grammar';
     const position = m._lastErrorPosition();
     const pointer = m._lastErrorPointer();
     const message = m._lastError();
-    const where = position >= 0 && pointer === '' && !namesPosition ? ` (at ${position})` : '';
     const at = pointer !== '' && !message.includes(pointer) ? ` at ${pointer}` : '';
     throw new LogitkitGrammarError(
-      `${fn}: ${message}${where}${at}`,
+      `${fn}: ${message}${at}`,
       code,
       position >= 0 ? position : undefined,
       pointer !== '' ? pointer : undefined,
